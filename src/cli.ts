@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { ConfigError, loadConfigFile } from './config/index.js'
+import { TagrelayError } from './errors.js'
+
+const USAGE = `usage: tagrelay <command> [options]
+
+commands:
+  serve     [--config FILE]   receive webhooks and deliver tags (default command)
+  check     [--config FILE]   validate the config and rules, then exit
+  migrate   [--config FILE]   apply store migrations, then exit
+  sandbox   [--port 4010] [--host 127.0.0.1] [--token TOKEN=LOCATION_ID]...
+                              run the local HighLevel stand-in
+  demo      [--keep]          run the service against the sandbox with sample events
+
+The config file is --config, else $TAGRELAY_CONFIG, else ./tagrelay.yaml.`
+
+class UsageError extends TagrelayError {
+  constructor(message: string) {
+    super('TAGRELAY_USAGE', message, 2)
+  }
+}
+
+const configOption = { config: { type: 'string', short: 'c' } } as const satisfies ParseArgsConfig['options']
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+}
+
+const configPath = (v: { config?: string }): string => v.config ?? process.env.TAGRELAY_CONFIG ?? './tagrelay.yaml'
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('./main.js')
+      return serve(configPath(parse(rest, configOption)))
+    }
+    case 'check': {
+      const { compileRules } = await import('./rules/index.js')
+      const file = configPath(parse(rest, configOption))
+      const config = loadConfigFile(file)
+      const rules = compileRules(config.rules)
+      const locations = Object.keys(config.highlevel.locations).length
+      console.log(`${file}: OK (${Object.keys(config.sources).length} sources, ${locations} locations, ${rules.count} rules, rules version ${rules.version})`)
+      return
+    }
+    case 'migrate': {
+      const { openStore } = await import('./store/index.js')
+      const config = loadConfigFile(configPath(parse(rest, configOption)))
+      const store = await openStore(config.store.url)
+      await store.close()
+      console.log(`migrations applied (${store.kind})`)
+      return
+    }
+    case 'sandbox': {
+      const { runSandbox } = await import('./demo/sandbox-command.js')
+      const v = parse(rest, { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string', multiple: true } })
+      return runSandbox(v)
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo/demo.js')
+      const v = parse(rest, { keep: { type: 'boolean' } })
+      return runDemo({ keep: v.keep === true })
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE)
+      return
+    case 'version':
+    case '--version': {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+      console.log(pkg.version)
+      return
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`tagrelay: ${err.message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+  if (err instanceof ConfigError) {
+    console.error(`tagrelay: ${err.message}`)
+    process.exit(1)
+  }
+  console.error(`tagrelay: ${err instanceof TagrelayError ? `${err.code}: ${err.message}` : (err as Error)?.stack ?? String(err)}`)
+  process.exit(1)
+})

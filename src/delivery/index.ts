@@ -1,0 +1,6 @@
+export { DeliveryWorker } from './worker.js'
+export type { WorkerOptions } from './worker.js'
+export { deliverJob } from './deliver.js'
+export type { DeliveryClient, DeliveryOutcome } from './deliver.js'
+export { retryDelay } from './backoff.js'
+export type { BackoffPolicy } from './backoff.js'

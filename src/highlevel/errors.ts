@@ -1,0 +1,123 @@
+import { TagrelayError } from '../errors.js'
+import { headerValue, type HeaderSource } from './headers.js'
+import { errorBodySchema } from './schemas.js'
+
+export interface HighLevelErrorDetails {
+  /** HTTP status HighLevel answered, null when no response arrived. */
+  status?: number | null
+  responseBody?: unknown
+  cause?: unknown
+}
+
+/**
+ * Base of every HighLevel failure. `retryable` tells the delivery worker whether trying
+ * the same call later can succeed; `statusCode` is what our own HTTP layer would answer
+ * (502: the upstream failed us, 504 for timeouts).
+ */
+export class HighLevelError extends TagrelayError {
+  readonly status: number | null
+  readonly retryable: boolean
+  readonly responseBody: unknown
+
+  constructor(code: string, message: string, retryable: boolean, details: HighLevelErrorDetails = {}, statusCode = 502) {
+    super(code, message, statusCode, details.cause === undefined ? undefined : { cause: details.cause })
+    this.status = details.status ?? null
+    this.retryable = retryable
+    this.responseBody = details.responseBody
+  }
+}
+
+/** 401. Retryable for now: a private integration token can be fixed or rotated in config. */
+export class HighLevelUnauthorizedError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_UNAUTHORIZED', message, true, { status: 401, ...details })
+  }
+}
+
+export class HighLevelForbiddenError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_FORBIDDEN', message, false, { status: 403, ...details })
+  }
+}
+
+/** 400, 404, 422 and any other 4xx: the same request will fail again. */
+export class HighLevelRequestError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_BAD_REQUEST', message, false, { status: 400, ...details })
+  }
+}
+
+export class HighLevelRateLimitedError extends HighLevelError {
+  /** From Retry-After when HighLevel sent one (it is undocumented), else null. */
+  readonly retryAfterMs: number | null
+
+  constructor(message: string, details: HighLevelErrorDetails & { retryAfterMs?: number | null } = {}) {
+    const { retryAfterMs = null, ...rest } = details
+    super('TAGRELAY_HL_RATE_LIMITED', message, true, { status: 429, ...rest })
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+export class HighLevelServerError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_SERVER_ERROR', message, true, { status: 500, ...details })
+  }
+}
+
+export class HighLevelNetworkError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_NETWORK', message, true, { status: null, ...details })
+  }
+}
+
+export class HighLevelTimeoutError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_TIMEOUT', message, true, { status: null, ...details }, 504)
+  }
+}
+
+/** A 2xx whose body is not JSON or not the documented shape, or an unexpected status. */
+export class HighLevelResponseError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_BAD_RESPONSE', message, false, { status: null, ...details })
+  }
+}
+
+/** Retry-After as delay-seconds or an HTTP date; null when absent or unparsable. */
+export function parseRetryAfter(raw: string | undefined, now = Date.now()): number | null {
+  if (raw === undefined) return null
+  const text = raw.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const at = Date.parse(text)
+  if (text === '' || Number.isNaN(at)) return null
+  return Math.max(0, at - now)
+}
+
+const MAX_MESSAGE = 500
+
+function messageOf(status: number, body: unknown): string {
+  const parsed = errorBodySchema.safeParse(body)
+  let text: string | undefined
+  if (parsed.success) {
+    const { message, error } = parsed.data
+    text = Array.isArray(message) ? message.join('; ') : message || error
+  }
+  text ||= `HighLevel answered ${status}`
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}...` : text
+}
+
+/** Builds the typed error for a non-2xx HighLevel answer. */
+export function errorFromResponse(status: number, body: unknown, headers?: HeaderSource): HighLevelError {
+  const message = messageOf(status, body)
+  const details = { status, responseBody: body }
+  if (status === 401) return new HighLevelUnauthorizedError(message, details)
+  if (status === 403) return new HighLevelForbiddenError(message, details)
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'))
+    return new HighLevelRateLimitedError(message, { ...details, retryAfterMs })
+  }
+  if (status >= 400 && status < 500) return new HighLevelRequestError(message, details)
+  if (status >= 500) return new HighLevelServerError(message, details)
+  // 1xx/3xx: redirects are not followed, so a base URL pointing elsewhere lands here.
+  return new HighLevelResponseError(`HighLevel answered unexpected status ${status}: ${message}`, details)
+}

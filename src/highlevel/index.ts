@@ -1,0 +1,22 @@
+export { HighLevelClient, HIGHLEVEL_API_VERSION } from './client.js'
+export type { HighLevelClientOptions, LocationAuth } from './client.js'
+export {
+  errorFromResponse,
+  parseRetryAfter,
+  HighLevelError,
+  HighLevelForbiddenError,
+  HighLevelNetworkError,
+  HighLevelRateLimitedError,
+  HighLevelRequestError,
+  HighLevelResponseError,
+  HighLevelServerError,
+  HighLevelTimeoutError,
+  HighLevelUnauthorizedError,
+} from './errors.js'
+export type { HighLevelErrorDetails } from './errors.js'
+export { parseRateLimit } from './ratelimit.js'
+export type { RateLimitInfo } from './ratelimit.js'
+export type { HeaderSource } from './headers.js'
+export type { HighLevelContact } from './schemas.js'
+export { startSandbox } from './sandbox.js'
+export type { Sandbox, SandboxCalls, SandboxContact, SandboxLogger, SandboxOptions, SeedContactInput } from './sandbox.js'

@@ -1,0 +1,52 @@
+import { pino, type DestinationStream, type Logger } from 'pino'
+import { redactUrl } from './sources/index.js'
+
+export interface LoggerOptions {
+  level?: string
+  /** where lines go; stdout by default (tests pass a capture stream) */
+  stream?: DestinationStream
+  /** query parameter names that carry secrets, masked in logged URLs */
+  secretQueryParams?: readonly string[]
+}
+
+/**
+ * JSON lines through pino. Secrets are kept out two ways: known secret-bearing fields are
+ * redacted wherever they appear, and requests are logged through a serializer that masks
+ * secret query parameters and never includes headers.
+ */
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const secretQuery = opts.secretQueryParams ?? []
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      base: { service: 'tagrelay' },
+      redact: {
+        paths: [
+          'token',
+          '*.token',
+          'accessToken',
+          '*.accessToken',
+          'secret',
+          '*.secret',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          '*.headers.authorization',
+          'headers["x-tagrelay-token"]',
+          '*.headers["x-tagrelay-token"]',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (req: { method?: string; url?: string; ip?: string }) => ({
+          method: req.method,
+          url: req.url ? redactUrl(req.url, secretQuery) : req.url,
+          remoteAddress: req.ip,
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
+      },
+    },
+    opts.stream,
+  )
+}

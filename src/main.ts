@@ -1,0 +1,30 @@
+import { loadConfigFile } from './config/index.js'
+import { startService } from './service.js'
+
+/**
+ * `tagrelay serve`: load the config once, start, and stop gracefully on SIGTERM/SIGINT.
+ * A second signal while stopping exits at once.
+ */
+export async function serve(configPath: string): Promise<void> {
+  const config = loadConfigFile(configPath)
+  const service = await startService({ config })
+  const { logger } = service
+  let stopping = false
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting')
+      process.exit(1)
+    }
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    service.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'error during shutdown')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+}

@@ -1,0 +1,6 @@
+export { ruleSchema, conditionSchema, fieldPath, OPERATORS } from './schema.js'
+export type { Rule, Condition, LeafCondition, Operator } from './schema.js'
+export { compileRules } from './compile.js'
+export type { CompiledRules } from './compile.js'
+export { compilePath, parsePath, isValidPath } from './path.js'
+export type { ContactRef, RuleEvent, Intent, Evaluation, RuleTrace, ConditionTrace } from './types.js'

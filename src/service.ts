@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify'
+import type { DestinationStream, Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { Config } from './config/index.js'
+import { DeliveryWorker } from './delivery/index.js'
+import { HighLevelClient, type LocationAuth } from './highlevel/index.js'
+import { buildApp } from './http/index.js'
+import { createLogger } from './log.js'
+import { compileRules } from './rules/index.js'
+import { createSourceRegistry } from './sources/index.js'
+import { openStore, type Store } from './store/index.js'
+
+export interface ServiceOptions {
+  config: Config
+  /** a ready logger; otherwise one is made from config.log and `logStream` */
+  logger?: Logger
+  logStream?: DestinationStream
+  /** an undici dispatcher for HighLevel calls (tests) */
+  dispatcher?: Dispatcher
+}
+
+export interface Service {
+  app: FastifyInstance
+  /** http://host:port the service listens on */
+  url: string
+  store: Store
+  worker: DeliveryWorker | null
+  logger: Logger
+  /** graceful stop: no new requests, in-flight ones answered, deliveries finished or released, store closed */
+  close(): Promise<void>
+}
+
+/** The composition root: wires config into the modules and starts listening. */
+export async function startService(opts: ServiceOptions): Promise<Service> {
+  const { config } = opts
+  const sources = createSourceRegistry(config.sources)
+  const logger = opts.logger ?? createLogger({ level: config.log.level, stream: opts.logStream, secretQueryParams: sources.secretQueryParams() })
+  const rules = compileRules(config.rules)
+  const store = await openStore(config.store.url)
+  const client = new HighLevelClient({ baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher })
+
+  const worker = config.delivery.enabled
+    ? new DeliveryWorker({
+        store,
+        client,
+        locations: locationAuths(config),
+        logger: logger.child({ component: 'delivery' }),
+        batchSize: config.delivery.batchSize,
+        pollIntervalMs: config.delivery.pollIntervalMs,
+        leaseMs: config.delivery.leaseMs,
+        backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
+      })
+    : null
+
+  let app: FastifyInstance
+  try {
+    app = await buildApp({ config, store, sources, rules: () => rules, logger, onAccepted: () => worker?.wake() })
+    await app.listen({ host: config.server.host, port: config.server.port })
+  } catch (err) {
+    await client.close()
+    await store.close()
+    throw err
+  }
+  worker?.start()
+
+  for (const name of sources.unverified()) logger.warn({ source: name }, 'source accepts events without verification (verify.type: none)')
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.server.port
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  logger.info({ url, store: store.kind, rules: rules.version, ruleCount: rules.count, sources: sources.names() }, 'tagrelay listening')
+
+  let closing: Promise<void> | null = null
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await app.close()
+      await worker?.stop(config.server.shutdownGraceMs)
+      await client.close()
+      await store.close()
+      logger.info('tagrelay stopped')
+    })()
+    return closing
+  }
+  return { app, url, store, worker, logger, close }
+}
+
+function locationAuths(config: Config): Map<string, LocationAuth> {
+  const map = new Map<string, LocationAuth>()
+  for (const [name, location] of Object.entries(config.highlevel.locations)) {
+    const token = location.auth.token
+    map.set(name, { locationId: location.locationId, accessToken: () => token })
+  }
+  return map
+}

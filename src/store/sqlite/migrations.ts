@@ -1,0 +1,89 @@
+/**
+ * Numbered schema migrations for the SQLite store, applied in order by `migrate()`.
+ *
+ * Why SQL lives in TypeScript strings rather than `.sql` files: `tsc` to `dist/` then
+ * carries the schema with the code, so the container needs no asset-copying step and a
+ * build can never ship code that disagrees with its schema.
+ *
+ * Rules for adding a migration (they keep old databases upgradeable):
+ * - append only; never edit or renumber a migration that has shipped;
+ * - `version` is the next integer, `name` a short snake_case description;
+ * - each runs inside its own transaction, so no `PRAGMA` that is a no-op in a transaction
+ *   (`foreign_keys`, `journal_mode`) and no `VACUUM`.
+ *
+ * Why `STRICT` tables: SQLite otherwise stores whatever it is given; STRICT makes a
+ * fractional timestamp or a number in a JSON column fail loudly at the insert that
+ * caused it rather than confuse a reader months later.
+ */
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'init',
+    sql: `
+      -- One row per accepted webhook delivery. JSON columns hold the request as stored
+      -- (secrets already removed) and the rules' trace, for "why is this tag missing".
+      CREATE TABLE events (
+        id          TEXT PRIMARY KEY,
+        source      TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        headers     TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        tags        TEXT NOT NULL,
+        "explain"   TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX events_received_at ON events (received_at);
+
+      -- One row per tagging intent. AUTOINCREMENT so ids are never reused after old
+      -- events are pruned: job ids appear in logs and attempt trails.
+      -- contact_id holds the id the rule gave, or the one the worker resolved.
+      CREATE TABLE jobs (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id      TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        location      TEXT NOT NULL,
+        contact_id    TEXT,
+        contact_email TEXT,
+        add_tags      TEXT NOT NULL,
+        remove_tags   TEXT NOT NULL,
+        rules         TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'done', 'dead')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        run_at        INTEGER NOT NULL,
+        lease_owner   TEXT,
+        lease_until   INTEGER,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+      -- Serves the claim query: equality on status, range on run_at, then id order.
+      CREATE INDEX jobs_claim ON jobs (status, run_at, id);
+      CREATE INDEX jobs_event ON jobs (event_id);
+      -- releaseLeases(owner) on shutdown; partial, as most jobs hold no lease.
+      CREATE INDEX jobs_lease_owner ON jobs (lease_owner) WHERE lease_owner IS NOT NULL;
+
+      -- One row per delivery attempt: the audit trail behind a dead letter.
+      CREATE TABLE attempts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id      INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        attempt     INTEGER NOT NULL,
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('done', 'retry', 'dead')),
+        status_code INTEGER,
+        error       TEXT,
+        contact_id  TEXT,
+        response    TEXT
+      ) STRICT;
+      CREATE UNIQUE INDEX attempts_job ON attempts (job_id, attempt);
+    `,
+  },
+]
+
+/** The newest schema version this build knows. */
+export const latestVersion: number = migrations.at(-1)?.version ?? 0

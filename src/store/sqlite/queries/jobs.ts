@@ -1,0 +1,54 @@
+import type { Database } from 'better-sqlite3'
+import type { JobStatus, NewJob } from '../../types.js'
+import { toJson } from '../rows.js'
+import type { JobRow } from '../rows.js'
+
+interface Filter {
+  event_id: string | null
+  status: JobStatus | null
+}
+
+/**
+ * Queries on `jobs` that are not part of the lease protocol.
+ *
+ * Why `(@x IS NULL OR col = @x)` filters instead of building SQL per filter: one
+ * statement prepared once serves every combination; at admin-view volumes the planner
+ * cost of the OR is nothing next to re-preparing.
+ */
+export function prepareJobQueries(db: Database) {
+  const insert = db.prepare<Record<string, string | number | null>>(`
+    INSERT INTO jobs (event_id, location, contact_id, contact_email, add_tags, remove_tags,
+                      rules, status, attempts, run_at, created_at, updated_at)
+    VALUES (@event_id, @location, @contact_id, @contact_email, @add_tags, @remove_tags,
+            @rules, 'pending', 0, @run_at, @run_at, @run_at)`)
+  const select = db.prepare<Filter, JobRow>(`
+    SELECT * FROM jobs
+    WHERE (@event_id IS NULL OR event_id = @event_id)
+      AND (@status IS NULL OR status = @status)
+    ORDER BY id`)
+  const count = db.prepare<Pick<Filter, 'status'>, { n: number }>(
+    'SELECT count(*) AS n FROM jobs WHERE (@status IS NULL OR status = @status)',
+  )
+
+  return {
+    /** A new job is due at once: `run_at` is the event's arrival time. */
+    insertJob(eventId: string, job: NewJob, runAt: number): void {
+      insert.run({
+        event_id: eventId,
+        location: job.location,
+        contact_id: job.contact.id ?? null,
+        contact_email: job.contact.email ?? null,
+        add_tags: toJson(job.add),
+        remove_tags: toJson(job.remove),
+        rules: toJson(job.rules),
+        run_at: runAt,
+      })
+    },
+    selectJobs(filter: { eventId?: string; status?: JobStatus } = {}): JobRow[] {
+      return select.all({ event_id: filter.eventId ?? null, status: filter.status ?? null })
+    },
+    countJobs(status?: JobStatus): number {
+      return count.get({ status: status ?? null })?.n ?? 0
+    },
+  }
+}

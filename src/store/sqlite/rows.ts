@@ -1,0 +1,98 @@
+import type { ContactRef, EventRecord, Job, JobStatus, NewEvent } from '../types.js'
+
+/**
+ * Row shapes as SQLite returns them, and the one place they become contract types.
+ *
+ * Why JSON text columns rather than child tables for tags, headers and the trace: they
+ * are written once, read whole, and never queried by content. The admin views show them
+ * as they came; a join per tag would cost every insert for no reader.
+ */
+
+export interface EventRow {
+  id: string
+  source: string
+  received_at: number
+  headers: string
+  body: string
+  tags: string
+  explain: string
+}
+
+export interface JobRow {
+  id: number
+  event_id: string
+  location: string
+  contact_id: string | null
+  contact_email: string | null
+  add_tags: string
+  remove_tags: string
+  rules: string
+  status: JobStatus
+  attempts: number
+  last_error: string | null
+  run_at: number
+  lease_owner: string | null
+  lease_until: number | null
+  created_at: number
+  updated_at: number
+}
+
+/**
+ * `undefined` is not JSON: a missing body or trace is stored as `null`, so it reads back
+ * as `null`. Everything else round-trips as `JSON.parse(JSON.stringify(x))` would.
+ */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value ?? null)
+}
+
+function fromJson<T>(text: string | null): T {
+  return (text === null ? null : JSON.parse(text)) as T
+}
+
+/**
+ * The contract's `ContactRef` is rebuilt from the two columns. `contact_id` holds the id
+ * the rule gave or, once the worker resolved it, the HighLevel id; either way it is the
+ * id to tag, so it reads back as both `contact.id` and `contactId`. Keys whose column
+ * is NULL are left out, so `{ email }` reads back as `{ email }` until it is resolved.
+ */
+function toContact(row: JobRow): ContactRef {
+  const contact: ContactRef = {}
+  if (row.contact_id !== null) contact.id = row.contact_id
+  if (row.contact_email !== null) contact.email = row.contact_email
+  return contact
+}
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    location: row.location,
+    contact: toContact(row),
+    add: fromJson<string[]>(row.add_tags),
+    remove: fromJson<string[]>(row.remove_tags),
+    rules: fromJson<string[]>(row.rules),
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    runAt: row.run_at,
+    contactId: row.contact_id,
+  }
+}
+
+export function toEvent(row: EventRow, jobs: Job[]): EventRecord {
+  const event: NewEvent = {
+    id: row.id,
+    source: row.source,
+    receivedAt: row.received_at,
+    headers: fromJson<Record<string, string>>(row.headers),
+    body: fromJson<unknown>(row.body),
+    tags: fromJson<string[]>(row.tags),
+    explain: fromJson<unknown>(row.explain),
+  }
+  return { ...event, jobs }
+}
+
+/** Claimed jobs in the contract's order: oldest due first, then by id. */
+export function byDueOrder(a: Job, b: Job): number {
+  return a.runAt - b.runAt || a.id - b.id
+}

@@ -1,0 +1,21 @@
+import type { Database } from 'better-sqlite3'
+import { prepareEventQueries } from './queries/events.js'
+import { prepareFinishQueries } from './queries/finish.js'
+import { prepareJobQueries } from './queries/jobs.js'
+import { prepareLeaseQueries } from './queries/leases.js'
+
+/**
+ * Every statement the store runs, prepared once. Why once: preparing parses and plans
+ * the SQL; on the accept path that would be paid per webhook. Why after `migrate()`:
+ * SQLite checks table and column names at prepare time.
+ */
+export function prepareStatements(db: Database) {
+  return {
+    ...prepareEventQueries(db),
+    ...prepareJobQueries(db),
+    ...prepareLeaseQueries(db),
+    ...prepareFinishQueries(db),
+  }
+}
+
+export type Statements = ReturnType<typeof prepareStatements>

@@ -1,0 +1,160 @@
+import type BetterSqlite3 from 'better-sqlite3'
+import { TagrelayError } from '../../errors.js'
+import type {
+  AttemptRecord,
+  ClaimOptions,
+  EventRecord,
+  Job,
+  JobStatus,
+  NewEvent,
+  NewJob,
+  Store,
+} from '../types.js'
+import { migrate } from './migrate.js'
+import { openDatabase } from './open.js'
+import type { SqliteOptions } from './open.js'
+import { byDueOrder, toEvent, toJob } from './rows.js'
+import { prepareStatements } from './statements.js'
+import type { Statements } from './statements.js'
+
+/**
+ * The embedded store: one better-sqlite3 connection per process.
+ *
+ * Why synchronous better-sqlite3 behind an async contract: SQLite work here is short
+ * and local, and a synchronous call cannot interleave with another one on the same
+ * connection, so transactions need no locking in JS. The contract stays async so the
+ * PostgreSQL store can be swapped in.
+ *
+ * Why every writing transaction is `BEGIN IMMEDIATE`: a deferred transaction that reads
+ * first and writes later can fail with SQLITE_BUSY when another connection wrote in
+ * between, and busy_timeout cannot retry that. Taking the write lock up front makes a
+ * second process wait its turn instead.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const
+  readonly #db: BetterSqlite3.Database
+  #q: Statements | undefined
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db
+  }
+
+  /** Statements exist only once the schema does; see `migrate()`. */
+  get #stmts(): Statements {
+    if (this.#q === undefined) {
+      throw new TagrelayError('TAGRELAY_STORE_NOT_MIGRATED', 'store used before migrate(): call migrate() first')
+    }
+    return this.#q
+  }
+
+  async migrate(): Promise<void> {
+    migrate(this.#db)
+    this.#q ??= prepareStatements(this.#db)
+  }
+
+  async accept(event: NewEvent, jobs: NewJob[]): Promise<void> {
+    const q = this.#stmts
+    this.#db
+      .transaction(() => {
+        insertEventOnce(q, event)
+        for (const job of jobs) q.insertJob(event.id, job, event.receivedAt)
+      })
+      .immediate()
+  }
+
+  async claimJobs({ owner, limit, leaseMs, now }: ClaimOptions): Promise<Job[]> {
+    const q = this.#stmts
+    // SQLite reads a negative LIMIT as "no limit": never let a bad config claim everything.
+    const n = Math.floor(limit)
+    if (!(n >= 1)) return []
+    const rows = this.#db.transaction(() => q.claimJobs(owner, n, leaseMs, now)).immediate()
+    return rows.map(toJob).sort(byDueOrder)
+  }
+
+  async completeJob(id: number, owner: string, attempt: AttemptRecord): Promise<boolean> {
+    return this.#finish(id, owner, attempt, 'done', null)
+  }
+
+  async failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {
+    return this.#finish(id, owner, attempt, retryAt === null ? 'dead' : 'pending', retryAt)
+  }
+
+  /** Job update and attempt row commit together: the trail never disagrees with the job. */
+  #finish(id: number, owner: string, attempt: AttemptRecord, status: JobStatus, runAt: number | null): boolean {
+    const q = this.#stmts
+    return this.#db
+      .transaction(() => {
+        const n = q.finishJob({
+          id,
+          owner,
+          status,
+          run_at: runAt,
+          last_error: status === 'done' ? null : (attempt.error ?? null),
+          contact_id: attempt.contactId ?? null,
+          // The worker's clock, like every other time in the contract (tests inject it).
+          now: attempt.finishedAt,
+        })
+        if (n === undefined) return false
+        q.insertAttempt(id, n, attempt)
+        return true
+      })
+      .immediate()
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    return this.#stmts.releaseLeases(owner)
+  }
+
+  async getEvent(id: string): Promise<EventRecord | undefined> {
+    const q = this.#stmts
+    // One read transaction so the event and its jobs come from the same snapshot.
+    return this.#db.transaction(() => {
+      const row = q.selectEvent(id)
+      return row && toEvent(row, q.selectJobs({ eventId: id }).map(toJob))
+    })()
+  }
+
+  async listJobs(filter: { eventId?: string; status?: JobStatus } = {}): Promise<Job[]> {
+    return this.#stmts.selectJobs(filter).map(toJob)
+  }
+
+  async countEvents(): Promise<number> {
+    return this.#stmts.countEvents()
+  }
+
+  async countJobs(status?: JobStatus): Promise<number> {
+    return this.#stmts.countJobs(status)
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get()
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close()
+  }
+}
+
+/** A second accept of the same event id is a caller bug or a dedupe race: say which. */
+function insertEventOnce(q: Statements, event: NewEvent): void {
+  try {
+    q.insertEvent(event)
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, {
+        cause: err,
+      })
+    }
+    throw err
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite database at `path`, or `:memory:`. The schema
+ * is not touched until `migrate()`: `openStore()` does both.
+ */
+export function openSqliteStore(path: string, options: SqliteOptions = {}): SqliteStore {
+  return new SqliteStore(openDatabase(path, options))
+}
+
+export type { SqliteOptions }

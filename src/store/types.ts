@@ -1,0 +1,93 @@
+/** How a job names the HighLevel contact it is for: an id, or an email to look up. */
+export interface ContactRef {
+  id?: string
+  email?: string
+}
+
+export interface NewEvent {
+  id: string
+  source: string
+  /** epoch milliseconds */
+  receivedAt: number
+  /** request headers with secrets already removed */
+  headers: Record<string, string>
+  body: unknown
+  /** tags the event produced, all intents together (for the 202 answer and the trail) */
+  tags: string[]
+  /** the rules' explain trace, stored as-is */
+  explain: unknown
+}
+
+export interface NewJob {
+  location: string
+  contact: ContactRef
+  add: string[]
+  remove: string[]
+  rules: string[]
+}
+
+export type JobStatus = 'pending' | 'done' | 'dead'
+
+export interface Job extends NewJob {
+  id: number
+  eventId: string
+  status: JobStatus
+  attempts: number
+  lastError: string | null
+  /** epoch ms at which the job is next due */
+  runAt: number
+  /** HighLevel contact id once resolved */
+  contactId: string | null
+}
+
+export interface EventRecord extends NewEvent {
+  jobs: Job[]
+}
+
+export interface AttemptRecord {
+  startedAt: number
+  finishedAt: number
+  outcome: 'done' | 'retry' | 'dead'
+  statusCode?: number | null
+  error?: string | null
+  contactId?: string | null
+  response?: unknown
+}
+
+export interface ClaimOptions {
+  /** who holds the lease: a worker id unique per process */
+  owner: string
+  limit: number
+  leaseMs: number
+  now: number
+}
+
+/**
+ * The one storage contract. Every method is async so that the SQLite and PostgreSQL
+ * implementations are interchangeable; the SQLite one resolves synchronously underneath.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres'
+  /** applies pending numbered migrations; idempotent */
+  migrate(): Promise<void>
+  /** stores the event and its jobs in one transaction; resolves once durable */
+  accept(event: NewEvent, jobs: NewJob[]): Promise<void>
+  /** leases up to `limit` due jobs (pending, run_at <= now, no live lease), oldest first */
+  claimJobs(opts: ClaimOptions): Promise<Job[]>
+  /** marks a leased job done and records the attempt; a no-op if `owner` lost the lease */
+  completeJob(id: number, owner: string, attempt: AttemptRecord): Promise<boolean>
+  /**
+   * records a failed attempt: `retryAt` epoch ms keeps the job pending until then,
+   * `null` moves it to the dead letters. Releases the lease. False if `owner` lost it.
+   */
+  failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean>
+  /** drops every lease `owner` holds (graceful shutdown); returns how many */
+  releaseLeases(owner: string): Promise<number>
+  getEvent(id: string): Promise<EventRecord | undefined>
+  listJobs(filter?: { eventId?: string; status?: JobStatus }): Promise<Job[]>
+  countEvents(): Promise<number>
+  countJobs(status?: JobStatus): Promise<number>
+  /** throws if the store cannot answer a trivial query */
+  ping(): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,322 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t, { type Test } from 'tap'
+import {
+  ConfigError,
+  DEFAULT_HIGHLEVEL_BASE_URL,
+  loadConfigFile,
+  parseConfigText,
+  validateConfig,
+} from '../../src/config/index.js'
+import { compileRules } from '../../src/rules/index.js'
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+const TOKEN = 'pit-0123456789abcdef'
+
+/** The smallest config that uses every section: one location, one source, one rule. */
+function minimal(): Record<string, unknown> {
+  return {
+    highlevel: {
+      locations: { main: { locationId: 've9EPM428h8vShlRW1KT', auth: { type: 'private-integration', token: TOKEN } } },
+    },
+    sources: { typeform: { location: 'main', verify: { type: 'none' } } },
+    rules: [{ name: 'lead', source: 'typeform', contact: { email: 'email' }, tags: ['lead'] }],
+  }
+}
+
+/** Runs `fn`, expecting a ConfigError, and returns its problems. */
+function problemsOf(t: Test, fn: () => unknown): string[] {
+  try {
+    fn()
+  } catch (err) {
+    t.type(err, ConfigError, 'throws a ConfigError')
+    t.equal((err as ConfigError).code, 'TAGRELAY_CONFIG_INVALID')
+    return (err as ConfigError).problems
+  }
+  t.fail('expected a ConfigError')
+  return []
+}
+
+/** Asserts one problem starts with `path: ` and matches `pattern`. */
+function hasProblem(t: Test, problems: string[], path: string, pattern: RegExp): void {
+  const found = problems.find((p) => p.startsWith(`${path}: `) && pattern.test(p))
+  t.ok(found, `problem at ${path} matching ${pattern}`, { problems })
+}
+
+t.test('defaults are filled in for an empty config', async (t) => {
+  const config = parseConfigText('', 'empty.yaml', { env: {} })
+  t.equal(config.server.port, 8080)
+  t.equal(config.server.host, '0.0.0.0')
+  t.equal(config.server.bodyLimit, 1024 * 1024)
+  t.equal(config.store.url, 'sqlite:./data/tagrelay.db')
+  t.equal(config.highlevel.baseUrl, 'https://services.leadconnectorhq.com')
+  t.equal(config.highlevel.baseUrl, DEFAULT_HIGHLEVEL_BASE_URL)
+  t.equal(config.log.level, 'info')
+  t.same(config.sources, {})
+  t.same(config.rules, [])
+})
+
+t.test('a partial section keeps its other defaults', async (t) => {
+  const config = parseConfigText('server:\n  port: 9000\n', 'c.yaml', { env: {} })
+  t.equal(config.server.port, 9000)
+  t.equal(config.server.host, '0.0.0.0')
+  t.equal(config.server.bodyLimit, 1024 * 1024)
+})
+
+t.test('${VAR} interpolation', async (t) => {
+  t.test('${VAR} is replaced from the given env', async (t) => {
+    const yaml = [
+      'store: { url: "postgres://app:${DB_PASS}@db/tagrelay" }',
+      'highlevel:',
+      '  locations:',
+      '    main: { locationId: L1, auth: { type: private-integration, token: "${HL_TOKEN_MAIN}" } }',
+    ].join('\n')
+    const config = parseConfigText(yaml, 'c.yaml', { env: { DB_PASS: 's3cret', HL_TOKEN_MAIN: TOKEN } })
+    t.equal(config.store.url, 'postgres://app:s3cret@db/tagrelay')
+    t.equal(config.highlevel.locations.main?.auth.token, TOKEN)
+  })
+
+  t.test('${VAR:-default} uses the default only when the variable is unset or empty', async (t) => {
+    const yaml = 'store: { url: "${STORE:-sqlite:./fallback.db}" }\n'
+    t.equal(parseConfigText(yaml, 'c.yaml', { env: {} }).store.url, 'sqlite:./fallback.db')
+    t.equal(parseConfigText(yaml, 'c.yaml', { env: { STORE: '' } }).store.url, 'sqlite:./fallback.db')
+    t.equal(parseConfigText(yaml, 'c.yaml', { env: { STORE: 'sqlite:./set.db' } }).store.url, 'sqlite:./set.db')
+  })
+
+  t.test('$${LITERAL} stays a literal ${LITERAL}', async (t) => {
+    const config = parseConfigText('store: { url: "sqlite:./$${NOT_A_VAR}.db" }\n', 'c.yaml', { env: { NOT_A_VAR: 'x' } })
+    t.equal(config.store.url, 'sqlite:./${NOT_A_VAR}.db')
+  })
+
+  t.test('a value with YAML syntax cannot change the document', async (t) => {
+    const config = parseConfigText('store: { url: "${STORE}" }\n', 'c.yaml', { env: { STORE: 'a: b\nserver: {port: 1}' } })
+    t.equal(config.store.url, 'a: b\nserver: {port: 1}')
+    t.equal(config.server.port, 8080)
+  })
+
+  t.test('a missing variable names the key path and the variable', async (t) => {
+    const raw = minimal()
+    ;(raw.highlevel as { locations: { main: { auth: { token: string } } } }).locations.main.auth.token = '${HL_TOKEN_MAIN}'
+    const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
+    t.same(problems, ['highlevel.locations.main.auth.token: environment variable HL_TOKEN_MAIN is not set'])
+  })
+
+  t.test('every missing variable is listed, including inside lists', async (t) => {
+    const yaml = 'store: { url: "${A}" }\nrules:\n  - { name: "${B}", source: s, contact: { email: e }, tags: [x] }\n'
+    const problems = problemsOf(t, () => parseConfigText(yaml, 'c.yaml', { env: {} }))
+    t.same(problems, [
+      'store.url: environment variable A is not set',
+      'rules.0.name: environment variable B is not set',
+    ])
+  })
+})
+
+t.test('a config with several mistakes lists every problem with its key path', async (t) => {
+  const raw = minimal() as Record<string, Record<string, unknown>>
+  raw.server = { colour: 'blue' }
+  raw.sources = { typeform: { location: 'mian', verify: { type: 'none' } } }
+  raw.rules = [
+    { name: 'lead', source: 'typeform', contact: { email: 'email' }, tags: ['lead'] },
+    { name: 'lead', source: 'tally', contact: { email: 'email' }, tags: ['x'] },
+  ] as unknown as Record<string, unknown>
+  const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
+  hasProblem(t, problems, 'server', /unknown key\(s\) "colour"/)
+  hasProblem(t, problems, 'sources.typeform.location', /unknown location "mian"/)
+  hasProblem(t, problems, 'rules.1.name', /duplicate rule name "lead"/)
+  hasProblem(t, problems, 'rules.1.source', /unknown source "tally"/)
+  t.equal(problems.length, 4)
+})
+
+t.test(
+  'a wrong type does not hide the cross-reference problems',
+  async (t) => {
+    const raw = minimal() as Record<string, Record<string, unknown>>
+    raw.server = { port: 'eighty' }
+    raw.sources = { typeform: { location: 'mian', verify: { type: 'none' } } }
+    const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
+    hasProblem(t, problems, 'server.port', /number/)
+    hasProblem(t, problems, 'sources.typeform.location', /unknown location "mian"/)
+  },
+)
+
+t.test('wrong types and invalid rules are reported at their key path', async (t) => {
+  const raw = minimal() as Record<string, Record<string, unknown>>
+  raw.server = { port: 'eighty', bodyLimit: 'lots' }
+  raw.highlevel!.baseUrl = 'ftp://example.com'
+  const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
+  hasProblem(t, problems, 'server.port', /number/)
+  hasProblem(t, problems, 'server.bodyLimit', /./)
+  hasProblem(t, problems, 'highlevel.baseUrl', /./)
+})
+
+t.test('YAML syntax errors report file:line:col', async (t) => {
+  const problems = problemsOf(t, () => parseConfigText('server:\n  port: 8080\n  host: [a, b\nstore: {}\n', 'bad.yaml', { env: {} }))
+  t.ok(problems.length >= 1)
+  t.match(problems[0], /^bad\.yaml:\d+:\d+: /)
+
+  const dup = problemsOf(t, () => parseConfigText('server: {}\nserver: {}\n', 'dup.yaml', { env: {} }))
+  t.match(dup[0], /^dup\.yaml:2:1: .*unique/i, 'duplicate keys are a syntax error on their line')
+})
+
+t.test('a document that is not a mapping is rejected', async (t) => {
+  const problems = problemsOf(t, () => parseConfigText('- just\n- a list\n', 'list.yaml', { env: {} }))
+  t.match(problems[0], /^\(root\): expected a mapping/)
+})
+
+t.test('loadConfigFile', async (t) => {
+  t.test('reads and validates a file', async (t) => {
+    const dir = t.testdir({ 'tagrelay.yaml': 'server:\n  port: 9090\n' })
+    t.equal(loadConfigFile(join(dir, 'tagrelay.yaml'), { env: {} }).server.port, 9090)
+  })
+
+  t.test('an unreadable file is a ConfigError naming the file', async (t) => {
+    const dir = t.testdir({})
+    const file = join(dir, 'missing.yaml')
+    let error: unknown
+    try {
+      loadConfigFile(file, { env: {} })
+    } catch (err) {
+      error = err
+    }
+    t.type(error, ConfigError)
+    t.match((error as ConfigError).problems, [new RegExp(`cannot read .*missing\\.yaml: ENOENT`)])
+    t.match((error as Error).message, 'missing.yaml')
+  })
+
+  t.test('syntax errors name the file that was loaded', async (t) => {
+    const dir = t.testdir({ 'broken.yaml': 'server: {\n' })
+    const file = join(dir, 'broken.yaml')
+    const problems = problemsOf(t, () => loadConfigFile(file, { env: {} }))
+    t.ok(problems[0]?.startsWith(`${file}:`), 'starts with the file path', { problems })
+  })
+})
+
+t.test('environment overrides win over the file', async (t) => {
+  const yaml = 'server: { port: 9000 }\nstore: { url: "sqlite:./file.db" }\nhighlevel: { baseUrl: "https://file.example.com" }\n'
+  const env = {
+    TAGRELAY_PORT: '7070',
+    TAGRELAY_STORE_URL: 'postgres://db/tagrelay',
+    TAGRELAY_HIGHLEVEL_BASE_URL: 'http://127.0.0.1:4010',
+  }
+  const config = parseConfigText(yaml, 'c.yaml', { env })
+  t.equal(config.server.port, 7070)
+  t.equal(config.store.url, 'postgres://db/tagrelay')
+  t.equal(config.highlevel.baseUrl, 'http://127.0.0.1:4010')
+
+  const fromEmpty = parseConfigText('', 'c.yaml', { env })
+  t.equal(fromEmpty.server.port, 7070, 'overrides apply when the section is absent')
+
+  const problems = problemsOf(t, () => parseConfigText('', 'c.yaml', { env: { TAGRELAY_PORT: 'http' } }))
+  hasProblem(t, problems, 'server.port', /./)
+
+  t.equal(parseConfigText(yaml, 'c.yaml', { env: { TAGRELAY_PORT: '' } }).server.port, 9000, 'an empty override is ignored')
+})
+
+t.test('server.bodyLimit accepts sizes and numbers', async (t) => {
+  const limit = (v: unknown) => validateConfig({ server: { bodyLimit: v } }, 'c.yaml', { env: {} }).server.bodyLimit
+  t.equal(limit('512kb'), 512 * 1024)
+  t.equal(limit('1mb'), 1024 * 1024)
+  t.equal(limit('2MB'), 2 * 1024 * 1024)
+  t.equal(limit('100b'), 100)
+  t.equal(limit(65536), 65536)
+  for (const bad of ['1gb', 'lots', '1.5mb', 0, -1]) {
+    problemsOf(t, () => limit(bad))
+  }
+})
+
+t.test(
+  'a bad size says what a size looks like',
+  async (t) => {
+    const problems = problemsOf(t, () => validateConfig({ server: { bodyLimit: '1gb' } }, 'c.yaml', { env: {} }))
+    t.same(problems, ['server.bodyLimit: expected a size such as "512kb" or "1mb"'])
+  },
+)
+
+t.test('token verification', async (t) => {
+  const withVerify = (verify: unknown) =>
+    validateConfig(
+      { ...minimal(), sources: { typeform: { location: 'main', verify } } },
+      'c.yaml',
+      { env: {} },
+    ).sources.typeform!.verify
+
+  t.same(withVerify({ type: 'token', token: 'one-token' }), {
+    type: 'token',
+    token: ['one-token'],
+    header: 'x-tagrelay-token',
+    query: 'token',
+  })
+  t.same(withVerify({ type: 'token', token: ['old', 'new'], header: 'X-Form-Key', query: 'key' }), {
+    type: 'token',
+    token: ['old', 'new'],
+    header: 'x-form-key',
+    query: 'key',
+  })
+  t.same(withVerify({ type: 'none' }), { type: 'none' })
+
+  const empty = problemsOf(t, () => withVerify({ type: 'token', token: '' }))
+  t.ok(empty.some((p) => p.startsWith('sources.typeform.verify.token')), 'empty token rejected', { empty })
+  const emptyList = problemsOf(t, () => withVerify({ type: 'token', token: [] }))
+  t.ok(emptyList.some((p) => p.startsWith('sources.typeform.verify.token')), 'empty list rejected', { emptyList })
+  const unknown = problemsOf(t, () => withVerify({ type: 'hmac' }))
+  t.ok(unknown.some((p) => p.startsWith('sources.typeform.verify')), 'unknown type rejected', { unknown })
+})
+
+t.test('rule problems are reported with their path and the operators', async (t) => {
+  const raw = minimal()
+  raw.rules = [
+    { name: 'none', source: 'typeform', when: { field: 'a' }, contact: { email: 'e' }, tags: ['x'] },
+    { name: 'two', source: 'typeform', when: { all: [{ field: 'a', equals: 1, exists: true }] }, contact: { email: 'e' }, tags: ['x'] },
+  ]
+  const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
+  hasProblem(t, problems, 'rules.0.when', /exactly one operator of equals, in, exists, contains/)
+  hasProblem(t, problems, 'rules.1.when.all.0', /exactly one operator of equals, in, exists, contains/)
+})
+
+t.test('examples/demo.yaml', async (t) => {
+  const file = join(repoRoot, 'examples/demo.yaml')
+  const env = { HL_TOKEN_MAIN: TOKEN, TYPEFORM_TOKEN: 't'.repeat(16), WEBSITE_TOKEN: 'w'.repeat(16), SHOP_TOKEN: 's'.repeat(16) }
+
+  t.test('loads when its variables are given', async (t) => {
+    const config = loadConfigFile(file, { env })
+    t.same(Object.keys(config.sources).sort(), ['shop', 'typeform', 'website'])
+    t.equal(config.rules.length, 4)
+    t.equal(config.highlevel.baseUrl, DEFAULT_HIGHLEVEL_BASE_URL, 'the ${VAR:-default} fallback applies')
+    t.equal(config.highlevel.locations.main?.locationId, 've9EPM428h8vShlRW1KT')
+    t.equal(config.highlevel.locations.main?.auth.token, TOKEN)
+    t.same(config.sources.typeform?.verify, { type: 'token', token: [env.TYPEFORM_TOKEN], header: 'x-tagrelay-token', query: 'token' })
+  })
+
+  t.test('its rules tag the sample typeform payload', async (t) => {
+    const config = loadConfigFile(file, { env })
+    const body = JSON.parse(readFileSync(join(repoRoot, 'examples/payloads/typeform.json'), 'utf8')) as unknown
+    const { intents } = compileRules(config.rules).evaluate({ source: 'typeform', body })
+    t.same(intents, [{ contact: { email: 'ada@example.com' }, add: ['webinar-2026', 'sales-interest'], remove: [], rules: ['webinar lead'] }])
+  })
+
+  t.test('without its variables every missing one is listed', async (t) => {
+    const problems = problemsOf(t, () => loadConfigFile(file, { env: {} }))
+    t.same(problems.sort(), [
+      'highlevel.locations.main.auth.token: environment variable HL_TOKEN_MAIN is not set',
+      'sources.shop.verify.token: environment variable SHOP_TOKEN is not set',
+      'sources.typeform.verify.token: environment variable TYPEFORM_TOKEN is not set',
+      'sources.website.verify.token: environment variable WEBSITE_TOKEN is not set',
+    ])
+  })
+})
+
+t.test('ConfigError message lists every problem and never a resolved secret', async (t) => {
+  const raw = minimal() as Record<string, Record<string, unknown>>
+  raw.sources = { typeform: { location: 'mian', verify: { type: 'token', token: '${SECRET}' } } }
+  let error: ConfigError | undefined
+  try {
+    validateConfig(raw, 'c.yaml', { env: { SECRET: 'super-secret-value' } })
+  } catch (err) {
+    error = err as ConfigError
+  }
+  t.ok(error)
+  t.match(error?.message, /^invalid config c\.yaml:\n {2}- sources\.typeform\.location: unknown location "mian"/)
+  t.notMatch(error?.message, 'super-secret-value')
+  t.notMatch(error?.message, TOKEN)
+})

@@ -1,0 +1,136 @@
+import { join } from 'node:path'
+import t from 'tap'
+import { DeliveryWorker, retryDelay } from '../../src/delivery/index.js'
+import { HighLevelClient, type LocationAuth } from '../../src/highlevel/index.js'
+import { createLogger } from '../../src/log.js'
+import { openStore, type NewJob, type Store } from '../../src/store/index.js'
+import { captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testSandbox } from '../helpers/build.js'
+
+type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
+
+async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN) {
+  const sandbox = await testSandbox(t)
+  const store = await openStore(`sqlite:${join(tempDir(t), 'w.db')}`)
+  const client = new HighLevelClient({ baseUrl: baseUrl ?? sandbox.url, timeoutMs: 1000 })
+  const logs = captureLogs()
+  const locations = new Map<string, LocationAuth>([['main', { locationId: LOCATION_ID, accessToken: () => token }]])
+  const worker = new DeliveryWorker({
+    store,
+    client,
+    locations,
+    logger: createLogger({ level: 'debug', stream: logs.stream }),
+    batchSize: 10,
+    pollIntervalMs: 20,
+    leaseMs: 5000,
+    backoff: { baseMs: 1, maxMs: 5 },
+  })
+  t.teardown(async () => {
+    await client.close()
+    await store.close()
+  })
+  return { sandbox, store, worker, logs }
+}
+
+let n = 0
+async function accept(store: Store, job: Partial<NewJob>): Promise<string> {
+  const id = `evt-${++n}`
+  await store.accept(
+    { id, source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: {}, tags: job.add ?? [], explain: null },
+    [{ location: 'main', contact: {}, add: ['lead'], remove: [], rules: ['r'], ...job }],
+  )
+  return id
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 10))
+
+t.test('an email job is resolved through duplicate search and its tags added', async (t) => {
+  const { sandbox, store, worker, logs } = await setup(t)
+  const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'ada@example.com', tags: ['existing'] })
+  const eventId = await accept(store, { contact: { email: 'ada@example.com' }, add: ['lead', 'webinar'] })
+  t.equal(await worker.runOnce(), 1)
+  t.same(sandbox.getContact(contact.id)?.tags.sort(), ['existing', 'lead', 'webinar'])
+  const [job] = await store.listJobs({ eventId })
+  t.match(job, { status: 'done', attempts: 1, contactId: contact.id })
+  t.ok(logs.lines().some((l) => l.msg === 'tags applied' && l.eventId === eventId), 'the delivery line carries the event id')
+  t.notOk(logs.text().includes(HL_TOKEN), 'the HighLevel token is never logged')
+})
+
+t.test('a job with a contact id skips the lookup', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'b@example.com' })
+  await accept(store, { contact: { id: contact.id }, add: ['vip'] })
+  await worker.runOnce()
+  t.same(sandbox.getContact(contact.id)?.tags, ['vip'])
+  t.equal(sandbox.calls['GET /contacts/search/duplicate'] ?? 0, 0)
+})
+
+t.test('an unknown email goes to the dead letters with the reason', async (t) => {
+  const { store, worker } = await setup(t)
+  const eventId = await accept(store, { contact: { email: 'nobody@example.com' } })
+  await worker.runOnce()
+  const [job] = await store.listJobs({ eventId })
+  t.equal(job?.status, 'dead')
+  t.match(job?.lastError, /TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email nobody@example.com/)
+})
+
+t.test('a contact id HighLevel does not know is a permanent failure', async (t) => {
+  const { store, worker } = await setup(t)
+  const eventId = await accept(store, { contact: { id: 'doesNotExist00000000' } })
+  await worker.runOnce()
+  const [job] = await store.listJobs({ eventId })
+  t.equal(job?.status, 'dead')
+  t.match(job?.lastError, /TAGRELAY_HL_BAD_REQUEST/)
+})
+
+t.test('a 5xx leaves the job pending with its attempt count and error, and a later run delivers it', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'c@example.com' })
+  const eventId = await accept(store, { contact: { id: contact.id } })
+  sandbox.failNext(503)
+  await worker.runOnce()
+  let [job] = await store.listJobs({ eventId })
+  t.match(job, { status: 'pending', attempts: 1, lastError: /TAGRELAY_HL_SERVER_ERROR/ })
+  t.same(sandbox.getContact(contact.id)?.tags, [])
+  await settle()
+  await worker.runOnce()
+  ;[job] = await store.listJobs({ eventId })
+  t.match(job, { status: 'done', attempts: 2 })
+  t.same(sandbox.getContact(contact.id)?.tags, ['lead'])
+})
+
+t.test('HighLevel unreachable: the job stays pending with a network error', async (t) => {
+  const { store, worker } = await setup(t, 'http://127.0.0.1:9')
+  const eventId = await accept(store, { contact: { id: 'abc' } })
+  await worker.runOnce()
+  const [job] = await store.listJobs({ eventId })
+  t.match(job, { status: 'pending', attempts: 1, lastError: /TAGRELAY_HL_NETWORK/ })
+})
+
+t.test('a rejected token is retried, not dropped', async (t) => {
+  const { store, worker } = await setup(t, undefined, 'pit-revoked-token')
+  const eventId = await accept(store, { contact: { id: 'abc' } })
+  await worker.runOnce()
+  const [job] = await store.listJobs({ eventId })
+  t.match(job, { status: 'pending', attempts: 1, lastError: /TAGRELAY_HL_UNAUTHORIZED/ })
+})
+
+t.test('the worker loop delivers on wake and stop releases nothing it finished', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'd@example.com' })
+  worker.start()
+  const eventId = await accept(store, { contact: { email: 'd@example.com' } })
+  worker.wake()
+  for (let i = 0; i < 100 && (await store.countJobs('pending')) > 0; i++) await settle()
+  await worker.stop(1000)
+  t.same(sandbox.getContact(contact.id)?.tags, ['lead'])
+  t.equal((await store.listJobs({ eventId }))[0]?.status, 'done')
+})
+
+t.test('retryDelay: full jitter under an exponential ceiling, Retry-After as a floor', async (t) => {
+  const policy = { baseMs: 1000, maxMs: 60_000 }
+  t.equal(retryDelay(0, policy, null, () => 1), 1000)
+  t.equal(retryDelay(3, policy, null, () => 1), 8000)
+  t.equal(retryDelay(20, policy, null, () => 1), 60_000, 'capped')
+  t.equal(retryDelay(3, policy, null, () => 0), 0, 'jitter reaches zero')
+  t.equal(retryDelay(0, policy, 5000, () => 0.5), 5000, 'Retry-After wins when longer')
+})

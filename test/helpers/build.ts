@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { validateConfig, type Config } from '../../src/config/index.js'
+import { startSandbox, type Sandbox } from '../../src/highlevel/index.js'
+import { buildApp } from '../../src/http/index.js'
+import { createLogger } from '../../src/log.js'
+import { compileRules } from '../../src/rules/index.js'
+import { createSourceRegistry } from '../../src/sources/index.js'
+import { openStore, type Store } from '../../src/store/index.js'
+
+export const HL_TOKEN = 'pit-7f3a9c21d84e4b6fa0c2'
+export const SOURCE_TOKEN = 'src-5b8e1d7c9a2f4e60b3d1'
+export const LOCATION_ID = 've9EPM428h8vShlRW1KT'
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+/** A tiny pino destination that keeps every line, for assertions on logs. */
+export function captureLogs(): { stream: { write(s: string): void }; lines: () => Array<Record<string, unknown>>; text: () => string } {
+  const chunks: string[] = []
+  return {
+    stream: { write: (s: string) => void chunks.push(s) },
+    lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    text: () => chunks.join(''),
+  }
+}
+
+export function tempDir(t: Teardown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tagrelay-test-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+export function testConfig(opts: { storeUrl: string; baseUrl?: string; delivery?: Record<string, unknown> }): Config {
+  return validateConfig(
+    {
+      server: { host: '127.0.0.1', port: 0 },
+      store: { url: opts.storeUrl },
+      log: { level: 'debug' },
+      highlevel: {
+        baseUrl: opts.baseUrl ?? 'http://127.0.0.1:9',
+        timeoutMs: 2000,
+        locations: { main: { locationId: LOCATION_ID, auth: { type: 'private-integration', token: HL_TOKEN } } },
+      },
+      delivery: { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200, ...opts.delivery },
+      sources: {
+        forms: { location: 'main', verify: { type: 'token', token: SOURCE_TOKEN } },
+        open: { location: 'main', verify: { type: 'none' } },
+      },
+      rules: [
+        { name: 'signup', source: 'forms', when: { field: 'type', equals: 'signup' }, contact: { email: 'email' }, tags: ['lead', 'Signed  Up'] },
+        { name: 'vip', source: 'forms', when: { field: 'contactId', exists: true }, contact: { id: 'contactId' }, tags: ['vip'] },
+        { name: 'open', source: 'open', contact: { email: 'email' }, tags: ['open'] },
+      ],
+    },
+    'test config',
+    { env: {} },
+  )
+}
+
+export async function testSandbox(t: Teardown): Promise<Sandbox> {
+  const sandbox = await startSandbox({ tokens: { [HL_TOKEN]: LOCATION_ID } })
+  t.teardown(() => sandbox.close())
+  return sandbox
+}
+
+/** The app over a real SQLite file, driven with `app.inject` (no port, no delivery). */
+export async function build(t: Teardown): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs> }> {
+  const dir = tempDir(t)
+  const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}` })
+  const logs = captureLogs()
+  const sources = createSourceRegistry(config.sources)
+  const logger = createLogger({ level: 'debug', stream: logs.stream, secretQueryParams: sources.secretQueryParams() })
+  const store = await openStore(config.store.url)
+  const rules = compileRules(config.rules)
+  const app = await buildApp({ config, store, sources, rules: () => rules, logger })
+  t.teardown(async () => {
+    await app.close()
+    await store.close()
+  })
+  return { app, store, logs }
+}

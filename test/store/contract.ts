@@ -1,0 +1,110 @@
+import type { Store } from '../../src/store/index.js'
+import { attempt, event, job, T0 } from './fixtures.js'
+import type { Tap } from './fixtures.js'
+import { leaseContract } from './contract-leases.js'
+
+/**
+ * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
+ * empty store each call; the suite closes what it opens.
+ */
+export function storeContract(t: Tap, open: () => Promise<Store>): void {
+  const fresh = async (t: Tap): Promise<Store> => {
+    const store = await open()
+    t.teardown(() => store.close())
+    return store
+  }
+
+  t.test('migrate twice is a no-op', async (t) => {
+    const store = await fresh(t)
+    const e = event()
+    await store.accept(e, [job()])
+    await store.migrate()
+    await store.migrate()
+    t.equal(await store.countEvents(), 1)
+    t.equal(await store.countJobs(), 1)
+    t.ok(await store.getEvent(e.id))
+  })
+
+  t.test('accept then getEvent round-trips everything', async (t) => {
+    const store = await fresh(t)
+    const e = event({ receivedAt: T0 + 5, body: null, explain: { nested: { list: [1, 'two', null, true] } } })
+    const jobs = [
+      job(),
+      job({ location: 'other', contact: { id: 'c_given' }, add: ['a', 'b'], remove: ['old'], rules: ['r1', 'r2'] }),
+      job({ contact: { id: 'c_both', email: 'both@example.com' }, add: [], rules: [] }),
+    ]
+    await store.accept(e, jobs)
+    const got = await store.getEvent(e.id)
+    if (!got) throw new Error('event not found')
+    const { jobs: gotJobs, ...gotEvent } = got
+    t.same(gotEvent, e)
+    t.equal(gotJobs.length, 3)
+    gotJobs.forEach((j, i) => {
+      const want = jobs[i]!
+      t.match(j, { eventId: e.id, status: 'pending', attempts: 0, lastError: null, runAt: e.receivedAt })
+      t.same(
+        { location: j.location, contact: j.contact, add: j.add, remove: j.remove, rules: j.rules },
+        want,
+        `job ${i} fields`,
+      )
+      t.equal(j.contactId, want.contact.id ?? null, `job ${i} contactId`)
+      t.equal(typeof j.id, 'number')
+    })
+    t.ok(gotJobs[0]!.id < gotJobs[1]!.id && gotJobs[1]!.id < gotJobs[2]!.id, 'jobs in insertion order')
+    t.equal(await store.getEvent('nope'), undefined)
+  })
+
+  t.test('accept with no jobs stores the event', async (t) => {
+    const store = await fresh(t)
+    const e = event()
+    await store.accept(e, [])
+    t.same((await store.getEvent(e.id))?.jobs, [])
+    t.equal(await store.countEvents(), 1)
+  })
+
+  t.test('accept is atomic', async (t) => {
+    const store = await fresh(t)
+    const bad = job({ location: null as unknown as string })
+    const e = event()
+    await t.rejects(store.accept(e, [job(), bad]), 'a failing second job fails the accept')
+    t.equal(await store.getEvent(e.id), undefined, 'no event')
+    t.equal(await store.countEvents(), 0)
+    t.equal(await store.countJobs(), 0, 'not even the first job')
+
+    const first = event()
+    await store.accept(first, [job()])
+    await t.rejects(store.accept({ ...event(), id: first.id }, [job(), job()]), 'duplicate event id')
+    t.equal(await store.countEvents(), 1)
+    t.equal(await store.countJobs(), 1, 'the duplicate added no jobs')
+  })
+
+  t.test('listJobs and counts filter', async (t) => {
+    const store = await fresh(t)
+    const a = event()
+    const b = event()
+    await store.accept(a, [job(), job()])
+    await store.accept(b, [job()])
+    t.equal((await store.listJobs()).length, 3)
+    t.equal((await store.listJobs({ eventId: a.id })).length, 2)
+    t.equal((await store.listJobs({ eventId: b.id, status: 'pending' })).length, 1)
+    t.equal((await store.listJobs({ status: 'dead' })).length, 0)
+    const [j] = await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 })
+    await store.failJob(j!.id, 'w1', attempt({ outcome: 'dead', error: 'boom' }), null)
+    t.same((await store.listJobs({ status: 'dead' })).map((x) => x.id), [j!.id])
+    t.equal(await store.countEvents(), 2)
+    t.equal(await store.countJobs(), 3)
+    t.equal(await store.countJobs('pending'), 2)
+    t.equal(await store.countJobs('dead'), 1)
+    t.equal(await store.countJobs('done'), 0)
+  })
+
+  t.test('ping and close', async (t) => {
+    const store = await open()
+    await t.resolves(store.ping())
+    await store.close()
+    await t.resolves(store.close(), 'close is idempotent')
+    await t.rejects(store.ping(), 'a closed store fails ping')
+  })
+
+  leaseContract(t, fresh)
+}
