@@ -1,4 +1,5 @@
-export { configSchema, DEFAULT_HIGHLEVEL_BASE_URL } from './schema.js'
+export { configSchema } from './schema.js'
+export { DEFAULT_HIGHLEVEL_BASE_URL } from '../highlevel/config-schema.js'
 export type { Config, ConfigInput, SourceConfig, LocationConfig } from './schema.js'
 export { loadConfigFile, parseConfigText, validateConfig, formatIssues } from './load.js'
 export { ConfigError } from './errors.js'

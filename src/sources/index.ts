@@ -10,3 +10,5 @@ export {
   BadBodyError,
   UnsupportedMediaTypeError,
 } from './errors.js'
+export { sourceSchema, verifySchema } from './schema.js'
+export type { SourceConfig, VerifyConfig } from './schema.js'

@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../config/index.js'
+import type { SourceConfig } from './schema.js'
 import { UnknownSourceError } from './errors.js'
 import type { InboundRequest } from './types.js'
 import { createVerifier, secretNames } from './verify/index.js'

@@ -1,7 +1,6 @@
 import type { Verifier } from '../types.js'
-import { tokenVerifier, type TokenVerifyConfig } from './token.js'
-
-export type VerifyConfig = TokenVerifyConfig | { type: 'none' }
+import type { VerifyConfig } from '../schema.js'
+import { tokenVerifier } from './token.js'
 
 export function createVerifier(config: VerifyConfig): Verifier {
   switch (config.type) {

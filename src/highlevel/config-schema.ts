@@ -1,0 +1,26 @@
+import { z } from 'zod'
+import { secret } from '../common/schema.js'
+
+export const DEFAULT_HIGHLEVEL_BASE_URL = 'https://services.leadconnectorhq.com'
+
+const privateIntegrationAuth = z.strictObject({
+  type: z.literal('private-integration'),
+  token: secret,
+})
+
+export const authSchema = z.discriminatedUnion('type', [privateIntegrationAuth])
+
+/** One HighLevel sub-account under `highlevel.locations`, by a name of the user's choice. */
+export const locationSchema = z.strictObject({
+  locationId: z.string().min(1),
+  auth: authSchema,
+})
+
+export const highlevelSchema = z.strictObject({
+  baseUrl: z.url({ protocol: /^https?$/ }).default(DEFAULT_HIGHLEVEL_BASE_URL),
+  timeoutMs: z.number().int().positive().default(15_000),
+  locations: z.record(z.string(), locationSchema).default({}),
+})
+
+export type LocationConfig = z.output<typeof locationSchema>
+export type AuthConfig = z.output<typeof authSchema>
