@@ -1,11 +1,15 @@
 export { HighLevelClient, HIGHLEVEL_API_VERSION } from './client.js'
-export type { HighLevelClientOptions, LocationAuth } from './client.js'
+export type { BulkTagAction, HighLevelClientOptions } from './client.js'
+export * from './auth/index.js'
+export type { BulkContactResult, BulkTagsResult } from './bulk.js'
+export type { ContactLookup, UpsertContactFields } from './contact-fields.js'
 export {
   errorFromResponse,
   parseRetryAfter,
   HighLevelError,
   HighLevelForbiddenError,
   HighLevelNetworkError,
+  HighLevelOAuthRefreshError,
   HighLevelRateLimitedError,
   HighLevelRequestError,
   HighLevelResponseError,
