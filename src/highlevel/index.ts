@@ -23,4 +23,6 @@ export type { RateLimitInfo } from './ratelimit.js'
 export type { HeaderSource } from './headers.js'
 export type { HighLevelContact } from './schemas.js'
 export { startSandbox } from './sandbox.js'
-export type { Sandbox, SandboxCalls, SandboxContact, SandboxLogger, SandboxOptions, SeedContactInput } from './sandbox.js'
+export type {
+  FaultSettings, FaultSettingsInput, RateLimits, Sandbox, SandboxCalls, SandboxContact, SandboxLogger, SandboxOptions, SeedContactInput,
+} from './sandbox.js'
