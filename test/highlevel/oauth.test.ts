@@ -149,3 +149,26 @@ t.test('a private integration token cannot refresh: its 401 stays retryable and 
   t.equal(sandbox.calls['POST /contacts/:contactId/tags'], 1, 'tried once')
   t.equal(tokenCalls(sandbox), 0)
 })
+
+t.test('createLocationAuths builds one provider per configured location from the config', async (t) => {
+  const { sandbox, client } = await setup(t)
+  const { validateConfig } = await import('../../src/config/index.js')
+  const { createLocationAuths } = await import('../../src/highlevel/index.js')
+  const config = validateConfig({
+    highlevel: {
+      baseUrl: sandbox.url,
+      locations: {
+        main: { locationId: LOC_MAIN, auth: { type: 'private-integration', token: TOKEN_MAIN } },
+        other: { locationId: LOC_OTHER, auth: { type: 'oauth', clientId: CLIENT, clientSecret: SECRET, refreshToken: sandbox.issueRefreshToken(CLIENT, LOC_OTHER) } },
+      },
+    },
+  }, 'test', { env: {} })
+  t.match(config.highlevel.locations.other?.auth, { userType: 'Location', refreshMarginMs: 300_000 })
+  const store = memoryTokenStore()
+  const auths = createLocationAuths(config.highlevel.locations, { store, exchange: (g) => client.refreshAccessToken(g) })
+  t.same([...auths].map(([name, a]) => [name, a.kind, a.locationId]), [['main', 'private-integration', LOC_MAIN], ['other', 'oauth', LOC_OTHER]])
+  const theirs = sandbox.seedContact({ locationId: LOC_OTHER })
+  t.same(await client.addTags(auths.get('other')!, theirs.id, ['x']), { tags: ['x'] })
+  t.equal(store.saves.length, 1)
+  t.throws(() => validateConfig({ highlevel: { locations: { m: { locationId: 'L', auth: { type: 'oauth', clientId: 'c', clientSecret: 's' } } } } }, 'test', { env: {} }), /refreshToken/)
+})
