@@ -11,6 +11,9 @@ commands:
   check     [--config FILE]   validate the config and rules, then exit
   migrate   [--config FILE]   apply store migrations, then exit
   sandbox   [--port 4010] [--host 127.0.0.1] [--token TOKEN=LOCATION_ID]...
+            [--oauth CLIENT_ID:SECRET:LOCATION_ID]... [--clock-scale N]
+            [--latency-ms N] [--error-rate STATUS=RATE]... [--timeout-rate R]
+            [--reset-rate R] [--outage START_MS:DURATION_MS]
                               run the local HighLevel stand-in
   demo      [--keep]          run the service against the sandbox with sample events
 
@@ -60,7 +63,12 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'sandbox': {
       const { runSandbox } = await import('./demo/sandbox-command.js')
-      const v = parse(rest, { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string', multiple: true } })
+      const v = parse(rest, {
+        port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string', multiple: true },
+        oauth: { type: 'string', multiple: true }, 'clock-scale': { type: 'string' }, 'latency-ms': { type: 'string' },
+        'error-rate': { type: 'string', multiple: true }, 'timeout-rate': { type: 'string' }, 'reset-rate': { type: 'string' },
+        outage: { type: 'string' },
+      })
       return runSandbox(v)
     }
     case 'demo': {
@@ -85,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || (err instanceof TagrelayError && err.code === 'TAGRELAY_USAGE')) {
     console.error(`tagrelay: ${err.message}\n\n${USAGE}`)
     process.exit(2)
   }

@@ -3,7 +3,7 @@ import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { Config } from './config/index.js'
 import { DeliveryWorker } from './delivery/index.js'
-import { HighLevelClient, type LocationAuth } from './highlevel/index.js'
+import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { compileRules } from './rules/index.js'
@@ -43,7 +43,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     ? new DeliveryWorker({
         store,
         client,
-        locations: locationAuths(config),
+        locations: createLocationAuths(config.highlevel.locations, { store, exchange: (grant) => client.refreshAccessToken(grant) }),
         logger: logger.child({ component: 'delivery' }),
         batchSize: config.delivery.batchSize,
         pollIntervalMs: config.delivery.pollIntervalMs,
@@ -82,13 +82,4 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     return closing
   }
   return { app, url, store, worker, logger, close }
-}
-
-function locationAuths(config: Config): Map<string, LocationAuth> {
-  const map = new Map<string, LocationAuth>()
-  for (const [name, location] of Object.entries(config.highlevel.locations)) {
-    const token = location.auth.token
-    map.set(name, { locationId: location.locationId, accessToken: () => token })
-  }
-  return map
 }

@@ -1,29 +1,81 @@
 import { once } from 'node:events'
 import { TagrelayError } from '../errors.js'
-import { startSandbox } from '../highlevel/index.js'
+import { startSandbox, type FaultSettingsInput } from '../highlevel/index.js'
 
-interface SandboxArgs {
+export interface SandboxArgs {
   port?: string
   host?: string
   token?: string[]
+  oauth?: string[]
+  'clock-scale'?: string
+  'latency-ms'?: string
+  'error-rate'?: string[]
+  'timeout-rate'?: string
+  'reset-rate'?: string
+  outage?: string
 }
 
-/** `tagrelay sandbox`: the HighLevel stand-in on its own, for trying configs by hand. */
-export async function runSandbox(args: SandboxArgs): Promise<void> {
+const usage = (message: string) => new TagrelayError('TAGRELAY_USAGE', message, 2)
+
+function number(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw usage(`--${flag}: "${raw}" is not a non-negative number`)
+  return value
+}
+
+function pairs(flag: string, list: string[] | undefined, sep: string, parts: number): string[][] {
+  return (list ?? []).map((item) => {
+    const split = item.split(sep)
+    if (split.length !== parts || split.some((s) => s === '')) throw usage(`--${flag}: cannot read "${item}"`)
+    return split
+  })
+}
+
+/** The fault flags as the sandbox's fault settings (validated again by the sandbox). */
+export function faultsFromArgs(args: SandboxArgs): FaultSettingsInput {
+  const outage = args.outage === undefined ? null : pairs('outage', [args.outage], ':', 2)[0]!.map((n) => number('outage', n, 0))
+  return {
+    latencyMs: number('latency-ms', args['latency-ms'], 0),
+    timeoutRate: number('timeout-rate', args['timeout-rate'], 0),
+    resetRate: number('reset-rate', args['reset-rate'], 0),
+    errorRates: Object.fromEntries(pairs('error-rate', args['error-rate'], '=', 2).map(([s, r]) => [s, number('error-rate', r, 0)])),
+    outage: outage === null ? null : { startsInMs: outage[0]!, durationMs: outage[1]! },
+  }
+}
+
+export interface RunSandboxOptions {
+  /** resolves when the sandbox should stop (default: SIGINT or SIGTERM) */
+  until?: Promise<unknown>
+  log?: (line: string) => void
+}
+
+/** `tagrelay sandbox`: the HighLevel stand-in on its own, for trying configs and benchmarks by hand. */
+export async function runSandbox(args: SandboxArgs, opts: RunSandboxOptions = {}): Promise<void> {
+  const log = opts.log ?? console.log
   const port = Number(args.port ?? '4010')
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TagrelayError('TAGRELAY_USAGE', `--port: "${args.port}" is not a port number`, 2)
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port: "${args.port}" is not a port number`)
   const tokens: Record<string, string> = {}
-  for (const pair of args.token ?? ['sandbox-token=ve9EPM428h8vShlRW1KT']) {
-    const eq = pair.indexOf('=')
-    if (eq <= 0 || eq === pair.length - 1) {
-      throw new TagrelayError('TAGRELAY_USAGE', `--token: expected TOKEN=LOCATION_ID, got "${pair}"`, 2)
-    }
-    tokens[pair.slice(0, eq)] = pair.slice(eq + 1)
+  for (const [token, location] of pairs('token', args.token ?? ['sandbox-token=ve9EPM428h8vShlRW1KT'], '=', 2)) tokens[token!] = location!
+  const oauth = pairs('oauth', args.oauth, ':', 3)
+  const clockScale = number('clock-scale', args['clock-scale'], 1)
+  if (clockScale === 0) throw usage('--clock-scale must be above 0')
+  let sandbox
+  try {
+    sandbox = await startSandbox({
+      host: args.host ?? '127.0.0.1', port, tokens, clockScale, faults: faultsFromArgs(args),
+      oauthClients: Object.fromEntries(oauth.map(([id, secret]) => [id, secret])),
+    })
+  } catch (err) {
+    if (err instanceof TagrelayError) throw err
+    throw usage(`sandbox: ${(err as Error).message}`)
   }
-  const sandbox = await startSandbox({ host: args.host ?? '127.0.0.1', port, tokens })
-  console.log(`HighLevel sandbox listening on ${sandbox.url} for locations ${[...new Set(Object.values(tokens))].join(', ')}`)
-  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+  log(`HighLevel sandbox listening on ${sandbox.url} for locations ${[...new Set(Object.values(tokens))].join(', ')}`)
+  for (const [id, , location] of oauth) {
+    log(`OAuth client ${id} on ${location}: initial refresh token ${sandbox.issueRefreshToken(id!, location!)}`)
+  }
+  if (clockScale !== 1) log(`clock runs ${clockScale}x: the 10 s rate-limit window lasts ${10_000 / clockScale} ms`)
+  log(`faults: POST ${sandbox.url}/_sandbox/faults, counters: GET ${sandbox.url}/_sandbox/calls`)
+  await (opts.until ?? Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]))
   await sandbox.close()
 }

@@ -1,80 +1,86 @@
-import { Pool, type Dispatcher } from 'undici'
-import type { z } from 'zod'
-import { parseJson, readText, scrubSecret } from './body.js'
-import { errorFromResponse, HighLevelResponseError } from './errors.js'
-import { hasRateLimit, parseRateLimit, type RateLimitInfo } from './ratelimit.js'
+import type { LocationAuth } from './auth/types.js'
+import type { IssuedTokens, RefreshGrant } from './auth/oauth.js'
+import { parseBulkResults, type BulkTagsResult } from './bulk.js'
+import { assertUpsertFields, type ContactLookup, type UpsertContactFields } from './contact-fields.js'
+import { HighLevelHttp, type HttpOptions } from './http.js'
+import type { RateLimitInfo } from './ratelimit.js'
 import {
-  addTagsResponseSchema, duplicateSearchResponseSchema, type HighLevelContact,
+  bulkTagsResponseSchema, duplicateSearchResponseSchema, getContactResponseSchema, tagsResponseSchema,
+  tokenResponseSchema, upsertResponseSchema, type HighLevelContact,
 } from './schemas.js'
-import { errorFromTransport } from './transport.js'
 
-export const HIGHLEVEL_API_VERSION = '2021-07-28'
-
-/** Credentials for one sub-account, resolved per call so tokens can rotate or refresh. */
-export interface LocationAuth {
-  locationId: string
-  accessToken(): string | Promise<string>
-}
+export { HIGHLEVEL_API_VERSION } from './http.js'
+export type { LocationAuth } from './auth/types.js'
 
 export interface HighLevelClientOptions {
   /** e.g. https://services.leadconnectorhq.com; a path in it prefixes every request. */
   baseUrl: string | URL
   /** Used instead of the client's own Pool (tests, proxies); the client never closes it. */
-  dispatcher?: Dispatcher
+  dispatcher?: HttpOptions['dispatcher']
   connectTimeoutMs?: number
   /** Headers timeout and body (idle) timeout, each. */
   timeoutMs?: number
   connections?: number
+  /** Called with every answer's rate-limit headers (the delivery engine's budget). */
+  onRateLimit?: (locationId: string, info: RateLimitInfo) => void
 }
 
-interface Call<S extends z.ZodType> {
-  method: 'GET' | 'POST'
-  path: string
-  /** Route template for error messages: the real path can carry an email address. */
-  route: string
-  body?: unknown
-  schema: S
+export type BulkTagAction = 'add' | 'remove'
+
+const contactPath = (contactId: string, suffix = ''): string => {
+  if (contactId === '') throw new TypeError('contactId must not be empty')
+  return `/contacts/${encodeURIComponent(contactId)}${suffix}`
 }
 
+/** The HighLevel calls tagrelay makes; every method takes the location's credentials. */
 export class HighLevelClient {
-  readonly #dispatcher: Dispatcher
-  readonly #ownsDispatcher: boolean
-  readonly #origin: string
-  readonly #basePath: string
-  readonly #timeoutMs: number
-  readonly #rateLimits = new Map<string, RateLimitInfo>()
+  readonly #http: HighLevelHttp
 
   constructor(options: HighLevelClientOptions) {
-    const url = new URL(options.baseUrl)
-    this.#origin = url.origin
-    this.#basePath = url.pathname.replace(/\/+$/, '')
-    this.#timeoutMs = options.timeoutMs ?? 15_000
-    this.#ownsDispatcher = options.dispatcher === undefined
-    this.#dispatcher = options.dispatcher ?? new Pool(this.#origin, {
-      connections: options.connections ?? 10,
-      connect: { timeout: options.connectTimeoutMs ?? 5_000 },
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-    })
+    this.#http = new HighLevelHttp(options)
   }
 
   /** POST /contacts/{contactId}/tags; answers all of the contact's tags. */
   async addTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
-    if (contactId === '') throw new TypeError('contactId must not be empty')
-    const result = await this.#call(auth, {
-      method: 'POST',
-      path: `/contacts/${encodeURIComponent(contactId)}/tags`,
-      route: 'POST /contacts/:contactId/tags',
-      body: { tags },
-      schema: addTagsResponseSchema,
+    const path = contactPath(contactId, '/tags')
+    const result = await this.#http.call(auth, {
+      method: 'POST', path, route: 'POST /contacts/:contactId/tags', body: { tags }, schema: tagsResponseSchema,
     })
     return { ...result }
   }
 
-  /** GET /contacts/search/duplicate by email; null when no contact matches. */
-  async findContactByEmail(auth: LocationAuth, email: string): Promise<HighLevelContact | null> {
-    const query = new URLSearchParams({ locationId: auth.locationId, email })
-    const result = await this.#call(auth, {
+  /** DELETE /contacts/{contactId}/tags with a JSON body; answers the tags left. */
+  async removeTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
+    const path = contactPath(contactId, '/tags')
+    const result = await this.#http.call(auth, {
+      method: 'DELETE', path, route: 'DELETE /contacts/:contactId/tags', body: { tags }, schema: tagsResponseSchema,
+    })
+    return { ...result }
+  }
+
+  /**
+   * POST /contacts/bulk/tags/update/{add|remove}. A 201 does not mean every contact was
+   * updated: per-contact failures come back in `results` (and `missing`).
+   */
+  async bulkTags(auth: LocationAuth, action: BulkTagAction, contactIds: string[], tags: string[]): Promise<BulkTagsResult> {
+    if (action !== 'add' && action !== 'remove') throw new TypeError(`bulkTags: action must be add or remove, got ${String(action)}`)
+    const answer = await this.#http.call(auth, {
+      method: 'POST',
+      path: `/contacts/bulk/tags/update/${action}`,
+      route: `POST /contacts/bulk/tags/update/${action}`,
+      body: { contacts: contactIds, tags, locationId: auth.locationId },
+      schema: bulkTagsResponseSchema,
+    })
+    return parseBulkResults(contactIds, answer)
+  }
+
+  /** GET /contacts/search/duplicate by email or phone (`number`); null when none matches. */
+  async findContact(auth: LocationAuth, lookup: ContactLookup): Promise<HighLevelContact | null> {
+    const query = new URLSearchParams({ locationId: auth.locationId })
+    if (typeof lookup.email === 'string') query.set('email', lookup.email)
+    else if (typeof lookup.phone === 'string') query.set('number', lookup.phone)
+    else throw new TypeError('findContact needs an email or a phone')
+    const result = await this.#http.call(auth, {
       method: 'GET',
       path: `/contacts/search/duplicate?${query.toString()}`,
       route: 'GET /contacts/search/duplicate',
@@ -83,62 +89,54 @@ export class HighLevelClient {
     return result.contact === null ? null : { ...result.contact }
   }
 
+  findContactByEmail(auth: LocationAuth, email: string): Promise<HighLevelContact | null> {
+    return this.findContact(auth, { email })
+  }
+
+  /** GET /contacts/{contactId}. A missing contact is a 400 (HighLevelRequestError). */
+  async getContact(auth: LocationAuth, contactId: string): Promise<HighLevelContact> {
+    const path = contactPath(contactId)
+    const result = await this.#http.call(auth, { method: 'GET', path, route: 'GET /contacts/:contactId', schema: getContactResponseSchema })
+    return { ...result.contact }
+  }
+
+  /** POST /contacts/upsert: match by email or phone, else create. Never with tags. */
+  async upsertContact(auth: LocationAuth, fields: UpsertContactFields): Promise<{ created: boolean; contact: HighLevelContact }> {
+    assertUpsertFields(fields)
+    const result = await this.#http.call(auth, {
+      method: 'POST',
+      path: '/contacts/upsert',
+      route: 'POST /contacts/upsert',
+      body: { ...fields, locationId: auth.locationId },
+      schema: upsertResponseSchema,
+    })
+    return { created: result.new, contact: { ...result.contact } }
+  }
+
+  /** POST /oauth/token (form-urlencoded) with a refresh token; the grant is spent once HighLevel answers. */
+  async refreshAccessToken(grant: RefreshGrant): Promise<IssuedTokens> {
+    const answer = await this.#http.send({
+      method: 'POST',
+      path: '/oauth/token',
+      route: 'POST /oauth/token',
+      form: {
+        client_id: grant.clientId,
+        client_secret: grant.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: grant.refreshToken,
+        user_type: grant.userType,
+      },
+      schema: tokenResponseSchema,
+    }, null, null, [grant.clientSecret, grant.refreshToken])
+    return { accessToken: answer.access_token, refreshToken: answer.refresh_token, expiresInSec: answer.expires_in }
+  }
+
   /** Latest rate-limit headers seen for the location; null before any answer carried them. */
   lastRateLimit(locationId: string): RateLimitInfo | null {
-    const info = this.#rateLimits.get(locationId)
-    return info === undefined ? null : { ...info }
+    return this.#http.lastRateLimit(locationId)
   }
 
   async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher.close()
-  }
-
-  async #call<S extends z.ZodType>(auth: LocationAuth, call: Call<S>): Promise<z.infer<S>> {
-    const token = await auth.accessToken()
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${token}`,
-      version: HIGHLEVEL_API_VERSION,
-      accept: 'application/json',
-    }
-    if (call.body !== undefined) headers['content-type'] = 'application/json'
-
-    let status: number
-    let text: string
-    let responseHeaders: Dispatcher.ResponseData['headers']
-    try {
-      const response = await this.#dispatcher.request({
-        origin: this.#origin,
-        path: this.#basePath + call.path,
-        method: call.method,
-        headers,
-        body: call.body === undefined ? null : JSON.stringify(call.body),
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-      })
-      status = response.statusCode
-      responseHeaders = response.headers
-      const rateLimit = parseRateLimit(responseHeaders)
-      if (hasRateLimit(rateLimit)) this.#rateLimits.set(auth.locationId, rateLimit)
-      text = await readText(response.body, status)
-    } catch (err) {
-      throw errorFromTransport(err, this.#origin) ?? err
-    }
-
-    const json = parseJson(text)
-    const body = scrubSecret(json.ok ? json.value : json.text, token)
-    if (status < 200 || status >= 300) throw errorFromResponse(status, body, responseHeaders)
-    if (!json.ok) {
-      throw new HighLevelResponseError(`HighLevel ${call.route} answered ${status} with a non-JSON body`, {
-        status, responseBody: body,
-      })
-    }
-    const parsed = call.schema.safeParse(json.value)
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
-      throw new HighLevelResponseError(`HighLevel ${call.route} answered ${status} with an unexpected body: ${issues}`, {
-        status, responseBody: body,
-      })
-    }
-    return parsed.data
+    await this.#http.close()
   }
 }

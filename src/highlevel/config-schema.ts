@@ -8,7 +8,22 @@ const privateIntegrationAuth = z.strictObject({
   token: secret,
 })
 
-export const authSchema = z.discriminatedUnion('type', [privateIntegrationAuth])
+/**
+ * An OAuth app installed on the location. `refreshToken` starts the chain: once a refresh
+ * has happened, the rotated token in the store is used instead (refresh tokens are
+ * single-use); putting a different refresh token here starts a new chain.
+ */
+const oauthAuth = z.strictObject({
+  type: z.literal('oauth'),
+  clientId: z.string().min(1),
+  clientSecret: secret,
+  refreshToken: secret,
+  userType: z.literal('Location').default('Location'),
+  /** refresh this long before the access token expires */
+  refreshMarginMs: z.number().int().min(0).default(300_000),
+})
+
+export const authSchema = z.discriminatedUnion('type', [privateIntegrationAuth, oauthAuth])
 
 /** One HighLevel sub-account under `highlevel.locations`, by a name of the user's choice. */
 export const locationSchema = z.strictObject({

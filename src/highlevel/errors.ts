@@ -34,6 +34,17 @@ export class HighLevelUnauthorizedError extends HighLevelError {
   }
 }
 
+/**
+ * HighLevel refused an OAuth refresh (spent or revoked refresh token, wrong client
+ * secret). Retryable: the jobs are fine; once the operator reconnects the app and sets
+ * the new refresh token, they go through.
+ */
+export class HighLevelOAuthRefreshError extends HighLevelError {
+  constructor(message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_OAUTH_REFRESH_FAILED', message, true, details)
+  }
+}
+
 export class HighLevelForbiddenError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
     super('TAGRELAY_HL_FORBIDDEN', message, false, { status: 403, ...details })

@@ -1,11 +1,15 @@
 export { HighLevelClient, HIGHLEVEL_API_VERSION } from './client.js'
-export type { HighLevelClientOptions, LocationAuth } from './client.js'
+export type { BulkTagAction, HighLevelClientOptions } from './client.js'
+export * from './auth/index.js'
+export type { BulkContactResult, BulkTagsResult } from './bulk.js'
+export type { ContactLookup, UpsertContactFields } from './contact-fields.js'
 export {
   errorFromResponse,
   parseRetryAfter,
   HighLevelError,
   HighLevelForbiddenError,
   HighLevelNetworkError,
+  HighLevelOAuthRefreshError,
   HighLevelRateLimitedError,
   HighLevelRequestError,
   HighLevelResponseError,
@@ -19,4 +23,6 @@ export type { RateLimitInfo } from './ratelimit.js'
 export type { HeaderSource } from './headers.js'
 export type { HighLevelContact } from './schemas.js'
 export { startSandbox } from './sandbox.js'
-export type { Sandbox, SandboxCalls, SandboxContact, SandboxLogger, SandboxOptions, SeedContactInput } from './sandbox.js'
+export type {
+  FaultSettings, FaultSettingsInput, RateLimits, Sandbox, SandboxCalls, SandboxContact, SandboxLogger, SandboxOptions, SeedContactInput,
+} from './sandbox.js'

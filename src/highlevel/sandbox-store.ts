@@ -4,14 +4,18 @@ export interface SandboxContact {
   id: string
   locationId: string
   email: string | null
+  phone: string | null
   firstName: string | null
   tags: string[]
   dateAdded: string
+  /** other documented fields set through upsert (lastName, companyName, ...) */
+  fields: Record<string, unknown>
 }
 
 export interface SeedContactInput {
   locationId: string
   email?: string
+  phone?: string
   id?: string
   firstName?: string
   tags?: string[]
@@ -36,7 +40,10 @@ export function normalizeTags(tags: readonly string[]): string[] {
   return [...seen]
 }
 
-const copy = (c: SandboxContact): SandboxContact => ({ ...c, tags: [...c.tags] })
+const sameEmail = (a: string | null, b: string) => a !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
+const phoneKey = (p: string) => p.replace(/[^\d+]/g, '')
+const samePhone = (a: string | null, b: string) => a !== null && phoneKey(a) !== '' && phoneKey(a) === phoneKey(b)
+const copy = (c: SandboxContact): SandboxContact => ({ ...c, tags: [...c.tags], fields: { ...c.fields } })
 
 export class ContactStore {
   readonly #contacts = new Map<string, SandboxContact>()
@@ -48,9 +55,11 @@ export class ContactStore {
       id,
       locationId: input.locationId,
       email: input.email ?? null,
+      phone: input.phone ?? null,
       firstName: input.firstName ?? null,
       tags: normalizeTags(input.tags ?? []),
       dateAdded: new Date().toISOString(),
+      fields: {},
     }
     this.#contacts.set(id, contact)
     return copy(contact)
@@ -62,10 +71,15 @@ export class ContactStore {
   }
 
   findByEmail(locationId: string, email: string): SandboxContact | null {
-    const wanted = email.trim().toLowerCase()
-    for (const contact of this.#contacts.values()) {
-      if (contact.locationId === locationId && contact.email?.trim().toLowerCase() === wanted) return copy(contact)
-    }
+    return this.#find((c) => c.locationId === locationId && sameEmail(c.email, email))
+  }
+
+  findByPhone(locationId: string, phone: string): SandboxContact | null {
+    return this.#find((c) => c.locationId === locationId && samePhone(c.phone, phone))
+  }
+
+  #find(match: (c: SandboxContact) => boolean): SandboxContact | null {
+    for (const contact of this.#contacts.values()) if (match(contact)) return copy(contact)
     return null
   }
 
@@ -77,9 +91,43 @@ export class ContactStore {
 
   /** Adds tags to an existing contact and answers all of its tags. */
   addTags(id: string, tags: readonly string[]): string[] {
-    const contact = this.#contacts.get(id)
-    if (contact === undefined) throw new Error(`sandbox contact ${id} not found`)
+    const contact = this.#must(id)
     contact.tags = normalizeTags([...contact.tags, ...tags])
     return [...contact.tags]
   }
+
+  /** Removes tags (case-insensitively) and answers the tags left. */
+  removeTags(id: string, tags: readonly string[]): string[] {
+    const contact = this.#must(id)
+    const gone = new Set(normalizeTags(tags))
+    contact.tags = contact.tags.filter((t) => !gone.has(t))
+    return [...contact.tags]
+  }
+
+  /** Sets documented fields; `tags`, if given, replaces all tags (as HighLevel's upsert does). */
+  update(id: string, patch: Record<string, unknown>): SandboxContact {
+    const contact = this.#must(id)
+    for (const [key, value] of Object.entries(patch)) {
+      if (key === 'tags' && Array.isArray(value)) contact.tags = normalizeTags(value as string[])
+      else if (key === 'email' || key === 'phone' || key === 'firstName') contact[key] = typeof value === 'string' ? value : null
+      else if (key !== 'locationId') contact.fields[key] = value
+    }
+    return copy(contact)
+  }
+
+  #must(id: string): SandboxContact {
+    const contact = this.#contacts.get(id)
+    if (contact === undefined) throw new Error(`sandbox contact ${id} not found`)
+    return contact
+  }
+}
+
+/** A contact as the API shows it: absent values are left out, never null (the spec types them as strings). */
+export function contactToApi(c: SandboxContact): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: c.id, locationId: c.locationId }
+  for (const [key, value] of Object.entries({ ...c.fields, email: c.email, phone: c.phone, firstName: c.firstName })) {
+    if (value !== null && value !== undefined) out[key] = value
+  }
+  if (c.email !== null) out.emailLowerCase = c.email.toLowerCase()
+  return { ...out, tags: [...c.tags], dateAdded: c.dateAdded }
 }

@@ -1,11 +1,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { HIGHLEVEL_API_VERSION } from './client.js'
-import { faultBody, RateCounters, readRequestBody, sendJson } from './sandbox-http.js'
-import { addTagsRoute, duplicateSearchRoute, matchRoute, type RouteResult } from './sandbox-routes.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { HIGHLEVEL_API_VERSION } from './http.js'
+import { SandboxClock } from './sandbox-clock.js'
+import { CONTROL_PREFIX, controlRoute } from './sandbox-control.js'
+import { faultBody, FaultInjector, type FaultSettings, type FaultSettingsInput } from './sandbox-faults.js'
+import { readRequestBody, sendJson } from './sandbox-http.js'
+import { SandboxOAuth } from './sandbox-oauth.js'
+import { HIGHLEVEL_LIMITS, RateLimiter, type RateLimits } from './sandbox-ratelimit.js'
+import { matchRoute, type RouteMatch, type RouteResult } from './sandbox-router.js'
+import { duplicateSearchRoute, getContactRoute, upsertRoute } from './sandbox-routes-contacts.js'
+import { bulkTagsRoute, tagsRoute } from './sandbox-routes-tags.js'
 import { ContactStore, type SandboxContact, type SeedContactInput } from './sandbox-store.js'
 
 export type { SandboxContact, SeedContactInput } from './sandbox-store.js'
+export type { FaultSettings, FaultSettingsInput } from './sandbox-faults.js'
+export type { RateLimits } from './sandbox-ratelimit.js'
 
 export interface SandboxLogger {
   info(obj: Record<string, unknown>, msg?: string): void
@@ -14,8 +24,19 @@ export interface SandboxLogger {
 export interface SandboxOptions {
   host?: string
   port?: number
-  /** bearer token -> the locationId it belongs to */
+  /** static bearer tokens (Private Integration Tokens) -> the locationId each belongs to */
   tokens: Record<string, string>
+  /** OAuth apps: client id -> client secret; refresh tokens come from `issueRefreshToken` */
+  oauthClients?: Record<string, string>
+  /** expires_in of issued access tokens, sandbox seconds (default 86,399 as HighLevel) */
+  accessTokenTtlSec?: number
+  /** per-location limits (default HighLevel's: 100 per 10 s, 200,000 a day) */
+  limits?: Partial<RateLimits>
+  /** sandbox time runs this many times faster than real time (default 1) */
+  clockScale?: number
+  faults?: FaultSettingsInput
+  /** dice for the fault rates (tests make them deterministic) */
+  random?: () => number
   logger?: SandboxLogger
 }
 
@@ -35,60 +56,84 @@ export interface Sandbox {
   listContacts(locationId?: string): SandboxContact[]
   /** The next `times` requests answer `status` with a HighLevel-shaped (or the given) body. */
   failNext(status: number, times?: number, body?: unknown): void
+  /** Replaces the fault settings (as `POST /_sandbox/faults`). */
+  setFaults(faults: FaultSettingsInput): FaultSettings
+  /** A new refresh token for an OAuth client installed on a location. */
+  issueRefreshToken(clientId: string, locationId: string): string
+  /** Expires issued OAuth access tokens now (one location's, or all): the next call gets 401. */
+  expireAccessTokens(locationId?: string): void
+  resetCalls(): void
   close(): Promise<void>
 }
 
 const INVALID_JWT = { statusCode: 401, message: 'Invalid JWT', error: 'Unauthorized' }
 
 /**
- * A local HighLevel stand-in for the add-tags and duplicate-search endpoints.
- * Checks run in this order: body size (413), injected faults, bearer token (401),
- * Version header (400), route (404), JSON syntax (400), body/query validation (422),
- * location access (403), contact existence (400).
+ * A local HighLevel stand-in for the endpoints tagrelay uses, following the official
+ * OpenAPI contract (the contract tests check every answer against it). Checks run in
+ * this order: body size (413), added latency, injected faults, the OAuth token endpoint,
+ * bearer token (401), Version header (400), rate limit (429), route (404), JSON syntax
+ * (400), body/query validation (422), location access (403), contact existence (400).
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const clock = new SandboxClock(options.clockScale ?? 1)
   const store = new ContactStore()
-  const counters = new RateCounters()
-  const calls: SandboxCalls = { total: 0 }
-  const faults: { status: number; remaining: number; body: unknown }[] = []
-  const tokenLocation = (token: string | undefined) =>
-    token !== undefined && Object.hasOwn(options.tokens, token) ? options.tokens[token] : undefined
+  const limiter = new RateLimiter({ ...HIGHLEVEL_LIMITS, ...options.limits }, clock)
+  const faults = new FaultInjector(options.faults, options.random)
+  const oauth = new SandboxOAuth(options.oauthClients ?? {}, clock, options.accessTokenTtlSec)
+  let calls: SandboxCalls = { total: 0 }
+  const tokenLocation = (token: string | undefined): string | undefined => {
+    if (token === undefined) return undefined
+    return Object.hasOwn(options.tokens, token) ? options.tokens[token] : oauth.locationOf(token)
+  }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | string> {
     const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      const read = await readRequestBody(req)
+      const result = controlRoute({ faults, store, calls: () => ({ ...calls }) }, method, url, read.tooLarge ? Buffer.alloc(0) : read.body)
+      sendJson(res, result.status, result.body)
+      return result.status
+    }
     const route = matchRoute(method, url.pathname)
     const key = route?.key ?? 'unmatched'
     calls[key] = (calls[key] ?? 0) + 1
     calls.total++
     const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')
-    const location = tokenLocation(auth?.[1]?.trim())
-    const rateHeaders = counters.consume(location ?? '')
+    const location = route?.key === 'POST /oauth/token' ? undefined : tokenLocation(auth?.[1]?.trim())
+    const rate = location === undefined ? null : limiter.take(location)
     const reply = (r: RouteResult, extra: Record<string, string> = {}) => {
-      sendJson(res, r.status, r.body, { ...rateHeaders, ...extra })
+      sendJson(res, r.status, r.body, { ...rate?.headers, ...extra })
       return r.status
     }
 
     const read = await readRequestBody(req)
     if (read.tooLarge) {
-      return reply({ status: 413, body: { statusCode: 413, message: 'request entity too large', error: 'Payload Too Large' } },
-        { connection: 'close' })
+      return reply({ status: 413, body: { statusCode: 413, message: 'request entity too large', error: 'Payload Too Large' } }, { connection: 'close' })
     }
-    const fault = faults[0]
-    if (fault !== undefined) {
-      if (--fault.remaining <= 0) faults.shift()
-      return reply({ status: fault.status, body: fault.body }, fault.status === 429 ? { 'retry-after': '1' } : {})
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs)
+    const fault = faults.next()
+    if (fault?.kind === 'timeout') return 'timeout' // never answered; close() drops the socket
+    if (fault?.kind === 'reset') {
+      req.socket.destroy()
+      return 'reset'
     }
-    if (location === undefined) return reply({ status: 401, body: INVALID_JWT })
+    if (fault?.kind === 'status') {
+      return reply({ status: fault.status, body: fault.body }, fault.retryAfterSec === null ? {} : { 'retry-after': String(fault.retryAfterSec) })
+    }
+    if (route?.key === 'POST /oauth/token') return reply(oauth.grant(req.headers['content-type'], read.body))
+    if (location === undefined || rate === null) return reply({ status: 401, body: INVALID_JWT })
     const version = req.headers.version
     if (version !== HIGHLEVEL_API_VERSION) {
       const message = version === undefined ? 'Version header was not found' : 'Version header is invalid'
       return reply({ status: 400, body: { statusCode: 400, message } })
     }
+    if (!rate.allowed) return reply({ status: 429, body: faultBody(429) }, { 'retry-after': String(rate.retryAfterSec) })
     if (route === null) {
       return reply({ status: 404, body: { statusCode: 404, message: `Cannot ${method} ${url.pathname}`, error: 'Not Found' } })
     }
-    if (route.key === 'GET /contacts/search/duplicate') return reply(duplicateSearchRoute(store, location, url.searchParams))
+    if (method === 'GET') return reply(readRoute(route, location, url))
 
     let body: unknown = {}
     // Like HighLevel's body parser: non-JSON content types leave the body empty.
@@ -99,7 +144,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         return reply({ status: 400, body: { statusCode: 400, message: (err as Error).message } })
       }
     }
-    return reply(addTagsRoute(store, location, route.contactId ?? '', body))
+    return reply(writeRoute(route, location, body))
+  }
+
+  function readRoute(route: RouteMatch, location: string, url: URL): RouteResult {
+    if (route.key === 'GET /contacts/search/duplicate') return duplicateSearchRoute(store, location, url.searchParams)
+    return getContactRoute(store, location, route.param ?? '')
+  }
+
+  function writeRoute(route: RouteMatch, location: string, body: unknown): RouteResult {
+    const param = route.param ?? ''
+    switch (route.key) {
+      case 'POST /contacts/:contactId/tags': return tagsRoute(store, location, 'add', param, body)
+      case 'DELETE /contacts/:contactId/tags': return tagsRoute(store, location, 'remove', param, body)
+      case 'POST /contacts/bulk/tags/update/:type': return bulkTagsRoute(store, location, param, body)
+      default: return upsertRoute(store, location, body)
+    }
   }
 
   const server = createServer((req, res) => {
@@ -130,8 +190,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     getContact: (id) => store.get(id),
     findByEmail: (locationId, email) => store.findByEmail(locationId, email),
     listContacts: (locationId) => store.list(locationId),
-    failNext(status, times = 1, body) {
-      if (times > 0) faults.push({ status, remaining: times, body: body ?? faultBody(status) })
+    failNext: (status, times = 1, body) => faults.failNext(status, times, body ?? faultBody(status)),
+    setFaults: (input) => faults.set(input),
+    issueRefreshToken: (clientId, locationId) => oauth.issueRefreshToken(clientId, locationId),
+    expireAccessTokens: (locationId) => oauth.expireAccessTokens(locationId),
+    resetCalls: () => {
+      calls = { total: 0 }
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

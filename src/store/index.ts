@@ -17,6 +17,7 @@ export type {
   JobStatus,
   NewEvent,
   NewJob,
+  OAuthTokens,
   Store,
 } from './types.js'
 export type { SqliteOptions } from './sqlite/store.js'

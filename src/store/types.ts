@@ -62,6 +62,20 @@ export interface ClaimOptions {
   now: number
 }
 
+/** One location's OAuth token pair, as the auth module keeps it. */
+export interface OAuthTokens {
+  /** the OAuth app the tokens were issued to */
+  clientId: string
+  /** SHA-256 (hex) of the configured refresh token the chain started from */
+  seedHash: string
+  accessToken: string
+  refreshToken: string
+  /** epoch ms at which the access token expires */
+  expiresAt: number
+  /** epoch ms of the save */
+  updatedAt: number
+}
+
 /**
  * The one storage contract. Every method is async so that the SQLite and PostgreSQL
  * implementations are interchangeable; the SQLite one resolves synchronously underneath.
@@ -90,4 +104,8 @@ export interface Store {
   /** throws if the store cannot answer a trivial query */
   ping(): Promise<void>
   close(): Promise<void>
+  /** the stored OAuth pair of a location (keyed by HighLevel locationId), if any */
+  loadOAuthTokens(location: string): Promise<OAuthTokens | undefined>
+  /** replaces the location's pair; resolves once durable (a refresh token is single-use) */
+  saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void>
 }

@@ -74,7 +74,7 @@ t.test('${VAR} interpolation', async (t) => {
     ].join('\n')
     const config = parseConfigText(yaml, 'c.yaml', { env: { DB_PASS: 's3cret', HL_TOKEN_MAIN: TOKEN } })
     t.equal(config.store.url, 'postgres://app:s3cret@db/tagrelay')
-    t.equal(config.highlevel.locations.main?.auth.token, TOKEN)
+    t.match(config.highlevel.locations.main?.auth, { type: 'private-integration', token: TOKEN })
   })
 
   t.test('${VAR:-default} uses the default only when the variable is unset or empty', async (t) => {
@@ -284,7 +284,7 @@ t.test('examples/demo.yaml', async (t) => {
     t.equal(config.rules.length, 4)
     t.equal(config.highlevel.baseUrl, DEFAULT_HIGHLEVEL_BASE_URL, 'the ${VAR:-default} fallback applies')
     t.equal(config.highlevel.locations.main?.locationId, 've9EPM428h8vShlRW1KT')
-    t.equal(config.highlevel.locations.main?.auth.token, TOKEN)
+    t.match(config.highlevel.locations.main?.auth, { type: 'private-integration', token: TOKEN })
     t.same(config.sources.typeform?.verify, { type: 'token', token: [env.TYPEFORM_TOKEN], header: 'x-tagrelay-token', query: 'token' })
   })
 

@@ -37,10 +37,24 @@ t.test('a store used before migrate() says so', async (t) => {
   await t.rejects(store.countEvents(), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
 })
 
-t.test('migrations are numbered 1..n with unique names', async (t) => {
-  t.same(migrations.map((m) => m.version), migrations.map((_, i) => i + 1))
+t.test('migrations have increasing versions and unique names', async (t) => {
+  const versions = migrations.map((m) => m.version)
+  t.same(versions, [...versions].sort((a, b) => a - b))
+  t.equal(new Set(versions).size, migrations.length)
   t.equal(new Set(migrations.map((m) => m.name)).size, migrations.length)
-  t.equal(latestVersion, migrations.length)
+  t.equal(latestVersion, Math.max(...versions))
+})
+
+t.test('a gap in numbering is filled later: every unrecorded version is applied', async (t) => {
+  const db = new Database(':memory:')
+  t.teardown(() => db.close())
+  const one = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' }
+  const three = { version: 3, name: 'three', sql: 'CREATE TABLE three (x INTEGER)' }
+  migrate(db, [one, three])
+  t.same(appliedVersions(db), [1, 3])
+  migrate(db, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' }, three])
+  t.same(appliedVersions(db), [1, 2, 3], 'version 2 applied although 3 already was')
+  t.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'two'").get())
 })
 
 t.test('migrate twice records each version once', async (t) => {

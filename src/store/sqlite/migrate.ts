@@ -13,6 +13,11 @@ import type { Migration } from './migrations.js'
  * server and a `tagrelay worker`) may start at once against the same file. The write
  * lock serialises them; the one that waited sees the work done and skips it.
  *
+ * Why "is this version recorded" rather than "is it below the newest recorded": versions
+ * are not always contiguous on every build (branches append numbers independently), and
+ * a database migrated by a build that knew 1 and 3 must still get 2 from one that knows
+ * 1, 2 and 3. Each migration must therefore stand on its own, never on the one before.
+ *
  * Why refuse a newer database: code that does not know a column or a status could
  * corrupt rows written by a newer release. Failing at start, with a clear code, is the
  * only safe answer to a rollback of the binary.
@@ -24,10 +29,11 @@ export function migrate(db: Database, migrations: readonly Migration[] = default
     applied_at INTEGER NOT NULL
   ) STRICT`)
   const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
+  const applied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?')
   const record = db.prepare<[number, string, number]>(
     'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
   )
-  const known = migrations.at(-1)?.version ?? 0
+  const known = Math.max(0, ...migrations.map((m) => m.version))
 
   const readVersion = (): number => {
     const version = current.get()?.v ?? 0
@@ -45,7 +51,8 @@ export function migrate(db: Database, migrations: readonly Migration[] = default
   readVersion()
   for (const m of migrations) {
     db.transaction(() => {
-      if (readVersion() >= m.version) return
+      readVersion()
+      if (applied.get(m.version) !== undefined) return
       db.exec(m.sql)
       record.run(m.version, m.name, Date.now())
     }).immediate()

@@ -7,7 +7,9 @@
  *
  * Rules for adding a migration (they keep old databases upgradeable):
  * - append only; never edit or renumber a migration that has shipped;
- * - `version` is the next integer, `name` a short snake_case description;
+ * - `version` is a new, higher integer (gaps are allowed: `migrate()` applies every version
+ *   not yet recorded), `name` a short snake_case description; a migration must not rely
+ *   on another one of the same release having run first;
  * - each runs inside its own transaction, so no `PRAGMA` that is a no-op in a transaction
  *   (`foreign_keys`, `journal_mode`) and no `VACUUM`.
  *
@@ -83,7 +85,27 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX attempts_job ON attempts (job_id, attempt);
     `,
   },
+  {
+    version: 3,
+    name: 'oauth_tokens',
+    sql: `
+      -- The current OAuth token pair per HighLevel location. HighLevel's refresh tokens
+      -- are single-use: the row is written before a new access token is used, so a
+      -- restart continues from the newest refresh token, never the one in the config.
+      -- client_id and seed_hash (SHA-256 of the configured refresh token) tell whether the
+      -- row still belongs to the configured app and grant: a new grant in the config wins.
+      CREATE TABLE oauth_tokens (
+        location      TEXT PRIMARY KEY,
+        client_id     TEXT NOT NULL,
+        seed_hash     TEXT NOT NULL,
+        access_token  TEXT NOT NULL,
+        refresh_token TEXT NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]
 
 /** The newest schema version this build knows. */
-export const latestVersion: number = migrations.at(-1)?.version ?? 0
+export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

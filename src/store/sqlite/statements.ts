@@ -3,6 +3,7 @@ import { prepareEventQueries } from './queries/events.js'
 import { prepareFinishQueries } from './queries/finish.js'
 import { prepareJobQueries } from './queries/jobs.js'
 import { prepareLeaseQueries } from './queries/leases.js'
+import { prepareOAuthQueries } from './queries/oauth.js'
 
 /**
  * Every statement the store runs, prepared once. Why once: preparing parses and plans
@@ -15,6 +16,7 @@ export function prepareStatements(db: Database) {
     ...prepareJobQueries(db),
     ...prepareLeaseQueries(db),
     ...prepareFinishQueries(db),
+    ...prepareOAuthQueries(db),
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   JobStatus,
   NewEvent,
   NewJob,
+  OAuthTokens,
   Store,
 } from '../types.js'
 import { migrate } from './migrate.js'
@@ -132,6 +133,15 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close()
+  }
+
+  async loadOAuthTokens(location: string): Promise<OAuthTokens | undefined> {
+    return this.#stmts.selectOAuthTokens(location)
+  }
+
+  async saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void> {
+    const q = this.#stmts
+    this.#db.transaction(() => q.upsertOAuthTokens(location, tokens)).immediate()
   }
 }
 

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto'
+import { HighLevelError, HighLevelOAuthRefreshError } from '../errors.js'
+import type { AuthProvider, RefreshRequest } from './types.js'
+
+/** The stored pair; the store module's `OAuthTokens` has this shape. */
+export interface OAuthTokenRecord {
+  clientId: string
+  seedHash: string
+  accessToken: string
+  refreshToken: string
+  expiresAt: number
+  updatedAt: number
+}
+
+/** Where token pairs live across restarts: the `Store` satisfies it. */
+export interface OAuthTokenStore {
+  loadOAuthTokens(location: string): Promise<OAuthTokenRecord | undefined>
+  saveOAuthTokens(location: string, tokens: OAuthTokenRecord): Promise<void>
+}
+
+export interface RefreshGrant {
+  clientId: string
+  clientSecret: string
+  refreshToken: string
+  userType: 'Location'
+}
+
+export interface IssuedTokens {
+  accessToken: string
+  refreshToken: string
+  expiresInSec: number
+}
+
+export interface OAuthAuthOptions {
+  locationId: string
+  clientId: string
+  clientSecret: string
+  /** the configured refresh token: used only while the store holds nothing newer for it */
+  refreshToken: string
+  store: OAuthTokenStore
+  /** POST /oauth/token; `HighLevelClient.refreshAccessToken` */
+  exchange(grant: RefreshGrant): Promise<IssuedTokens>
+  /** refresh this long before the access token expires (default 5 minutes) */
+  marginMs?: number
+  now?: () => number
+}
+
+export const seedHash = (refreshToken: string): string => createHash('sha256').update(refreshToken).digest('hex')
+
+/**
+ * OAuth for one location, with HighLevel's single-use refresh tokens.
+ *
+ * Why the new pair is saved before the access token is handed out: the old refresh token
+ * is spent the moment HighLevel answers. Were the process to die after using the new
+ * access token but before saving, the next start would hold only a dead refresh token
+ * and the location would need reconnecting by hand.
+ *
+ * Why one promise per refresh: concurrent callers (several jobs that all met a 401) must
+ * share one exchange; two exchanges with the same refresh token would spend it twice and
+ * the second would fail. This serialises within a process only; replicas sharing a
+ * PostgreSQL store need a row lock around the refresh (the PostgreSQL store's concern).
+ */
+export class OAuthAuth implements AuthProvider {
+  readonly kind = 'oauth' as const
+  readonly locationId: string
+  readonly #opts: OAuthAuthOptions
+  readonly #seedHash: string
+  readonly #marginMs: number
+  readonly #now: () => number
+  #current: OAuthTokenRecord | undefined
+  #loaded = false
+  #refreshing: Promise<string> | null = null
+
+  constructor(opts: OAuthAuthOptions) {
+    this.#opts = opts
+    this.locationId = opts.locationId
+    this.#seedHash = seedHash(opts.refreshToken)
+    this.#marginMs = opts.marginMs ?? 5 * 60_000
+    this.#now = opts.now ?? Date.now
+  }
+
+  async accessToken(): Promise<string> {
+    if (this.#refreshing !== null) return this.#refreshing
+    const current = await this.#load()
+    if (current !== undefined && this.#fresh(current)) return current.accessToken
+    return this.#refreshOnce()
+  }
+
+  async refresh(request: RefreshRequest): Promise<boolean> {
+    if (this.#refreshing !== null) {
+      await this.#refreshing
+      return true
+    }
+    const current = await this.#load()
+    // Another caller refreshed since this one's request left: just retry with the new token.
+    if (current !== undefined && current.accessToken !== request.rejectedToken && this.#fresh(current)) return true
+    await this.#refreshOnce(request.rejectedToken)
+    return true
+  }
+
+  #fresh(tokens: OAuthTokenRecord): boolean {
+    return tokens.expiresAt - this.#marginMs > this.#now()
+  }
+
+  /** A stored pair counts only if it grew from the configured app and grant. */
+  #usable(tokens: OAuthTokenRecord | undefined): OAuthTokenRecord | undefined {
+    return tokens?.clientId === this.#opts.clientId && tokens.seedHash === this.#seedHash ? tokens : undefined
+  }
+
+  async #load(): Promise<OAuthTokenRecord | undefined> {
+    if (!this.#loaded) {
+      this.#current = this.#usable(await this.#opts.store.loadOAuthTokens(this.locationId))
+      this.#loaded = true
+    }
+    return this.#current
+  }
+
+  #refreshOnce(rejectedToken?: string): Promise<string> {
+    this.#refreshing ??= this.#exchange(rejectedToken).finally(() => {
+      this.#refreshing = null
+    })
+    return this.#refreshing
+  }
+
+  async #exchange(rejectedToken: string | undefined): Promise<string> {
+    const { store, clientId, clientSecret } = this.#opts
+    // Re-read: another process on the same store (a `tagrelay worker`) may have rotated it.
+    const stored = this.#usable(await store.loadOAuthTokens(this.locationId))
+    if (stored !== undefined && stored.accessToken !== rejectedToken && stored.accessToken !== this.#current?.accessToken && this.#fresh(stored)) {
+      this.#current = stored
+      return stored.accessToken
+    }
+    let issued: IssuedTokens
+    try {
+      issued = await this.#opts.exchange({
+        clientId, clientSecret, refreshToken: stored?.refreshToken ?? this.#opts.refreshToken, userType: 'Location',
+      })
+    } catch (err) {
+      if (err instanceof HighLevelError && err.status !== null && err.status >= 400 && err.status < 500 && err.status !== 429) {
+        throw new HighLevelOAuthRefreshError(
+          `HighLevel refused the OAuth refresh for location ${this.locationId} (${err.status}: ${err.message}); ` +
+            'reconnect the app and put the new refresh token in the config',
+          { status: err.status, responseBody: err.responseBody, cause: err },
+        )
+      }
+      throw err
+    }
+    const now = this.#now()
+    const tokens: OAuthTokenRecord = {
+      clientId,
+      seedHash: this.#seedHash,
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      expiresAt: now + issued.expiresInSec * 1000,
+      updatedAt: now,
+    }
+    await store.saveOAuthTokens(this.locationId, tokens)
+    this.#current = tokens
+    return tokens.accessToken
+  }
+}
