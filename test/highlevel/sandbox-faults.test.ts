@@ -30,15 +30,17 @@ t.test('429 with and without Retry-After: retryable either way, the delay only w
 })
 
 t.test('the burst limit is enforced per location, with a scaled clock', async (t) => {
-  const sandbox = await sandboxFor(t, { limits: { burst: 5 }, clockScale: 100 })
+  // a 1 s window (10 s at clockScale 10): wide enough that a loaded CI machine still
+  // sends the first five requests inside one window
+  const sandbox = await sandboxFor(t, { limits: { burst: 5 }, clockScale: 10 })
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
   for (let i = 0; i < 5; i++) await client.findContact(pit, { email: `${i}@example.com` })
-  t.match(client.lastRateLimit(LOC_MAIN), { max: 5, remaining: 0, intervalMs: 100, dailyRemaining: 199_995 })
+  t.match(client.lastRateLimit(LOC_MAIN), { max: 5, remaining: 0, intervalMs: 1000, dailyRemaining: 199_995 })
   const limited = await failure(client.findContact(pit, { email: 'x@example.com' }))
   t.type(limited, HighLevelRateLimitedError)
   t.equal((limited as HighLevelRateLimitedError).retryAfterMs, 1000, 'Retry-After in whole real seconds, at least 1')
-  await new Promise((r) => setTimeout(r, 120)) // 12 sandbox seconds: a new window
+  await new Promise((r) => setTimeout(r, 1100)) // 11 sandbox seconds: a new window
   t.equal(await client.findContact(pit, { email: 'x@example.com' }), null)
   t.equal(client.lastRateLimit(LOC_MAIN)?.remaining, 4)
 })
