@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { prepareDedupeQueries } from './queries/dedupe.js'
 import { prepareEventQueries } from './queries/events.js'
 import { prepareFinishQueries } from './queries/finish.js'
 import { prepareJobQueries } from './queries/jobs.js'
@@ -15,6 +16,7 @@ export function prepareStatements(db: Database) {
     ...prepareJobQueries(db),
     ...prepareLeaseQueries(db),
     ...prepareFinishQueries(db),
+    ...prepareDedupeQueries(db),
   }
 }
 
