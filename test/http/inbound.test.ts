@@ -19,7 +19,7 @@ const rules = [
   { name: 'any-open', source: 'open', when: { field: 'q3_email', exists: true }, contact: { email: 'q3_email' }, tags: ['jotform'] },
 ]
 const stripeEvent = JSON.stringify({ id: 'evt_1', type: 'checkout.session.completed', data: { object: { customer_email: 'ada@example.com' } } })
-const stripeHeaders = async (body: string, ts = Math.floor(Date.now() / 1000)) => ({ 'content-type': 'application/json', ...(await senders.stripe!.sign(body, ts)) })
+const stripeHeaders = async (body: string, ts = Math.floor(Date.now() / 1000)): Promise<Record<string, string>> => ({ 'content-type': 'application/json', ...(await senders.stripe!.sign(body, ts)) })
 
 t.test('a Stripe event signed by Stripe’s library is accepted and stored; a tampered one is refused', async (t) => {
   const { app, store, logs, rejections } = await build(t, { sources, rules })

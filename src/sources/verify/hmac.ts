@@ -29,9 +29,8 @@ export const hmacVerifySchema = z
 export type HmacVerifyConfig = z.output<typeof hmacVerifySchema>
 
 export function genericHmacVerifier(config: HmacVerifyConfig, ctx: VerifyContext): BuiltVerifier {
-  const { secret, type: _type, ...spec } = config
   return {
-    verify: hmacVerifier({ ...spec, secrets: secret }, ctx),
+    verify: hmacVerifier({ ...config, secrets: config.secret }, ctx),
     secretHeaders: [config.header],
     secretQuery: [],
   }
