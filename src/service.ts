@@ -33,7 +33,7 @@ export interface Service {
 /** The composition root: wires config into the modules and starts listening. */
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { config } = opts
-  const sources = createSourceRegistry(config.sources)
+  const sources = createSourceRegistry(config.sources, { publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
   const logger = opts.logger ?? createLogger({ level: config.log.level, stream: opts.logStream, secretQueryParams: sources.secretQueryParams() })
   const rules = compileRules(config.rules)
   const store = await openStore(config.store.url)

@@ -8,6 +8,8 @@ const serverSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0'),
   port: z.number().int().min(0).max(65535).default(8080),
   bodyLimit: byteSize.default(1024 * 1024),
+  /** the public base URL senders call (https://tags.example.com): HubSpot v3 signs the full URL */
+  publicUrl: z.url().optional(),
   /** whole-request time limit: a slow sender cannot hold a connection open */
   requestTimeoutMs: z.number().int().positive().default(10_000),
   /** how long shutdown waits for in-flight requests and deliveries */

@@ -1,6 +1,7 @@
 import sensible from '@fastify/sensible'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { RejectionCounter } from '../common/rejections.js'
 import type { Config } from '../config/index.js'
 import type { CompiledRules } from '../rules/index.js'
 import type { SourceRegistry } from '../sources/index.js'
@@ -18,6 +19,8 @@ export interface AppDeps {
   logger: Logger
   /** called after an event is committed, to start its delivery without waiting for a poll */
   onAccepted?: () => void
+  /** refused requests by source and code; one is made if not given */
+  rejections?: RejectionCounter
 }
 
 /** Builds the HTTP shell over the domain modules; listening is the caller's business. */
@@ -31,7 +34,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   })
   await app.register(sensible)
-  installErrorHandler(app)
+  const rejections = deps.rejections ?? new RejectionCounter()
+  installErrorHandler(app, {
+    rejections,
+    // route params are attacker-chosen: count only configured names
+    sourceOf: (name) => (name !== undefined && deps.sources.names().includes(name) ? name : '(unknown)'),
+  })
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed')
   })

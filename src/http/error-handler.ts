@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
+import type { RejectionCounter } from '../common/rejections.js'
 import { TagrelayError } from '../errors.js'
 
 /** Codes for the errors Fastify itself raises before our handlers run. */
@@ -11,11 +12,18 @@ const FASTIFY_CODES: Record<number, string> = {
   503: 'TAGRELAY_UNAVAILABLE',
 }
 
+export interface ErrorHandlerOptions {
+  rejections?: RejectionCounter
+  /** the source label for a request's `:source` param ("(unknown)" when not configured) */
+  sourceOf?: (param: string | undefined) => string
+}
+
 /**
  * The one error handler: every error leaves as `{statusCode, code, message}` with a stable
- * code. A 5xx never echoes an internal message; it is logged with its stack instead.
+ * code. A 5xx never echoes an internal message; it is logged with its stack instead. A 4xx
+ * is one log line with the source, code and reason, and one count.
  */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, opts: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((err: FastifyError | TagrelayError, request, reply) => {
     let statusCode: number
     let code: string
@@ -31,13 +39,23 @@ export function installErrorHandler(app: FastifyInstance): void {
       code = 'TAGRELAY_INTERNAL'
       message = 'internal error; the event was not stored, retry later'
     }
-    if (statusCode >= 500) request.log.error({ err }, 'request failed')
-    else request.log.info({ code, reason: message }, 'request rejected')
+    const param = (request.params as { source?: string } | undefined)?.source
+    const source = opts.sourceOf ? opts.sourceOf(param) : (param ?? '(unknown)')
+    if (statusCode >= 500) request.log.error({ err, source }, 'request failed')
+    else {
+      // `detail` is the verifier's internal reason (e.g. "digest mismatch"): logged, never answered
+      const detail = (err as { reason?: unknown }).reason
+      request.log.info({ source, code, reason: message, ...(typeof detail === 'string' ? { detail } : {}) }, 'request rejected')
+    }
+    opts.rejections?.inc(source, code)
+    const retryAfter = (err as { retryAfter?: unknown }).retryAfter
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter))
     return reply.code(statusCode).send({ statusCode, code, message })
   })
 
   app.setNotFoundHandler((request, reply) => {
     const message = `no route ${request.method} ${request.url.split('?')[0]}`
+    opts.rejections?.inc('(unknown)', 'TAGRELAY_NOT_FOUND')
     return reply.code(404).send({ statusCode: 404, code: 'TAGRELAY_NOT_FOUND', message })
   })
 }

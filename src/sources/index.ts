@@ -1,14 +1,27 @@
 export { createSourceRegistry } from './registry.js'
-export type { Source, SourceRegistry } from './registry.js'
-export type { InboundRequest, Verifier } from './types.js'
-export { parseBody } from './parse.js'
+export type { Received, RegistryOptions, Source, SourceRegistry } from './registry.js'
+export type { InboundRequest, Verifier, VerifyContext } from './types.js'
+export { parseBody } from './parse/index.js'
+export { headersFromRaw } from './headers.js'
 export { redactHeaders, redactUrl } from './redact.js'
 export {
   UnknownSourceError,
   MissingCredentialError,
   BadCredentialError,
+  MissingSignatureError,
+  BadSignatureError,
+  StaleTimestampError,
+  DuplicateHeaderError,
   BadBodyError,
   UnsupportedMediaTypeError,
+  UnsupportedCharsetError,
+  BodyTooLargeError,
+  TooDeepError,
+  TooWideError,
+  RateLimitedError,
+  BadVerifyTokenError,
+  NoHandshakeError,
 } from './errors.js'
 export { sourceSchema, verifySchema } from './schema.js'
 export type { SourceConfig, VerifyConfig } from './schema.js'
+export { HMAC_PRESETS } from './verify/index.js'

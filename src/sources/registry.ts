@@ -1,13 +1,34 @@
+import { dedupeKey, type DedupeRule } from './dedupe.js'
+import { BadVerifyTokenError, BodyTooLargeError, NoHandshakeError, RateLimitedError, UnknownSourceError } from './errors.js'
+import { parseBody } from './parse/index.js'
+import { tokenBucket } from './rate-limit.js'
 import type { SourceConfig } from './schema.js'
-import { UnknownSourceError } from './errors.js'
 import type { InboundRequest } from './types.js'
-import { createVerifier, secretNames } from './verify/index.js'
+import { digestSecrets, matchesAny } from './verify/constant-time.js'
+import { createVerifier } from './verify/index.js'
+import { singleHeader, singleQuery } from './verify/read.js'
+
+export interface Received {
+  body: unknown
+  /** the delivery id and how long to remember it; absent when the source has none */
+  dedupe?: { key: string; retentionMs: number }
+}
 
 export interface Source {
   name: string
   /** the name of the HighLevel location (config key) its events tag contacts in */
   location: string
+  bodyLimit: number
+  /** throws RateLimitedError (429) when the source is over its request rate */
+  admit(): void
   verify(req: InboundRequest): void
+  /**
+   * The whole inbound path after the rate check, in its security order: size, verify on
+   * the raw bytes, then parse (content type, charset, limits) and read the delivery id.
+   */
+  receive(req: InboundRequest): Received
+  /** answers a GET subscription handshake with the challenge to echo, or throws */
+  handshake(req: InboundRequest): string
   /** header names whose values must never be stored or logged */
   secretHeaders: string[]
   secretQuery: string[]
@@ -20,21 +41,27 @@ export interface SourceRegistry {
   secretQueryParams(): string[]
   /** sources that accept events without any verification (worth a warning at start) */
   unverified(): string[]
+  /** the largest body any source accepts: the HTTP layer's outer limit */
+  maxBodyLimit(): number
 }
 
-export function createSourceRegistry(sources: Record<string, SourceConfig>): SourceRegistry {
+export interface RegistryOptions {
+  /** epoch ms; tests pass a fixed clock */
+  now?: () => number
+  /** the public base URL senders call (server.publicUrl), for schemes that sign the URL */
+  publicUrl?: string
+  /** server.bodyLimit: the default for sources without their own */
+  bodyLimit?: number
+}
+
+const MIB = 1024 * 1024
+
+export function createSourceRegistry(sources: Record<string, SourceConfig>, options: RegistryOptions = {}): SourceRegistry {
+  const now = options.now ?? Date.now
   const map = new Map<string, Source>()
-  for (const [name, config] of Object.entries(sources)) {
-    const secrets = secretNames(config.verify)
-    map.set(name, {
-      name,
-      location: config.location,
-      verify: createVerifier(config.verify),
-      secretHeaders: secrets.headers,
-      secretQuery: secrets.query,
-    })
-  }
+  for (const [name, config] of Object.entries(sources)) map.set(name, createSource(name, config, now, options))
   const secretQuery = [...new Set([...map.values()].flatMap((s) => s.secretQuery))]
+  const maxBody = Math.max(options.bodyLimit ?? MIB, ...[...map.values()].map((s) => s.bodyLimit))
   return {
     get(name) {
       const s = map.get(name)
@@ -44,5 +71,53 @@ export function createSourceRegistry(sources: Record<string, SourceConfig>): Sou
     names: () => [...map.keys()],
     secretQueryParams: () => secretQuery,
     unverified: () => Object.entries(sources).filter(([, c]) => c.verify.type === 'none').map(([n]) => n),
+    maxBodyLimit: () => maxBody,
   }
+}
+
+function createSource(name: string, config: SourceConfig, now: () => number, options: RegistryOptions): Source {
+  const built = createVerifier(config.verify, { now, publicUrl: options.publicUrl })
+  const bodyLimit = config.bodyLimit ?? options.bodyLimit ?? MIB
+  const bucket = config.rateLimit ? tokenBucket(config.rateLimit, now) : undefined
+  const dedupe = dedupeRule(config, built.dedupe)
+  const verifyTokens = config.handshake ? digestSecrets(config.handshake.verifyToken) : undefined
+  const source: Source = {
+    name,
+    location: config.location,
+    bodyLimit,
+    secretHeaders: built.secretHeaders,
+    secretQuery: verifyTokens ? [...built.secretQuery, 'hub.verify_token'] : built.secretQuery,
+    admit() {
+      const wait = bucket?.() ?? 0
+      if (wait > 0) throw new RateLimitedError(name, wait)
+    },
+    verify: built.verify,
+    receive(req) {
+      if (req.rawBody.length > bodyLimit) throw new BodyTooLargeError(name, bodyLimit)
+      built.verify(req)
+      const body = parseBody(req.rawBody, singleHeader(req, 'content-type'))
+      const key = dedupe && dedupeKey(dedupe, req, body)
+      return key ? { body, dedupe: { key, retentionMs: dedupe.retentionMs } } : { body }
+    },
+    handshake(req) {
+      if (!verifyTokens) throw new NoHandshakeError(name)
+      const mode = singleQuery(req, 'hub.mode')
+      const token = singleQuery(req, 'hub.verify_token')
+      const challenge = singleQuery(req, 'hub.challenge')
+      // the challenge is echoed: only a short plain token, never markup
+      if (mode !== 'subscribe' || token === undefined || challenge === undefined || !/^[\w.-]{1,256}$/.test(challenge)) {
+        throw new BadVerifyTokenError(name)
+      }
+      if (!matchesAny(token, verifyTokens)) throw new BadVerifyTokenError(name)
+      return challenge
+    },
+  }
+  return source
+}
+
+function dedupeRule(config: SourceConfig, preset: DedupeRule['from'] | undefined): DedupeRule | undefined {
+  if (config.dedupe === false) return undefined
+  const retentionMs = (config.dedupe?.retentionHours ?? 24 * 7) * 3_600_000
+  const from = config.dedupe?.header ? { header: config.dedupe.header } : config.dedupe?.path ? { path: config.dedupe.path } : preset
+  return from ? { from, retentionMs } : undefined
 }

@@ -1,22 +1,50 @@
 import { z } from 'zod'
-import { secretList } from '../common/schema.js'
+import { byteSize, secretList } from '../common/schema.js'
+import { verifySchema } from './verify/index.js'
 
-const tokenVerify = z.strictObject({
-  type: z.literal('token'),
-  token: secretList,
-  header: z.string().min(1).default('x-tagrelay-token').transform((h) => h.toLowerCase()),
-  query: z.string().min(1).default('token'),
+export { verifySchema } from './verify/index.js'
+export type { VerifyConfig } from './verify/index.js'
+
+/**
+ * Dedupe by delivery id. Default (no `dedupe` key): the sender's own id when its preset
+ * has one (webhook-id, Stripe event id, X-GitHub-Delivery, X-Shopify-Webhook-Id,
+ * HighLevel webhookId). `header` or `path` picks another; `false` turns dedupe off.
+ */
+const dedupeSchema = z.union([
+  z.literal(false),
+  z
+    .strictObject({
+      header: z.string().min(1).transform((h) => h.toLowerCase()).optional(),
+      path: z.string().min(1).optional(),
+      retentionHours: z.number().positive().default(24 * 7),
+    })
+    .refine((d) => !(d.header && d.path), { message: 'give header or path, not both' }),
+])
+
+const rateLimitSchema = z.strictObject({
+  /** sustained requests per second */
+  perSecond: z.number().positive(),
+  /** how many may arrive at once; default: perSecond rounded up */
+  burst: z.number().int().positive().optional(),
 })
 
-const noneVerify = z.strictObject({ type: z.literal('none') })
-
-export const verifySchema = z.discriminatedUnion('type', [tokenVerify, noneVerify])
+/** The GET handshake Meta (Lead Ads, WhatsApp, Instagram) makes when a webhook is registered. */
+const handshakeSchema = z.strictObject({
+  type: z.literal('meta'),
+  verifyToken: secretList,
+})
 
 /** One entry under `sources:` in the config; the key is the URL segment of /hooks/<name>. */
 export const sourceSchema = z.strictObject({
   location: z.string().min(1),
   verify: verifySchema,
+  /** default: server.bodyLimit (1 MiB) */
+  bodyLimit: byteSize.optional(),
+  rateLimit: rateLimitSchema.optional(),
+  dedupe: dedupeSchema.optional(),
+  handshake: handshakeSchema.optional(),
 })
 
 export type SourceConfig = z.output<typeof sourceSchema>
-export type VerifyConfig = z.output<typeof verifySchema>
+export type DedupeConfig = z.output<typeof dedupeSchema>
+export type RateLimitConfig = z.output<typeof rateLimitSchema>

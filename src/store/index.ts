@@ -9,6 +9,8 @@ import type { Store } from './types.js'
 import { parseStoreUrl } from './url.js'
 
 export type {
+  AcceptOptions,
+  AcceptResult,
   AttemptRecord,
   ClaimOptions,
   ContactRef,

@@ -76,6 +76,20 @@ export interface OAuthTokens {
   updatedAt: number
 }
 
+export interface AcceptOptions {
+  /**
+   * The sender's delivery id for this event's source. When a live key (not yet expired)
+   * already exists, nothing is stored and the first event is returned instead; otherwise
+   * the key is recorded with the event, in the same transaction.
+   */
+  dedupe?: { key: string; expiresAt: number }
+}
+
+export type AcceptResult =
+  | { duplicate: false }
+  /** the first event with this key; `tags`/`explain` are empty if it was pruned since */
+  | { duplicate: true; id: string; tags: string[]; explain: unknown }
+
 /**
  * The one storage contract. Every method is async so that the SQLite and PostgreSQL
  * implementations are interchangeable; the SQLite one resolves synchronously underneath.
@@ -84,8 +98,11 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres'
   /** applies pending numbered migrations; idempotent */
   migrate(): Promise<void>
-  /** stores the event and its jobs in one transaction; resolves once durable */
-  accept(event: NewEvent, jobs: NewJob[]): Promise<void>
+  /**
+   * stores the event and its jobs in one transaction; resolves once durable. With
+   * `opts.dedupe`, the duplicate check, the insert and the key are one transaction too.
+   */
+  accept(event: NewEvent, jobs: NewJob[], opts?: AcceptOptions): Promise<AcceptResult>
   /** leases up to `limit` due jobs (pending, run_at <= now, no live lease), oldest first */
   claimJobs(opts: ClaimOptions): Promise<Job[]>
   /** marks a leased job done and records the attempt; a no-op if `owner` lost the lease */

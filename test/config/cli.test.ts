@@ -7,7 +7,9 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 /** The environment without TAGRELAY_* variables, so the caller's shell cannot change the outcome. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAGRELAY_')))
+  // the coverage hooks are dropped too: tsx maps the child's code differently from the test
+  // runner's loader, so its coverage would count every loaded module's functions twice
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/.test(k)))
   return { ...env, ...extra }
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { RejectionCounter } from '../../src/common/rejections.js'
 import { validateConfig, type Config } from '../../src/config/index.js'
 import { startSandbox, type Sandbox } from '../../src/highlevel/index.js'
 import { buildApp } from '../../src/http/index.js'
@@ -34,10 +35,21 @@ export function tempDir(t: Teardown): string {
   return dir
 }
 
-export function testConfig(opts: { storeUrl: string; baseUrl?: string; delivery?: Record<string, unknown> }): Config {
+export interface TestConfigOptions {
+  storeUrl: string
+  baseUrl?: string
+  delivery?: Record<string, unknown>
+  /** extra sources, merged over the default `forms` and `open` */
+  sources?: Record<string, unknown>
+  /** extra rules, appended to the default ones */
+  rules?: unknown[]
+  server?: Record<string, unknown>
+}
+
+export function testConfig(opts: TestConfigOptions): Config {
   return validateConfig(
     {
-      server: { host: '127.0.0.1', port: 0 },
+      server: { host: '127.0.0.1', port: 0, ...opts.server },
       store: { url: opts.storeUrl },
       log: { level: 'debug' },
       highlevel: {
@@ -49,11 +61,13 @@ export function testConfig(opts: { storeUrl: string; baseUrl?: string; delivery?
       sources: {
         forms: { location: 'main', verify: { type: 'token', token: SOURCE_TOKEN } },
         open: { location: 'main', verify: { type: 'none' } },
+        ...opts.sources,
       },
       rules: [
         { name: 'signup', source: 'forms', when: { field: 'type', equals: 'signup' }, contact: { email: 'email' }, tags: ['lead', 'Signed  Up'] },
         { name: 'vip', source: 'forms', when: { field: 'contactId', exists: true }, contact: { id: 'contactId' }, tags: ['vip'] },
         { name: 'open', source: 'open', contact: { email: 'email' }, tags: ['open'] },
+        ...(opts.rules ?? []),
       ],
     },
     'test config',
@@ -67,19 +81,29 @@ export async function testSandbox(t: Teardown): Promise<Sandbox> {
   return sandbox
 }
 
+export interface BuildOptions extends Omit<TestConfigOptions, 'storeUrl'> {
+  /** the sources' clock (epoch ms) */
+  now?: () => number
+}
+
 /** The app over a real SQLite file, driven with `app.inject` (no port, no delivery). */
-export async function build(t: Teardown): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs> }> {
+export async function build(
+  t: Teardown,
+  opts: BuildOptions = {},
+): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs>; rejections: RejectionCounter; config: Config }> {
   const dir = tempDir(t)
-  const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}` })
+  const { now, ...configOpts } = opts
+  const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}`, ...configOpts })
   const logs = captureLogs()
-  const sources = createSourceRegistry(config.sources)
+  const sources = createSourceRegistry(config.sources, { now, publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
   const logger = createLogger({ level: 'debug', stream: logs.stream, secretQueryParams: sources.secretQueryParams() })
   const store = await openStore(config.store.url)
   const rules = compileRules(config.rules)
-  const app = await buildApp({ config, store, sources, rules: () => rules, logger })
+  const rejections = new RejectionCounter()
+  const app = await buildApp({ config, store, sources, rules: () => rules, logger, rejections })
   t.teardown(async () => {
     await app.close()
     await store.close()
   })
-  return { app, store, logs }
+  return { app, store, logs, rejections, config }
 }

@@ -3,6 +3,7 @@ import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
 import { leaseContract } from './contract-leases.js'
 import { oauthContract } from './contract-oauth.js'
+import { dedupeContract } from './contract-dedupe.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -109,4 +110,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
 
   leaseContract(t, fresh)
   oauthContract(t, fresh)
+  dedupeContract(t, fresh)
 }

@@ -164,3 +164,43 @@ t.test('a path that cannot be opened is a clear error', async (t) => {
   t.throws(() => openSqliteStore(join(dir, 'a-dir')), { code: 'TAGRELAY_STORE_OPEN_FAILED' })
   t.throws(() => openSqliteStore(':memory:', { synchronous: 'OFF' as 'FULL' }), { code: 'TAGRELAY_CONFIG_INVALID' })
 })
+
+t.test('dedupe across two connections to one file: the second waits for the lock, then sees the key', async (t) => {
+  const path = dbPath()
+  const a = await openStore(`sqlite:${path}`)
+  const b = await openStore(`sqlite:${path}`)
+  t.teardown(async () => {
+    await a.close()
+    await b.close()
+  })
+  const opts = { dedupe: { key: 'delivery-1', expiresAt: T0 + 86_400_000 } }
+  const results = await Promise.all([a.accept(event(), [job()], opts), b.accept(event(), [job()], opts), a.accept(event(), [job()], opts), b.accept(event(), [job()], opts)])
+  t.equal(results.filter((r) => !r.duplicate).length, 1)
+  t.equal(await a.countEvents(), 1)
+  t.equal(await b.countJobs(), 1)
+})
+
+t.test('dedupe across processes: simultaneous accepts of one key on separate connections store one event', async (t) => {
+  const { execFile } = await import('node:child_process')
+  const { fileURLToPath } = await import('node:url')
+  const path = dbPath()
+  const url = `sqlite:${path}`
+  await (await openStore(url)).close()
+  const worker = fileURLToPath(new URL('./helpers/accept-worker.ts', import.meta.url))
+  const startAt = Date.now() + 2500
+  // tsx maps the children's code differently from tap's loader (every function would be
+  // counted twice): keep them out of coverage
+  const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_)/.test(k)))
+  const run = (i: number) =>
+    new Promise<{ duplicate: boolean }>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', worker, url, 'same-delivery', `evt_proc_${i}`, String(startAt)], { env: childEnv }, (err, stdout) =>
+        err ? reject(err) : resolve(JSON.parse(stdout) as { duplicate: boolean }),
+      ),
+    )
+  const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => run(i)))
+  t.equal(answers.filter((r) => !r.duplicate).length, 1, 'one winner')
+  const store = await openStore(url)
+  t.teardown(() => store.close())
+  t.equal(await store.countEvents(), 1)
+  t.equal(await store.countJobs(), 1)
+})

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
-import { parseBody, redactHeaders } from '../../sources/index.js'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { headersFromRaw, redactHeaders, type InboundRequest } from '../../sources/index.js'
 import type { NewJob } from '../../store/index.js'
 import type { AppDeps } from '../app.js'
 
@@ -10,9 +10,29 @@ declare module 'fastify' {
   }
 }
 
+type HookRequest = FastifyRequest<{ Params: { source: string } }>
+
+function inbound(request: HookRequest, source: string, rawBody: Buffer): InboundRequest {
+  return {
+    source,
+    method: request.method,
+    url: request.url,
+    headers: headersFromRaw(request.raw.rawHeaders),
+    query: request.query as Record<string, unknown>,
+    rawBody,
+  }
+}
+
+/** The rules that matched, from a stored explain trace (for a duplicate's answer). */
+function matchedRules(explain: unknown): string[] {
+  const trace = (explain as { trace?: unknown } | null)?.trace
+  return Array.isArray(trace) ? trace.filter((t) => t?.matched === true).map((t) => String(t.rule)) : []
+}
+
 /**
- * POST /hooks/:source. The order is the security boundary: the raw bytes are verified
- * before anything parses them, and 202 is sent only after the store has committed.
+ * /hooks/:source. The order is the security boundary: the rate check runs before the
+ * body is read, the raw bytes are verified before anything parses them (all in
+ * `source.receive`), and 202 is sent only after the store has committed.
  */
 export function hookRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Raw bytes for every content type: verifiers need the body exactly as it was signed.
@@ -24,28 +44,47 @@ export function hookRoutes(app: FastifyInstance, deps: AppDeps): void {
     request.log = request.log.child({ eventId: request.eventId })
   })
 
-  app.post<{ Params: { source: string } }>('/hooks/:source', { bodyLimit: deps.config.server.bodyLimit }, async (request, reply) => {
-    const receivedAt = Date.now()
-    const id = request.eventId as string
+  // Meta's subscription handshake: echo hub.challenge when hub.verify_token matches.
+  app.get<{ Params: { source: string } }>('/hooks/:source', async (request, reply) => {
     const source = deps.sources.get(request.params.source)
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-    const inbound = { source: source.name, headers: request.headers, query: request.query as Record<string, unknown>, rawBody }
-    source.verify(inbound)
-    const body = parseBody(rawBody, request.headers['content-type'])
-
-    const rules = deps.rules()
-    const { intents, trace } = rules.evaluate({ source: source.name, body })
-    const jobs: NewJob[] = intents.map((i) => ({ location: source.location, contact: i.contact, add: i.add, remove: i.remove, rules: i.rules }))
-    const tags = [...new Set(intents.flatMap((i) => i.add))]
-    const matched = trace.filter((t) => t.matched).map((t) => t.rule)
-    const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
-
-    await deps.store.accept(
-      { id, source: source.name, receivedAt, headers: redactHeaders(request.headers, source.secretHeaders), body, tags, explain: { rulesVersion: rules.version, trace } },
-      jobs,
-    )
-    deps.onAccepted?.()
-    request.log.info({ source: source.name, tags, rules: matched, jobs: jobs.length, unresolved: unresolved.length > 0 ? unresolved : undefined }, 'event accepted')
-    return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
+    const challenge = source.handshake(inbound(request, source.name, Buffer.alloc(0)))
+    request.log.info({ source: source.name }, 'subscription handshake answered')
+    return reply.type('text/plain; charset=utf-8').send(challenge)
   })
+
+  app.post<{ Params: { source: string } }>(
+    '/hooks/:source',
+    {
+      bodyLimit: deps.sources.maxBodyLimit(),
+      // unknown source and rate limit are refused before the body is read
+      onRequest: async (request: HookRequest) => deps.sources.get(request.params.source).admit(),
+    },
+    async (request, reply) => {
+      const receivedAt = Date.now()
+      const id = request.eventId as string
+      const source = deps.sources.get(request.params.source)
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+      const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
+
+      const rules = deps.rules()
+      const { intents, trace } = rules.evaluate({ source: source.name, body })
+      const jobs: NewJob[] = intents.map((i) => ({ location: source.location, contact: i.contact, add: i.add, remove: i.remove, rules: i.rules }))
+      const tags = [...new Set(intents.flatMap((i) => i.add))]
+      const matched = trace.filter((t) => t.matched).map((t) => t.rule)
+      const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
+
+      const result = await deps.store.accept(
+        { id, source: source.name, receivedAt, headers: redactHeaders(request.headers, source.secretHeaders), body, tags, explain: { rulesVersion: rules.version, trace } },
+        jobs,
+        dedupe ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs } } : {},
+      )
+      if (result.duplicate) {
+        request.log.info({ source: source.name, firstEventId: result.id }, 'duplicate delivery: answered with the first result, nothing stored')
+        return reply.code(200).send({ id: result.id, tags: result.tags, rules: matchedRules(result.explain), duplicate: true })
+      }
+      deps.onAccepted?.()
+      request.log.info({ source: source.name, tags, rules: matched, jobs: jobs.length, unresolved: unresolved.length > 0 ? unresolved : undefined }, 'event accepted')
+      return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
+    },
+  )
 }

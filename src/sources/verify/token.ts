@@ -1,30 +1,39 @@
+import { z } from 'zod'
+import { secretList } from '../../common/schema.js'
 import { BadCredentialError, MissingCredentialError } from '../errors.js'
-import type { Verifier } from '../types.js'
+import type { BuiltVerifier } from './built.js'
 import { digestSecrets, matchesAny } from './constant-time.js'
+import { singleHeader, singleQuery } from './read.js'
 
-export interface TokenVerifyConfig {
-  type: 'token'
-  token: string[]
-  header: string
-  query: string
-}
+export const tokenVerifySchema = z.strictObject({
+  type: z.literal('token'),
+  token: secretList,
+  header: z.string().min(1).default('x-tagrelay-token').transform((h) => h.toLowerCase()),
+  query: z.string().min(1).default('token'),
+})
+
+export type TokenVerifyConfig = z.output<typeof tokenVerifySchema>
 
 /** A shared token in a header (preferred) or the query string, for senders that cannot sign. */
-export function tokenVerifier(config: TokenVerifyConfig): Verifier {
+export function tokenVerifier(config: TokenVerifyConfig): BuiltVerifier {
   const secrets = digestSecrets(config.token)
-  return (req) => {
-    const fromHeader = req.headers[config.header]
-    const fromQuery = req.query[config.query]
-    // an empty header counts as absent, so a valid query token still gets through
-    const presented = first(fromHeader) || first(fromQuery)
-    if (presented === undefined || presented === '') {
-      throw new MissingCredentialError(req.source, `header ${config.header} or query parameter ${config.query}`)
-    }
-    if (!matchesAny(presented, secrets)) throw new BadCredentialError(req.source)
+  return {
+    secretHeaders: [config.header],
+    secretQuery: [config.query],
+    verify(req) {
+      // an empty header counts as absent, so a valid query token still gets through
+      const presented = singleHeader(req, config.header) ?? singleQuery(req, config.query)
+      if (presented === undefined) {
+        throw new MissingCredentialError(req.source, `header ${config.header} or query parameter ${config.query}`)
+      }
+      if (!matchesAny(presented, secrets)) throw new BadCredentialError(req.source)
+    },
   }
 }
 
-function first(v: unknown): string | undefined {
-  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined
-  return typeof v === 'string' ? v : undefined
+export const noneVerifySchema = z.strictObject({ type: z.literal('none') })
+
+/** No verification: must be written out in the config, and is logged as a warning at start. */
+export function noneVerifier(): BuiltVerifier {
+  return { verify: () => {}, secretHeaders: [], secretQuery: [] }
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { prepareDedupeQueries } from './queries/dedupe.js'
 import { prepareEventQueries } from './queries/events.js'
 import { prepareFinishQueries } from './queries/finish.js'
 import { prepareJobQueries } from './queries/jobs.js'
@@ -17,6 +18,7 @@ export function prepareStatements(db: Database) {
     ...prepareLeaseQueries(db),
     ...prepareFinishQueries(db),
     ...prepareOAuthQueries(db),
+    ...prepareDedupeQueries(db),
   }
 }
 

@@ -1,6 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { TagrelayError } from '../../errors.js'
 import type {
+  AcceptOptions,
+  AcceptResult,
   AttemptRecord,
   ClaimOptions,
   EventRecord,
@@ -53,12 +55,31 @@ export class SqliteStore implements Store {
     this.#q ??= prepareStatements(this.#db)
   }
 
-  async accept(event: NewEvent, jobs: NewJob[]): Promise<void> {
+  /**
+   * Why the dedupe check lives here and not in the HTTP layer: only inside the write
+   * transaction is "not seen yet" still true at the insert. Two copies racing both pass
+   * any earlier check; here the second waits for the lock and then sees the first.
+   * Expired keys are pruned in the same transaction (an indexed range delete, usually
+   * of nothing), so the table stays the size of the retention window.
+   */
+  async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
     const q = this.#stmts
-    this.#db
-      .transaction(() => {
+    const { dedupe } = opts
+    return this.#db
+      .transaction((): AcceptResult => {
+        if (dedupe) {
+          q.pruneKeys(event.receivedAt)
+          const first = q.findLiveKey(event.source, dedupe.key, event.receivedAt)
+          if (first) {
+            const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
+            const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
+            return { duplicate: true, id: first.event_id, tags, explain }
+          }
+        }
         insertEventOnce(q, event)
         for (const job of jobs) q.insertJob(event.id, job, event.receivedAt)
+        if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
+        return { duplicate: false }
       })
       .immediate()
   }

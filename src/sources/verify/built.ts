@@ -1,0 +1,15 @@
+import type { Verifier } from '../types.js'
+
+/** Where a sender puts its delivery id, for dedupe: a header or a path in the parsed body. */
+export type DedupeSource = { header: string } | { path: string }
+
+/** What a `verify.type` module builds from its config. */
+export interface BuiltVerifier {
+  verify: Verifier
+  /** headers carrying a credential or signature: never stored or logged */
+  secretHeaders: string[]
+  /** query parameters carrying a credential: masked in logs */
+  secretQuery: string[]
+  /** the sender's own delivery id, used for dedupe unless the source configures another */
+  dedupe?: DedupeSource
+}
