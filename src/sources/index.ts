@@ -2,7 +2,7 @@ export { createSourceRegistry } from './registry.js'
 export type { Source, SourceRegistry } from './registry.js'
 export type { InboundRequest, Verifier } from './types.js'
 export { parseBody } from './parse.js'
-export { redactHeaders, redactUrl } from './redact.js'
+export { redactHeaders, redactQuery, redactUrl } from './redact.js'
 export {
   UnknownSourceError,
   MissingCredentialError,

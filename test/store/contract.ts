@@ -2,6 +2,7 @@ import type { Store } from '../../src/store/index.js'
 import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
 import { leaseContract } from './contract-leases.js'
+import { contactContract } from './contract-contacts.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -107,4 +108,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   })
 
   leaseContract(t, fresh)
+  contactContract(t, fresh)
 }

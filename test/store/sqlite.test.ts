@@ -37,10 +37,25 @@ t.test('a store used before migrate() says so', async (t) => {
   await t.rejects(store.countEvents(), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
 })
 
-t.test('migrations are numbered 1..n with unique names', async (t) => {
-  t.same(migrations.map((m) => m.version), migrations.map((_, i) => i + 1))
+t.test('migrations are numbered in increasing order with unique names', async (t) => {
+  const versions = migrations.map((m) => m.version)
+  t.equal(versions[0], 1)
+  t.ok(versions.every((v, i) => i === 0 || v > versions[i - 1]!), 'strictly increasing')
   t.equal(new Set(migrations.map((m) => m.name)).size, migrations.length)
-  t.equal(latestVersion, migrations.length)
+  t.equal(latestVersion, versions.at(-1))
+})
+
+t.test('a migration numbered below the newest applied one still runs (gaps from parallel work)', async (t) => {
+  const db = new Database(':memory:')
+  t.teardown(() => db.close())
+  const one = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' }
+  const four = { version: 4, name: 'four', sql: 'CREATE TABLE four (x INTEGER)' }
+  migrate(db, [one, four])
+  t.same(appliedVersions(db), [1, 4])
+  migrate(db, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' }, four])
+  t.same(appliedVersions(db), [1, 2, 4], 'version 2 applied after 4')
+  const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name)
+  t.ok(tables.includes('two'))
 })
 
 t.test('migrate twice records each version once', async (t) => {

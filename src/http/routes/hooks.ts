@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { parseBody, redactHeaders } from '../../sources/index.js'
+import { parseBody, redactHeaders, redactQuery } from '../../sources/index.js'
 import type { NewJob } from '../../store/index.js'
 import type { AppDeps } from '../app.js'
 
@@ -34,14 +34,15 @@ export function hookRoutes(app: FastifyInstance, deps: AppDeps): void {
     const body = parseBody(rawBody, request.headers['content-type'])
 
     const rules = deps.rules()
-    const { intents, trace } = rules.evaluate({ source: source.name, body })
-    const jobs: NewJob[] = intents.map((i) => ({ location: source.location, contact: i.contact, add: i.add, remove: i.remove, rules: i.rules }))
+    const headers = redactHeaders(request.headers, source.secretHeaders)
+    const { intents, trace, unmatched } = rules.evaluate({ source: source.name, body, headers, query: redactQuery(inbound.query, source.secretQuery), receivedAt })
+    const jobs: NewJob[] = intents.map((i) => ({ location: i.location ?? source.location, contact: i.contact, add: i.add, remove: i.remove, rules: i.rules, ...(i.create ? { create: i.create } : {}) }))
     const tags = [...new Set(intents.flatMap((i) => i.add))]
     const matched = trace.filter((t) => t.matched).map((t) => t.rule)
     const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
 
     await deps.store.accept(
-      { id, source: source.name, receivedAt, headers: redactHeaders(request.headers, source.secretHeaders), body, tags, explain: { rulesVersion: rules.version, trace } },
+      { id, source: source.name, receivedAt, headers, body, tags, explain: { rulesVersion: rules.version, trace, unmatched } },
       jobs,
     )
     deps.onAccepted?.()

@@ -13,6 +13,11 @@ import type { Migration } from './migrations.js'
  * server and a `tagrelay worker`) may start at once against the same file. The write
  * lock serialises them; the one that waited sees the work done and skips it.
  *
+ * Why "applied?" is asked per version rather than "is the newest version past this one":
+ * migrations are written on parallel branches, so a database may have 1 and 4 applied
+ * when a later build adds 2 and 3. Each must still run; they are written to be
+ * independent of each other's order.
+ *
  * Why refuse a newer database: code that does not know a column or a status could
  * corrupt rows written by a newer release. Failing at start, with a clear code, is the
  * only safe answer to a rollback of the binary.
@@ -24,6 +29,7 @@ export function migrate(db: Database, migrations: readonly Migration[] = default
     applied_at INTEGER NOT NULL
   ) STRICT`)
   const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
+  const applied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?')
   const record = db.prepare<[number, string, number]>(
     'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
   )
@@ -45,7 +51,8 @@ export function migrate(db: Database, migrations: readonly Migration[] = default
   readVersion()
   for (const m of migrations) {
     db.transaction(() => {
-      if (readVersion() >= m.version) return
+      readVersion()
+      if (applied.get(m.version)) return
       db.exec(m.sql)
       record.run(m.version, m.name, Date.now())
     }).immediate()

@@ -7,7 +7,8 @@
  *
  * Rules for adding a migration (they keep old databases upgradeable):
  * - append only; never edit or renumber a migration that has shipped;
- * - `version` is the next integer, `name` a short snake_case description;
+ * - `version` is the number assigned to the change (gaps are allowed: `migrate()` applies
+ *   every version not yet recorded, so numbers written on parallel branches all run), `name` a short snake_case description;
  * - each runs inside its own transaction, so no `PRAGMA` that is a no-op in a transaction
  *   (`foreign_keys`, `journal_mode`) and no `VACUUM`.
  *
@@ -81,6 +82,16 @@ export const migrations: readonly Migration[] = [
         response    TEXT
       ) STRICT;
       CREATE UNIQUE INDEX attempts_job ON attempts (job_id, attempt);
+    `,
+  },
+  {
+    version: 4,
+    name: 'job_contact_phone_and_create',
+    sql: `
+      -- A contact may be looked up by phone (E.164) as well as by email, and a rule may
+      -- give fields to create a missing contact with (JSON object, NULL when none).
+      ALTER TABLE jobs ADD COLUMN contact_phone TEXT;
+      ALTER TABLE jobs ADD COLUMN create_fields TEXT;
     `,
   },
 ]
