@@ -1,10 +1,16 @@
 import type { z } from 'zod'
 import type { Problem } from './positions.js'
 
-/** zod issues → problems, one per issue, unions flattened to their best branch. */
+/**
+ * zod issues → problems, one per issue, unions flattened to their best branch. A refinement
+ * failing where an unknown key was found is left out: it is the typo's echo (`equal:`
+ * instead of `equals:` also makes "needs exactly one operator"), not a second mistake.
+ */
 export function issueProblems(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): Problem[] {
   const out: Problem[] = []
+  const unknownKeysAt = new Set(issues.filter((i) => i.code === 'unrecognized_keys').map((i) => i.path.join('.')))
   for (const issue of issues) {
+    if (issue.code === 'custom' && unknownKeysAt.has(issue.path.join('.'))) continue
     const path = [...prefix, ...issue.path]
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // the branch with the fewest issues; on a tie, one that got past the type check
