@@ -281,7 +281,7 @@ t.test('examples/demo.yaml', async (t) => {
   t.test('loads when its variables are given', async (t) => {
     const config = loadConfigFile(file, { env })
     t.same(Object.keys(config.sources).sort(), ['shop', 'typeform', 'website'])
-    t.equal(config.rules.length, 4)
+    t.equal(config.rules.length, 5)
     t.equal(config.highlevel.baseUrl, DEFAULT_HIGHLEVEL_BASE_URL, 'the ${VAR:-default} fallback applies')
     t.equal(config.highlevel.locations.main?.locationId, 've9EPM428h8vShlRW1KT')
     t.equal(config.highlevel.locations.main?.auth.token, TOKEN)
@@ -292,7 +292,7 @@ t.test('examples/demo.yaml', async (t) => {
     const config = loadConfigFile(file, { env })
     const body = JSON.parse(readFileSync(join(repoRoot, 'examples/payloads/typeform.json'), 'utf8')) as unknown
     const { intents } = compileRules(config.rules).evaluate({ source: 'typeform', body })
-    t.same(intents, [{ contact: { email: 'ada@example.com' }, add: ['webinar-2026', 'sales-interest'], remove: [], rules: ['webinar lead'] }])
+    t.same(intents, [{ contact: { email: 'ada@example.com' }, add: ['webinar-2026', 'sales-interest', 'utm-newsletter'], remove: [], rules: ['webinar lead'], create: { firstName: 'Ada' } }])
   })
 
   t.test('without its variables every missing one is listed', async (t) => {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import type tap from 'tap'
 import { ConfigError, loadConfigFile, RulesHolder } from '../../src/config/index.js'
 import { buildApp } from '../../src/http/index.js'
 import { createLogger } from '../../src/log.js'
@@ -52,7 +53,6 @@ function setup(t: Parameters<Parameters<typeof tap.test>[0]>[0]) {
   const dir = t.testdir({ 'tagrelay.yaml': MAIN, rules: { 'a.yaml': GOOD_A, 'notes.txt': 'ignored' }, 'extra.yaml': EXTRA })
   return { dir, file: join(dir, 'tagrelay.yaml') }
 }
-import type tap from 'tap'
 
 t.test('rules come from the config, then the files and folders it names, in order', async (t) => {
   const { file } = setup(t)
