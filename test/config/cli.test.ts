@@ -8,7 +8,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 /** The environment without TAGRELAY_* variables, so the caller's shell cannot change the outcome. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAGRELAY_')))
-  return { ...env, ...extra }
+  // no coverage from the tsx-loaded child: merged with tap's own, it wrecks the report
+  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
 }
 
 function cli(args: string[], env: Record<string, string> = {}) {

@@ -35,8 +35,14 @@ const BROKEN = `- name: a
 
 t.test('SIGHUP with a broken rules file keeps the old rules; with a good one swaps them', async (t) => {
   const dir = t.testdir({ 'tagrelay.yaml': CONFIG, rules: { 'main.yaml': V1 }, data: {} })
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAGRELAY_')))
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve', '--config', join(dir, 'tagrelay.yaml')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // _TAPJS_PROCESSINFO_COVERAGE_=0: the child loads src/ through tsx; merged into tap's
+  // report, that second, differently transpiled copy of every file wrecks the coverage
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAGRELAY_'))),
+    TAGRELAY_STORE_URL: `sqlite:${join(dir, 'data', 't.db')}`,
+    _TAPJS_PROCESSINFO_COVERAGE_: '0',
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve', '--config', join(dir, 'tagrelay.yaml')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL')
