@@ -9,6 +9,9 @@ const USAGE = `usage: tagrelay <command> [options]
 commands:
   serve     [--config FILE]   receive webhooks and deliver tags (default command)
   check     [--config FILE]   validate the config and rules, then exit
+  test-rule --source NAME --payload FILE [--headers FILE] [--query FILE] [--json] [--config FILE]
+                              explain what the rules do with a sample payload
+  config schema               print the config's JSON Schema (for editors)
   migrate   [--config FILE]   apply store migrations, then exit
   sandbox   [--port 4010] [--host 127.0.0.1] [--token TOKEN=LOCATION_ID]...
             [--oauth CLIENT_ID:SECRET:LOCATION_ID]... [--clock-scale N]
@@ -45,12 +48,33 @@ async function main(argv: string[]): Promise<void> {
       return serve(configPath(parse(rest, configOption)))
     }
     case 'check': {
-      const { compileRules } = await import('./rules/index.js')
+      const { compileConfigRules } = await import('./config/index.js')
       const file = configPath(parse(rest, configOption))
       const config = loadConfigFile(file)
-      const rules = compileRules(config.rules)
+      const rules = compileConfigRules(config)
       const locations = Object.keys(config.highlevel.locations).length
       console.log(`${file}: OK (${Object.keys(config.sources).length} sources, ${locations} locations, ${rules.count} rules, rules version ${rules.version})`)
+      return
+    }
+    case 'test-rule': {
+      const { testRule } = await import('./commands/test-rule.js')
+      const v = parse(rest, {
+        ...configOption,
+        source: { type: 'string', short: 's' },
+        payload: { type: 'string', short: 'p' },
+        headers: { type: 'string' },
+        query: { type: 'string' },
+        json: { type: 'boolean' },
+      })
+      if (!v.source || !v.payload) throw new UsageError('test-rule needs --source NAME and --payload FILE')
+      console.log(testRule({ config: configPath(v), source: v.source, payload: v.payload, headers: v.headers, query: v.query, json: v.json }))
+      return
+    }
+    case 'config': {
+      const [sub, ...more] = rest
+      if (sub !== 'schema' || more.length > 0) throw new UsageError('usage: tagrelay config schema')
+      const { configJsonSchema } = await import('./config/index.js')
+      console.log(JSON.stringify(configJsonSchema(), null, 2))
       return
     }
     case 'migrate': {

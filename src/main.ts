@@ -2,12 +2,12 @@ import { loadConfigFile } from './config/index.js'
 import { startService } from './service.js'
 
 /**
- * `tagrelay serve`: load the config once, start, and stop gracefully on SIGTERM/SIGINT.
- * A second signal while stopping exits at once.
+ * `tagrelay serve`: load the config, start, reload the rules on SIGHUP (and on file
+ * change), and stop gracefully on SIGTERM/SIGINT. A second stop signal exits at once.
  */
 export async function serve(configPath: string): Promise<void> {
   const config = loadConfigFile(configPath)
-  const service = await startService({ config })
+  const service = await startService({ config, configFile: configPath })
   const { logger } = service
   let stopping = false
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -25,6 +25,9 @@ export async function serve(configPath: string): Promise<void> {
       },
     )
   }
+  process.on('SIGHUP', () => {
+    if (!stopping) service.reloadRules('SIGHUP')
+  })
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
 }

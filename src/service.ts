@@ -1,17 +1,20 @@
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { Config } from './config/index.js'
+import { RulesHolder, type Config, type ReloadResult } from './config/index.js'
 import { DeliveryWorker } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
-import { compileRules } from './rules/index.js'
 import { createSourceRegistry } from './sources/index.js'
 import { openStore, type Store } from './store/index.js'
 
 export interface ServiceOptions {
   config: Config
+  /** the file `config` came from: rules reload from it (and the rules files it names) */
+  configFile?: string
+  /** watch the config and rules files and reload on change (default true when configFile is set) */
+  watchRules?: boolean
   /** a ready logger; otherwise one is made from config.log and `logStream` */
   logger?: Logger
   logStream?: DestinationStream
@@ -26,6 +29,9 @@ export interface Service {
   store: Store
   worker: DeliveryWorker | null
   logger: Logger
+  rules: RulesHolder
+  /** re-reads and swaps the rules; an invalid file keeps the running ones (SIGHUP calls this) */
+  reloadRules(trigger: string): ReloadResult
   /** graceful stop: no new requests, in-flight ones answered, deliveries finished or released, store closed */
   close(): Promise<void>
 }
@@ -35,7 +41,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const { config } = opts
   const sources = createSourceRegistry(config.sources, { publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
   const logger = opts.logger ?? createLogger({ level: config.log.level, stream: opts.logStream, secretQueryParams: sources.secretQueryParams() })
-  const rules = compileRules(config.rules)
+  const holder = new RulesHolder({ config, configFile: opts.configFile, logger: logger.child({ component: 'rules' }) })
+  const rules = holder.current()
   const store = await openStore(config.store.url)
   const client = new HighLevelClient({ baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher })
 
@@ -54,7 +61,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   let app: FastifyInstance
   try {
-    app = await buildApp({ config, store, sources, rules: () => rules, logger, onAccepted: () => worker?.wake() })
+    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake() })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
     await client.close()
@@ -62,6 +69,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     throw err
   }
   worker?.start()
+  if (opts.configFile && opts.watchRules !== false) holder.watch()
 
   for (const name of sources.unverified()) logger.warn({ source: name }, 'source accepts events without verification (verify.type: none)')
   const address = app.server.address()
@@ -73,6 +81,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      holder.close()
       await app.close()
       await worker?.stop(config.server.shutdownGraceMs)
       await client.close()
@@ -81,5 +90,5 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     })()
     return closing
   }
-  return { app, url, store, worker, logger, close }
+  return { app, url, store, worker, logger, rules: holder, reloadRules: (trigger) => holder.reload(trigger), close }
 }

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { parseDocument } from 'yaml'
-import type { z } from 'zod'
-import { crossReferenceProblems } from './cross-check.js'
+import { dirname, resolve } from 'node:path'
+import { ruleReferenceProblems, sourceProblems } from './cross-check.js'
 import { ConfigError } from './errors.js'
-import { interpolate, type InterpolationProblem } from './interpolate.js'
+import { interpolate, placeholder, type InterpolationProblem } from './interpolate.js'
+import { issueProblems } from './issues.js'
+import { formatProblem, YamlFile, type Problem } from './positions.js'
+import { loadRuleFiles, ruleName, type RuleEntry } from './rule-files.js'
 import { configSchema, type Config } from './schema.js'
+
+export { formatIssues } from './issues.js'
 
 /** Environment variables that override one key each, applied after `${VAR}` interpolation. */
 const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
@@ -17,6 +21,13 @@ const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv
+  /** where `rulesFrom` paths are relative to; default: the config file's folder */
+  baseDir?: string
+  /**
+   * leave unset `${VAR}`s empty instead of failing: for commands that evaluate rules but
+   * never use secrets (`tagrelay test-rule`)
+   */
+  allowMissingEnv?: boolean
 }
 
 /** Reads, interpolates and validates a YAML config file; throws ConfigError listing every problem. */
@@ -31,37 +42,46 @@ export function loadConfigFile(file: string, opts: LoadOptions = {}): Config {
 }
 
 export function parseConfigText(text: string, file: string, opts: LoadOptions = {}): Config {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0]
-        return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`
-      }),
-    )
-  }
-  return validateConfig(doc.toJS() ?? {}, file, opts)
+  const yaml = new YamlFile(file, text)
+  if (yaml.doc.errors.length > 0) throw new ConfigError(file, yaml.syntaxProblems())
+  return validate(yaml.doc.toJS() ?? {}, file, opts, yaml)
 }
 
 /** Validates an already-parsed config object (from YAML, or built in code by tests and the demo). */
 export function validateConfig(raw: unknown, file = '(config)', opts: LoadOptions = {}): Config {
+  return validate(raw, file, opts, undefined)
+}
+
+function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile | undefined): Config {
   const env = opts.env ?? process.env
   const missing: InterpolationProblem[] = []
-  const interpolated = interpolate(raw, env, missing)
-  if (missing.length > 0) throw new ConfigError(file, missing.map((p) => `${p.path}: ${p.message}`))
+  const interpolated = interpolate(raw, env, missing, [], opts.allowMissingEnv ? placeholder : undefined)
+  if (missing.length > 0 && !opts.allowMissingEnv) {
+    throw new ConfigError(file, missing.map((p) => formatProblem({ path: p.path === '(root)' ? [] : p.path.split('.'), message: p.message }, yaml)))
+  }
   if (interpolated === null || typeof interpolated !== 'object' || Array.isArray(interpolated)) {
     throw new ConfigError(file, ['(root): expected a mapping of keys such as server, store, highlevel, sources, rules'])
   }
-  applyEnvOverrides(interpolated as Record<string, unknown>, env)
-  const result = configSchema.safeParse(interpolated)
-  const problems = [
-    ...(result.success ? [] : formatIssues(result.error.issues)),
-    ...crossReferenceProblems(interpolated as Record<string, unknown>),
-  ]
+  const obj = interpolated as Record<string, unknown>
+  applyEnvOverrides(obj, env)
+  const result = configSchema.safeParse(obj)
+  const mainRules = Array.isArray(obj.rules) ? obj.rules : []
+  const problems: string[] = []
+  const format = (p: Problem, where: YamlFile | undefined, rules: unknown[]) =>
+    formatProblem(p, where, p.path[0] === 'rules' && typeof p.path[1] === 'number' ? ruleName(rules[p.path[1]]) : undefined)
+  if (!result.success) problems.push(...issueProblems(result.error.issues).map((p) => format(p, yaml, mainRules)))
+  problems.push(...sourceProblems(obj).map((p) => formatProblem(p, yaml)))
+
+  const rulesFrom = Array.isArray(obj.rulesFrom) ? obj.rulesFrom.filter((f): f is string => typeof f === 'string') : []
+  const fromFiles = loadRuleFiles(rulesFrom, opts.baseDir ?? dirname(resolve(file)), env, opts.allowMissingEnv === true)
+  problems.push(...fromFiles.problems)
+  const entries: RuleEntry[] = [...mainRules.map((r, i): RuleEntry => ({ raw: r, path: ['rules', i], where: yaml })), ...fromFiles.entries]
+  for (const { entry, problem } of ruleReferenceProblems(obj, entries)) problems.push(formatProblem(problem, entry.where, ruleName(entry.raw)))
+
   if (problems.length > 0 || !result.success) throw new ConfigError(file, problems)
-  return result.data
+  return { ...result.data, rules: [...result.data.rules, ...fromFiles.entries.map((e) => e.rule as NonNullable<RuleEntry['rule']>)] }
 }
+
 
 function applyEnvOverrides(obj: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   for (const [name, path, convert] of ENV_OVERRIDES) {
@@ -74,24 +94,4 @@ function applyEnvOverrides(obj: Record<string, unknown>, env: NodeJS.ProcessEnv)
     }
     node[path.at(-1) as string] = convert(v)
   }
-}
-
-/** zod issues → `key.path: reason`, one per problem, unions flattened to their best branch. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
-  const out: string[] = []
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path]
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      // the branch with the fewest issues; on a tie, one that got past the type check
-      // (its message is the useful one, e.g. a size pattern rather than "expected number")
-      const score = (branch: readonly z.core.$ZodIssue[]): number => branch.length + (branch.every((i) => i.code === 'invalid_type') ? 0.5 : 0)
-      const best = issue.errors.reduce((a, b) => (score(b) < score(a) ? b : a))
-      out.push(...formatIssues(best, path))
-      continue
-    }
-    const where = path.length > 0 ? path.map(String).join('.') : '(root)'
-    const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message
-    out.push(`${where}: ${message}`)
-  }
-  return out
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { byteSize } from '../common/schema.js'
 import { highlevelSchema } from '../highlevel/config-schema.js'
-import { ruleSchema } from '../rules/index.js'
+import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
 import { sourceSchema } from '../sources/schema.js'
 
 const serverSchema = z.strictObject({
@@ -25,6 +25,15 @@ const deliverySchema = z.strictObject({
   retryMaxMs: z.number().int().positive().default(300_000),
 })
 
+/** Admin routes (`/admin/...`) need this bearer token; without one they answer 404. */
+const adminSchema = z.strictObject({
+  token: z
+    .string()
+    .refine((t) => t === '' || t.length >= 16, { message: 'an admin token needs at least 16 characters' })
+    .optional()
+    .transform((t) => (t === '' ? undefined : t)),
+})
+
 export const configSchema = z
   .strictObject({
     server: serverSchema.prefault({}),
@@ -35,7 +44,11 @@ export const configSchema = z
     highlevel: highlevelSchema.prefault({}),
     delivery: deliverySchema.prefault({}),
     sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'source names are letters, digits, - and _'), sourceSchema).default({}),
+    /** rules files and folders (every *.yaml / *.yml inside), relative to this config file */
+    rulesFrom: z.array(z.string().min(1)).default([]),
+    ruleOptions: ruleOptionsSchema.prefault({}),
     rules: z.array(ruleSchema).default([]),
+    admin: adminSchema.prefault({}),
   })
 
 export type Config = z.output<typeof configSchema>

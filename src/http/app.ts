@@ -7,6 +7,7 @@ import type { CompiledRules } from '../rules/index.js'
 import type { SourceRegistry } from '../sources/index.js'
 import type { Store } from '../store/index.js'
 import { installErrorHandler } from './error-handler.js'
+import { adminRoutes } from './routes/admin/index.js'
 import { healthRoutes } from './routes/health.js'
 import { hookRoutes } from './routes/hooks.js'
 
@@ -45,5 +46,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   healthRoutes(app, deps)
   await app.register(async (hooks) => hookRoutes(hooks, deps))
+  await app.register(async (admin) => adminRoutes(admin, deps))
   return app
 }

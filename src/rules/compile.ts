@@ -1,14 +1,26 @@
 import { createHash } from 'node:crypto'
+import type { CountryCode } from 'libphonenumber-js'
 import { compileCondition, type CompiledCondition } from './condition.js'
-import { compilePath, type PathReader } from './path.js'
+import { compileContact, type CompiledContact } from './contact.js'
 import type { Rule } from './schema.js'
-import type { ContactRef, Evaluation, Intent, RuleEvent, RuleTrace } from './types.js'
+import { compileTags, type CompiledTags } from './tags.js'
+import type { Evaluation, Intent, RuleEvent, RuleTrace, Unmatched } from './types.js'
+
+export interface RuleOptions {
+  /** lowercase tags (default true: HighLevel lowercases them anyway) */
+  lowercaseTags?: boolean
+  /** default country for phone numbers written without +country code */
+  phoneCountry?: CountryCode
+}
 
 interface CompiledRule {
   name: string
   when: CompiledCondition | undefined
-  contact: (body: unknown) => { contact: ContactRef } | { unresolved: string }
-  tags: string[]
+  contact: CompiledContact | undefined
+  tags: CompiledTags | undefined
+  untag: CompiledTags | undefined
+  stop: boolean
+  location: string | undefined
 }
 
 export interface CompiledRules {
@@ -18,61 +30,96 @@ export interface CompiledRules {
   evaluate(event: RuleEvent): Evaluation
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-
 /** Compiles validated rules once; evaluation is then pure and allocation-light. */
-export function compileRules(rules: readonly Rule[]): CompiledRules {
+export function compileRules(rules: readonly Rule[], options: RuleOptions = {}): CompiledRules {
+  const tagOpts = { lowercase: options.lowercaseTags !== false }
   const bySource = new Map<string, CompiledRule[]>()
   for (const rule of rules) {
     const list = bySource.get(rule.source) ?? []
     list.push({
       name: rule.name,
       when: rule.when ? compileCondition(rule.when) : undefined,
-      contact: compileContact(rule.contact),
-      tags: [...new Set(rule.tags)],
+      contact: rule.contact ? compileContact(rule.contact, { phoneCountry: options.phoneCountry }) : undefined,
+      tags: rule.tags ? compileTags(rule.tags, tagOpts) : undefined,
+      untag: rule.untag ? compileTags(rule.untag, tagOpts) : undefined,
+      stop: rule.stop === true,
+      location: rule.location,
     })
     bySource.set(rule.source, list)
   }
-  const version = createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 12)
+  const version = createHash('sha256').update(JSON.stringify([rules, options])).digest('hex').slice(0, 12)
   return { version, count: rules.length, evaluate: (event) => evaluate(bySource.get(event.source) ?? [], event) }
 }
 
+/**
+ * Rules run in file order. Within one contact and location, a later rule wins: its
+ * `untag` takes a tag out of the earlier rules' additions, and its `tags` out of their
+ * removals, so the intent never both adds and removes a tag.
+ */
 function evaluate(rules: CompiledRule[], event: RuleEvent): Evaluation {
   const trace: RuleTrace[] = []
+  const unmatched: Unmatched[] = []
   const intents = new Map<string, Intent>()
+  let stoppedBy: string | undefined
   for (const rule of rules) {
-    const condition = rule.when?.(event.body)
+    if (stoppedBy !== undefined) {
+      trace.push({ rule: rule.name, matched: false, tags: [], skipped: `not evaluated: rule "${stoppedBy}" has stop: true` })
+      continue
+    }
+    const condition = rule.when?.(event)
     const matched = condition ? condition.passed : true
-    const entry: RuleTrace = { rule: rule.name, matched, tags: matched ? rule.tags : [] }
+    const entry: RuleTrace = { rule: rule.name, matched, tags: [] }
     if (condition) entry.condition = condition
     trace.push(entry)
     if (!matched) continue
-    const who = rule.contact(event.body)
-    if ('unresolved' in who) {
-      entry.unresolved = who.unresolved
-      continue
+    if (rule.stop) {
+      entry.stopped = true
+      stoppedBy = rule.name
     }
-    entry.contact = who.contact
-    const key = who.contact.id !== undefined ? `id:${who.contact.id}` : `email:${who.contact.email}`
-    const intent = intents.get(key) ?? { contact: who.contact, add: [], remove: [], rules: [] }
-    for (const tag of rule.tags) if (!intent.add.includes(tag)) intent.add.push(tag)
-    intent.rules.push(rule.name)
-    intents.set(key, intent)
+    apply(rule, event, entry, intents, unmatched)
   }
-  return { intents: [...intents.values()], trace }
+  return { intents: [...intents.values()], trace, unmatched }
 }
 
-function compileContact(paths: Rule['contact']): CompiledRule['contact'] {
-  const readId: PathReader | undefined = paths.id ? compilePath(paths.id) : undefined
-  const readEmail: PathReader | undefined = paths.email ? compilePath(paths.email) : undefined
-  return (body) => {
-    const id = readId?.(body)
-    if (typeof id === 'string' && id.trim() !== '') return { contact: { id: id.trim() } }
-    const email = readEmail?.(body)
-    if (typeof email === 'string' && EMAIL.test(email.trim())) return { contact: { email: email.trim().toLowerCase() } }
-    const problems: string[] = []
-    if (paths.id) problems.push(`no contact id at "${paths.id}"`)
-    if (paths.email) problems.push(email === undefined ? `no email at "${paths.email}"` : `"${paths.email}" is not an email address`)
-    return { unresolved: problems.join('; ') }
+function apply(rule: CompiledRule, event: RuleEvent, entry: RuleTrace, intents: Map<string, Intent>, unmatched: Unmatched[]): void {
+  if (!rule.contact) return
+  const add = rule.tags?.(event)
+  const remove = rule.untag?.(event)
+  entry.tags = add?.tags ?? []
+  if (remove) entry.untag = remove.tags
+  const skipped = [...(add?.skipped ?? []), ...(remove?.skipped ?? [])]
+  if (skipped.length > 0) entry.skippedTags = skipped
+  if (rule.location) entry.location = rule.location
+
+  const who = rule.contact(event)
+  if ('unresolved' in who) {
+    entry.unresolved = who.unresolved
+    unmatched.push({ rule: rule.name, reason: who.unresolved })
+    return
   }
+  entry.contact = who.contact
+  if (entry.tags.length === 0 && (remove?.tags.length ?? 0) === 0) return
+  const c = who.contact
+  const key = `${rule.location ?? ''}|${c.id !== undefined ? `id:${c.id}` : `email:${c.email ?? ''}|phone:${c.phone ?? ''}`}`
+  let intent = intents.get(key)
+  if (!intent) {
+    intent = { contact: c, add: [], remove: [], rules: [] }
+    if (rule.location) intent.location = rule.location
+    intents.set(key, intent)
+  }
+  for (const tag of entry.tags) {
+    if (!intent.add.includes(tag)) intent.add.push(tag)
+    drop(intent.remove, tag)
+  }
+  for (const tag of remove?.tags ?? []) {
+    if (!intent.remove.includes(tag)) intent.remove.push(tag)
+    drop(intent.add, tag)
+  }
+  if (who.create) intent.create = { ...who.create, ...intent.create }
+  intent.rules.push(rule.name)
+}
+
+function drop(list: string[], tag: string): void {
+  const i = list.indexOf(tag)
+  if (i >= 0) list.splice(i, 1)
 }

@@ -1,13 +1,28 @@
+import type { RuleEvent } from './types.js'
+
 /**
- * Field paths address a value inside an event body: `a.b`, `items[0]`, and
- * `answers[type=email].email` (the first element whose `type` equals `email`).
+ * Field paths address a value of an event: `a.b`, `items[0]`, `items[*].sku` (every
+ * element), `answers[type=email].email` (the first element whose `type` equals `email`),
+ * and the roots `$headers.<name>`, `$query.<name>`, `$source` and `$receivedAt`.
  * They are parsed once, at load, into steps; reading a value is a loop over the steps.
  */
-type Step = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'filter'; key: string; value: string }
+export type Step =
+  | { kind: 'key'; key: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'filter'; key: string; value: string }
+  | { kind: 'wildcard' }
 
-export type PathReader = (root: unknown) => unknown
+/** One value (or `undefined`) for a plain path; every value found for a path with `[*]`. */
+export type PathReader = (event: RuleEvent) => unknown
 
-const TOKEN = /([^.[\]]+)|\[(\d+)\]|\[([^=\]]+)=([^\]]*)\]|(\.)/gy
+export interface CompiledPath {
+  /** true when the path has `[*]`: `read` then returns the array of values found */
+  multi: boolean
+  read: PathReader
+}
+
+const TOKEN = /([^.[\]]+)|\[(\d+)\]|\[(\*)\]|\[([^=\]]+)=([^\]]*)\]|(\.)/gy
+const ROOTS = new Set(['$headers', '$query', '$source', '$receivedAt'])
 
 export function parsePath(path: string): Step[] {
   const steps: Step[] = []
@@ -17,23 +32,37 @@ export function parsePath(path: string): Step[] {
     const at = TOKEN.lastIndex
     const m = TOKEN.exec(path)
     if (!m) throw new Error(`invalid field path "${path}" at character ${at + 1}`)
-    if (m[5]) {
+    if (m[6]) {
       if (expectSegment) throw new Error(`invalid field path "${path}": empty segment at character ${at + 1}`)
       expectSegment = true
-    } else if (m[1] !== undefined) {
+      continue
+    }
+    if (m[1] !== undefined) {
       if (!expectSegment) throw new Error(`invalid field path "${path}": missing "." before "${m[1]}"`)
       steps.push({ kind: 'key', key: m[1] })
-      expectSegment = false
     } else if (m[2] !== undefined) {
       steps.push({ kind: 'index', index: Number(m[2]) })
-      expectSegment = false
+    } else if (m[3] !== undefined) {
+      steps.push({ kind: 'wildcard' })
     } else {
-      steps.push({ kind: 'filter', key: (m[3] as string).trim(), value: (m[4] as string).trim() })
-      expectSegment = false
+      steps.push({ kind: 'filter', key: (m[4] as string).trim(), value: (m[5] as string).trim() })
     }
+    expectSegment = false
   }
   if (steps.length === 0 || expectSegment) throw new Error(`invalid field path "${path}"`)
+  checkRoot(path, steps)
   return steps
+}
+
+function checkRoot(path: string, steps: Step[]): void {
+  const first = steps[0] as Step
+  if (first.kind !== 'key' || !first.key.startsWith('$')) return
+  if (!ROOTS.has(first.key)) throw new Error(`invalid field path "${path}": unknown root "${first.key}" (known: ${[...ROOTS].join(', ')})`)
+  const scalarRoot = first.key === '$source' || first.key === '$receivedAt'
+  if (scalarRoot && steps.length > 1) throw new Error(`invalid field path "${path}": ${first.key} has no fields`)
+  if (!scalarRoot && (steps.length !== 2 || steps[1]?.kind !== 'key')) {
+    throw new Error(`invalid field path "${path}": write ${first.key}.<name>`)
+  }
 }
 
 export function isValidPath(path: string): boolean {
@@ -45,23 +74,80 @@ export function isValidPath(path: string): boolean {
   }
 }
 
-export function compilePath(path: string): PathReader {
-  const steps = parsePath(path)
-  return (root) => {
-    let node: unknown = root
-    for (const step of steps) {
-      if (node === null || typeof node !== 'object') return undefined
-      if (step.kind === 'key') {
-        // own properties only: `__proto__` or `constructor` in a path never reach Object.prototype
-        node = Object.hasOwn(node, step.key) ? (node as Record<string, unknown>)[step.key] : undefined
-      } else if (step.kind === 'index') {
-        node = Array.isArray(node) ? node[step.index] : undefined
-      } else {
-        node = Array.isArray(node) ? node.find((el) => matchesFilter(el, step.key, step.value)) : undefined
-      }
-    }
-    return node
+/** The reason a path is invalid, or undefined (for schema messages). */
+export function pathProblem(path: string): string | undefined {
+  try {
+    parsePath(path)
+    return undefined
+  } catch (err) {
+    return (err as Error).message
   }
+}
+
+export function compileField(path: string): CompiledPath {
+  const steps = parsePath(path)
+  const first = steps[0] as Step
+  if (first.kind === 'key' && first.key.startsWith('$')) return { multi: false, read: compileRoot(first.key, steps[1]) }
+  const multi = steps.some((s) => s.kind === 'wildcard')
+  if (!multi) return { multi, read: (event) => walk(event.body, steps) }
+  return {
+    multi,
+    read: (event) => {
+      const out: unknown[] = []
+      collect(event.body, steps, 0, out)
+      return out
+    },
+  }
+}
+
+/** A reader for a path that must give one value (contacts, templates): `[*]` is refused. */
+export function compilePath(path: string): PathReader {
+  const field = compileField(path)
+  if (field.multi) throw new Error(`field path "${path}" must name one value: [*] is not allowed here`)
+  return field.read
+}
+
+function compileRoot(root: string, step: Step | undefined): PathReader {
+  if (root === '$source') return (event) => event.source
+  if (root === '$receivedAt') return (event) => (event.receivedAt === undefined ? undefined : new Date(event.receivedAt).toISOString())
+  // header names are case-insensitive: Node gives them lowercased, so the path is too
+  const name = root === '$headers' ? (step as { key: string }).key.toLowerCase() : (step as { key: string }).key
+  return (event) => {
+    const bag = root === '$headers' ? event.headers : event.query
+    if (!bag || !Object.hasOwn(bag, name)) return undefined
+    const v = bag[name]
+    return Array.isArray(v) ? v[0] : v
+  }
+}
+
+function walk(root: unknown, steps: Step[]): unknown {
+  let node: unknown = root
+  for (const step of steps) node = stepInto(node, step)
+  return node
+}
+
+function collect(node: unknown, steps: Step[], from: number, out: unknown[]): void {
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i] as Step
+    if (step.kind === 'wildcard') {
+      if (Array.isArray(node)) for (const el of node) collect(el, steps, i + 1, out)
+      return
+    }
+    node = stepInto(node, step)
+  }
+  out.push(node)
+}
+
+function stepInto(node: unknown, step: Step): unknown {
+  if (node === null || typeof node !== 'object') return undefined
+  if (step.kind === 'key') {
+    // own properties only: `__proto__` or `constructor` in a path never reach Object.prototype
+    return Object.hasOwn(node, step.key) ? (node as Record<string, unknown>)[step.key] : undefined
+  }
+  if (!Array.isArray(node)) return undefined
+  if (step.kind === 'index') return node[step.index]
+  if (step.kind === 'filter') return node.find((el) => matchesFilter(el, step.key, step.value))
+  return undefined
 }
 
 function matchesFilter(el: unknown, key: string, value: string): boolean {

@@ -3,7 +3,7 @@ export type { Received, RegistryOptions, Source, SourceRegistry } from './regist
 export type { InboundRequest, Verifier, VerifyContext } from './types.js'
 export { parseBody } from './parse/index.js'
 export { headersFromRaw } from './headers.js'
-export { redactHeaders, redactUrl } from './redact.js'
+export { redactHeaders, redactQuery, redactUrl } from './redact.js'
 export {
   UnknownSourceError,
   MissingCredentialError,

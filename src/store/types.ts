@@ -1,7 +1,9 @@
-/** How a job names the HighLevel contact it is for: an id, or an email to look up. */
+/** How a job names the HighLevel contact it is for: an id, or an email and/or phone to look up. */
 export interface ContactRef {
   id?: string
   email?: string
+  /** E.164, e.g. +14155552671 */
+  phone?: string
 }
 
 export interface NewEvent {
@@ -24,6 +26,8 @@ export interface NewJob {
   add: string[]
   remove: string[]
   rules: string[]
+  /** fields to create the contact with (upsert, never tags) when the lookup finds none */
+  create?: Record<string, string>
 }
 
 export type JobStatus = 'pending' | 'done' | 'dead'

@@ -10,7 +10,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // the coverage hooks are dropped too: tsx maps the child's code differently from the test
   // runner's loader, so its coverage would count every loaded module's functions twice
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/.test(k)))
-  return { ...env, ...extra }
+  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
 }
 
 function cli(args: string[], env: Record<string, string> = {}) {

@@ -111,7 +111,7 @@ t.test('only rules of the event source are evaluated', async (t) => {
   const res = rules.evaluate({ source: 'shop', body: { email: 'a@example.com' } })
   t.same(res.intents.map((i) => i.add), [['from-shop']])
   t.same(res.trace.map((r) => r.rule), ['shop'])
-  t.same(rules.evaluate({ source: 'unknown', body: { email: 'a@example.com' } }), { intents: [], trace: [] })
+  t.same(rules.evaluate({ source: 'unknown', body: { email: 'a@example.com' } }), { intents: [], trace: [], unmatched: [] })
   t.equal(rules.count, 2)
 })
 
@@ -234,7 +234,7 @@ t.test('tags are normalised', async (t) => {
 t.test('the schema rejects malformed conditions and contacts', async (t) => {
   const parse = (when: unknown, contact: unknown = { email: 'e' }) =>
     ruleSchema.safeParse({ name: 'r', source: 's', when, contact, tags: ['x'] })
-  const operators = /exactly one operator of equals, in, exists, contains/
+  const operators = /exactly one operator of equals, not_equals, in, not_in/
 
   const zero = parse({ field: 'a' })
   t.notOk(zero.success, 'no operator')
@@ -254,7 +254,7 @@ t.test('the schema rejects malformed conditions and contacts', async (t) => {
 
   const noContact = parse(undefined, {})
   t.notOk(noContact.success)
-  t.match(JSON.stringify(noContact.error?.issues), /contact needs an id or an email path/)
+  t.match(JSON.stringify(noContact.error?.issues), /contact needs an id, an email or a phone path/)
 })
 
 t.test('version identifies the rules', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { compilePath, isValidPath, parsePath, ruleSchema } from '../../src/rules/index.js'
 
-const read = (path: string, body: unknown) => compilePath(path)(body)
+const read = (path: string, body: unknown) => compilePath(path)({ source: 's', body })
 
 const typeform = {
   form_response: {

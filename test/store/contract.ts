@@ -4,6 +4,7 @@ import type { Tap } from './fixtures.js'
 import { leaseContract } from './contract-leases.js'
 import { oauthContract } from './contract-oauth.js'
 import { dedupeContract } from './contract-dedupe.js'
+import { contactContract } from './contract-contacts.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -111,4 +112,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   leaseContract(t, fresh)
   oauthContract(t, fresh)
   dedupeContract(t, fresh)
+  contactContract(t, fresh)
 }

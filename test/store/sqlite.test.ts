@@ -190,7 +190,7 @@ t.test('dedupe across processes: simultaneous accepts of one key on separate con
   const startAt = Date.now() + 2500
   // tsx maps the children's code differently from tap's loader (every function would be
   // counted twice): keep them out of coverage
-  const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_)/.test(k)))
+  const childEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_)/.test(k))), _TAPJS_PROCESSINFO_COVERAGE_: '0' }
   const run = (i: number) =>
     new Promise<{ duplicate: boolean }>((resolve, reject) =>
       execFile(process.execPath, ['--import', 'tsx', worker, url, 'same-delivery', `evt_proc_${i}`, String(startAt)], { env: childEnv }, (err, stdout) =>

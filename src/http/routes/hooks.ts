@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { headersFromRaw, redactHeaders, type InboundRequest } from '../../sources/index.js'
+import { headersFromRaw, redactHeaders, redactQuery, type InboundRequest } from '../../sources/index.js'
 import type { NewJob } from '../../store/index.js'
 import type { AppDeps } from '../app.js'
 
@@ -67,14 +67,25 @@ export function hookRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
 
       const rules = deps.rules()
-      const { intents, trace } = rules.evaluate({ source: source.name, body })
-      const jobs: NewJob[] = intents.map((i) => ({ location: source.location, contact: i.contact, add: i.add, remove: i.remove, rules: i.rules }))
+      // rules see headers and query with secrets already masked, so no secret can reach
+      // a stored explanation
+      const headers = redactHeaders(request.headers, source.secretHeaders)
+      const query = redactQuery(request.query as Record<string, unknown>, source.secretQuery)
+      const { intents, trace, unmatched } = rules.evaluate({ source: source.name, body, headers, query, receivedAt })
+      const jobs: NewJob[] = intents.map((i) => ({
+        location: i.location ?? source.location,
+        contact: i.contact,
+        add: i.add,
+        remove: i.remove,
+        rules: i.rules,
+        ...(i.create ? { create: i.create } : {}),
+      }))
       const tags = [...new Set(intents.flatMap((i) => i.add))]
       const matched = trace.filter((t) => t.matched).map((t) => t.rule)
       const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
 
       const result = await deps.store.accept(
-        { id, source: source.name, receivedAt, headers: redactHeaders(request.headers, source.secretHeaders), body, tags, explain: { rulesVersion: rules.version, trace } },
+        { id, source: source.name, receivedAt, headers, body, tags, explain: { rulesVersion: rules.version, trace, unmatched } },
         jobs,
         dedupe ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs } } : {},
       )

@@ -124,6 +124,16 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'job_contact_phone_and_create',
+    sql: `
+      -- A contact may be looked up by phone (E.164) as well as by email, and a rule may
+      -- give fields to create a missing contact with (JSON object, NULL when none).
+      ALTER TABLE jobs ADD COLUMN contact_phone TEXT;
+      ALTER TABLE jobs ADD COLUMN create_fields TEXT;
+    `,
+  },
 ]
 
 /** The newest schema version this build knows. */

@@ -24,6 +24,8 @@ export interface JobRow {
   location: string
   contact_id: string | null
   contact_email: string | null
+  contact_phone: string | null
+  create_fields: string | null
   add_tags: string
   remove_tags: string
   rules: string
@@ -59,11 +61,12 @@ function toContact(row: JobRow): ContactRef {
   const contact: ContactRef = {}
   if (row.contact_id !== null) contact.id = row.contact_id
   if (row.contact_email !== null) contact.email = row.contact_email
+  if (row.contact_phone !== null) contact.phone = row.contact_phone
   return contact
 }
 
 export function toJob(row: JobRow): Job {
-  return {
+  const job: Job = {
     id: row.id,
     eventId: row.event_id,
     location: row.location,
@@ -77,6 +80,8 @@ export function toJob(row: JobRow): Job {
     runAt: row.run_at,
     contactId: row.contact_id,
   }
+  if (row.create_fields !== null) job.create = fromJson<Record<string, string>>(row.create_fields)
+  return job
 }
 
 export function toEvent(row: EventRow, jobs: Job[]): EventRecord {

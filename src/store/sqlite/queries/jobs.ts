@@ -17,10 +17,10 @@ interface Filter {
  */
 export function prepareJobQueries(db: Database) {
   const insert = db.prepare<Record<string, string | number | null>>(`
-    INSERT INTO jobs (event_id, location, contact_id, contact_email, add_tags, remove_tags,
-                      rules, status, attempts, run_at, created_at, updated_at)
-    VALUES (@event_id, @location, @contact_id, @contact_email, @add_tags, @remove_tags,
-            @rules, 'pending', 0, @run_at, @run_at, @run_at)`)
+    INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
+                      add_tags, remove_tags, rules, status, attempts, run_at, created_at, updated_at)
+    VALUES (@event_id, @location, @contact_id, @contact_email, @contact_phone, @create_fields,
+            @add_tags, @remove_tags, @rules, 'pending', 0, @run_at, @run_at, @run_at)`)
   const select = db.prepare<Filter, JobRow>(`
     SELECT * FROM jobs
     WHERE (@event_id IS NULL OR event_id = @event_id)
@@ -38,6 +38,8 @@ export function prepareJobQueries(db: Database) {
         location: job.location,
         contact_id: job.contact.id ?? null,
         contact_email: job.contact.email ?? null,
+        contact_phone: job.contact.phone ?? null,
+        create_fields: job.create === undefined ? null : toJson(job.create),
         add_tags: toJson(job.add),
         remove_tags: toJson(job.remove),
         rules: toJson(job.rules),
