@@ -111,7 +111,7 @@ export class DeliveryWorker {
     const finishedAt = this.now()
     if (outcome.ok) {
       await store.completeJob(job.id, this.id, { startedAt, finishedAt, outcome: 'done', statusCode: outcome.statusCode, contactId: outcome.contactId, response: outcome.response })
-      log.info({ contactId: outcome.contactId, tags: job.add, ms: finishedAt - startedAt }, 'tags applied')
+      log.info({ contactId: outcome.contactId, tags: job.add, untags: job.remove.length > 0 ? job.remove : undefined, ms: finishedAt - startedAt }, 'tags applied')
       return
     }
     const retryAt = outcome.retryable ? finishedAt + retryDelay(job.attempts, backoff, outcome.retryAfterMs) : null

@@ -18,6 +18,7 @@ export interface UpsertContactFields {
   website?: string | null
   timezone?: string | null
   gender?: string
+  dateOfBirth?: string | null
   source?: string
   assignedTo?: string
   dnd?: boolean
@@ -27,7 +28,7 @@ export interface UpsertContactFields {
 /** Documented UpsertContactDto fields we support; HighLevel answers 422 to any other. */
 const ALLOWED = new Set<string>([
   'email', 'phone', 'firstName', 'lastName', 'name', 'companyName', 'address1', 'city', 'state',
-  'postalCode', 'country', 'website', 'timezone', 'gender', 'source', 'assignedTo', 'dnd',
+  'postalCode', 'country', 'website', 'timezone', 'gender', 'dateOfBirth', 'source', 'assignedTo', 'dnd',
 ])
 
 export function assertUpsertFields(fields: UpsertContactFields): void {

@@ -1,15 +1,8 @@
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { runCli } from '../helpers/cli.js'
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^TAGRELAY_|_TOKEN/.test(k)))
-  // no coverage from the tsx-loaded child: merged with tap's own, it would wreck the report
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...clean, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...env }, timeout: 30_000 })
-}
+const cli = runCli
 
 t.test('test-rule with headers and query files', async (t) => {
   const dir = t.testdir({

@@ -1,26 +1,8 @@
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { runCli } from '../helpers/cli.js'
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-
-/** The environment without TAGRELAY_* variables, so the caller's shell cannot change the outcome. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  // the coverage hooks are dropped too: tsx maps the child's code differently from the test
-  // runner's loader, so its coverage would count every loaded module's functions twice
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/.test(k)))
-  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
-}
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: cleanEnv(env),
-    timeout: 30_000,
-  })
-}
+const cli = runCli
 
 const GOOD = `
 highlevel:

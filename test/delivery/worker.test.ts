@@ -134,3 +134,49 @@ t.test('retryDelay: full jitter under an exponential ceiling, Retry-After as a f
   t.equal(retryDelay(3, policy, null, () => 0), 0, 'jitter reaches zero')
   t.equal(retryDelay(0, policy, 5000, () => 0.5), 5000, 'Retry-After wins when longer')
 })
+
+t.test('a phone-only job is found by duplicate search on the number', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const contact = sandbox.seedContact({ locationId: LOCATION_ID, phone: '+14155550123' })
+  const eventId = await accept(store, { contact: { phone: '+14155550123' }, add: ['sms-optin'] })
+  await worker.runOnce()
+  t.match((await store.listJobs({ eventId }))[0], { status: 'done', contactId: contact.id })
+  t.same(sandbox.getContact(contact.id)?.tags, ['sms-optin'])
+})
+
+t.test('email first, then phone: a job with both finds the contact by phone when the email is unknown', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const contact = sandbox.seedContact({ locationId: LOCATION_ID, phone: '+14155550199', email: 'old@example.com' })
+  await accept(store, { contact: { email: 'new@example.com', phone: '+14155550199' } })
+  await worker.runOnce()
+  t.same(sandbox.getContact(contact.id)?.tags, ['lead'])
+})
+
+t.test('a missing contact is created through upsert when the rule asks, and tagged through add-tags', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const eventId = await accept(store, { contact: { email: 'fresh@example.com' }, create: { firstName: 'Fresh', lastName: 'Lead' }, add: ['new-lead'] })
+  await worker.runOnce()
+  const created = sandbox.findByEmail(LOCATION_ID, 'fresh@example.com')
+  t.ok(created, 'the contact now exists')
+  t.equal(created?.firstName, 'Fresh')
+  t.same(created?.tags, ['new-lead'])
+  t.equal(sandbox.calls['POST /contacts/upsert'], 1)
+  t.match((await store.listJobs({ eventId }))[0], { status: 'done', contactId: created?.id })
+})
+
+t.test('untag removes the tags from the contact', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'u@example.com', tags: ['trial', 'lead'] })
+  await accept(store, { contact: { email: 'u@example.com' }, add: ['customer'], remove: ['trial'] })
+  await worker.runOnce()
+  t.same(sandbox.getContact(contact.id)?.tags.sort(), ['customer', 'lead'])
+})
+
+t.test('without create, a contact found by neither email nor phone is a dead letter naming both', async (t) => {
+  const { store, worker } = await setup(t)
+  const eventId = await accept(store, { contact: { email: 'ghost@example.com', phone: '+14155550100' } })
+  await worker.runOnce()
+  const [job] = await store.listJobs({ eventId })
+  t.equal(job?.status, 'dead')
+  t.match(job?.lastError, /email ghost@example.com or phone \+14155550100/)
+})

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { spawnCli } from '../helpers/cli.js'
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 const CONFIG = `
 server: { host: 127.0.0.1, port: 0 }
@@ -35,28 +33,21 @@ const BROKEN = `- name: a
 
 t.test('SIGHUP with a broken rules file keeps the old rules; with a good one swaps them', async (t) => {
   const dir = t.testdir({ 'tagrelay.yaml': CONFIG, rules: { 'main.yaml': V1 }, data: {} })
-  // _TAPJS_PROCESSINFO_COVERAGE_=0: the child loads src/ through tsx; merged into tap's
-  // report, that second, differently transpiled copy of every file wrecks the coverage
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAGRELAY_'))),
-    TAGRELAY_STORE_URL: `sqlite:${join(dir, 'data', 't.db')}`,
-    _TAPJS_PROCESSINFO_COVERAGE_: '0',
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli.ts'), 'serve', '--config', join(dir, 'tagrelay.yaml')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnCli(['serve', '--config', join(dir, 'tagrelay.yaml')], { TAGRELAY_STORE_URL: `sqlite:${join(dir, 'data', 't.db')}` })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL')
   })
   const lines: Array<Record<string, unknown>> = []
   let buffer = ''
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout!.on('data', (chunk: Buffer) => {
     buffer += chunk.toString()
     const parts = buffer.split('\n')
     buffer = parts.pop() ?? ''
     for (const p of parts) if (p.trim()) lines.push(JSON.parse(p) as Record<string, unknown>)
   })
   let stderr = ''
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
   const waitFor = async (pred: (l: Record<string, unknown>) => boolean, what: string) => {
     for (let i = 0; i < 300; i++) {
       const hit = lines.find(pred)

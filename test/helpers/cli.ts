@@ -1,0 +1,31 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+
+/**
+ * The environment for a `tagrelay` child process: without TAGRELAY_* (and, unless kept,
+ * *_TOKEN) variables, so the caller's shell cannot change the outcome, and without
+ * coverage: the child loads src/ through tsx, and that second, differently transpiled
+ * copy of every file would be merged into tap's report and wreck it.
+ */
+export function childEnv(extra: Record<string, string> = {}, dropTokens = true): NodeJS.ProcessEnv {
+  const drop = dropTokens ? /^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)|_TOKEN/ : /^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !drop.test(k)))
+  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
+}
+
+/** Runs `tagrelay <args>` from the sources and waits for it. */
+export function runCli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: childEnv(env),
+    timeout: 30_000,
+  })
+}
+
+/** Starts `tagrelay <args>` from the sources as a long-running child. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repoRoot, env: childEnv(env, false), stdio: ['ignore', 'pipe', 'pipe'] })
+}
