@@ -1,6 +1,6 @@
 /**
  * HighLevel's published webhook keys, the defaults of `verify.type: highlevel`.
- * Ed25519 (X-GHL-Signature): reported in /work/shared/highlevel/FACTS.md, not on an
+ * Ed25519 (X-GHL-Signature): reported in the project's HighLevel fact sheet, not on an
  * official page, hence configurable. RSA (x-wh-signature, legacy): from HighLevel's
  * "Webhook Authentication Guide".
  */

@@ -6,11 +6,11 @@ import addFormats from 'ajv-formats'
 
 /**
  * HighLevel's official OpenAPI files, compiled with ajv, to check traffic against.
- * The spec lives beside the repository (`../shared/highlevel/openapi`, also in CI);
- * TAGRELAY_HIGHLEVEL_OPENAPI_DIR overrides it.
+ * The spec is vendored in `spec/highlevel/openapi` (CC0, unchanged);
+ * TAGRELAY_HIGHLEVEL_OPENAPI_DIR points at another copy.
  */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-export const SPEC_DIR = process.env.TAGRELAY_HIGHLEVEL_OPENAPI_DIR ?? join(repoRoot, '../shared/highlevel/openapi')
+export const SPEC_DIR = process.env.TAGRELAY_HIGHLEVEL_OPENAPI_DIR ?? join(repoRoot, 'spec/highlevel/openapi')
 
 const BASE = 'https://spec.invalid/'
 const DOCS = ['apps/contacts.json', 'apps/oauth.json'] as const
