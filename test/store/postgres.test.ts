@@ -1,0 +1,67 @@
+import t from 'tap'
+import { openStore } from '../../src/store/index.js'
+import { storeContract } from './contract.js'
+import { freshSchema, postgresForTests } from './helpers/postgres.js'
+import { event, job, T0 } from './fixtures.js'
+
+const url = await postgresForTests(t)
+
+if (url) {
+  t.test('contract (postgres)', async (t) => {
+    // every open gets its own schema, so every case starts from an empty store
+    storeContract(t, () => openStore(url, { postgres: { schema: freshSchema(t, url), poolSize: 4 } }))
+  })
+
+  t.test('migrate: two stores migrating one schema at once both succeed, once', async (t) => {
+    const schema = freshSchema(t, url)
+    const stores = await Promise.all([1, 2, 3].map(() => openStore(url, { postgres: { schema } })))
+    t.teardown(() => Promise.all(stores.map((s) => s.close())))
+    await stores[0]!.accept(event(), [job()])
+    t.equal(await stores[2]!.countJobs(), 1)
+  })
+
+  t.test('migrate: false refuses an unmigrated schema, then works once migrated', async (t) => {
+    const schema = freshSchema(t, url)
+    await t.rejects(openStore(url, { postgres: { schema }, migrate: false }), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
+    await (await openStore(url, { postgres: { schema } })).close()
+    const store = await openStore(url, { postgres: { schema }, migrate: false })
+    t.teardown(() => store.close())
+    t.equal(await store.countEvents(), 0)
+  })
+
+  t.test('two pools never claim the same job (SKIP LOCKED)', async (t) => {
+    const schema = freshSchema(t, url)
+    const a = await openStore(url, { postgres: { schema } })
+    const b = await openStore(url, { postgres: { schema } })
+    t.teardown(async () => {
+      await a.close()
+      await b.close()
+    })
+    for (let i = 0; i < 30; i++) await a.accept(event({ receivedAt: T0 + i }), [job(), job()])
+    const seen: number[] = []
+    for (let round = 0; round < 12; round++) {
+      const claims = await Promise.all([
+        a.claimJobs({ owner: 'A', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+        b.claimJobs({ owner: 'B', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+        a.claimJobs({ owner: 'C', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+      ])
+      for (const c of claims) seen.push(...c.map((j) => j.id))
+    }
+    t.equal(seen.length, 60, 'every job claimed')
+    t.equal(new Set(seen).size, 60, 'no job claimed twice')
+  })
+
+  t.test('dedupe across two pools: simultaneous copies store one event', async (t) => {
+    const schema = freshSchema(t, url)
+    const a = await openStore(url, { postgres: { schema } })
+    const b = await openStore(url, { postgres: { schema } })
+    t.teardown(async () => {
+      await a.close()
+      await b.close()
+    })
+    const opts = { dedupe: { key: 'same', expiresAt: T0 + 86_400_000 } }
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).accept(event(), [job()], opts)))
+    t.equal(results.filter((r) => !r.duplicate).length, 1)
+    t.equal(await a.countEvents(), 1)
+  })
+}
