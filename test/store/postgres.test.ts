@@ -65,3 +65,27 @@ if (url) {
     t.equal(await a.countEvents(), 1)
   })
 }
+
+if (url) {
+  t.test('OAuth: two replicas needing a refresh at once spend the refresh token once', async (t) => {
+    const { OAuthAuth } = await import('../../src/highlevel/index.js')
+    const schema = freshSchema(t, url)
+    const stores = await Promise.all([1, 2, 3].map(() => openStore(url, { postgres: { schema } })))
+    t.teardown(() => Promise.all(stores.map((s) => s.close())))
+    const spent: string[] = []
+    let n = 0
+    const exchange = async (grant: { refreshToken: string }) => {
+      if (spent.includes(grant.refreshToken)) throw new Error(`refresh token ${grant.refreshToken} spent twice`)
+      spent.push(grant.refreshToken)
+      await new Promise((r) => setTimeout(r, 50))
+      n += 1
+      return { accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresInSec: 86_400 }
+    }
+    const replicas = stores.map(
+      (store) => new OAuthAuth({ locationId: 'loc', clientId: 'c', clientSecret: 's', refreshToken: 'refresh-0', store, exchange }),
+    )
+    const tokens = await Promise.all(replicas.map((r) => r.accessToken()))
+    t.same(spent, ['refresh-0'], 'one exchange across the replicas')
+    t.same(tokens, ['access-1', 'access-1', 'access-1'], 'the others read the saved pair')
+  })
+}
