@@ -38,19 +38,41 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const
   readonly pool: pg.Pool
   readonly schema: string
+  readonly #where: string
   #closed = false
 
-  constructor(pool: pg.Pool, schema: string) {
+  /** `where`: host:port for error messages (never the URL, which holds the password) */
+  constructor(pool: pg.Pool, schema: string, where = 'the configured server') {
     this.pool = pool
     this.schema = schema
+    this.#where = where
   }
 
   async migrate(): Promise<void> {
+    await this.#reachable()
     await migratePostgres(this.pool, this.schema)
+  }
+
+  /**
+   * A server that cannot be reached is a start-up error with a code, naming the host but
+   * never the URL: the URL carries the password.
+   */
+  async #reachable(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1')
+    } catch (err) {
+      throw new TagrelayError(
+        'TAGRELAY_STORE_OPEN_FAILED',
+        `cannot connect to PostgreSQL at ${this.#where}: ${(err as Error).message}`,
+        500,
+        { cause: err },
+      )
+    }
   }
 
   /** With `store.migrate: false`: refuse to start on a schema `tagrelay migrate` has not brought up to date. */
   async verifySchema(): Promise<void> {
+    await this.#reachable()
     const applied = new Set(await appliedPostgresVersions(this.pool).catch(() => [] as number[]))
     const missing = migrations.filter((m) => !applied.has(m.version)).map((m) => m.version)
     if (missing.length > 0) {
@@ -151,7 +173,16 @@ export class PostgresStore implements Store {
 
 /** Opens a pool on `url`; the schema is not touched until `migrate()` (`openStore()` does both). */
 export function openPostgresStore(url: string, options: PostgresOptions = {}): PostgresStore {
-  return new PostgresStore(createPool(url, options), options.schema ?? 'public')
+  return new PostgresStore(createPool(url, options), options.schema ?? 'public', hostOf(url))
+}
+
+function hostOf(url: string): string {
+  try {
+    const { hostname, port } = new URL(url)
+    return `${hostname || 'localhost'}:${port || 5432}`
+  } catch {
+    return 'the configured server'
+  }
 }
 
 export type { PostgresOptions }
