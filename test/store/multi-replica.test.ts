@@ -41,6 +41,8 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
     t.teardown(() => {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
     })
+    const applied = children.map(() => 0)
+    children.forEach((child, i) => child.stdout!.on('data', (c: Buffer) => (applied[i]! += c.toString().split('"msg":"tags applied"').length - 1)))
     const urls = await Promise.all(children.map((child) => listeningUrl(child)))
 
     for (let i = 0; i < EVENTS; i++) {
@@ -59,6 +61,8 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
     t.ok(contacts.every((c) => sandbox.getContact(c.id)?.tags.includes('replicated')), 'every contact tagged')
     t.equal(sandbox.calls['POST /contacts/:contactId/tags'], EVENTS, 'one tag call per job: none delivered twice')
     t.ok((await store.listJobs()).every((j) => j.attempts === 1), 'one attempt per job')
+    t.equal(applied.reduce((a, b) => a + b, 0), EVENTS, `deliveries per replica: ${applied.join(', ')}`)
+    t.ok(applied.filter((n) => n > 0).length >= 2, 'the work was shared: more than one replica delivered')
     t.equal(sandbox.calls.total, EVENTS, 'no 429: a refused call would have been retried, adding calls')
     for (const c of children) c.kill('SIGTERM')
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('exit', r) : r(null)))))

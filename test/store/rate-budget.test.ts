@@ -1,9 +1,15 @@
 import t from 'tap'
-import { openStore, PostgresRateBudget } from '../../src/store/index.js'
+import { openStore, PostgresRateBudget, sharedRateBudget } from '../../src/store/index.js'
 import type { PostgresStore } from '../../src/store/postgres/store.js'
 import { freshSchema, postgresForTests } from './helpers/postgres.js'
 
 const url = await postgresForTests(t)
+
+t.test('a SQLite store has no shared budget: the engine keeps its own', async (t) => {
+  const store = await openStore('sqlite::memory:')
+  t.teardown(() => store.close())
+  t.equal(sharedRateBudget(store, { max: 100, intervalMs: 10_000 }), undefined)
+})
 
 if (url) {
   t.test('two budgets on one database never together exceed the budget', async (t) => {
@@ -11,7 +17,8 @@ if (url) {
     const stores = (await Promise.all([1, 2].map(() => openStore(url, { postgres: { schema } })))) as PostgresStore[]
     t.teardown(() => Promise.all(stores.map((s) => s.close())))
     const limits = { max: 10, intervalMs: 1000 }
-    const budgets = stores.map((s) => new PostgresRateBudget(s.pool, limits))
+    const budgets = stores.map((s) => sharedRateBudget(s, limits)!)
+    t.ok(budgets[0] instanceof PostgresRateBudget)
     const now = 1_700_000_000_000
     // 60 requests taken at once, alternately through both replicas: each learns when it may send
     const waits = await Promise.all(Array.from({ length: 60 }, (_, i) => budgets[i % 2]!.take('loc', 1, now)))
