@@ -89,3 +89,28 @@ if (url) {
     t.same(tokens, ['access-1', 'access-1', 'access-1'], 'the others read the saved pair')
   })
 }
+
+if (url) {
+  t.test('migrations: a failing one rolls back and keeps the earlier ones; a newer schema is refused', async (t) => {
+    const { migratePostgres, appliedPostgresVersions } = await import('../../src/store/postgres/migrate.js')
+    const { createPool } = await import('../../src/store/postgres/pool.js')
+    const { latestVersion } = await import('../../src/store/postgres/migrations.js')
+    const schema = freshSchema(t, url)
+    const pool = createPool(url, { schema })
+    t.teardown(() => pool.end())
+    const one = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' }
+    await t.rejects(migratePostgres(pool, schema, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER); SELECT * FROM missing' }]))
+    t.same(await appliedPostgresVersions(pool), [1])
+    const { rows } = await pool.query("SELECT to_regclass('two') AS t")
+    t.equal(rows[0].t, null, 'the failed migration left no table')
+    await migratePostgres(pool, schema, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' }])
+    t.same(await appliedPostgresVersions(pool), [1, 2], 'resumes after a fix')
+
+    const newer = freshSchema(t, url)
+    const store = await openStore(url, { postgres: { schema: newer } })
+    await (store as unknown as { pool: { query(q: string, v: unknown[]): Promise<unknown> } }).pool.query(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [latestVersion + 1, 'future', 0])
+    await store.close()
+    await t.rejects(openStore(url, { postgres: { schema: newer } }), { code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW' })
+  })
+}

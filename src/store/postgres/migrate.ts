@@ -17,6 +17,8 @@ import type { Migration } from './migrations.js'
  */
 export async function migratePostgres(pool: pg.Pool, schema: string, migrations: readonly Migration[] = defaultMigrations): Promise<void> {
   const client = await pool.connect()
+  // a connection that may still hold the session lock or a transaction is destroyed, not pooled
+  let broken = false
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).catch(ignoreConcurrentCreate)
     await client.query("SELECT pg_advisory_lock(hashtext('tagrelay.migrate.' || $1))", [schema])
@@ -46,15 +48,19 @@ export async function migratePostgres(pool: pg.Pool, schema: string, migrations:
           await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()])
           await client.query('COMMIT')
         } catch (err) {
-          await client.query('ROLLBACK')
+          await client.query('ROLLBACK').catch(() => {
+            broken = true
+          })
           throw err
         }
       }
     } finally {
-      await client.query("SELECT pg_advisory_unlock(hashtext('tagrelay.migrate.' || $1))", [schema])
+      await client.query("SELECT pg_advisory_unlock(hashtext('tagrelay.migrate.' || $1))", [schema]).catch(() => {
+        broken = true
+      })
     }
   } finally {
-    client.release()
+    client.release(broken)
   }
 }
 

@@ -110,16 +110,15 @@ export class PostgresStore implements Store {
 
   async getEvent(id: string): Promise<EventRecord | undefined> {
     // REPEATABLE READ: the event and its jobs from one snapshot
-    const client = await this.pool.connect()
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const { rows } = await client.query<EventRow>('SELECT * FROM events WHERE id = $1', [id])
-      const jobs = rows[0] ? await selectJobs(client, { eventId: id }) : []
-      await client.query('COMMIT')
-      return rows[0] && toEvent(rows[0], jobs.map(toJob))
-    } finally {
-      client.release()
-    }
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        const { rows } = await client.query<EventRow>('SELECT * FROM events WHERE id = $1', [id])
+        const row = rows[0]
+        return row && toEvent(row, (await selectJobs(client, { eventId: id })).map(toJob))
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    )
   }
 
   async listJobs(filter: { eventId?: string; status?: JobStatus } = {}): Promise<Job[]> {
