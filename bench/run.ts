@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
   rules: () => import('./rules.js'),
+  ingest: () => import('./ingest.js'),
 }
 
 const name = process.argv[2]

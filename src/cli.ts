@@ -80,9 +80,9 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       const { openStore } = await import('./store/index.js')
       const config = loadConfigFile(configPath(parse(rest, configOption)))
-      const store = await openStore(config.store.url)
+      const store = await openStore(config.store.url, { sqlite: config.store.sqlite, postgres: config.store.postgres, migrate: true })
       await store.close()
-      console.log(`migrations applied (${store.kind})`)
+      console.log(`migrations applied (${store.kind}${store.kind === 'postgres' ? `, schema ${config.store.postgres.schema}` : ''})`)
       return
     }
     case 'sandbox': {

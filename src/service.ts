@@ -7,7 +7,7 @@ import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { createSourceRegistry } from './sources/index.js'
-import { openStore, type Store } from './store/index.js'
+import { openStore, RetentionTimer, type Store } from './store/index.js'
 
 export interface ServiceOptions {
   config: Config
@@ -43,7 +43,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const logger = opts.logger ?? createLogger({ level: config.log.level, stream: opts.logStream, secretQueryParams: sources.secretQueryParams() })
   const holder = new RulesHolder({ config, configFile: opts.configFile, logger: logger.child({ component: 'rules' }) })
   const rules = holder.current()
-  const store = await openStore(config.store.url)
+  const store = await openStore(config.store.url, { sqlite: config.store.sqlite, postgres: config.store.postgres, migrate: config.store.migrate })
+  const retention = new RetentionTimer({
+    store,
+    maxAgeMs: config.store.retention.maxAgeMs,
+    everyMs: config.store.retention.everyMs,
+    onError: (err) => logger.error({ err }, 'retention: pruning delivered events failed'),
+    onPruned: (n) => {
+      if (n > 0) logger.info({ events: n }, 'retention: pruned delivered events')
+    },
+  })
   const client = new HighLevelClient({ baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher })
 
   const worker = config.delivery.enabled
@@ -69,6 +78,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     throw err
   }
   worker?.start()
+  retention.start()
   if (opts.configFile && opts.watchRules !== false) holder.watch()
 
   for (const name of sources.unverified()) logger.warn({ source: name }, 'source accepts events without verification (verify.type: none)')
@@ -84,6 +94,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       holder.close()
       await app.close()
       await worker?.stop(config.server.shutdownGraceMs)
+      await retention.stop()
       await client.close()
       await store.close()
       logger.info('tagrelay stopped')

@@ -25,6 +25,26 @@ const deliverySchema = z.strictObject({
   retryMaxMs: z.number().int().positive().default(300_000),
 })
 
+const storeSchema = z.strictObject({
+  url: z.string().min(1).default('sqlite:./data/tagrelay.db'),
+  /** apply pending migrations at start (false: only `tagrelay migrate` does, replicas just check) */
+  migrate: z.boolean().default(true),
+  /** delivered events (all jobs done) and their attempts are deleted after maxAgeMs; dead letters are kept */
+  retention: z
+    .strictObject({
+      maxAgeMs: z.number().int().positive().default(7 * 86_400_000),
+      everyMs: z.number().int().min(1000).default(3_600_000),
+    })
+    .prefault({}),
+  sqlite: z.strictObject({ synchronous: z.enum(['FULL', 'NORMAL']).default('FULL') }).prefault({}),
+  postgres: z
+    .strictObject({
+      schema: z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a schema name is letters, digits and _').default('public'),
+      poolSize: z.number().int().min(1).max(100).default(10),
+    })
+    .prefault({}),
+})
+
 /** Admin routes (`/admin/...`) need this bearer token; without one they answer 404. */
 const adminSchema = z.strictObject({
   token: z
@@ -37,7 +57,7 @@ const adminSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     server: serverSchema.prefault({}),
-    store: z.strictObject({ url: z.string().min(1).default('sqlite:./data/tagrelay.db') }).prefault({}),
+    store: storeSchema.prefault({}),
     log: z
       .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .prefault({}),

@@ -2,7 +2,10 @@
  * The store module's public face: the `Store` contract and `openStore()`. Other modules
  * import from here only, never from `./sqlite` directly.
  */
-import { TagrelayError } from '../errors.js'
+import { openPostgresStore, PostgresStore } from './postgres/store.js'
+import type { PostgresOptions } from './postgres/store.js'
+import { PostgresRateBudget } from './postgres/rate-budget.js'
+import type { BudgetLimits, RateBudget } from './postgres/rate-budget.js'
 import { openSqliteStore } from './sqlite/store.js'
 import type { SqliteOptions } from './sqlite/store.js'
 import type { Store } from './types.js'
@@ -23,27 +26,47 @@ export type {
   Store,
 } from './types.js'
 export type { SqliteOptions } from './sqlite/store.js'
+export type { PostgresOptions } from './postgres/store.js'
+export type { BudgetLimits, RateBudget } from './postgres/rate-budget.js'
+export { PostgresRateBudget } from './postgres/rate-budget.js'
+export { RetentionTimer } from './retention.js'
+
+/**
+ * The rate budget shared by every replica of `store`, or undefined when the store is
+ * one process's (SQLite): the delivery engine then keeps its budget in memory.
+ */
+export function sharedRateBudget(store: Store, limits: BudgetLimits | ((location: string) => BudgetLimits)): RateBudget | undefined {
+  return store instanceof PostgresStore ? new PostgresRateBudget(store.pool, limits) : undefined
+}
 export type { StoreLocation } from './url.js'
 export { parseStoreUrl } from './url.js'
 export { latestVersion as latestSchemaVersion } from './sqlite/migrations.js'
 
+export interface OpenStoreOptions {
+  sqlite?: SqliteOptions
+  postgres?: PostgresOptions
+  /** apply pending migrations before returning (default true; `store.migrate: false`) */
+  migrate?: boolean
+}
+
 /**
- * Opens the store named by `store.url` and migrates it to this build's schema before
- * returning, so callers never see a half-ready store. If migration fails (for example
- * `TAGRELAY_STORE_SCHEMA_TOO_NEW`) the connection is closed and the error rethrown.
+ * Opens the store named by `store.url` (`sqlite:...` or `postgres://...`) and migrates
+ * it to this build's schema before returning, so callers never see a half-ready store.
+ * If migration fails (for example `TAGRELAY_STORE_SCHEMA_TOO_NEW`) the connection is
+ * closed and the error rethrown.
+ *
+ * Why `migrate: false` exists: with several replicas an operator may prefer to run
+ * `tagrelay migrate` once, as a deploy step, and start replicas that never touch DDL.
+ * The migration itself is safe either way (an advisory lock serialises replicas).
  */
-export async function openStore(url: string, options: { sqlite?: SqliteOptions } = {}): Promise<Store> {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url)
-  if (location.kind === 'postgres') {
-    throw new TagrelayError(
-      'TAGRELAY_STORE_UNSUPPORTED',
-      'PostgreSQL store is not available yet in this version; use store.url: sqlite:<path>',
-      500,
-    )
-  }
-  const store = openSqliteStore(location.path, options.sqlite)
+  const store =
+    location.kind === 'postgres' ? openPostgresStore(location.url, options.postgres) : openSqliteStore(location.path, options.sqlite)
   try {
-    await store.migrate()
+    // SQLite prepares its statements in migrate() and is one process's file: always migrate it
+    if (options.migrate === false && store instanceof PostgresStore) await store.verifySchema()
+    else await store.migrate()
   } catch (err) {
     await store.close()
     throw err

@@ -129,4 +129,17 @@ export interface Store {
   loadOAuthTokens(location: string): Promise<OAuthTokens | undefined>
   /** replaces the location's pair; resolves once durable (a refresh token is single-use) */
   saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void>
+  /**
+   * Retention: deletes events received before `before` (epoch ms) whose jobs are all
+   * done, with their jobs and attempts, and expired dedupe keys. Events with a pending or
+   * dead job are kept (dead letters stay until replayed or discarded). Returns the number
+   * of events deleted.
+   */
+  pruneDelivered(before: number): Promise<number>
+  /**
+   * Runs `fn` while holding the location's OAuth refresh lock: on PostgreSQL an advisory
+   * lock shared by every replica, on SQLite a lock within the process. `fn` should
+   * reload the tokens first: another holder may have refreshed them meanwhile.
+   */
+  withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T>
 }

@@ -30,8 +30,10 @@ t.test('parseStoreUrl rejects', async (t) => {
 })
 
 t.test('openStore', async (t) => {
-  await t.rejects(openStore('postgres://u:secret@h/db'), { code: 'TAGRELAY_STORE_UNSUPPORTED', statusCode: 500 })
-  await t.rejects(openStore('postgres://u:secret@h/db'), { message: /^PostgreSQL store is not available yet/ })
+  const unreachable = await openStore('postgres://u:secret@127.0.0.1:1/db').catch((err: unknown) => err as Error & { code?: string })
+  t.match(unreachable, { code: 'TAGRELAY_STORE_OPEN_FAILED', statusCode: 500, message: /^cannot connect to PostgreSQL at 127\.0\.0\.1:1: / })
+  t.notMatch((unreachable as Error).message, /secret/, 'the password is not echoed')
+  await t.rejects(openStore('postgres://u:secret@127.0.0.1:1/db', { migrate: false }), { code: 'TAGRELAY_STORE_OPEN_FAILED' })
   await t.rejects(openStore('redis://h'), { code: 'TAGRELAY_CONFIG_INVALID' })
 
   const mem = await openStore('sqlite::memory:')

@@ -16,6 +16,8 @@ export interface OAuthTokenRecord {
 export interface OAuthTokenStore {
   loadOAuthTokens(location: string): Promise<OAuthTokenRecord | undefined>
   saveOAuthTokens(location: string, tokens: OAuthTokenRecord): Promise<void>
+  /** serialises refreshes of one location across replicas (the PostgreSQL store's advisory lock) */
+  withOAuthLock?<T>(location: string, fn: () => Promise<T>): Promise<T>
 }
 
 export interface RefreshGrant {
@@ -122,7 +124,18 @@ export class OAuthAuth implements AuthProvider {
     return this.#refreshing
   }
 
-  async #exchange(rejectedToken: string | undefined): Promise<string> {
+  /**
+   * Why the whole re-read, exchange and save run under the store's lock: replicas share
+   * the refresh token, and HighLevel lets it be spent once. The second replica waits,
+   * re-reads inside the lock and finds the pair the first one saved.
+   */
+  #exchange(rejectedToken: string | undefined): Promise<string> {
+    const { store } = this.#opts
+    const run = () => this.#exchangeLocked(rejectedToken)
+    return store.withOAuthLock ? store.withOAuthLock(this.locationId, run) : run()
+  }
+
+  async #exchangeLocked(rejectedToken: string | undefined): Promise<string> {
     const { store, clientId, clientSecret } = this.#opts
     // Re-read: another process on the same store (a `tagrelay worker`) may have rotated it.
     const stored = this.#usable(await store.loadOAuthTokens(this.locationId))

@@ -13,6 +13,7 @@ import type {
   OAuthTokens,
   Store,
 } from '../types.js'
+import { GroupCommit } from './group-commit.js'
 import { migrate } from './migrate.js'
 import { openDatabase } from './open.js'
 import type { SqliteOptions } from './open.js'
@@ -37,9 +38,23 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
   readonly #db: BetterSqlite3.Database
   #q: Statements | undefined
+  readonly #accepts: GroupCommit<AcceptArgs, AcceptResult>
+  readonly #oauthLocks = new Map<string, Promise<unknown>>()
 
-  constructor(db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database, options: { maxBatch?: number } = {}) {
     this.#db = db
+    const one = db.transaction((a: AcceptArgs) => this.#acceptOne(a))
+    // one outer transaction per batch; `one` nests in it as a savepoint per write
+    const batch = db.transaction((items: AcceptArgs[]) =>
+      items.map((a) => {
+        try {
+          return { ok: true as const, value: one(a) }
+        } catch (error) {
+          return { ok: false as const, error }
+        }
+      }),
+    )
+    this.#accepts = new GroupCommit((items) => batch.immediate(items), options.maxBatch)
   }
 
   /** Statements exist only once the schema does; see `migrate()`. */
@@ -62,26 +77,38 @@ export class SqliteStore implements Store {
    * Expired keys are pruned in the same transaction (an indexed range delete, usually
    * of nothing), so the table stays the size of the retention window.
    */
+  /**
+   * Why the dedupe check lives here and not in the HTTP layer: only inside the write
+   * transaction is "not seen yet" still true at the insert. Two copies racing both pass
+   * any earlier check; here the second waits for the lock and then sees the first.
+   * Expired keys are pruned in the same transaction (an indexed range delete, usually
+   * of nothing), so the table stays the size of the retention window.
+   *
+   * Accepts go through group commit (see group-commit.ts): those of one event-loop turn
+   * share a transaction, each in its own savepoint, in arrival order, so two copies in
+   * one batch still store one event.
+   */
   async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
+    void this.#stmts // fail at once, not in the batch, when used before migrate()
+    return this.#accepts.submit({ event, jobs, opts })
+  }
+
+  #acceptOne({ event, jobs, opts }: AcceptArgs): AcceptResult {
     const q = this.#stmts
     const { dedupe } = opts
-    return this.#db
-      .transaction((): AcceptResult => {
-        if (dedupe) {
-          q.pruneKeys(event.receivedAt)
-          const first = q.findLiveKey(event.source, dedupe.key, event.receivedAt)
-          if (first) {
-            const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
-            const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
-            return { duplicate: true, id: first.event_id, tags, explain }
-          }
-        }
-        insertEventOnce(q, event)
-        for (const job of jobs) q.insertJob(event.id, job, event.receivedAt)
-        if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
-        return { duplicate: false }
-      })
-      .immediate()
+    if (dedupe) {
+      q.pruneKeys(event.receivedAt)
+      const first = q.findLiveKey(event.source, dedupe.key, event.receivedAt)
+      if (first) {
+        const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
+        const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
+        return { duplicate: true, id: first.event_id, tags, explain }
+      }
+    }
+    insertEventOnce(q, event)
+    for (const job of jobs) q.insertJob(event.id, job, event.receivedAt)
+    if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
+    return { duplicate: false }
   }
 
   async claimJobs({ owner, limit, leaseMs, now }: ClaimOptions): Promise<Job[]> {
@@ -153,7 +180,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close()
+    if (!this.#db.open) return
+    this.#accepts.flush()
+    this.#db.close()
   }
 
   async loadOAuthTokens(location: string): Promise<OAuthTokens | undefined> {
@@ -164,6 +193,30 @@ export class SqliteStore implements Store {
     const q = this.#stmts
     this.#db.transaction(() => q.upsertOAuthTokens(location, tokens)).immediate()
   }
+
+  async pruneDelivered(before: number): Promise<number> {
+    const q = this.#stmts
+    return this.#db.transaction(() => q.pruneDelivered(before)).immediate()
+  }
+
+  /** One process owns a SQLite file's deliveries: a promise chain per location is the lock. */
+  async withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.#oauthLocks.get(location) ?? Promise.resolve()
+    const run = before.then(fn, fn)
+    const tail = run.catch(() => undefined)
+    this.#oauthLocks.set(location, tail)
+    try {
+      return await run
+    } finally {
+      if (this.#oauthLocks.get(location) === tail) this.#oauthLocks.delete(location)
+    }
+  }
+}
+
+interface AcceptArgs {
+  event: NewEvent
+  jobs: NewJob[]
+  opts: AcceptOptions
 }
 
 /** A second accept of the same event id is a caller bug or a dedupe race: say which. */

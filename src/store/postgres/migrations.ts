@@ -1,0 +1,127 @@
+/**
+ * Numbered schema migrations for the PostgreSQL store, applied in order by `migrate()`.
+ *
+ * Why the numbers mirror the SQLite store's: a version names one schema change on both
+ * stores, so "database at version 4" means the same tables whichever store it is. A
+ * version that only one store needs is simply absent from the other's list (gaps are
+ * allowed: every unrecorded version is applied). The same rules hold as for SQLite:
+ * append only, never edit a shipped migration, none relies on another of its release.
+ *
+ * Why BIGINT epoch milliseconds and JSON as TEXT rather than timestamptz and jsonb: the
+ * contract speaks epoch ms everywhere, and the JSON columns are written once and read
+ * whole, never queried by content. jsonb would reorder keys and refuse `\u0000`, so the
+ * stored request would no longer be the one that came in.
+ */
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'init',
+    sql: `
+      CREATE TABLE events (
+        id          TEXT PRIMARY KEY,
+        source      TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        headers     TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        tags        TEXT NOT NULL,
+        "explain"   TEXT NOT NULL
+      );
+      CREATE INDEX events_received_at ON events (received_at);
+
+      CREATE TABLE jobs (
+        id            BIGSERIAL PRIMARY KEY,
+        event_id      TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        location      TEXT NOT NULL,
+        contact_id    TEXT,
+        contact_email TEXT,
+        add_tags      TEXT NOT NULL,
+        remove_tags   TEXT NOT NULL,
+        rules         TEXT NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'done', 'dead')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        run_at        BIGINT NOT NULL,
+        lease_owner   TEXT,
+        lease_until   BIGINT,
+        created_at    BIGINT NOT NULL,
+        updated_at    BIGINT NOT NULL
+      );
+      CREATE INDEX jobs_claim ON jobs (status, run_at, id);
+      CREATE INDEX jobs_event ON jobs (event_id);
+      CREATE INDEX jobs_lease_owner ON jobs (lease_owner) WHERE lease_owner IS NOT NULL;
+
+      CREATE TABLE attempts (
+        id          BIGSERIAL PRIMARY KEY,
+        job_id      BIGINT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        attempt     INTEGER NOT NULL,
+        started_at  BIGINT NOT NULL,
+        finished_at BIGINT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('done', 'retry', 'dead')),
+        status_code INTEGER,
+        error       TEXT,
+        contact_id  TEXT,
+        response    TEXT
+      );
+      CREATE UNIQUE INDEX attempts_job ON attempts (job_id, attempt);
+    `,
+  },
+  {
+    version: 2,
+    name: 'dedupe',
+    sql: `
+      CREATE TABLE dedupe (
+        source     TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        event_id   TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (source, key)
+      );
+      CREATE INDEX dedupe_expires ON dedupe (expires_at);
+    `,
+  },
+  {
+    version: 3,
+    name: 'oauth_tokens',
+    sql: `
+      CREATE TABLE oauth_tokens (
+        location      TEXT PRIMARY KEY,
+        client_id     TEXT NOT NULL,
+        seed_hash     TEXT NOT NULL,
+        access_token  TEXT NOT NULL,
+        refresh_token TEXT NOT NULL,
+        expires_at    BIGINT NOT NULL,
+        updated_at    BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'job_contact_phone_and_create',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN contact_phone TEXT;
+      ALTER TABLE jobs ADD COLUMN create_fields TEXT;
+    `,
+  },
+  {
+    version: 6,
+    name: 'rate_budget',
+    sql: `
+      -- The per-location request budget shared by every replica (PostgresRateBudget): a
+      -- token bucket, refilled lazily by the statement that takes from it.
+      CREATE TABLE rate_budget (
+        location   TEXT PRIMARY KEY,
+        tokens     DOUBLE PRECISION NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+    `,
+  },
+]
+
+export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

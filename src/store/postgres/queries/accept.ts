@@ -1,0 +1,75 @@
+import type pg from 'pg'
+import { TagrelayError } from '../../../errors.js'
+import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../../types.js'
+import { toJson } from '../../sqlite/rows.js'
+
+const JOB_COLUMNS = 12
+
+/**
+ * Stores one event with its jobs inside the caller's transaction.
+ *
+ * Why the dedupe key is claimed first, with `INSERT ... ON CONFLICT DO UPDATE ... WHERE
+ * expired`: the unique key is the arbiter across replicas. A second copy arriving while
+ * the first transaction is open blocks on the key row until that one commits, then sees
+ * a live key, updates nothing and gets no row back: it is a duplicate, and it has written
+ * nothing. An expired key is taken over in the same statement.
+ */
+export async function acceptEvent(client: pg.PoolClient, event: NewEvent, jobs: NewJob[], opts: AcceptOptions): Promise<AcceptResult> {
+  const { dedupe } = opts
+  if (dedupe) {
+    const claimed = await client.query(
+      `INSERT INTO dedupe (source, key, event_id, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (source, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
+       WHERE dedupe.expires_at <= $5
+       RETURNING event_id`,
+      [event.source, dedupe.key, event.id, dedupe.expiresAt, event.receivedAt],
+    )
+    if (claimed.rowCount === 0) {
+      const { rows } = await client.query<{ event_id: string; tags: string | null; explain: string | null }>(
+        `SELECT d.event_id, e.tags, e."explain" FROM dedupe d LEFT JOIN events e ON e.id = d.event_id
+         WHERE d.source = $1 AND d.key = $2`,
+        [event.source, dedupe.key],
+      )
+      const first = rows[0]!
+      return {
+        duplicate: true,
+        id: first.event_id,
+        tags: first.tags === null ? [] : (JSON.parse(first.tags) as string[]),
+        explain: first.explain === null ? null : (JSON.parse(first.explain) as unknown),
+      }
+    }
+  }
+  try {
+    await client.query(
+      `INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [event.id, event.source, event.receivedAt, toJson(event.headers), toJson(event.body), toJson(event.tags), toJson(event.explain)],
+    )
+  } catch (err) {
+    if ((err as { code?: string; constraint?: string }).code === '23505') {
+      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, { cause: err })
+    }
+    throw err
+  }
+  if (jobs.length > 0) await insertJobs(client, event, jobs)
+  return { duplicate: false }
+}
+
+/** One multi-row INSERT for all of an event's jobs: one round trip, ids in list order. */
+async function insertJobs(client: pg.PoolClient, event: NewEvent, jobs: NewJob[]): Promise<void> {
+  const values: unknown[] = []
+  const tuples = jobs.map((job, i) => {
+    values.push(
+      event.id, job.location, job.contact.id ?? null, job.contact.email ?? null, job.contact.phone ?? null,
+      job.create === undefined ? null : toJson(job.create), toJson(job.add), toJson(job.remove), toJson(job.rules),
+      event.receivedAt, event.receivedAt, event.receivedAt,
+    )
+    const p = Array.from({ length: JOB_COLUMNS }, (_, k) => `$${i * JOB_COLUMNS + k + 1}`)
+    return `(${p.join(', ')})`
+  })
+  await client.query(
+    `INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
+                       add_tags, remove_tags, rules, run_at, created_at, updated_at)
+     VALUES ${tuples.join(', ')}`,
+    values,
+  )
+}

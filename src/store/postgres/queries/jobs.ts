@@ -1,0 +1,73 @@
+import type pg from 'pg'
+import type { AttemptRecord, JobStatus } from '../../types.js'
+import { toJson } from '../../sqlite/rows.js'
+import type { JobRow } from '../../sqlite/rows.js'
+import type { Queryable } from '../pool.js'
+
+/**
+ * The lease protocol on PostgreSQL.
+ *
+ * Why `FOR UPDATE SKIP LOCKED` in the picking subquery: replicas claim at the same time.
+ * Without it the second claimer would block on the rows the first is leasing and then,
+ * re-checking them, find them leased and claim nothing; with it, it passes over them and
+ * leases the next due jobs in the same statement.
+ */
+export async function claimJobs(db: Queryable, owner: string, limit: number, leaseMs: number, now: number): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `UPDATE jobs SET lease_owner = $1, lease_until = $2
+     WHERE id IN (
+       SELECT id FROM jobs
+       WHERE status = 'pending' AND run_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+       ORDER BY run_at, id
+       LIMIT $4
+       FOR UPDATE SKIP LOCKED)
+     RETURNING *`,
+    [owner, now + leaseMs, now, limit],
+  )
+  return rows
+}
+
+/** Job update and attempt row in one transaction; false if `owner` lost the lease. */
+export async function finishJob(
+  client: pg.PoolClient,
+  p: { id: number; owner: string; status: JobStatus; runAt: number | null; attempt: AttemptRecord },
+): Promise<boolean> {
+  const { attempt } = p
+  const { rows } = await client.query<{ attempts: number }>(
+    `UPDATE jobs SET
+       status = $3, run_at = coalesce($4, run_at), attempts = attempts + 1, last_error = $5,
+       contact_id = coalesce($6, contact_id), lease_owner = NULL, lease_until = NULL, updated_at = $7
+     WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
+     RETURNING attempts`,
+    [p.id, p.owner, p.status, p.runAt, p.status === 'done' ? null : (attempt.error ?? null), attempt.contactId ?? null, attempt.finishedAt],
+  )
+  const n = rows[0]?.attempts
+  if (n === undefined) return false
+  await client.query(
+    `INSERT INTO attempts (job_id, attempt, started_at, finished_at, outcome, status_code, error, contact_id, response)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      p.id, n, attempt.startedAt, attempt.finishedAt, attempt.outcome, attempt.statusCode ?? null,
+      attempt.error ?? null, attempt.contactId ?? null, attempt.response === undefined ? null : toJson(attempt.response),
+    ],
+  )
+  return true
+}
+
+export async function releaseLeases(db: Queryable, owner: string): Promise<number> {
+  const res = await db.query(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND status = 'pending'`, [owner])
+  return res.rowCount ?? 0
+}
+
+export async function selectJobs(db: Queryable, filter: { eventId?: string; status?: JobStatus }): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `SELECT * FROM jobs WHERE ($1::text IS NULL OR event_id = $1) AND ($2::text IS NULL OR status = $2) ORDER BY id`,
+    [filter.eventId ?? null, filter.status ?? null],
+  )
+  return rows
+}
+
+export async function countJobs(db: Queryable, status?: JobStatus): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM jobs WHERE ($1::text IS NULL OR status = $1)', [status ?? null])
+  return rows[0]?.n ?? 0
+}

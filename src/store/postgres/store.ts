@@ -1,0 +1,187 @@
+import type pg from 'pg'
+import type {
+  AcceptOptions,
+  AcceptResult,
+  AttemptRecord,
+  ClaimOptions,
+  EventRecord,
+  Job,
+  JobStatus,
+  NewEvent,
+  NewJob,
+  OAuthTokens,
+  Store,
+} from '../types.js'
+import { byDueOrder, toEvent, toJob } from '../sqlite/rows.js'
+import type { EventRow } from '../sqlite/rows.js'
+import { TagrelayError } from '../../errors.js'
+import { appliedPostgresVersions, migratePostgres } from './migrate.js'
+import { migrations } from './migrations.js'
+import { createPool, inTransaction } from './pool.js'
+import type { PostgresOptions } from './pool.js'
+import { acceptEvent } from './queries/accept.js'
+import { claimJobs, countJobs, finishJob, releaseLeases, selectJobs } from './queries/jobs.js'
+import { loadOAuthTokens, saveOAuthTokens } from './queries/oauth.js'
+import { pruneDelivered } from './queries/retention.js'
+
+/**
+ * The shared store for several replicas: a pg pool on one PostgreSQL database.
+ *
+ * Why no group commit here (unlike SQLite): PostgreSQL already commits concurrent
+ * transactions from many connections together (its WAL writer flushes them in one fsync),
+ * so each accept is simply its own transaction on a pooled connection.
+ *
+ * Why the row mapping is the SQLite store's (`../sqlite/rows.js`): the two schemas have
+ * the same columns, so one mapping keeps the stores from drifting apart.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const
+  readonly pool: pg.Pool
+  readonly schema: string
+  readonly #where: string
+  #closed = false
+
+  /** `where`: host:port for error messages (never the URL, which holds the password) */
+  constructor(pool: pg.Pool, schema: string, where = 'the configured server') {
+    this.pool = pool
+    this.schema = schema
+    this.#where = where
+  }
+
+  async migrate(): Promise<void> {
+    await this.#reachable()
+    await migratePostgres(this.pool, this.schema)
+  }
+
+  /**
+   * A server that cannot be reached is a start-up error with a code, naming the host but
+   * never the URL: the URL carries the password.
+   */
+  async #reachable(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1')
+    } catch (err) {
+      throw new TagrelayError(
+        'TAGRELAY_STORE_OPEN_FAILED',
+        `cannot connect to PostgreSQL at ${this.#where}: ${(err as Error).message}`,
+        500,
+        { cause: err },
+      )
+    }
+  }
+
+  /** With `store.migrate: false`: refuse to start on a schema `tagrelay migrate` has not brought up to date. */
+  async verifySchema(): Promise<void> {
+    await this.#reachable()
+    const applied = new Set(await appliedPostgresVersions(this.pool).catch(() => [] as number[]))
+    const missing = migrations.filter((m) => !applied.has(m.version)).map((m) => m.version)
+    if (missing.length > 0) {
+      throw new TagrelayError(
+        'TAGRELAY_STORE_NOT_MIGRATED',
+        `PostgreSQL schema "${this.schema}" lacks migrations ${missing.join(', ')}: run \`tagrelay migrate\` (store.migrate is false)`,
+        500,
+      )
+    }
+  }
+
+  async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
+    return inTransaction(this.pool, (client) => acceptEvent(client, event, jobs, opts))
+  }
+
+  async claimJobs({ owner, limit, leaseMs, now }: ClaimOptions): Promise<Job[]> {
+    const n = Math.floor(limit)
+    if (!(n >= 1)) return []
+    const rows = await claimJobs(this.pool, owner, n, leaseMs, now)
+    return rows.map(toJob).sort(byDueOrder)
+  }
+
+  async completeJob(id: number, owner: string, attempt: AttemptRecord): Promise<boolean> {
+    return inTransaction(this.pool, (c) => finishJob(c, { id, owner, status: 'done', runAt: null, attempt }))
+  }
+
+  async failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {
+    const status = retryAt === null ? 'dead' : 'pending'
+    return inTransaction(this.pool, (c) => finishJob(c, { id, owner, status, runAt: retryAt, attempt }))
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    return releaseLeases(this.pool, owner)
+  }
+
+  async getEvent(id: string): Promise<EventRecord | undefined> {
+    // REPEATABLE READ: the event and its jobs from one snapshot
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        const { rows } = await client.query<EventRow>('SELECT * FROM events WHERE id = $1', [id])
+        const row = rows[0]
+        return row && toEvent(row, (await selectJobs(client, { eventId: id })).map(toJob))
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    )
+  }
+
+  async listJobs(filter: { eventId?: string; status?: JobStatus } = {}): Promise<Job[]> {
+    return (await selectJobs(this.pool, filter)).map(toJob)
+  }
+
+  async countEvents(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM events')
+    return rows[0]?.n ?? 0
+  }
+
+  async countJobs(status?: JobStatus): Promise<number> {
+    return countJobs(this.pool, status)
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1')
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.pool.end()
+  }
+
+  async loadOAuthTokens(location: string): Promise<OAuthTokens | undefined> {
+    return loadOAuthTokens(this.pool, location)
+  }
+
+  async saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void> {
+    await saveOAuthTokens(this.pool, location, tokens)
+  }
+
+  async pruneDelivered(before: number): Promise<number> {
+    return pruneDelivered(this.pool, before)
+  }
+
+  /**
+   * Why a transaction-scoped advisory lock keyed by the location: replicas share one
+   * refresh token, which HighLevel lets be spent once. The lock makes a second replica
+   * wait until the first has saved the new pair; it then reloads and finds it fresh. The
+   * lock ends with the transaction, so a replica that dies mid-refresh frees it.
+   */
+  async withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('tagrelay.oauth.' || $1))", [location])
+      return fn()
+    })
+  }
+}
+
+/** Opens a pool on `url`; the schema is not touched until `migrate()` (`openStore()` does both). */
+export function openPostgresStore(url: string, options: PostgresOptions = {}): PostgresStore {
+  return new PostgresStore(createPool(url, options), options.schema ?? 'public', hostOf(url))
+}
+
+function hostOf(url: string): string {
+  try {
+    const { hostname, port } = new URL(url)
+    return `${hostname || 'localhost'}:${port || 5432}`
+  } catch {
+    return 'the configured server'
+  }
+}
+
+export type { PostgresOptions }

@@ -1,0 +1,87 @@
+import { join } from 'node:path'
+import t from 'tap'
+import { startSandbox } from '../../src/highlevel/index.js'
+import { openStore } from '../../src/store/index.js'
+import { spawnCli } from '../helpers/cli.js'
+import { freshSchema, postgresForTests } from './helpers/postgres.js'
+
+const url = await postgresForTests(t)
+const LOCATION = 'replicaLocation0001'
+const TOKEN = 'pit-replicas-0123456789'
+const REPLICAS = 3
+const EVENTS = 60
+
+/**
+ * Three `tagrelay serve` processes on one PostgreSQL schema and one sandbox location.
+ * The volume (60 tag calls) stays under the sandbox's 100-per-10-s burst on purpose: the
+ * shared rate budget is the delivery engine's to adopt (PostgresRateBudget is tested on
+ * its own), so this test checks leases and completeness, and that no 429 happened.
+ */
+if (url) {
+  t.test('replicas share one database: every event delivered once, no 429', async (t) => {
+    const schema = freshSchema(t, url)
+    const sandbox = await startSandbox({ tokens: { [TOKEN]: LOCATION } })
+    t.teardown(() => sandbox.close())
+    const contacts = Array.from({ length: EVENTS }, (_, i) => sandbox.seedContact({ locationId: LOCATION, email: `c${i}@example.com` }))
+    // migrate once, as a deploy step would; the replicas then start with migrate: false
+    await (await openStore(url, { postgres: { schema } })).close()
+
+    const dir = t.testdir({
+      'tagrelay.yaml': `
+server: { host: 127.0.0.1, port: 0 }
+store: { url: "${url}", migrate: false, postgres: { schema: ${schema}, poolSize: 4 } }
+log: { level: info }
+delivery: { pollIntervalMs: 20, batchSize: 5, leaseMs: 30000 }
+highlevel: { baseUrl: "${sandbox.url}", locations: { main: { locationId: ${LOCATION}, auth: { type: private-integration, token: ${TOKEN} } } } }
+sources: { forms: { location: main, verify: { type: none } } }
+rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicated] } ]
+`,
+    })
+    const children = Array.from({ length: REPLICAS }, () => spawnCli(['serve', '--config', join(dir, 'tagrelay.yaml')]))
+    t.teardown(() => {
+      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+    })
+    const applied = children.map(() => 0)
+    children.forEach((child, i) => child.stdout!.on('data', (c: Buffer) => (applied[i]! += c.toString().split('"msg":"tags applied"').length - 1)))
+    const urls = await Promise.all(children.map((child) => listeningUrl(child)))
+
+    for (let i = 0; i < EVENTS; i++) {
+      const res = await fetch(`${urls[i % REPLICAS]}/hooks/forms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contactId: contacts[i]!.id }),
+      })
+      t.equal(res.status, 202, `event ${i} accepted`)
+    }
+
+    const store = await openStore(url, { postgres: { schema }, migrate: false })
+    t.teardown(() => store.close())
+    for (let i = 0; i < 300 && (await store.countJobs('done')) < EVENTS; i++) await new Promise((r) => setTimeout(r, 100))
+    t.equal(await store.countJobs('done'), EVENTS, 'every job delivered')
+    t.ok(contacts.every((c) => sandbox.getContact(c.id)?.tags.includes('replicated')), 'every contact tagged')
+    t.equal(sandbox.calls['POST /contacts/:contactId/tags'], EVENTS, 'one tag call per job: none delivered twice')
+    t.ok((await store.listJobs()).every((j) => j.attempts === 1), 'one attempt per job')
+    t.equal(applied.reduce((a, b) => a + b, 0), EVENTS, `deliveries per replica: ${applied.join(', ')}`)
+    t.ok(applied.filter((n) => n > 0).length >= 2, 'the work was shared: more than one replica delivered')
+    t.equal(sandbox.calls.total, EVENTS, 'no 429: a refused call would have been retried, adding calls')
+    for (const c of children) c.kill('SIGTERM')
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('exit', r) : r(null)))))
+  })
+}
+
+function listeningUrl(child: ReturnType<typeof spawnCli>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    let stderr = ''
+    const timer = setTimeout(() => reject(new Error(`replica did not start: ${stderr}`)), 20_000)
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString()
+      for (const line of buffer.split('\n')) {
+        if (!line.includes('tagrelay listening')) continue
+        clearTimeout(timer)
+        resolve((JSON.parse(line) as { url: string }).url)
+      }
+    })
+  })
+}

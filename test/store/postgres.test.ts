@@ -1,0 +1,116 @@
+import t from 'tap'
+import { openStore } from '../../src/store/index.js'
+import { storeContract } from './contract.js'
+import { freshSchema, postgresForTests } from './helpers/postgres.js'
+import { event, job, T0 } from './fixtures.js'
+
+const url = await postgresForTests(t)
+
+if (url) {
+  t.test('contract (postgres)', async (t) => {
+    // every open gets its own schema, so every case starts from an empty store
+    storeContract(t, () => openStore(url, { postgres: { schema: freshSchema(t, url), poolSize: 4 } }))
+  })
+
+  t.test('migrate: two stores migrating one schema at once both succeed, once', async (t) => {
+    const schema = freshSchema(t, url)
+    const stores = await Promise.all([1, 2, 3].map(() => openStore(url, { postgres: { schema } })))
+    t.teardown(() => Promise.all(stores.map((s) => s.close())))
+    await stores[0]!.accept(event(), [job()])
+    t.equal(await stores[2]!.countJobs(), 1)
+  })
+
+  t.test('migrate: false refuses an unmigrated schema, then works once migrated', async (t) => {
+    const schema = freshSchema(t, url)
+    await t.rejects(openStore(url, { postgres: { schema }, migrate: false }), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
+    await (await openStore(url, { postgres: { schema } })).close()
+    const store = await openStore(url, { postgres: { schema }, migrate: false })
+    t.teardown(() => store.close())
+    t.equal(await store.countEvents(), 0)
+  })
+
+  t.test('two pools never claim the same job (SKIP LOCKED)', async (t) => {
+    const schema = freshSchema(t, url)
+    const a = await openStore(url, { postgres: { schema } })
+    const b = await openStore(url, { postgres: { schema } })
+    t.teardown(async () => {
+      await a.close()
+      await b.close()
+    })
+    for (let i = 0; i < 30; i++) await a.accept(event({ receivedAt: T0 + i }), [job(), job()])
+    const seen: number[] = []
+    for (let round = 0; round < 12; round++) {
+      const claims = await Promise.all([
+        a.claimJobs({ owner: 'A', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+        b.claimJobs({ owner: 'B', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+        a.claimJobs({ owner: 'C', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+      ])
+      for (const c of claims) seen.push(...c.map((j) => j.id))
+    }
+    t.equal(seen.length, 60, 'every job claimed')
+    t.equal(new Set(seen).size, 60, 'no job claimed twice')
+  })
+
+  t.test('dedupe across two pools: simultaneous copies store one event', async (t) => {
+    const schema = freshSchema(t, url)
+    const a = await openStore(url, { postgres: { schema } })
+    const b = await openStore(url, { postgres: { schema } })
+    t.teardown(async () => {
+      await a.close()
+      await b.close()
+    })
+    const opts = { dedupe: { key: 'same', expiresAt: T0 + 86_400_000 } }
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).accept(event(), [job()], opts)))
+    t.equal(results.filter((r) => !r.duplicate).length, 1)
+    t.equal(await a.countEvents(), 1)
+  })
+}
+
+if (url) {
+  t.test('OAuth: two replicas needing a refresh at once spend the refresh token once', async (t) => {
+    const { OAuthAuth } = await import('../../src/highlevel/index.js')
+    const schema = freshSchema(t, url)
+    const stores = await Promise.all([1, 2, 3].map(() => openStore(url, { postgres: { schema } })))
+    t.teardown(() => Promise.all(stores.map((s) => s.close())))
+    const spent: string[] = []
+    let n = 0
+    const exchange = async (grant: { refreshToken: string }) => {
+      if (spent.includes(grant.refreshToken)) throw new Error(`refresh token ${grant.refreshToken} spent twice`)
+      spent.push(grant.refreshToken)
+      await new Promise((r) => setTimeout(r, 50))
+      n += 1
+      return { accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresInSec: 86_400 }
+    }
+    const replicas = stores.map(
+      (store) => new OAuthAuth({ locationId: 'loc', clientId: 'c', clientSecret: 's', refreshToken: 'refresh-0', store, exchange }),
+    )
+    const tokens = await Promise.all(replicas.map((r) => r.accessToken()))
+    t.same(spent, ['refresh-0'], 'one exchange across the replicas')
+    t.same(tokens, ['access-1', 'access-1', 'access-1'], 'the others read the saved pair')
+  })
+}
+
+if (url) {
+  t.test('migrations: a failing one rolls back and keeps the earlier ones; a newer schema is refused', async (t) => {
+    const { migratePostgres, appliedPostgresVersions } = await import('../../src/store/postgres/migrate.js')
+    const { createPool } = await import('../../src/store/postgres/pool.js')
+    const { latestVersion } = await import('../../src/store/postgres/migrations.js')
+    const schema = freshSchema(t, url)
+    const pool = createPool(url, { schema })
+    t.teardown(() => pool.end())
+    const one = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' }
+    await t.rejects(migratePostgres(pool, schema, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER); SELECT * FROM missing' }]))
+    t.same(await appliedPostgresVersions(pool), [1])
+    const { rows } = await pool.query("SELECT to_regclass('two') AS t")
+    t.equal(rows[0].t, null, 'the failed migration left no table')
+    await migratePostgres(pool, schema, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' }])
+    t.same(await appliedPostgresVersions(pool), [1, 2], 'resumes after a fix')
+
+    const newer = freshSchema(t, url)
+    const store = await openStore(url, { postgres: { schema: newer } })
+    await (store as unknown as { pool: { query(q: string, v: unknown[]): Promise<unknown> } }).pool.query(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [latestVersion + 1, 'future', 0])
+    await store.close()
+    await t.rejects(openStore(url, { postgres: { schema: newer } }), { code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW' })
+  })
+}
