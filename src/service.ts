@@ -6,6 +6,8 @@ import { DeliveryWorker } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
+import { RejectionCounter } from './common/rejections.js'
+import { Metrics } from './metrics/index.js'
 import { createSourceRegistry } from './sources/index.js'
 import { openStore, type Store } from './store/index.js'
 
@@ -44,7 +46,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const holder = new RulesHolder({ config, configFile: opts.configFile, logger: logger.child({ component: 'rules' }) })
   const rules = holder.current()
   const store = await openStore(config.store.url)
-  const client = new HighLevelClient({ baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher })
+  const rejections = new RejectionCounter()
+  const locationIds = Object.fromEntries(Object.entries(config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
+  // the client is the metrics' rate-budget source, and metrics observe the client's calls
+  const rateLimits = { lastRateLimit: (id: string) => client.lastRateLimit(id) }
+  const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits })
+  const client = new HighLevelClient({
+    baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher, onResponse: (call) => metrics.observeHighLevel(call),
+  })
 
   const worker = config.delivery.enabled
     ? new DeliveryWorker({
@@ -56,12 +65,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         pollIntervalMs: config.delivery.pollIntervalMs,
         leaseMs: config.delivery.leaseMs,
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
+        onAttempt: (location, outcome) => metrics.observeDelivery(location, outcome),
       })
     : null
 
   let app: FastifyInstance
   try {
-    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake() })
+    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake(), rejections, metrics, rateLimits })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
     await client.close()

@@ -5,6 +5,7 @@ import { prepareFinishQueries } from './queries/finish.js'
 import { prepareJobQueries } from './queries/jobs.js'
 import { prepareLeaseQueries } from './queries/leases.js'
 import { prepareOAuthQueries } from './queries/oauth.js'
+import { prepareTrailQueries } from './queries/trail.js'
 
 /**
  * Every statement the store runs, prepared once. Why once: preparing parses and plans
@@ -19,6 +20,7 @@ export function prepareStatements(db: Database) {
     ...prepareFinishQueries(db),
     ...prepareOAuthQueries(db),
     ...prepareDedupeQueries(db),
+    ...prepareTrailQueries(db),
   }
 }
 
