@@ -6,7 +6,7 @@ const auth = { authorization: `Bearer ${ADMIN_TOKEN}` }
 
 async function setup(t: Tap) {
   const built = await build(t, { extra: { admin: { token: ADMIN_TOKEN } } })
-  const post = async (source: string, body: unknown): Promise<string> => {
+  const post = async (source: string, body: Record<string, unknown>): Promise<string> => {
     const res = await built.app.inject({ method: 'POST', url: `/hooks/${source}?k=1`, headers: { 'content-type': 'application/json', 'x-tagrelay-token': SOURCE_TOKEN }, payload: body })
     t.equal(res.statusCode, 202, res.body)
     return res.json<{ id: string }>().id
