@@ -91,14 +91,26 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // One deadline for the whole stop, so the process exits within shutdownGraceMs even
+      // when the HTTP side took part of it; deliveries still running then are abandoned
+      // with their leases released (at-least-once: another process redelivers them).
+      const deadline = Date.now() + config.server.shutdownGraceMs
+      const left = (): number => Math.max(0, deadline - Date.now())
       holder.close()
       await app.close()
-      await worker?.stop(config.server.shutdownGraceMs)
-      await client.close()
+      await worker?.stop(left())
+      await raceTimeout(client.close(), left())
       await store.close()
       logger.info('tagrelay stopped')
     })()
     return closing
   }
   return { app, url, store, worker, logger, rules: holder, reloadRules: (trigger) => holder.reload(trigger), close }
+}
+
+/** Waits for `promise` at most `ms`; an HTTP pool with a call still in flight must not hold up exit. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
 }
