@@ -24,7 +24,8 @@ t.test('/metrics counts requests by outcome, rule matches, rejections, ingest la
   t.notOk(text.includes('nosuch'))
   t.equal(sample(text, 'tagrelay_rule_matches_total', { rule: 'signup' }), 2)
   t.equal(sample(text, 'tagrelay_rule_matches_total', { rule: 'vip' }), 1)
-  t.equal(sample(text, 'tagrelay_rejections_total', { source: 'forms', code: 'TAGRELAY_UNAUTHORIZED' }) ?? sample(text, 'tagrelay_rejections_total', { source: 'forms' }), 1)
+  t.equal(sample(text, 'tagrelay_rejections_total', { source: 'forms', code: 'TAGRELAY_MISSING_TOKEN' }), 1)
+  t.equal(sample(text, 'tagrelay_rejections_total', { source: '(unknown)', code: 'TAGRELAY_UNKNOWN_SOURCE' }), 1)
   t.equal(sample(text, 'tagrelay_ingest_duration_seconds_count', { source: 'forms' }), 2)
   t.equal(sample(text, 'tagrelay_queue_depth', { location: 'main' }), 3, 'three jobs pending')
   t.ok((sample(text, 'tagrelay_queue_oldest_pending_age_seconds', { location: 'main' }) ?? -1) >= 0)
@@ -52,4 +53,16 @@ t.test('metrics.token puts /metrics behind its own bearer token; enabled: false 
   t.equal((await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })).statusCode, 200)
   const off = await build(t, { extra: { metrics: { enabled: false } } })
   t.equal((await off.app.inject({ url: '/metrics' })).statusCode, 404)
+})
+
+t.test('every series the Grafana dashboard in examples/ queries is exported', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const { repoRoot } = await import('../helpers/cli.js')
+  const dashboard = JSON.parse(readFileSync(`${repoRoot}/examples/grafana-dashboard.json`, 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> }
+  const { app } = await build(t, { rateLimits: { lastRateLimit: () => null } })
+  const text = (await app.inject({ url: '/metrics' })).body
+  const exported = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]))
+  const names = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((q) => [...q.expr.matchAll(/\b((?:tagrelay|nodejs|process)_\w+)/g)].map((m) => m[1]!))))
+  t.ok(names.size >= 12, `${names.size} series queried`)
+  for (const name of names) t.ok(exported.has(name.replace(/_(bucket|count|sum)$/, '')), `${name} is exported`)
 })
