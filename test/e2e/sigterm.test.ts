@@ -78,8 +78,10 @@ t.test('SIGTERM under load: in-flight requests answered, leases released, exit w
     }
   }
   const loops = Array.from({ length: 8 }, loop)
-  await sleep(800)
-  t.ok(outcomes.accepted > 20, `load before the signal (${outcomes.accepted} accepted)`)
+  // at least 20 accepted and 500 ms of load (a busy test machine may need longer)
+  const loadStart = Date.now()
+  while ((outcomes.accepted < 20 || Date.now() - loadStart < 500) && Date.now() - loadStart < 15_000) await sleep(20)
+  t.ok(outcomes.accepted >= 20, `load before the signal (${outcomes.accepted} accepted)`)
 
   // requests whose bodies are still arriving when the signal comes
   const slow = Array.from({ length: 3 }, (_, i) => {
@@ -105,7 +107,12 @@ t.test('SIGTERM under load: in-flight requests answered, leases released, exit w
 
   t.equal(code, 0, `clean exit (stderr: ${stderr.slice(0, 500)})`)
   const took = at - signalledAt
-  t.ok(took < GRACE_MS + 1000, `exited ${took} ms after SIGTERM (grace ${GRACE_MS} ms)`)
+  // the stop itself, by the child's own clock, keeps the grace period; the wall clock
+  // adds signal delivery and process exit, which a loaded test machine stretches
+  const stopping = lines.find((l) => l.msg === 'shutting down')?.time as number
+  const stopped = lines.find((l) => l.msg === 'tagrelay stopped')?.time as number
+  t.ok(stopped - stopping <= GRACE_MS + 500, `stop took ${stopped - stopping} ms in the child (grace ${GRACE_MS} ms)`)
+  t.ok(took < GRACE_MS + 2000, `exited ${took} ms after SIGTERM`)
   t.same(outcomes.other, [], 'every answer was 202 or 503')
   t.ok(lines.some((l) => l.msg === 'deliveries still in flight at the end of the grace period'), 'deliveries were in flight when the grace ran out')
   const released = lines.find((l) => l.msg === 'released leases of undelivered jobs')
