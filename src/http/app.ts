@@ -14,6 +14,7 @@ import { hookMetrics } from './routes/hook-metrics.js'
 import { hookRoutes } from './routes/hooks.js'
 import { metricsRoute } from './routes/metrics.js'
 import { registerBackpressure } from './routes/pressure.js'
+import { refuseWhileClosing } from './shutting-down.js'
 
 export interface AppDeps {
   config: Config
@@ -43,13 +44,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: deps.config.server.requestTimeoutMs,
     bodyLimit: deps.config.server.bodyLimit,
-    return503OnClosing: true,
+    // our own 503 while closing (shutting-down.ts), in the usual error shape
+    return503OnClosing: false,
   })
   await app.register(sensible)
   const rejections = deps.rejections ?? new RejectionCounter()
   // route params are attacker-chosen: count only configured names
   const sourceOf = (name: string | undefined): string => (name !== undefined && deps.sources.names().includes(name) ? name : '(unknown)')
   installErrorHandler(app, { rejections, sourceOf })
+  refuseWhileClosing(app)
   const locations = Object.fromEntries(Object.entries(deps.config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
   const metrics = deps.metrics ?? new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits })
   const routeDeps: RouteDeps = { ...deps, metrics, rejections }

@@ -42,7 +42,7 @@ export class Metrics {
   constructor(opts: MetricsOptions) {
     const registers = [this.registry]
     const now = opts.now ?? Date.now
-    this.requests = new Counter({ name: 'tagrelay_requests_total', help: 'Webhook requests by source and outcome (accepted, duplicate, rejected, overloaded, error)', labelNames: ['source', 'outcome'], registers })
+    this.requests = new Counter({ name: 'tagrelay_requests_total', help: 'Webhook requests by source and outcome (accepted, duplicate, rejected, unavailable, error, handshake)', labelNames: ['source', 'outcome'], registers })
     this.ruleMatches = new Counter({ name: 'tagrelay_rule_matches_total', help: 'Accepted events each rule matched', labelNames: ['rule'], registers })
     this.ingestSeconds = new Histogram({ name: 'tagrelay_ingest_duration_seconds', help: 'From request start to the stored 202 answer', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers })
     this.deliveries = new Counter({ name: 'tagrelay_deliveries_total', help: 'Delivery attempts by location and outcome (done, retry, dead)', labelNames: ['location', 'outcome'], registers })

@@ -17,7 +17,8 @@ t.test('under memory pressure /hooks answers 503 TAGRELAY_OVERLOADED with Retry-
   t.equal((await app.inject({ url: '/readyz' })).statusCode, 200)
   t.equal((await app.inject({ url: '/admin/locations', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode, 200)
   const metrics = (await app.inject({ url: '/metrics' })).body
-  t.equal(sample(metrics, 'tagrelay_requests_total', { source: 'forms', outcome: 'overloaded' }), 1)
+  t.equal(sample(metrics, 'tagrelay_requests_total', { source: 'forms', outcome: 'unavailable' }), 1)
+  t.equal(sample(metrics, 'tagrelay_rejections_total', { source: 'forms', code: 'TAGRELAY_OVERLOADED' }), 1)
 })
 
 t.test('a blocked event loop trips the delay threshold', async (t) => {

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { Metrics } from '../../metrics/index.js'
 
-/** A finished /hooks request's outcome label, from its status code. */
+/** A finished /hooks request's outcome label, from its status code (503: overloaded or shutting down). */
 function outcomeOf(method: string, status: number): string {
   if (method === 'GET') return status === 200 ? 'handshake' : 'rejected'
   if (status === 202) return 'accepted'
   if (status === 200) return 'duplicate'
-  if (status === 503) return 'overloaded'
+  if (status === 503) return 'unavailable'
   return status >= 500 ? 'error' : 'rejected'
 }
 
