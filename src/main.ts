@@ -16,7 +16,12 @@ export async function serve(configPath: string): Promise<void> {
       process.exit(1)
     }
     stopping = true
-    logger.info({ signal }, 'shutting down')
+    logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down')
+    // a last resort if something ignores the deadline close() keeps
+    setTimeout(() => {
+      logger.error('shutdown overran its grace period by 5 s: exiting')
+      process.exit(1)
+    }, config.server.shutdownGraceMs + 5_000).unref()
     service.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -6,6 +6,8 @@ import { DeliveryWorker } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
+import { RejectionCounter } from './common/rejections.js'
+import { Metrics } from './metrics/index.js'
 import { createSourceRegistry } from './sources/index.js'
 import { openStore, RetentionTimer, type Store } from './store/index.js'
 
@@ -53,7 +55,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       if (n > 0) logger.info({ events: n }, 'retention: pruned delivered events')
     },
   })
-  const client = new HighLevelClient({ baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher })
+  const rejections = new RejectionCounter()
+  const locationIds = Object.fromEntries(Object.entries(config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
+  // the client is the metrics' rate-budget source, and metrics observe the client's calls
+  const rateLimits = { lastRateLimit: (id: string) => client.lastRateLimit(id) }
+  const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits })
+  const client = new HighLevelClient({
+    baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher, onResponse: (call) => metrics.observeHighLevel(call),
+  })
 
   const worker = config.delivery.enabled
     ? new DeliveryWorker({
@@ -65,12 +74,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         pollIntervalMs: config.delivery.pollIntervalMs,
         leaseMs: config.delivery.leaseMs,
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
+        onAttempt: (location, outcome) => metrics.observeDelivery(location, outcome),
       })
     : null
 
   let app: FastifyInstance
   try {
-    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake() })
+    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake(), rejections, metrics, rateLimits })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
     await client.close()
@@ -91,15 +101,27 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // One deadline for the whole stop, so the process exits within shutdownGraceMs even
+      // when the HTTP side took part of it; deliveries still running then are abandoned
+      // with their leases released (at-least-once: another process redelivers them).
+      const deadline = Date.now() + config.server.shutdownGraceMs
+      const left = (): number => Math.max(0, deadline - Date.now())
       holder.close()
       await app.close()
-      await worker?.stop(config.server.shutdownGraceMs)
+      await worker?.stop(left())
       await retention.stop()
-      await client.close()
+      await raceTimeout(client.close(), left())
       await store.close()
       logger.info('tagrelay stopped')
     })()
     return closing
   }
   return { app, url, store, worker, logger, rules: holder, reloadRules: (trigger) => holder.reload(trigger), close }
+}
+
+/** Waits for `promise` at most `ms`; an HTTP pool with a call still in flight must not hold up exit. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
 }

@@ -54,6 +54,29 @@ const adminSchema = z.strictObject({
     .transform((t) => (t === '' ? undefined : t)),
 })
 
+/** `/metrics`: open by default (bind it to an internal network), or behind its own bearer token. */
+const metricsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  token: z
+    .string()
+    .refine((t) => t === '' || t.length >= 16, { message: 'a metrics token needs at least 16 characters' })
+    .optional()
+    .transform((t) => (t === '' ? undefined : t)),
+})
+
+/** Backpressure on /hooks (@fastify/under-pressure): 0 turns a threshold off. */
+const overloadSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  maxEventLoopDelayMs: z.number().int().min(0).default(1000),
+  /** 0..1 */
+  maxEventLoopUtilization: z.number().min(0).max(1).default(0),
+  maxHeapUsedBytes: z.union([z.literal(0), byteSize]).default(0),
+  maxRssBytes: z.union([z.literal(0), byteSize]).default(0),
+  /** seconds senders are told to wait (Retry-After) */
+  retryAfterSec: z.number().int().positive().default(10),
+  sampleIntervalMs: z.number().int().positive().default(1000),
+})
+
 export const configSchema = z
   .strictObject({
     server: serverSchema.prefault({}),
@@ -69,6 +92,8 @@ export const configSchema = z
     ruleOptions: ruleOptionsSchema.prefault({}),
     rules: z.array(ruleSchema).default([]),
     admin: adminSchema.prefault({}),
+    metrics: metricsSchema.prefault({}),
+    overload: overloadSchema.prefault({}),
   })
 
 export type Config = z.output<typeof configSchema>

@@ -17,6 +17,8 @@ export interface WorkerOptions {
   leaseMs: number
   backoff: BackoffPolicy
   now?: () => number
+  /** called once per finished attempt (metrics) */
+  onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
 }
 
 /**
@@ -111,6 +113,7 @@ export class DeliveryWorker {
     const finishedAt = this.now()
     if (outcome.ok) {
       await store.completeJob(job.id, this.id, { startedAt, finishedAt, outcome: 'done', statusCode: outcome.statusCode, contactId: outcome.contactId, response: outcome.response })
+      this.opts.onAttempt?.(job.location, 'done')
       log.info({ contactId: outcome.contactId, tags: job.add, untags: job.remove.length > 0 ? job.remove : undefined, ms: finishedAt - startedAt }, 'tags applied')
       return
     }
@@ -124,6 +127,7 @@ export class DeliveryWorker {
       contactId: outcome.contactId,
       response: outcome.response,
     }, retryAt)
+    this.opts.onAttempt?.(job.location, retryAt === null ? 'dead' : 'retry')
     const fields = { code: outcome.code, status: outcome.statusCode, attempts: job.attempts + 1, err: outcome.error }
     if (retryAt === null) log.warn(fields, 'delivery failed permanently; job moved to dead letters')
     else log.warn({ ...fields, retryInMs: retryAt - finishedAt }, 'delivery failed; will retry')

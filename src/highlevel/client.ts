@@ -23,6 +23,8 @@ export interface HighLevelClientOptions {
   connections?: number
   /** Called with every answer's rate-limit headers (the delivery engine's budget). */
   onRateLimit?: (locationId: string, info: RateLimitInfo) => void
+  /** Called after every call (route template, status or 'error', ms): the metrics hook. */
+  onResponse?: HttpOptions['onResponse']
 }
 
 export type BulkTagAction = 'add' | 'remove'

@@ -15,6 +15,8 @@ export interface HttpOptions {
   timeoutMs?: number
   connections?: number
   onRateLimit?: (locationId: string, info: RateLimitInfo) => void
+  /** Called after every call with its route template, HTTP status (or 'error') and duration (metrics). */
+  onResponse?: (call: { route: string; status: number | 'error'; ms: number }) => void
 }
 
 export interface Call<S extends z.ZodType> {
@@ -41,6 +43,7 @@ export class HighLevelHttp {
   readonly #timeoutMs: number
   readonly #rateLimits = new Map<string, RateLimitInfo>()
   readonly #onRateLimit: HttpOptions['onRateLimit']
+  readonly #onResponse: HttpOptions['onResponse']
 
   constructor(options: HttpOptions) {
     const url = new URL(options.baseUrl)
@@ -48,6 +51,7 @@ export class HighLevelHttp {
     this.#basePath = url.pathname.replace(/\/+$/, '')
     this.#timeoutMs = options.timeoutMs ?? 15_000
     this.#onRateLimit = options.onRateLimit
+    this.#onResponse = options.onResponse
     this.#ownsDispatcher = options.dispatcher === undefined
     this.#dispatcher = options.dispatcher ?? new Pool(this.#origin, {
       connections: options.connections ?? 10,
@@ -91,8 +95,9 @@ export class HighLevelHttp {
       payload = JSON.stringify(call.body)
     }
 
-    let status: number
+    let status: number | undefined
     let text: string
+    const started = performance.now()
     let responseHeaders: Dispatcher.ResponseData['headers']
     try {
       const response = await this.#dispatcher.request({
@@ -114,6 +119,8 @@ export class HighLevelHttp {
       text = await readText(response.body, status)
     } catch (err) {
       throw errorFromTransport(err, this.#origin) ?? err
+    } finally {
+      this.#onResponse?.({ route: call.route, status: status ?? 'error', ms: performance.now() - started })
     }
 
     const json = parseJson(text)

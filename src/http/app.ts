@@ -3,13 +3,18 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino'
 import { RejectionCounter } from '../common/rejections.js'
 import type { Config } from '../config/index.js'
+import { Metrics, type RateBudgetSource } from '../metrics/index.js'
 import type { CompiledRules } from '../rules/index.js'
 import type { SourceRegistry } from '../sources/index.js'
 import type { Store } from '../store/index.js'
 import { installErrorHandler } from './error-handler.js'
 import { adminRoutes } from './routes/admin/index.js'
 import { healthRoutes } from './routes/health.js'
+import { hookMetrics } from './routes/hook-metrics.js'
 import { hookRoutes } from './routes/hooks.js'
+import { metricsRoute } from './routes/metrics.js'
+import { registerBackpressure } from './routes/pressure.js'
+import { refuseWhileClosing } from './shutting-down.js'
 
 export interface AppDeps {
   config: Config
@@ -22,7 +27,14 @@ export interface AppDeps {
   onAccepted?: () => void
   /** refused requests by source and code; one is made if not given */
   rejections?: RejectionCounter
+  /** the Prometheus metrics; one (with its own registry) is made if not given */
+  metrics?: Metrics
+  /** HighLevel's last rate-limit headers per locationId (the client), for metrics and /admin/locations */
+  rateLimits?: RateBudgetSource
 }
+
+/** The deps as routes see them: every optional part filled in. */
+export type RouteDeps = AppDeps & { metrics: Metrics; rejections: RejectionCounter }
 
 /** Builds the HTTP shell over the domain modules; listening is the caller's business. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -32,20 +44,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: deps.config.server.requestTimeoutMs,
     bodyLimit: deps.config.server.bodyLimit,
-    return503OnClosing: true,
+    // our own 503 while closing (shutting-down.ts), in the usual error shape
+    return503OnClosing: false,
   })
   await app.register(sensible)
   const rejections = deps.rejections ?? new RejectionCounter()
-  installErrorHandler(app, {
-    rejections,
-    // route params are attacker-chosen: count only configured names
-    sourceOf: (name) => (name !== undefined && deps.sources.names().includes(name) ? name : '(unknown)'),
-  })
+  // route params are attacker-chosen: count only configured names
+  const sourceOf = (name: string | undefined): string => (name !== undefined && deps.sources.names().includes(name) ? name : '(unknown)')
+  installErrorHandler(app, { rejections, sourceOf })
+  refuseWhileClosing(app)
+  const locations = Object.fromEntries(Object.entries(deps.config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
+  const metrics = deps.metrics ?? new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits })
+  const routeDeps: RouteDeps = { ...deps, metrics, rejections }
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed')
   })
   healthRoutes(app, deps)
-  await app.register(async (hooks) => hookRoutes(hooks, deps))
-  await app.register(async (admin) => adminRoutes(admin, deps))
+  metricsRoute(app, metrics, deps.config.metrics)
+  await app.register(async (hooks) => {
+    await registerBackpressure(hooks, deps.config.overload)
+    hookMetrics(hooks, metrics, sourceOf)
+    hookRoutes(hooks, routeDeps)
+  })
+  await app.register(async (admin) => adminRoutes(admin, routeDeps))
   return app
 }

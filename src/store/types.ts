@@ -94,6 +94,49 @@ export type AcceptResult =
   /** the first event with this key; `tags`/`explain` are empty if it was pruned since */
   | { duplicate: true; id: string; tags: string[]; explain: unknown }
 
+/** How an event stands, from its jobs: `none` when no rule produced a job. */
+export type EventStatus = 'none' | 'pending' | 'done' | 'dead'
+
+/** Filters for `listEvents`, newest first; every field optional. */
+export interface EventFilter {
+  source?: string
+  /** dead if any job is dead, else pending if any is, else done (or none without jobs) */
+  status?: EventStatus
+  /** a HighLevel contact id, an email (case-insensitive) or an E.164 phone of any of its jobs */
+  contact?: string
+  /** epoch ms, inclusive */
+  since?: number
+  /** epoch ms, exclusive */
+  until?: number
+  /** keyset cursor: only events strictly after this one in (receivedAt desc, id desc) order */
+  after?: { receivedAt: number; id: string }
+  limit: number
+}
+
+export interface EventSummary {
+  id: string
+  source: string
+  receivedAt: number
+  tags: string[]
+  status: EventStatus
+  jobCount: number
+}
+
+/** An attempt as stored, with the job it belongs to and its number (1-based). */
+export interface StoredAttempt extends AttemptRecord {
+  jobId: number
+  attempt: number
+}
+
+/** The delivery queue of one location, as read at a scrape. */
+export interface LocationQueue {
+  location: string
+  pending: number
+  dead: number
+  /** epoch ms the oldest pending job was created, null when none is pending */
+  oldestPendingAt: number | null
+}
+
 /**
  * The one storage contract. Every method is async so that the SQLite and PostgreSQL
  * implementations are interchangeable; the SQLite one resolves synchronously underneath.
@@ -142,4 +185,10 @@ export interface Store {
    * reload the tokens first: another holder may have refreshed them meanwhile.
    */
   withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T>
+  /** events newest first, for the admin list (operations, issue 8) */
+  listEvents(filter: EventFilter): Promise<EventSummary[]>
+  /** every attempt of every job of the event, by job then attempt number */
+  listAttempts(eventId: string): Promise<StoredAttempt[]>
+  /** pending and dead counts and the oldest pending job, per location that has any */
+  queueStats(): Promise<LocationQueue[]>
 }

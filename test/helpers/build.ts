@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { RejectionCounter } from '../../src/common/rejections.js'
 import { validateConfig, type Config } from '../../src/config/index.js'
 import { startSandbox, type Sandbox } from '../../src/highlevel/index.js'
-import { buildApp } from '../../src/http/index.js'
+import { buildApp, type AppDeps } from '../../src/http/index.js'
 import { createLogger } from '../../src/log.js'
 import { compileRules } from '../../src/rules/index.js'
 import { createSourceRegistry } from '../../src/sources/index.js'
@@ -14,6 +14,7 @@ import { openStore, type Store } from '../../src/store/index.js'
 export const HL_TOKEN = 'pit-7f3a9c21d84e4b6fa0c2'
 export const SOURCE_TOKEN = 'src-5b8e1d7c9a2f4e60b3d1'
 export const LOCATION_ID = 've9EPM428h8vShlRW1KT'
+export const ADMIN_TOKEN = 'adm-9d2e7f41c3b84a6e'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -44,6 +45,10 @@ export interface TestConfigOptions {
   /** extra rules, appended to the default ones */
   rules?: unknown[]
   server?: Record<string, unknown>
+  /** extra HighLevel locations, beside `main` */
+  locations?: Record<string, unknown>
+  /** top-level sections merged in as given (admin, metrics, overload, ...) */
+  extra?: Record<string, unknown>
 }
 
 export function testConfig(opts: TestConfigOptions): Config {
@@ -55,7 +60,7 @@ export function testConfig(opts: TestConfigOptions): Config {
       highlevel: {
         baseUrl: opts.baseUrl ?? 'http://127.0.0.1:9',
         timeoutMs: 2000,
-        locations: { main: { locationId: LOCATION_ID, auth: { type: 'private-integration', token: HL_TOKEN } } },
+        locations: { main: { locationId: LOCATION_ID, auth: { type: 'private-integration', token: HL_TOKEN } }, ...opts.locations },
       },
       delivery: { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200, ...opts.delivery },
       sources: {
@@ -69,6 +74,7 @@ export function testConfig(opts: TestConfigOptions): Config {
         { name: 'open', source: 'open', contact: { email: 'email' }, tags: ['open'] },
         ...(opts.rules ?? []),
       ],
+      ...opts.extra,
     },
     'test config',
     { env: {} },
@@ -84,6 +90,8 @@ export async function testSandbox(t: Teardown): Promise<Sandbox> {
 export interface BuildOptions extends Omit<TestConfigOptions, 'storeUrl'> {
   /** the sources' clock (epoch ms) */
   now?: () => number
+  /** HighLevel's last rate-limit headers per locationId, as the client would report them */
+  rateLimits?: AppDeps['rateLimits']
 }
 
 /** The app over a real SQLite file, driven with `app.inject` (no port, no delivery). */
@@ -92,7 +100,7 @@ export async function build(
   opts: BuildOptions = {},
 ): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs>; rejections: RejectionCounter; config: Config }> {
   const dir = tempDir(t)
-  const { now, ...configOpts } = opts
+  const { now, rateLimits, ...configOpts } = opts
   const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}`, ...configOpts })
   const logs = captureLogs()
   const sources = createSourceRegistry(config.sources, { now, publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
@@ -100,7 +108,7 @@ export async function build(
   const store = await openStore(config.store.url)
   const rules = compileRules(config.rules)
   const rejections = new RejectionCounter()
-  const app = await buildApp({ config, store, sources, rules: () => rules, logger, rejections })
+  const app = await buildApp({ config, store, sources, rules: () => rules, logger, rejections, rateLimits })
   t.teardown(async () => {
     await app.close()
     await store.close()

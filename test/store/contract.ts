@@ -6,6 +6,7 @@ import { oauthContract } from './contract-oauth.js'
 import { dedupeContract } from './contract-dedupe.js'
 import { contactContract } from './contract-contacts.js'
 import { retentionContract } from './contract-retention.js'
+import { trailContract } from './contract-trail.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -115,4 +116,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   dedupeContract(t, fresh)
   contactContract(t, fresh)
   retentionContract(t, fresh)
+  trailContract(t, fresh)
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { headersFromRaw, redactHeaders, redactQuery, type InboundRequest } from '../../sources/index.js'
 import type { NewJob } from '../../store/index.js'
-import type { AppDeps } from '../app.js'
+import type { RouteDeps } from '../app.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,7 +34,7 @@ function matchedRules(explain: unknown): string[] {
  * body is read, the raw bytes are verified before anything parses them (all in
  * `source.receive`), and 202 is sent only after the store has committed.
  */
-export function hookRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // Raw bytes for every content type: verifiers need the body exactly as it was signed.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
@@ -94,6 +94,7 @@ export function hookRoutes(app: FastifyInstance, deps: AppDeps): void {
         return reply.code(200).send({ id: result.id, tags: result.tags, rules: matchedRules(result.explain), duplicate: true })
       }
       deps.onAccepted?.()
+      for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
       request.log.info({ source: source.name, tags, rules: matched, jobs: jobs.length, unresolved: unresolved.length > 0 ? unresolved : undefined }, 'event accepted')
       return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
     },

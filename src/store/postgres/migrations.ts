@@ -122,6 +122,14 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'events_by_source',
+    sql: `
+      -- The admin event list filtered by source, newest first (keyset on received_at, id).
+      CREATE INDEX events_source_received_at ON events (source, received_at);
+    `,
+  },
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

@@ -4,7 +4,11 @@ import type {
   AcceptResult,
   AttemptRecord,
   ClaimOptions,
+  EventFilter,
   EventRecord,
+  EventSummary,
+  LocationQueue,
+  StoredAttempt,
   Job,
   JobStatus,
   NewEvent,
@@ -23,6 +27,7 @@ import { acceptEvent } from './queries/accept.js'
 import { claimJobs, countJobs, finishJob, releaseLeases, selectJobs } from './queries/jobs.js'
 import { loadOAuthTokens, saveOAuthTokens } from './queries/oauth.js'
 import { pruneDelivered } from './queries/retention.js'
+import { listAttempts, listEvents, queueStats } from './queries/trail.js'
 
 /**
  * The shared store for several replicas: a pg pool on one PostgreSQL database.
@@ -167,6 +172,18 @@ export class PostgresStore implements Store {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('tagrelay.oauth.' || $1))", [location])
       return fn()
     })
+  }
+
+  async listEvents(filter: EventFilter): Promise<EventSummary[]> {
+    return listEvents(this.pool, filter)
+  }
+
+  async listAttempts(eventId: string): Promise<StoredAttempt[]> {
+    return listAttempts(this.pool, eventId)
+  }
+
+  async queueStats(): Promise<LocationQueue[]> {
+    return queueStats(this.pool)
   }
 }
 

@@ -134,6 +134,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN create_fields TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'events_by_source',
+    sql: `
+      -- The admin event list filtered by source, newest first (keyset on received_at, id).
+      CREATE INDEX events_source_received_at ON events (source, received_at);
+    `,
+  },
 ]
 
 /** The newest schema version this build knows. */

@@ -6,6 +6,7 @@ import { prepareJobQueries } from './queries/jobs.js'
 import { prepareLeaseQueries } from './queries/leases.js'
 import { prepareOAuthQueries } from './queries/oauth.js'
 import { prepareRetentionQueries } from './queries/retention.js'
+import { prepareTrailQueries } from './queries/trail.js'
 
 /**
  * Every statement the store runs, prepared once. Why once: preparing parses and plans
@@ -21,6 +22,7 @@ export function prepareStatements(db: Database) {
     ...prepareOAuthQueries(db),
     ...prepareDedupeQueries(db),
     ...prepareRetentionQueries(db),
+    ...prepareTrailQueries(db),
   }
 }
 

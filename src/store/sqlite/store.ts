@@ -5,7 +5,11 @@ import type {
   AcceptResult,
   AttemptRecord,
   ClaimOptions,
+  EventFilter,
   EventRecord,
+  EventSummary,
+  LocationQueue,
+  StoredAttempt,
   Job,
   JobStatus,
   NewEvent,
@@ -192,6 +196,18 @@ export class SqliteStore implements Store {
   async saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void> {
     const q = this.#stmts
     this.#db.transaction(() => q.upsertOAuthTokens(location, tokens)).immediate()
+  }
+
+  async listEvents(filter: EventFilter): Promise<EventSummary[]> {
+    return this.#stmts.listEvents(filter)
+  }
+
+  async listAttempts(eventId: string): Promise<StoredAttempt[]> {
+    return this.#stmts.listAttempts(eventId)
+  }
+
+  async queueStats(): Promise<LocationQueue[]> {
+    return this.#stmts.queueStats()
   }
 
   async pruneDelivered(before: number): Promise<number> {

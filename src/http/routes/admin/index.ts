@@ -1,7 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type { AppDeps } from '../../app.js'
+import type { RouteDeps } from '../../app.js'
 import { AdminDisabledError, AdminUnauthorizedError } from './errors.js'
+import { eventRoutes } from './events.js'
+import { locationRoutes } from './locations.js'
+import { openApiRoute } from './openapi.js'
 import { rulesTestRoute } from './rules-test.js'
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
@@ -12,7 +15,7 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
  * differing byte shows in the timing. Without a configured token every admin route
  * answers 404 `TAGRELAY_ADMIN_DISABLED`: there is no default credential to guess.
  */
-export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const token = deps.config.admin.token
   const expected = token === undefined ? undefined : digest(token)
   app.addHook('onRequest', async (request, reply) => {
@@ -24,4 +27,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     }
   })
   rulesTestRoute(app, deps)
+  eventRoutes(app, deps)
+  locationRoutes(app, deps)
+  openApiRoute(app)
 }

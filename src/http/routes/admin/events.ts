@@ -1,0 +1,122 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { formatIssues } from '../../../config/index.js'
+import { TagrelayError } from '../../../errors.js'
+import { formatEvaluation, type Evaluation } from '../../../rules/index.js'
+import type { EventFilter } from '../../../store/index.js'
+import type { RouteDeps } from '../../app.js'
+import { AdminBadRequestError } from './errors.js'
+
+export class EventNotFoundError extends TagrelayError {
+  constructor(id: string) {
+    super('TAGRELAY_EVENT_NOT_FOUND', `no event ${id} (never received, or pruned)`, 404)
+  }
+}
+
+/** An ISO 8601 date-time or epoch milliseconds. */
+const instant = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{1,15}$/)]).transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)))
+
+const listQuery = z.strictObject({
+  source: z.string().min(1).optional(),
+  status: z.enum(['none', 'pending', 'done', 'dead']).optional(),
+  contact: z.string().min(1).optional(),
+  since: instant.optional(),
+  until: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).optional(),
+})
+
+/** The cursor is opaque to clients: base64url of [receivedAt, id] of the page's last event. */
+const encodeCursor = (receivedAt: number, id: string): string => Buffer.from(JSON.stringify([receivedAt, id])).toString('base64url')
+
+function decodeCursor(cursor: string): EventFilter['after'] {
+  try {
+    const [receivedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
+    if (typeof receivedAt === 'number' && typeof id === 'string') return { receivedAt, id }
+  } catch {
+    // answered below
+  }
+  throw new AdminBadRequestError('invalid cursor: pass nextCursor from the previous page as it was')
+}
+
+const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString())
+
+/**
+ * GET /admin/events (newest first, keyset-paginated) and GET /admin/events/:id, the
+ * trail of one event: what arrived (headers as stored, secrets already removed), how it
+ * was verified, what the rules decided and why, the jobs, and every HighLevel attempt
+ * with its status and response body. It answers "why is this tag missing" in one read.
+ */
+export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.get('/admin/events', async (request) => {
+    const parsed = listQuery.safeParse(request.query)
+    if (!parsed.success) throw new AdminBadRequestError(`invalid query: ${formatIssues(parsed.error.issues).join('; ')}`)
+    const { cursor, limit, ...filter } = parsed.data
+    const rows = await deps.store.listEvents({ ...filter, limit: limit + 1, ...(cursor ? { after: decodeCursor(cursor) } : {}) })
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    return {
+      events: page.map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null,
+    }
+  })
+
+  app.get<{ Params: { id: string } }>('/admin/events/:id', async (request) => {
+    const { id } = request.params
+    const event = await deps.store.getEvent(id)
+    if (!event) throw new EventNotFoundError(id)
+    const attempts = await deps.store.listAttempts(id)
+    const explain = (event.explain ?? {}) as Partial<Evaluation> & { rulesVersion?: string }
+    const intents = event.jobs.map((j) => ({ location: j.location, contact: j.contact, add: j.add, remove: j.remove, rules: j.rules, ...(j.create ? { create: j.create } : {}) }))
+    const verify = deps.config.sources[event.source]?.verify.type ?? null
+    return {
+      id: event.id,
+      source: event.source,
+      receivedAt: iso(event.receivedAt),
+      status: statusOf(event.jobs.map((j) => j.status)),
+      request: { headers: event.headers, body: event.body },
+      // only verified requests are stored: a refused one is a log line and a counter
+      verification: { verified: true, method: verify },
+      rules: {
+        version: explain.rulesVersion ?? null,
+        tags: event.tags,
+        trace: explain.trace ?? [],
+        unmatched: explain.unmatched ?? [],
+        explanation: formatEvaluation(
+          { trace: explain.trace ?? [], unmatched: explain.unmatched ?? [], intents },
+          { source: event.source, rulesVersion: explain.rulesVersion ?? '(unknown)' },
+        ),
+      },
+      intents,
+      jobs: event.jobs.map((j) => ({
+        id: j.id,
+        location: j.location,
+        contact: j.contact,
+        contactId: j.contactId,
+        add: j.add,
+        remove: j.remove,
+        status: j.status,
+        attempts: j.attempts,
+        lastError: j.lastError,
+        nextAttemptAt: j.status === 'pending' ? iso(j.runAt) : null,
+        trail: attempts.filter((a) => a.jobId === j.id).map((a) => ({
+          attempt: a.attempt,
+          startedAt: iso(a.startedAt),
+          finishedAt: iso(a.finishedAt),
+          ms: a.finishedAt - a.startedAt,
+          outcome: a.outcome,
+          statusCode: a.statusCode ?? null,
+          error: a.error ?? null,
+          contactId: a.contactId ?? null,
+          response: a.response ?? null,
+        })),
+      })),
+    }
+  })
+}
+
+function statusOf(statuses: string[]): 'none' | 'pending' | 'done' | 'dead' {
+  if (statuses.length === 0) return 'none'
+  if (statuses.includes('dead')) return 'dead'
+  return statuses.includes('pending') ? 'pending' : 'done'
+}

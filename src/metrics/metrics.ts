@@ -1,0 +1,120 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { RejectionCounter } from '../common/rejections.js'
+import type { Store } from '../store/index.js'
+
+/** What the rate-budget gauge reads: the last rate-limit headers HighLevel sent a location. */
+export interface RateBudgetSource {
+  lastRateLimit(locationId: string): { remaining: number | null; dailyRemaining: number | null } | null
+}
+
+export interface MetricsOptions {
+  store: Store
+  /** config location name → HighLevel locationId, for the rate-budget gauge */
+  locations?: Record<string, string>
+  rateLimits?: RateBudgetSource
+  rejections?: RejectionCounter
+  /** default process metrics (cpu, memory, event loop lag, handles); default true */
+  processMetrics?: boolean
+  now?: () => number
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+/**
+ * Every Prometheus series tagrelay exposes, on its own registry.
+ *
+ * Why a registry per instance instead of prom-client's global one: two apps in one
+ * process (tests, `tagrelay demo`) would otherwise register the same names twice and
+ * throw. Why queue depth, dead letters and the rate budget are read at scrape time:
+ * they are state, not events; a scrape reads the store once, so the numbers are right
+ * even after a restart or when another process (`tagrelay worker`) did the work.
+ * Labels are bounded: sources, rules and locations come from the config, HighLevel
+ * endpoints are route templates, never paths with ids in them.
+ */
+export class Metrics {
+  readonly registry = new Registry()
+  readonly requests: Counter<'source' | 'outcome'>
+  readonly ruleMatches: Counter<'rule'>
+  readonly ingestSeconds: Histogram<'source'>
+  readonly deliveries: Counter<'location' | 'outcome'>
+  readonly highlevelSeconds: Histogram<'endpoint' | 'status'>
+
+  constructor(opts: MetricsOptions) {
+    const registers = [this.registry]
+    const now = opts.now ?? Date.now
+    this.requests = new Counter({ name: 'tagrelay_requests_total', help: 'Webhook requests by source and outcome (accepted, duplicate, rejected, unavailable, error, handshake)', labelNames: ['source', 'outcome'], registers })
+    this.ruleMatches = new Counter({ name: 'tagrelay_rule_matches_total', help: 'Accepted events each rule matched', labelNames: ['rule'], registers })
+    this.ingestSeconds = new Histogram({ name: 'tagrelay_ingest_duration_seconds', help: 'From request start to the stored 202 answer', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers })
+    this.deliveries = new Counter({ name: 'tagrelay_deliveries_total', help: 'Delivery attempts by location and outcome (done, retry, dead)', labelNames: ['location', 'outcome'], registers })
+    this.highlevelSeconds = new Histogram({ name: 'tagrelay_highlevel_request_duration_seconds', help: 'HighLevel API calls by endpoint and HTTP status (or error)', labelNames: ['endpoint', 'status'], buckets: LATENCY_BUCKETS, registers })
+
+    const rejections = opts.rejections
+    if (rejections) {
+      new Counter({
+        name: 'tagrelay_rejections_total', help: 'Refused webhook requests by source and error code', labelNames: ['source', 'code'], registers,
+        collect() {
+          this.reset()
+          for (const r of rejections.entries()) this.inc({ source: r.source, code: r.code }, r.count)
+        },
+      })
+    }
+    const store = opts.store
+    // One store read per scrape serves the three queue gauges.
+    let queue: ReturnType<Store['queueStats']> | null = null
+    const readQueue = (): ReturnType<Store['queueStats']> => (queue ??= store.queueStats().finally(() => setTimeout(() => (queue = null), 0)))
+    new Gauge({
+      name: 'tagrelay_queue_depth', help: 'Pending delivery jobs per location', labelNames: ['location'], registers,
+      async collect() {
+        this.reset()
+        for (const q of await readQueue()) this.set({ location: q.location }, q.pending)
+      },
+    })
+    new Gauge({
+      name: 'tagrelay_queue_oldest_pending_age_seconds', help: 'Age of the oldest pending job per location (0 when none)', labelNames: ['location'], registers,
+      async collect() {
+        this.reset()
+        for (const q of await readQueue()) this.set({ location: q.location }, q.oldestPendingAt === null ? 0 : Math.max(0, (now() - q.oldestPendingAt) / 1000))
+      },
+    })
+    new Gauge({
+      name: 'tagrelay_dead_letters', help: 'Jobs in the dead letters per location', labelNames: ['location'], registers,
+      async collect() {
+        this.reset()
+        for (const q of await readQueue()) this.set({ location: q.location }, q.dead)
+      },
+    })
+    const { locations = {}, rateLimits } = opts
+    if (rateLimits) {
+      new Gauge({
+        name: 'tagrelay_highlevel_rate_remaining', help: 'Requests left in HighLevel\'s rate-limit window (burst or daily), from its last answer', labelNames: ['location', 'window'], registers,
+        collect() {
+          this.reset()
+          for (const [name, locationId] of Object.entries(locations)) {
+            const info = rateLimits.lastRateLimit(locationId)
+            if (info?.remaining != null) this.set({ location: name, window: 'burst' }, info.remaining)
+            if (info?.dailyRemaining != null) this.set({ location: name, window: 'daily' }, info.dailyRemaining)
+          }
+        },
+      })
+    }
+    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry })
+  }
+
+  /** For the HighLevel client's `onResponse`: one observation per call. */
+  observeHighLevel(call: { route: string; status: number | 'error'; ms: number }): void {
+    this.highlevelSeconds.observe({ endpoint: call.route, status: String(call.status) }, call.ms / 1000)
+  }
+
+  /** For the delivery worker: one count per finished attempt. */
+  observeDelivery(location: string, outcome: 'done' | 'retry' | 'dead'): void {
+    this.deliveries.inc({ location, outcome })
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics()
+  }
+
+  get contentType(): string {
+    return this.registry.contentType
+  }
+}

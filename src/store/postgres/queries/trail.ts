@@ -1,0 +1,79 @@
+import type { EventFilter, EventStatus, EventSummary, LocationQueue, StoredAttempt } from '../../types.js'
+import type { Queryable } from '../pool.js'
+
+/**
+ * The reads behind the admin views and the scrape-time metrics, as in the SQLite store:
+ * keyset pagination on (received_at, id), the status derived from the jobs in SQL so a
+ * status filter never returns short pages.
+ */
+export async function listEvents(db: Queryable, filter: EventFilter): Promise<EventSummary[]> {
+  const { rows } = await db.query<{ id: string; source: string; received_at: number; tags: string; status: EventStatus; job_count: number }>(
+    `SELECT * FROM (
+       SELECT e.id, e.source, e.received_at, e.tags,
+         (SELECT CASE WHEN count(*) = 0 THEN 'none'
+                      WHEN count(*) FILTER (WHERE j.status = 'dead') > 0 THEN 'dead'
+                      WHEN count(*) FILTER (WHERE j.status = 'pending') > 0 THEN 'pending'
+                      ELSE 'done' END
+            FROM jobs j WHERE j.event_id = e.id) AS status,
+         (SELECT count(*) FROM jobs j WHERE j.event_id = e.id) AS job_count
+       FROM events e
+       WHERE ($1::text IS NULL OR e.source = $1)
+         AND ($2::bigint IS NULL OR e.received_at >= $2)
+         AND ($3::bigint IS NULL OR e.received_at < $3)
+         AND ($4::bigint IS NULL OR e.received_at < $4 OR (e.received_at = $4 AND e.id < $5))
+         AND ($6::text IS NULL OR EXISTS (
+               SELECT 1 FROM jobs j WHERE j.event_id = e.id
+                 AND (j.contact_id = $6 OR lower(j.contact_email) = lower($6) OR j.contact_phone = $6)))
+     ) listed
+     WHERE ($7::text IS NULL OR status = $7)
+     ORDER BY received_at DESC, id DESC
+     LIMIT $8`,
+    [
+      filter.source ?? null,
+      filter.since ?? null,
+      filter.until ?? null,
+      filter.after?.receivedAt ?? null,
+      filter.after?.id ?? null,
+      filter.contact ?? null,
+      filter.status ?? null,
+      Math.max(1, Math.floor(filter.limit)),
+    ],
+  )
+  return rows.map((r) => ({ id: r.id, source: r.source, receivedAt: r.received_at, tags: JSON.parse(r.tags) as string[], status: r.status, jobCount: Number(r.job_count) }))
+}
+
+export async function listAttempts(db: Queryable, eventId: string): Promise<StoredAttempt[]> {
+  const { rows } = await db.query<{
+    job_id: number; attempt: number; started_at: number; finished_at: number; outcome: 'done' | 'retry' | 'dead'
+    status_code: number | null; error: string | null; contact_id: string | null; response: string | null
+  }>(
+    `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response
+     FROM attempts a JOIN jobs j ON j.id = a.job_id
+     WHERE j.event_id = $1
+     ORDER BY a.job_id, a.attempt`,
+    [eventId],
+  )
+  return rows.map((r) => ({
+    jobId: r.job_id,
+    attempt: r.attempt,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    outcome: r.outcome,
+    statusCode: r.status_code,
+    error: r.error,
+    contactId: r.contact_id,
+    response: r.response === null ? null : (JSON.parse(r.response) as unknown),
+  }))
+}
+
+export async function queueStats(db: Queryable): Promise<LocationQueue[]> {
+  const { rows } = await db.query<{ location: string; pending: number; dead: number; oldest: number | null }>(
+    `SELECT location,
+            count(*) FILTER (WHERE status = 'pending') AS pending,
+            count(*) FILTER (WHERE status = 'dead') AS dead,
+            min(created_at) FILTER (WHERE status = 'pending') AS oldest
+     FROM jobs WHERE status IN ('pending', 'dead')
+     GROUP BY location ORDER BY location`,
+  )
+  return rows.map((r) => ({ location: r.location, pending: Number(r.pending), dead: Number(r.dead), oldestPendingAt: r.oldest }))
+}

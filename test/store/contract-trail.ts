@@ -1,0 +1,76 @@
+import type { Store } from '../../src/store/index.js'
+import { attempt, event, job, T0 } from './fixtures.js'
+import type { Tap } from './fixtures.js'
+
+/** The operations reads: event listing, attempt trails, queue stats. Part of `storeContract`. */
+export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
+  t.test('listEvents: newest first, filters, keyset pages', async (t) => {
+    const store = await fresh(t)
+    const a = event({ id: 'evt_a', source: 'forms', receivedAt: T0 })
+    const b = event({ id: 'evt_b', source: 'shop', receivedAt: T0 + 10 })
+    const c = event({ id: 'evt_c', source: 'forms', receivedAt: T0 + 10 })
+    const d = event({ id: 'evt_d', source: 'forms', receivedAt: T0 + 20, tags: [] })
+    await store.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
+    await store.accept(b, [job({ contact: { id: 'c_42' } })])
+    await store.accept(c, [job({ contact: { phone: '+14155552671' } }), job()])
+    await store.accept(d, [])
+    const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> => (await store.listEvents(filter)).map((e) => e.id)
+
+    t.same(await ids({ limit: 10 }), ['evt_d', 'evt_c', 'evt_b', 'evt_a'], 'newest first, ties by id descending')
+    t.same(await ids({ limit: 10, source: 'forms' }), ['evt_d', 'evt_c', 'evt_a'])
+    t.same(await ids({ limit: 10, since: T0 + 10, until: T0 + 20 }), ['evt_c', 'evt_b'], 'since inclusive, until exclusive')
+    t.same(await ids({ limit: 10, contact: 'ada@example.COM' }), ['evt_a'], 'email in any case')
+    t.same(await ids({ limit: 10, contact: 'c_42' }), ['evt_b'], 'contact id')
+    t.same(await ids({ limit: 10, contact: '+14155552671' }), ['evt_c'], 'phone')
+    t.same(await ids({ limit: 10, status: 'none' }), ['evt_d'])
+
+    const [job1] = await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 + 100 })
+    await store.failJob(job1!.id, 'w', attempt({ outcome: 'dead', statusCode: 422, response: { message: 'bad' } }), null)
+    t.same(await ids({ limit: 10, status: 'dead' }), ['evt_a'])
+    t.same(await ids({ limit: 10, status: 'pending' }), ['evt_c', 'evt_b'])
+
+    const first = await store.listEvents({ limit: 2 })
+    t.same(first.map((e) => e.id), ['evt_d', 'evt_c'])
+    t.match(first[1], { source: 'forms', receivedAt: T0 + 10, tags: ['webinar-2026', 'utm-google'], status: 'pending', jobCount: 2 })
+    const last = first[1]!
+    t.same(await ids({ limit: 2, after: { receivedAt: last.receivedAt, id: last.id } }), ['evt_b', 'evt_a'], 'the next page continues after the cursor')
+  })
+
+  t.test('listAttempts: every attempt of every job, in order, with the response body', async (t) => {
+    const store = await fresh(t)
+    const e = event()
+    await store.accept(e, [job(), job({ location: 'other' })])
+    await store.accept(event(), [job()])
+    const jobs = await store.listJobs({ eventId: e.id })
+    await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 })
+    await store.failJob(jobs[0]!.id, 'w', attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited', response: { message: 'slow down' } }), T0 + 50)
+    await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 60 })
+    await store.completeJob(jobs[0]!.id, 'w', attempt({ statusCode: 200, contactId: 'c_1', response: { tags: ['webinar-2026'] } }))
+    await store.completeJob(jobs[1]!.id, 'w', attempt({ statusCode: 201 }))
+    const trail = await store.listAttempts(e.id)
+    t.same(trail.map((a) => [a.jobId, a.attempt, a.outcome, a.statusCode]), [
+      [jobs[0]!.id, 1, 'retry', 429], [jobs[0]!.id, 2, 'done', 200], [jobs[1]!.id, 1, 'done', 201],
+    ])
+    t.same(trail[0]!.response, { message: 'slow down' })
+    t.equal(trail[0]!.error, 'rate limited')
+    t.same(trail[1]!.response, { tags: ['webinar-2026'] })
+    t.equal(trail[1]!.contactId, 'c_1')
+    t.same(await store.listAttempts('nope'), [])
+  })
+
+  t.test('queueStats: pending, dead and the oldest pending job per location', async (t) => {
+    const store = await fresh(t)
+    t.same(await store.queueStats(), [])
+    await store.accept(event({ receivedAt: T0 + 5 }), [job(), job({ location: 'eu' })])
+    await store.accept(event({ receivedAt: T0 + 1 }), [job()])
+    await store.accept(event({ receivedAt: T0 + 9 }), [job({ location: 'eu' })])
+    const eu = (await store.listJobs()).filter((j) => j.location === 'eu')
+    await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 100 })
+    await store.failJob(eu[0]!.id, 'w', attempt({ outcome: 'dead' }), null)
+    await store.completeJob(eu[1]!.id, 'w', attempt())
+    t.same(await store.queueStats(), [
+      { location: 'eu', pending: 0, dead: 1, oldestPendingAt: null },
+      { location: 'main', pending: 2, dead: 0, oldestPendingAt: T0 + 1 },
+    ])
+  })
+}
