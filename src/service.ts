@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { RulesHolder, type Config, type ReloadResult } from './config/index.js'
-import { DeliveryWorker } from './delivery/index.js'
+import { DeliveryWorker, InMemoryRateBudget } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
@@ -44,18 +44,32 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const holder = new RulesHolder({ config, configFile: opts.configFile, logger: logger.child({ component: 'rules' }) })
   const rules = holder.current()
   const store = await openStore(config.store.url)
-  const client = new HighLevelClient({ baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher })
+  const deliveryLog = logger.child({ component: 'delivery' })
+  const budget = new InMemoryRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
+    deliveryLog.warn({ locationId, until: new Date(until).toISOString() }, reason))
+  const client = new HighLevelClient({
+    baseUrl: config.highlevel.baseUrl,
+    timeoutMs: config.highlevel.timeoutMs,
+    dispatcher: opts.dispatcher,
+    onRateLimit: (locationId, info) => budget.observe(locationId, info),
+  })
 
   const worker = config.delivery.enabled
     ? new DeliveryWorker({
         store,
         client,
         locations: createLocationAuths(config.highlevel.locations, { store, exchange: (grant) => client.refreshAccessToken(grant) }),
-        logger: logger.child({ component: 'delivery' }),
+        logger: deliveryLog,
         batchSize: config.delivery.batchSize,
         pollIntervalMs: config.delivery.pollIntervalMs,
         leaseMs: config.delivery.leaseMs,
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
+        maxAttempts: config.delivery.retryMaxAttempts,
+        maxAgeMs: config.delivery.retryMaxAgeHours * 3_600_000,
+        budget,
+        inFlightPerLocation: config.delivery.inFlightPerLocation,
+        bulkSize: config.delivery.bulkSize,
+        contactCacheTtlMs: config.delivery.contactCacheTtlHours * 3_600_000,
       })
     : null
 

@@ -13,6 +13,8 @@ export type {
   AcceptResult,
   AttemptRecord,
   ClaimOptions,
+  DeadLetter,
+  DeadLetterFilter,
   ContactRef,
   EventRecord,
   Job,

@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3'
+import { prepareContactCacheQueries } from './queries/contact-cache.js'
+import { prepareDeadLetterQueries } from './queries/dead-letters.js'
 import { prepareDedupeQueries } from './queries/dedupe.js'
 import { prepareEventQueries } from './queries/events.js'
 import { prepareFinishQueries } from './queries/finish.js'
@@ -19,6 +21,8 @@ export function prepareStatements(db: Database) {
     ...prepareFinishQueries(db),
     ...prepareOAuthQueries(db),
     ...prepareDedupeQueries(db),
+    ...prepareContactCacheQueries(db),
+    ...prepareDeadLetterQueries(db),
   }
 }
 
