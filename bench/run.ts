@@ -4,6 +4,7 @@
  */
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
   rules: () => import('./rules.js'),
+  delivery: () => import('./delivery.js'),
 }
 
 const name = process.argv[2]

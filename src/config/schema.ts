@@ -38,7 +38,7 @@ const deliverySchema = z.strictObject({
     max: z.number().int().positive().default(100),
     intervalMs: z.number().int().positive().default(10_000),
     /** share of each interval's budget left unused, for clock skew and other clients */
-    safetyMargin: z.number().min(0).max(0.5).default(0.05),
+    safetyMargin: z.number().min(0).max(0.5).default(0.03),
     /** when the daily remaining falls to this, the location pauses until the day resets */
     dailyReserve: z.number().int().min(0).default(1_000),
   }).prefault({}),

@@ -65,6 +65,7 @@ const DAY_MS = 86_400_000
  * answer that reports Remaining = Max − 1 was the first the server counted in its
  * window, so its arrival time + the interval bounds the window's end. Remaining on
  * every answer caps what is left (other clients of the same location count too),
+ * and a new window opens only once every request of the last one has been answered,
  * X-RateLimit-Max and -Interval-Milliseconds replace the configured values.
  */
 export class InMemoryRateBudget implements RateBudget {
@@ -98,9 +99,16 @@ export class InMemoryRateBudget implements RateBudget {
         await sleep(s.pausedUntil - now, undefined, { signal })
         continue
       }
+      if (now >= s.windowEnd && s.inFlight > 0) {
+        // Not before every request of this window is answered: a late one may have
+        // started the server's next window, and its answer (Remaining = Max − 1) moves
+        // the end. Usually nothing is in flight by then (a window is spent in its first ms).
+        await sleep(1, undefined, { signal })
+        continue
+      }
       if (now >= s.windowEnd) {
         // A small guard past the interval: timers and the server's clock are not exact.
-        s.windowEnd = now + s.intervalMs + Math.max(2, Math.ceil(s.intervalMs * 0.005))
+        s.windowEnd = now + s.intervalMs + guardMs(s.intervalMs)
         s.used = 0
       }
       if (s.used < this.#capacity(s)) {
@@ -123,11 +131,16 @@ export class InMemoryRateBudget implements RateBudget {
     if (info.max !== null && info.max > 0) s.max = info.max
     if (info.intervalMs !== null && info.intervalMs > 0) s.intervalMs = info.intervalMs
     if (info.remaining !== null) {
-      if (info.remaining >= s.max - 1) s.windowEnd = Math.max(s.windowEnd, now + s.intervalMs + 2)
-      // The server may not have counted our other requests in flight yet: assume it will.
-      const reserve = s.max - this.#capacity(s)
-      const sendable = info.remaining - reserve - Math.max(0, s.inFlight - 1)
-      s.used = Math.max(s.used, this.#capacity(s) - Math.max(0, sendable))
+      if (info.remaining >= s.max - 1) {
+        // This answer opened the server's window: what we sent before it counts in the
+        // last one, only what is still in flight can count in this one.
+        s.windowEnd = now + s.intervalMs + guardMs(s.intervalMs)
+        s.used = Math.min(s.used, s.inFlight)
+      }
+      // The server counted more than we sent: another client uses this location too.
+      // Ours still in flight may not be counted yet: assume they will be.
+      const counted = s.max - info.remaining
+      if (counted > s.used) s.used = counted + Math.max(0, s.inFlight - 1)
     }
     if (info.dailyRemaining !== null) {
       s.dailyRemaining = info.dailyRemaining
@@ -166,4 +179,9 @@ export class InMemoryRateBudget implements RateBudget {
 /** HighLevel does not say when its day resets; UTC midnight is the documented guess. */
 function nextUtcMidnight(now: number): number {
   return Math.floor(now / DAY_MS) * DAY_MS + DAY_MS
+}
+
+/** Past the interval before a new window: timers fire up to a millisecond early and clocks tick in whole ms. */
+function guardMs(intervalMs: number): number {
+  return Math.max(5, Math.ceil(intervalMs * 0.005))
 }

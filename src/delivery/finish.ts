@@ -16,17 +16,19 @@ export interface ContactResult {
  * as a floor) until the job has used its attempts or its age; then, or at once for a
  * permanent failure, it becomes a dead letter with HighLevel's answer in the attempt.
  */
-export async function finishJobs(ctx: EngineContext, results: ContactResult[]): Promise<void> {
+export async function finishJobs(ctx: EngineContext, results: ContactResult[], startedAt: number): Promise<void> {
   const finishedAt = ctx.now()
-  for (const { jobs, contactId, failure, response } of results) {
+  const done = results.filter((r) => !r.failure).flatMap(({ jobs, contactId, response }) =>
+    jobs.map((job) => ({ job, id: job.id, attempt: { startedAt, finishedAt, outcome: 'done' as const, statusCode: 200, contactId, response } })))
+  // One transaction for the round's successes: one commit instead of one per job.
+  await ctx.store.completeJobs(ctx.owner, done)
+  for (const { job, attempt } of done) {
+    ctx.logger.info({ eventId: job.eventId, jobId: job.id, location: job.location, contactId: attempt.contactId, tags: job.add, untags: job.remove.length > 0 ? job.remove : undefined }, 'tags applied')
+  }
+  for (const { jobs, contactId, failure } of results) {
+    if (!failure) continue
     for (const job of jobs) {
       const log = ctx.logger.child({ eventId: job.eventId, jobId: job.id, location: job.location })
-      const startedAt = finishedAt
-      if (!failure) {
-        await ctx.store.completeJob(job.id, ctx.owner, { startedAt, finishedAt, outcome: 'done', statusCode: 200, contactId, response })
-        log.info({ contactId, tags: job.add, untags: job.remove.length > 0 ? job.remove : undefined }, 'tags applied')
-        continue
-      }
       const retryAt = nextRun(ctx, job, failure, finishedAt)
       await ctx.store.failJob(job.id, ctx.owner, {
         startedAt,

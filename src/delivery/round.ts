@@ -30,10 +30,11 @@ interface ContactWork {
  * was cut short by a shutdown are left to the lease release.
  */
 export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Promise<void> {
+  const startedAt = ctx.now()
   const { auth } = target
   if (!auth) {
     const failure = (job: Job) => permanentFailure('TAGRELAY_UNKNOWN_LOCATION', `location "${job.location}" is not configured any more`)
-    await finishJobs(ctx, jobs.map((job) => ({ jobs: [job], failure: failure(job), contactId: null })))
+    await finishJobs(ctx, jobs.map((job) => ({ jobs: [job], failure: failure(job), contactId: null })), startedAt)
     return
   }
   const results: ContactResult[] = []
@@ -91,7 +92,7 @@ export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs:
     })
   }
   if (stale.length > 0) await ctx.store.forgetContacts(target.name, stale)
-  await finishJobs(ctx, results)
+  await finishJobs(ctx, results, startedAt)
 }
 
 async function runCall(ctx: EngineContext, auth: LocationAuth, call: PlannedCall, work: Map<string, ContactWork>, pool: TaskPool): Promise<void> {

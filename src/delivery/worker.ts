@@ -22,7 +22,7 @@ export interface WorkerOptions {
   /** retries stop after this many attempts (default 150) or this age (default 72 h) */
   maxAttempts?: number
   maxAgeMs?: number
-  /** default: 100 per 10 s with a 5 % margin, daily reserve 1,000 */
+  /** default: 100 per 10 s with a 3 % margin, daily reserve 1,000 */
   budget?: RateBudget
   inFlightPerLocation?: number
   bulkSize?: number
@@ -57,7 +57,7 @@ export class DeliveryWorker {
   constructor(private readonly opts: WorkerOptions) {
     const now = opts.now ?? Date.now
     this.budget = opts.budget ?? new InMemoryRateBudget(
-      { max: 100, intervalMs: 10_000, safetyMargin: 0.05, dailyReserve: 1_000 },
+      { max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 1_000 },
       (locationId, until, reason) => opts.logger.warn({ locationId, until: new Date(until).toISOString() }, reason),
     )
     this.ctx = {

@@ -164,4 +164,6 @@ export interface Store {
   replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]>
   /** deletes dead jobs and their attempts (the event stays); returns how many */
   discardDeadLetters(ids: number[]): Promise<number>
+  /** completeJob for many jobs in one transaction (a round's worth); returns how many `owner` still held */
+  completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number>
 }

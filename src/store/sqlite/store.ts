@@ -105,24 +105,24 @@ export class SqliteStore implements Store {
 
   /** Job update and attempt row commit together: the trail never disagrees with the job. */
   #finish(id: number, owner: string, attempt: AttemptRecord, status: JobStatus, runAt: number | null): boolean {
+    return this.#db.transaction(() => this.#finishInTx(id, owner, attempt, status, runAt)).immediate()
+  }
+
+  #finishInTx(id: number, owner: string, attempt: AttemptRecord, status: JobStatus, runAt: number | null): boolean {
     const q = this.#stmts
-    return this.#db
-      .transaction(() => {
-        const n = q.finishJob({
-          id,
-          owner,
-          status,
-          run_at: runAt,
-          last_error: status === 'done' ? null : (attempt.error ?? null),
-          contact_id: attempt.contactId ?? null,
-          // The worker's clock, like every other time in the contract (tests inject it).
-          now: attempt.finishedAt,
-        })
-        if (n === undefined) return false
-        q.insertAttempt(id, n, attempt)
-        return true
-      })
-      .immediate()
+    const n = q.finishJob({
+      id,
+      owner,
+      status,
+      run_at: runAt,
+      last_error: status === 'done' ? null : (attempt.error ?? null),
+      contact_id: attempt.contactId ?? null,
+      // The worker's clock, like every other time in the contract (tests inject it).
+      now: attempt.finishedAt,
+    })
+    if (n === undefined) return false
+    q.insertAttempt(id, n, attempt)
+    return true
   }
 
   async releaseLeases(owner: string): Promise<number> {
@@ -165,6 +165,13 @@ export class SqliteStore implements Store {
   async saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void> {
     const q = this.#stmts
     this.#db.transaction(() => q.upsertOAuthTokens(location, tokens)).immediate()
+  }
+
+  async completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number> {
+    if (items.length === 0) return 0
+    return this.#db
+      .transaction(() => items.filter(({ id, attempt }) => this.#finishInTx(id, owner, attempt, 'done', null)).length)
+      .immediate()
   }
 
   async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
