@@ -78,7 +78,7 @@ async function engine(byId: boolean): Promise<Figures> {
   }
   const worker = new DeliveryWorker({
     store, client, budget, locations: new Map([['main', auth]]), logger: pino({ level: 'silent' }),
-    batchSize: 2_000, pollIntervalMs: 10, leaseMs: 30_000, backoff: { baseMs: 100, maxMs: 1_000 },
+    batchSize: 10_000, pollIntervalMs: 10, leaseMs: 30_000, backoff: { baseMs: 100, maxMs: 1_000 },
   })
   sandbox.resetCalls()
   const started = performance.now()

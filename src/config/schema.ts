@@ -20,7 +20,7 @@ const deliverySchema = z.strictObject({
   enabled: z.boolean().default(true),
   pollIntervalMs: z.number().int().positive().default(500),
   /** jobs one location's lane claims per round: more jobs, more coalescing and bulk */
-  batchSize: z.number().int().min(1).max(20_000).default(2_000),
+  batchSize: z.number().int().min(1).max(50_000).default(10_000),
   leaseMs: z.number().int().min(1000).default(30_000),
   retryBaseMs: z.number().int().positive().default(1_000),
   retryMaxMs: z.number().int().positive().default(3_600_000),

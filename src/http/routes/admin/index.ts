@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { AppDeps } from '../../app.js'
 import { AdminDisabledError, AdminUnauthorizedError } from './errors.js'
+import { deadLetterRoutes } from './dead-letters.js'
 import { rulesTestRoute } from './rules-test.js'
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
@@ -24,4 +25,5 @@ export async function adminRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     }
   })
   rulesTestRoute(app, deps)
+  deadLetterRoutes(app, deps)
 }
