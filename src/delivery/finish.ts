@@ -48,6 +48,7 @@ export async function finishJobs(ctx: EngineContext, results: ContactResult[], s
 
 function nextRun(ctx: EngineContext, job: Job, failure: Failure, now: number): number | null {
   if (!failure.retryable) return null
+  // >= rather than ===: a replayed job that had used its attempts gets its one try
   if (job.attempts + 1 >= ctx.retry.maxAttempts) return null
   if (job.createdAt !== undefined && now - job.createdAt >= ctx.retry.maxAgeMs) return null
   return now + retryDelay(job.attempts, ctx.retry, failure.retryAfterMs)

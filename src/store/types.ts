@@ -160,7 +160,7 @@ export interface Store {
   listDeadLetters(filter?: DeadLetterFilter): Promise<Job[]>
   /** one dead job with its attempts; undefined when `id` is not a dead letter */
   getDeadLetter(id: number): Promise<DeadLetter | undefined>
-  /** dead jobs back to pending, due at `now`, attempts reset; 'all' replays every one. Returns the ids replayed */
+  /** dead jobs back to pending, due at `now`, age restarted (attempts keep counting); 'all' replays every one. Returns the ids replayed */
   replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]>
   /** deletes dead jobs and their attempts (the event stays); returns how many */
   discardDeadLetters(ids: number[]): Promise<number>

@@ -14,9 +14,10 @@ interface AttemptRow {
 
 /**
  * Dead letters are jobs with status 'dead'; their attempts keep HighLevel's answers.
- * Why replay resets `attempts`: a replay is an operator's decision that the cause is
- * fixed, so the job gets the full retry schedule again; the attempts rows stay (the
- * attempt numbers continue), so the trail still shows the earlier failures.
+ * Replay makes the job due now and restarts its age (`created_at`), so an age-expired
+ * job gets the retry window again; `attempts` keeps counting (the attempts rows are
+ * numbered by it and the trail keeps the earlier failures), so a job that used all its
+ * attempts gets one more try on replay.
  */
 export function prepareDeadLetterQueries(db: Database) {
   const list = db.prepare<{ after: number; limit: number; location: string | null }, JobRow>(`
@@ -28,11 +29,11 @@ export function prepareDeadLetterQueries(db: Database) {
     SELECT started_at, finished_at, outcome, status_code, error, contact_id, response
     FROM attempts WHERE job_id = ? ORDER BY attempt`)
   const replayOne = db.prepare<{ id: number; now: number }, { id: number }>(`
-    UPDATE jobs SET status = 'pending', attempts = 0, run_at = @now, lease_owner = NULL,
+    UPDATE jobs SET status = 'pending', run_at = @now, lease_owner = NULL,
       lease_until = NULL, updated_at = @now, created_at = @now
     WHERE id = @id AND status = 'dead' RETURNING id`)
   const replayAll = db.prepare<{ now: number }, { id: number }>(`
-    UPDATE jobs SET status = 'pending', attempts = 0, run_at = @now, lease_owner = NULL,
+    UPDATE jobs SET status = 'pending', run_at = @now, lease_owner = NULL,
       lease_until = NULL, updated_at = @now, created_at = @now
     WHERE status = 'dead' RETURNING id`)
   const deleteAttempts = db.prepare<[number, number]>(`DELETE FROM attempts WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'dead')`)
