@@ -5,6 +5,7 @@ import { leaseContract } from './contract-leases.js'
 import { oauthContract } from './contract-oauth.js'
 import { dedupeContract } from './contract-dedupe.js'
 import { contactContract } from './contract-contacts.js'
+import { deliveryContract } from './contract-delivery.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -113,4 +114,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   oauthContract(t, fresh)
   dedupeContract(t, fresh)
   contactContract(t, fresh)
+  deliveryContract(t, fresh)
 }
