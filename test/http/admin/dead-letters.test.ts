@@ -13,7 +13,9 @@ import { captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testConfig, testSandbox } 
 const ADMIN = 'adm-9d2e7c4b1a0f4e3d8c6b'
 const auth = { authorization: `Bearer ${ADMIN}` }
 
-async function setup(t: Parameters<Parameters<typeof t.test>[0]>[0]) {
+type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
+
+async function setup(t: Tap) {
   const sandbox = await testSandbox(t)
   const storeUrl = `sqlite:${join(tempDir(t), 'dl.db')}`
   const config = testConfig({ storeUrl, baseUrl: sandbox.url })
