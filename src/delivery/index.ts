@@ -1,7 +1,5 @@
 export { DeliveryWorker } from './worker.js'
 export type { DeliveryStatus, WorkerOptions } from './worker.js'
-export { deliverJob } from './deliver.js'
-export type { DeliveryClient, DeliveryOutcome } from './deliver.js'
 export { retryDelay } from './backoff.js'
 export type { BackoffPolicy } from './backoff.js'
 export { InMemoryRateBudget } from './budget.js'
