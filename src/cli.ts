@@ -13,6 +13,8 @@ commands:
                               explain what the rules do with a sample payload
   config schema               print the config's JSON Schema (for editors)
   migrate   [--config FILE]   apply store migrations, then exit
+  replay    [--id N | --all] [--config FILE]
+                              list dead letters, or put one (or all) back in the queue
   sandbox   [--port 4010] [--host 127.0.0.1] [--token TOKEN=LOCATION_ID]...
             [--oauth CLIENT_ID:SECRET:LOCATION_ID]... [--clock-scale N]
             [--latency-ms N] [--error-rate STATUS=RATE]... [--timeout-rate R]
@@ -83,6 +85,16 @@ async function main(argv: string[]): Promise<void> {
       const store = await openStore(config.store.url, { sqlite: config.store.sqlite, postgres: config.store.postgres, migrate: true })
       await store.close()
       console.log(`migrations applied (${store.kind}${store.kind === 'postgres' ? `, schema ${config.store.postgres.schema}` : ''})`)
+      return
+    }
+    case 'replay': {
+      const { runReplay } = await import('./commands/replay.js')
+      const v = parse(rest, { ...configOption, id: { type: 'string' }, all: { type: 'boolean' } })
+      if (v.id !== undefined && v.all) throw new UsageError('replay takes --id N or --all, not both')
+      const id = v.id === undefined ? undefined : Number(v.id)
+      if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`)
+      const config = loadConfigFile(configPath(v))
+      await runReplay(config.store.url, { ...(id !== undefined ? { id } : {}), all: v.all === true })
       return
     }
     case 'sandbox': {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { RulesHolder, type Config, type ReloadResult } from './config/index.js'
-import { DeliveryWorker } from './delivery/index.js'
+import { DeliveryWorker, InMemoryRateBudget } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
@@ -60,8 +60,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // the client is the metrics' rate-budget source, and metrics observe the client's calls
   const rateLimits = { lastRateLimit: (id: string) => client.lastRateLimit(id) }
   const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits })
+  const deliveryLog = logger.child({ component: 'delivery' })
+  const budget = new InMemoryRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
+    deliveryLog.warn({ locationId, until: new Date(until).toISOString() }, reason))
   const client = new HighLevelClient({
-    baseUrl: config.highlevel.baseUrl, timeoutMs: config.highlevel.timeoutMs, dispatcher: opts.dispatcher, onResponse: (call) => metrics.observeHighLevel(call),
+    baseUrl: config.highlevel.baseUrl,
+    timeoutMs: config.highlevel.timeoutMs,
+    dispatcher: opts.dispatcher,
+    onResponse: (call) => metrics.observeHighLevel(call),
+    onRateLimit: (locationId, info) => budget.observe(locationId, info),
   })
 
   const worker = config.delivery.enabled
@@ -69,12 +76,18 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         store,
         client,
         locations: createLocationAuths(config.highlevel.locations, { store, exchange: (grant) => client.refreshAccessToken(grant) }),
-        logger: logger.child({ component: 'delivery' }),
+        logger: deliveryLog,
         batchSize: config.delivery.batchSize,
         pollIntervalMs: config.delivery.pollIntervalMs,
         leaseMs: config.delivery.leaseMs,
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
         onAttempt: (location, outcome) => metrics.observeDelivery(location, outcome),
+        maxAttempts: config.delivery.retryMaxAttempts,
+        maxAgeMs: config.delivery.retryMaxAgeHours * 3_600_000,
+        budget,
+        inFlightPerLocation: config.delivery.inFlightPerLocation,
+        bulkSize: config.delivery.bulkSize,
+        contactCacheTtlMs: config.delivery.contactCacheTtlHours * 3_600_000,
       })
     : null
 

@@ -19,10 +19,29 @@ const serverSchema = z.strictObject({
 const deliverySchema = z.strictObject({
   enabled: z.boolean().default(true),
   pollIntervalMs: z.number().int().positive().default(500),
-  batchSize: z.number().int().min(1).max(500).default(20),
+  /** jobs one location's lane claims per round: more jobs, more coalescing and bulk */
+  batchSize: z.number().int().min(1).max(50_000).default(10_000),
   leaseMs: z.number().int().min(1000).default(30_000),
   retryBaseMs: z.number().int().positive().default(1_000),
-  retryMaxMs: z.number().int().positive().default(300_000),
+  retryMaxMs: z.number().int().positive().default(3_600_000),
+  /** retries stop (dead letter) after this many attempts or this age, whichever first: about 3 days */
+  retryMaxAttempts: z.number().int().min(1).default(150),
+  retryMaxAgeHours: z.number().positive().default(72),
+  /** HighLevel calls in flight at once per location */
+  inFlightPerLocation: z.number().int().min(1).max(100).default(10),
+  /** contacts per bulk tag call (HighLevel accepts up to 100) */
+  bulkSize: z.number().int().min(1).max(100).default(100),
+  /** how long an email/phone -> contact id lookup is trusted */
+  contactCacheTtlHours: z.number().positive().default(24),
+  rateLimit: z.strictObject({
+    /** requests per interval per location (HighLevel: 100 per 10 s) */
+    max: z.number().int().positive().default(100),
+    intervalMs: z.number().int().positive().default(10_000),
+    /** share of each interval's budget left unused, for clock skew and other clients */
+    safetyMargin: z.number().min(0).max(0.5).default(0.03),
+    /** when the daily remaining falls to this, the location pauses until the day resets */
+    dailyReserve: z.number().int().min(0).default(1_000),
+  }).prefault({}),
 })
 
 const storeSchema = z.strictObject({

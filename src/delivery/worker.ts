@@ -2,84 +2,138 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
-import type { Job, Store } from '../store/index.js'
-import { retryDelay, type BackoffPolicy } from './backoff.js'
-import { deliverJob, type DeliveryClient } from './deliver.js'
+import type { Store } from '../store/index.js'
+import type { BackoffPolicy } from './backoff.js'
+import { InMemoryRateBudget, type LocationBudgetStatus, type RateBudget } from './budget.js'
+import type { EngineClient, EngineContext } from './context.js'
+import { Lane } from './lane.js'
 
 export interface WorkerOptions {
   store: Store
-  client: DeliveryClient
+  client: EngineClient
   /** config location name → credentials */
   locations: ReadonlyMap<string, LocationAuth>
   logger: Logger
+  /** jobs a lane claims per round */
   batchSize: number
   pollIntervalMs: number
   leaseMs: number
   backoff: BackoffPolicy
+  /** retries stop after this many attempts (default 150) or this age (default 72 h) */
+  maxAttempts?: number
+  maxAgeMs?: number
+  /** default: 100 per 10 s with a 3 % margin, daily reserve 1,000 */
+  budget?: RateBudget
+  inFlightPerLocation?: number
+  bulkSize?: number
+  contactCacheTtlMs?: number
   now?: () => number
   /** called once per finished attempt (metrics) */
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
 }
 
+export interface DeliveryStatus {
+  locations: LocationBudgetStatus[]
+  /** HighLevel locationIds that refused the bulk endpoint and use single calls */
+  bulkRefused: string[]
+}
+
 /**
- * Claims due jobs with a lease and applies them. Polling is the fallback; `wake()` after
- * an accept makes delivery start at once. A job whose lease runs out (a crashed process)
- * becomes claimable again, so delivery is at-least-once, which is safe because adding a
- * tag the contact already has is a no-op in HighLevel.
+ * The delivery engine: one lane per configured location (plus one that dead-letters jobs
+ * of locations no longer configured), each claiming its own jobs with a lease and
+ * delivering them under the location's rate budget. Polling is the fallback; `wake()`
+ * after an accept starts delivery at once. Delivery is at-least-once (a job whose lease
+ * ran out is claimed again), which is safe: adding a tag the contact has is a no-op.
  */
 export class DeliveryWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  readonly budget: RateBudget
   private running = false
+  private readonly lanes: Lane[]
+  private readonly ctx: EngineContext
+  private readonly abort = new AbortController()
+  private readonly wakers = new Set<() => void>()
+  private loops: Promise<void>[] = []
   private current: Promise<number> | null = null
-  private timer: NodeJS.Timeout | null = null
-  private wakeUp: (() => void) | null = null
-  private loop: Promise<void> | null = null
-  private readonly now: () => number
 
   constructor(private readonly opts: WorkerOptions) {
-    this.now = opts.now ?? Date.now
+    const now = opts.now ?? Date.now
+    this.budget = opts.budget ?? new InMemoryRateBudget(
+      { max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 1_000 },
+      (locationId, until, reason) => opts.logger.warn({ locationId, until: new Date(until).toISOString() }, reason),
+    )
+    this.ctx = {
+      store: opts.store,
+      client: opts.client,
+      budget: this.budget,
+      logger: opts.logger,
+      owner: this.id,
+      now,
+      retry: { ...opts.backoff, maxAttempts: opts.maxAttempts ?? 150, maxAgeMs: opts.maxAgeMs ?? 72 * 3_600_000 },
+      inFlightPerLocation: opts.inFlightPerLocation ?? 10,
+      bulkSize: opts.bulkSize ?? 100,
+      contactCacheTtlMs: opts.contactCacheTtlMs ?? 24 * 3_600_000,
+      bulkRefused: new Set(),
+      onAttempt: opts.onAttempt,
+      signal: this.abort.signal,
+    }
+    const claim = { batchSize: opts.batchSize, leaseMs: opts.leaseMs }
+    const names = [...opts.locations.keys()]
+    this.lanes = [
+      ...[...opts.locations].map(([name, auth]) => new Lane(this.ctx, { name, auth }, claim)),
+      new Lane(this.ctx, { name: '(unconfigured)', auth: undefined }, { ...claim, excludeLocations: names }),
+    ]
   }
 
   start(): void {
     if (this.running) return
     this.running = true
-    this.loop = this.run()
+    this.loops = this.lanes.map((lane) => this.run(lane))
   }
 
-  /** New work was accepted: skip the rest of the poll wait. */
+  /** New work was accepted: skip the rest of every lane's poll wait. */
   wake(): void {
-    this.wakeUp?.()
+    for (const w of [...this.wakers]) w()
   }
 
-  /** Claims one batch and delivers it; resolves to the number of jobs handled. */
+  /** One round in every lane; resolves to the number of jobs handled. */
   runOnce(): Promise<number> {
-    this.current = this.deliverBatch()
+    this.current = Promise.all(this.lanes.map((lane) => lane.runOnce())).then((n) => n.reduce((a, b) => a + b, 0))
     return this.current
   }
 
+  /** Which locations are paused and why, for readiness and admin views. */
+  status(): DeliveryStatus {
+    return { locations: this.budget.status(), bulkRefused: [...this.ctx.bulkRefused] }
+  }
+
   /**
-   * Stops claiming, lets the in-flight batch finish for up to `graceMs`, then releases
-   * whatever leases remain so another process can take those jobs at once.
+   * Stops claiming, lets in-flight rounds finish for up to `graceMs` (waits on the rate
+   * budget are cut at once), then releases whatever leases remain so another process
+   * can take those jobs.
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.running = false
     this.wake()
     let timer: NodeJS.Timeout | undefined
     const grace = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, graceMs, 'late')))
-    const finished = await Promise.race([this.loop ?? this.current ?? Promise.resolve(), grace])
+    const all = Promise.all([...this.loops, this.current ?? Promise.resolve()])
+    const first = await Promise.race([all, new Promise<'late'>((resolve) => setTimeout(resolve, Math.min(graceMs, 50), 'late'))])
+    if (first === 'late') this.abort.abort()
+    const finished = await Promise.race([all, grace])
     clearTimeout(timer)
     if (finished === 'late') this.opts.logger.warn({ graceMs }, 'deliveries still in flight at the end of the grace period')
     const released = await this.opts.store.releaseLeases(this.id)
     if (released > 0) this.opts.logger.info({ released }, 'released leases of undelivered jobs')
   }
 
-  private async run(): Promise<void> {
+  private async run(lane: Lane): Promise<void> {
     while (this.running) {
       let handled = 0
       try {
-        handled = await this.runOnce()
+        handled = await lane.runOnce()
       } catch (err) {
-        this.opts.logger.error({ err }, 'delivery batch failed; retrying after the poll interval')
+        this.opts.logger.error({ err, location: lane.target.name }, 'delivery round failed; retrying after the poll interval')
       }
       if (handled === 0 && this.running) await this.sleep(this.opts.pollIntervalMs)
     }
@@ -88,48 +142,12 @@ export class DeliveryWorker {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
-        if (this.timer) clearTimeout(this.timer)
-        this.timer = null
-        this.wakeUp = null
+        clearTimeout(timer)
+        this.wakers.delete(done)
         resolve()
       }
-      this.wakeUp = done
-      this.timer = setTimeout(done, ms)
+      const timer = setTimeout(done, ms)
+      this.wakers.add(done)
     })
-  }
-
-  private async deliverBatch(): Promise<number> {
-    const { store, batchSize, leaseMs } = this.opts
-    const jobs = await store.claimJobs({ owner: this.id, limit: batchSize, leaseMs, now: this.now() })
-    await Promise.all(jobs.map((job) => this.deliver(job)))
-    return jobs.length
-  }
-
-  private async deliver(job: Job): Promise<void> {
-    const { store, client, locations, backoff } = this.opts
-    const log = this.opts.logger.child({ eventId: job.eventId, jobId: job.id, location: job.location })
-    const startedAt = this.now()
-    const outcome = await deliverJob(job, locations.get(job.location), client)
-    const finishedAt = this.now()
-    if (outcome.ok) {
-      await store.completeJob(job.id, this.id, { startedAt, finishedAt, outcome: 'done', statusCode: outcome.statusCode, contactId: outcome.contactId, response: outcome.response })
-      this.opts.onAttempt?.(job.location, 'done')
-      log.info({ contactId: outcome.contactId, tags: job.add, untags: job.remove.length > 0 ? job.remove : undefined, ms: finishedAt - startedAt }, 'tags applied')
-      return
-    }
-    const retryAt = outcome.retryable ? finishedAt + retryDelay(job.attempts, backoff, outcome.retryAfterMs) : null
-    await store.failJob(job.id, this.id, {
-      startedAt,
-      finishedAt,
-      outcome: retryAt === null ? 'dead' : 'retry',
-      statusCode: outcome.statusCode,
-      error: `${outcome.code}: ${outcome.error}`,
-      contactId: outcome.contactId,
-      response: outcome.response,
-    }, retryAt)
-    this.opts.onAttempt?.(job.location, retryAt === null ? 'dead' : 'retry')
-    const fields = { code: outcome.code, status: outcome.statusCode, attempts: job.attempts + 1, err: outcome.error }
-    if (retryAt === null) log.warn(fields, 'delivery failed permanently; job moved to dead letters')
-    else log.warn({ ...fields, retryInMs: retryAt - finishedAt }, 'delivery failed; will retry')
   }
 }

@@ -50,6 +50,8 @@ export interface Sandbox {
   readonly port: number
   /** Requests seen per route key ('unmatched' for unknown routes); a snapshot. */
   readonly calls: SandboxCalls
+  /** How many 429s the burst or daily limit answered (injected faults not counted). */
+  readonly rateLimited: number
   seedContact(input: SeedContactInput): SandboxContact
   getContact(id: string): SandboxContact | undefined
   findByEmail(locationId: string, email: string): SandboxContact | null
@@ -82,6 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector(options.faults, options.random)
   const oauth = new SandboxOAuth(options.oauthClients ?? {}, clock, options.accessTokenTtlSec)
   let calls: SandboxCalls = { total: 0 }
+  let rateLimited = 0
   const tokenLocation = (token: string | undefined): string | undefined => {
     if (token === undefined) return undefined
     return Object.hasOwn(options.tokens, token) ? options.tokens[token] : oauth.locationOf(token)
@@ -129,7 +132,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const message = version === undefined ? 'Version header was not found' : 'Version header is invalid'
       return reply({ status: 400, body: { statusCode: 400, message } })
     }
-    if (!rate.allowed) return reply({ status: 429, body: faultBody(429) }, { 'retry-after': String(rate.retryAfterSec) })
+    if (!rate.allowed) {
+      rateLimited++
+      return reply({ status: 429, body: faultBody(429) }, { 'retry-after': String(rate.retryAfterSec) })
+    }
     if (route === null) {
       return reply({ status: 404, body: { statusCode: 404, message: `Cannot ${method} ${url.pathname}`, error: 'Not Found' } })
     }
@@ -186,6 +192,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     get calls() {
       return { ...calls }
     },
+    get rateLimited() {
+      return rateLimited
+    },
     seedContact: (input) => store.seed(input),
     getContact: (id) => store.get(id),
     findByEmail: (locationId, email) => store.findByEmail(locationId, email),
@@ -196,6 +205,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     expireAccessTokens: (locationId) => oauth.expireAccessTokens(locationId),
     resetCalls: () => {
       calls = { total: 0 }
+      rateLimited = 0
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

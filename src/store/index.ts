@@ -16,6 +16,8 @@ export type {
   AcceptResult,
   AttemptRecord,
   ClaimOptions,
+  DeadLetter,
+  DeadLetterFilter,
   ContactRef,
   EventFilter,
   EventRecord,

@@ -40,6 +40,8 @@ export interface Job extends NewJob {
   lastError: string | null
   /** epoch ms at which the job is next due */
   runAt: number
+  /** epoch ms at which the job was accepted (retries stop after delivery.retryMaxAgeHours) */
+  createdAt?: number
   /** HighLevel contact id once resolved */
   contactId: string | null
 }
@@ -64,6 +66,23 @@ export interface ClaimOptions {
   limit: number
   leaseMs: number
   now: number
+  /** only jobs of this location (the delivery engine runs one lane per location) */
+  location?: string
+  /** no jobs of these locations (the lane for locations no longer configured) */
+  excludeLocations?: string[]
+}
+
+/** A dead letter: the job, its attempts (HighLevel's answers kept) and its event's id. */
+export interface DeadLetter {
+  job: Job
+  attempts: AttemptRecord[]
+}
+
+export interface DeadLetterFilter {
+  limit?: number
+  /** only ids above this one (paging) */
+  afterId?: number
+  location?: string
 }
 
 /** One location's OAuth token pair, as the auth module keeps it. */
@@ -191,4 +210,22 @@ export interface Store {
   listAttempts(eventId: string): Promise<StoredAttempt[]>
   /** pending and dead counts and the oldest pending job, per location that has any */
   queueStats(): Promise<LocationQueue[]>
+  /** extends the leases `owner` still holds on `ids` to now + leaseMs; returns how many */
+  renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number>
+  /** cached contact ids for `keys` ('email:..', 'phone:..') of a location, unexpired at `now` */
+  lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>>
+  /** remembers key -> contact id until `expiresAt` (replacing older entries) */
+  rememberContacts(location: string, entries: { key: string; contactId: string }[], expiresAt: number): Promise<void>
+  /** drops cached keys (the contact id turned out stale) */
+  forgetContacts(location: string, keys: string[]): Promise<void>
+  /** dead jobs, oldest first */
+  listDeadLetters(filter?: DeadLetterFilter): Promise<Job[]>
+  /** one dead job with its attempts; undefined when `id` is not a dead letter */
+  getDeadLetter(id: number): Promise<DeadLetter | undefined>
+  /** dead jobs back to pending, due at `now`, age restarted (attempts keep counting); 'all' replays every one. Returns the ids replayed */
+  replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]>
+  /** deletes dead jobs and their attempts (the event stays); returns how many */
+  discardDeadLetters(ids: number[]): Promise<number>
+  /** completeJob for many jobs in one transaction (a round's worth); returns how many `owner` still held */
+  completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number>
 }

@@ -7,6 +7,7 @@ import { dedupeContract } from './contract-dedupe.js'
 import { contactContract } from './contract-contacts.js'
 import { retentionContract } from './contract-retention.js'
 import { trailContract } from './contract-trail.js'
+import { deliveryContract } from './contract-delivery.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -117,4 +118,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   contactContract(t, fresh)
   retentionContract(t, fresh)
   trailContract(t, fresh)
+  deliveryContract(t, fresh)
 }

@@ -110,6 +110,22 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'delivery_engine',
+    sql: `
+      -- email/phone -> HighLevel contact id, per location (see the SQLite migration 5)
+      CREATE TABLE contact_cache (
+        location   TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (location, key)
+      );
+      CREATE INDEX contact_cache_expires ON contact_cache (expires_at);
+      CREATE INDEX jobs_location_claim ON jobs (location, status, run_at, id);
+    `,
+  },
+  {
     version: 6,
     name: 'rate_budget',
     sql: `

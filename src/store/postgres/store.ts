@@ -4,6 +4,8 @@ import type {
   AcceptResult,
   AttemptRecord,
   ClaimOptions,
+  DeadLetter,
+  DeadLetterFilter,
   EventFilter,
   EventRecord,
   EventSummary,
@@ -24,7 +26,9 @@ import { migrations } from './migrations.js'
 import { createPool, inTransaction } from './pool.js'
 import type { PostgresOptions } from './pool.js'
 import { acceptEvent } from './queries/accept.js'
-import { claimJobs, countJobs, finishJob, releaseLeases, selectJobs } from './queries/jobs.js'
+import { forgetContacts, lookupContacts, rememberContacts } from './queries/contact-cache.js'
+import { discard, listDead, replay, selectAttempts, selectDead } from './queries/dead-letters.js'
+import { claimJobs, countJobs, finishJob, releaseLeases, renewLeases, selectJobs } from './queries/jobs.js'
 import { loadOAuthTokens, saveOAuthTokens } from './queries/oauth.js'
 import { pruneDelivered } from './queries/retention.js'
 import { listAttempts, listEvents, queueStats } from './queries/trail.js'
@@ -93,10 +97,10 @@ export class PostgresStore implements Store {
     return inTransaction(this.pool, (client) => acceptEvent(client, event, jobs, opts))
   }
 
-  async claimJobs({ owner, limit, leaseMs, now }: ClaimOptions): Promise<Job[]> {
+  async claimJobs({ owner, limit, leaseMs, now, location, excludeLocations }: ClaimOptions): Promise<Job[]> {
     const n = Math.floor(limit)
     if (!(n >= 1)) return []
-    const rows = await claimJobs(this.pool, owner, n, leaseMs, now)
+    const rows = await claimJobs(this.pool, owner, n, leaseMs, now, { location, excludeLocations })
     return rows.map(toJob).sort(byDueOrder)
   }
 
@@ -184,6 +188,57 @@ export class PostgresStore implements Store {
 
   async queueStats(): Promise<LocationQueue[]> {
     return queueStats(this.pool)
+  }
+
+  async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
+    return ids.length === 0 ? 0 : renewLeases(this.pool, owner, ids, now + leaseMs)
+  }
+
+  async lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>> {
+    return keys.length === 0 ? new Map() : lookupContacts(this.pool, location, keys, now)
+  }
+
+  async rememberContacts(location: string, entries: { key: string; contactId: string }[], expiresAt: number): Promise<void> {
+    if (entries.length > 0) await inTransaction(this.pool, (c) => rememberContacts(c, location, entries, expiresAt, Date.now()))
+  }
+
+  async forgetContacts(location: string, keys: string[]): Promise<void> {
+    if (keys.length > 0) await forgetContacts(this.pool, location, keys)
+  }
+
+  async listDeadLetters(filter: DeadLetterFilter = {}): Promise<Job[]> {
+    const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))
+    return (await listDead(this.pool, filter.afterId ?? 0, limit, filter.location ?? null)).map(toJob)
+  }
+
+  async getDeadLetter(id: number): Promise<DeadLetter | undefined> {
+    return inTransaction(
+      this.pool,
+      async (c) => {
+        const row = await selectDead(c, id)
+        return row && { job: toJob(row), attempts: await selectAttempts(c, id) }
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    )
+  }
+
+  async replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]> {
+    if (ids !== 'all' && ids.length === 0) return []
+    return replay(this.pool, ids, now)
+  }
+
+  async discardDeadLetters(ids: number[]): Promise<number> {
+    return ids.length === 0 ? 0 : discard(this.pool, ids)
+  }
+
+  /** One transaction for a round's successes: one commit instead of one per job. */
+  async completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number> {
+    if (items.length === 0) return 0
+    return inTransaction(this.pool, async (c) => {
+      let n = 0
+      for (const { id, attempt } of items) if (await finishJob(c, { id, owner, status: 'done', runAt: null, attempt })) n++
+      return n
+    })
   }
 }
 

@@ -135,6 +135,24 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'delivery_engine',
+    sql: `
+      -- email/phone -> HighLevel contact id, per location, so that a contact is looked up
+      -- once per TTL rather than once per event. key is 'email:<address>' or 'phone:<E.164>'.
+      CREATE TABLE contact_cache (
+        location   TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        contact_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (location, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX contact_cache_expires ON contact_cache (expires_at);
+      -- the delivery engine claims per location (one lane each)
+      CREATE INDEX jobs_location_claim ON jobs (location, status, run_at, id);
+    `,
+  },
+  {
     version: 7,
     name: 'events_by_source',
     sql: `

@@ -78,6 +78,7 @@ export function toJob(row: JobRow): Job {
     attempts: row.attempts,
     lastError: row.last_error,
     runAt: row.run_at,
+    createdAt: row.created_at,
     contactId: row.contact_id,
   }
   if (row.create_fields !== null) job.create = fromJson<Record<string, string>>(row.create_fields)

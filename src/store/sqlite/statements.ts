@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3'
+import { prepareContactCacheQueries } from './queries/contact-cache.js'
+import { prepareDeadLetterQueries } from './queries/dead-letters.js'
 import { prepareDedupeQueries } from './queries/dedupe.js'
 import { prepareEventQueries } from './queries/events.js'
 import { prepareFinishQueries } from './queries/finish.js'
@@ -23,6 +25,8 @@ export function prepareStatements(db: Database) {
     ...prepareDedupeQueries(db),
     ...prepareRetentionQueries(db),
     ...prepareTrailQueries(db),
+    ...prepareContactCacheQueries(db),
+    ...prepareDeadLetterQueries(db),
   }
 }
 

@@ -6,6 +6,8 @@ import type {
   AttemptRecord,
   ClaimOptions,
   EventFilter,
+  DeadLetter,
+  DeadLetterFilter,
   EventRecord,
   EventSummary,
   LocationQueue,
@@ -115,12 +117,12 @@ export class SqliteStore implements Store {
     return { duplicate: false }
   }
 
-  async claimJobs({ owner, limit, leaseMs, now }: ClaimOptions): Promise<Job[]> {
+  async claimJobs({ owner, limit, leaseMs, now, location, excludeLocations }: ClaimOptions): Promise<Job[]> {
     const q = this.#stmts
     // SQLite reads a negative LIMIT as "no limit": never let a bad config claim everything.
     const n = Math.floor(limit)
     if (!(n >= 1)) return []
-    const rows = this.#db.transaction(() => q.claimJobs(owner, n, leaseMs, now)).immediate()
+    const rows = this.#db.transaction(() => q.claimJobs(owner, n, leaseMs, now, { location, excludeLocations })).immediate()
     return rows.map(toJob).sort(byDueOrder)
   }
 
@@ -134,24 +136,24 @@ export class SqliteStore implements Store {
 
   /** Job update and attempt row commit together: the trail never disagrees with the job. */
   #finish(id: number, owner: string, attempt: AttemptRecord, status: JobStatus, runAt: number | null): boolean {
+    return this.#db.transaction(() => this.#finishInTx(id, owner, attempt, status, runAt)).immediate()
+  }
+
+  #finishInTx(id: number, owner: string, attempt: AttemptRecord, status: JobStatus, runAt: number | null): boolean {
     const q = this.#stmts
-    return this.#db
-      .transaction(() => {
-        const n = q.finishJob({
-          id,
-          owner,
-          status,
-          run_at: runAt,
-          last_error: status === 'done' ? null : (attempt.error ?? null),
-          contact_id: attempt.contactId ?? null,
-          // The worker's clock, like every other time in the contract (tests inject it).
-          now: attempt.finishedAt,
-        })
-        if (n === undefined) return false
-        q.insertAttempt(id, n, attempt)
-        return true
-      })
-      .immediate()
+    const n = q.finishJob({
+      id,
+      owner,
+      status,
+      run_at: runAt,
+      last_error: status === 'done' ? null : (attempt.error ?? null),
+      contact_id: attempt.contactId ?? null,
+      // The worker's clock, like every other time in the contract (tests inject it).
+      now: attempt.finishedAt,
+    })
+    if (n === undefined) return false
+    q.insertAttempt(id, n, attempt)
+    return true
   }
 
   async releaseLeases(owner: string): Promise<number> {
@@ -196,6 +198,55 @@ export class SqliteStore implements Store {
   async saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void> {
     const q = this.#stmts
     this.#db.transaction(() => q.upsertOAuthTokens(location, tokens)).immediate()
+  }
+
+  async completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number> {
+    if (items.length === 0) return 0
+    return this.#db
+      .transaction(() => items.filter(({ id, attempt }) => this.#finishInTx(id, owner, attempt, 'done', null)).length)
+      .immediate()
+  }
+
+  async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
+    return ids.length === 0 ? 0 : this.#stmts.renewLeases(owner, ids, leaseMs, now)
+  }
+
+  async lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>> {
+    return keys.length === 0 ? new Map() : this.#stmts.lookupContacts(location, keys, now)
+  }
+
+  async rememberContacts(location: string, entries: { key: string; contactId: string }[], expiresAt: number): Promise<void> {
+    const q = this.#stmts
+    if (entries.length === 0) return
+    this.#db.transaction(() => q.rememberContacts(location, entries, expiresAt, Date.now())).immediate()
+  }
+
+  async forgetContacts(location: string, keys: string[]): Promise<void> {
+    const q = this.#stmts
+    this.#db.transaction(() => q.forgetContacts(location, keys)).immediate()
+  }
+
+  async listDeadLetters(filter: DeadLetterFilter = {}): Promise<Job[]> {
+    const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))
+    return this.#stmts.listDead(filter.afterId ?? 0, limit, filter.location ?? null).map(toJob)
+  }
+
+  async getDeadLetter(id: number): Promise<DeadLetter | undefined> {
+    const q = this.#stmts
+    return this.#db.transaction(() => {
+      const row = q.selectDead(id)
+      return row && { job: toJob(row), attempts: q.selectAttempts(id) }
+    })()
+  }
+
+  async replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]> {
+    const q = this.#stmts
+    return this.#db.transaction(() => q.replay(ids, now)).immediate()
+  }
+
+  async discardDeadLetters(ids: number[]): Promise<number> {
+    const q = this.#stmts
+    return this.#db.transaction(() => q.discard(ids)).immediate()
   }
 
   async listEvents(filter: EventFilter): Promise<EventSummary[]> {

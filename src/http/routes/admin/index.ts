@@ -5,6 +5,7 @@ import { AdminDisabledError, AdminUnauthorizedError } from './errors.js'
 import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
 import { openApiRoute } from './openapi.js'
+import { deadLetterRoutes } from './dead-letters.js'
 import { rulesTestRoute } from './rules-test.js'
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
@@ -30,4 +31,5 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   eventRoutes(app, deps)
   locationRoutes(app, deps)
   openApiRoute(app)
+  deadLetterRoutes(app, deps)
 }

@@ -12,19 +12,33 @@ import type { Queryable } from '../pool.js'
  * re-checking them, find them leased and claim nothing; with it, it passes over them and
  * leases the next due jobs in the same statement.
  */
-export async function claimJobs(db: Queryable, owner: string, limit: number, leaseMs: number, now: number): Promise<JobRow[]> {
+export async function claimJobs(
+  db: Queryable, owner: string, limit: number, leaseMs: number, now: number,
+  where: { location?: string; excludeLocations?: string[] } = {},
+): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
     `UPDATE jobs SET lease_owner = $1, lease_until = $2
      WHERE id IN (
        SELECT id FROM jobs
        WHERE status = 'pending' AND run_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+         AND ($5::text IS NULL OR location = $5)
+         AND ($6::text[] IS NULL OR location <> ALL ($6::text[]))
        ORDER BY run_at, id
        LIMIT $4
        FOR UPDATE SKIP LOCKED)
      RETURNING *`,
-    [owner, now + leaseMs, now, limit],
+    [owner, now + leaseMs, now, limit, where.location ?? null, where.excludeLocations ?? null],
   )
   return rows
+}
+
+/** Only leases `owner` still holds: a job another worker took since stays theirs. */
+export async function renewLeases(db: Queryable, owner: string, ids: number[], leaseUntil: number): Promise<number> {
+  const res = await db.query(
+    `UPDATE jobs SET lease_until = $3 WHERE id = ANY ($2::bigint[]) AND lease_owner = $1 AND status = 'pending'`,
+    [owner, ids, leaseUntil],
+  )
+  return res.rowCount ?? 0
 }
 
 /** Job update and attempt row in one transaction; false if `owner` lost the lease. */

@@ -1,6 +1,9 @@
 import type { Database } from 'better-sqlite3'
 import type { JobRow } from '../rows.js'
 
+interface ClaimParams { owner: string; now: number; lease_until: number; limit: number; location: string | null; exclude: string | null }
+interface ClaimWhere { location?: string; excludeLocations?: string[] }
+
 /**
  * The lease half of the job protocol.
  *
@@ -15,12 +18,14 @@ import type { JobRow } from '../rows.js'
  * still runs it in `BEGIN IMMEDIATE` (see store.ts) so the lock is taken up front.
  */
 export function prepareLeaseQueries(db: Database) {
-  const claim = db.prepare<{ owner: string; now: number; lease_until: number; limit: number }, JobRow>(`
+  const claim = db.prepare<ClaimParams, JobRow>(`
     UPDATE jobs SET lease_owner = @owner, lease_until = @lease_until
     WHERE id IN (
       SELECT id FROM jobs
       WHERE status = 'pending' AND run_at <= @now
         AND (lease_until IS NULL OR lease_until <= @now)
+        AND (@location IS NULL OR location = @location)
+        AND (@exclude IS NULL OR location NOT IN (SELECT value FROM json_each(@exclude)))
       ORDER BY run_at, id
       LIMIT @limit)
     RETURNING *`)
@@ -28,10 +33,19 @@ export function prepareLeaseQueries(db: Database) {
     UPDATE jobs SET lease_owner = NULL, lease_until = NULL
     WHERE lease_owner = ? AND status = 'pending'`)
 
+  const renew = db.prepare<{ owner: string; ids: string; lease_until: number }>(`
+    UPDATE jobs SET lease_until = @lease_until
+    WHERE lease_owner = @owner AND status = 'pending' AND id IN (SELECT value FROM json_each(@ids))`)
+
   return {
+    /** Only leases `owner` still holds: a job another worker took since stays theirs. */
+    renewLeases(owner: string, ids: number[], leaseMs: number, now: number): number {
+      return renew.run({ owner, ids: JSON.stringify(ids), lease_until: now + leaseMs }).changes
+    },
     /** Rows come back in no particular order (RETURNING does not follow the subquery). */
-    claimJobs(owner: string, limit: number, leaseMs: number, now: number): JobRow[] {
-      return claim.all({ owner, now, lease_until: now + leaseMs, limit })
+    claimJobs(owner: string, limit: number, leaseMs: number, now: number, where: ClaimWhere = {}): JobRow[] {
+      const exclude = where.excludeLocations === undefined ? null : JSON.stringify(where.excludeLocations)
+      return claim.all({ owner, now, lease_until: now + leaseMs, limit, location: where.location ?? null, exclude })
     },
     releaseLeases(owner: string): number {
       return release.run(owner).changes

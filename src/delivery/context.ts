@@ -1,0 +1,38 @@
+import type { Logger } from 'pino'
+import type { HighLevelClient, LocationAuth } from '../highlevel/index.js'
+import type { Store } from '../store/index.js'
+import type { BackoffPolicy } from './backoff.js'
+import type { RateBudget } from './budget.js'
+
+export type EngineClient = Pick<HighLevelClient, 'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact'>
+
+export interface RetryPolicy extends BackoffPolicy {
+  maxAttempts: number
+  maxAgeMs: number
+}
+
+/** What a lane's round needs; one per worker, shared by its lanes. */
+export interface EngineContext {
+  store: Store
+  client: EngineClient
+  budget: RateBudget
+  logger: Logger
+  owner: string
+  now: () => number
+  retry: RetryPolicy
+  inFlightPerLocation: number
+  bulkSize: number
+  contactCacheTtlMs: number
+  /** HighLevel locationIds whose bulk endpoint was refused: single calls from then on */
+  bulkRefused: Set<string>
+  signal: AbortSignal
+  /** called once per finished attempt (metrics) */
+  onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
+}
+
+export interface LaneTarget {
+  /** config name (jobs carry it) */
+  name: string
+  /** undefined for jobs of a location no longer configured */
+  auth: LocationAuth | undefined
+}

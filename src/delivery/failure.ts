@@ -1,0 +1,40 @@
+import { HighLevelError, HighLevelRateLimitedError } from '../highlevel/index.js'
+
+/** Why a job was not delivered this time, and whether trying later can help. */
+export interface Failure {
+  retryable: boolean
+  code: string
+  error: string
+  statusCode: number | null
+  /** HighLevel's answer, kept in the attempt (the dead letter shows it) */
+  response: unknown
+  retryAfterMs: number | null
+}
+
+export function failureFrom(err: unknown): Failure {
+  if (err instanceof HighLevelError) {
+    return {
+      retryable: err.retryable,
+      code: err.code,
+      error: err.message,
+      statusCode: err.status,
+      response: err.responseBody ?? null,
+      retryAfterMs: err instanceof HighLevelRateLimitedError ? err.retryAfterMs : null,
+    }
+  }
+  // A bug of ours, not HighLevel's answer: keep the job and retry rather than lose it.
+  return { retryable: true, code: 'TAGRELAY_INTERNAL', error: String(err), statusCode: null, response: null, retryAfterMs: null }
+}
+
+export function permanentFailure(code: string, error: string, response: unknown = null): Failure {
+  return { retryable: false, code, error, statusCode: null, response, retryAfterMs: null }
+}
+
+/** The bulk endpoint itself was refused (not a contact's problem): fall back to single calls. */
+export function isBulkRefusal(err: unknown): boolean {
+  return err instanceof HighLevelError && (err.status === 401 || err.status === 403 || err.status === 404)
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError'
+}

@@ -1,0 +1,57 @@
+import type { Job } from '../store/index.js'
+import { retryDelay } from './backoff.js'
+import type { EngineContext } from './context.js'
+import type { Failure } from './failure.js'
+
+/** The outcome of one contact's jobs in a round (or of jobs that never got a contact). */
+export interface ContactResult {
+  jobs: Job[]
+  contactId: string | null
+  failure?: Failure
+  response?: unknown
+}
+
+/**
+ * Records every job's attempt. A failure retries after full-jitter backoff (Retry-After
+ * as a floor) until the job has used its attempts or its age; then, or at once for a
+ * permanent failure, it becomes a dead letter with HighLevel's answer in the attempt.
+ */
+export async function finishJobs(ctx: EngineContext, results: ContactResult[], startedAt: number): Promise<void> {
+  const finishedAt = ctx.now()
+  const done = results.filter((r) => !r.failure).flatMap(({ jobs, contactId, response }) =>
+    jobs.map((job) => ({ job, id: job.id, attempt: { startedAt, finishedAt, outcome: 'done' as const, statusCode: 200, contactId, response } })))
+  // One transaction for the round's successes: one commit instead of one per job.
+  await ctx.store.completeJobs(ctx.owner, done)
+  for (const { job, attempt } of done) {
+    ctx.onAttempt?.(job.location, 'done')
+    ctx.logger.info({ eventId: job.eventId, jobId: job.id, location: job.location, contactId: attempt.contactId, tags: job.add, untags: job.remove.length > 0 ? job.remove : undefined }, 'tags applied')
+  }
+  for (const { jobs, contactId, failure } of results) {
+    if (!failure) continue
+    for (const job of jobs) {
+      const log = ctx.logger.child({ eventId: job.eventId, jobId: job.id, location: job.location })
+      const retryAt = nextRun(ctx, job, failure, finishedAt)
+      await ctx.store.failJob(job.id, ctx.owner, {
+        startedAt,
+        finishedAt,
+        outcome: retryAt === null ? 'dead' : 'retry',
+        statusCode: failure.statusCode,
+        error: `${failure.code}: ${failure.error}`,
+        contactId,
+        response: failure.response,
+      }, retryAt)
+      ctx.onAttempt?.(job.location, retryAt === null ? 'dead' : 'retry')
+      const fields = { code: failure.code, status: failure.statusCode, attempts: job.attempts + 1, err: failure.error }
+      if (retryAt === null) log.warn(fields, 'delivery failed permanently; job moved to dead letters')
+      else log.warn({ ...fields, retryInMs: retryAt - finishedAt }, 'delivery failed; will retry')
+    }
+  }
+}
+
+function nextRun(ctx: EngineContext, job: Job, failure: Failure, now: number): number | null {
+  if (!failure.retryable) return null
+  // >= rather than ===: a replayed job that had used its attempts gets its one try
+  if (job.attempts + 1 >= ctx.retry.maxAttempts) return null
+  if (job.createdAt !== undefined && now - job.createdAt >= ctx.retry.maxAgeMs) return null
+  return now + retryDelay(job.attempts, ctx.retry, failure.retryAfterMs)
+}

@@ -1,0 +1,41 @@
+import type { EngineContext, LaneTarget } from './context.js'
+import { deliverRound } from './round.js'
+
+/**
+ * One location's delivery loop: claim that location's due jobs, deliver them as a
+ * round, repeat. Why a lane per location: a location that is paused (429, daily reserve)
+ * or slow waits inside its own lane, and the other lanes keep claiming and delivering.
+ * While a round is in flight its leases are renewed every third of the lease, so a
+ * long round (a large batch under the rate limit) never loses its jobs to another
+ * worker; a crashed worker stops renewing and its jobs return when the lease runs out.
+ */
+export class Lane {
+  constructor(
+    private readonly ctx: EngineContext,
+    readonly target: LaneTarget,
+    private readonly claim: { batchSize: number; leaseMs: number; excludeLocations?: string[] },
+  ) {}
+
+  /** Claims one batch and delivers it; resolves to the number of jobs handled. */
+  async runOnce(): Promise<number> {
+    const { ctx, claim, target } = this
+    const jobs = await ctx.store.claimJobs({
+      owner: ctx.owner,
+      limit: claim.batchSize,
+      leaseMs: claim.leaseMs,
+      now: ctx.now(),
+      ...(claim.excludeLocations ? { excludeLocations: claim.excludeLocations } : { location: target.name }),
+    })
+    if (jobs.length === 0) return 0
+    const ids = jobs.map((j) => j.id)
+    const renew = setInterval(() => {
+      ctx.store.renewLeases(ctx.owner, ids, claim.leaseMs, ctx.now()).catch((err: unknown) => ctx.logger.error({ err }, 'lease renewal failed'))
+    }, Math.max(100, Math.floor(claim.leaseMs / 3)))
+    try {
+      await deliverRound(ctx, target, jobs)
+    } finally {
+      clearInterval(renew)
+    }
+    return jobs.length
+  }
+}

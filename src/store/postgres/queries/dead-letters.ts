@@ -1,0 +1,55 @@
+import type { AttemptRecord } from '../../types.js'
+import type { JobRow } from '../../sqlite/rows.js'
+import type { Queryable } from '../pool.js'
+
+/**
+ * Dead letters are jobs with status 'dead', as in the SQLite store. Replay makes the job
+ * due now and restarts its age; `attempts` keeps counting (attempt rows are numbered by it).
+ */
+export async function listDead(db: Queryable, after: number, limit: number, location: string | null): Promise<JobRow[]> {
+  const { rows } = await db.query<JobRow>(
+    `SELECT * FROM jobs WHERE status = 'dead' AND id > $1 AND ($3::text IS NULL OR location = $3) ORDER BY id LIMIT $2`,
+    [after, limit, location],
+  )
+  return rows
+}
+
+export async function selectDead(db: Queryable, id: number): Promise<JobRow | undefined> {
+  const { rows } = await db.query<JobRow>(`SELECT * FROM jobs WHERE id = $1 AND status = 'dead'`, [id])
+  return rows[0]
+}
+
+export async function selectAttempts(db: Queryable, jobId: number): Promise<AttemptRecord[]> {
+  const { rows } = await db.query<{
+    started_at: number; finished_at: number; outcome: AttemptRecord['outcome']; status_code: number | null
+    error: string | null; contact_id: string | null; response: string | null
+  }>(
+    'SELECT started_at, finished_at, outcome, status_code, error, contact_id, response FROM attempts WHERE job_id = $1 ORDER BY attempt',
+    [jobId],
+  )
+  return rows.map((r) => ({
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    outcome: r.outcome,
+    statusCode: r.status_code,
+    error: r.error,
+    contactId: r.contact_id,
+    response: r.response === null ? null : (JSON.parse(r.response) as unknown),
+  }))
+}
+
+export async function replay(db: Queryable, ids: number[] | 'all', now: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `UPDATE jobs SET status = 'pending', run_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1, created_at = $1
+     WHERE status = 'dead' AND ($2::bigint[] IS NULL OR id = ANY ($2::bigint[]))
+     RETURNING id`,
+    [now, ids === 'all' ? null : ids],
+  )
+  return rows.map((r) => r.id).sort((a, b) => a - b)
+}
+
+/** Deletes dead jobs; their attempts go with them (ON DELETE CASCADE); the event stays. */
+export async function discard(db: Queryable, ids: number[]): Promise<number> {
+  const res = await db.query(`DELETE FROM jobs WHERE status = 'dead' AND id = ANY ($1::bigint[])`, [ids])
+  return res.rowCount ?? 0
+}

@@ -1,0 +1,73 @@
+import type { Database } from 'better-sqlite3'
+import type { AttemptRecord } from '../../types.js'
+import type { JobRow } from '../rows.js'
+
+interface AttemptRow {
+  started_at: number
+  finished_at: number
+  outcome: AttemptRecord['outcome']
+  status_code: number | null
+  error: string | null
+  contact_id: string | null
+  response: string | null
+}
+
+/**
+ * Dead letters are jobs with status 'dead'; their attempts keep HighLevel's answers.
+ * Replay makes the job due now and restarts its age (`created_at`), so an age-expired
+ * job gets the retry window again; `attempts` keeps counting (the attempts rows are
+ * numbered by it and the trail keeps the earlier failures), so a job that used all its
+ * attempts gets one more try on replay.
+ */
+export function prepareDeadLetterQueries(db: Database) {
+  const list = db.prepare<{ after: number; limit: number; location: string | null }, JobRow>(`
+    SELECT * FROM jobs WHERE status = 'dead' AND id > @after
+      AND (@location IS NULL OR location = @location)
+    ORDER BY id LIMIT @limit`)
+  const one = db.prepare<[number], JobRow>(`SELECT * FROM jobs WHERE id = ? AND status = 'dead'`)
+  const attempts = db.prepare<[number], AttemptRow>(`
+    SELECT started_at, finished_at, outcome, status_code, error, contact_id, response
+    FROM attempts WHERE job_id = ? ORDER BY attempt`)
+  const replayOne = db.prepare<{ id: number; now: number }, { id: number }>(`
+    UPDATE jobs SET status = 'pending', run_at = @now, lease_owner = NULL,
+      lease_until = NULL, updated_at = @now, created_at = @now
+    WHERE id = @id AND status = 'dead' RETURNING id`)
+  const replayAll = db.prepare<{ now: number }, { id: number }>(`
+    UPDATE jobs SET status = 'pending', run_at = @now, lease_owner = NULL,
+      lease_until = NULL, updated_at = @now, created_at = @now
+    WHERE status = 'dead' RETURNING id`)
+  const deleteAttempts = db.prepare<[number, number]>(`DELETE FROM attempts WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'dead')`)
+  const deleteJob = db.prepare<[number]>(`DELETE FROM jobs WHERE id = ? AND status = 'dead'`)
+
+  return {
+    listDead(after: number, limit: number, location: string | null): JobRow[] {
+      return list.all({ after, limit, location })
+    },
+    selectDead(id: number): JobRow | undefined {
+      return one.get(id)
+    },
+    selectAttempts(jobId: number): AttemptRecord[] {
+      return attempts.all(jobId).map((r) => ({
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        outcome: r.outcome,
+        statusCode: r.status_code,
+        error: r.error,
+        contactId: r.contact_id,
+        response: r.response === null ? null : (JSON.parse(r.response) as unknown),
+      }))
+    },
+    replay(ids: number[] | 'all', now: number): number[] {
+      if (ids === 'all') return replayAll.all({ now }).map((r) => r.id)
+      return ids.flatMap((id) => replayOne.all({ id, now }).map((r) => r.id))
+    },
+    discard(ids: number[]): number {
+      let n = 0
+      for (const id of ids) {
+        deleteAttempts.run(id, id)
+        n += deleteJob.run(id).changes
+      }
+      return n
+    },
+  }
+}

@@ -1,0 +1,65 @@
+import t from 'tap'
+import { InMemoryRateBudget } from '../../src/delivery/index.js'
+
+const info = (over: Partial<Record<'max' | 'remaining' | 'intervalMs' | 'dailyLimit' | 'dailyRemaining', number | null>>) => ({
+  max: null, remaining: null, intervalMs: null, dailyLimit: null, dailyRemaining: null, ...over,
+})
+
+async function takeN(budget: InMemoryRateBudget, loc: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await budget.take(loc)
+    budget.done(loc)
+  }
+}
+
+t.test('a window allows max less the margin, then waits for the next window', async (t) => {
+  const budget = new InMemoryRateBudget({ max: 10, intervalMs: 1000, safetyMargin: 0.2, dailyReserve: 0 })
+  const start = Date.now()
+  await takeN(budget, 'L', 8)
+  t.ok(Date.now() - start < 800, "eight at once")
+  t.match(budget.status()[0], { locationId: 'L', used: 8, capacity: 8, paused: false })
+  await takeN(budget, 'L', 1)
+  t.ok(Date.now() - start >= 1000, "the ninth waits for the window")
+})
+
+t.test('locations have separate budgets', async (t) => {
+  const budget = new InMemoryRateBudget({ max: 2, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
+  await takeN(budget, 'A', 2)
+  const start = Date.now()
+  await takeN(budget, 'B', 2)
+  t.ok(Date.now() - start < 100, 'B is not held up by A')
+})
+
+t.test('a Remaining below our own count (another client) caps the window', async (t) => {
+  const budget = new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 0 })
+  await budget.take('L')
+  budget.observe('L', info({ max: 100, remaining: 10 }))
+  budget.done('L')
+  t.equal(budget.status()[0]?.used, 90)
+  budget.observe('L', info({ max: 100, remaining: 99 }))
+  t.equal(budget.status()[0]?.used, 1, 'a new server window (Remaining = Max - 1) resets the count to what it counted')
+})
+
+t.test('the daily reserve pauses the location until the day resets, and says why', async (t) => {
+  const pauses: string[] = []
+  const budget = new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 500 }, (loc, _until, reason) => pauses.push(`${loc}: ${reason}`))
+  budget.observe('L', info({ dailyRemaining: 499 }))
+  const s = budget.status()[0]
+  t.equal(s?.paused, true)
+  t.ok((s?.pausedUntil ?? 0) > Date.now())
+  t.equal(new Date(s?.pausedUntil ?? 0).getUTCHours(), 0, 'until UTC midnight')
+  t.match(pauses, [/L: daily budget down to 499/])
+  const ac = new AbortController()
+  const waiting = budget.take('L', ac.signal)
+  ac.abort()
+  await t.rejects(waiting, { name: 'AbortError' }, 'a paused take is cut by the abort signal')
+})
+
+t.test('a 429 pause holds the location for the given time and counts', async (t) => {
+  const budget = new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
+  budget.pause('L', 120, 'HighLevel answered 429; paused 120 ms')
+  t.match(budget.status()[0], { paused: true, http429: 1, reason: /429/ })
+  const start = Date.now()
+  await takeN(budget, 'L', 1)
+  t.ok(Date.now() - start >= 110)
+})
