@@ -108,6 +108,8 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'invalid query or body', 401: 'missing or wrong admin token', 404: 'not found (or admin disabled: no admin.token)',
 }
 
+
+const REPLAYED = { type: 'object', required: ['replayed'], properties: { replayed: { type: 'array', items: { type: 'integer' } } } } as const
 /**
  * The admin API's OpenAPI 3.1 document, written by hand beside the routes. Why by hand:
  * the routes validate with zod and answer plain objects, and a generator would need
@@ -158,17 +160,32 @@ export const openApiDocument = {
       },
     },
     '/admin/dead-letters': {
-      get: { operationId: 'listDeadLetters', summary: 'Jobs that will not be retried', responses: { 200: json({ type: 'object' }, 'the dead letters'), ...errors(401) } },
+      get: {
+        operationId: 'listDeadLetters', summary: 'Jobs that will not be retried, oldest first (keyset on the job id)',
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'after', in: 'query', description: 'the `next` of the previous page', schema: { type: 'integer', minimum: 0 } },
+          { name: 'location', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: { 200: json({ type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: { type: 'object' } }, next: { type: ['integer', 'null'] } } }, 'the dead letters'), ...errors(400, 401) },
+      },
     },
     '/admin/dead-letters/{id}': {
       get: { operationId: 'getDeadLetter', summary: 'One dead letter with its attempts', parameters: [idParam('the job id')], responses: { 200: json(ref('DeadLetter'), 'the dead letter'), ...errors(401, 404) } },
-      delete: { operationId: 'discardDeadLetter', summary: 'Discard a dead letter', parameters: [idParam('the job id')], responses: { 200: json({ type: 'object' }, 'discarded'), 204: { description: 'discarded' }, ...errors(401, 404) } },
+      delete: { operationId: 'discardDeadLetter', summary: 'Discard a dead letter (the event stays)', parameters: [idParam('the job id')], responses: { 204: { description: 'discarded' }, ...errors(401, 404) } },
     },
     '/admin/dead-letters/{id}/replay': {
-      post: { operationId: 'replayDeadLetter', summary: 'Queue one dead letter again', parameters: [idParam('the job id')], responses: { 200: json({ type: 'object' }, 'queued again'), 202: json({ type: 'object' }, 'queued again'), ...errors(401, 404) } },
+      post: { operationId: 'replayDeadLetter', summary: 'Queue one dead letter again', parameters: [idParam('the job id')], responses: { 200: json(REPLAYED, 'the job ids queued again'), ...errors(401, 404) } },
     },
     '/admin/dead-letters/replay': {
-      post: { operationId: 'replayDeadLetters', summary: 'Queue dead letters again in bulk (filters in the body)', responses: { 200: json({ type: 'object' }, 'how many were queued'), 202: json({ type: 'object' }, 'how many were queued'), ...errors(400, 401) } },
+      post: {
+        operationId: 'replayDeadLetters', summary: 'Queue several or all dead letters again',
+        requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [
+          { type: 'object', required: ['ids'], additionalProperties: false, properties: { ids: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } } } },
+          { type: 'object', required: ['all'], additionalProperties: false, properties: { all: { const: true } } },
+        ] } } } },
+        responses: { 200: json(REPLAYED, 'the job ids queued again'), ...errors(400, 401) },
+      },
     },
   },
   components: {
