@@ -59,7 +59,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const locationIds = Object.fromEntries(Object.entries(config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
   // the client is the metrics' rate-budget source, and metrics observe the client's calls
   const rateLimits = { lastRateLimit: (id: string) => client.lastRateLimit(id) }
-  const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits })
+  // read at scrape time, after the worker below exists
+  const pauses = { locations: () => worker?.status().locations ?? [] }
+  const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits, pauses })
   const deliveryLog = logger.child({ component: 'delivery' })
   const budget = new InMemoryRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
     deliveryLog.warn({ locationId, until: new Date(until).toISOString() }, reason))
@@ -93,7 +95,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   let app: FastifyInstance
   try {
-    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake(), rejections, metrics, rateLimits })
+    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake(), rejections, metrics, rateLimits, delivery: pauses })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
     await client.close()

@@ -31,6 +31,12 @@ export interface AppDeps {
   metrics?: Metrics
   /** HighLevel's last rate-limit headers per locationId (the client), for metrics and /admin/locations */
   rateLimits?: RateBudgetSource
+  /** the delivery engine's per-location pauses, for /readyz and /admin/locations */
+  delivery?: DeliveryPauses
+}
+
+export interface DeliveryPauses {
+  locations(): Array<{ locationId: string; paused: boolean; pausedUntil: number | null; reason: string | null }>
 }
 
 /** The deps as routes see them: every optional part filled in. */
@@ -54,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app, { rejections, sourceOf })
   refuseWhileClosing(app)
   const locations = Object.fromEntries(Object.entries(deps.config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
-  const metrics = deps.metrics ?? new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits })
+  const metrics = deps.metrics ?? new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits, pauses: deps.delivery })
   const routeDeps: RouteDeps = { ...deps, metrics, rejections }
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed')

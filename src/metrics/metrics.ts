@@ -7,8 +7,14 @@ export interface RateBudgetSource {
   lastRateLimit(locationId: string): { remaining: number | null; dailyRemaining: number | null } | null
 }
 
+/** What the pause gauge reads: the delivery engine's per-location state. */
+export interface PauseSource {
+  locations(): Array<{ locationId: string; paused: boolean }>
+}
+
 export interface MetricsOptions {
   store: Store
+  pauses?: PauseSource
   /** config location name → HighLevel locationId, for the rate-budget gauge */
   locations?: Record<string, string>
   rateLimits?: RateBudgetSource
@@ -94,6 +100,17 @@ export class Metrics {
             if (info?.remaining != null) this.set({ location: name, window: 'burst' }, info.remaining)
             if (info?.dailyRemaining != null) this.set({ location: name, window: 'daily' }, info.dailyRemaining)
           }
+        },
+      })
+    }
+    const { pauses } = opts
+    if (pauses) {
+      const nameOf = new Map(Object.entries(locations).map(([name, id]) => [id, name]))
+      new Gauge({
+        name: 'tagrelay_location_paused', help: 'Whether delivery to a location is paused (daily reserve reached, 429), 1 or 0', labelNames: ['location'], registers,
+        collect() {
+          this.reset()
+          for (const l of pauses.locations()) this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l.paused ? 1 : 0)
         },
       })
     }

@@ -92,6 +92,8 @@ export interface BuildOptions extends Omit<TestConfigOptions, 'storeUrl'> {
   now?: () => number
   /** HighLevel's last rate-limit headers per locationId, as the client would report them */
   rateLimits?: AppDeps['rateLimits']
+  /** the delivery engine's per-location pauses (AppDeps.delivery) */
+  pauses?: AppDeps['delivery']
 }
 
 /** The app over a real SQLite file, driven with `app.inject` (no port, no delivery). */
@@ -100,7 +102,7 @@ export async function build(
   opts: BuildOptions = {},
 ): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs>; rejections: RejectionCounter; config: Config }> {
   const dir = tempDir(t)
-  const { now, rateLimits, ...configOpts } = opts
+  const { now, rateLimits, pauses, ...configOpts } = opts
   const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}`, ...configOpts })
   const logs = captureLogs()
   const sources = createSourceRegistry(config.sources, { now, publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
@@ -108,7 +110,7 @@ export async function build(
   const store = await openStore(config.store.url)
   const rules = compileRules(config.rules)
   const rejections = new RejectionCounter()
-  const app = await buildApp({ config, store, sources, rules: () => rules, logger, rejections, rateLimits })
+  const app = await buildApp({ config, store, sources, rules: () => rules, logger, rejections, rateLimits, delivery: pauses })
   t.teardown(async () => {
     await app.close()
     await store.close()

@@ -33,8 +33,11 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const locations = await Promise.all(Object.entries(deps.config.highlevel.locations).map(async ([name, location]) => {
       const q = queues.get(name)
       const budget = deps.rateLimits?.lastRateLimit(location.locationId) ?? null
+      const engine = deps.delivery?.locations().find((l) => l.locationId === location.locationId)
       const pausedBecause = !deps.config.delivery.enabled
         ? 'delivery.enabled is false in this process'
+        : engine?.paused
+          ? `${engine.reason ?? 'paused by the delivery engine'}${engine.pausedUntil === null ? '' : ` (until ${iso(engine.pausedUntil)})`}`
         : budget?.dailyRemaining === 0
           ? 'HighLevel daily request budget spent'
           : budget?.remaining === 0
