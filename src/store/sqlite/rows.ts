@@ -1,4 +1,4 @@
-import type { ContactRef, EventRecord, Job, JobStatus, NewEvent } from '../types.js'
+import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent } from '../types.js'
 
 /**
  * Row shapes as SQLite returns them, and the one place they become contract types.
@@ -101,4 +101,27 @@ export function toEvent(row: EventRow, jobs: Job[]): EventRecord {
 /** Claimed jobs in the contract's order: oldest due first, then by id. */
 export function byDueOrder(a: Job, b: Job): number {
   return a.runAt - b.runAt || a.id - b.id
+}
+
+/** An `attempts` row as both stores return it (the trail adds job_id and attempt). */
+export interface AttemptRow {
+  started_at: number
+  finished_at: number
+  outcome: AttemptRecord['outcome']
+  status_code: number | null
+  error: string | null
+  contact_id: string | null
+  response: string | null
+}
+
+export function toAttempt(r: AttemptRow): Required<AttemptRecord> {
+  return {
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    outcome: r.outcome,
+    statusCode: r.status_code,
+    error: r.error,
+    contactId: r.contact_id,
+    response: r.response === null ? null : (JSON.parse(r.response) as unknown),
+  }
 }

@@ -1,5 +1,5 @@
 import type { AttemptRecord } from '../../types.js'
-import type { JobRow } from '../../sqlite/rows.js'
+import { toAttempt, type AttemptRow, type JobRow } from '../../sqlite/rows.js'
 import type { Queryable } from '../pool.js'
 
 /**
@@ -20,22 +20,11 @@ export async function selectDead(db: Queryable, id: number): Promise<JobRow | un
 }
 
 export async function selectAttempts(db: Queryable, jobId: number): Promise<AttemptRecord[]> {
-  const { rows } = await db.query<{
-    started_at: number; finished_at: number; outcome: AttemptRecord['outcome']; status_code: number | null
-    error: string | null; contact_id: string | null; response: string | null
-  }>(
+  const { rows } = await db.query<AttemptRow>(
     'SELECT started_at, finished_at, outcome, status_code, error, contact_id, response FROM attempts WHERE job_id = $1 ORDER BY attempt',
     [jobId],
   )
-  return rows.map((r) => ({
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    outcome: r.outcome,
-    statusCode: r.status_code,
-    error: r.error,
-    contactId: r.contact_id,
-    response: r.response === null ? null : (JSON.parse(r.response) as unknown),
-  }))
+  return rows.map(toAttempt)
 }
 
 export async function replay(db: Queryable, ids: number[] | 'all', now: number): Promise<number[]> {

@@ -1,4 +1,5 @@
 import type { EventFilter, EventStatus, EventSummary, LocationQueue, StoredAttempt } from '../../types.js'
+import { toAttempt, type AttemptRow } from '../../sqlite/rows.js'
 import type { Queryable } from '../pool.js'
 
 /**
@@ -43,27 +44,14 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
 }
 
 export async function listAttempts(db: Queryable, eventId: string): Promise<StoredAttempt[]> {
-  const { rows } = await db.query<{
-    job_id: number; attempt: number; started_at: number; finished_at: number; outcome: 'done' | 'retry' | 'dead'
-    status_code: number | null; error: string | null; contact_id: string | null; response: string | null
-  }>(
+  const { rows } = await db.query<AttemptRow & { job_id: number; attempt: number }>(
     `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response
      FROM attempts a JOIN jobs j ON j.id = a.job_id
      WHERE j.event_id = $1
      ORDER BY a.job_id, a.attempt`,
     [eventId],
   )
-  return rows.map((r) => ({
-    jobId: r.job_id,
-    attempt: r.attempt,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    outcome: r.outcome,
-    statusCode: r.status_code,
-    error: r.error,
-    contactId: r.contact_id,
-    response: r.response === null ? null : (JSON.parse(r.response) as unknown),
-  }))
+  return rows.map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
 }
 
 export async function queueStats(db: Queryable): Promise<LocationQueue[]> {

@@ -1,16 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { AttemptRecord } from '../../types.js'
-import type { JobRow } from '../rows.js'
-
-interface AttemptRow {
-  started_at: number
-  finished_at: number
-  outcome: AttemptRecord['outcome']
-  status_code: number | null
-  error: string | null
-  contact_id: string | null
-  response: string | null
-}
+import { toAttempt, type AttemptRow, type JobRow } from '../rows.js'
 
 /**
  * Dead letters are jobs with status 'dead'; their attempts keep HighLevel's answers.
@@ -47,15 +37,7 @@ export function prepareDeadLetterQueries(db: Database) {
       return one.get(id)
     },
     selectAttempts(jobId: number): AttemptRecord[] {
-      return attempts.all(jobId).map((r) => ({
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        outcome: r.outcome,
-        statusCode: r.status_code,
-        error: r.error,
-        contactId: r.contact_id,
-        response: r.response === null ? null : (JSON.parse(r.response) as unknown),
-      }))
+      return attempts.all(jobId).map(toAttempt)
     },
     replay(ids: number[] | 'all', now: number): number[] {
       if (ids === 'all') return replayAll.all({ now }).map((r) => r.id)

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { toAttempt, type AttemptRow } from '../rows.js'
 import type { EventFilter, EventStatus, EventSummary, LocationQueue, StoredAttempt } from '../../types.js'
 
 interface SummaryRow {
@@ -10,16 +11,9 @@ interface SummaryRow {
   job_count: number
 }
 
-interface AttemptRow {
+interface TrailAttemptRow extends AttemptRow {
   job_id: number
   attempt: number
-  started_at: number
-  finished_at: number
-  outcome: 'done' | 'retry' | 'dead'
-  status_code: number | null
-  error: string | null
-  contact_id: string | null
-  response: string | null
 }
 
 interface QueueRow {
@@ -59,7 +53,7 @@ export function prepareTrailQueries(db: Database) {
     ) WHERE (@status IS NULL OR status = @status)
     ORDER BY received_at DESC, id DESC
     LIMIT @limit`)
-  const attempts = db.prepare<[string], AttemptRow>(`
+  const attempts = db.prepare<[string], TrailAttemptRow>(`
     SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response
     FROM attempts a JOIN jobs j ON j.id = a.job_id
     WHERE j.event_id = ?
@@ -89,17 +83,7 @@ export function prepareTrailQueries(db: Database) {
       }))
     },
     listAttempts(eventId: string): StoredAttempt[] {
-      return attempts.all(eventId).map((r) => ({
-        jobId: r.job_id,
-        attempt: r.attempt,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        outcome: r.outcome,
-        statusCode: r.status_code,
-        error: r.error,
-        contactId: r.contact_id,
-        response: r.response === null ? null : (JSON.parse(r.response) as unknown),
-      }))
+      return attempts.all(eventId).map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
     },
     queueStats(): LocationQueue[] {
       return queue.all().map((r) => ({ location: r.location, pending: r.pending, dead: r.dead, oldestPendingAt: r.oldest }))
