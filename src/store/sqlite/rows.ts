@@ -1,4 +1,4 @@
-import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent } from '../types.js'
+import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent, OAuthTokens } from '../types.js'
 
 /**
  * Row shapes as SQLite returns them, and the one place they become contract types.
@@ -123,5 +123,26 @@ export function toAttempt(r: AttemptRow): Required<AttemptRecord> {
     error: r.error,
     contactId: r.contact_id,
     response: r.response === null ? null : (JSON.parse(r.response) as unknown),
+  }
+}
+
+/** An `oauth_tokens` row (without its location key), as both stores read it. */
+export interface OAuthRow {
+  client_id: string
+  seed_hash: string
+  access_token: string
+  refresh_token: string
+  expires_at: number
+  updated_at: number
+}
+
+export function toOAuthTokens(row: OAuthRow): OAuthTokens {
+  return {
+    clientId: row.client_id,
+    seedHash: row.seed_hash,
+    accessToken: row.access_token,
+    refreshToken: row.refresh_token,
+    expiresAt: row.expires_at,
+    updatedAt: row.updated_at,
   }
 }

@@ -1,14 +1,6 @@
 import type { OAuthTokens } from '../../types.js'
+import { toOAuthTokens, type OAuthRow } from '../../sqlite/rows.js'
 import type { Queryable } from '../pool.js'
-
-interface OAuthRow {
-  client_id: string
-  seed_hash: string
-  access_token: string
-  refresh_token: string
-  expires_at: number
-  updated_at: number
-}
 
 export async function loadOAuthTokens(db: Queryable, location: string): Promise<OAuthTokens | undefined> {
   const { rows } = await db.query<OAuthRow>(
@@ -17,14 +9,7 @@ export async function loadOAuthTokens(db: Queryable, location: string): Promise<
   )
   const row = rows[0]
   if (row === undefined) return undefined
-  return {
-    clientId: row.client_id,
-    seedHash: row.seed_hash,
-    accessToken: row.access_token,
-    refreshToken: row.refresh_token,
-    expiresAt: row.expires_at,
-    updatedAt: row.updated_at,
-  }
+  return toOAuthTokens(row)
 }
 
 /** One row per location; a save replaces it whole (the old refresh token is spent). */

@@ -1,14 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { OAuthTokens } from '../../types.js'
-
-interface OAuthRow {
-  client_id: string
-  seed_hash: string
-  access_token: string
-  refresh_token: string
-  expires_at: number
-  updated_at: number
-}
+import { toOAuthTokens, type OAuthRow } from '../rows.js'
 
 /** One row per location; a save replaces it whole (the old refresh token is spent). */
 export function prepareOAuthQueries(db: Database) {
@@ -27,14 +19,7 @@ export function prepareOAuthQueries(db: Database) {
     selectOAuthTokens(location: string): OAuthTokens | undefined {
       const row = select.get(location)
       if (row === undefined) return undefined
-      return {
-        clientId: row.client_id,
-        seedHash: row.seed_hash,
-        accessToken: row.access_token,
-        refreshToken: row.refresh_token,
-        expiresAt: row.expires_at,
-        updatedAt: row.updated_at,
-      }
+      return toOAuthTokens(row)
     },
     upsertOAuthTokens(location: string, t: OAuthTokens): void {
       upsert.run({
