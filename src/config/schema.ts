@@ -55,7 +55,10 @@ const storeSchema = z.strictObject({
       everyMs: z.number().int().min(1000).default(3_600_000),
     })
     .prefault({}),
-  sqlite: z.strictObject({ synchronous: z.enum(['FULL', 'NORMAL']).default('FULL') }).prefault({}),
+  sqlite: z.strictObject({
+    synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    writerThread: z.boolean().default(true),
+  }).prefault({}),
   postgres: z
     .strictObject({
       schema: z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a schema name is letters, digits and _').default('public'),

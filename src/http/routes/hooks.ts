@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { eventId } from '../../common/event-id.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { headersFromRaw, redactHeaders, redactQuery, type InboundRequest } from '../../sources/index.js'
 import type { NewJob } from '../../store/index.js'
@@ -40,7 +40,7 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 
   app.addHook('onRequest', async (request) => {
-    request.eventId = randomUUID()
+    request.eventId = eventId()
     request.log = request.log.child({ eventId: request.eventId })
   })
 

@@ -1,28 +1,37 @@
+export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown }
+
 /**
- * Group commit: batches the writes that arrive in one event-loop turn into one
- * transaction, so N concurrent webhooks cost one fsync instead of N.
+ * `runBatch` must run all items in ONE transaction, isolating each in a savepoint, and
+ * return one outcome per item; if it throws (or rejects), the whole batch failed. It may
+ * run synchronously (in-process SQLite) or on another thread (the writer thread).
+ */
+export type BatchRunner<I, O> = (items: I[]) => Outcome<O>[] | Promise<Outcome<O>[]>
+
+/**
+ * Group commit: batches concurrent writes into one transaction, so N concurrent webhooks
+ * cost one fsync instead of N.
  *
- * Why per event-loop turn (`setImmediate`) and not a timer window: requests that arrive
- * together are parsed in the same turn, so they meet here without any added wait; a lone
- * request is written at once, and a timer would only add latency to it.
+ * Why batches form around the commit and not on a timer: the first write of a quiet
+ * moment is sent at the next event-loop turn (`setImmediate`, so writes parsed in the
+ * same turn join it) and never waits for a window. While that batch commits, the writes
+ * that arrive queue up and go together as the next batch the moment it has committed:
+ * under load a batch is as large as what arrived during one commit (bounded by
+ * `maxBatch`), with no tuning knob and no added latency when idle.
  *
  * Why each write runs in its own savepoint inside the batch: one failing write (a
  * duplicate event id, a bad job) must fail only its own request; the others commit.
  * Writes run in arrival order, so a dedupe key recorded by one is seen by the next one
- * in the same batch. Each caller is resolved only after the whole batch has committed:
+ * in the same batch. Each caller is resolved only after its whole batch has committed:
  * nobody hears "accepted" before it is durable.
  */
 export class GroupCommit<I, O> {
   readonly #queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = []
-  readonly #runBatch: (items: I[]) => Array<{ ok: true; value: O } | { ok: false; error: unknown }>
+  readonly #runBatch: BatchRunner<I, O>
   readonly #maxBatch: number
   #scheduled = false
+  #draining: Promise<void> | null = null
 
-  /**
-   * `runBatch` must run all items in ONE transaction, isolating each in a savepoint,
-   * and return one outcome per item; if it throws, the whole batch failed.
-   */
-  constructor(runBatch: (items: I[]) => Array<{ ok: true; value: O } | { ok: false; error: unknown }>, maxBatch = 256) {
+  constructor(runBatch: BatchRunner<I, O>, maxBatch = 256) {
     this.#runBatch = runBatch
     this.#maxBatch = maxBatch
   }
@@ -30,21 +39,37 @@ export class GroupCommit<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject })
-      if (!this.#scheduled) {
-        this.#scheduled = true
-        setImmediate(() => this.flush())
-      }
+      this.#schedule()
     })
   }
 
-  /** Writes everything queued now (also called before the store closes). */
-  flush(): void {
-    this.#scheduled = false
+  /** Resolves once everything queued (now or while waiting) has been written; close calls it. */
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#draining !== null) {
+      this.#draining ??= this.#drain().finally(() => {
+        this.#draining = null
+        // a write queued between the last batch and this callback must not be stranded
+        if (this.#queue.length > 0) this.#schedule()
+      })
+      await this.#draining
+    }
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#draining !== null) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      void this.flush()
+    })
+  }
+
+  async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch)
-      let outcomes
+      let outcomes: Outcome<O>[]
       try {
-        outcomes = this.#runBatch(batch.map((b) => b.item))
+        outcomes = await this.#runBatch(batch.map((b) => b.item))
       } catch (err) {
         for (const b of batch) b.reject(err)
         continue

@@ -160,6 +160,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_source_received_at ON events (source, received_at);
     `,
   },
+  {
+    version: 8,
+    name: 'events_explain_packed',
+    sql: `
+      -- The explain trace, brotli-compressed (see packed.ts); "explain" is then ''. Rows
+      -- stored before keep their JSON text in "explain" and NULL here.
+      ALTER TABLE events ADD COLUMN explain_packed BLOB;
+    `,
+  },
 ]
 
 /** The newest schema version this build knows. */

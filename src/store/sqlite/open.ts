@@ -10,6 +10,11 @@ export interface SqliteOptions {
    * commits can be lost if the machine loses power. Benchmarks and throwaway demos only.
    */
   synchronous?: 'FULL' | 'NORMAL'
+  /**
+   * Commit accepts on a thread of their own (default true; see writer.ts). `false`
+   * commits on the event loop: simpler to debug, slower under load.
+   */
+  writerThread?: boolean
 }
 
 const SYNCHRONOUS = new Set(['FULL', 'NORMAL'])

@@ -1,3 +1,4 @@
+import { unpackJson } from './packed.js'
 import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent, OAuthTokens } from '../types.js'
 
 /**
@@ -15,7 +16,9 @@ export interface EventRow {
   headers: string
   body: string
   tags: string
+  /** JSON text; '' when `explain_packed` holds it compressed (see packed.ts) */
   explain: string
+  explain_packed?: Buffer | null
 }
 
 export interface JobRow {
@@ -93,7 +96,7 @@ export function toEvent(row: EventRow, jobs: Job[]): EventRecord {
     headers: fromJson<Record<string, string>>(row.headers),
     body: fromJson<unknown>(row.body),
     tags: fromJson<string[]>(row.tags),
-    explain: fromJson<unknown>(row.explain),
+    explain: unpackJson(row.explain, row.explain_packed),
   }
   return { ...event, jobs }
 }

@@ -19,12 +19,14 @@ import type {
   OAuthTokens,
   Store,
 } from '../types.js'
-import { GroupCommit } from './group-commit.js'
+import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
+import { GroupCommit, type Outcome } from './group-commit.js'
 import { migrate } from './migrate.js'
 import { openDatabase } from './open.js'
 import type { SqliteOptions } from './open.js'
 import { byDueOrder, toEvent, toJob } from './rows.js'
 import { prepareStatements } from './statements.js'
+import { WriterConnection } from './writer.js'
 import type { Statements } from './statements.js'
 
 /**
@@ -44,23 +46,18 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
   readonly #db: BetterSqlite3.Database
   #q: Statements | undefined
-  readonly #accepts: GroupCommit<AcceptArgs, AcceptResult>
+  readonly #accepts: GroupCommit<AcceptRow, AcceptResult>
   readonly #oauthLocks = new Map<string, Promise<unknown>>()
+  readonly #path: string
+  readonly #options: SqliteOptions
+  #acceptHere: ((rows: AcceptRow[]) => Outcome<AcceptResult>[]) | undefined
+  #writer: WriterConnection | undefined
 
-  constructor(db: BetterSqlite3.Database, options: { maxBatch?: number } = {}) {
+  constructor(db: BetterSqlite3.Database, options: SqliteOptions & { maxBatch?: number; path?: string } = {}) {
     this.#db = db
-    const one = db.transaction((a: AcceptArgs) => this.#acceptOne(a))
-    // one outer transaction per batch; `one` nests in it as a savepoint per write
-    const batch = db.transaction((items: AcceptArgs[]) =>
-      items.map((a) => {
-        try {
-          return { ok: true as const, value: one(a) }
-        } catch (error) {
-          return { ok: false as const, error }
-        }
-      }),
-    )
-    this.#accepts = new GroupCommit((items) => batch.immediate(items), options.maxBatch)
+    this.#path = options.path ?? ':memory:'
+    this.#options = options
+    this.#accepts = new GroupCommit((rows) => (this.#writer ? this.#writer.run(rows) : this.#acceptHere!(rows)), options.maxBatch)
   }
 
   /** Statements exist only once the schema does; see `migrate()`. */
@@ -71,50 +68,28 @@ export class SqliteStore implements Store {
     return this.#q
   }
 
+  /**
+   * Migrates, then prepares statements. A file database also gets its writer thread here
+   * (see writer.ts): the thread prepares its statements against the migrated schema.
+   * `:memory:` cannot be shared with a thread, so it commits on this one.
+   */
   async migrate(): Promise<void> {
     migrate(this.#db)
     this.#q ??= prepareStatements(this.#db)
+    this.#acceptHere ??= prepareAcceptBatch(this.#db)
+    if (this.#path !== ':memory:' && this.#options.writerThread !== false) {
+      this.#writer ??= await WriterConnection.open(this.#path, { synchronous: this.#options.synchronous })
+    }
   }
 
   /**
-   * Why the dedupe check lives here and not in the HTTP layer: only inside the write
-   * transaction is "not seen yet" still true at the insert. Two copies racing both pass
-   * any earlier check; here the second waits for the lock and then sees the first.
-   * Expired keys are pruned in the same transaction (an indexed range delete, usually
-   * of nothing), so the table stays the size of the retention window.
-   */
-  /**
-   * Why the dedupe check lives here and not in the HTTP layer: only inside the write
-   * transaction is "not seen yet" still true at the insert. Two copies racing both pass
-   * any earlier check; here the second waits for the lock and then sees the first.
-   * Expired keys are pruned in the same transaction (an indexed range delete, usually
-   * of nothing), so the table stays the size of the retention window.
-   *
-   * Accepts go through group commit (see group-commit.ts): those of one event-loop turn
-   * share a transaction, each in its own savepoint, in arrival order, so two copies in
-   * one batch still store one event.
+   * Accepts go through group commit (group-commit.ts): those that arrive while a batch
+   * commits share the next transaction, each in its own savepoint, in arrival order, so
+   * two copies in one batch still store one event (the dedupe check is in accept.ts).
    */
   async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
     void this.#stmts // fail at once, not in the batch, when used before migrate()
-    return this.#accepts.submit({ event, jobs, opts })
-  }
-
-  #acceptOne({ event, jobs, opts }: AcceptArgs): AcceptResult {
-    const q = this.#stmts
-    const { dedupe } = opts
-    if (dedupe) {
-      q.pruneKeys(event.receivedAt)
-      const first = q.findLiveKey(event.source, dedupe.key, event.receivedAt)
-      if (first) {
-        const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
-        const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
-        return { duplicate: true, id: first.event_id, tags, explain }
-      }
-    }
-    insertEventOnce(q, event)
-    for (const job of jobs) q.insertJob(event.id, job, event.receivedAt)
-    if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
-    return { duplicate: false }
+    return this.#accepts.submit(toAcceptRow(event, jobs, opts))
   }
 
   async claimJobs({ owner, limit, leaseMs, now, location, excludeLocations }: ClaimOptions): Promise<Job[]> {
@@ -183,11 +158,13 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.#db.prepare('SELECT 1').get()
+    if (this.#writer?.failure) throw this.#writer.failure
   }
 
   async close(): Promise<void> {
     if (!this.#db.open) return
-    this.#accepts.flush()
+    await this.#accepts.flush()
+    await this.#writer?.close()
     this.#db.close()
   }
 
@@ -280,32 +257,12 @@ export class SqliteStore implements Store {
   }
 }
 
-interface AcceptArgs {
-  event: NewEvent
-  jobs: NewJob[]
-  opts: AcceptOptions
-}
-
-/** A second accept of the same event id is a caller bug or a dedupe race: say which. */
-function insertEventOnce(q: Statements, event: NewEvent): void {
-  try {
-    q.insertEvent(event)
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, {
-        cause: err,
-      })
-    }
-    throw err
-  }
-}
-
 /**
  * Opens (creating if needed) the SQLite database at `path`, or `:memory:`. The schema
  * is not touched until `migrate()`: `openStore()` does both.
  */
 export function openSqliteStore(path: string, options: SqliteOptions = {}): SqliteStore {
-  return new SqliteStore(openDatabase(path, options))
+  return new SqliteStore(openDatabase(path, options), { ...options, path })
 }
 
 export type { SqliteOptions }

@@ -1,27 +1,18 @@
 import type { Database } from 'better-sqlite3'
-import type { NewEvent } from '../../types.js'
-import { toJson } from '../rows.js'
 import type { EventRow } from '../rows.js'
 
 /** Queries on `events`: one SQL statement each, prepared once per connection. */
 export function prepareEventQueries(db: Database) {
   const insert = db.prepare<EventRow>(`
-    INSERT INTO events (id, source, received_at, headers, body, tags, "explain")
-    VALUES (@id, @source, @received_at, @headers, @body, @tags, @explain)`)
+    INSERT INTO events (id, source, received_at, headers, body, tags, "explain", explain_packed)
+    VALUES (@id, @source, @received_at, @headers, @body, @tags, @explain, @explain_packed)`)
   const select = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?')
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events')
 
   return {
-    insertEvent(event: NewEvent): void {
-      insert.run({
-        id: event.id,
-        source: event.source,
-        received_at: event.receivedAt,
-        headers: toJson(event.headers),
-        body: toJson(event.body),
-        tags: toJson(event.tags),
-        explain: toJson(event.explain),
-      })
+    /** `row` has its JSON columns serialised already (see accept.ts `toAcceptRow`). */
+    insertEvent(row: EventRow): void {
+      insert.run(row)
     },
     selectEvent(id: string): EventRow | undefined {
       return select.get(id)

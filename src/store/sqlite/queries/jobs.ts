@@ -16,7 +16,7 @@ interface Filter {
  * cost of the OR is nothing next to re-preparing.
  */
 export function prepareJobQueries(db: Database) {
-  const insert = db.prepare<Record<string, string | number | null>>(`
+  const insert = db.prepare<JobInsertRow>(`
     INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
                       add_tags, remove_tags, rules, status, attempts, run_at, created_at, updated_at)
     VALUES (@event_id, @location, @contact_id, @contact_email, @contact_phone, @create_fields,
@@ -31,20 +31,9 @@ export function prepareJobQueries(db: Database) {
   )
 
   return {
-    /** A new job is due at once: `run_at` is the event's arrival time. */
-    insertJob(eventId: string, job: NewJob, runAt: number): void {
-      insert.run({
-        event_id: eventId,
-        location: job.location,
-        contact_id: job.contact.id ?? null,
-        contact_email: job.contact.email ?? null,
-        contact_phone: job.contact.phone ?? null,
-        create_fields: job.create === undefined ? null : toJson(job.create),
-        add_tags: toJson(job.add),
-        remove_tags: toJson(job.remove),
-        rules: toJson(job.rules),
-        run_at: runAt,
-      })
+    /** `row` comes from `jobInsertRow`: a new job is due at once (`run_at` = arrival time). */
+    insertJob(row: JobInsertRow): void {
+      insert.run(row)
     },
     selectJobs(filter: { eventId?: string; status?: JobStatus } = {}): JobRow[] {
       return select.all({ event_id: filter.eventId ?? null, status: filter.status ?? null })
@@ -52,5 +41,24 @@ export function prepareJobQueries(db: Database) {
     countJobs(status?: JobStatus): number {
       return count.get({ status: status ?? null })?.n ?? 0
     },
+  }
+}
+
+/** The parameters of one job insert, JSON columns serialised (they cross to the writer thread). */
+export type JobInsertRow = Record<'event_id' | 'location' | 'add_tags' | 'remove_tags' | 'rules', string> &
+  Record<'contact_id' | 'contact_email' | 'contact_phone' | 'create_fields', string | null> & { run_at: number }
+
+export function jobInsertRow(eventId: string, job: NewJob, runAt: number): JobInsertRow {
+  return {
+    event_id: eventId,
+    location: job.location,
+    contact_id: job.contact.id ?? null,
+    contact_email: job.contact.email ?? null,
+    contact_phone: job.contact.phone ?? null,
+    create_fields: job.create === undefined ? null : toJson(job.create),
+    add_tags: toJson(job.add),
+    remove_tags: toJson(job.remove),
+    rules: toJson(job.rules),
+    run_at: runAt,
   }
 }

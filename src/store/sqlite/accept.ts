@@ -1,0 +1,90 @@
+import type { Database } from 'better-sqlite3'
+import { TagrelayError } from '../../errors.js'
+import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
+import type { Outcome } from './group-commit.js'
+import { prepareDedupeQueries } from './queries/dedupe.js'
+import { prepareEventQueries } from './queries/events.js'
+import { jobInsertRow, prepareJobQueries, type JobInsertRow } from './queries/jobs.js'
+import { packJson, unpackJson } from './packed.js'
+import { toJson, type EventRow } from './rows.js'
+
+/**
+ * One accept with every JSON column already serialised. Why serialise before batching:
+ * the request's thread has to turn the objects into text at some point, and plain
+ * strings are the cheapest thing to hand to the writer thread (no structured clone of
+ * nested objects).
+ */
+export interface AcceptRow {
+  event: EventRow
+  jobs: JobInsertRow[]
+  dedupe: { key: string; expiresAt: number } | null
+}
+
+export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions): AcceptRow {
+  return {
+    event: {
+      id: event.id,
+      source: event.source,
+      received_at: event.receivedAt,
+      headers: toJson(event.headers),
+      body: toJson(event.body),
+      tags: toJson(event.tags),
+      explain: toJson(event.explain),
+    },
+    jobs: jobs.map((job) => jobInsertRow(event.id, job, event.receivedAt)),
+    dedupe: opts.dedupe ?? null,
+  }
+}
+
+/**
+ * The batch writer for group commit, on whichever connection runs it: one `BEGIN
+ * IMMEDIATE` transaction per batch, each accept in its own savepoint.
+ *
+ * Why the dedupe check lives here and not in the HTTP layer: only inside the write
+ * transaction is "not seen yet" still true at the insert. Two copies racing both pass
+ * any earlier check; here the second waits for the lock and then sees the first.
+ * Expired keys are pruned in the same transaction (an indexed range delete, usually of
+ * nothing), so the table stays the size of the retention window.
+ */
+export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome<AcceptResult>[] {
+  const q = { ...prepareEventQueries(db), ...prepareJobQueries(db), ...prepareDedupeQueries(db) }
+
+  const one = db.transaction(({ event, jobs, dedupe }: AcceptRow): AcceptResult => {
+    if (dedupe) {
+      q.pruneKeys(event.received_at)
+      const first = q.findLiveKey(event.source, dedupe.key, event.received_at)
+      if (first) {
+        const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
+        const explain = unpackJson(first.explain, first.explain_packed)
+        return { duplicate: true, id: first.event_id, tags, explain }
+      }
+    }
+    insertEventOnce(q.insertEvent, { ...event, explain: '', explain_packed: packJson(event.explain) })
+    for (const job of jobs) q.insertJob(job)
+    if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
+    return { duplicate: false }
+  })
+  // one outer transaction per batch; `one` nests in it as a savepoint per write
+  const batch = db.transaction((rows: AcceptRow[]) =>
+    rows.map((row): Outcome<AcceptResult> => {
+      try {
+        return { ok: true, value: one(row) }
+      } catch (error) {
+        return { ok: false, error }
+      }
+    }),
+  )
+  return (rows) => batch.immediate(rows)
+}
+
+/** A second accept of the same event id is a caller bug or a dedupe race: say which. */
+function insertEventOnce(insert: (row: EventRow) => void, event: EventRow): void {
+  try {
+    insert(event)
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, { cause: err })
+    }
+    throw err
+  }
+}

@@ -1,0 +1,45 @@
+import { parentPort } from 'node:worker_threads'
+import type BetterSqlite3 from 'better-sqlite3'
+import { prepareAcceptBatch, type AcceptRow } from './accept.js'
+import type { Outcome } from './group-commit.js'
+import { openDatabase } from './open.js'
+import { toWireError, type WireOutcome, type WriterReply, type WriterRequest } from './writer-wire.js'
+import type { AcceptResult } from '../types.js'
+
+/**
+ * The writer thread's body: one connection per open database file, each running the
+ * group-committed accepts it is sent. See writer.ts for why this thread exists.
+ */
+const port = parentPort!
+const open = new Map<number, { db: BetterSqlite3.Database; run: (rows: AcceptRow[]) => Outcome<AcceptResult>[] }>()
+
+function handle(msg: WriterRequest): Omit<WriterReply, 'seq'> {
+  if (msg.op === 'open') {
+    const db = openDatabase(msg.path, msg.options)
+    try {
+      open.set(msg.db, { db, run: prepareAcceptBatch(db) })
+    } catch (err) {
+      db.close()
+      throw err
+    }
+    return {}
+  }
+  const conn = open.get(msg.db)
+  if (!conn) throw new Error(`writer thread: database ${msg.db} is not open`)
+  if (msg.op === 'close') {
+    open.delete(msg.db)
+    conn.db.close()
+    return {}
+  }
+  return { outcomes: conn.run(msg.rows).map((o): WireOutcome => (o.ok ? o : { ok: false, error: toWireError(o.error) })) }
+}
+
+port.on('message', (msg: WriterRequest) => {
+  let reply: WriterReply
+  try {
+    reply = { seq: msg.seq, ...handle(msg) }
+  } catch (err) {
+    reply = { seq: msg.seq, error: toWireError(err) }
+  }
+  port.postMessage(reply)
+})

@@ -1,0 +1,136 @@
+import { Worker } from 'node:worker_threads'
+import { TagrelayError } from '../../errors.js'
+import type { AcceptResult } from '../types.js'
+import type { AcceptRow } from './accept.js'
+import type { Outcome } from './group-commit.js'
+import type { SqliteOptions } from './open.js'
+import { fromWireError, type WriterReply, type WriterRequest } from './writer-wire.js'
+
+// under tsx / ts-node the sources are .ts files; built, they are .js
+const FROM_SOURCE = import.meta.url.endsWith('.ts')
+const ENTRY = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js', import.meta.url)
+
+/**
+ * How to start the thread. Built code: the .js entry. From source, a TypeScript loader
+ * given on the command line (tap's, `node --import tsx`) is inherited by the thread; the
+ * `tsx` command registers its loader at run time instead, which a thread does not
+ * inherit, so there the thread registers tsx itself before importing its entry.
+ */
+function threadScript(): { script: string | URL; eval: boolean } {
+  if (!FROM_SOURCE || process.execArgv.some((a) => /@tapjs\/typescript|ts-node/.test(a))) return { script: ENTRY, eval: false }
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'))
+  return { script: `import(${api}).then((m) => m.register()).then(() => import(${JSON.stringify(ENTRY.href)}))`, eval: true }
+}
+
+/**
+ * The thread that commits accepts for SQLite files: one per process, one connection in
+ * it per open database file.
+ *
+ * Why a thread: with `synchronous=FULL` every commit waits for fsync, and better-sqlite3
+ * is synchronous: on the event loop, that wait would stall every request in flight,
+ * parsing and verifying included. On its own thread, with its own connection (WAL: the
+ * main connection's readers are never blocked by it), the commit waits while the event
+ * loop goes on receiving the next batch. Only accepts go here: they are the hot path;
+ * delivery's writes are few per batch of events and stay on the main connection, which
+ * waits for the writer's lock through `busy_timeout`.
+ *
+ * Why one thread per process rather than per store: starting a thread costs tens of
+ * milliseconds (and seconds under a TypeScript loader); a CLI command or a test opening
+ * stores one after another pays it once.
+ */
+class WriterThread {
+  static #current: WriterThread | null = null
+  readonly #worker: Worker
+  readonly #pending = new Map<number, { resolve: (r: WriterReply) => void; reject: (e: unknown) => void }>()
+  #seq = 0
+  #failure: Error | null = null
+
+  /** The process's writer thread, started on first use (again if the last one died). */
+  static get(): WriterThread {
+    if (WriterThread.#current === null || WriterThread.#current.failure) WriterThread.#current = new WriterThread()
+    return WriterThread.#current
+  }
+
+  private constructor() {
+    const { script, eval: evaluate } = threadScript()
+    this.#worker = new Worker(script, { eval: evaluate })
+    this.#worker.unref()
+    this.#worker.on('message', (reply: WriterReply) => this.#answer(reply))
+    this.#worker.on('error', (err) => this.#fail(err))
+    this.#worker.on('exit', (code) => this.#fail(new Error(`writer thread exited (code ${code})`)))
+  }
+
+  get failure(): Error | null {
+    return this.#failure
+  }
+
+  request(msg: DistributiveOmit<WriterRequest, 'seq'>): Promise<WriterReply> {
+    if (this.#failure) return Promise.reject(this.#failure)
+    const seq = ++this.#seq
+    return new Promise((resolve, reject) => {
+      this.#pending.set(seq, { resolve, reject })
+      this.#worker.ref() // a request in flight keeps the process alive until it is answered
+      this.#worker.postMessage({ ...msg, seq } as WriterRequest)
+    })
+  }
+
+  #answer(reply: WriterReply): void {
+    const waiter = this.#pending.get(reply.seq)
+    if (!waiter) return
+    this.#pending.delete(reply.seq)
+    if (this.#pending.size === 0) this.#worker.unref()
+    if (reply.error) waiter.reject(fromWireError(reply.error))
+    else waiter.resolve(reply)
+  }
+
+  #fail(err: Error): void {
+    this.#failure ??= new TagrelayError('TAGRELAY_STORE_WRITER_FAILED', `SQLite writer thread failed: ${err.message}`, 503, { cause: err })
+    for (const waiter of this.#pending.values()) waiter.reject(this.#failure)
+    this.#pending.clear()
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+let nextDb = 0
+
+/** One database file's connection on the writer thread. */
+export class WriterConnection {
+  readonly #thread: WriterThread
+  readonly #db: number
+  #closed = false
+
+  private constructor(thread: WriterThread, db: number) {
+    this.#thread = thread
+    this.#db = db
+  }
+
+  /** Opens the file on the writer thread; its statements need the schema migrated first. */
+  static async open(path: string, options: SqliteOptions): Promise<WriterConnection> {
+    const thread = WriterThread.get()
+    const db = ++nextDb
+    try {
+      await thread.request({ op: 'open', db, path, options })
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err)
+      throw new TagrelayError('TAGRELAY_STORE_OPEN_FAILED', `SQLite writer thread cannot open ${path}: ${reason}`, 500, { cause: err })
+    }
+    return new WriterConnection(thread, db)
+  }
+
+  /** Set once the thread has died: accepts then fail, and `ping()` reports it. */
+  get failure(): Error | null {
+    return this.#thread.failure
+  }
+
+  async run(rows: AcceptRow[]): Promise<Outcome<AcceptResult>[]> {
+    const reply = await this.#thread.request({ op: 'accept', db: this.#db, rows })
+    return (reply.outcomes ?? []).map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) }))
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed || this.#thread.failure) return
+    this.#closed = true
+    await this.#thread.request({ op: 'close', db: this.#db })
+  }
+}
