@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { RulesHolder, type Config, type ReloadResult } from './config/index.js'
-import { DeliveryWorker, InMemoryRateBudget } from './delivery/index.js'
+import { DeliveryWorker, InMemoryRateBudget, SharedRateBudget, type RateBudget } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { RejectionCounter } from './common/rejections.js'
 import { Metrics } from './metrics/index.js'
 import { createSourceRegistry } from './sources/index.js'
-import { openStore, RetentionTimer, type Store } from './store/index.js'
+import { openStore, RetentionTimer, sharedRateBudget, type Store } from './store/index.js'
 
 export interface ServiceOptions {
   config: Config
@@ -63,8 +63,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const pauses = { locations: () => worker?.status().locations ?? [] }
   const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits, pauses })
   const deliveryLog = logger.child({ component: 'delivery' })
-  const budget = new InMemoryRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
-    deliveryLog.warn({ locationId, until: new Date(until).toISOString() }, reason))
+  const budget = rateBudget(config, store, deliveryLog)
   const client = new HighLevelClient({
     baseUrl: config.highlevel.baseUrl,
     timeoutMs: config.highlevel.timeoutMs,
@@ -132,6 +131,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     return closing
   }
   return { app, url, store, worker, logger, rules: holder, reloadRules: (trigger) => holder.reload(trigger), close }
+}
+
+/**
+ * This process's budget, shared with the other replicas through the store when it is
+ * PostgreSQL (unless `delivery.rateLimit.shared: false`): each replica alone would
+ * spend the whole window, so together they would exceed it.
+ */
+function rateBudget(config: Config, store: Store, log: Logger): RateBudget {
+  const local = new InMemoryRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
+    log.warn({ locationId, until: new Date(until).toISOString() }, reason))
+  const shared = config.delivery.rateLimit.shared ? sharedRateBudget(store) : undefined
+  if (shared === undefined) return local
+  return new SharedRateBudget(shared, local, (err) => log.error({ err }, 'sharing a pause with the other replicas failed'))
 }
 
 /** Waits for `promise` at most `ms`; an HTTP pool with a call still in flight must not hold up exit. */

@@ -41,6 +41,8 @@ const deliverySchema = z.strictObject({
     safetyMargin: z.number().min(0).max(0.5).default(0.03),
     /** when the daily remaining falls to this, the location pauses until the day resets */
     dailyReserve: z.number().int().min(0).default(1_000),
+    /** on PostgreSQL, replicas share each location's budget through the database (false: each keeps its own) */
+    shared: z.boolean().default(true),
   }).prefault({}),
 })
 

@@ -27,8 +27,8 @@ export interface LocationBudgetStatus {
 /**
  * What the delivery engine asks before every HighLevel call. Keyed by HighLevel
  * locationId (the budget belongs to the location, whichever config name points at it).
- * The in-memory one serves one process; replicas sharing a location need a shared one
- * (the PostgreSQL store can provide it) behind this same interface.
+ * The in-memory one serves one process; replicas sharing a store use `SharedRateBudget`
+ * (shared-budget.ts), which adds a reservation in the store to it.
  */
 export interface RateBudget {
   /** resolves once one more request may be sent; rejects if `signal` aborts */
@@ -152,13 +152,37 @@ export class InMemoryRateBudget implements RateBudget {
 
   pause(locationId: string, ms: number, reason: string): void {
     const s = this.#state(locationId)
-    const until = this.now() + Math.max(0, ms)
     if (reason.includes('429')) s.http429++
+    this.#pauseUntil(locationId, s, this.now() + Math.max(0, ms), reason)
+  }
+
+  /**
+   * A pause another replica set (the shared budget reports it): held, logged and shown
+   * like one of ours, but not counted as a 429 of this process, and logged once even
+   * when every take while it lasts reports it again.
+   */
+  hold(locationId: string, ms: number, reason: string): void {
+    const s = this.#state(locationId)
+    if (s.pausedUntil > this.now()) return
+    this.#pauseUntil(locationId, s, this.now() + Math.max(0, ms), reason)
+  }
+
+  #pauseUntil(locationId: string, s: LocationState, until: number, reason: string): void {
     if (until <= s.pausedUntil) return
     s.pausedUntil = until
     s.reason = reason
     s.used = this.#capacity(s)
     this.onPause(locationId, until, reason)
+  }
+
+  /**
+   * The window a shared budget must hold this location to: this process's capacity and
+   * interval (the answers' headers win over the configuration), the interval with the
+   * same guard as our own windows.
+   */
+  window(locationId: string): { cap: number; intervalMs: number } {
+    const s = this.#state(locationId)
+    return { cap: this.#capacity(s), intervalMs: s.intervalMs + guardMs(s.intervalMs) }
   }
 
   status(): LocationBudgetStatus[] {

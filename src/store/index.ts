@@ -5,7 +5,7 @@
 import { openPostgresStore, PostgresStore } from './postgres/store.js'
 import type { PostgresOptions } from './postgres/store.js'
 import { PostgresRateBudget } from './postgres/rate-budget.js'
-import type { BudgetLimits, RateBudget } from './postgres/rate-budget.js'
+import type { SharedBudget } from './postgres/rate-budget.js'
 import { openSqliteStore } from './sqlite/store.js'
 import type { SqliteOptions } from './sqlite/store.js'
 import type { Store } from './types.js'
@@ -34,7 +34,7 @@ export type {
 } from './types.js'
 export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
-export type { BudgetLimits, RateBudget } from './postgres/rate-budget.js'
+export type { Reservation, SharedBudget, WindowLimits } from './postgres/rate-budget.js'
 export { PostgresRateBudget } from './postgres/rate-budget.js'
 export { RetentionTimer } from './retention.js'
 
@@ -42,8 +42,8 @@ export { RetentionTimer } from './retention.js'
  * The rate budget shared by every replica of `store`, or undefined when the store is
  * one process's (SQLite): the delivery engine then keeps its budget in memory.
  */
-export function sharedRateBudget(store: Store, limits: BudgetLimits | ((location: string) => BudgetLimits)): RateBudget | undefined {
-  return store instanceof PostgresStore ? new PostgresRateBudget(store.pool, limits) : undefined
+export function sharedRateBudget(store: Store): SharedBudget | undefined {
+  return store instanceof PostgresStore ? new PostgresRateBudget(store.pool) : undefined
 }
 export type { StoreLocation } from './url.js'
 export { parseStoreUrl } from './url.js'

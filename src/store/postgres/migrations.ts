@@ -146,6 +146,25 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_source_received_at ON events (source, received_at);
     `,
   },
+  {
+    version: 8,
+    name: 'rate_window',
+    sql: `
+      -- The shared rate budget becomes a sliding-window log (PostgresRateBudget explains
+      -- why: the token bucket of migration 6 could put ~2x the limit into one of
+      -- HighLevel's fixed windows). Its state is transient, so the old table just goes.
+      DROP TABLE IF EXISTS rate_budget;
+      -- sends: epoch ms of the location's last cap sends, oldest first (some may be
+      -- reserved slots in the near future); paused_until: no send before it (0: none).
+      CREATE TABLE rate_window (
+        location      TEXT PRIMARY KEY,
+        sends         BIGINT[] NOT NULL,
+        paused_until  BIGINT NOT NULL DEFAULT 0,
+        paused_reason TEXT,
+        paused_by     TEXT
+      );
+    `,
+  },
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

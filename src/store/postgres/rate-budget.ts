@@ -1,56 +1,98 @@
 import type pg from 'pg'
 
-/**
- * A per-location request budget: `take` reserves `n` requests at `now` and answers how
- * many milliseconds the caller must wait before sending them (0: send now).
- */
-export interface RateBudget {
-  take(location: string, n: number, now: number): Promise<number>
-}
-
-export interface BudgetLimits {
-  /** requests allowed per interval (HighLevel: 100) */
-  max: number
-  /** the interval in ms (HighLevel: 10 000) */
+/** The window a shared budget enforces for one location. */
+export interface WindowLimits {
+  /** sends allowed in any interval of `intervalMs` (HighLevel's 100 less the safety margin) */
+  cap: number
   intervalMs: number
 }
 
-/**
- * The budget shared by every replica on one PostgreSQL database: a token bucket per
- * location in `rate_budget`, holding at most `max` tokens and refilled at
- * `max / intervalMs` per millisecond.
- *
- * Why one INSERT ... ON CONFLICT DO UPDATE that refills and takes: the row lock of the
- * update serialises replicas, and the refill is computed from the row as locked, so no
- * two replicas can spend the same tokens. Why a take may drive the bucket negative (a
- * reservation) rather than refuse: the caller learns the exact wait and later callers
- * queue behind it, so the replicas together send at most `max` in a burst and then
- * `max / intervalMs` per ms, whatever their number.
- *
- * Clocks: `now` is the caller's; replicas must have roughly synchronised clocks (NTP). A
- * clock behind the stored one refills nothing rather than going backwards.
- */
-export class PostgresRateBudget implements RateBudget {
-  readonly #pool: pg.Pool
-  readonly #limits: (location: string) => BudgetLimits
+/** One reserved send, all times in the budget's clock (epoch ms). */
+export interface Reservation {
+  /** when the send may go */
+  at: number
+  /** the clock when it was reserved: wait `at - now` ms before sending */
+  now: number
+  /** a pause in effect for the location (0: none), its reason and who set it */
+  pausedUntil: number
+  pausedReason: string | null
+  pausedBy: string | null
+}
 
-  constructor(pool: pg.Pool, limits: BudgetLimits | ((location: string) => BudgetLimits)) {
-    this.#pool = pool
-    this.#limits = typeof limits === 'function' ? limits : () => limits
+/**
+ * The per-location send budget shared by every replica of one store. The delivery
+ * engine's `SharedRateBudget` (src/delivery/shared-budget.ts) depends on this interface
+ * only, so the engine needs no driver.
+ */
+export interface SharedBudget {
+  /** reserves the next send slot of `location`; `now` only for tests (default: the store's clock) */
+  reserve(location: string, limits: WindowLimits, now?: number): Promise<Reservation>
+  /** holds every replica's sends of `location` for `ms` (a 429); `by` names the pausing budget */
+  pause(location: string, ms: number, reason: string, by: string, now?: number): Promise<void>
+}
+
+/** epoch ms of the database's clock at the moment the expression runs (after a lock wait) */
+const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`
+const NOW = `coalesce($4::bigint, ${DB_NOW})`
+
+/**
+ * A sliding-window log per location in PostgreSQL (`rate_window`, migration 8): the row
+ * keeps the times of the location's last `cap` sends, and the next send goes at the
+ * earliest time t ≥ now with no more than `cap` sends in any interval of `intervalMs`,
+ * that is t ≥ (the cap-th most recent send) + intervalMs.
+ *
+ * Why a sliding log and not the token bucket of migration 6: HighLevel counts requests
+ * in FIXED 10-s windows whose alignment a client cannot know. A bucket with burst = max
+ * and refill = max per interval can put a full bucket plus a whole interval's refill,
+ * about 2 × max, into one fixed window. "No interval of that length, at any alignment,
+ * holds more than cap sends" is safe against every fixed window and still allows the
+ * full rate. Why only the last `cap` times: the next slot depends on the cap-th most
+ * recent send alone, so the row stays small and nothing needs pruning.
+ *
+ * Why reserve rather than refuse: the answer is a slot, possibly in the future, so a
+ * caller sleeps exactly once and replicas are served in the order they asked (a refusal
+ * would make every waiter poll the row when a slot frees). Slots are handed out in
+ * non-decreasing order because each is at least the last one.
+ *
+ * Why one INSERT ... ON CONFLICT DO UPDATE: it locks the location's row, so replicas are
+ * serialised, and the new slot is computed from the row as locked. Why the database's
+ * clock: all replicas then agree on time, clock skew between machines cannot let a
+ * send escape the window; `clock_timestamp()` is read after the lock is granted.
+ *
+ * A shared pause (a 429 seen by any replica) is kept in the row: no slot is handed out
+ * before it ends. Slots already handed out are not recalled.
+ */
+export class PostgresRateBudget implements SharedBudget {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async reserve(location: string, { cap, intervalMs }: WindowLimits, now?: number): Promise<Reservation> {
+    const c = Math.max(1, Math.floor(cap))
+    const { rows } = await this.pool.query<{ at: string; now: string; paused_until: string; paused_reason: string | null; paused_by: string | null }>(
+      `INSERT INTO rate_window AS w (location, sends) VALUES ($1, ARRAY[${NOW}])
+       ON CONFLICT (location) DO UPDATE SET sends = (
+         w.sends || greatest(
+           ${NOW},
+           w.paused_until,
+           w.sends[cardinality(w.sends)],
+           w.sends[cardinality(w.sends) - $2::int + 1] + $3::bigint
+         )
+       )[greatest(1, cardinality(w.sends) + 2 - $2::int):]
+       RETURNING sends[cardinality(sends)] AS at, ${NOW} AS now, paused_until, paused_reason, paused_by`,
+      [location, c, Math.max(1, Math.ceil(intervalMs)), now === undefined ? null : Math.floor(now)],
+    )
+    const r = rows[0]!
+    // bigint arrives as a string; epoch ms fit a double exactly
+    return { at: Number(r.at), now: Number(r.now), pausedUntil: Number(r.paused_until), pausedReason: r.paused_reason, pausedBy: r.paused_by }
   }
 
-  async take(location: string, n: number, now: number): Promise<number> {
-    const { max, intervalMs } = this.#limits(location)
-    const rate = max / intervalMs
-    const { rows } = await this.#pool.query<{ tokens: number }>(
-      `INSERT INTO rate_budget (location, tokens, updated_at) VALUES ($1, $2::float8 - $3::float8, $4)
-       ON CONFLICT (location) DO UPDATE SET
-         tokens = least($2::float8, rate_budget.tokens + greatest(0, $4 - rate_budget.updated_at) * $5::float8) - $3::float8,
-         updated_at = greatest(rate_budget.updated_at, $4)
-       RETURNING tokens`,
-      [location, max, n, Math.floor(now), rate],
+  async pause(location: string, ms: number, reason: string, by: string, now?: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO rate_window AS w (location, sends, paused_until, paused_reason, paused_by)
+       VALUES ($1, '{}', ${NOW} + $2::bigint, $3, $5)
+       ON CONFLICT (location) DO UPDATE
+         SET paused_until = excluded.paused_until, paused_reason = excluded.paused_reason, paused_by = excluded.paused_by
+         WHERE w.paused_until < excluded.paused_until`,
+      [location, Math.max(0, Math.ceil(ms)), reason, now === undefined ? null : Math.floor(now), by],
     )
-    const tokens = rows[0]!.tokens
-    return tokens >= 0 ? 0 : Math.ceil(-tokens / rate)
   }
 }

@@ -152,6 +152,8 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX jobs_location_claim ON jobs (location, status, run_at, id);
     `,
   },
+  // 6 and 8 are PostgreSQL-only (the rate budget shared by replicas): one process's
+  // SQLite store keeps its budget in memory. Versions name the same change on both stores.
   {
     version: 7,
     name: 'events_by_source',
