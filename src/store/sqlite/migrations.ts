@@ -163,7 +163,8 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    version: 8,
+    // 9 is SQLite-only: PostgreSQL keeps the trace as text (its TOAST compresses it)
+    version: 9,
     name: 'events_explain_packed',
     sql: `
       -- The explain trace, brotli-compressed (see packed.ts); "explain" is then ''. Rows

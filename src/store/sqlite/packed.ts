@@ -16,7 +16,7 @@ export function packJson(text: string): Buffer {
 }
 
 /**
- * The trace of a row: `packed` when set (SQLite since migration 8), else the JSON text
+ * The trace of a row: `packed` when set (SQLite since migration 9), else the JSON text
  * (older SQLite rows, PostgreSQL's rows).
  */
 export function unpackJson(text: string | null, packed: Buffer | null | undefined): unknown {
