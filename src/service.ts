@@ -8,6 +8,7 @@ import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { RejectionCounter } from './common/rejections.js'
 import { Metrics } from './metrics/index.js'
+import { RuleSetRecorder } from './rules/index.js'
 import { createSourceRegistry } from './sources/index.js'
 import { openStore, RetentionTimer, sharedRateBudget, type Store } from './store/index.js'
 
@@ -92,9 +93,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       })
     : null
 
+  // the rules in force are recorded before the first request (reloaded ones by their first event)
+  const ruleSets = new RuleSetRecorder(store)
+  if (!(await ruleSets.ensure(holder.current()))) logger.warn({ rules: holder.current().version }, 'could not record the rule set: events will store their full explain trace')
+
   let app: FastifyInstance
   try {
-    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake(), rejections, metrics, rateLimits, delivery: pauses })
+    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake(), rejections, metrics, rateLimits, delivery: pauses, ruleSets })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
     await client.close()

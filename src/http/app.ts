@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { RejectionCounter } from '../common/rejections.js'
 import type { Config } from '../config/index.js'
 import { Metrics, type RateBudgetSource } from '../metrics/index.js'
-import type { CompiledRules } from '../rules/index.js'
+import { RuleSetRecorder, type CompiledRules } from '../rules/index.js'
 import type { SourceRegistry } from '../sources/index.js'
 import type { Store } from '../store/index.js'
 import { installErrorHandler } from './error-handler.js'
@@ -33,6 +33,8 @@ export interface AppDeps {
   rateLimits?: RateBudgetSource
   /** the delivery engine's per-location pauses, for /readyz and /admin/locations */
   delivery?: DeliveryPauses
+  /** records rule sets so events store a compact explain; one over `store` is made if not given */
+  ruleSets?: RuleSetRecorder
 }
 
 export interface DeliveryPauses {
@@ -40,7 +42,7 @@ export interface DeliveryPauses {
 }
 
 /** The deps as routes see them: every optional part filled in. */
-export type RouteDeps = AppDeps & { metrics: Metrics; rejections: RejectionCounter }
+export type RouteDeps = AppDeps & { metrics: Metrics; rejections: RejectionCounter; ruleSets: RuleSetRecorder }
 
 /** Builds the HTTP shell over the domain modules; listening is the caller's business. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -61,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   refuseWhileClosing(app)
   const locations = Object.fromEntries(Object.entries(deps.config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
   const metrics = deps.metrics ?? new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits, pauses: deps.delivery })
-  const routeDeps: RouteDeps = { ...deps, metrics, rejections }
+  const routeDeps: RouteDeps = { ...deps, metrics, rejections, ruleSets: deps.ruleSets ?? new RuleSetRecorder(deps.store) }
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed')
   })

@@ -26,6 +26,8 @@ interface CompiledRule {
 export interface CompiledRules {
   /** short hash of the rules, shown in logs and /readyz so operators know which rules run */
   version: string
+  /** the JSON text the version hashes: `[rules, options]`, enough to compile them again */
+  definition: string
   count: number
   evaluate(event: RuleEvent): Evaluation
 }
@@ -47,8 +49,9 @@ export function compileRules(rules: readonly Rule[], options: RuleOptions = {}):
     })
     bySource.set(rule.source, list)
   }
-  const version = createHash('sha256').update(JSON.stringify([rules, options])).digest('hex').slice(0, 12)
-  return { version, count: rules.length, evaluate: (event) => evaluate(bySource.get(event.source) ?? [], event) }
+  const definition = JSON.stringify([rules, options])
+  const version = createHash('sha256').update(definition).digest('hex').slice(0, 12)
+  return { version, definition, count: rules.length, evaluate: (event) => evaluate(bySource.get(event.source) ?? [], event) }
 }
 
 /**

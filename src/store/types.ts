@@ -191,6 +191,10 @@ export interface Store {
   loadOAuthTokens(location: string): Promise<OAuthTokens | undefined>
   /** replaces the location's pair; resolves once durable (a refresh token is single-use) */
   saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void>
+  /** records a rule set under its version (JSON text); a version already recorded is kept as it is */
+  saveRuleSet(version: string, definition: string, now: number): Promise<void>
+  /** the JSON text recorded for `version`, if any */
+  loadRuleSet(version: string): Promise<string | undefined>
   /**
    * Retention: deletes events received before `before` (epoch ms) whose jobs are all
    * done, with their jobs and attempts, and expired dedupe keys. Events with a pending or

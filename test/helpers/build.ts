@@ -100,7 +100,7 @@ export interface BuildOptions extends Omit<TestConfigOptions, 'storeUrl'> {
 export async function build(
   t: Teardown,
   opts: BuildOptions = {},
-): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs>; rejections: RejectionCounter; config: Config }> {
+): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs>; rejections: RejectionCounter; config: Config; reloadRules: (rules: unknown[]) => string }> {
   const dir = tempDir(t)
   const { now, rateLimits, pauses, ...configOpts } = opts
   const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}`, ...configOpts })
@@ -108,12 +108,17 @@ export async function build(
   const sources = createSourceRegistry(config.sources, { now, publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
   const logger = createLogger({ level: 'debug', stream: logs.stream, secretQueryParams: sources.secretQueryParams() })
   const store = await openStore(config.store.url)
-  const rules = compileRules(config.rules)
+  let rules = compileRules(config.rules)
   const rejections = new RejectionCounter()
   const app = await buildApp({ config, store, sources, rules: () => rules, logger, rejections, rateLimits, delivery: pauses })
   t.teardown(async () => {
     await app.close()
     await store.close()
   })
-  return { app, store, logs, rejections, config }
+  // what a reload does: the default rules plus `extra`, swapped in at once; answers the new version
+  const reloadRules = (extra: unknown[]): string => {
+    rules = compileRules(testConfig({ storeUrl: config.store.url, ...configOpts, rules: extra }).rules)
+    return rules.version
+  }
+  return { app, store, logs, rejections, config, reloadRules }
 }

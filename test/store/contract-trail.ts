@@ -4,6 +4,17 @@ import type { Tap } from './fixtures.js'
 
 /** The operations reads: event listing, attempt trails, queue stats. Part of `storeContract`. */
 export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
+  t.test('rule sets: recorded once per version, read back as written', async (t) => {
+    const store = await fresh(t)
+    t.equal(await store.loadRuleSet('abc123'), undefined, 'nothing before it is recorded')
+    const text = JSON.stringify([[{ name: 'r', source: 'forms', tags: ['x'] }], {}])
+    await store.saveRuleSet('abc123', text, T0)
+    await store.saveRuleSet('abc123', '"something else"', T0 + 1)
+    t.equal(await store.loadRuleSet('abc123'), text, 'a version is never rewritten')
+    await Promise.all([store.saveRuleSet('v2', '[]', T0), store.saveRuleSet('v2', '[]', T0)])
+    t.equal(await store.loadRuleSet('v2'), '[]', 'two replicas recording the same version at once is fine')
+  })
+
   t.test('listEvents: newest first, filters, keyset pages', async (t) => {
     const store = await fresh(t)
     const a = event({ id: 'evt_a', source: 'forms', receivedAt: T0 })

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3'
 import t from 'tap'
 import { openStore } from '../../src/store/index.js'
 import { event, job } from './fixtures.js'
@@ -14,12 +13,6 @@ t.test('accepts commit on the writer thread: durable, visible to this connection
   t.match(bad, { code: 'SQLITE_CONSTRAINT_NOTNULL' }, "SQLite's error code crosses the thread")
   const dup = await store.accept({ ...event(), id: e.id }, []).catch((err: unknown) => err)
   t.match(dup, { name: 'TagrelayError', code: 'TAGRELAY_STORE_DUPLICATE_EVENT', statusCode: 409 })
-
-  const raw = new Database(`${dir}/db.sqlite`, { readonly: true })
-  t.teardown(() => raw.close())
-  const row = raw.prepare('SELECT "explain", explain_packed FROM events WHERE id = ?').get(e.id) as { explain: string; explain_packed: Buffer }
-  t.equal(row.explain, '', 'the trace is not stored as text')
-  t.ok(Buffer.isBuffer(row.explain_packed) && row.explain_packed.length > 0, 'it is stored compressed')
 })
 
 t.test('writerThread: false commits on the event loop with the same results', async (t) => {
@@ -31,17 +24,6 @@ t.test('writerThread: false commits on the event loop with the same results', as
   t.same(first, { duplicate: false })
   t.match(second, { duplicate: true })
   t.equal(await store.countJobs(), 1)
-})
-
-t.test('events stored before the trace was compressed still read back', async (t) => {
-  const dir = t.testdir({})
-  const path = `${dir}/db.sqlite`
-  const store = await openStore(`sqlite:${path}`)
-  t.teardown(() => store.close())
-  const raw = new Database(path)
-  raw.prepare(`INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ('old-1', 'forms', 1, '{}', '{"a":1}', '["t"]', '{"trace":[]}')`).run()
-  raw.close()
-  t.same((await store.getEvent('old-1'))?.explain, { trace: [] })
 })
 
 t.test('a file the writer thread cannot open fails the store at start, naming the file', async (t) => {

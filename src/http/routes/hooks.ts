@@ -1,6 +1,7 @@
 import { eventId } from '../../common/event-id.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { headersFromRaw, redactHeaders, redactQuery, type InboundRequest } from '../../sources/index.js'
+import { matchedRules, RuleSetRecorder } from '../../rules/index.js'
 import type { NewJob } from '../../store/index.js'
 import type { RouteDeps } from '../app.js'
 
@@ -21,12 +22,6 @@ function inbound(request: HookRequest, source: string, rawBody: Buffer): Inbound
     query: request.query as Record<string, unknown>,
     rawBody,
   }
-}
-
-/** The rules that matched, from a stored explain trace (for a duplicate's answer). */
-function matchedRules(explain: unknown): string[] {
-  const trace = (explain as { trace?: unknown } | null)?.trace
-  return Array.isArray(trace) ? trace.filter((t) => t?.matched === true).map((t) => String(t.rule)) : []
 }
 
 /**
@@ -67,11 +62,13 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
 
       const rules = deps.rules()
+      const recording = deps.ruleSets.ensure(rules)
       // rules see headers and query with secrets already masked, so no secret can reach
       // a stored explanation
       const headers = redactHeaders(request.headers, source.secretHeaders)
       const query = redactQuery(request.query as Record<string, unknown>, source.secretQuery)
-      const { intents, trace, unmatched } = rules.evaluate({ source: source.name, body, headers, query, receivedAt })
+      const evaluation = rules.evaluate({ source: source.name, body, headers, query, receivedAt })
+      const { intents, trace } = evaluation
       const jobs: NewJob[] = intents.map((i) => ({
         location: i.location ?? source.location,
         contact: i.contact,
@@ -84,8 +81,11 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const matched = trace.filter((t) => t.matched).map((t) => t.rule)
       const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
 
+      // the first event of a rule set waits for it to be recorded (then its trace need not be stored)
+      const recorded = recording === true || (recording !== false && (await recording))
+      const explain = RuleSetRecorder.stored(rules, evaluation, query, recorded)
       const result = await deps.store.accept(
-        { id, source: source.name, receivedAt, headers, body, tags, explain: { rulesVersion: rules.version, trace, unmatched } },
+        { id, source: source.name, receivedAt, headers, body, tags, explain },
         jobs,
         dedupe ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs } } : {},
       )

@@ -165,6 +165,20 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'rule_sets',
+    sql: `
+      -- Every rule set that judged an event, by its version (the hash of its text). An
+      -- event stores only its rules version and the rules that matched; its full explain
+      -- trace is recomputed from the stored request and the rule set, when asked for.
+      CREATE TABLE rule_sets (
+        version    TEXT PRIMARY KEY,
+        definition TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+    `,
+  },
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

@@ -31,6 +31,7 @@ import { discard, listDead, replay, selectAttempts, selectDead } from './queries
 import { claimJobs, countJobs, finishJob, releaseLeases, renewLeases, selectJobs } from './queries/jobs.js'
 import { loadOAuthTokens, saveOAuthTokens } from './queries/oauth.js'
 import { pruneDelivered } from './queries/retention.js'
+import { loadRuleSet, saveRuleSet } from './queries/rule-sets.js'
 import { listAttempts, listEvents, queueStats } from './queries/trail.js'
 
 /**
@@ -159,6 +160,14 @@ export class PostgresStore implements Store {
 
   async saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void> {
     await saveOAuthTokens(this.pool, location, tokens)
+  }
+
+  async saveRuleSet(version: string, definition: string, now: number): Promise<void> {
+    await saveRuleSet(this.pool, version, definition, now)
+  }
+
+  async loadRuleSet(version: string): Promise<string | undefined> {
+    return loadRuleSet(this.pool, version)
   }
 
   async pruneDelivered(before: number): Promise<number> {

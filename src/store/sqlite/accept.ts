@@ -5,7 +5,6 @@ import type { Outcome } from './group-commit.js'
 import { prepareDedupeQueries } from './queries/dedupe.js'
 import { prepareEventQueries } from './queries/events.js'
 import { jobInsertRow, prepareJobQueries, type JobInsertRow } from './queries/jobs.js'
-import { packJson, unpackJson } from './packed.js'
 import { toJson, type EventRow } from './rows.js'
 
 /**
@@ -55,11 +54,11 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
       const first = q.findLiveKey(event.source, dedupe.key, event.received_at)
       if (first) {
         const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
-        const explain = unpackJson(first.explain, first.explain_packed)
+        const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
         return { duplicate: true, id: first.event_id, tags, explain }
       }
     }
-    insertEventOnce(q.insertEvent, { ...event, explain: '', explain_packed: packJson(event.explain) })
+    insertEventOnce(q.insertEvent, event)
     for (const job of jobs) q.insertJob(job)
     if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
     return { duplicate: false }

@@ -163,13 +163,17 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    // 9 is SQLite-only: PostgreSQL keeps the trace as text (its TOAST compresses it)
     version: 9,
-    name: 'events_explain_packed',
+    name: 'rule_sets',
     sql: `
-      -- The explain trace, brotli-compressed (see packed.ts); "explain" is then ''. Rows
-      -- stored before keep their JSON text in "explain" and NULL here.
-      ALTER TABLE events ADD COLUMN explain_packed BLOB;
+      -- Every rule set that judged an event, by its version (the hash of its text). An
+      -- event stores only its rules version and the rules that matched; its full explain
+      -- trace is recomputed from the stored request and the rule set, when asked for.
+      CREATE TABLE rule_sets (
+        version    TEXT PRIMARY KEY,
+        definition TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
     `,
   },
 ]

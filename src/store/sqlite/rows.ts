@@ -1,4 +1,3 @@
-import { unpackJson } from './packed.js'
 import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent, OAuthTokens } from '../types.js'
 
 /**
@@ -16,9 +15,7 @@ export interface EventRow {
   headers: string
   body: string
   tags: string
-  /** JSON text; '' when `explain_packed` holds it compressed (see packed.ts) */
   explain: string
-  explain_packed?: Buffer | null
 }
 
 export interface JobRow {
@@ -96,7 +93,7 @@ export function toEvent(row: EventRow, jobs: Job[]): EventRecord {
     headers: fromJson<Record<string, string>>(row.headers),
     body: fromJson<unknown>(row.body),
     tags: fromJson<string[]>(row.tags),
-    explain: unpackJson(row.explain, row.explain_packed),
+    explain: fromJson<unknown>(row.explain),
   }
   return { ...event, jobs }
 }

@@ -8,6 +8,7 @@ import { prepareJobQueries } from './queries/jobs.js'
 import { prepareLeaseQueries } from './queries/leases.js'
 import { prepareOAuthQueries } from './queries/oauth.js'
 import { prepareRetentionQueries } from './queries/retention.js'
+import { prepareRuleSetQueries } from './queries/rule-sets.js'
 import { prepareTrailQueries } from './queries/trail.js'
 
 /**
@@ -27,6 +28,7 @@ export function prepareStatements(db: Database) {
     ...prepareTrailQueries(db),
     ...prepareContactCacheQueries(db),
     ...prepareDeadLetterQueries(db),
+    ...prepareRuleSetQueries(db),
   }
 }
 

@@ -177,6 +177,14 @@ export class SqliteStore implements Store {
     this.#db.transaction(() => q.upsertOAuthTokens(location, tokens)).immediate()
   }
 
+  async saveRuleSet(version: string, definition: string, now: number): Promise<void> {
+    this.#stmts.insertRuleSet(version, definition, now)
+  }
+
+  async loadRuleSet(version: string): Promise<string | undefined> {
+    return this.#stmts.selectRuleSet(version)
+  }
+
   async completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number> {
     if (items.length === 0) return 0
     return this.#db

@@ -86,3 +86,24 @@ t.test('the trail of an undelivered event: request with secrets removed, verific
   t.equal(missing.statusCode, 404)
   t.equal(missing.json().code, 'TAGRELAY_EVENT_NOT_FOUND')
 })
+
+t.test('after a rules reload, an older event is still explained by the rules that judged it', async (t) => {
+  const { app, post, store, reloadRules } = await setup(t)
+  const before = await post('forms', { type: 'signup', email: 'ada@example.com' })
+  const trail = async (id: string) => (await app.inject({ url: `/admin/events/${id}`, headers: auth })).json<{ rules: { version: string; trace: Array<{ rule: string; matched: boolean }>; traceFrom: string; explanation: string } }>().rules
+  const first = await trail(before)
+  t.equal(first.traceFrom, 'recomputed', 'the stored event holds no trace; the trail evaluates it again')
+  t.ok(first.trace.some((r) => r.matched), 'a rule matched')
+
+  const v2 = reloadRules([{ name: 'added later', source: 'forms', when: { field: 'type', equals: 'signup' }, contact: { email: 'email' }, tags: ['late'] }])
+  t.not(v2, first.version, 'a new rules version')
+  const after = await post('forms', { type: 'signup', email: 'bob@example.com' })
+  const old = await trail(before)
+  t.same(old, first, 'the old event: same version, same trace as before the reload')
+  t.notOk(old.trace.some((r) => r.rule === 'added later'), 'the new rule is not in the old trail')
+  const fresh = await trail(after)
+  t.equal(fresh.version, v2)
+  t.match(fresh.trace.find((r) => r.rule === 'added later'), { matched: true })
+  const stored = await store.getEvent(after)
+  t.notOk(JSON.stringify(stored?.explain).includes('"condition"'), 'no condition trace stored with the event')
+})

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
 import { TagrelayError } from '../../../errors.js'
-import { formatEvaluation, type Evaluation } from '../../../rules/index.js'
+import { formatEvaluation } from '../../../rules/index.js'
 import type { EventFilter } from '../../../store/index.js'
 import type { RouteDeps } from '../../app.js'
 import { AdminBadRequestError } from './errors.js'
@@ -66,7 +66,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const event = await deps.store.getEvent(id)
     if (!event) throw new EventNotFoundError(id)
     const attempts = await deps.store.listAttempts(id)
-    const explain = (event.explain ?? {}) as Partial<Evaluation> & { rulesVersion?: string }
+    const explain = await deps.ruleSets.explain(event)
     const intents = event.jobs.map((j) => ({ location: j.location, contact: j.contact, add: j.add, remove: j.remove, rules: j.rules, ...(j.create ? { create: j.create } : {}) }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
     return {
@@ -78,12 +78,13 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
       // only verified requests are stored: a refused one is a log line and a counter
       verification: { verified: true, method: verify },
       rules: {
-        version: explain.rulesVersion ?? null,
+        version: explain.rulesVersion,
         tags: event.tags,
-        trace: explain.trace ?? [],
-        unmatched: explain.unmatched ?? [],
+        trace: explain.trace,
+        traceFrom: explain.traceFrom,
+        unmatched: explain.unmatched,
         explanation: formatEvaluation(
-          { trace: explain.trace ?? [], unmatched: explain.unmatched ?? [], intents },
+          { trace: explain.trace, unmatched: explain.unmatched, intents },
           { source: event.source, rulesVersion: explain.rulesVersion ?? '(unknown)' },
         ),
       },

@@ -60,8 +60,12 @@ const schemas: Record<string, Json> = {
       },
       verification: { type: 'object', required: ['verified', 'method'], properties: { verified: { type: 'boolean' }, method: nullable('string', { description: 'the source verify.type' }) } },
       rules: {
-        type: 'object', required: ['version', 'tags', 'trace', 'unmatched', 'explanation'],
-        properties: { version: nullable('string'), tags: stringList, trace: { type: 'array', items: { type: 'object' } }, unmatched: { type: 'array', items: { type: 'object' } }, explanation: { type: 'string' } },
+        type: 'object', required: ['version', 'tags', 'trace', 'traceFrom', 'unmatched', 'explanation'],
+        properties: {
+          version: nullable('string'), tags: stringList, trace: { type: 'array', items: { type: 'object' } },
+          traceFrom: { type: 'string', enum: ['stored', 'recomputed', 'unavailable'], description: 'recomputed: evaluated again with the recorded rule set that judged the event' },
+          unmatched: { type: 'array', items: { type: 'object' } }, explanation: { type: 'string' },
+        },
       },
       intents: { type: 'array', items: ref('Intent') },
       jobs: { type: 'array', items: ref('TrailJob') },

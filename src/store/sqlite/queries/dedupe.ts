@@ -4,13 +4,12 @@ interface FirstRow {
   event_id: string
   tags: string | null
   explain: string | null
-  explain_packed: Buffer | null
 }
 
 /** Queries on `dedupe`: the delivery ids already seen, per source. */
 export function prepareDedupeQueries(db: Database) {
   const find = db.prepare<[string, string, number], FirstRow>(`
-    SELECT d.event_id, e.tags, e."explain", e.explain_packed
+    SELECT d.event_id, e.tags, e."explain"
     FROM dedupe d LEFT JOIN events e ON e.id = d.event_id
     WHERE d.source = ? AND d.key = ? AND d.expires_at > ?`)
   // an expired row for the same key is replaced: the key is live again for the new event
