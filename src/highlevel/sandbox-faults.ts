@@ -50,6 +50,8 @@ export class FaultInjector {
   #settings: FaultSettings
   #outage: { from: number; until: number; status: number } | null = null
   readonly #queue: { status: number; remaining: number; body: unknown }[] = []
+  /** faults injected so far, by kind: 'outage', 'timeout', 'reset' or the status ('503', '429') */
+  readonly #injected: Record<string, number> = {}
 
   constructor(input: FaultSettingsInput = {}, private readonly random: () => number = Math.random, private readonly realNow: () => number = Date.now) {
     this.#settings = this.set(input)
@@ -78,23 +80,34 @@ export class FaultInjector {
     return this.#settings.latencyMs
   }
 
+  get injected(): Record<string, number> {
+    return { ...this.#injected }
+  }
+
   next(): Fault | null {
+    const { fault, kind } = this.#next() ?? { fault: null, kind: null }
+    if (kind !== null) this.#injected[kind] = (this.#injected[kind] ?? 0) + 1
+    return fault
+  }
+
+  #next(): { fault: Fault; kind: string } | null {
     const now = this.realNow()
     if (this.#outage !== null && now >= this.#outage.from && now < this.#outage.until) {
-      return this.#status(this.#outage.status)
+      return { fault: this.#status(this.#outage.status), kind: 'outage' }
     }
     const queued = this.#queue[0]
     if (queued !== undefined) {
       if (--queued.remaining <= 0) this.#queue.shift()
-      return { kind: 'status', status: queued.status, body: queued.body, retryAfterSec: queued.status === 429 ? this.#settings.retryAfterSec : null }
+      const fault: Fault = { kind: 'status', status: queued.status, body: queued.body, retryAfterSec: queued.status === 429 ? this.#settings.retryAfterSec : null }
+      return { fault, kind: String(queued.status) }
     }
     const { timeoutRate, resetRate, errorRates } = this.#settings
     if (timeoutRate === 0 && resetRate === 0 && Object.keys(errorRates).length === 0) return null
     let roll = this.random()
-    if ((roll -= timeoutRate) < 0) return { kind: 'timeout' }
-    if ((roll -= resetRate) < 0) return { kind: 'reset' }
+    if ((roll -= timeoutRate) < 0) return { fault: { kind: 'timeout' }, kind: 'timeout' }
+    if ((roll -= resetRate) < 0) return { fault: { kind: 'reset' }, kind: 'reset' }
     for (const [status, p] of Object.entries(errorRates)) {
-      if ((roll -= p) < 0) return this.#status(Number(status))
+      if ((roll -= p) < 0) return { fault: this.#status(Number(status)), kind: status }
     }
     return null
   }

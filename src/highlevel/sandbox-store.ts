@@ -47,6 +47,12 @@ const copy = (c: SandboxContact): SandboxContact => ({ ...c, tags: [...c.tags], 
 
 export class ContactStore {
   readonly #contacts = new Map<string, SandboxContact>()
+  /**
+   * contact id -> tag -> how many adds found the tag already there. Adding a tag twice
+   * changes nothing on the contact, so only this counter shows an at-least-once delivery
+   * that applied the same tags again (the chaos harness reports it).
+   */
+  readonly #repeats = new Map<string, Map<string, number>>()
 
   seed(input: SeedContactInput): SandboxContact {
     const id = input.id ?? newHighLevelId()
@@ -92,8 +98,20 @@ export class ContactStore {
   /** Adds tags to an existing contact and answers all of its tags. */
   addTags(id: string, tags: readonly string[]): string[] {
     const contact = this.#must(id)
+    const had = new Set(contact.tags)
+    for (const tag of normalizeTags(tags)) {
+      if (!had.has(tag)) continue
+      const counts = this.#repeats.get(id) ?? new Map<string, number>()
+      counts.set(tag, (counts.get(tag) ?? 0) + 1)
+      this.#repeats.set(id, counts)
+    }
     contact.tags = normalizeTags([...contact.tags, ...tags])
     return [...contact.tags]
+  }
+
+  /** Per tag, how many adds to this contact found the tag already present ({} if none). */
+  repeatedAdds(id: string): Record<string, number> {
+    return Object.fromEntries(this.#repeats.get(id) ?? [])
   }
 
   /** Removes tags (case-insensitively) and answers the tags left. */

@@ -52,8 +52,12 @@ export interface Sandbox {
   readonly calls: SandboxCalls
   /** How many 429s the burst or daily limit answered (injected faults not counted). */
   readonly rateLimited: number
+  /** Faults injected so far, by kind: 'outage', 'timeout', 'reset' or the status ('503', '429'). */
+  readonly injected: Record<string, number>
   seedContact(input: SeedContactInput): SandboxContact
   getContact(id: string): SandboxContact | undefined
+  /** Per tag, how many tag adds to this contact found the tag already present: repeated deliveries. */
+  repeatedTagAdds(contactId: string): Record<string, number>
   findByEmail(locationId: string, email: string): SandboxContact | null
   listContacts(locationId?: string): SandboxContact[]
   /** The next `times` requests answer `status` with a HighLevel-shaped (or the given) body. */
@@ -195,8 +199,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     get rateLimited() {
       return rateLimited
     },
+    get injected() {
+      return faults.injected
+    },
     seedContact: (input) => store.seed(input),
     getContact: (id) => store.get(id),
+    repeatedTagAdds: (id) => store.repeatedAdds(id),
     findByEmail: (locationId, email) => store.findByEmail(locationId, email),
     listContacts: (locationId) => store.list(locationId),
     failNext: (status, times = 1, body) => faults.failNext(status, times, body ?? faultBody(status)),

@@ -27,6 +27,8 @@ t.test('429 with and without Retry-After: retryable either way, the delay only w
   sandbox.failNext(429)
   const without = await failure(client.addTags(pit, c.id, ['a']))
   t.match(without, { retryable: true, status: 429, retryAfterMs: null })
+  t.same(sandbox.injected, { 429: 2 }, 'queued failures are counted by status')
+  t.equal(sandbox.rateLimited, 0, 'injected 429s are not the rate limiter\'s')
 })
 
 t.test('the burst limit is enforced per location, with a scaled clock', async (t) => {
@@ -69,6 +71,7 @@ t.test('timeouts (never answering) and connection resets are retryable', async (
   t.equal(reset.retryable, true)
   sandbox.setFaults({})
   t.same(await client.addTags(pit, c.id, ['a']), { tags: ['a'] }, 'healthy again once faults are cleared')
+  t.same(sandbox.injected, { timeout: 1, reset: 1 }, 'each injected fault counted by kind')
 })
 
 t.test('400 "contact not found" is permanent', async (t) => {
@@ -102,6 +105,7 @@ t.test('error rates, latency and an outage window; counters per endpoint', async
   t.match(await failure(find()), { status: 503 })
   await new Promise((r) => setTimeout(r, 110))
   t.equal(await find(), null, 'the outage ended')
+  t.same(sandbox.injected, { 503: 1, 500: 1, outage: 1 }, 'dice statuses by status, the outage apart')
   t.match(sandbox.calls, { total: 6, 'GET /contacts/search/duplicate': 6 })
   sandbox.resetCalls()
   t.same(sandbox.calls, { total: 0 })

@@ -4,7 +4,7 @@ import { LOC_MAIN, LOC_OTHER, sandboxFor, TOKEN_MAIN, TOKEN_OTHER } from './fixt
 
 const VERSION = '2021-07-28'
 
-async function call(url: string, opts: { method?: 'GET' | 'POST'; token?: string | null; version?: string | null; body?: string; type?: string } = {}) {
+async function call(url: string, opts: { method?: 'GET' | 'POST' | 'DELETE'; token?: string | null; version?: string | null; body?: string; type?: string } = {}) {
   const headers: Record<string, string> = {}
   if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? TOKEN_MAIN}`
   if (opts.version !== null) headers.version = opts.version ?? VERSION
@@ -124,4 +124,24 @@ t.test('failNext and the contact helpers', async (t) => {
   t.equal((await call(url, { token: null })).status, 429, 'faults come before auth')
   t.same(await call(url).then((r) => [r.status, r.json]), [502, { custom: true }])
   t.equal((await call(url)).status, 200)
+})
+
+t.test('repeatedTagAdds counts adds of tags a contact already had, single and bulk', async (t) => {
+  const sandbox = await sandboxFor(t)
+  const a = sandbox.seedContact({ locationId: LOC_MAIN, tags: ['seeded'] })
+  const b = sandbox.seedContact({ locationId: LOC_MAIN })
+  t.same(sandbox.repeatedTagAdds(a.id), {}, 'nothing repeated yet')
+  const add = (body: unknown) => call(`${sandbox.url}/contacts/${a.id}/tags`, { method: 'POST', body: JSON.stringify(body) })
+  t.equal((await add({ tags: ['new', 'Seeded'] })).status, 201)
+  t.same(sandbox.repeatedTagAdds(a.id), { seeded: 1 }, 'a tag present at seed time counts; a new one does not')
+  await add({ tags: ['new', 'NEW '] })
+  t.same(sandbox.repeatedTagAdds(a.id), { seeded: 1, new: 1 }, 'the same tag twice in one call counts once')
+  const bulk = await call(`${sandbox.url}/contacts/bulk/tags/update/add`, { method: 'POST', body: JSON.stringify({ locationId: LOC_MAIN, contacts: [a.id, b.id], tags: ['new'] }) })
+  t.equal(bulk.status, 201)
+  t.same(sandbox.repeatedTagAdds(a.id), { seeded: 1, new: 2 }, 'bulk adds count too')
+  t.same(sandbox.repeatedTagAdds(b.id), {}, 'first add on the other contact')
+  await call(`${sandbox.url}/contacts/${a.id}/tags`, { method: 'DELETE', body: '{"tags":["new"]}' })
+  await add({ tags: ['new'] })
+  t.same(sandbox.repeatedTagAdds(a.id), { seeded: 1, new: 2 }, 'adding back a removed tag is not a repeat')
+  t.same(sandbox.repeatedTagAdds('missing'), {})
 })

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import pg from 'pg'
 import t from 'tap'
 import { openStore } from '../../src/store/index.js'
 import { storeContract } from './contract.js'
@@ -49,6 +51,29 @@ if (url) {
     }
     t.equal(seen.length, 60, 'every job claimed')
     t.equal(new Set(seen).size, 60, 'no job claimed twice')
+  })
+
+  t.test('lease renewal skips rows a finishing transaction holds: no lock wait, no deadlock', async (t) => {
+    // completeJobs updates a round's rows one by one in one transaction while the round's
+    // renewal timer may fire: if the renewal waited on those rows (locking others in
+    // another order), the two deadlocked and PostgreSQL aborted one after a second
+    // (the chaos crash run found it: "lease renewal failed: deadlock detected")
+    const schema = freshSchema(t, url)
+    const store = await openStore(url, { postgres: { schema } })
+    t.teardown(() => store.close())
+    for (let i = 0; i < 3; i++) await store.accept(event({ receivedAt: T0 + i }), [job()])
+    const ids = (await store.claimJobs({ owner: 'W', limit: 3, leaseMs: 1000, now: T0 + 100 })).map((j) => j.id)
+    t.equal(ids.length, 3)
+    const finisher = new pg.Client({ connectionString: url })
+    await finisher.connect()
+    t.teardown(() => finisher.end())
+    await finisher.query('BEGIN')
+    await finisher.query(`UPDATE ${schema}.jobs SET updated_at = updated_at WHERE id = $1`, [ids[1]])
+    const renewal = store.renewLeases('W', ids, 1000, T0 + 500)
+    t.equal(await Promise.race([renewal, sleep(3000, 'still waiting')]), 2, 'the two free rows renewed at once, the held one passed over')
+    await finisher.query('ROLLBACK')
+    await renewal
+    t.equal(await store.renewLeases('W', ids, 1000, T0 + 600), 3, 'once released, it is renewed too')
   })
 
   t.test('dedupe across two pools: simultaneous copies store one event', async (t) => {

@@ -32,10 +32,21 @@ export async function claimJobs(
   return rows
 }
 
-/** Only leases `owner` still holds: a job another worker took since stays theirs. */
+/**
+ * Only leases `owner` still holds: a job another worker took since stays theirs.
+ *
+ * Why SKIP LOCKED: the round being renewed finishes its jobs in one transaction that
+ * locks their rows one by one; a renewal waiting on those rows while holding others
+ * deadlocked with it (PostgreSQL aborts one after deadlock_timeout, and an aborted
+ * completion means a redelivery). A row locked right now is being finished or claimed,
+ * so its lease needs no renewal; a free one is renewed at once.
+ */
 export async function renewLeases(db: Queryable, owner: string, ids: number[], leaseUntil: number): Promise<number> {
   const res = await db.query(
-    `UPDATE jobs SET lease_until = $3 WHERE id = ANY ($2::bigint[]) AND lease_owner = $1 AND status = 'pending'`,
+    `UPDATE jobs SET lease_until = $3
+     WHERE id IN (
+       SELECT id FROM jobs WHERE id = ANY ($2::bigint[]) AND lease_owner = $1 AND status = 'pending'
+       FOR UPDATE SKIP LOCKED)`,
     [owner, ids, leaseUntil],
   )
   return res.rowCount ?? 0
