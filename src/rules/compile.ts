@@ -29,7 +29,11 @@ export interface CompiledRules {
   /** the JSON text the version hashes: `[rules, options]`, enough to compile them again */
   definition: string
   count: number
-  evaluate(event: RuleEvent): Evaluation
+  /**
+   * `trace: false` (the ingest path) skips the conditions' trace: `trace` then holds only
+   * the rules that matched (or were skipped by a stop), without `condition`.
+   */
+  evaluate(event: RuleEvent, opts?: { trace?: boolean }): Evaluation
 }
 
 /** Compiles validated rules once; evaluation is then pure and allocation-light. */
@@ -51,7 +55,7 @@ export function compileRules(rules: readonly Rule[], options: RuleOptions = {}):
   }
   const definition = JSON.stringify([rules, options])
   const version = createHash('sha256').update(definition).digest('hex').slice(0, 12)
-  return { version, definition, count: rules.length, evaluate: (event) => evaluate(bySource.get(event.source) ?? [], event) }
+  return { version, definition, count: rules.length, evaluate: (event, opts) => evaluate(bySource.get(event.source) ?? [], event, opts?.trace !== false) }
 }
 
 /**
@@ -59,7 +63,7 @@ export function compileRules(rules: readonly Rule[], options: RuleOptions = {}):
  * `untag` takes a tag out of the earlier rules' additions, and its `tags` out of their
  * removals, so the intent never both adds and removes a tag.
  */
-function evaluate(rules: CompiledRule[], event: RuleEvent): Evaluation {
+function evaluate(rules: CompiledRule[], event: RuleEvent, traced: boolean): Evaluation {
   const trace: RuleTrace[] = []
   const unmatched: Unmatched[] = []
   const intents = new Map<string, Intent>()
@@ -69,12 +73,18 @@ function evaluate(rules: CompiledRule[], event: RuleEvent): Evaluation {
       trace.push({ rule: rule.name, matched: false, tags: [], skipped: `not evaluated: rule "${stoppedBy}" has stop: true` })
       continue
     }
-    const condition = rule.when?.(event)
-    const matched = condition ? condition.passed : true
-    const entry: RuleTrace = { rule: rule.name, matched, tags: [] }
-    if (condition) entry.condition = condition
-    trace.push(entry)
-    if (!matched) continue
+    let entry: RuleTrace
+    if (traced) {
+      const condition = rule.when?.trace(event)
+      entry = { rule: rule.name, matched: condition ? condition.passed : true, tags: [] }
+      if (condition) entry.condition = condition
+      trace.push(entry)
+      if (!entry.matched) continue
+    } else {
+      if (rule.when && !rule.when.passes(event)) continue
+      entry = { rule: rule.name, matched: true, tags: [] }
+      trace.push(entry)
+    }
     if (rule.stop) {
       entry.stopped = true
       stoppedBy = rule.name

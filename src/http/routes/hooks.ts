@@ -67,7 +67,10 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       // a stored explanation
       const headers = redactHeaders(request.headers, source.secretHeaders)
       const query = redactQuery(request.query as Record<string, unknown>, source.secretQuery)
-      const evaluation = rules.evaluate({ source: source.name, body, headers, query, receivedAt })
+      // the first event of a rule set waits for it to be recorded; from then on events
+      // store no trace, so none is built (the trail evaluates again, traced, on demand)
+      const recorded = recording === true || (recording !== false && (await recording))
+      const evaluation = rules.evaluate({ source: source.name, body, headers, query, receivedAt }, { trace: !recorded })
       const { intents, trace } = evaluation
       const jobs: NewJob[] = intents.map((i) => ({
         location: i.location ?? source.location,
@@ -81,8 +84,6 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const matched = trace.filter((t) => t.matched).map((t) => t.rule)
       const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
 
-      // the first event of a rule set waits for it to be recorded (then its trace need not be stored)
-      const recorded = recording === true || (recording !== false && (await recording))
       const explain = RuleSetRecorder.stored(rules, evaluation, query, recorded)
       const result = await deps.store.accept(
         { id, source: source.name, receivedAt, headers, body, tags, explain },
