@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { RejectionCounter } from '../common/rejections.js'
 import type { Config } from '../config/index.js'
 import { Metrics, type RateBudgetSource } from '../metrics/index.js'
+import { eventId } from '../common/event-id.js'
 import { RuleSetRecorder, type CompiledRules } from '../rules/index.js'
 import type { SourceRegistry } from '../sources/index.js'
 import type { Store } from '../store/index.js'
@@ -44,12 +45,20 @@ export interface DeliveryPauses {
 /** The deps as routes see them: every optional part filled in. */
 export type RouteDeps = AppDeps & { metrics: Metrics; rejections: RejectionCounter; ruleSets: RuleSetRecorder }
 
+let requestCount = 0
+const isHook = (url: string | undefined): boolean => url?.startsWith('/hooks/') === true
+
 /** Builds the HTTP shell over the domain modules; listening is the caller's business. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // one line per request, written by our onResponse hook with the event id on it
     logController: new LogController({ disableRequestLogging: true }),
+    // a webhook's request id is its event id (UUIDv7), logged as `eventId` from the
+    // request's first line; one child logger per request, not two
+    genReqId: (req) => (isHook(req.url) ? eventId() : `req-${(requestCount = (requestCount + 1) % 1e9).toString(36)}`),
+    childLoggerFactory: (logger, bindings, opts, req) =>
+      logger.child(isHook(req.url) ? { eventId: (bindings as { reqId: string }).reqId } : bindings, opts),
     requestTimeout: deps.config.server.requestTimeoutMs,
     bodyLimit: deps.config.server.bodyLimit,
     // our own 503 while closing (shutting-down.ts), in the usual error shape

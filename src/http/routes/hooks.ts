@@ -1,4 +1,3 @@
-import { eventId } from '../../common/event-id.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { headersFromRaw, redactHeaders, redactQuery, type InboundRequest } from '../../sources/index.js'
 import { matchedRules, RuleSetRecorder } from '../../rules/index.js'
@@ -34,9 +33,9 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 
+  // the request id is the event id (app.ts genReqId), already on every log line
   app.addHook('onRequest', async (request) => {
-    request.eventId = eventId()
-    request.log = request.log.child({ eventId: request.eventId })
+    request.eventId = request.id
   })
 
   // Meta's subscription handshake: echo hub.challenge when hub.verify_token matches.
