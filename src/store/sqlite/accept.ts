@@ -37,7 +37,13 @@ export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions
 
 /**
  * The batch writer for group commit, on whichever connection runs it: one `BEGIN
- * IMMEDIATE` transaction per batch, each accept in its own savepoint.
+ * IMMEDIATE` transaction per batch.
+ *
+ * Why optimistic, then isolated: a failing accept (a duplicate event id, a bad job) must
+ * fail alone, which takes a savepoint per accept; but savepoints were ~40 % of the
+ * writer's work per row, and accepts almost never fail. So a batch first runs without
+ * them; if any accept throws, that transaction is rolled back whole and the batch runs
+ * again with a savepoint per accept. Same outcomes either way, in the same order.
  *
  * Why the dedupe check lives here and not in the HTTP layer: only inside the write
  * transaction is "not seen yet" still true at the insert. Two copies racing both pass
@@ -48,7 +54,7 @@ export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions
 export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome<AcceptResult>[] {
   const q = { ...prepareEventQueries(db), ...prepareJobQueries(db), ...prepareDedupeQueries(db) }
 
-  const one = db.transaction(({ event, jobs, dedupe }: AcceptRow): AcceptResult => {
+  const acceptOne = ({ event, jobs, dedupe }: AcceptRow): AcceptResult => {
     if (dedupe) {
       q.pruneKeys(event.received_at)
       const first = q.findLiveKey(event.source, dedupe.key, event.received_at)
@@ -62,9 +68,12 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
     for (const job of jobs) q.insertJob(job)
     if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
     return { duplicate: false }
-  })
-  // one outer transaction per batch; `one` nests in it as a savepoint per write
-  const batch = db.transaction((rows: AcceptRow[]) =>
+  }
+  // the usual batch: every accept succeeds, so no savepoints
+  const optimistic = db.transaction((rows: AcceptRow[]) => rows.map((row): Outcome<AcceptResult> => ({ ok: true, value: acceptOne(row) })))
+  // after a failure: each accept in its own savepoint (`one` nests in the batch's transaction)
+  const one = db.transaction(acceptOne)
+  const isolated = db.transaction((rows: AcceptRow[]) =>
     rows.map((row): Outcome<AcceptResult> => {
       try {
         return { ok: true, value: one(row) }
@@ -73,7 +82,13 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
       }
     }),
   )
-  return (rows) => batch.immediate(rows)
+  return (rows) => {
+    try {
+      return optimistic.immediate(rows)
+    } catch {
+      return isolated.immediate(rows)
+    }
+  }
 }
 
 /** A second accept of the same event id is a caller bug or a dedupe race: say which. */
