@@ -25,7 +25,7 @@ import { appliedPostgresVersions, migratePostgres } from './migrate.js'
 import { migrations } from './migrations.js'
 import { createPool, inTransaction } from './pool.js'
 import type { PostgresOptions } from './pool.js'
-import { acceptEvent } from './queries/accept.js'
+import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
 import { forgetContacts, lookupContacts, rememberContacts } from './queries/contact-cache.js'
 import { discard, listDead, replay, selectAttempts, selectDead } from './queries/dead-letters.js'
 import { claimJobs, countJobs, finishJob, releaseLeases, renewLeases, selectJobs } from './queries/jobs.js'
@@ -94,7 +94,12 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** Without a dedupe key an accept is one statement (one round trip); with one, a transaction. */
   async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
+    if (!opts.dedupe) {
+      await insertEventWithJobs(this.pool, event, jobs)
+      return { duplicate: false }
+    }
     return inTransaction(this.pool, (client) => acceptEvent(client, event, jobs, opts))
   }
 

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { Queryable } from '../pool.js'
 import { TagrelayError } from '../../../errors.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../../types.js'
 import { toJson } from '../../sqlite/rows.js'
@@ -39,37 +40,43 @@ export async function acceptEvent(client: pg.PoolClient, event: NewEvent, jobs: 
       }
     }
   }
+  await insertEventWithJobs(client, event, jobs)
+  return { duplicate: false }
+}
+
+/**
+ * The event and its jobs in ONE statement (data-modifying CTEs): atomic on its own, so
+ * an accept without a dedupe key is one round trip in autocommit instead of four
+ * (BEGIN, two INSERTs, COMMIT). The jobs' foreign key is checked at the end of the
+ * statement, when the event row exists.
+ */
+export async function insertEventWithJobs(db: Queryable, event: NewEvent, jobs: NewJob[]): Promise<void> {
+  const values: unknown[] = [event.id, event.source, event.receivedAt, toJson(event.headers), toJson(event.body), toJson(event.tags), toJson(event.explain)]
+  const insertEvent = `INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ($1, $2, $3, $4, $5, $6, $7)`
+  const sql = jobs.length === 0 ? insertEvent : `WITH e AS (${insertEvent}) ${jobsInsert(event, jobs, values)}`
   try {
-    await client.query(
-      `INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [event.id, event.source, event.receivedAt, toJson(event.headers), toJson(event.body), toJson(event.tags), toJson(event.explain)],
-    )
+    await db.query(sql, values)
   } catch (err) {
     if ((err as { code?: string; constraint?: string }).code === '23505') {
       throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, { cause: err })
     }
     throw err
   }
-  if (jobs.length > 0) await insertJobs(client, event, jobs)
-  return { duplicate: false }
 }
 
-/** One multi-row INSERT for all of an event's jobs: one round trip, ids in list order. */
-async function insertJobs(client: pg.PoolClient, event: NewEvent, jobs: NewJob[]): Promise<void> {
-  const values: unknown[] = []
+/** One multi-row INSERT for all of an event's jobs (ids in list order); appends its parameters to `values`. */
+function jobsInsert(event: NewEvent, jobs: NewJob[], values: unknown[]): string {
+  const first = values.length
   const tuples = jobs.map((job, i) => {
     values.push(
       event.id, job.location, job.contact.id ?? null, job.contact.email ?? null, job.contact.phone ?? null,
       job.create === undefined ? null : toJson(job.create), toJson(job.add), toJson(job.remove), toJson(job.rules),
       event.receivedAt, event.receivedAt, event.receivedAt,
     )
-    const p = Array.from({ length: JOB_COLUMNS }, (_, k) => `$${i * JOB_COLUMNS + k + 1}`)
+    const p = Array.from({ length: JOB_COLUMNS }, (_, k) => `$${first + i * JOB_COLUMNS + k + 1}`)
     return `(${p.join(', ')})`
   })
-  await client.query(
-    `INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
+  return `INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
                        add_tags, remove_tags, rules, run_at, created_at, updated_at)
-     VALUES ${tuples.join(', ')}`,
-    values,
-  )
+     VALUES ${tuples.join(', ')}`
 }
