@@ -77,9 +77,9 @@ export class RuleSetRecorder {
   }
 
   /** What to store for an evaluation: compact once the rule set is recorded, else the full trace. */
-  static stored(rules: CompiledRules, ev: Evaluation, query: Record<string, unknown>, recorded: boolean): unknown {
+  static stored(rules: CompiledRules, ev: Evaluation, matched: string[], query: Record<string, unknown>, recorded: boolean): unknown {
     if (!recorded) return { rulesVersion: rules.version, trace: ev.trace, unmatched: ev.unmatched }
-    const compact: CompactExplain = { rulesVersion: rules.version, matched: matchedRules(ev.trace), unmatched: ev.unmatched }
+    const compact: CompactExplain = { rulesVersion: rules.version, matched, unmatched: ev.unmatched }
     if (Object.keys(query).length > 0) compact.query = query
     return compact
   }

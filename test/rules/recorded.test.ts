@@ -27,7 +27,7 @@ t.test('an event keeps a compact explain; its trail evaluates again to the same 
   t.equal(recorder.ensure(rules), true, 'once recorded, no promise and no store call')
 
   const evaluation = rules.evaluate({ ...EVENT, query: QUERY })
-  const stored = RuleSetRecorder.stored(rules, evaluation, QUERY, true)
+  const stored = RuleSetRecorder.stored(rules, evaluation, matchedRules(evaluation.trace), QUERY, true)
   t.same(stored, { rulesVersion: rules.version, matched: ['eu lead', 'by header', 'no email'], unmatched: evaluation.unmatched, query: QUERY })
   t.ok(JSON.stringify(stored).length * 2 < JSON.stringify(evaluation.trace).length, 'less than half the trace, even with three rules')
 
@@ -64,7 +64,7 @@ t.test('a rule set the store refuses: events keep their full trace, and it is tr
   const [a, b] = await Promise.all([recorder.ensure(rules), recorder.ensure(rules)])
   t.same([a, b, calls], [false, false, 1], 'concurrent first events share one attempt')
   const evaluation = rules.evaluate({ ...EVENT, query: {} })
-  t.match(RuleSetRecorder.stored(rules, evaluation, {}, false), { rulesVersion: rules.version, trace: evaluation.trace })
+  t.match(RuleSetRecorder.stored(rules, evaluation, matchedRules(evaluation.trace), {}, false), { rulesVersion: rules.version, trace: evaluation.trace })
   fail = false
   t.equal(await recorder.ensure(rules), true, 'the next event records it')
   t.equal(calls, 2)

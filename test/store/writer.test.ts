@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3'
 import t from 'tap'
 import { openStore } from '../../src/store/index.js'
 import { event, job } from './fixtures.js'
@@ -30,4 +31,24 @@ t.test('a file the writer thread cannot open fails the store at start, naming th
   const dir = t.testdir({ 'not-a-db.sqlite': 'this is not a SQLite database, just text that is long enough to be read' })
   const err = await openStore(`sqlite:${dir}/not-a-db.sqlite`).catch((e: unknown) => e)
   t.match(err, { code: 'TAGRELAY_STORE_OPEN_FAILED', message: /not-a-db\.sqlite/ })
+})
+
+t.test('a commit waiting on the disk lock does not stall the event loop', async (t) => {
+  const dir = t.testdir({})
+  const store = await openStore(`sqlite:${dir}/db.sqlite`)
+  t.teardown(() => store.close())
+  // another process holds the write lock (a backup, a second tagrelay): the commit must wait
+  const other = new Database(`${dir}/db.sqlite`)
+  other.exec('BEGIN IMMEDIATE')
+  let settled = false
+  const accepted = store.accept(event(), [job()]).finally(() => (settled = true))
+  const asked = performance.now()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const late = performance.now() - asked - 50
+  t.ok(late < 200, `a 50 ms timer fired ${late.toFixed(0)} ms late while the writer waited for the lock`)
+  t.notOk(settled, 'the accept is not answered before it has committed')
+  other.exec('COMMIT')
+  other.close()
+  t.same(await accepted, { duplicate: false }, 'committed once the lock was free')
+  t.equal(await store.countEvents(), 1)
 })

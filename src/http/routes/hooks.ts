@@ -83,7 +83,7 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const matched = trace.filter((t) => t.matched).map((t) => t.rule)
       const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
 
-      const explain = RuleSetRecorder.stored(rules, evaluation, query, recorded)
+      const explain = RuleSetRecorder.stored(rules, evaluation, matched, query, recorded)
       const result = await deps.store.accept(
         { id, source: source.name, receivedAt, headers, body, tags, explain },
         jobs,

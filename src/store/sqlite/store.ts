@@ -84,8 +84,8 @@ export class SqliteStore implements Store {
 
   /**
    * Accepts go through group commit (group-commit.ts): those that arrive while a batch
-   * commits share the next transaction, each in its own savepoint, in arrival order, so
-   * two copies in one batch still store one event (the dedupe check is in accept.ts).
+   * commits share the next transaction, in arrival order, so two copies in one batch
+   * still store one event (accept.ts has the dedupe check and the savepoint fallback).
    */
   async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
     void this.#stmts // fail at once, not in the batch, when used before migrate()
