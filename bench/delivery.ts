@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { DeliveryWorker, InMemoryRateBudget } from '../src/delivery/index.js'
-import { HighLevelClient, HighLevelRateLimitedError, startSandbox, type LocationAuth, type Sandbox } from '../src/highlevel/index.js'
+import {
+  HighLevelClient,
+  HighLevelRateLimitedError,
+  startSandbox,
+  type LocationAuth,
+  type Sandbox,
+} from '../src/highlevel/index.js'
 import { openStore, type NewJob } from '../src/store/index.js'
 
 /**
@@ -27,9 +33,23 @@ const CONTACTS = 2_000
 const TOKEN = 'pit-bench-token'
 const LOCATION_ID = 'benchLocation000000001'
 const RATE = { max: 100, intervalMs: 10_000 }
-const TAG_SETS = [['webinar-2026', 'lead'], ['pricing', 'lead', 'hot'], ['newsletter'], ['demo-request', 'lead'], ['partner', 'b2b', 'lead', 'q4']]
+const TAG_SETS = [
+  ['webinar-2026', 'lead'],
+  ['pricing', 'lead', 'hot'],
+  ['newsletter'],
+  ['demo-request', 'lead'],
+  ['partner', 'b2b', 'lead', 'q4'],
+]
 
-interface Figures { events: number; calls: number; callsPerEvent: number; http429: number; drainS: number; floorS: number; drainVsFloor: number }
+interface Figures {
+  events: number
+  calls: number
+  callsPerEvent: number
+  http429: number
+  drainS: number
+  floorS: number
+  drainVsFloor: number
+}
 
 const auth: LocationAuth = { locationId: LOCATION_ID, accessToken: () => TOKEN }
 const budgetConfig = { max: RATE.max, intervalMs: RATE.intervalMs / SCALE, safetyMargin: 0.03, dailyReserve: 1_000 }
@@ -42,13 +62,24 @@ async function setup(): Promise<{ sandbox: Sandbox; ids: string[]; emails: strin
 }
 
 /** Event i is for contact i mod 2,000 (five submissions each, interleaved); a contact's tag set is fixed. */
-const eventFor = (i: number) => ({ contact: i % CONTACTS, tags: TAG_SETS[(i % CONTACTS) % TAG_SETS.length] as string[] })
+const eventFor = (i: number) => ({
+  contact: i % CONTACTS,
+  tags: TAG_SETS[(i % CONTACTS) % TAG_SETS.length] as string[],
+})
 
 function figures(calls: number, http429: number, drainRealMs: number, events = EVENTS): Figures {
   const drainS = (drainRealMs * SCALE) / 1000
   const floorS = (calls * RATE.intervalMs) / RATE.max / 1000
   const r = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d
-  return { events, calls, callsPerEvent: r(calls / events, 4), http429, drainS: r(drainS, 1), floorS: r(floorS, 1), drainVsFloor: r(drainS / floorS) }
+  return {
+    events,
+    calls,
+    callsPerEvent: r(calls / events, 4),
+    http429,
+    drainS: r(drainS, 1),
+    floorS: r(floorS, 1),
+    drainVsFloor: r(drainS / floorS),
+  }
 }
 
 function counting429(client: HighLevelClient): { client: HighLevelClient; count: () => number } {
@@ -79,12 +110,28 @@ async function engine(byId: boolean): Promise<Figures> {
   const { client, count } = counting429(raw)
   for (let i = 0; i < EVENTS; i++) {
     const e = eventFor(i)
-    const job: NewJob = { location: 'main', contact: byId ? { id: ids[e.contact] as string } : { email: emails[e.contact] as string }, add: e.tags, remove: [], rules: ['bench'] }
-    await store.accept({ id: `evt-${i}`, source: 'bench', receivedAt: Date.now(), headers: {}, body: {}, tags: e.tags, explain: null }, [job])
+    const job: NewJob = {
+      location: 'main',
+      contact: byId ? { id: ids[e.contact] as string } : { email: emails[e.contact] as string },
+      add: e.tags,
+      remove: [],
+      rules: ['bench'],
+    }
+    await store.accept(
+      { id: `evt-${i}`, source: 'bench', receivedAt: Date.now(), headers: {}, body: {}, tags: e.tags, explain: null },
+      [job],
+    )
   }
   const worker = new DeliveryWorker({
-    store, client, budget, locations: new Map([['main', auth]]), logger: pino({ level: 'silent' }),
-    batchSize: 10_000, pollIntervalMs: 10, leaseMs: 30_000, backoff: { baseMs: 100, maxMs: 1_000 },
+    store,
+    client,
+    budget,
+    locations: new Map([['main', auth]]),
+    logger: pino({ level: 'silent' }),
+    batchSize: 10_000,
+    pollIntervalMs: 10,
+    leaseMs: 30_000,
+    backoff: { baseMs: 100, maxMs: 1_000 },
   })
   sandbox.resetCalls()
   const started = performance.now()
@@ -97,7 +144,8 @@ async function engine(byId: boolean): Promise<Figures> {
   if (dead > 0) throw new Error(`${dead} jobs dead-lettered in the benchmark`)
   for (let c = 0; c < CONTACTS; c++) {
     const tags = sandbox.getContact(ids[c] as string)?.tags ?? []
-    for (const tag of TAG_SETS[c % TAG_SETS.length] as string[]) if (!tags.includes(tag)) throw new Error(`contact ${c} lacks ${tag}`)
+    for (const tag of TAG_SETS[c % TAG_SETS.length] as string[])
+      if (!tags.includes(tag)) throw new Error(`contact ${c} lacks ${tag}`)
   }
   await raw.close()
   await store.close()
@@ -114,17 +162,23 @@ async function naive(): Promise<Figures> {
   const { client, count } = counting429(raw)
   const call = async <T>(f: () => Promise<T>): Promise<T> => {
     await budget.take(LOCATION_ID)
-    try { return await f() } finally { budget.done(LOCATION_ID) }
+    try {
+      return await f()
+    } finally {
+      budget.done(LOCATION_ID)
+    }
   }
   let next = 0
   const started = performance.now()
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    for (let i = next++; i < NAIVE_EVENTS; i = next++) {
-      const e = eventFor(i)
-      const found = await call(() => client.findContact(auth, { email: emails[e.contact] as string }))
-      if (found) await call(() => client.addTags(auth, found.id, e.tags))
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let i = next++; i < NAIVE_EVENTS; i = next++) {
+        const e = eventFor(i)
+        const found = await call(() => client.findContact(auth, { email: emails[e.contact] as string }))
+        if (found) await call(() => client.addTags(auth, found.id, e.tags))
+      }
+    }),
+  )
   const drain = performance.now() - started
   const calls = sandbox.calls.total
   await raw.close()
@@ -133,11 +187,16 @@ async function naive(): Promise<Figures> {
 }
 
 export async function run(): Promise<void> {
-  console.log(`delivery: ${EVENTS} events, ${CONTACTS} contacts, ${TAG_SETS.length} tag sets; sandbox ${RATE.max} req / ${RATE.intervalMs / 1000} s, clock x${SCALE}`)
+  console.log(
+    `delivery: ${EVENTS} events, ${CONTACTS} contacts, ${TAG_SETS.length} tag sets; sandbox ${RATE.max} req / ${RATE.intervalMs / 1000} s, clock x${SCALE}`,
+  )
   const w1 = await engine(false)
   const w2 = await engine(true)
   const w1Naive = await naive()
-  const show = (name: string, f: Figures) => console.log(`${name.padEnd(9)} events ${String(f.events).padStart(6)}  calls ${String(f.calls).padStart(6)}  per event ${f.callsPerEvent.toFixed(4)}  429s ${f.http429}  drain ${f.drainS} s (sandbox time) vs floor ${f.floorS} s = ${f.drainVsFloor.toFixed(3)}x`)
+  const show = (name: string, f: Figures) =>
+    console.log(
+      `${name.padEnd(9)} events ${String(f.events).padStart(6)}  calls ${String(f.calls).padStart(6)}  per event ${f.callsPerEvent.toFixed(4)}  429s ${f.http429}  drain ${f.drainS} s (sandbox time) vs floor ${f.floorS} s = ${f.drainVsFloor.toFixed(3)}x`,
+    )
   show('W1', w1)
   show('W1 naive', w1Naive)
   show('W2', w2)

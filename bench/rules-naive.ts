@@ -24,7 +24,8 @@ function check(c: Cond, body: unknown): boolean {
   const values = read(body, c.field as string)
   const one = (v: unknown): boolean => {
     if ('equals' in c) return String(v).toLowerCase() === String(c.equals).toLowerCase() && v !== undefined
-    if ('in' in c) return (c.in as unknown[]).some((w) => v !== undefined && String(v).toLowerCase() === String(w).toLowerCase())
+    if ('in' in c)
+      return (c.in as unknown[]).some((w) => v !== undefined && String(v).toLowerCase() === String(w).toLowerCase())
     if ('contains' in c) return typeof v === 'string' && v.toLowerCase().includes(String(c.contains).toLowerCase())
     if ('exists' in c) return (v !== undefined && v !== null) === c.exists
     if ('gte' in c) return typeof v === 'string' && Date.parse(v) >= Date.parse(c.gte as string)
@@ -44,7 +45,12 @@ function read(root: unknown, path: string): unknown[] {
       else if (!Array.isArray(n)) continue
       else if (step.kind === 'index') next.push(n[step.index])
       else if (step.kind === 'wildcard') next.push(...n)
-      else next.push(n.find((el) => el && typeof el === 'object' && String((el as Record<string, unknown>)[step.key]) === step.value))
+      else
+        next.push(
+          n.find(
+            (el) => el && typeof el === 'object' && String((el as Record<string, unknown>)[step.key]) === step.value,
+          ),
+        )
     }
     nodes = next
   }

@@ -14,11 +14,26 @@ function buildRules(): Rule[] {
     const shape = i % 5
     const when =
       shape === 0
-        ? { all: [{ field: 'form_response.form_id', equals: i % 10 === 0 ? 'lT4Z3j' : `form${i}` }, { field: 'form_response.answers[type=choice].choice.label', in: [interests[i % 5], 'Demo'] }] }
+        ? {
+            all: [
+              { field: 'form_response.form_id', equals: i % 10 === 0 ? 'lT4Z3j' : `form${i}` },
+              { field: 'form_response.answers[type=choice].choice.label', in: [interests[i % 5], 'Demo'] },
+            ],
+          }
         : shape === 1
-          ? { any: [{ field: 'form_response.hidden.utm_source', equals: `source-${i}` }, { field: 'form_response.hidden.utm_campaign', contains: 'webinar' }] }
+          ? {
+              any: [
+                { field: 'form_response.hidden.utm_source', equals: `source-${i}` },
+                { field: 'form_response.hidden.utm_campaign', contains: 'webinar' },
+              ],
+            }
           : shape === 2
-            ? { all: [{ field: 'form_response.answers[*].type', equals: 'email' }, { not: { field: 'form_response.hidden.test', exists: true } }] }
+            ? {
+                all: [
+                  { field: 'form_response.answers[*].type', equals: 'email' },
+                  { not: { field: 'form_response.hidden.test', exists: true } },
+                ],
+              }
             : shape === 3
               ? { field: 'form_response.submitted_at', gte: `2026-${String((i % 12) + 1).padStart(2, '0')}-01` }
               : { field: 'form_response.answers[type=email].email', matches: `@example\\.(com|org)$|^x${i}` }
@@ -34,7 +49,9 @@ function buildRules(): Rule[] {
 }
 
 function events(): RuleEvent[] {
-  const base = JSON.parse(readFileSync(new URL('../examples/payloads/typeform.json', import.meta.url), 'utf8')) as { form_response: Record<string, unknown> }
+  const base = JSON.parse(readFileSync(new URL('../examples/payloads/typeform.json', import.meta.url), 'utf8')) as {
+    form_response: Record<string, unknown>
+  }
   return ['Pricing', 'Support', 'Demo', 'Careers'].map((label, n) => {
     const body = structuredClone(base)
     const answers = body.form_response.answers as Array<Record<string, unknown>>
@@ -70,10 +87,25 @@ export function run(): void {
   const naive = measure(rules.length, evs, ms, (e) => naiveEvaluate(rules, e))
   const fast = measure(rules.length, evs, ms, (e) => compiled.evaluate(e))
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12)
-  console.log(`rules benchmark: ${rules.length} rules, ${evs.length} Typeform payload variants, ${ms} ms each, one core (node ${process.version})`)
-  console.log(`  ${sample.trace.filter((r) => r.matched).length} of ${rules.length} rules match the first event; compiled evaluation also builds the full explain trace`)
+  console.log(
+    `rules benchmark: ${rules.length} rules, ${evs.length} Typeform payload variants, ${ms} ms each, one core (node ${process.version})`,
+  )
+  console.log(
+    `  ${sample.trace.filter((r) => r.matched).length} of ${rules.length} rules match the first event; compiled evaluation also builds the full explain trace`,
+  )
   console.log(`  naive (paths re-parsed per evaluation, no trace) ${fmt(naive)} rule evaluations/s`)
-  console.log(`  compiled closures (with trace)                  ${fmt(fast)} rule evaluations/s  (${(fast / naive).toFixed(1)}x)`)
-  console.log(`  target                                          ${fmt(200_000)} rule evaluations/s  ${fast >= 200_000 ? 'met' : 'NOT MET'}`)
-  console.log(JSON.stringify({ bench: 'rules', evaluationsPerSecond: Math.round(fast), baselineEvaluationsPerSecond: Math.round(naive), rules: rules.length }))
+  console.log(
+    `  compiled closures (with trace)                  ${fmt(fast)} rule evaluations/s  (${(fast / naive).toFixed(1)}x)`,
+  )
+  console.log(
+    `  target                                          ${fmt(200_000)} rule evaluations/s  ${fast >= 200_000 ? 'met' : 'NOT MET'}`,
+  )
+  console.log(
+    JSON.stringify({
+      bench: 'rules',
+      evaluationsPerSecond: Math.round(fast),
+      baselineEvaluationsPerSecond: Math.round(naive),
+      rules: rules.length,
+    }),
+  )
 }

@@ -22,12 +22,16 @@ const summary = (o: object): string => JSON.stringify(o)
 
 if (args.command === 'crash') {
   const result = await runCrash({ ...args, log })
-  console.log(`crash: ${result.lost === 0 ? 'PASS' : 'FAIL'}: ${result.lost} of ${result.acknowledged} acknowledged events lost after ${result.killedBySignal} SIGKILLs (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(1)} s)`)
+  console.log(
+    `crash: ${result.lost === 0 ? 'PASS' : 'FAIL'}: ${result.lost} of ${result.acknowledged} acknowledged events lost after ${result.killedBySignal} SIGKILLs (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+  )
   console.log(summary(result))
   process.exit(result.lost === 0 ? 0 : 1)
 } else {
   const result = await runFaults({ ...args, outageStartMs: Math.round((args.driveMs - args.outageMs) / 3), log })
-  console.log(`faults: ${result.ok ? 'PASS' : 'FAIL'}: lost ${result.lost}, dead ${result.dead}, over max attempts ${result.overMaxAttempts}, own 429s ${result.rateLimited} (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(1)} s)`)
+  console.log(
+    `faults: ${result.ok ? 'PASS' : 'FAIL'}: lost ${result.lost}, dead ${result.dead}, over max attempts ${result.overMaxAttempts}, own 429s ${result.rateLimited} (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+  )
   console.log(summary(result))
   process.exit(result.ok ? 0 : 1)
 }

@@ -55,7 +55,9 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfigFile(file)
       const rules = compileConfigRules(config)
       const locations = Object.keys(config.highlevel.locations).length
-      console.log(`${file}: OK (${Object.keys(config.sources).length} sources, ${locations} locations, ${rules.count} rules, rules version ${rules.version})`)
+      console.log(
+        `${file}: OK (${Object.keys(config.sources).length} sources, ${locations} locations, ${rules.count} rules, rules version ${rules.version})`,
+      )
       return
     }
     case 'test-rule': {
@@ -69,7 +71,16 @@ async function main(argv: string[]): Promise<void> {
         json: { type: 'boolean' },
       })
       if (!v.source || !v.payload) throw new UsageError('test-rule needs --source NAME and --payload FILE')
-      console.log(testRule({ config: configPath(v), source: v.source, payload: v.payload, headers: v.headers, query: v.query, json: v.json }))
+      console.log(
+        testRule({
+          config: configPath(v),
+          source: v.source,
+          payload: v.payload,
+          headers: v.headers,
+          query: v.query,
+          json: v.json,
+        }),
+      )
       return
     }
     case 'config': {
@@ -82,9 +93,15 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       const { openStore } = await import('./store/index.js')
       const config = loadConfigFile(configPath(parse(rest, configOption)))
-      const store = await openStore(config.store.url, { sqlite: config.store.sqlite, postgres: config.store.postgres, migrate: true })
+      const store = await openStore(config.store.url, {
+        sqlite: config.store.sqlite,
+        postgres: config.store.postgres,
+        migrate: true,
+      })
       await store.close()
-      console.log(`migrations applied (${store.kind}${store.kind === 'postgres' ? `, schema ${config.store.postgres.schema}` : ''})`)
+      console.log(
+        `migrations applied (${store.kind}${store.kind === 'postgres' ? `, schema ${config.store.postgres.schema}` : ''})`,
+      )
       return
     }
     case 'replay': {
@@ -92,7 +109,8 @@ async function main(argv: string[]): Promise<void> {
       const v = parse(rest, { ...configOption, id: { type: 'string' }, all: { type: 'boolean' } })
       if (v.id !== undefined && v.all) throw new UsageError('replay takes --id N or --all, not both')
       const id = v.id === undefined ? undefined : Number(v.id)
-      if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`)
+      if (id !== undefined && !(Number.isSafeInteger(id) && id > 0))
+        throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`)
       const config = loadConfigFile(configPath(v))
       await runReplay(config.store.url, { ...(id !== undefined ? { id } : {}), all: v.all === true })
       return
@@ -100,9 +118,15 @@ async function main(argv: string[]): Promise<void> {
     case 'sandbox': {
       const { runSandbox } = await import('./demo/sandbox-command.js')
       const v = parse(rest, {
-        port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string', multiple: true },
-        oauth: { type: 'string', multiple: true }, 'clock-scale': { type: 'string' }, 'latency-ms': { type: 'string' },
-        'error-rate': { type: 'string', multiple: true }, 'timeout-rate': { type: 'string' }, 'reset-rate': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string', multiple: true },
+        oauth: { type: 'string', multiple: true },
+        'clock-scale': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'error-rate': { type: 'string', multiple: true },
+        'timeout-rate': { type: 'string' },
+        'reset-rate': { type: 'string' },
         outage: { type: 'string' },
       })
       return runSandbox(v)
@@ -137,6 +161,8 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(`tagrelay: ${err.message}`)
     process.exit(1)
   }
-  console.error(`tagrelay: ${err instanceof TagrelayError ? `${err.code}: ${err.message}` : (err as Error)?.stack ?? String(err)}`)
+  console.error(
+    `tagrelay: ${err instanceof TagrelayError ? `${err.code}: ${err.message}` : ((err as Error)?.stack ?? String(err))}`,
+  )
   process.exit(1)
 })

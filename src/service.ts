@@ -42,11 +42,20 @@ export interface Service {
 /** The composition root: wires config into the modules and starts listening. */
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { config } = opts
-  const sources = createSourceRegistry(config.sources, { publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
-  const logger = opts.logger ?? createLogger({ level: config.log.level, stream: opts.logStream, secretQueryParams: sources.secretQueryParams() })
+  const sources = createSourceRegistry(config.sources, {
+    publicUrl: config.server.publicUrl,
+    bodyLimit: config.server.bodyLimit,
+  })
+  const logger =
+    opts.logger ??
+    createLogger({ level: config.log.level, stream: opts.logStream, secretQueryParams: sources.secretQueryParams() })
   const holder = new RulesHolder({ config, configFile: opts.configFile, logger: logger.child({ component: 'rules' }) })
   const rules = holder.current()
-  const store = await openStore(config.store.url, { sqlite: config.store.sqlite, postgres: config.store.postgres, migrate: config.store.migrate })
+  const store = await openStore(config.store.url, {
+    sqlite: config.store.sqlite,
+    postgres: config.store.postgres,
+    migrate: config.store.migrate,
+  })
   const retention = new RetentionTimer({
     store,
     maxAgeMs: config.store.retention.maxAgeMs,
@@ -57,7 +66,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     },
   })
   const rejections = new RejectionCounter()
-  const locationIds = Object.fromEntries(Object.entries(config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
+  const locationIds = Object.fromEntries(
+    Object.entries(config.highlevel.locations).map(([name, l]) => [name, l.locationId]),
+  )
   // the client is the metrics' rate-budget source, and metrics observe the client's calls
   const rateLimits = { lastRateLimit: (id: string) => client.lastRateLimit(id) }
   // read at scrape time, after the worker below exists
@@ -77,7 +88,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     ? new DeliveryWorker({
         store,
         client,
-        locations: createLocationAuths(config.highlevel.locations, { store, exchange: (grant) => client.refreshAccessToken(grant) }),
+        locations: createLocationAuths(config.highlevel.locations, {
+          store,
+          exchange: (grant) => client.refreshAccessToken(grant),
+        }),
         logger: deliveryLog,
         batchSize: config.delivery.batchSize,
         pollIntervalMs: config.delivery.pollIntervalMs,
@@ -95,11 +109,27 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   // the rules in force are recorded before the first request (reloaded ones by their first event)
   const ruleSets = new RuleSetRecorder(store)
-  if (!(await ruleSets.ensure(holder.current()))) logger.warn({ rules: holder.current().version }, 'could not record the rule set: events will store their full explain trace')
+  if (!(await ruleSets.ensure(holder.current())))
+    logger.warn(
+      { rules: holder.current().version },
+      'could not record the rule set: events will store their full explain trace',
+    )
 
   let app: FastifyInstance
   try {
-    app = await buildApp({ config, store, sources, rules: () => holder.current(), logger, onAccepted: () => worker?.wake(), rejections, metrics, rateLimits, delivery: pauses, ruleSets })
+    app = await buildApp({
+      config,
+      store,
+      sources,
+      rules: () => holder.current(),
+      logger,
+      onAccepted: () => worker?.wake(),
+      rejections,
+      metrics,
+      rateLimits,
+      delivery: pauses,
+      ruleSets,
+    })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
     await client.close()
@@ -110,12 +140,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   retention.start()
   if (opts.configFile && opts.watchRules !== false) holder.watch()
 
-  for (const name of sources.unverified()) logger.warn({ source: name }, 'source accepts events without verification (verify.type: none)')
+  for (const name of sources.unverified())
+    logger.warn({ source: name }, 'source accepts events without verification (verify.type: none)')
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.server.port
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  logger.info({ url, store: store.kind, rules: rules.version, ruleCount: rules.count, sources: sources.names() }, 'tagrelay listening')
+  logger.info(
+    { url, store: store.kind, rules: rules.version, ruleCount: rules.count, sources: sources.names() },
+    'tagrelay listening',
+  )
 
   let closing: Promise<void> | null = null
   const close = (): Promise<void> => {
@@ -145,10 +179,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
  */
 function rateBudget(config: Config, store: Store, log: Logger): RateBudget {
   const local = new InMemoryRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
-    log.warn({ locationId, until: new Date(until).toISOString() }, reason))
+    log.warn({ locationId, until: new Date(until).toISOString() }, reason),
+  )
   const shared = config.delivery.rateLimit.shared ? sharedRateBudget(store) : undefined
   if (shared === undefined) return local
-  return new SharedRateBudget(shared, local, (err) => log.error({ err }, 'sharing a pause with the other replicas failed'))
+  return new SharedRateBudget(shared, local, (err) =>
+    log.error({ err }, 'sharing a pause with the other replicas failed'),
+  )
 }
 
 /** Waits for `promise` at most `ms`; an HTTP pool with a call still in flight must not hold up exit. */

@@ -26,40 +26,56 @@ interface Common {
 }
 
 export type ChaosCommand =
-  | (Common & { command: 'crash'; kills: number })
-  | (Common & { command: 'faults'; driveMs: number; outageMs: number })
+  (Common & { command: 'crash'; kills: number }) | (Common & { command: 'faults'; driveMs: number; outageMs: number })
 
 /** Reads `crash|faults [options]`; every bad input is a ChaosUsageError naming the option. */
 export function parseChaosArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ChaosCommand {
   const [command, ...rest] = argv
   if (command !== 'crash' && command !== 'faults') {
-    throw new ChaosUsageError(command === undefined ? 'a command is required (crash or faults)' : `unknown command "${command}" (crash or faults)`)
+    throw new ChaosUsageError(
+      command === undefined
+        ? 'a command is required (crash or faults)'
+        : `unknown command "${command}" (crash or faults)`,
+    )
   }
   let values: Record<string, string | undefined>
   try {
     const names = ['store', 'seed', 'rate', ...(command === 'crash' ? ['kills'] : ['drive-ms', 'outage-ms'])]
     const options = Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]))
-    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>
+    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | undefined
+    >
   } catch (err) {
     throw new ChaosUsageError(`${command}: ${(err as Error).message}`)
   }
   const store = values.store ?? 'sqlite'
-  if (store !== 'sqlite' && store !== 'postgres') throw new ChaosUsageError(`--store must be sqlite or postgres, got "${store}"`)
+  if (store !== 'sqlite' && store !== 'postgres')
+    throw new ChaosUsageError(`--store must be sqlite or postgres, got "${store}"`)
   const databaseUrl = env.CHAOS_DATABASE_URL || env.TEST_DATABASE_URL || undefined
   if (store === 'postgres' && databaseUrl === undefined) {
-    throw new ChaosUsageError('--store postgres needs CHAOS_DATABASE_URL or TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)')
+    throw new ChaosUsageError(
+      '--store postgres needs CHAOS_DATABASE_URL or TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)',
+    )
   }
   const seedText = values.seed ?? env.CHAOS_SEED
   const common: Common = {
     store,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
-    seed: seedText === undefined || seedText === '' ? newSeed() : integer(values.seed === undefined ? 'CHAOS_SEED' : '--seed', seedText, 0, 2 ** 32 - 1),
+    seed:
+      seedText === undefined || seedText === ''
+        ? newSeed()
+        : integer(values.seed === undefined ? 'CHAOS_SEED' : '--seed', seedText, 0, 2 ** 32 - 1),
     ratePerSec: values.rate === undefined ? 40 : integer('--rate', values.rate, 1, 1000),
   }
-  if (command === 'crash') return { command, ...common, kills: values.kills === undefined ? 20 : integer('--kills', values.kills, 1, 1000) }
+  if (command === 'crash')
+    return { command, ...common, kills: values.kills === undefined ? 20 : integer('--kills', values.kills, 1, 1000) }
   const driveMs = values['drive-ms'] === undefined ? 12_000 : integer('--drive-ms', values['drive-ms'], 1000, 600_000)
   const outageMs = values['outage-ms'] === undefined ? 3000 : integer('--outage-ms', values['outage-ms'], 100, 600_000)
-  if (outageMs >= driveMs) throw new ChaosUsageError(`--outage-ms (${outageMs}) must be shorter than --drive-ms (${driveMs}): the outage has to end while events still arrive`)
+  if (outageMs >= driveMs)
+    throw new ChaosUsageError(
+      `--outage-ms (${outageMs}) must be shorter than --drive-ms (${driveMs}): the outage has to end while events still arrive`,
+    )
   return { command, ...common, driveMs, outageMs }
 }
 

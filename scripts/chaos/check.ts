@@ -25,7 +25,11 @@ export interface SetCheck {
  * Reads the sandbox directly, not the service's store: the store's own claim that a job
  * is done is what is being checked.
  */
-export function checkDelivery(view: TagView, acknowledged: ReadonlyMap<string, SentEvent>, unacknowledged: ReadonlyMap<string, SentEvent> = new Map()): SetCheck {
+export function checkDelivery(
+  view: TagView,
+  acknowledged: ReadonlyMap<string, SentEvent>,
+  unacknowledged: ReadonlyMap<string, SentEvent> = new Map(),
+): SetCheck {
   const tagsOf = new Map<string, Set<string>>()
   const has = ({ tag, contactId }: SentEvent): boolean => {
     let tags = tagsOf.get(contactId)
@@ -57,7 +61,12 @@ export function checkDelivery(view: TagView, acknowledged: ReadonlyMap<string, S
 }
 
 /** Polls until nothing acknowledged is missing or `timeoutMs` has passed; answers the last check. */
-export async function waitForDelivery(view: TagView, acknowledged: ReadonlyMap<string, SentEvent>, unacknowledged: ReadonlyMap<string, SentEvent>, timeoutMs: number): Promise<SetCheck & { waitedMs: number }> {
+export async function waitForDelivery(
+  view: TagView,
+  acknowledged: ReadonlyMap<string, SentEvent>,
+  unacknowledged: ReadonlyMap<string, SentEvent>,
+  timeoutMs: number,
+): Promise<SetCheck & { waitedMs: number }> {
   const started = Date.now()
   for (;;) {
     const check = checkDelivery(view, acknowledged, unacknowledged)

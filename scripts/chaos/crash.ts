@@ -22,18 +22,19 @@ export interface CrashOptions {
   log?: (line: string) => void
 }
 
-export type CrashResult = SetCheck & JobCheck & {
-  kills: number
-  /** kills after which the process really ended by SIGKILL (no shutdown code ran) */
-  killedBySignal: number
-  seed: number
-  store: StoreKind
-  refusals: Record<string, number>
-  /** 429s the sandbox's own rate limiter answered (a fresh process does not know the last one's spend) */
-  rateLimited: number
-  waitedMs: number
-  durationMs: number
-}
+export type CrashResult = SetCheck &
+  JobCheck & {
+    kills: number
+    /** kills after which the process really ended by SIGKILL (no shutdown code ran) */
+    killedBySignal: number
+    seed: number
+    store: StoreKind
+    refusals: Record<string, number>
+    /** 429s the sandbox's own rate limiter answered (a fresh process does not know the last one's spend) */
+    rateLimited: number
+    waitedMs: number
+    durationMs: number
+  }
 
 /**
  * The crash run: the service as a child process under a steady stream of signed events,
@@ -64,7 +65,9 @@ export async function runCrash(opts: CrashOptions): Promise<CrashResult> {
       await sleep(upMs)
       const pid = service.pid
       if ((await service.kill()) === 'SIGKILL') killedBySignal++
-      log(`kill ${k}/${opts.kills}: pid ${pid} after ${upMs} ms up; ${driver.acknowledged.size} acknowledged, ${driver.unacknowledged.size} not, so far`)
+      log(
+        `kill ${k}/${opts.kills}: pid ${pid} after ${upMs} ms up; ${driver.acknowledged.size} acknowledged, ${driver.unacknowledged.size} not, so far`,
+      )
       await sleep(between(random, downMin, downMax))
       service = new ServiceProcess(spawn, rig.configFile)
       await service.listening()
@@ -72,7 +75,12 @@ export async function runCrash(opts: CrashOptions): Promise<CrashResult> {
     await sleep(between(random, upMin, upMax)) // the last process takes traffic too
     await driver.stop()
     log(`driver stopped: ${driver.sent} sent, ${driver.acknowledged.size} acknowledged; waiting for delivery`)
-    const check = await waitForDelivery(rig.sandbox, driver.acknowledged, driver.unacknowledged, opts.deliveryTimeoutMs ?? 60_000)
+    const check = await waitForDelivery(
+      rig.sandbox,
+      driver.acknowledged,
+      driver.unacknowledged,
+      opts.deliveryTimeoutMs ?? 60_000,
+    )
     await service.stop()
     service = null
     const store = await rig.openStore()

@@ -77,7 +77,12 @@ export class Driver {
   async #send(n: number): Promise<void> {
     const contact = this.opts.contacts[n % this.opts.contacts.length] as ChaosContact
     const event: SentEvent = { tag: `chaos-${n}`, contactId: contact.id }
-    const body = JSON.stringify({ id: `${this.#runId}-${n}`, tag: event.tag, email: contact.email, ...(contact.byId ? { contactId: contact.id } : {}) })
+    const body = JSON.stringify({
+      id: `${this.#runId}-${n}`,
+      tag: event.tag,
+      email: contact.email,
+      ...(contact.byId ? { contactId: contact.id } : {}),
+    })
     const signature = `sha256=${createHmac('sha256', SIGNING_SECRET).update(body).digest('hex')}`
     let why: string
     try {

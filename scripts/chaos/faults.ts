@@ -21,24 +21,30 @@ export interface FaultsOptions {
   log?: (line: string) => void
 }
 
-export type FaultsResult = SetCheck & JobCheck & {
-  seed: number
-  store: StoreKind
-  /** 429s the sandbox's own limiter answered: the location went over its budget (must be 0) */
-  rateLimited: number
-  /** HighLevel calls the sandbox saw, injected failures included */
-  calls: number
-  /** the faults the sandbox injected, by kind ('outage', 'timeout', 'reset', '503', ...) */
-  injected: Record<string, number>
-  retryMaxAttempts: number
-  faults: FaultSettingsInput
-  ok: boolean
-  waitedMs: number
-  durationMs: number
-}
+export type FaultsResult = SetCheck &
+  JobCheck & {
+    seed: number
+    store: StoreKind
+    /** 429s the sandbox's own limiter answered: the location went over its budget (must be 0) */
+    rateLimited: number
+    /** HighLevel calls the sandbox saw, injected failures included */
+    calls: number
+    /** the faults the sandbox injected, by kind ('outage', 'timeout', 'reset', '503', ...) */
+    injected: Record<string, number>
+    retryMaxAttempts: number
+    faults: FaultSettingsInput
+    ok: boolean
+    waitedMs: number
+    durationMs: number
+  }
 
 /** Transient faults only: every one of them must end in a delivery, never a dead letter. */
-const RANDOM_FAULTS = { errorRates: { 500: 0.04, 502: 0.04, 503: 0.04, 429: 0.03 }, timeoutRate: 0.03, resetRate: 0.03, retryAfterSec: 1 }
+const RANDOM_FAULTS = {
+  errorRates: { 500: 0.04, 502: 0.04, 503: 0.04, 429: 0.03 },
+  timeoutRate: 0.03,
+  resetRate: 0.03,
+  retryAfterSec: 1,
+}
 const MAX_ATTEMPTS = 20
 const TIMEOUT_MS = 500
 /**
@@ -66,12 +72,18 @@ export async function runFaults(opts: FaultsOptions): Promise<FaultsResult> {
     databaseUrl: opts.databaseUrl,
     contacts: CONTACTS,
     sandbox: { random: seededRandom(opts.seed), clockScale: CLOCK_SCALE, limits: LIMITS },
-    delivery: { retryMaxAttempts: MAX_ATTEMPTS, rateLimit: { max: LIMITS.burst, intervalMs: LIMITS.intervalMs / CLOCK_SCALE } },
+    delivery: {
+      retryMaxAttempts: MAX_ATTEMPTS,
+      rateLimit: { max: LIMITS.burst, intervalMs: LIMITS.intervalMs / CLOCK_SCALE },
+    },
     highlevelTimeoutMs: TIMEOUT_MS,
   })
   const driver = new Driver({ url: rig.url, contacts: rig.contacts, ratePerSec: opts.ratePerSec ?? 40 })
   const driveMs = opts.driveMs ?? 12_000
-  const faults: FaultSettingsInput = { ...RANDOM_FAULTS, outage: { startsInMs: opts.outageStartMs ?? 4000, durationMs: opts.outageMs ?? 3000, status: 503 } }
+  const faults: FaultSettingsInput = {
+    ...RANDOM_FAULTS,
+    outage: { startsInMs: opts.outageStartMs ?? 4000, durationMs: opts.outageMs ?? 3000, status: 503 },
+  }
   let service: ServiceProcess | null = null
   try {
     log(`faults: store ${rig.storeLabel}, seed ${opts.seed}, ${JSON.stringify(faults)}, sending for ${driveMs} ms`)
@@ -81,8 +93,15 @@ export async function runFaults(opts: FaultsOptions): Promise<FaultsResult> {
     driver.start()
     await sleep(driveMs)
     await driver.stop()
-    log(`driver stopped: ${driver.sent} sent, ${driver.acknowledged.size} acknowledged; waiting for delivery (random faults still on)`)
-    const check = await waitForDelivery(rig.sandbox, driver.acknowledged, driver.unacknowledged, opts.deliveryTimeoutMs ?? 60_000)
+    log(
+      `driver stopped: ${driver.sent} sent, ${driver.acknowledged.size} acknowledged; waiting for delivery (random faults still on)`,
+    )
+    const check = await waitForDelivery(
+      rig.sandbox,
+      driver.acknowledged,
+      driver.unacknowledged,
+      opts.deliveryTimeoutMs ?? 60_000,
+    )
     await service.stop()
     service = null
     const store = await rig.openStore()

@@ -51,7 +51,13 @@ export interface Rig {
  * The delivery settings of a chaos run: a short lease so a killed process's jobs come back
  * within a second, quick polling and short backoff so a run takes seconds, not hours.
  */
-const DELIVERY_DEFAULTS = { pollIntervalMs: 50, leaseMs: 1000, retryBaseMs: 100, retryMaxMs: 2000, retryMaxAttempts: 30 }
+const DELIVERY_DEFAULTS = {
+  pollIntervalMs: 50,
+  leaseMs: 1000,
+  retryBaseMs: 100,
+  retryMaxMs: 2000,
+  retryMaxAttempts: 30,
+}
 
 export async function startRig(opts: RigOptions): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-chaos-'))
@@ -81,10 +87,16 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
         locations: { main: { locationId: LOCATION, auth: { type: 'private-integration', token: TOKEN } } },
       },
       sources: {
-        chaos: { location: 'main', verify: { type: 'hmac', secret: SIGNING_SECRET, header: SIGNATURE_HEADER, prefix: 'sha256=' }, dedupe: { path: 'id' } },
+        chaos: {
+          location: 'main',
+          verify: { type: 'hmac', secret: SIGNING_SECRET, header: SIGNATURE_HEADER, prefix: 'sha256=' },
+          dedupe: { path: 'id' },
+        },
       },
       // `id` wins when the event has one; the others are looked up by email (and cached)
-      rules: [{ name: 'chaos tag', source: 'chaos', contact: { id: 'contactId', email: 'email' }, tags: ['{{ tag }}'] }],
+      rules: [
+        { name: 'chaos tag', source: 'chaos', contact: { id: 'contactId', email: 'email' }, tags: ['{{ tag }}'] },
+      ],
     }
     const configFile = join(dir, 'tagrelay.yaml')
     writeFileSync(configFile, JSON.stringify(config, null, 2)) // JSON is YAML
@@ -116,7 +128,8 @@ async function prepareStore(opts: RigOptions, dir: string): Promise<PreparedStor
     return { config: { url: `sqlite:${file}` }, label: `sqlite ${file}`, drop: async () => {} }
   }
   const url = opts.databaseUrl
-  if (url === undefined) throw new Error('store postgres needs a database URL (CHAOS_DATABASE_URL or TEST_DATABASE_URL)')
+  if (url === undefined)
+    throw new Error('store postgres needs a database URL (CHAOS_DATABASE_URL or TEST_DATABASE_URL)')
   const schema = `chaos_${process.pid}_${Date.now().toString(36)}`
   // the first service start migrates it; dropped at the end whatever happened
   return {

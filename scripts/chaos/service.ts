@@ -12,7 +12,9 @@ export type SpawnTagrelay = (args: string[]) => ChildProcess
  * outcome (no TAGRELAY_* overrides, no inherited NODE_OPTIONS or coverage hooks).
  */
 export const spawnTagrelay: SpawnTagrelay = (args) => {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/.test(k)))
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/.test(k)),
+  )
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: repoRoot,
     env: { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0' },

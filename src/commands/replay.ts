@@ -5,7 +5,11 @@ import { openStore } from '../store/index.js'
  * `tagrelay replay`: without --id or --all, lists the dead letters; with them, puts
  * those jobs back in the queue (a running worker picks them up at its next poll).
  */
-export async function runReplay(storeUrl: string, opts: { id?: number; all?: boolean }, out: (line: string) => void = console.log): Promise<number[]> {
+export async function runReplay(
+  storeUrl: string,
+  opts: { id?: number; all?: boolean },
+  out: (line: string) => void = console.log,
+): Promise<number[]> {
   const store = await openStore(storeUrl)
   try {
     if (opts.id === undefined && !opts.all) {
@@ -13,13 +17,17 @@ export async function runReplay(storeUrl: string, opts: { id?: number; all?: boo
       if (items.length === 0) out('no dead letters')
       for (const d of items) {
         const who = d.contact.id ?? d.contact.email ?? d.contact.phone ?? '?'
-        out(`${d.id}\tevent ${d.eventId}\t${d.location}\t${who}\t+[${d.add.join(', ')}] -[${d.remove.join(', ')}]\t${d.lastError ?? ''}`)
+        out(
+          `${d.id}\tevent ${d.eventId}\t${d.location}\t${who}\t+[${d.add.join(', ')}] -[${d.remove.join(', ')}]\t${d.lastError ?? ''}`,
+        )
       }
       out('replay one with --id N, or all with --all')
       return []
     }
     const replayed = await replayDeadLetters(store, opts.all ? 'all' : [opts.id as number])
-    out(`replayed ${replayed.length} dead letter${replayed.length === 1 ? '' : 's'}${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`)
+    out(
+      `replayed ${replayed.length} dead letter${replayed.length === 1 ? '' : 's'}${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`,
+    )
     return replayed
   } finally {
     await store.close()

@@ -27,7 +27,9 @@ export function testRule(opts: TestRuleOptions): string {
   const config = loadConfigFile(opts.config, { allowMissingEnv: true })
   const source = config.sources[opts.source]
   if (!source) {
-    throw new TestRuleInputError(`unknown source "${opts.source}" (known: ${Object.keys(config.sources).join(', ') || 'none'})`)
+    throw new TestRuleInputError(
+      `unknown source "${opts.source}" (known: ${Object.keys(config.sources).join(', ') || 'none'})`,
+    )
   }
   const body = readJson(opts.payload, 'payload')
   const headers = opts.headers ? stringRecord(readJson(opts.headers, 'headers'), opts.headers, true) : {}
@@ -36,7 +38,9 @@ export function testRule(opts: TestRuleOptions): string {
   const evaluation = rules.evaluate({ source: opts.source, body, headers, query, receivedAt: Date.now() })
   if (opts.json) return JSON.stringify({ rulesVersion: rules.version, source: opts.source, ...evaluation }, null, 2)
   const text = formatEvaluation(evaluation, { source: opts.source, rulesVersion: rules.version })
-  const defaultLocation = evaluation.intents.some((i) => !i.location) ? `\n(intents without a location go to the source's location "${source.location}")` : ''
+  const defaultLocation = evaluation.intents.some((i) => !i.location)
+    ? `\n(intents without a location go to the source's location "${source.location}")`
+    : ''
   return text + defaultLocation
 }
 
@@ -45,7 +49,9 @@ function readJson(file: string, what: string): unknown {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new TestRuleInputError(`cannot read ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    throw new TestRuleInputError(
+      `cannot read ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    )
   }
   try {
     return JSON.parse(text) as unknown
@@ -55,6 +61,7 @@ function readJson(file: string, what: string): unknown {
 }
 
 function stringRecord(v: unknown, file: string, lowerKeys: boolean): Record<string, string> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TestRuleInputError(`${file}: expected a JSON object of names to values`)
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new TestRuleInputError(`${file}: expected a JSON object of names to values`)
   return Object.fromEntries(Object.entries(v).map(([k, val]) => [lowerKeys ? k.toLowerCase() : k, String(val)]))
 }

@@ -5,10 +5,13 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 }
 /** `1048576`, `"512kb"` or `"1mb"` → bytes. */
 export const byteSize = z.union([
   z.number().int().positive(),
-  z.string().regex(/^\d+\s*(b|kb|mb)$/i, 'expected a size such as "512kb" or "1mb"').transform((s) => {
-    const [, n, unit] = /^(\d+)\s*(b|kb|mb)$/i.exec(s) as RegExpExecArray
-    return Number(n) * (SIZE_UNITS[unit!.toLowerCase()] as number)
-  }),
+  z
+    .string()
+    .regex(/^\d+\s*(b|kb|mb)$/i, 'expected a size such as "512kb" or "1mb"')
+    .transform((s) => {
+      const [, n, unit] = /^(\d+)\s*(b|kb|mb)$/i.exec(s) as RegExpExecArray
+      return Number(n) * (SIZE_UNITS[unit!.toLowerCase()] as number)
+    }),
 ])
 
 export const secret = z.string().min(1, 'must not be empty')

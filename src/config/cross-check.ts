@@ -20,7 +20,10 @@ export function sourceProblems(raw: Record<string, unknown>): Problem[] {
   return problems
 }
 
-export function ruleReferenceProblems(raw: Record<string, unknown>, entries: readonly RuleEntry[]): Array<{ entry: RuleEntry; problem: Problem }> {
+export function ruleReferenceProblems(
+  raw: Record<string, unknown>,
+  entries: readonly RuleEntry[],
+): Array<{ entry: RuleEntry; problem: Problem }> {
   const out: Array<{ entry: RuleEntry; problem: Problem }> = []
   const locations = knownLocations(raw)
   const sources = record(raw.sources)
@@ -29,7 +32,8 @@ export function ruleReferenceProblems(raw: Record<string, unknown>, entries: rea
     const { name, source, location } = record(entry.raw)
     const at = (key: string, message: string) => out.push({ entry, problem: { path: [...entry.path, key], message } })
     if (typeof source === 'string' && !(source in sources)) at('source', `unknown source "${source}"`)
-    if (typeof location === 'string' && !locations.includes(location)) at('location', unknownLocation(location, locations))
+    if (typeof location === 'string' && !locations.includes(location))
+      at('location', unknownLocation(location, locations))
     if (typeof name === 'string') {
       if (seen.has(name)) at('name', `duplicate rule name "${name}"`)
       seen.add(name)

@@ -29,7 +29,13 @@ export function interpolate(
   return value
 }
 
-function interpolateString(s: string, env: NodeJS.ProcessEnv, problems: InterpolationProblem[], path: string[], missingAs: (name: string) => string): string {
+function interpolateString(
+  s: string,
+  env: NodeJS.ProcessEnv,
+  problems: InterpolationProblem[],
+  path: string[],
+  missingAs: (name: string) => string,
+): string {
   return s.replace(PATTERN, (whole, escaped: string | undefined, name: string, fallback: string | undefined) => {
     if (escaped) return whole.slice(1)
     const v = env[name]

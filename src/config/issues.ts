@@ -15,12 +15,16 @@ export function issueProblems(issues: readonly z.core.$ZodIssue[], prefix: Prope
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // the branch with the fewest issues; on a tie, one that got past the type check
       // (its message is the useful one, e.g. a size pattern rather than "expected number")
-      const score = (branch: readonly z.core.$ZodIssue[]): number => branch.length + (branch.every((i) => i.code === 'invalid_type') ? 0.5 : 0)
+      const score = (branch: readonly z.core.$ZodIssue[]): number =>
+        branch.length + (branch.every((i) => i.code === 'invalid_type') ? 0.5 : 0)
       const best = issue.errors.reduce((a, b) => (score(b) < score(a) ? b : a))
       out.push(...issueProblems(best, path))
       continue
     }
-    const message = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message
     out.push({ path, message })
   }
   return out
@@ -28,5 +32,7 @@ export function issueProblems(issues: readonly z.core.$ZodIssue[], prefix: Prope
 
 /** zod issues → `key.path: reason`, one per problem. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
-  return issueProblems(issues, prefix).map((p) => `${p.path.length > 0 ? p.path.map(String).join('.') : '(root)'}: ${p.message}`)
+  return issueProblems(issues, prefix).map(
+    (p) => `${p.path.length > 0 ? p.path.map(String).join('.') : '(root)'}: ${p.message}`,
+  )
 }

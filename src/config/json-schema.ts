@@ -8,6 +8,10 @@ import { configSchema } from './schema.js'
  * cannot be expressed in JSON Schema; `tagrelay check` still catches them.
  */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>
+  const schema = z.toJSONSchema(configSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>
   return { ...schema, title: 'tagrelay configuration' }
 }

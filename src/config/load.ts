@@ -57,7 +57,12 @@ function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile 
   const missing: InterpolationProblem[] = []
   const interpolated = interpolate(raw, env, missing, [], opts.allowMissingEnv ? placeholder : undefined)
   if (missing.length > 0 && !opts.allowMissingEnv) {
-    throw new ConfigError(file, missing.map((p) => formatProblem({ path: p.path === '(root)' ? [] : p.path.split('.'), message: p.message }, yaml)))
+    throw new ConfigError(
+      file,
+      missing.map((p) =>
+        formatProblem({ path: p.path === '(root)' ? [] : p.path.split('.'), message: p.message }, yaml),
+      ),
+    )
   }
   if (interpolated === null || typeof interpolated !== 'object' || Array.isArray(interpolated)) {
     throw new ConfigError(file, ['(root): expected a mapping of keys such as server, store, highlevel, sources, rules'])
@@ -68,20 +73,30 @@ function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile 
   const mainRules = Array.isArray(obj.rules) ? obj.rules : []
   const problems: string[] = []
   const format = (p: Problem, where: YamlFile | undefined, rules: unknown[]) =>
-    formatProblem(p, where, p.path[0] === 'rules' && typeof p.path[1] === 'number' ? ruleName(rules[p.path[1]]) : undefined)
+    formatProblem(
+      p,
+      where,
+      p.path[0] === 'rules' && typeof p.path[1] === 'number' ? ruleName(rules[p.path[1]]) : undefined,
+    )
   if (!result.success) problems.push(...issueProblems(result.error.issues).map((p) => format(p, yaml, mainRules)))
   problems.push(...sourceProblems(obj).map((p) => formatProblem(p, yaml)))
 
   const rulesFrom = Array.isArray(obj.rulesFrom) ? obj.rulesFrom.filter((f): f is string => typeof f === 'string') : []
   const fromFiles = loadRuleFiles(rulesFrom, opts.baseDir ?? dirname(resolve(file)), env, opts.allowMissingEnv === true)
   problems.push(...fromFiles.problems)
-  const entries: RuleEntry[] = [...mainRules.map((r, i): RuleEntry => ({ raw: r, path: ['rules', i], where: yaml })), ...fromFiles.entries]
-  for (const { entry, problem } of ruleReferenceProblems(obj, entries)) problems.push(formatProblem(problem, entry.where, ruleName(entry.raw)))
+  const entries: RuleEntry[] = [
+    ...mainRules.map((r, i): RuleEntry => ({ raw: r, path: ['rules', i], where: yaml })),
+    ...fromFiles.entries,
+  ]
+  for (const { entry, problem } of ruleReferenceProblems(obj, entries))
+    problems.push(formatProblem(problem, entry.where, ruleName(entry.raw)))
 
   if (problems.length > 0 || !result.success) throw new ConfigError(file, problems)
-  return { ...result.data, rules: [...result.data.rules, ...fromFiles.entries.map((e) => e.rule as NonNullable<RuleEntry['rule']>)] }
+  return {
+    ...result.data,
+    rules: [...result.data.rules, ...fromFiles.entries.map((e) => e.rule as NonNullable<RuleEntry['rule']>)],
+  }
 }
-
 
 function applyEnvOverrides(obj: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   for (const [name, path, convert] of ENV_OVERRIDES) {

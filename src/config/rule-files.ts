@@ -28,7 +28,9 @@ export function ruleFilePaths(rulesFrom: readonly string[], baseDir: string): { 
     const abs = resolve(baseDir, entry)
     try {
       if (statSync(abs).isDirectory()) {
-        const inside = readdirSync(abs).filter((f) => /\.ya?ml$/i.test(f)).sort()
+        const inside = readdirSync(abs)
+          .filter((f) => /\.ya?ml$/i.test(f))
+          .sort()
         files.push(...inside.map((f) => join(abs, f)))
       } else files.push(abs)
     } catch (err) {
@@ -42,7 +44,12 @@ export function ruleFilePaths(rulesFrom: readonly string[], baseDir: string): { 
  * Reads every rules file. A file holds a list of rules, or a mapping with a `rules:` list.
  * Each rule is validated on its own so that every mistake in every file is reported.
  */
-export function loadRuleFiles(rulesFrom: readonly string[], baseDir: string, env: NodeJS.ProcessEnv, allowMissingEnv: boolean): RuleFilesResult {
+export function loadRuleFiles(
+  rulesFrom: readonly string[],
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+  allowMissingEnv: boolean,
+): RuleFilesResult {
   const { files, problems } = ruleFilePaths(rulesFrom, baseDir)
   const entries: RuleEntry[] = []
   for (const file of files) {
@@ -60,17 +67,26 @@ export function loadRuleFiles(rulesFrom: readonly string[], baseDir: string, env
     }
     const missing: InterpolationProblem[] = []
     const data = interpolate(yaml.doc.toJS() ?? [], env, missing, [], allowMissingEnv ? placeholder : undefined)
-    if (!allowMissingEnv) problems.push(...missing.map((m) => formatProblem({ path: m.path.split('.'), message: m.message }, yaml)))
+    if (!allowMissingEnv)
+      problems.push(...missing.map((m) => formatProblem({ path: m.path.split('.'), message: m.message }, yaml)))
     const isMapping = data !== null && typeof data === 'object' && !Array.isArray(data)
     const list = isMapping ? (data as Record<string, unknown>).rules : data
     const base: PropertyKey[] = isMapping ? ['rules'] : []
     if (!Array.isArray(list)) {
-      problems.push(formatProblem({ path: base, message: 'a rules file holds a list of rules (or a mapping with a rules: list)' }, yaml))
+      problems.push(
+        formatProblem(
+          { path: base, message: 'a rules file holds a list of rules (or a mapping with a rules: list)' },
+          yaml,
+        ),
+      )
       continue
     }
     if (isMapping) {
       const extra = Object.keys(data as object).filter((k) => k !== 'rules')
-      if (extra.length > 0) problems.push(formatProblem({ path: [], message: `unknown key(s) ${extra.map((k) => `"${k}"`).join(', ')}` }, yaml))
+      if (extra.length > 0)
+        problems.push(
+          formatProblem({ path: [], message: `unknown key(s) ${extra.map((k) => `"${k}"`).join(', ')}` }, yaml),
+        )
     }
     list.forEach((raw: unknown, i) => {
       const path = [...base, i]

@@ -60,13 +60,19 @@ export class RulesHolder {
       next = compileConfigRules(config)
     } catch (err) {
       const problems = err instanceof ConfigError ? err.problems : [String((err as Error)?.message ?? err)]
-      logger.error({ trigger, rules: this.rules.version, problems }, 'rules reload refused; the running rules stay in force')
+      logger.error(
+        { trigger, rules: this.rules.version, problems },
+        'rules reload refused; the running rules stay in force',
+      )
       return { ok: false, problems }
     }
     const previous = this.rules.version
     const changed = next.version !== previous
     this.rules = next
-    logger.info({ trigger, rules: next.version, previous, ruleCount: next.count, changed }, changed ? 'rules reloaded' : 'rules reloaded (unchanged)')
+    logger.info(
+      { trigger, rules: next.version, previous, ruleCount: next.count, changed },
+      changed ? 'rules reloaded' : 'rules reloaded (unchanged)',
+    )
     if (this.watchers.length > 0 && config.rulesFrom.join('\n') !== this.rulesFrom.join('\n')) {
       this.rulesFrom = config.rulesFrom
       this.watch()
@@ -96,7 +102,8 @@ export class RulesHolder {
       try {
         const w = watch(dir, (_event, filename) => {
           const name = filename?.toString()
-          if (!name || names.get(dir)?.has(name) || (isRulesFolder && /\.ya?ml$/i.test(name))) this.schedule(name ?? dir)
+          if (!name || names.get(dir)?.has(name) || (isRulesFolder && /\.ya?ml$/i.test(name)))
+            this.schedule(name ?? dir)
         })
         w.on('error', (err) => this.opts.logger.warn({ err, dir }, 'rules watch failed'))
         this.watchers.push(w)

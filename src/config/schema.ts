@@ -33,17 +33,19 @@ const deliverySchema = z.strictObject({
   bulkSize: z.number().int().min(1).max(100).default(100),
   /** how long an email/phone -> contact id lookup is trusted */
   contactCacheTtlHours: z.number().positive().default(24),
-  rateLimit: z.strictObject({
-    /** requests per interval per location (HighLevel: 100 per 10 s) */
-    max: z.number().int().positive().default(100),
-    intervalMs: z.number().int().positive().default(10_000),
-    /** share of each interval's budget left unused, for clock skew and other clients */
-    safetyMargin: z.number().min(0).max(0.5).default(0.03),
-    /** when the daily remaining falls to this, the location pauses until the day resets */
-    dailyReserve: z.number().int().min(0).default(1_000),
-    /** on PostgreSQL, replicas share each location's budget through the database (false: each keeps its own) */
-    shared: z.boolean().default(true),
-  }).prefault({}),
+  rateLimit: z
+    .strictObject({
+      /** requests per interval per location (HighLevel: 100 per 10 s) */
+      max: z.number().int().positive().default(100),
+      intervalMs: z.number().int().positive().default(10_000),
+      /** share of each interval's budget left unused, for clock skew and other clients */
+      safetyMargin: z.number().min(0).max(0.5).default(0.03),
+      /** when the daily remaining falls to this, the location pauses until the day resets */
+      dailyReserve: z.number().int().min(0).default(1_000),
+      /** on PostgreSQL, replicas share each location's budget through the database (false: each keeps its own) */
+      shared: z.boolean().default(true),
+    })
+    .prefault({}),
 })
 
 const storeSchema = z.strictObject({
@@ -53,17 +55,26 @@ const storeSchema = z.strictObject({
   /** delivered events (all jobs done) and their attempts are deleted after maxAgeMs; dead letters are kept */
   retention: z
     .strictObject({
-      maxAgeMs: z.number().int().positive().default(7 * 86_400_000),
+      maxAgeMs: z
+        .number()
+        .int()
+        .positive()
+        .default(7 * 86_400_000),
       everyMs: z.number().int().min(1000).default(3_600_000),
     })
     .prefault({}),
-  sqlite: z.strictObject({
-    synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
-    writerThread: z.boolean().default(true),
-  }).prefault({}),
+  sqlite: z
+    .strictObject({
+      synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+      writerThread: z.boolean().default(true),
+    })
+    .prefault({}),
   postgres: z
     .strictObject({
-      schema: z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'a schema name is letters, digits and _').default('public'),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/i, 'a schema name is letters, digits and _')
+        .default('public'),
       poolSize: z.number().int().min(1).max(100).default(10),
     })
     .prefault({}),
@@ -101,24 +112,25 @@ const overloadSchema = z.strictObject({
   sampleIntervalMs: z.number().int().positive().default(1000),
 })
 
-export const configSchema = z
-  .strictObject({
-    server: serverSchema.prefault({}),
-    store: storeSchema.prefault({}),
-    log: z
-      .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
-      .prefault({}),
-    highlevel: highlevelSchema.prefault({}),
-    delivery: deliverySchema.prefault({}),
-    sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'source names are letters, digits, - and _'), sourceSchema).default({}),
-    /** rules files and folders (every *.yaml / *.yml inside), relative to this config file */
-    rulesFrom: z.array(z.string().min(1)).default([]),
-    ruleOptions: ruleOptionsSchema.prefault({}),
-    rules: z.array(ruleSchema).default([]),
-    admin: adminSchema.prefault({}),
-    metrics: metricsSchema.prefault({}),
-    overload: overloadSchema.prefault({}),
-  })
+export const configSchema = z.strictObject({
+  server: serverSchema.prefault({}),
+  store: storeSchema.prefault({}),
+  log: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+    .prefault({}),
+  highlevel: highlevelSchema.prefault({}),
+  delivery: deliverySchema.prefault({}),
+  sources: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'source names are letters, digits, - and _'), sourceSchema)
+    .default({}),
+  /** rules files and folders (every *.yaml / *.yml inside), relative to this config file */
+  rulesFrom: z.array(z.string().min(1)).default([]),
+  ruleOptions: ruleOptionsSchema.prefault({}),
+  rules: z.array(ruleSchema).default([]),
+  admin: adminSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
+  overload: overloadSchema.prefault({}),
+})
 
 export type Config = z.output<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>

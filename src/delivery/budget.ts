@@ -80,7 +80,17 @@ export class InMemoryRateBudget implements RateBudget {
   #state(locationId: string): LocationState {
     let s = this.#states.get(locationId)
     if (s === undefined) {
-      s = { max: this.config.max, intervalMs: this.config.intervalMs, windowEnd: 0, used: 0, inFlight: 0, pausedUntil: 0, reason: null, dailyRemaining: null, http429: 0 }
+      s = {
+        max: this.config.max,
+        intervalMs: this.config.intervalMs,
+        windowEnd: 0,
+        used: 0,
+        inFlight: 0,
+        pausedUntil: 0,
+        reason: null,
+        dailyRemaining: null,
+        http429: 0,
+      }
       this.#states.set(locationId, s)
     }
     return s
@@ -145,7 +155,11 @@ export class InMemoryRateBudget implements RateBudget {
     if (info.dailyRemaining !== null) {
       s.dailyRemaining = info.dailyRemaining
       if (info.dailyRemaining <= this.config.dailyReserve && s.pausedUntil <= now) {
-        this.pause(locationId, nextUtcMidnight(now) - now, `daily budget down to ${info.dailyRemaining} (reserve ${this.config.dailyReserve}); paused until the day resets`)
+        this.pause(
+          locationId,
+          nextUtcMidnight(now) - now,
+          `daily budget down to ${info.dailyRemaining} (reserve ${this.config.dailyReserve}); paused until the day resets`,
+        )
       }
     }
   }

@@ -4,7 +4,10 @@ import type { Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import type { RateBudget } from './budget.js'
 
-export type EngineClient = Pick<HighLevelClient, 'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact'>
+export type EngineClient = Pick<
+  HighLevelClient,
+  'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact'
+>
 
 export interface RetryPolicy extends BackoffPolicy {
   maxAttempts: number

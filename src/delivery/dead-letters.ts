@@ -3,7 +3,11 @@ import type { AttemptRecord, Job, Store } from '../store/index.js'
 
 export class DeadLetterNotFoundError extends TagrelayError {
   constructor(id: number) {
-    super('TAGRELAY_DEAD_LETTER_NOT_FOUND', `job ${id} is not a dead letter (unknown, delivered, pending, or discarded)`, 404)
+    super(
+      'TAGRELAY_DEAD_LETTER_NOT_FOUND',
+      `job ${id} is not a dead letter (unknown, delivered, pending, or discarded)`,
+      404,
+    )
   }
 }
 
@@ -43,7 +47,10 @@ const summary = (job: Job): DeadLetterSummary => ({
 })
 
 /** The dead-letter operations the admin API and `tagrelay replay` share. */
-export async function listDeadLetters(store: Store, filter: { limit?: number; afterId?: number; location?: string } = {}): Promise<DeadLetterSummary[]> {
+export async function listDeadLetters(
+  store: Store,
+  filter: { limit?: number; afterId?: number; location?: string } = {},
+): Promise<DeadLetterSummary[]> {
   return (await store.listDeadLetters(filter)).map(summary)
 }
 
@@ -64,7 +71,8 @@ export async function inspectDeadLetter(store: Store, id: number): Promise<DeadL
 /** Puts dead letters back in the queue, due now, with a fresh retry schedule. */
 export async function replayDeadLetters(store: Store, which: number[] | 'all', now = Date.now()): Promise<number[]> {
   const replayed = await store.replayDeadLetters(which, now)
-  if (which !== 'all' && which.length === 1 && replayed.length === 0) throw new DeadLetterNotFoundError(which[0] as number)
+  if (which !== 'all' && which.length === 1 && replayed.length === 0)
+    throw new DeadLetterNotFoundError(which[0] as number)
   return replayed
 }
 

@@ -23,7 +23,14 @@ export function failureFrom(err: unknown): Failure {
     }
   }
   // A bug of ours, not HighLevel's answer: keep the job and retry rather than lose it.
-  return { retryable: true, code: 'TAGRELAY_INTERNAL', error: String(err), statusCode: null, response: null, retryAfterMs: null }
+  return {
+    retryable: true,
+    code: 'TAGRELAY_INTERNAL',
+    error: String(err),
+    statusCode: null,
+    response: null,
+    retryAfterMs: null,
+  }
 }
 
 export function permanentFailure(code: string, error: string, response: unknown = null): Failure {

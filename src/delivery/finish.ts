@@ -18,28 +18,50 @@ export interface ContactResult {
  */
 export async function finishJobs(ctx: EngineContext, results: ContactResult[], startedAt: number): Promise<void> {
   const finishedAt = ctx.now()
-  const done = results.filter((r) => !r.failure).flatMap(({ jobs, contactId, response }) =>
-    jobs.map((job) => ({ job, id: job.id, attempt: { startedAt, finishedAt, outcome: 'done' as const, statusCode: 200, contactId, response } })))
+  const done = results
+    .filter((r) => !r.failure)
+    .flatMap(({ jobs, contactId, response }) =>
+      jobs.map((job) => ({
+        job,
+        id: job.id,
+        attempt: { startedAt, finishedAt, outcome: 'done' as const, statusCode: 200, contactId, response },
+      })),
+    )
   // One transaction for the round's successes: one commit instead of one per job.
   await ctx.store.completeJobs(ctx.owner, done)
   for (const { job, attempt } of done) {
     ctx.onAttempt?.(job.location, 'done')
-    ctx.logger.info({ eventId: job.eventId, jobId: job.id, location: job.location, contactId: attempt.contactId, tags: job.add, untags: job.remove.length > 0 ? job.remove : undefined }, 'tags applied')
+    ctx.logger.info(
+      {
+        eventId: job.eventId,
+        jobId: job.id,
+        location: job.location,
+        contactId: attempt.contactId,
+        tags: job.add,
+        untags: job.remove.length > 0 ? job.remove : undefined,
+      },
+      'tags applied',
+    )
   }
   for (const { jobs, contactId, failure } of results) {
     if (!failure) continue
     for (const job of jobs) {
       const log = ctx.logger.child({ eventId: job.eventId, jobId: job.id, location: job.location })
       const retryAt = nextRun(ctx, job, failure, finishedAt)
-      await ctx.store.failJob(job.id, ctx.owner, {
-        startedAt,
-        finishedAt,
-        outcome: retryAt === null ? 'dead' : 'retry',
-        statusCode: failure.statusCode,
-        error: `${failure.code}: ${failure.error}`,
-        contactId,
-        response: failure.response,
-      }, retryAt)
+      await ctx.store.failJob(
+        job.id,
+        ctx.owner,
+        {
+          startedAt,
+          finishedAt,
+          outcome: retryAt === null ? 'dead' : 'retry',
+          statusCode: failure.statusCode,
+          error: `${failure.code}: ${failure.error}`,
+          contactId,
+          response: failure.response,
+        },
+        retryAt,
+      )
       ctx.onAttempt?.(job.location, retryAt === null ? 'dead' : 'retry')
       const fields = { code: failure.code, status: failure.statusCode, attempts: job.attempts + 1, err: failure.error }
       if (retryAt === null) log.warn(fields, 'delivery failed permanently; job moved to dead letters')

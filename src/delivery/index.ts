@@ -9,5 +9,11 @@ export { coalesce } from './coalesce.js'
 export type { NetChange } from './coalesce.js'
 export { planCalls } from './plan.js'
 export type { PlannedCall } from './plan.js'
-export { DeadLetterNotFoundError, discardDeadLetter, inspectDeadLetter, listDeadLetters, replayDeadLetters } from './dead-letters.js'
+export {
+  DeadLetterNotFoundError,
+  discardDeadLetter,
+  inspectDeadLetter,
+  listDeadLetters,
+  replayDeadLetters,
+} from './dead-letters.js'
 export type { DeadLetterDetail, DeadLetterSummary } from './dead-letters.js'

@@ -28,9 +28,14 @@ export class Lane {
     })
     if (jobs.length === 0) return 0
     const ids = jobs.map((j) => j.id)
-    const renew = setInterval(() => {
-      ctx.store.renewLeases(ctx.owner, ids, claim.leaseMs, ctx.now()).catch((err: unknown) => ctx.logger.error({ err }, 'lease renewal failed'))
-    }, Math.max(100, Math.floor(claim.leaseMs / 3)))
+    const renew = setInterval(
+      () => {
+        ctx.store
+          .renewLeases(ctx.owner, ids, claim.leaseMs, ctx.now())
+          .catch((err: unknown) => ctx.logger.error({ err }, 'lease renewal failed'))
+      },
+      Math.max(100, Math.floor(claim.leaseMs / 3)),
+    )
     try {
       await deliverRound(ctx, target, jobs)
     } finally {

@@ -13,7 +13,12 @@ export interface PlannedCall {
  * one contact is a single call. Without bulk (refused for the location) every contact is
  * a single call.
  */
-export function planCalls(action: 'add' | 'remove', wants: ReadonlyMap<string, readonly string[]>, bulkSize: number, bulk: boolean): PlannedCall[] {
+export function planCalls(
+  action: 'add' | 'remove',
+  wants: ReadonlyMap<string, readonly string[]>,
+  bulkSize: number,
+  bulk: boolean,
+): PlannedCall[] {
   const entries = [...wants].filter(([, tags]) => tags.length > 0)
   if (!bulk) return entries.map(([id, tags]) => ({ action, tags: [...tags], contactIds: [id] }))
 

@@ -27,8 +27,18 @@ export const cacheKeys = (job: Job): string[] => [
  * then phone), then an upsert when a rule asked to create the contact. Upsert is never
  * sent tags: HighLevel would replace all of the contact's tags with them.
  */
-export async function resolveGroups(ctx: EngineContext, auth: LocationAuth, location: string, groups: RefGroup[], pool: TaskPool): Promise<void> {
-  const cached = await ctx.store.lookupContacts(location, groups.flatMap((g) => g.keys), ctx.now())
+export async function resolveGroups(
+  ctx: EngineContext,
+  auth: LocationAuth,
+  location: string,
+  groups: RefGroup[],
+  pool: TaskPool,
+): Promise<void> {
+  const cached = await ctx.store.lookupContacts(
+    location,
+    groups.flatMap((g) => g.keys),
+    ctx.now(),
+  )
   const learned: { key: string; contactId: string }[] = []
   for (const group of groups) {
     const hit = group.keys.find((k) => cached.has(k))
@@ -49,7 +59,12 @@ export async function resolveGroups(ctx: EngineContext, auth: LocationAuth, loca
   await ctx.store.rememberContacts(location, learned, ctx.now() + ctx.contactCacheTtlMs)
 }
 
-async function lookUp(ctx: EngineContext, auth: LocationAuth, group: RefGroup, learned: { key: string; contactId: string }[]): Promise<void> {
+async function lookUp(
+  ctx: EngineContext,
+  auth: LocationAuth,
+  group: RefGroup,
+  learned: { key: string; contactId: string }[],
+): Promise<void> {
   const { contact, create } = group.jobs.find((j) => j.create) ?? (group.jobs[0] as Job)
   for (const key of group.keys) {
     const lookup = key.startsWith('email:') ? { email: contact.email as string } : { phone: contact.phone as string }
@@ -61,13 +76,22 @@ async function lookUp(ctx: EngineContext, auth: LocationAuth, group: RefGroup, l
     }
   }
   if (create) {
-    const fields: UpsertContactFields = { ...create, ...(contact.email ? { email: contact.email } : {}), ...(contact.phone ? { phone: contact.phone } : {}) }
+    const fields: UpsertContactFields = {
+      ...create,
+      ...(contact.email ? { email: contact.email } : {}),
+      ...(contact.phone ? { phone: contact.phone } : {}),
+    }
     const { contact: made } = await budgeted(ctx, auth, () => ctx.client.upsertContact(auth, fields))
     group.contactId = made.id
     group.created = true
     for (const key of group.keys) learned.push({ key, contactId: made.id })
     return
   }
-  const who = [contact.email && `email ${contact.email}`, contact.phone && `phone ${contact.phone}`].filter(Boolean).join(' or ')
-  group.failure = permanentFailure('TAGRELAY_CONTACT_NOT_FOUND', `no HighLevel contact with ${who} in location ${auth.locationId} (add create: to the rule to create it)`)
+  const who = [contact.email && `email ${contact.email}`, contact.phone && `phone ${contact.phone}`]
+    .filter(Boolean)
+    .join(' or ')
+  group.failure = permanentFailure(
+    'TAGRELAY_CONTACT_NOT_FOUND',
+    `no HighLevel contact with ${who} in location ${auth.locationId} (add create: to the rule to create it)`,
+  )
 }

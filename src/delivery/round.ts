@@ -33,15 +33,29 @@ export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs:
   const startedAt = ctx.now()
   const { auth } = target
   if (!auth) {
-    const failure = (job: Job) => permanentFailure('TAGRELAY_UNKNOWN_LOCATION', `location "${job.location}" is not configured any more`)
-    await finishJobs(ctx, jobs.map((job) => ({ jobs: [job], failure: failure(job), contactId: null })), startedAt)
+    const failure = (job: Job) =>
+      permanentFailure('TAGRELAY_UNKNOWN_LOCATION', `location "${job.location}" is not configured any more`)
+    await finishJobs(
+      ctx,
+      jobs.map((job) => ({ jobs: [job], failure: failure(job), contactId: null })),
+      startedAt,
+    )
     return
   }
   const results: ContactResult[] = []
   const work = new Map<string, ContactWork>()
   const groups = new Map<string, RefGroup>()
   const addWork = (contactId: string, groupJobs: Job[], cachedKeys: string[], created: boolean): void => {
-    const w = work.get(contactId) ?? { contactId, jobs: [], add: [], remove: [], cachedKeys: [], created: false, via: new Set(), cut: false }
+    const w = work.get(contactId) ?? {
+      contactId,
+      jobs: [],
+      add: [],
+      remove: [],
+      cachedKeys: [],
+      created: false,
+      via: new Set(),
+      cut: false,
+    }
     w.jobs.push(...groupJobs)
     w.cachedKeys.push(...cachedKeys)
     w.created ||= created
@@ -55,7 +69,14 @@ export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs:
     }
     const keys = cacheKeys(job)
     if (keys.length === 0) {
-      results.push({ jobs: [job], contactId: null, failure: permanentFailure('TAGRELAY_CONTACT_NOT_FOUND', 'the job names neither a contact id, an email nor a phone') })
+      results.push({
+        jobs: [job],
+        contactId: null,
+        failure: permanentFailure(
+          'TAGRELAY_CONTACT_NOT_FOUND',
+          'the job names neither a contact id, an email nor a phone',
+        ),
+      })
       continue
     }
     const key = keys.join('|')
@@ -76,7 +97,8 @@ export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs:
   const bulk = !ctx.bulkRefused.has(auth.locationId)
   for (const action of ['add', 'remove'] as const) {
     const wants = new Map([...work.values()].map((w) => [w.contactId, w[action]]))
-    for (const call of planCalls(action, wants, ctx.bulkSize, bulk)) pool.push(() => runCall(ctx, auth, call, work, pool))
+    for (const call of planCalls(action, wants, ctx.bulkSize, bulk))
+      pool.push(() => runCall(ctx, auth, call, work, pool))
   }
   await pool.run()
 
@@ -88,26 +110,47 @@ export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs:
       jobs: w.jobs,
       contactId: w.contactId,
       failure: w.failure,
-      response: { contactId: w.contactId, added: w.add, removed: w.remove, via: [...w.via], coalesced: w.jobs.length, ...(w.created ? { created: true } : {}) },
+      response: {
+        contactId: w.contactId,
+        added: w.add,
+        removed: w.remove,
+        via: [...w.via],
+        coalesced: w.jobs.length,
+        ...(w.created ? { created: true } : {}),
+      },
     })
   }
   if (stale.length > 0) await ctx.store.forgetContacts(target.name, stale)
   await finishJobs(ctx, results, startedAt)
 }
 
-async function runCall(ctx: EngineContext, auth: LocationAuth, call: PlannedCall, work: Map<string, ContactWork>, pool: TaskPool): Promise<void> {
+async function runCall(
+  ctx: EngineContext,
+  auth: LocationAuth,
+  call: PlannedCall,
+  work: Map<string, ContactWork>,
+  pool: TaskPool,
+): Promise<void> {
   const contacts = call.contactIds.map((id) => work.get(id) as ContactWork)
   try {
     if (call.contactIds.length === 1) {
       const c = contacts[0] as ContactWork
-      await budgeted(ctx, auth, () => (call.action === 'add' ? ctx.client.addTags(auth, c.contactId, call.tags) : ctx.client.removeTags(auth, c.contactId, call.tags)))
+      await budgeted(ctx, auth, () =>
+        call.action === 'add'
+          ? ctx.client.addTags(auth, c.contactId, call.tags)
+          : ctx.client.removeTags(auth, c.contactId, call.tags),
+      )
       c.via.add('single')
       return
     }
     const answer = await budgeted(ctx, auth, () => ctx.client.bulkTags(auth, call.action, call.contactIds, call.tags))
-    const failed = new Set([...answer.missing, ...answer.results.filter((r) => !r.ok && r.contactId !== null).map((r) => r.contactId as string)])
+    const failed = new Set([
+      ...answer.missing,
+      ...answer.results.filter((r) => !r.ok && r.contactId !== null).map((r) => r.contactId as string),
+    ])
     for (const c of contacts) {
-      if (failed.has(c.contactId)) pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
+      if (failed.has(c.contactId))
+        pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
       else c.via.add('bulk')
     }
   } catch (err) {
@@ -116,7 +159,11 @@ async function runCall(ctx: EngineContext, auth: LocationAuth, call: PlannedCall
       return
     }
     if (call.contactIds.length > 1 && isBulkRefusal(err)) {
-      if (!ctx.bulkRefused.has(auth.locationId)) ctx.logger.warn({ locationId: auth.locationId, status: (err as { status?: unknown }).status }, 'bulk tag endpoint refused; this location uses single calls from now on')
+      if (!ctx.bulkRefused.has(auth.locationId))
+        ctx.logger.warn(
+          { locationId: auth.locationId, status: (err as { status?: unknown }).status },
+          'bulk tag endpoint refused; this location uses single calls from now on',
+        )
       ctx.bulkRefused.add(auth.locationId)
       for (const c of contacts) pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
       return

@@ -48,7 +48,11 @@ export class SharedRateBudget implements RateBudget {
       const asked = this.now()
       const slot = await this.shared.reserve(locationId, { cap, intervalMs: intervalMs + trips.pad(intervalMs) })
       if (slot.pausedUntil > slot.now && slot.pausedBy !== this.id) {
-        this.local.hold(locationId, slot.pausedUntil - slot.now, `paused by another replica: ${slot.pausedReason ?? 'no reason given'}`)
+        this.local.hold(
+          locationId,
+          slot.pausedUntil - slot.now,
+          `paused by another replica: ${slot.pausedReason ?? 'no reason given'}`,
+        )
       }
       if (slot.at > slot.now) await sleep(slot.at - slot.now, undefined, { signal })
       trips.sent(asked + Math.max(0, slot.at - slot.now))

@@ -58,10 +58,12 @@ export class DeliveryWorker {
 
   constructor(private readonly opts: WorkerOptions) {
     const now = opts.now ?? Date.now
-    this.budget = opts.budget ?? new InMemoryRateBudget(
-      { max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 1_000 },
-      (locationId, until, reason) => opts.logger.warn({ locationId, until: new Date(until).toISOString() }, reason),
-    )
+    this.budget =
+      opts.budget ??
+      new InMemoryRateBudget(
+        { max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 1_000 },
+        (locationId, until, reason) => opts.logger.warn({ locationId, until: new Date(until).toISOString() }, reason),
+      )
     this.ctx = {
       store: opts.store,
       client: opts.client,
@@ -118,11 +120,15 @@ export class DeliveryWorker {
     let timer: NodeJS.Timeout | undefined
     const grace = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, graceMs, 'late')))
     const all = Promise.all([...this.loops, this.current ?? Promise.resolve()])
-    const first = await Promise.race([all, new Promise<'late'>((resolve) => setTimeout(resolve, Math.min(graceMs, 50), 'late'))])
+    const first = await Promise.race([
+      all,
+      new Promise<'late'>((resolve) => setTimeout(resolve, Math.min(graceMs, 50), 'late')),
+    ])
     if (first === 'late') this.abort.abort()
     const finished = await Promise.race([all, grace])
     clearTimeout(timer)
-    if (finished === 'late') this.opts.logger.warn({ graceMs }, 'deliveries still in flight at the end of the grace period')
+    if (finished === 'late')
+      this.opts.logger.warn({ graceMs }, 'deliveries still in flight at the end of the grace period')
     const released = await this.opts.store.releaseLeases(this.id)
     if (released > 0) this.opts.logger.info({ released }, 'released leases of undelivered jobs')
   }
@@ -133,7 +139,10 @@ export class DeliveryWorker {
       try {
         handled = await lane.runOnce()
       } catch (err) {
-        this.opts.logger.error({ err, location: lane.target.name }, 'delivery round failed; retrying after the poll interval')
+        this.opts.logger.error(
+          { err, location: lane.target.name },
+          'delivery round failed; retrying after the poll interval',
+        )
       }
       if (handled === 0 && this.running) await this.sleep(this.opts.pollIntervalMs)
     }

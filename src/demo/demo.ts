@@ -55,7 +55,9 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
     })
     const answer = (await res.body.json()) as { tags?: string[]; message?: string }
     if (res.statusCode !== 202) failed = true
-    console.log(`  ${e.source.padEnd(9)} examples/${e.file.padEnd(28)} ${res.statusCode}  ${answer.tags ? `tags: ${answer.tags.join(', ')}` : answer.message}`)
+    console.log(
+      `  ${e.source.padEnd(9)} examples/${e.file.padEnd(28)} ${res.statusCode}  ${answer.tags ? `tags: ${answer.tags.join(', ')}` : answer.message}`,
+    )
   }
 
   const started = Date.now()

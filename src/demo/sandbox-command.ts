@@ -20,7 +20,8 @@ const usage = (message: string) => new TagrelayError('TAGRELAY_USAGE', message, 
 function number(flag: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback
   const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw usage(`--${flag}: "${raw}" is not a non-negative number`)
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0)
+    throw usage(`--${flag}: "${raw}" is not a non-negative number`)
   return value
 }
 
@@ -34,12 +35,15 @@ function pairs(flag: string, list: string[] | undefined, sep: string, parts: num
 
 /** The fault flags as the sandbox's fault settings (validated again by the sandbox). */
 export function faultsFromArgs(args: SandboxArgs): FaultSettingsInput {
-  const outage = args.outage === undefined ? null : pairs('outage', [args.outage], ':', 2)[0]!.map((n) => number('outage', n, 0))
+  const outage =
+    args.outage === undefined ? null : pairs('outage', [args.outage], ':', 2)[0]!.map((n) => number('outage', n, 0))
   return {
     latencyMs: number('latency-ms', args['latency-ms'], 0),
     timeoutRate: number('timeout-rate', args['timeout-rate'], 0),
     resetRate: number('reset-rate', args['reset-rate'], 0),
-    errorRates: Object.fromEntries(pairs('error-rate', args['error-rate'], '=', 2).map(([s, r]) => [s, number('error-rate', r, 0)])),
+    errorRates: Object.fromEntries(
+      pairs('error-rate', args['error-rate'], '=', 2).map(([s, r]) => [s, number('error-rate', r, 0)]),
+    ),
     outage: outage === null ? null : { startsInMs: outage[0]!, durationMs: outage[1]! },
   }
 }
@@ -56,14 +60,19 @@ export async function runSandbox(args: SandboxArgs, opts: RunSandboxOptions = {}
   const port = Number(args.port ?? '4010')
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port: "${args.port}" is not a port number`)
   const tokens: Record<string, string> = {}
-  for (const [token, location] of pairs('token', args.token ?? ['sandbox-token=ve9EPM428h8vShlRW1KT'], '=', 2)) tokens[token!] = location!
+  for (const [token, location] of pairs('token', args.token ?? ['sandbox-token=ve9EPM428h8vShlRW1KT'], '=', 2))
+    tokens[token!] = location!
   const oauth = pairs('oauth', args.oauth, ':', 3)
   const clockScale = number('clock-scale', args['clock-scale'], 1)
   if (clockScale === 0) throw usage('--clock-scale must be above 0')
   let sandbox
   try {
     sandbox = await startSandbox({
-      host: args.host ?? '127.0.0.1', port, tokens, clockScale, faults: faultsFromArgs(args),
+      host: args.host ?? '127.0.0.1',
+      port,
+      tokens,
+      clockScale,
+      faults: faultsFromArgs(args),
       oauthClients: Object.fromEntries(oauth.map(([id, secret]) => [id, secret])),
     })
   } catch (err) {

@@ -5,8 +5,13 @@ import { assertUpsertFields, type ContactLookup, type UpsertContactFields } from
 import { HighLevelHttp, type HttpOptions } from './http.js'
 import type { RateLimitInfo } from './ratelimit.js'
 import {
-  bulkTagsResponseSchema, duplicateSearchResponseSchema, getContactResponseSchema, tagsResponseSchema,
-  tokenResponseSchema, upsertResponseSchema, type HighLevelContact,
+  bulkTagsResponseSchema,
+  duplicateSearchResponseSchema,
+  getContactResponseSchema,
+  tagsResponseSchema,
+  tokenResponseSchema,
+  upsertResponseSchema,
+  type HighLevelContact,
 } from './schemas.js'
 
 export { HIGHLEVEL_API_VERSION } from './http.js'
@@ -46,7 +51,11 @@ export class HighLevelClient {
   async addTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
     const path = contactPath(contactId, '/tags')
     const result = await this.#http.call(auth, {
-      method: 'POST', path, route: 'POST /contacts/:contactId/tags', body: { tags }, schema: tagsResponseSchema,
+      method: 'POST',
+      path,
+      route: 'POST /contacts/:contactId/tags',
+      body: { tags },
+      schema: tagsResponseSchema,
     })
     return { ...result }
   }
@@ -55,7 +64,11 @@ export class HighLevelClient {
   async removeTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
     const path = contactPath(contactId, '/tags')
     const result = await this.#http.call(auth, {
-      method: 'DELETE', path, route: 'DELETE /contacts/:contactId/tags', body: { tags }, schema: tagsResponseSchema,
+      method: 'DELETE',
+      path,
+      route: 'DELETE /contacts/:contactId/tags',
+      body: { tags },
+      schema: tagsResponseSchema,
     })
     return { ...result }
   }
@@ -64,8 +77,14 @@ export class HighLevelClient {
    * POST /contacts/bulk/tags/update/{add|remove}. A 201 does not mean every contact was
    * updated: per-contact failures come back in `results` (and `missing`).
    */
-  async bulkTags(auth: LocationAuth, action: BulkTagAction, contactIds: string[], tags: string[]): Promise<BulkTagsResult> {
-    if (action !== 'add' && action !== 'remove') throw new TypeError(`bulkTags: action must be add or remove, got ${String(action)}`)
+  async bulkTags(
+    auth: LocationAuth,
+    action: BulkTagAction,
+    contactIds: string[],
+    tags: string[],
+  ): Promise<BulkTagsResult> {
+    if (action !== 'add' && action !== 'remove')
+      throw new TypeError(`bulkTags: action must be add or remove, got ${String(action)}`)
     const answer = await this.#http.call(auth, {
       method: 'POST',
       path: `/contacts/bulk/tags/update/${action}`,
@@ -98,12 +117,20 @@ export class HighLevelClient {
   /** GET /contacts/{contactId}. A missing contact is a 400 (HighLevelRequestError). */
   async getContact(auth: LocationAuth, contactId: string): Promise<HighLevelContact> {
     const path = contactPath(contactId)
-    const result = await this.#http.call(auth, { method: 'GET', path, route: 'GET /contacts/:contactId', schema: getContactResponseSchema })
+    const result = await this.#http.call(auth, {
+      method: 'GET',
+      path,
+      route: 'GET /contacts/:contactId',
+      schema: getContactResponseSchema,
+    })
     return { ...result.contact }
   }
 
   /** POST /contacts/upsert: match by email or phone, else create. Never with tags. */
-  async upsertContact(auth: LocationAuth, fields: UpsertContactFields): Promise<{ created: boolean; contact: HighLevelContact }> {
+  async upsertContact(
+    auth: LocationAuth,
+    fields: UpsertContactFields,
+  ): Promise<{ created: boolean; contact: HighLevelContact }> {
     assertUpsertFields(fields)
     const result = await this.#http.call(auth, {
       method: 'POST',
@@ -117,19 +144,24 @@ export class HighLevelClient {
 
   /** POST /oauth/token (form-urlencoded) with a refresh token; the grant is spent once HighLevel answers. */
   async refreshAccessToken(grant: RefreshGrant): Promise<IssuedTokens> {
-    const answer = await this.#http.send({
-      method: 'POST',
-      path: '/oauth/token',
-      route: 'POST /oauth/token',
-      form: {
-        client_id: grant.clientId,
-        client_secret: grant.clientSecret,
-        grant_type: 'refresh_token',
-        refresh_token: grant.refreshToken,
-        user_type: grant.userType,
+    const answer = await this.#http.send(
+      {
+        method: 'POST',
+        path: '/oauth/token',
+        route: 'POST /oauth/token',
+        form: {
+          client_id: grant.clientId,
+          client_secret: grant.clientSecret,
+          grant_type: 'refresh_token',
+          refresh_token: grant.refreshToken,
+          user_type: grant.userType,
+        },
+        schema: tokenResponseSchema,
       },
-      schema: tokenResponseSchema,
-    }, null, null, [grant.clientSecret, grant.refreshToken])
+      null,
+      null,
+      [grant.clientSecret, grant.refreshToken],
+    )
     return { accessToken: answer.access_token, refreshToken: answer.refresh_token, expiresInSec: answer.expires_in }
   }
 

@@ -27,14 +27,30 @@ export interface UpsertContactFields {
 
 /** Documented UpsertContactDto fields we support; HighLevel answers 422 to any other. */
 const ALLOWED = new Set<string>([
-  'email', 'phone', 'firstName', 'lastName', 'name', 'companyName', 'address1', 'city', 'state',
-  'postalCode', 'country', 'website', 'timezone', 'gender', 'dateOfBirth', 'source', 'assignedTo', 'dnd',
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'name',
+  'companyName',
+  'address1',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+  'website',
+  'timezone',
+  'gender',
+  'dateOfBirth',
+  'source',
+  'assignedTo',
+  'dnd',
 ])
 
 export function assertUpsertFields(fields: UpsertContactFields): void {
   const keys = Object.keys(fields)
   if (keys.includes('tags')) {
-    throw new TypeError('upsertContact never sends tags: they would replace all of the contact\'s tags; use addTags')
+    throw new TypeError("upsertContact never sends tags: they would replace all of the contact's tags; use addTags")
   }
   const unknown = keys.filter((k) => !ALLOWED.has(k))
   if (unknown.length > 0) throw new TypeError(`upsertContact: unsupported field(s) ${unknown.join(', ')}`)

@@ -19,7 +19,13 @@ export class HighLevelError extends TagrelayError {
   readonly retryable: boolean
   readonly responseBody: unknown
 
-  constructor(code: string, message: string, retryable: boolean, details: HighLevelErrorDetails = {}, statusCode = 502) {
+  constructor(
+    code: string,
+    message: string,
+    retryable: boolean,
+    details: HighLevelErrorDetails = {},
+    statusCode = 502,
+  ) {
     super(code, message, statusCode, details.cause === undefined ? undefined : { cause: details.cause })
     this.status = details.status ?? null
     this.retryable = retryable

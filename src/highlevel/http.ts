@@ -53,12 +53,14 @@ export class HighLevelHttp {
     this.#onRateLimit = options.onRateLimit
     this.#onResponse = options.onResponse
     this.#ownsDispatcher = options.dispatcher === undefined
-    this.#dispatcher = options.dispatcher ?? new Pool(this.#origin, {
-      connections: options.connections ?? 10,
-      connect: { timeout: options.connectTimeoutMs ?? 5_000 },
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-    })
+    this.#dispatcher =
+      options.dispatcher ??
+      new Pool(this.#origin, {
+        connections: options.connections ?? 10,
+        connect: { timeout: options.connectTimeoutMs ?? 5_000 },
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      })
   }
 
   lastRateLimit(locationId: string): RateLimitInfo | null {
@@ -83,7 +85,12 @@ export class HighLevelHttp {
   }
 
   /** One request. `secrets` are scrubbed from any body kept on an error. */
-  async send<S extends z.ZodType>(call: Call<S>, token: string | null, locationId: string | null, secrets: string[] = []): Promise<z.infer<S>> {
+  async send<S extends z.ZodType>(
+    call: Call<S>,
+    token: string | null,
+    locationId: string | null,
+    secrets: string[] = [],
+  ): Promise<z.infer<S>> {
     const headers: Record<string, string> = { version: HIGHLEVEL_API_VERSION, accept: 'application/json' }
     if (token !== null) headers.authorization = `Bearer ${token}`
     let payload: string | null = null
@@ -128,14 +135,21 @@ export class HighLevelHttp {
     for (const secret of token === null ? secrets : [token, ...secrets]) body = scrubSecret(body, secret)
     if (status < 200 || status >= 300) throw errorFromResponse(status, body, responseHeaders)
     if (!json.ok) {
-      throw new HighLevelResponseError(`HighLevel ${call.route} answered ${status} with a non-JSON body`, { status, responseBody: body })
+      throw new HighLevelResponseError(`HighLevel ${call.route} answered ${status} with a non-JSON body`, {
+        status,
+        responseBody: body,
+      })
     }
     const parsed = call.schema.safeParse(json.value)
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
-      throw new HighLevelResponseError(`HighLevel ${call.route} answered ${status} with an unexpected body: ${issues}`, {
-        status, responseBody: body,
-      })
+      throw new HighLevelResponseError(
+        `HighLevel ${call.route} answered ${status} with an unexpected body: ${issues}`,
+        {
+          status,
+          responseBody: body,
+        },
+      )
     }
     return parsed.data
   }

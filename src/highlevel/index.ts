@@ -24,5 +24,13 @@ export type { HeaderSource } from './headers.js'
 export type { HighLevelContact } from './schemas.js'
 export { startSandbox } from './sandbox.js'
 export type {
-  FaultSettings, FaultSettingsInput, RateLimits, Sandbox, SandboxCalls, SandboxContact, SandboxLogger, SandboxOptions, SeedContactInput,
+  FaultSettings,
+  FaultSettingsInput,
+  RateLimits,
+  Sandbox,
+  SandboxCalls,
+  SandboxContact,
+  SandboxLogger,
+  SandboxOptions,
+  SeedContactInput,
 } from './sandbox.js'

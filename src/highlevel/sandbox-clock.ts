@@ -11,7 +11,8 @@ export class SandboxClock {
   readonly #realNow: () => number
 
   constructor(scale = 1, realNow: () => number = Date.now) {
-    if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`clock scale must be a positive number, got ${scale}`)
+    if (!(scale > 0) || !Number.isFinite(scale))
+      throw new RangeError(`clock scale must be a positive number, got ${scale}`)
     this.scale = scale
     this.#realNow = realNow
     this.#origin = realNow()

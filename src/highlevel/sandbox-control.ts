@@ -27,7 +27,10 @@ export function controlRoute(deps: ControlDeps, method: string, url: URL, body: 
       case 'GET calls':
         return { status: 200, body: deps.calls() }
       case 'GET contacts':
-        return { status: 200, body: { contacts: deps.store.list(url.searchParams.get('locationId') ?? undefined).map(contactToApi) } }
+        return {
+          status: 200,
+          body: { contacts: deps.store.list(url.searchParams.get('locationId') ?? undefined).map(contactToApi) },
+        }
       case 'POST contacts': {
         const input = parse(body)
         if (typeof input.locationId !== 'string' || input.locationId === '') throw new Error('locationId is required')
@@ -37,7 +40,10 @@ export function controlRoute(deps: ControlDeps, method: string, url: URL, body: 
         return { status: 404, body: { message: `no sandbox control route ${route}` } }
     }
   } catch (err) {
-    const message = err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : (err as Error).message
+    const message =
+      err instanceof ZodError
+        ? err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+        : (err as Error).message
     return { status: 400, body: { message } }
   }
 }

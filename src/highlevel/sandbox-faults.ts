@@ -3,26 +3,31 @@ import { z } from 'zod'
 const rate = z.number().min(0).max(1)
 
 /** Faults the sandbox injects into API requests; settable at start and at run time. */
-export const faultSettingsSchema = z.strictObject({
-  /** HTTP status → probability per request, e.g. { "503": 0.1, "429": 0.05 } */
-  errorRates: z.record(z.string().regex(/^[45]\d\d$/, 'a 4xx or 5xx status'), rate).default({}),
-  /** added to every API answer, real ms */
-  latencyMs: z.number().int().min(0).default(0),
-  /** probability of never answering (the client's timeout must fire) */
-  timeoutRate: rate.default(0),
-  /** probability of destroying the connection without an answer */
-  resetRate: rate.default(0),
-  /** every API request answers `status` from `startsInMs` after the setting, for `durationMs` (real ms) */
-  outage: z.strictObject({
-    startsInMs: z.number().int().min(0).default(0),
-    durationMs: z.number().int().positive(),
-    status: z.number().int().min(500).max(599).default(503),
-  }).nullable().default(null),
-  /** Retry-After (seconds) on injected 429s; null sends none */
-  retryAfterSec: z.number().int().min(0).nullable().default(1),
-}).refine((f) => f.timeoutRate + f.resetRate + Object.values(f.errorRates).reduce((a, b) => a + b, 0) <= 1, {
-  message: 'timeoutRate, resetRate and errorRates add up to more than 1',
-})
+export const faultSettingsSchema = z
+  .strictObject({
+    /** HTTP status → probability per request, e.g. { "503": 0.1, "429": 0.05 } */
+    errorRates: z.record(z.string().regex(/^[45]\d\d$/, 'a 4xx or 5xx status'), rate).default({}),
+    /** added to every API answer, real ms */
+    latencyMs: z.number().int().min(0).default(0),
+    /** probability of never answering (the client's timeout must fire) */
+    timeoutRate: rate.default(0),
+    /** probability of destroying the connection without an answer */
+    resetRate: rate.default(0),
+    /** every API request answers `status` from `startsInMs` after the setting, for `durationMs` (real ms) */
+    outage: z
+      .strictObject({
+        startsInMs: z.number().int().min(0).default(0),
+        durationMs: z.number().int().positive(),
+        status: z.number().int().min(500).max(599).default(503),
+      })
+      .nullable()
+      .default(null),
+    /** Retry-After (seconds) on injected 429s; null sends none */
+    retryAfterSec: z.number().int().min(0).nullable().default(1),
+  })
+  .refine((f) => f.timeoutRate + f.resetRate + Object.values(f.errorRates).reduce((a, b) => a + b, 0) <= 1, {
+    message: 'timeoutRate, resetRate and errorRates add up to more than 1',
+  })
 
 export type FaultSettings = z.output<typeof faultSettingsSchema>
 export type FaultSettingsInput = z.input<typeof faultSettingsSchema>
@@ -42,7 +47,9 @@ const DEFAULT_FAULT_BODIES: Record<number, object> = {
 }
 
 export function faultBody(status: number): object {
-  return DEFAULT_FAULT_BODIES[status] ?? { statusCode: status, message: status >= 500 ? 'Internal server error' : 'Error' }
+  return (
+    DEFAULT_FAULT_BODIES[status] ?? { statusCode: status, message: status >= 500 ? 'Internal server error' : 'Error' }
+  )
 }
 
 /** Decides, per request, whether and how to fail it: outage, queued failures, then dice. */
@@ -53,7 +60,11 @@ export class FaultInjector {
   /** faults injected so far, by kind: 'outage', 'timeout', 'reset' or the status ('503', '429') */
   readonly #injected: Record<string, number> = {}
 
-  constructor(input: FaultSettingsInput = {}, private readonly random: () => number = Math.random, private readonly realNow: () => number = Date.now) {
+  constructor(
+    input: FaultSettingsInput = {},
+    private readonly random: () => number = Math.random,
+    private readonly realNow: () => number = Date.now,
+  ) {
     this.#settings = this.set(input)
   }
 
@@ -65,9 +76,14 @@ export class FaultInjector {
   set(input: FaultSettingsInput): FaultSettings {
     const settings = faultSettingsSchema.parse(input)
     const now = this.realNow()
-    this.#outage = settings.outage === null
-      ? null
-      : { from: now + settings.outage.startsInMs, until: now + settings.outage.startsInMs + settings.outage.durationMs, status: settings.outage.status }
+    this.#outage =
+      settings.outage === null
+        ? null
+        : {
+            from: now + settings.outage.startsInMs,
+            until: now + settings.outage.startsInMs + settings.outage.durationMs,
+            status: settings.outage.status,
+          }
     this.#settings = settings
     return settings
   }
@@ -98,7 +114,12 @@ export class FaultInjector {
     const queued = this.#queue[0]
     if (queued !== undefined) {
       if (--queued.remaining <= 0) this.#queue.shift()
-      const fault: Fault = { kind: 'status', status: queued.status, body: queued.body, retryAfterSec: queued.status === 429 ? this.#settings.retryAfterSec : null }
+      const fault: Fault = {
+        kind: 'status',
+        status: queued.status,
+        body: queued.body,
+        retryAfterSec: queued.status === 429 ? this.#settings.retryAfterSec : null,
+      }
       return { fault, kind: String(queued.status) }
     }
     const { timeoutRate, resetRate, errorRates } = this.#settings
@@ -113,6 +134,11 @@ export class FaultInjector {
   }
 
   #status(status: number): Fault {
-    return { kind: 'status', status, body: faultBody(status), retryAfterSec: status === 429 ? this.#settings.retryAfterSec : null }
+    return {
+      kind: 'status',
+      status,
+      body: faultBody(status),
+      retryAfterSec: status === 429 ? this.#settings.retryAfterSec : null,
+    }
   }
 }

@@ -26,7 +26,12 @@ export function readRequestBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES)
   })
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return
   const payload = JSON.stringify(body)
   res.writeHead(status, {

@@ -2,11 +2,18 @@ import { randomBytes } from 'node:crypto'
 import type { SandboxClock } from './sandbox-clock.js'
 import type { RouteResult } from './sandbox-router.js'
 
-interface Grant { clientId: string; locationId: string; used: boolean }
+interface Grant {
+  clientId: string
+  locationId: string
+  used: boolean
+}
 
 const token = (prefix: string): string => `${prefix}-${randomBytes(24).toString('base64url')}`
 
-const badRequest = (message: string): RouteResult => ({ status: 400, body: { statusCode: 400, message, error: 'Bad Request' } })
+const badRequest = (message: string): RouteResult => ({
+  status: 400,
+  body: { statusCode: 400, message, error: 'Bad Request' },
+})
 
 /**
  * POST /oauth/token with grant_type=refresh_token, as HighLevel runs it: the client id and
@@ -40,12 +47,20 @@ export class SandboxOAuth {
 
   /** Makes every issued access token (of one location, or all) expire now: the next call gets 401. */
   expireAccessTokens(locationId?: string): void {
-    for (const [key, entry] of this.#access) if (locationId === undefined || entry.locationId === locationId) this.#access.delete(key)
+    for (const [key, entry] of this.#access)
+      if (locationId === undefined || entry.locationId === locationId) this.#access.delete(key)
   }
 
   grant(contentType: string | undefined, body: Buffer): RouteResult {
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
-      return { status: 422, body: { statusCode: 422, message: ['body must be application/x-www-form-urlencoded'], error: 'Unprocessable Entity' } }
+      return {
+        status: 422,
+        body: {
+          statusCode: 422,
+          message: ['body must be application/x-www-form-urlencoded'],
+          error: 'Unprocessable Entity',
+        },
+      }
     }
     const form = new URLSearchParams(body.toString('utf8'))
     const clientId = form.get('client_id') ?? ''
@@ -53,17 +68,22 @@ export class SandboxOAuth {
     if (!Object.hasOwn(this.clients, clientId) || this.clients[clientId] !== secret) {
       return { status: 401, body: { statusCode: 401, message: 'Invalid client credentials', error: 'Unauthorized' } }
     }
-    if (form.get('grant_type') !== 'refresh_token') return badRequest('Unsupported grant_type: the sandbox issues tokens for refresh_token only')
+    if (form.get('grant_type') !== 'refresh_token')
+      return badRequest('Unsupported grant_type: the sandbox issues tokens for refresh_token only')
     const userType = form.get('user_type')
     if (userType !== null && userType !== 'Location') return badRequest('user_type must be Location in the sandbox')
     const refresh = form.get('refresh_token') ?? ''
     const grant = this.#grants.get(refresh)
-    if (grant === undefined || grant.used || grant.clientId !== clientId) return badRequest('Invalid grant: refresh token is invalid')
+    if (grant === undefined || grant.used || grant.clientId !== clientId)
+      return badRequest('Invalid grant: refresh token is invalid')
     grant.used = true
     const access = token('at')
     const next = token('rt')
     this.#grants.set(next, { clientId, locationId: grant.locationId, used: false })
-    this.#access.set(access, { locationId: grant.locationId, expiresAt: this.clock.now() + this.accessTokenTtlSec * 1000 })
+    this.#access.set(access, {
+      locationId: grant.locationId,
+      expiresAt: this.clock.now() + this.accessTokenTtlSec * 1000,
+    })
     return {
       status: 200,
       body: {

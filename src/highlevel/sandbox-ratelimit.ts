@@ -12,7 +12,12 @@ export interface RateLimits {
 export const HIGHLEVEL_LIMITS: RateLimits = { burst: 100, intervalMs: 10_000, daily: 200_000 }
 const DAY_MS = 86_400_000
 
-interface Bucket { windowStart: number; used: number; dayStart: number; usedToday: number }
+interface Bucket {
+  windowStart: number
+  used: number
+  dayStart: number
+  usedToday: number
+}
 
 export interface RateDecision {
   allowed: boolean
@@ -29,7 +34,10 @@ export interface RateDecision {
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>()
 
-  constructor(readonly limits: RateLimits, readonly clock: SandboxClock) {}
+  constructor(
+    readonly limits: RateLimits,
+    readonly clock: SandboxClock,
+  ) {}
 
   take(key: string): RateDecision {
     const now = this.clock.now()

@@ -1,4 +1,7 @@
-export interface RouteResult { status: number; body: unknown }
+export interface RouteResult {
+  status: number
+  body: unknown
+}
 
 export type RouteKey =
   | 'POST /contacts/:contactId/tags'
@@ -9,7 +12,10 @@ export type RouteKey =
   | 'POST /contacts/upsert'
   | 'POST /oauth/token'
 
-export interface RouteMatch { key: RouteKey; param?: string }
+export interface RouteMatch {
+  key: RouteKey
+  param?: string
+}
 
 const ROUTES: [string, RegExp, RouteKey][] = [
   ['GET', /^\/contacts\/search\/duplicate$/, 'GET /contacts/search/duplicate'],

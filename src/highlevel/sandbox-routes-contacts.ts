@@ -8,7 +8,8 @@ export function duplicateSearchRoute(store: ContactStore, location: string, quer
   if (locationId !== location) return FORBIDDEN
   const email = query.get('email')
   const number = query.get('number')
-  const contact = (email ? store.findByEmail(locationId, email) : null) ?? (number ? store.findByPhone(locationId, number) : null)
+  const contact =
+    (email ? store.findByEmail(locationId, email) : null) ?? (number ? store.findByPhone(locationId, number) : null)
   return { status: 200, body: { contact: contact === null ? null : contactToApi(contact) } }
 }
 
@@ -21,9 +22,30 @@ export function getContactRoute(store: ContactStore, location: string, contactId
 
 /** UpsertContactDto's properties: anything else is a 422, as HighLevel's whitelist does. */
 const UPSERT_FIELDS = [
-  'firstName', 'lastName', 'name', 'email', 'locationId', 'gender', 'phone', 'address1', 'city', 'state', 'postalCode',
-  'website', 'timezone', 'dnd', 'dndSettings', 'inboundDndSettings', 'tags', 'customFields', 'source', 'dateOfBirth',
-  'country', 'companyName', 'assignedTo', 'createNewIfDuplicateAllowed',
+  'firstName',
+  'lastName',
+  'name',
+  'email',
+  'locationId',
+  'gender',
+  'phone',
+  'address1',
+  'city',
+  'state',
+  'postalCode',
+  'website',
+  'timezone',
+  'dnd',
+  'dndSettings',
+  'inboundDndSettings',
+  'tags',
+  'customFields',
+  'source',
+  'dateOfBirth',
+  'country',
+  'companyName',
+  'assignedTo',
+  'createNewIfDuplicateAllowed',
 ]
 
 /**
@@ -45,9 +67,13 @@ export function upsertRoute(store: ContactStore, location: string, body: unknown
   if (body.tags !== undefined && !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === 'string'))) {
     return unprocessable('each value in tags must be a string')
   }
-  const match = (typeof email === 'string' ? store.findByEmail(location, email) : null)
-    ?? (typeof phone === 'string' ? store.findByPhone(location, phone) : null)
+  const match =
+    (typeof email === 'string' ? store.findByEmail(location, email) : null) ??
+    (typeof phone === 'string' ? store.findByPhone(location, phone) : null)
   const target = match ?? store.seed({ locationId: location })
   const contact = store.update(target.id, body)
-  return { status: 200, body: { new: match === null, contact: contactToApi(contact), traceId: `sandbox-${contact.id}` } }
+  return {
+    status: 200,
+    body: { new: match === null, contact: contactToApi(contact), traceId: `sandbox-${contact.id}` },
+  }
 }

@@ -1,5 +1,11 @@
 import {
-  contactNotFound, extraFields, FORBIDDEN, isObject, stringList, unprocessable, type RouteResult,
+  contactNotFound,
+  extraFields,
+  FORBIDDEN,
+  isObject,
+  stringList,
+  unprocessable,
+  type RouteResult,
 } from './sandbox-router.js'
 import { normalizeTags, type ContactStore } from './sandbox-store.js'
 
@@ -9,7 +15,13 @@ function tagsBody(body: unknown): string[] | RouteResult {
 }
 
 /** POST (add, 201) or DELETE (remove, 200) /contacts/{contactId}/tags. */
-export function tagsRoute(store: ContactStore, location: string, action: 'add' | 'remove', contactId: string, body: unknown): RouteResult {
+export function tagsRoute(
+  store: ContactStore,
+  location: string,
+  action: 'add' | 'remove',
+  contactId: string,
+  body: unknown,
+): RouteResult {
   const tags = tagsBody(body)
   if (!Array.isArray(tags)) return tags
   const contact = store.get(contactId)
@@ -37,7 +49,8 @@ export function bulkTagsRoute(store: ContactStore, location: string, type: strin
   if (!Array.isArray(tags)) return tags
   if (typeof body.locationId !== 'string' || body.locationId === '') return unprocessable('locationId must be a string')
   const removeAll = body.removeAllTags
-  if (removeAll !== undefined && typeof removeAll !== 'boolean') return unprocessable('removeAllTags must be a boolean value')
+  if (removeAll !== undefined && typeof removeAll !== 'boolean')
+    return unprocessable('removeAllTags must be a boolean value')
   if (removeAll === true && type !== 'remove') return unprocessable('removeAllTags can only be used with remove')
   if (body.locationId !== location) return FORBIDDEN
 

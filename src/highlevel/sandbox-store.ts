@@ -90,9 +90,7 @@ export class ContactStore {
   }
 
   list(locationId?: string): SandboxContact[] {
-    return [...this.#contacts.values()]
-      .filter((c) => locationId === undefined || c.locationId === locationId)
-      .map(copy)
+    return [...this.#contacts.values()].filter((c) => locationId === undefined || c.locationId === locationId).map(copy)
   }
 
   /** Adds tags to an existing contact and answers all of its tags. */
@@ -127,7 +125,8 @@ export class ContactStore {
     const contact = this.#must(id)
     for (const [key, value] of Object.entries(patch)) {
       if (key === 'tags' && Array.isArray(value)) contact.tags = normalizeTags(value as string[])
-      else if (key === 'email' || key === 'phone' || key === 'firstName') contact[key] = typeof value === 'string' ? value : null
+      else if (key === 'email' || key === 'phone' || key === 'firstName')
+        contact[key] = typeof value === 'string' ? value : null
       else if (key !== 'locationId') contact.fields[key] = value
     }
     return copy(contact)

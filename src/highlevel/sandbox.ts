@@ -99,7 +99,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
     if (url.pathname.startsWith(CONTROL_PREFIX)) {
       const read = await readRequestBody(req)
-      const result = controlRoute({ faults, store, calls: () => ({ ...calls }) }, method, url, read.tooLarge ? Buffer.alloc(0) : read.body)
+      const result = controlRoute(
+        { faults, store, calls: () => ({ ...calls }) },
+        method,
+        url,
+        read.tooLarge ? Buffer.alloc(0) : read.body,
+      )
       sendJson(res, result.status, result.body)
       return result.status
     }
@@ -117,7 +122,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const read = await readRequestBody(req)
     if (read.tooLarge) {
-      return reply({ status: 413, body: { statusCode: 413, message: 'request entity too large', error: 'Payload Too Large' } }, { connection: 'close' })
+      return reply(
+        { status: 413, body: { statusCode: 413, message: 'request entity too large', error: 'Payload Too Large' } },
+        { connection: 'close' },
+      )
     }
     if (faults.latencyMs > 0) await sleep(faults.latencyMs)
     const fault = faults.next()
@@ -127,7 +135,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return 'reset'
     }
     if (fault?.kind === 'status') {
-      return reply({ status: fault.status, body: fault.body }, fault.retryAfterSec === null ? {} : { 'retry-after': String(fault.retryAfterSec) })
+      return reply(
+        { status: fault.status, body: fault.body },
+        fault.retryAfterSec === null ? {} : { 'retry-after': String(fault.retryAfterSec) },
+      )
     }
     if (route?.key === 'POST /oauth/token') return reply(oauth.grant(req.headers['content-type'], read.body))
     if (location === undefined || rate === null) return reply({ status: 401, body: INVALID_JWT })
@@ -141,7 +152,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return reply({ status: 429, body: faultBody(429) }, { 'retry-after': String(rate.retryAfterSec) })
     }
     if (route === null) {
-      return reply({ status: 404, body: { statusCode: 404, message: `Cannot ${method} ${url.pathname}`, error: 'Not Found' } })
+      return reply({
+        status: 404,
+        body: { statusCode: 404, message: `Cannot ${method} ${url.pathname}`, error: 'Not Found' },
+      })
     }
     if (method === 'GET') return reply(readRoute(route, location, url))
 
@@ -165,22 +179,32 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   function writeRoute(route: RouteMatch, location: string, body: unknown): RouteResult {
     const param = route.param ?? ''
     switch (route.key) {
-      case 'POST /contacts/:contactId/tags': return tagsRoute(store, location, 'add', param, body)
-      case 'DELETE /contacts/:contactId/tags': return tagsRoute(store, location, 'remove', param, body)
-      case 'POST /contacts/bulk/tags/update/:type': return bulkTagsRoute(store, location, param, body)
-      default: return upsertRoute(store, location, body)
+      case 'POST /contacts/:contactId/tags':
+        return tagsRoute(store, location, 'add', param, body)
+      case 'DELETE /contacts/:contactId/tags':
+        return tagsRoute(store, location, 'remove', param, body)
+      case 'POST /contacts/bulk/tags/update/:type':
+        return bulkTagsRoute(store, location, param, body)
+      default:
+        return upsertRoute(store, location, body)
     }
   }
 
   const server = createServer((req, res) => {
     const started = Date.now()
-    handle(req, res).then(
-      (status) => options.logger?.info({ method: req.method, path: req.url?.split('?')[0], status, ms: Date.now() - started }, 'sandbox request'),
-      (err: unknown) => {
-        options.logger?.info({ method: req.method, err: (err as Error).message }, 'sandbox request failed')
-        sendJson(res, 500, { statusCode: 500, message: 'Internal server error' })
-      },
-    ).catch(() => undefined) // a throwing logger must not take the sandbox down
+    handle(req, res)
+      .then(
+        (status) =>
+          options.logger?.info(
+            { method: req.method, path: req.url?.split('?')[0], status, ms: Date.now() - started },
+            'sandbox request',
+          ),
+        (err: unknown) => {
+          options.logger?.info({ method: req.method, err: (err as Error).message }, 'sandbox request failed')
+          sendJson(res, 500, { statusCode: 500, message: 'Internal server error' })
+        },
+      )
+      .catch(() => undefined) // a throwing logger must not take the sandbox down
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -67,12 +67,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sensible)
   const rejections = deps.rejections ?? new RejectionCounter()
   // route params are attacker-chosen: count only configured names
-  const sourceOf = (name: string | undefined): string => (name !== undefined && deps.sources.names().includes(name) ? name : '(unknown)')
+  const sourceOf = (name: string | undefined): string =>
+    name !== undefined && deps.sources.names().includes(name) ? name : '(unknown)'
   installErrorHandler(app, { rejections, sourceOf })
   refuseWhileClosing(app)
-  const locations = Object.fromEntries(Object.entries(deps.config.highlevel.locations).map(([name, l]) => [name, l.locationId]))
-  const metrics = deps.metrics ?? new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits, pauses: deps.delivery })
-  const routeDeps: RouteDeps = { ...deps, metrics, rejections, ruleSets: deps.ruleSets ?? new RuleSetRecorder(deps.store) }
+  const locations = Object.fromEntries(
+    Object.entries(deps.config.highlevel.locations).map(([name, l]) => [name, l.locationId]),
+  )
+  const metrics =
+    deps.metrics ??
+    new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits, pauses: deps.delivery })
+  const routeDeps: RouteDeps = {
+    ...deps,
+    metrics,
+    rejections,
+    ruleSets: deps.ruleSets ?? new RuleSetRecorder(deps.store),
+  }
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed')
   })

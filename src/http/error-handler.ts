@@ -45,7 +45,10 @@ export function installErrorHandler(app: FastifyInstance, opts: ErrorHandlerOpti
     else {
       // `detail` is the verifier's internal reason (e.g. "digest mismatch"): logged, never answered
       const detail = (err as { reason?: unknown }).reason
-      request.log.info({ source, code, reason: message, ...(typeof detail === 'string' ? { detail } : {}) }, 'request rejected')
+      request.log.info(
+        { source, code, reason: message, ...(typeof detail === 'string' ? { detail } : {}) },
+        'request rejected',
+      )
     }
     opts.rejections?.inc(source, code)
     const retryAfter = (err as { retryAfter?: unknown }).retryAfter

@@ -48,16 +48,46 @@ export class Metrics {
   constructor(opts: MetricsOptions) {
     const registers = [this.registry]
     const now = opts.now ?? Date.now
-    this.requests = new Counter({ name: 'tagrelay_requests_total', help: 'Webhook requests by source and outcome (accepted, duplicate, rejected, unavailable, error, handshake)', labelNames: ['source', 'outcome'], registers })
-    this.ruleMatches = new Counter({ name: 'tagrelay_rule_matches_total', help: 'Accepted events each rule matched', labelNames: ['rule'], registers })
-    this.ingestSeconds = new Histogram({ name: 'tagrelay_ingest_duration_seconds', help: 'From request start to the stored 202 answer', labelNames: ['source'], buckets: LATENCY_BUCKETS, registers })
-    this.deliveries = new Counter({ name: 'tagrelay_deliveries_total', help: 'Delivery attempts by location and outcome (done, retry, dead)', labelNames: ['location', 'outcome'], registers })
-    this.highlevelSeconds = new Histogram({ name: 'tagrelay_highlevel_request_duration_seconds', help: 'HighLevel API calls by endpoint and HTTP status (or error)', labelNames: ['endpoint', 'status'], buckets: LATENCY_BUCKETS, registers })
+    this.requests = new Counter({
+      name: 'tagrelay_requests_total',
+      help: 'Webhook requests by source and outcome (accepted, duplicate, rejected, unavailable, error, handshake)',
+      labelNames: ['source', 'outcome'],
+      registers,
+    })
+    this.ruleMatches = new Counter({
+      name: 'tagrelay_rule_matches_total',
+      help: 'Accepted events each rule matched',
+      labelNames: ['rule'],
+      registers,
+    })
+    this.ingestSeconds = new Histogram({
+      name: 'tagrelay_ingest_duration_seconds',
+      help: 'From request start to the stored 202 answer',
+      labelNames: ['source'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    })
+    this.deliveries = new Counter({
+      name: 'tagrelay_deliveries_total',
+      help: 'Delivery attempts by location and outcome (done, retry, dead)',
+      labelNames: ['location', 'outcome'],
+      registers,
+    })
+    this.highlevelSeconds = new Histogram({
+      name: 'tagrelay_highlevel_request_duration_seconds',
+      help: 'HighLevel API calls by endpoint and HTTP status (or error)',
+      labelNames: ['endpoint', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    })
 
     const rejections = opts.rejections
     if (rejections) {
       new Counter({
-        name: 'tagrelay_rejections_total', help: 'Refused webhook requests by source and error code', labelNames: ['source', 'code'], registers,
+        name: 'tagrelay_rejections_total',
+        help: 'Refused webhook requests by source and error code',
+        labelNames: ['source', 'code'],
+        registers,
         collect() {
           this.reset()
           for (const r of rejections.entries()) this.inc({ source: r.source, code: r.code }, r.count)
@@ -67,23 +97,37 @@ export class Metrics {
     const store = opts.store
     // One store read per scrape serves the three queue gauges.
     let queue: ReturnType<Store['queueStats']> | null = null
-    const readQueue = (): ReturnType<Store['queueStats']> => (queue ??= store.queueStats().finally(() => setTimeout(() => (queue = null), 0)))
+    const readQueue = (): ReturnType<Store['queueStats']> =>
+      (queue ??= store.queueStats().finally(() => setTimeout(() => (queue = null), 0)))
     new Gauge({
-      name: 'tagrelay_queue_depth', help: 'Pending delivery jobs per location', labelNames: ['location'], registers,
+      name: 'tagrelay_queue_depth',
+      help: 'Pending delivery jobs per location',
+      labelNames: ['location'],
+      registers,
       async collect() {
         this.reset()
         for (const q of await readQueue()) this.set({ location: q.location }, q.pending)
       },
     })
     new Gauge({
-      name: 'tagrelay_queue_oldest_pending_age_seconds', help: 'Age of the oldest pending job per location (0 when none)', labelNames: ['location'], registers,
+      name: 'tagrelay_queue_oldest_pending_age_seconds',
+      help: 'Age of the oldest pending job per location (0 when none)',
+      labelNames: ['location'],
+      registers,
       async collect() {
         this.reset()
-        for (const q of await readQueue()) this.set({ location: q.location }, q.oldestPendingAt === null ? 0 : Math.max(0, (now() - q.oldestPendingAt) / 1000))
+        for (const q of await readQueue())
+          this.set(
+            { location: q.location },
+            q.oldestPendingAt === null ? 0 : Math.max(0, (now() - q.oldestPendingAt) / 1000),
+          )
       },
     })
     new Gauge({
-      name: 'tagrelay_dead_letters', help: 'Jobs in the dead letters per location', labelNames: ['location'], registers,
+      name: 'tagrelay_dead_letters',
+      help: 'Jobs in the dead letters per location',
+      labelNames: ['location'],
+      registers,
       async collect() {
         this.reset()
         for (const q of await readQueue()) this.set({ location: q.location }, q.dead)
@@ -92,7 +136,10 @@ export class Metrics {
     const { locations = {}, rateLimits } = opts
     if (rateLimits) {
       new Gauge({
-        name: 'tagrelay_highlevel_rate_remaining', help: 'Requests left in HighLevel\'s rate-limit window (burst or daily), from its last answer', labelNames: ['location', 'window'], registers,
+        name: 'tagrelay_highlevel_rate_remaining',
+        help: "Requests left in HighLevel's rate-limit window (burst or daily), from its last answer",
+        labelNames: ['location', 'window'],
+        registers,
         collect() {
           this.reset()
           for (const [name, locationId] of Object.entries(locations)) {
@@ -107,10 +154,14 @@ export class Metrics {
     if (pauses) {
       const nameOf = new Map(Object.entries(locations).map(([name, id]) => [id, name]))
       new Gauge({
-        name: 'tagrelay_location_paused', help: 'Whether delivery to a location is paused (daily reserve reached, 429), 1 or 0', labelNames: ['location'], registers,
+        name: 'tagrelay_location_paused',
+        help: 'Whether delivery to a location is paused (daily reserve reached, 429), 1 or 0',
+        labelNames: ['location'],
+        registers,
         collect() {
           this.reset()
-          for (const l of pauses.locations()) this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l.paused ? 1 : 0)
+          for (const l of pauses.locations())
+            this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l.paused ? 1 : 0)
         },
       })
     }

@@ -55,7 +55,12 @@ export function compileRules(rules: readonly Rule[], options: RuleOptions = {}):
   }
   const definition = JSON.stringify([rules, options])
   const version = createHash('sha256').update(definition).digest('hex').slice(0, 12)
-  return { version, definition, count: rules.length, evaluate: (event, opts) => evaluate(bySource.get(event.source) ?? [], event, opts?.trace !== false) }
+  return {
+    version,
+    definition,
+    count: rules.length,
+    evaluate: (event, opts) => evaluate(bySource.get(event.source) ?? [], event, opts?.trace !== false),
+  }
 }
 
 /**
@@ -70,7 +75,12 @@ function evaluate(rules: CompiledRule[], event: RuleEvent, traced: boolean): Eva
   let stoppedBy: string | undefined
   for (const rule of rules) {
     if (stoppedBy !== undefined) {
-      trace.push({ rule: rule.name, matched: false, tags: [], skipped: `not evaluated: rule "${stoppedBy}" has stop: true` })
+      trace.push({
+        rule: rule.name,
+        matched: false,
+        tags: [],
+        skipped: `not evaluated: rule "${stoppedBy}" has stop: true`,
+      })
       continue
     }
     let entry: RuleTrace
@@ -94,7 +104,13 @@ function evaluate(rules: CompiledRule[], event: RuleEvent, traced: boolean): Eva
   return { intents: [...intents.values()], trace, unmatched }
 }
 
-function apply(rule: CompiledRule, event: RuleEvent, entry: RuleTrace, intents: Map<string, Intent>, unmatched: Unmatched[]): void {
+function apply(
+  rule: CompiledRule,
+  event: RuleEvent,
+  entry: RuleTrace,
+  intents: Map<string, Intent>,
+  unmatched: Unmatched[],
+): void {
   if (!rule.contact) return
   const add = rule.tags?.(event)
   const remove = rule.untag?.(event)

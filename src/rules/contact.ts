@@ -33,13 +33,23 @@ export function compileContact(paths: ContactPaths, opts: ContactOptions): Compi
     if (readEmail) {
       const email = readEmail(event)
       if (typeof email === 'string' && EMAIL.test(email.trim())) contact.email = email.trim().toLowerCase()
-      else problems.push(email === undefined || email === null ? `no email at "${paths.email}"` : `"${paths.email}" is not an email address`)
+      else
+        problems.push(
+          email === undefined || email === null
+            ? `no email at "${paths.email}"`
+            : `"${paths.email}" is not an email address`,
+        )
     }
     if (readPhone) {
       const phone = readPhone(event)
       const e164 = normalisePhone(phone, opts.phoneCountry)
       if (e164) contact.phone = e164
-      else problems.push(phone === undefined || phone === null ? `no phone at "${paths.phone}"` : `"${paths.phone}" is not a valid phone number${opts.phoneCountry ? '' : ' (no default country: write it with +country code)'}`)
+      else
+        problems.push(
+          phone === undefined || phone === null
+            ? `no phone at "${paths.phone}"`
+            : `"${paths.phone}" is not a valid phone number${opts.phoneCountry ? '' : ' (no default country: write it with +country code)'}`,
+        )
     }
     if (contact.email === undefined && contact.phone === undefined) return { unresolved: problems.join('; ') }
     return withCreate(contact, create, event)
@@ -60,7 +70,9 @@ function withCreate(contact: ContactRef, create: CompiledCreate | undefined, eve
 type CompiledCreate = (event: RuleEvent) => Record<string, string> | undefined
 
 function compileCreate(fields: Record<string, string | undefined>): CompiledCreate {
-  const readers: Array<[string, PathReader]> = Object.entries(fields).flatMap(([k, p]) => (p ? [[k, compilePath(p)] as [string, PathReader]] : []))
+  const readers: Array<[string, PathReader]> = Object.entries(fields).flatMap(([k, p]) =>
+    p ? [[k, compilePath(p)] as [string, PathReader]] : [],
+  )
   return (event) => {
     let out: Record<string, string> | undefined
     for (const [k, read] of readers) {

@@ -14,22 +14,34 @@ export function formatEvaluation(evaluation: Evaluation, header: ExplainHeader):
   const { trace, intents, unmatched } = evaluation
   const lines: string[] = []
   const matched = trace.filter((r) => r.matched).length
-  lines.push(`source ${header.source}, rules version ${header.rulesVersion}: ${matched} of ${trace.length} rules matched`)
+  lines.push(
+    `source ${header.source}, rules version ${header.rulesVersion}: ${matched} of ${trace.length} rules matched`,
+  )
   if (trace.length === 0) lines.push('  (no rule for this source)')
   for (const rule of trace) lines.push('', ...formatRule(rule))
   lines.push('', intents.length === 0 ? 'result: no tags to apply' : 'result:')
   for (const i of intents) {
-    const parts = [i.add.length > 0 ? `add ${i.add.join(', ')}` : '', i.remove.length > 0 ? `remove ${i.remove.join(', ')}` : ''].filter(Boolean)
+    const parts = [
+      i.add.length > 0 ? `add ${i.add.join(', ')}` : '',
+      i.remove.length > 0 ? `remove ${i.remove.join(', ')}` : '',
+    ].filter(Boolean)
     const where = i.location ? ` at location ${i.location}` : ''
     lines.push(`  ${contactText(i.contact)}${where}: ${parts.join('; ')}  (rules: ${i.rules.join(', ')})`)
-    if (i.create) lines.push(`    create if missing with ${Object.entries(i.create).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`)
+    if (i.create)
+      lines.push(
+        `    create if missing with ${Object.entries(i.create)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(', ')}`,
+      )
   }
   for (const u of unmatched) lines.push(`unmatched: rule "${u.rule}": ${u.reason}`)
   return lines.join('\n')
 }
 
 function formatRule(rule: RuleTrace): string[] {
-  const lines = [`${mark(rule.matched)} rule "${rule.rule}": ${rule.skipped ?? (rule.matched ? 'matched' : 'not matched')}`]
+  const lines = [
+    `${mark(rule.matched)} rule "${rule.rule}": ${rule.skipped ?? (rule.matched ? 'matched' : 'not matched')}`,
+  ]
   if (rule.skipped) return lines
   if (rule.condition) lines.push(...formatCondition(rule.condition, '    '))
   else lines.push('    (no when: always matches)')
@@ -46,7 +58,10 @@ function formatRule(rule: RuleTrace): string[] {
 
 function formatCondition(c: ConditionTrace, indent: string): string[] {
   if ('conditions' in c) {
-    return [`${indent}${mark(c.passed)} ${c.op}`, ...c.conditions.flatMap((inner) => formatCondition(inner, `${indent}    `))]
+    return [
+      `${indent}${mark(c.passed)} ${c.op}`,
+      ...c.conditions.flatMap((inner) => formatCondition(inner, `${indent}    `)),
+    ]
   }
   const found = c.found === undefined ? '(missing)' : JSON.stringify(c.found)
   const note = c.note ? ` (${c.note})` : ''
@@ -58,5 +73,7 @@ function mark(ok: boolean): string {
 }
 
 function contactText(c: ContactRef): string {
-  return [c.id ? `id ${c.id}` : '', c.email ? `email ${c.email}` : '', c.phone ? `phone ${c.phone}` : ''].filter(Boolean).join(', ')
+  return [c.id ? `id ${c.id}` : '', c.email ? `email ${c.email}` : '', c.phone ? `phone ${c.phone}` : '']
+    .filter(Boolean)
+    .join(', ')
 }

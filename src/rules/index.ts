@@ -7,6 +7,15 @@ export { compilePath, compileField, parsePath, isValidPath } from './path.js'
 export { TEMPLATE_FILTERS } from './template.js'
 export { normalisePhone } from './contact.js'
 export { formatEvaluation } from './explain.js'
-export type { ContactRef, RuleEvent, Intent, Evaluation, RuleTrace, ConditionTrace, TagTrace, Unmatched } from './types.js'
+export type {
+  ContactRef,
+  RuleEvent,
+  Intent,
+  Evaluation,
+  RuleTrace,
+  ConditionTrace,
+  TagTrace,
+  Unmatched,
+} from './types.js'
 export { RuleSetRecorder, matchedRules } from './recorded.js'
 export type { RuleSetStore, CompactExplain, ExplainedEvent, JudgedEvent } from './recorded.js'

@@ -40,14 +40,20 @@ export function compileOperator(c: LeafCondition): CompiledOperator {
       const needle = fold(String(expected))
       return {
         ...base,
-        test: (f) => (typeof f === 'string' ? fold(f).includes(needle) : Array.isArray(f) && f.some((el) => scalarEquals(el, needle, fold))),
+        test: (f) =>
+          typeof f === 'string'
+            ? fold(f).includes(needle)
+            : Array.isArray(f) && f.some((el) => scalarEquals(el, needle, fold)),
       }
     }
     case 'starts_with':
     case 'ends_with': {
       const affix = fold(String(expected))
       const start = op === 'starts_with'
-      return { ...base, test: (f) => typeof f === 'string' && (start ? fold(f).startsWith(affix) : fold(f).endsWith(affix)) }
+      return {
+        ...base,
+        test: (f) => typeof f === 'string' && (start ? fold(f).startsWith(affix) : fold(f).endsWith(affix)),
+      }
     }
     case 'matches': {
       const re = compileRegex(expected as string, cs)

@@ -57,7 +57,8 @@ export function parsePath(path: string): Step[] {
 function checkRoot(path: string, steps: Step[]): void {
   const first = steps[0] as Step
   if (first.kind !== 'key' || !first.key.startsWith('$')) return
-  if (!ROOTS.has(first.key)) throw new Error(`invalid field path "${path}": unknown root "${first.key}" (known: ${[...ROOTS].join(', ')})`)
+  if (!ROOTS.has(first.key))
+    throw new Error(`invalid field path "${path}": unknown root "${first.key}" (known: ${[...ROOTS].join(', ')})`)
   const scalarRoot = first.key === '$source' || first.key === '$receivedAt'
   if (scalarRoot && steps.length > 1) throw new Error(`invalid field path "${path}": ${first.key} has no fields`)
   if (!scalarRoot && (steps.length !== 2 || steps[1]?.kind !== 'key')) {
@@ -109,7 +110,8 @@ export function compilePath(path: string): PathReader {
 
 function compileRoot(root: string, step: Step | undefined): PathReader {
   if (root === '$source') return (event) => event.source
-  if (root === '$receivedAt') return (event) => (event.receivedAt === undefined ? undefined : new Date(event.receivedAt).toISOString())
+  if (root === '$receivedAt')
+    return (event) => (event.receivedAt === undefined ? undefined : new Date(event.receivedAt).toISOString())
   // header names are case-insensitive: Node gives them lowercased, so the path is too
   const name = root === '$headers' ? (step as { key: string }).key.toLowerCase() : (step as { key: string }).key
   return (event) => {

@@ -77,7 +77,13 @@ export class RuleSetRecorder {
   }
 
   /** What to store for an evaluation: compact once the rule set is recorded, else the full trace. */
-  static stored(rules: CompiledRules, ev: Evaluation, matched: string[], query: Record<string, unknown>, recorded: boolean): unknown {
+  static stored(
+    rules: CompiledRules,
+    ev: Evaluation,
+    matched: string[],
+    query: Record<string, unknown>,
+    recorded: boolean,
+  ): unknown {
     if (!recorded) return { rulesVersion: rules.version, trace: ev.trace, unmatched: ev.unmatched }
     const compact: CompactExplain = { rulesVersion: rules.version, matched, unmatched: ev.unmatched }
     if (Object.keys(query).length > 0) compact.query = query
@@ -92,7 +98,13 @@ export class RuleSetRecorder {
     if (Array.isArray(stored.trace)) return { rulesVersion, trace: stored.trace, unmatched, traceFrom: 'stored' }
     const rules = rulesVersion === null ? undefined : await this.#rules(rulesVersion)
     if (!rules) return { rulesVersion, trace: [], unmatched, traceFrom: 'unavailable' }
-    const ev = rules.evaluate({ source: event.source, body: event.body, headers: event.headers, query: stored.query ?? {}, receivedAt: event.receivedAt })
+    const ev = rules.evaluate({
+      source: event.source,
+      body: event.body,
+      headers: event.headers,
+      query: stored.query ?? {},
+      receivedAt: event.receivedAt,
+    })
     return { rulesVersion, trace: ev.trace, unmatched: ev.unmatched, traceFrom: 'recomputed' }
   }
 

@@ -4,24 +4,44 @@ import { regexProblem } from './regex.js'
 import { templateProblem } from './template.js'
 import { isIsoDate } from './values.js'
 
-export const fieldPath = z.string().min(1, 'a field path must not be empty').superRefine((p, ctx) => {
-  const problem = pathProblem(p)
-  if (problem) ctx.addIssue({ code: 'custom', message: problem })
-})
+export const fieldPath = z
+  .string()
+  .min(1, 'a field path must not be empty')
+  .superRefine((p, ctx) => {
+    const problem = pathProblem(p)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 /** A path that must name one value (contacts, create fields): no `[*]`. */
-const singlePath = fieldPath.refine((p) => !p.includes('[*]'), { message: '[*] is not allowed here: this path must name one value' })
+const singlePath = fieldPath.refine((p) => !p.includes('[*]'), {
+  message: '[*] is not allowed here: this path must name one value',
+})
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()])
 const text = z.union([z.string(), z.number()])
 const bound = z.union([
   z.number(),
-  z.string().refine(isIsoDate, { message: 'expected a number or an ISO date such as "2026-01-31" or "2026-01-31T09:00:00Z"' }),
+  z
+    .string()
+    .refine(isIsoDate, { message: 'expected a number or an ISO date such as "2026-01-31" or "2026-01-31T09:00:00Z"' }),
 ])
 
 export const OPERATORS = [
-  'equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
-  'exists', 'empty', 'gt', 'gte', 'lt', 'lte', 'between',
+  'equals',
+  'not_equals',
+  'in',
+  'not_in',
+  'contains',
+  'starts_with',
+  'ends_with',
+  'matches',
+  'exists',
+  'empty',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
 ] as const
 export type Operator = (typeof OPERATORS)[number]
 
@@ -36,10 +56,14 @@ const leafCondition = z
     contains: text.optional(),
     starts_with: text.optional(),
     ends_with: text.optional(),
-    matches: z.string().min(1).superRefine((re, ctx) => {
-      const problem = regexProblem(re)
-      if (problem) ctx.addIssue({ code: 'custom', message: problem })
-    }).optional(),
+    matches: z
+      .string()
+      .min(1)
+      .superRefine((re, ctx) => {
+        const problem = regexProblem(re)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem })
+      })
+      .optional(),
     exists: z.boolean().optional(),
     empty: z.boolean().optional(),
     gt: bound.optional(),
@@ -49,9 +73,14 @@ const leafCondition = z
     between: z
       .tuple([bound, bound])
       .refine(([a, b]) => typeof a === typeof b, { message: 'between needs two numbers or two dates' })
-      .refine(([a, b]) => (typeof a === 'number' ? a : Date.parse(a as string)) <= (typeof b === 'number' ? b : Date.parse(b as string)), {
-        message: 'between needs [low, high] with low <= high',
-      })
+      .refine(
+        ([a, b]) =>
+          (typeof a === 'number' ? a : Date.parse(a as string)) <=
+          (typeof b === 'number' ? b : Date.parse(b as string)),
+        {
+          message: 'between needs [low, high] with low <= high',
+        },
+      )
       .optional(),
   })
   .refine((c) => OPERATORS.filter((op) => c[op] !== undefined).length === 1, {
@@ -76,17 +105,36 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
  * overwrite the contact's tags.
  */
 export const CREATE_FIELDS = [
-  'firstName', 'lastName', 'name', 'companyName', 'address1', 'city', 'state', 'postalCode',
-  'country', 'website', 'timezone', 'dateOfBirth', 'source', 'gender',
+  'firstName',
+  'lastName',
+  'name',
+  'companyName',
+  'address1',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+  'website',
+  'timezone',
+  'dateOfBirth',
+  'source',
+  'gender',
 ] as const
 
-const createSchema = z.strictObject(Object.fromEntries(CREATE_FIELDS.map((f) => [f, singlePath.optional()])) as Record<
-  (typeof CREATE_FIELDS)[number],
-  z.ZodOptional<typeof singlePath>
->)
+const createSchema = z.strictObject(
+  Object.fromEntries(CREATE_FIELDS.map((f) => [f, singlePath.optional()])) as Record<
+    (typeof CREATE_FIELDS)[number],
+    z.ZodOptional<typeof singlePath>
+  >,
+)
 
 const contactSchema = z
-  .strictObject({ id: singlePath.optional(), email: singlePath.optional(), phone: singlePath.optional(), create: createSchema.optional() })
+  .strictObject({
+    id: singlePath.optional(),
+    email: singlePath.optional(),
+    phone: singlePath.optional(),
+    create: createSchema.optional(),
+  })
   .refine((c) => c.id !== undefined || c.email !== undefined || c.phone !== undefined, {
     message: 'contact needs an id, an email or a phone path',
   })
@@ -100,7 +148,8 @@ const tag = z.string().superRefine((t, ctx) => {
   else if (!t.includes('{{')) {
     const n = t.trim().replace(/\s+/g, ' ').length
     if (n === 0) ctx.addIssue({ code: 'custom', message: 'a tag must not be empty' })
-    if (n > MAX_TAG_LENGTH) ctx.addIssue({ code: 'custom', message: `a tag is at most ${MAX_TAG_LENGTH} characters (this one has ${n})` })
+    if (n > MAX_TAG_LENGTH)
+      ctx.addIssue({ code: 'custom', message: `a tag is at most ${MAX_TAG_LENGTH} characters (this one has ${n})` })
   }
 })
 

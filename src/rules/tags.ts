@@ -30,7 +30,9 @@ export function compileTags(list: readonly string[], opts: TagOptions): Compiled
     return () => fixed
   }
   type Part = { entry: string; literal: string } | { entry: string; render: ReturnType<typeof compileTemplate> }
-  const parts = list.map((entry): Part => (isTemplate(entry) ? { entry, render: compileTemplate(entry) } : { entry, literal: normaliseTag(entry, opts) }))
+  const parts = list.map((entry): Part =>
+    isTemplate(entry) ? { entry, render: compileTemplate(entry) } : { entry, literal: normaliseTag(entry, opts) },
+  )
   return (event) => {
     const tags: string[] = []
     const skipped: TagTrace[] = []
@@ -45,7 +47,10 @@ export function compileTags(list: readonly string[], opts: TagOptions): Compiled
         }
         tag = normaliseTag(r.tag, opts)
         if (tag.length > MAX_TAG_LENGTH) {
-          skipped.push({ template: part.entry, skipped: `"${tag.slice(0, 30)}…" is longer than ${MAX_TAG_LENGTH} characters` })
+          skipped.push({
+            template: part.entry,
+            skipped: `"${tag.slice(0, 30)}…" is longer than ${MAX_TAG_LENGTH} characters`,
+          })
           continue
         }
       }

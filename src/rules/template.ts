@@ -52,7 +52,8 @@ export function compileTemplate(s: string): CompiledTemplate {
         v = r
       }
       if (v === undefined || v.trim() === '') {
-        const why = raw === undefined || raw === null ? 'no value' : isScalar(raw) ? 'an empty value' : 'not a single value'
+        const why =
+          raw === undefined || raw === null ? 'no value' : isScalar(raw) ? 'an empty value' : 'not a single value'
         return { skipped: `${why} at "${part.path}"` }
       }
       out += v
@@ -115,7 +116,11 @@ function parseFilter(text: string): Filter {
     throw new Error(`tag template: unknown filter "${name}" (known: ${TEMPLATE_FILTERS.join(', ')})`)
   }
   if (FILTERS_WITH_ARG.has(name) !== (arg !== undefined)) {
-    throw new Error(FILTERS_WITH_ARG.has(name) ? `tag template: filter "${name}" needs an argument, e.g. ${name}:"…"` : `tag template: filter "${name}" takes no argument`)
+    throw new Error(
+      FILTERS_WITH_ARG.has(name)
+        ? `tag template: filter "${name}" needs an argument, e.g. ${name}:"…"`
+        : `tag template: filter "${name}" takes no argument`,
+    )
   }
   switch (name) {
     case 'slug':

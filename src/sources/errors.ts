@@ -36,13 +36,21 @@ export class BadSignatureError extends TagrelayError {
 export class StaleTimestampError extends TagrelayError {
   constructor(source: string, skewSeconds: number, toleranceSeconds: number) {
     const when = skewSeconds > 0 ? `${skewSeconds}s in the future` : `${-skewSeconds}s old`
-    super('TAGRELAY_STALE_TIMESTAMP', `the signed timestamp for source "${source}" is ${when} (tolerance ${toleranceSeconds}s)`, 401)
+    super(
+      'TAGRELAY_STALE_TIMESTAMP',
+      `the signed timestamp for source "${source}" is ${when} (tolerance ${toleranceSeconds}s)`,
+      401,
+    )
   }
 }
 
 export class DuplicateHeaderError extends TagrelayError {
   constructor(source: string, header: string) {
-    super('TAGRELAY_DUPLICATE_HEADER', `the ${header} header was sent more than once for source "${source}"; refusing to pick one`, 400)
+    super(
+      'TAGRELAY_DUPLICATE_HEADER',
+      `the ${header} header was sent more than once for source "${source}"; refusing to pick one`,
+      400,
+    )
   }
 }
 
@@ -103,6 +111,10 @@ export class BadVerifyTokenError extends TagrelayError {
 
 export class NoHandshakeError extends TagrelayError {
   constructor(source: string) {
-    super('TAGRELAY_NO_HANDSHAKE', `source "${source}" has no GET subscription handshake configured (see sources.<name>.handshake)`, 405)
+    super(
+      'TAGRELAY_NO_HANDSHAKE',
+      `source "${source}" has no GET subscription handshake configured (see sources.<name>.handshake)`,
+      405,
+    )
   }
 }

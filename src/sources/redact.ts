@@ -38,6 +38,7 @@ export function redactUrl(url: string, secretParams: readonly string[]): string 
 /** Query parameters as rules see them (`$query.<name>`): secret ones replaced, like headers. */
 export function redactQuery(query: Record<string, unknown>, secretParams: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(query)) out[key] = secretParams.includes(key) || LOOKS_SECRET.test(key) ? '[redacted]' : value
+  for (const [key, value] of Object.entries(query))
+    out[key] = secretParams.includes(key) || LOOKS_SECRET.test(key) ? '[redacted]' : value
   return out
 }

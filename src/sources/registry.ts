@@ -1,5 +1,11 @@
 import { dedupeKey, type DedupeRule } from './dedupe.js'
-import { BadVerifyTokenError, BodyTooLargeError, NoHandshakeError, RateLimitedError, UnknownSourceError } from './errors.js'
+import {
+  BadVerifyTokenError,
+  BodyTooLargeError,
+  NoHandshakeError,
+  RateLimitedError,
+  UnknownSourceError,
+} from './errors.js'
 import { parseBody } from './parse/index.js'
 import { tokenBucket } from './rate-limit.js'
 import type { SourceConfig } from './schema.js'
@@ -56,7 +62,10 @@ export interface RegistryOptions {
 
 const MIB = 1024 * 1024
 
-export function createSourceRegistry(sources: Record<string, SourceConfig>, options: RegistryOptions = {}): SourceRegistry {
+export function createSourceRegistry(
+  sources: Record<string, SourceConfig>,
+  options: RegistryOptions = {},
+): SourceRegistry {
   const now = options.now ?? Date.now
   const map = new Map<string, Source>()
   for (const [name, config] of Object.entries(sources)) map.set(name, createSource(name, config, now, options))
@@ -70,7 +79,10 @@ export function createSourceRegistry(sources: Record<string, SourceConfig>, opti
     },
     names: () => [...map.keys()],
     secretQueryParams: () => secretQuery,
-    unverified: () => Object.entries(sources).filter(([, c]) => c.verify.type === 'none').map(([n]) => n),
+    unverified: () =>
+      Object.entries(sources)
+        .filter(([, c]) => c.verify.type === 'none')
+        .map(([n]) => n),
     maxBodyLimit: () => maxBody,
   }
 }
@@ -105,7 +117,12 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
       const token = singleQuery(req, 'hub.verify_token')
       const challenge = singleQuery(req, 'hub.challenge')
       // the challenge is echoed: only a short plain token, never markup
-      if (mode !== 'subscribe' || token === undefined || challenge === undefined || !/^[\w.-]{1,256}$/.test(challenge)) {
+      if (
+        mode !== 'subscribe' ||
+        token === undefined ||
+        challenge === undefined ||
+        !/^[\w.-]{1,256}$/.test(challenge)
+      ) {
         throw new BadVerifyTokenError(name)
       }
       if (!matchesAny(token, verifyTokens)) throw new BadVerifyTokenError(name)
@@ -118,6 +135,10 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
 function dedupeRule(config: SourceConfig, preset: DedupeRule['from'] | undefined): DedupeRule | undefined {
   if (config.dedupe === false) return undefined
   const retentionMs = (config.dedupe?.retentionHours ?? 24 * 7) * 3_600_000
-  const from = config.dedupe?.header ? { header: config.dedupe.header } : config.dedupe?.path ? { path: config.dedupe.path } : preset
+  const from = config.dedupe?.header
+    ? { header: config.dedupe.header }
+    : config.dedupe?.path
+      ? { path: config.dedupe.path }
+      : preset
   return from ? { from, retentionMs } : undefined
 }

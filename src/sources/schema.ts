@@ -14,9 +14,16 @@ const dedupeSchema = z.union([
   z.literal(false),
   z
     .strictObject({
-      header: z.string().min(1).transform((h) => h.toLowerCase()).optional(),
+      header: z
+        .string()
+        .min(1)
+        .transform((h) => h.toLowerCase())
+        .optional(),
       path: z.string().min(1).optional(),
-      retentionHours: z.number().positive().default(24 * 7),
+      retentionHours: z
+        .number()
+        .positive()
+        .default(24 * 7),
     })
     .refine((d) => !(d.header && d.path), { message: 'give header or path, not both' }),
 ])

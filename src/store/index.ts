@@ -69,7 +69,9 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url)
   const store =
-    location.kind === 'postgres' ? openPostgresStore(location.url, options.postgres) : openSqliteStore(location.path, options.sqlite)
+    location.kind === 'postgres'
+      ? openPostgresStore(location.url, options.postgres)
+      : openSqliteStore(location.path, options.sqlite)
   try {
     // SQLite prepares its statements in migrate() and is one process's file: always migrate it
     if (options.migrate === false && store instanceof PostgresStore) await store.verifySchema()

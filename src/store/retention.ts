@@ -16,7 +16,13 @@ export class RetentionTimer {
   #timer: NodeJS.Timeout | null = null
   #running: Promise<void> | null = null
 
-  constructor(opts: { store: Store; maxAgeMs: number; everyMs: number; onError: (err: unknown) => void; onPruned?: (n: number) => void }) {
+  constructor(opts: {
+    store: Store
+    maxAgeMs: number
+    everyMs: number
+    onError: (err: unknown) => void
+    onPruned?: (n: number) => void
+  }) {
     this.#store = opts.store
     this.#maxAgeMs = opts.maxAgeMs
     this.#everyMs = opts.everyMs

@@ -7,14 +7,31 @@ const PG = 'postgres://postgres@127.0.0.1:5432/test'
 
 t.test('crash and faults with their defaults and options', async (t) => {
   t.match(parseChaosArgs(['crash'], {}), { command: 'crash', kills: 20, store: 'sqlite', ratePerSec: 40, seed: Number })
-  t.same(parseChaosArgs(['crash', '--kills', '3', '--store', 'postgres', '--seed', '42', '--rate', '10'], { TEST_DATABASE_URL: PG }), {
-    command: 'crash', kills: 3, store: 'postgres', databaseUrl: PG, seed: 42, ratePerSec: 10,
-  })
-  t.equal(parseChaosArgs(['crash', '--store', 'postgres'], { TEST_DATABASE_URL: 'x', CHAOS_DATABASE_URL: PG }).databaseUrl, PG, 'CHAOS_DATABASE_URL first')
+  t.same(
+    parseChaosArgs(['crash', '--kills', '3', '--store', 'postgres', '--seed', '42', '--rate', '10'], {
+      TEST_DATABASE_URL: PG,
+    }),
+    {
+      command: 'crash',
+      kills: 3,
+      store: 'postgres',
+      databaseUrl: PG,
+      seed: 42,
+      ratePerSec: 10,
+    },
+  )
+  t.equal(
+    parseChaosArgs(['crash', '--store', 'postgres'], { TEST_DATABASE_URL: 'x', CHAOS_DATABASE_URL: PG }).databaseUrl,
+    PG,
+    'CHAOS_DATABASE_URL first',
+  )
   t.equal(parseChaosArgs(['crash'], { CHAOS_SEED: '7' }).seed, 7, 'CHAOS_SEED replays a run')
   t.equal(parseChaosArgs(['crash', '--seed', '8'], { CHAOS_SEED: '7' }).seed, 8, '--seed wins')
   t.match(parseChaosArgs(['faults'], {}), { command: 'faults', driveMs: 12_000, outageMs: 3000, store: 'sqlite' })
-  t.match(parseChaosArgs(['faults', '--drive-ms', '5000', '--outage-ms', '1000'], {}), { driveMs: 5000, outageMs: 1000 })
+  t.match(parseChaosArgs(['faults', '--drive-ms', '5000', '--outage-ms', '1000'], {}), {
+    driveMs: 5000,
+    outageMs: 1000,
+  })
 })
 
 t.test('every bad input is a usage error naming what is wrong', async (t) => {
@@ -31,14 +48,24 @@ t.test('every bad input is a usage error naming what is wrong', async (t) => {
     [['crash', '--store', 'mysql'], {}, /--store must be sqlite or postgres, got "mysql"/],
     [['crash', '--store', 'postgres'], {}, /--store postgres needs CHAOS_DATABASE_URL or TEST_DATABASE_URL/],
     [['crash'], { CHAOS_SEED: '-1' }, /CHAOS_SEED must be a whole number/],
-    [['faults', '--drive-ms', '3000', '--outage-ms', '3000'], {}, /--outage-ms \(3000\) must be shorter than --drive-ms \(3000\)/],
+    [
+      ['faults', '--drive-ms', '3000', '--outage-ms', '3000'],
+      {},
+      /--outage-ms \(3000\) must be shorter than --drive-ms \(3000\)/,
+    ],
     [['faults', '--rate', '0'], {}, /--rate must be a whole number from 1/],
   ]
-  for (const [argv, env, message] of cases) t.throws(() => parseChaosArgs(argv, env), { constructor: ChaosUsageError, message }, argv.join(' ') || '(nothing)')
+  for (const [argv, env, message] of cases)
+    t.throws(() => parseChaosArgs(argv, env), { constructor: ChaosUsageError, message }, argv.join(' ') || '(nothing)')
 })
 
 t.test('npm run chaos with bad arguments exits 2 with the usage', async (t) => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', 'crash', '--kills', 'lots'], { cwd: repoRoot, encoding: 'utf8', env: childEnv(), timeout: 30_000 })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', 'crash', '--kills', 'lots'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: childEnv(),
+    timeout: 30_000,
+  })
   t.equal(run.status, 2)
   t.match(run.stderr, /chaos: --kills must be a whole number from 1 to 1000, got "lots"/)
   t.match(run.stderr, /usage: npm run chaos -- <command>/)
@@ -50,7 +77,10 @@ t.test('a seed replays the same schedule', async (t) => {
   const a = seededRandom(42)
   const b = seededRandom(42)
   const first = Array.from({ length: 5 }, () => between(a, 300, 2500))
-  t.same(Array.from({ length: 5 }, () => between(b, 300, 2500)), first)
+  t.same(
+    Array.from({ length: 5 }, () => between(b, 300, 2500)),
+    first,
+  )
   t.ok(first.every((n) => Number.isInteger(n) && n >= 300 && n <= 2500))
   t.not(between(seededRandom(43), 0, 1e9), between(seededRandom(42), 0, 1e9), 'another seed, another schedule')
 })

@@ -5,27 +5,46 @@ import type { SentEvent } from '../../scripts/chaos/driver.js'
 /** A sandbox view over plain data: contact id → tags, and repeated adds per contact. */
 function view(tags: Record<string, string[]>, repeats: Record<string, Record<string, number>> = {}): TagView {
   return {
-    getContact: (id) => (tags[id] ? { id, locationId: 'l', email: null, phone: null, firstName: null, tags: tags[id], dateAdded: '', fields: {} } : undefined),
+    getContact: (id) =>
+      tags[id]
+        ? { id, locationId: 'l', email: null, phone: null, firstName: null, tags: tags[id], dateAdded: '', fields: {} }
+        : undefined,
     repeatedTagAdds: (id) => repeats[id] ?? {},
   }
 }
 
-const events = (...list: [string, string][]): Map<string, SentEvent> => new Map(list.map(([tag, contactId]) => [tag, { tag, contactId }]))
+const events = (...list: [string, string][]): Map<string, SentEvent> =>
+  new Map(list.map(([tag, contactId]) => [tag, { tag, contactId }]))
 
 t.test('the set check: delivered, lost, duplicates and unacknowledged deliveries', async (t) => {
   const acknowledged = events(['chaos-0', 'a'], ['chaos-1', 'b'], ['chaos-2', 'a'], ['chaos-3', 'missing'])
   const unacknowledged = events(['chaos-4', 'b'], ['chaos-5', 'a'])
-  const sandbox = view({ a: ['chaos-0', 'chaos-5', 'other'], b: ['chaos-4', 'chaos-2'] }, { a: { 'chaos-0': 2 }, b: { 'chaos-4': 1 } })
-  t.same(checkDelivery(sandbox, acknowledged, unacknowledged), {
-    acknowledged: 4,
-    delivered: 1,
-    lost: 3,
-    duplicatesApplied: 3,
-    unacknowledged: 2,
-    unacknowledgedDelivered: 2,
-    lostTags: ['chaos-1', 'chaos-2', 'chaos-3'],
-  }, 'a tag on the wrong contact is lost too; a contact the sandbox lacks loses its tags')
-  t.same(checkDelivery(view({}), new Map()), { acknowledged: 0, delivered: 0, lost: 0, duplicatesApplied: 0, unacknowledged: 0, unacknowledgedDelivered: 0, lostTags: [] })
+  const sandbox = view(
+    { a: ['chaos-0', 'chaos-5', 'other'], b: ['chaos-4', 'chaos-2'] },
+    { a: { 'chaos-0': 2 }, b: { 'chaos-4': 1 } },
+  )
+  t.same(
+    checkDelivery(sandbox, acknowledged, unacknowledged),
+    {
+      acknowledged: 4,
+      delivered: 1,
+      lost: 3,
+      duplicatesApplied: 3,
+      unacknowledged: 2,
+      unacknowledgedDelivered: 2,
+      lostTags: ['chaos-1', 'chaos-2', 'chaos-3'],
+    },
+    'a tag on the wrong contact is lost too; a contact the sandbox lacks loses its tags',
+  )
+  t.same(checkDelivery(view({}), new Map()), {
+    acknowledged: 0,
+    delivered: 0,
+    lost: 0,
+    duplicatesApplied: 0,
+    unacknowledged: 0,
+    unacknowledgedDelivered: 0,
+    lostTags: [],
+  })
 })
 
 t.test('lostTags keeps the first 20', async (t) => {

@@ -11,7 +11,15 @@ if (url) {
   t.test('three SIGKILLs under load: every acknowledged event is delivered (PostgreSQL)', async (t) => {
     const seed = newSeed()
     t.comment(`seed ${seed}`)
-    const result = await runCrash({ kills: 3, store: 'postgres', databaseUrl: url, seed, upMs: [300, 1500], spawn: spawnForTests, log: (line) => t.comment(line) })
+    const result = await runCrash({
+      kills: 3,
+      store: 'postgres',
+      databaseUrl: url,
+      seed,
+      upMs: [300, 1500],
+      spawn: spawnForTests,
+      log: (line) => t.comment(line),
+    })
     t.comment(JSON.stringify(result))
     t.equal(result.killedBySignal, 3, 'three processes died by SIGKILL')
     t.ok(result.acknowledged > 0, `${result.acknowledged} events acknowledged`)

@@ -10,7 +10,14 @@ import { spawnForTests } from './helpers.js'
 t.test('three SIGKILLs under load: every acknowledged event is delivered (SQLite)', async (t) => {
   const seed = newSeed()
   t.comment(`seed ${seed} (CHAOS_SEED=${seed} npm run chaos -- crash --kills 3 replays the schedule)`)
-  const result = await runCrash({ kills: 3, store: 'sqlite', seed, upMs: [300, 1500], spawn: spawnForTests, log: (line) => t.comment(line) })
+  const result = await runCrash({
+    kills: 3,
+    store: 'sqlite',
+    seed,
+    upMs: [300, 1500],
+    spawn: spawnForTests,
+    log: (line) => t.comment(line),
+  })
   t.comment(JSON.stringify(result))
   t.equal(result.killedBySignal, 3, 'three processes died by SIGKILL, not by a shutdown of their own')
   t.ok(result.acknowledged > 0, `${result.acknowledged} events acknowledged`)
@@ -18,5 +25,8 @@ t.test('three SIGKILLs under load: every acknowledged event is delivered (SQLite
   t.equal(result.lost, 0, `nothing acknowledged is missing (lost: ${result.lostTags.join(', ')})`)
   t.equal(result.delivered, result.acknowledged)
   t.equal(result.dead, 0, 'no dead letters')
-  t.ok(result.duplicatesApplied >= 0 && result.duplicatesApplied <= result.acknowledged + result.unacknowledged, 'duplicates counted from the sandbox')
+  t.ok(
+    result.duplicatesApplied >= 0 && result.duplicatesApplied <= result.acknowledged + result.unacknowledged,
+    'duplicates counted from the sandbox',
+  )
 })

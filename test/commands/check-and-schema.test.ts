@@ -39,7 +39,12 @@ rulesFrom: [rules]
   t.match(r.stderr, `(${file}:9:10)`)
   t.match(r.stderr, `2.source: rule "three": unknown source "nowhere" (${file}:11:11)`)
 
-  const ok = cli(['check', '--config', join(dir, 'c.yaml')].slice(0, 1).concat(['--config', 'examples/demo.yaml']), { HL_TOKEN_MAIN: 'x', TYPEFORM_TOKEN: 'x', WEBSITE_TOKEN: 'x', SHOP_TOKEN: 'x' })
+  const ok = cli(['check', '--config', join(dir, 'c.yaml')].slice(0, 1).concat(['--config', 'examples/demo.yaml']), {
+    HL_TOKEN_MAIN: 'x',
+    TYPEFORM_TOKEN: 'x',
+    WEBSITE_TOKEN: 'x',
+    SHOP_TOKEN: 'x',
+  })
   t.equal(ok.status, 0, ok.stderr)
   t.match(ok.stdout, /5 rules, rules version [0-9a-f]{12}/)
 })
@@ -48,7 +53,11 @@ t.test('config schema prints a JSON Schema the example configs validate against'
   const r = cli(['config', 'schema'])
   t.equal(r.status, 0, r.stderr)
   const schema = JSON.parse(r.stdout) as Record<string, unknown>
-  t.match(schema, { title: 'tagrelay configuration', type: 'object', properties: { rules: { type: 'array' }, rulesFrom: {}, admin: {} } })
+  t.match(schema, {
+    title: 'tagrelay configuration',
+    type: 'object',
+    properties: { rules: { type: 'array' }, rulesFrom: {}, admin: {} },
+  })
   t.notOk((schema.required as string[] | undefined)?.includes('server'), 'keys with defaults are optional')
   const ajv = new Ajv2020.default({ strict: false })
   const validate = ajv.compile(schema)

@@ -18,7 +18,19 @@ rules:
     'bad.json': '{nope',
     'list.json': '[1]',
   })
-  const r = cli(['test-rule', '-c', join(dir, 'c.yaml'), '-s', 's', '-p', join(dir, 'p.json'), '--headers', join(dir, 'h.json'), '--query', join(dir, 'q.json')])
+  const r = cli([
+    'test-rule',
+    '-c',
+    join(dir, 'c.yaml'),
+    '-s',
+    's',
+    '-p',
+    join(dir, 'p.json'),
+    '--headers',
+    join(dir, 'h.json'),
+    '--query',
+    join(dir, 'q.json'),
+  ])
   t.equal(r.status, 0, r.stderr)
   t.match(r.stdout, '✓ $headers.User-Agent contains "typeform": found "Typeform Webhooks"')
   t.match(r.stdout, 'tags: via-ads')
@@ -31,4 +43,3 @@ rules:
   t.match(noArgs.stderr, 'test-rule needs --source NAME and --payload FILE')
   t.equal(cli(['test-rule', '--bogus']).status, 2)
 })
-

@@ -85,19 +85,24 @@ t.test('${VAR} interpolation', async (t) => {
   })
 
   t.test('$${LITERAL} stays a literal ${LITERAL}', async (t) => {
-    const config = parseConfigText('store: { url: "sqlite:./$${NOT_A_VAR}.db" }\n', 'c.yaml', { env: { NOT_A_VAR: 'x' } })
+    const config = parseConfigText('store: { url: "sqlite:./$${NOT_A_VAR}.db" }\n', 'c.yaml', {
+      env: { NOT_A_VAR: 'x' },
+    })
     t.equal(config.store.url, 'sqlite:./${NOT_A_VAR}.db')
   })
 
   t.test('a value with YAML syntax cannot change the document', async (t) => {
-    const config = parseConfigText('store: { url: "${STORE}" }\n', 'c.yaml', { env: { STORE: 'a: b\nserver: {port: 1}' } })
+    const config = parseConfigText('store: { url: "${STORE}" }\n', 'c.yaml', {
+      env: { STORE: 'a: b\nserver: {port: 1}' },
+    })
     t.equal(config.store.url, 'a: b\nserver: {port: 1}')
     t.equal(config.server.port, 8080)
   })
 
   t.test('a missing variable names the key path and the variable', async (t) => {
     const raw = minimal()
-    ;(raw.highlevel as { locations: { main: { auth: { token: string } } } }).locations.main.auth.token = '${HL_TOKEN_MAIN}'
+    ;(raw.highlevel as { locations: { main: { auth: { token: string } } } }).locations.main.auth.token =
+      '${HL_TOKEN_MAIN}'
     const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
     t.same(problems, ['highlevel.locations.main.auth.token: environment variable HL_TOKEN_MAIN is not set'])
   })
@@ -128,17 +133,14 @@ t.test('a config with several mistakes lists every problem with its key path', a
   t.equal(problems.length, 4)
 })
 
-t.test(
-  'a wrong type does not hide the cross-reference problems',
-  async (t) => {
-    const raw = minimal() as Record<string, Record<string, unknown>>
-    raw.server = { port: 'eighty' }
-    raw.sources = { typeform: { location: 'mian', verify: { type: 'none' } } }
-    const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
-    hasProblem(t, problems, 'server.port', /number/)
-    hasProblem(t, problems, 'sources.typeform.location', /unknown location "mian"/)
-  },
-)
+t.test('a wrong type does not hide the cross-reference problems', async (t) => {
+  const raw = minimal() as Record<string, Record<string, unknown>>
+  raw.server = { port: 'eighty' }
+  raw.sources = { typeform: { location: 'mian', verify: { type: 'none' } } }
+  const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
+  hasProblem(t, problems, 'server.port', /number/)
+  hasProblem(t, problems, 'sources.typeform.location', /unknown location "mian"/)
+})
 
 t.test('wrong types and invalid rules are reported at their key path', async (t) => {
   const raw = minimal() as Record<string, Record<string, unknown>>
@@ -151,7 +153,9 @@ t.test('wrong types and invalid rules are reported at their key path', async (t)
 })
 
 t.test('YAML syntax errors report file:line:col', async (t) => {
-  const problems = problemsOf(t, () => parseConfigText('server:\n  port: 8080\n  host: [a, b\nstore: {}\n', 'bad.yaml', { env: {} }))
+  const problems = problemsOf(t, () =>
+    parseConfigText('server:\n  port: 8080\n  host: [a, b\nstore: {}\n', 'bad.yaml', { env: {} }),
+  )
   t.ok(problems.length >= 1)
   t.match(problems[0], /^bad\.yaml:\d+:\d+: /)
 
@@ -193,7 +197,8 @@ t.test('loadConfigFile', async (t) => {
 })
 
 t.test('environment overrides win over the file', async (t) => {
-  const yaml = 'server: { port: 9000 }\nstore: { url: "sqlite:./file.db" }\nhighlevel: { baseUrl: "https://file.example.com" }\n'
+  const yaml =
+    'server: { port: 9000 }\nstore: { url: "sqlite:./file.db" }\nhighlevel: { baseUrl: "https://file.example.com" }\n'
   const env = {
     TAGRELAY_PORT: '7070',
     TAGRELAY_STORE_URL: 'postgres://db/tagrelay',
@@ -210,7 +215,11 @@ t.test('environment overrides win over the file', async (t) => {
   const problems = problemsOf(t, () => parseConfigText('', 'c.yaml', { env: { TAGRELAY_PORT: 'http' } }))
   hasProblem(t, problems, 'server.port', /./)
 
-  t.equal(parseConfigText(yaml, 'c.yaml', { env: { TAGRELAY_PORT: '' } }).server.port, 9000, 'an empty override is ignored')
+  t.equal(
+    parseConfigText(yaml, 'c.yaml', { env: { TAGRELAY_PORT: '' } }).server.port,
+    9000,
+    'an empty override is ignored',
+  )
 })
 
 t.test('server.bodyLimit accepts sizes and numbers', async (t) => {
@@ -225,21 +234,15 @@ t.test('server.bodyLimit accepts sizes and numbers', async (t) => {
   }
 })
 
-t.test(
-  'a bad size says what a size looks like',
-  async (t) => {
-    const problems = problemsOf(t, () => validateConfig({ server: { bodyLimit: '1gb' } }, 'c.yaml', { env: {} }))
-    t.same(problems, ['server.bodyLimit: expected a size such as "512kb" or "1mb"'])
-  },
-)
+t.test('a bad size says what a size looks like', async (t) => {
+  const problems = problemsOf(t, () => validateConfig({ server: { bodyLimit: '1gb' } }, 'c.yaml', { env: {} }))
+  t.same(problems, ['server.bodyLimit: expected a size such as "512kb" or "1mb"'])
+})
 
 t.test('token verification', async (t) => {
   const withVerify = (verify: unknown) =>
-    validateConfig(
-      { ...minimal(), sources: { typeform: { location: 'main', verify } } },
-      'c.yaml',
-      { env: {} },
-    ).sources.typeform!.verify
+    validateConfig({ ...minimal(), sources: { typeform: { location: 'main', verify } } }, 'c.yaml', { env: {} }).sources
+      .typeform!.verify
 
   t.same(withVerify({ type: 'token', token: 'one-token' }), {
     type: 'token',
@@ -256,18 +259,36 @@ t.test('token verification', async (t) => {
   t.same(withVerify({ type: 'none' }), { type: 'none' })
 
   const empty = problemsOf(t, () => withVerify({ type: 'token', token: '' }))
-  t.ok(empty.some((p) => p.startsWith('sources.typeform.verify.token')), 'empty token rejected', { empty })
+  t.ok(
+    empty.some((p) => p.startsWith('sources.typeform.verify.token')),
+    'empty token rejected',
+    { empty },
+  )
   const emptyList = problemsOf(t, () => withVerify({ type: 'token', token: [] }))
-  t.ok(emptyList.some((p) => p.startsWith('sources.typeform.verify.token')), 'empty list rejected', { emptyList })
+  t.ok(
+    emptyList.some((p) => p.startsWith('sources.typeform.verify.token')),
+    'empty list rejected',
+    { emptyList },
+  )
   const unknown = problemsOf(t, () => withVerify({ type: 'hmac' }))
-  t.ok(unknown.some((p) => p.startsWith('sources.typeform.verify')), 'unknown type rejected', { unknown })
+  t.ok(
+    unknown.some((p) => p.startsWith('sources.typeform.verify')),
+    'unknown type rejected',
+    { unknown },
+  )
 })
 
 t.test('rule problems are reported with their path and the operators', async (t) => {
   const raw = minimal()
   raw.rules = [
     { name: 'none', source: 'typeform', when: { field: 'a' }, contact: { email: 'e' }, tags: ['x'] },
-    { name: 'two', source: 'typeform', when: { all: [{ field: 'a', equals: 1, exists: true }] }, contact: { email: 'e' }, tags: ['x'] },
+    {
+      name: 'two',
+      source: 'typeform',
+      when: { all: [{ field: 'a', equals: 1, exists: true }] },
+      contact: { email: 'e' },
+      tags: ['x'],
+    },
   ]
   const problems = problemsOf(t, () => validateConfig(raw, 'c.yaml', { env: {} }))
   hasProblem(t, problems, 'rules.0.when', /exactly one operator of equals, not_equals, in, not_in/)
@@ -276,7 +297,12 @@ t.test('rule problems are reported with their path and the operators', async (t)
 
 t.test('examples/demo.yaml', async (t) => {
   const file = join(repoRoot, 'examples/demo.yaml')
-  const env = { HL_TOKEN_MAIN: TOKEN, TYPEFORM_TOKEN: 't'.repeat(16), WEBSITE_TOKEN: 'w'.repeat(16), SHOP_TOKEN: 's'.repeat(16) }
+  const env = {
+    HL_TOKEN_MAIN: TOKEN,
+    TYPEFORM_TOKEN: 't'.repeat(16),
+    WEBSITE_TOKEN: 'w'.repeat(16),
+    SHOP_TOKEN: 's'.repeat(16),
+  }
 
   t.test('loads when its variables are given', async (t) => {
     const config = loadConfigFile(file, { env })
@@ -285,19 +311,36 @@ t.test('examples/demo.yaml', async (t) => {
     t.equal(config.highlevel.baseUrl, DEFAULT_HIGHLEVEL_BASE_URL, 'the ${VAR:-default} fallback applies')
     t.equal(config.highlevel.locations.main?.locationId, 've9EPM428h8vShlRW1KT')
     t.match(config.highlevel.locations.main?.auth, { type: 'private-integration', token: TOKEN })
-    t.same(config.sources.typeform?.verify, { type: 'token', token: [env.TYPEFORM_TOKEN], header: 'x-tagrelay-token', query: 'token' })
+    t.same(config.sources.typeform?.verify, {
+      type: 'token',
+      token: [env.TYPEFORM_TOKEN],
+      header: 'x-tagrelay-token',
+      query: 'token',
+    })
   })
 
   t.test('its rules tag the sample typeform payload', async (t) => {
     const config = loadConfigFile(file, { env })
     const body = JSON.parse(readFileSync(join(repoRoot, 'examples/payloads/typeform.json'), 'utf8')) as unknown
     const { intents } = compileRules(config.rules).evaluate({ source: 'typeform', body })
-    t.same(intents, [{ contact: { email: 'ada@example.com' }, add: ['webinar-2026', 'sales-interest', 'utm-newsletter'], remove: [], rules: ['webinar lead'], create: { firstName: 'Ada' } }])
+    t.same(intents, [
+      {
+        contact: { email: 'ada@example.com' },
+        add: ['webinar-2026', 'sales-interest', 'utm-newsletter'],
+        remove: [],
+        rules: ['webinar lead'],
+        create: { firstName: 'Ada' },
+      },
+    ])
   })
 
   t.test('without its variables every missing one is listed', async (t) => {
     const problems = problemsOf(t, () => loadConfigFile(file, { env: {} }))
-    t.ok(problems.every((p) => / \(.*examples\/demo\.yaml:\d+:\d+\)$/.test(p)), 'each with file:line:col', { problems })
+    t.ok(
+      problems.every((p) => / \(.*examples\/demo\.yaml:\d+:\d+\)$/.test(p)),
+      'each with file:line:col',
+      { problems },
+    )
     t.same(problems.map((p) => p.replace(/ \(.*\)$/, '')).sort(), [
       'highlevel.locations.main.auth.token: environment variable HL_TOKEN_MAIN is not set',
       'sources.shop.verify.token: environment variable SHOP_TOKEN is not set',

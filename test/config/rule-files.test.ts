@@ -50,14 +50,21 @@ const THREE_MISTAKES = `- name: typo
 `
 
 function setup(t: Parameters<Parameters<typeof tap.test>[0]>[0]) {
-  const dir = t.testdir({ 'tagrelay.yaml': MAIN, rules: { 'a.yaml': GOOD_A, 'notes.txt': 'ignored' }, 'extra.yaml': EXTRA })
+  const dir = t.testdir({
+    'tagrelay.yaml': MAIN,
+    rules: { 'a.yaml': GOOD_A, 'notes.txt': 'ignored' },
+    'extra.yaml': EXTRA,
+  })
   return { dir, file: join(dir, 'tagrelay.yaml') }
 }
 
 t.test('rules come from the config, then the files and folders it names, in order', async (t) => {
   const { file } = setup(t)
   const config = loadConfigFile(file, { env: {} })
-  t.same(config.rules.map((r) => r.name), ['inline', 'lead', 'eu'])
+  t.same(
+    config.rules.map((r) => r.name),
+    ['inline', 'lead', 'eu'],
+  )
   t.equal(config.rules[2]!.location, 'europe')
 })
 
@@ -75,7 +82,10 @@ t.test('a rules file with three mistakes reports all three with file:line:column
   }
   t.equal(problems.length, 3, 'three problems', { problems })
   t.match(problems[0], `0.when: rule "typo": unknown key(s) "equal" (${bad}:3:9)`)
-  t.match(problems[1], new RegExp(`^1\\.when\\.matches: rule "bad regex": invalid regular expression .*\\(${bad}:8:34\\)$`))
+  t.match(
+    problems[1],
+    new RegExp(`^1\\.when\\.matches: rule "bad regex": invalid regular expression .*\\(${bad}:8:34\\)$`),
+  )
   t.match(problems[2], `2.location: rule "wrong place": unknown location "asia" (known: main, europe) (${bad}:13:13)`)
 })
 
@@ -92,11 +102,19 @@ t.test('cross-file problems: duplicate names, unknown sources, YAML errors, miss
   t.match(text, /rules: a rules file holds a list of rules .*d\.yaml:1:1/)
 
   writeFileSync(file, MAIN.replace('./extra.yaml', './gone.yaml'))
-  t.match((t.throws(() => loadConfigFile(file, { env: {} })) as ConfigError).problems.join('\n'), /rulesFrom\.1: cannot read .*gone\.yaml: ENOENT/)
+  t.match(
+    (t.throws(() => loadConfigFile(file, { env: {} })) as ConfigError).problems.join('\n'),
+    /rulesFrom\.1: cannot read .*gone\.yaml: ENOENT/,
+  )
 })
 
 t.test('main-config rule problems have positions too', async (t) => {
-  const dir = t.testdir({ 'c.yaml': MAIN.replace('rulesFrom: [./rules/, ./extra.yaml]\n', '').replace('tags: [inline]', 'tags: ["{{ x | shout }}"]') })
+  const dir = t.testdir({
+    'c.yaml': MAIN.replace('rulesFrom: [./rules/, ./extra.yaml]\n', '').replace(
+      'tags: [inline]',
+      'tags: ["{{ x | shout }}"]',
+    ),
+  })
   const err = t.throws(() => loadConfigFile(join(dir, 'c.yaml'), { env: {} })) as ConfigError
   t.match(err.problems, [/^rules\.0\.tags\.0: rule "inline": tag template: unknown filter "shout" .*c\.yaml:9:73\)$/])
 })
@@ -108,12 +126,18 @@ t.test('reload: an invalid file keeps the running rules; a valid one swaps them;
   const config = loadConfigFile(file, { env: {} })
   const holder = new RulesHolder({ config, configFile: file, logger, load: { env: {} } })
   const store = await openStore('sqlite::memory:')
-  const app = await buildApp({ config, store, sources: createSourceRegistry(config.sources), rules: () => holder.current(), logger })
+  const app = await buildApp({
+    config,
+    store,
+    sources: createSourceRegistry(config.sources),
+    rules: () => holder.current(),
+    logger,
+  })
   t.teardown(async () => {
     await app.close()
     await store.close()
   })
-  const readyVersion = async () => ((await app.inject({ url: '/readyz' })).json() as { rules: string; ruleCount: number })
+  const readyVersion = async () => (await app.inject({ url: '/readyz' })).json() as { rules: string; ruleCount: number }
   const first = holder.current().version
   t.same(await readyVersion(), { status: 'ready', store: 'sqlite', rules: first, ruleCount: 3 })
 
@@ -123,35 +147,67 @@ t.test('reload: an invalid file keeps the running rules; a valid one swaps them;
   t.equal(refused.ok === false && refused.problems.length, 3)
   t.equal(holder.current().version, first, 'the old rules stay')
   t.equal((await readyVersion()).rules, first, '/readyz still shows the old version')
-  t.match(logs.lines().find((l) => l.level === 50), { msg: /rules reload refused/, rules: first, trigger: 'test', problems: [/unknown key/, /regular expression/, /unknown location/] })
+  t.match(
+    logs.lines().find((l) => l.level === 50),
+    {
+      msg: /rules reload refused/,
+      rules: first,
+      trigger: 'test',
+      problems: [/unknown key/, /regular expression/, /unknown location/],
+    },
+  )
 
-  writeFileSync(join(dir, 'rules', 'b.yaml'), '- { name: new, source: typeform, contact: { email: email }, tags: [new] }\n')
+  writeFileSync(
+    join(dir, 'rules', 'b.yaml'),
+    '- { name: new, source: typeform, contact: { email: email }, tags: [new] }\n',
+  )
   const ok = holder.reload('test')
   t.match(ok, { ok: true, changed: true })
   t.not(holder.current().version, first)
   t.same(await readyVersion(), { status: 'ready', store: 'sqlite', rules: holder.current().version, ruleCount: 4 })
-  t.match(logs.lines().find((l) => l.msg === 'rules reloaded'), { previous: first, rules: holder.current().version, ruleCount: 4 })
+  t.match(
+    logs.lines().find((l) => l.msg === 'rules reloaded'),
+    { previous: first, rules: holder.current().version, ruleCount: 4 },
+  )
   t.match(holder.reload('again'), { ok: true, changed: false })
 })
 
 t.test('the holder reloads when a watched file changes (debounced)', async (t) => {
   const { dir, file } = setup(t)
   const logs = captureLogs()
-  const holder = new RulesHolder({ config: loadConfigFile(file, { env: {} }), configFile: file, logger: createLogger({ stream: logs.stream }), load: { env: {} }, debounceMs: 50 })
+  const holder = new RulesHolder({
+    config: loadConfigFile(file, { env: {} }),
+    configFile: file,
+    logger: createLogger({ stream: logs.stream }),
+    load: { env: {} },
+    debounceMs: 50,
+  })
   t.teardown(() => holder.close())
   holder.watch()
   const first = holder.current().version
-  writeFileSync(join(dir, 'rules', 'new.yaml'), '- { name: watched, source: typeform, contact: { email: email }, tags: [w] }\n')
-  writeFileSync(join(dir, 'rules', 'new.yaml'), '- { name: watched, source: typeform, contact: { email: email }, tags: [w2] }\n')
+  writeFileSync(
+    join(dir, 'rules', 'new.yaml'),
+    '- { name: watched, source: typeform, contact: { email: email }, tags: [w] }\n',
+  )
+  writeFileSync(
+    join(dir, 'rules', 'new.yaml'),
+    '- { name: watched, source: typeform, contact: { email: email }, tags: [w2] }\n',
+  )
   for (let i = 0; i < 100 && holder.current().version === first; i++) await new Promise((r) => setTimeout(r, 50))
   t.not(holder.current().version, first, 'a new file in a rules folder was picked up')
   t.equal(holder.current().count, 4)
-  t.ok(logs.lines().filter((l) => String(l.msg).startsWith('rules reloaded')).length >= 1, 'reloaded (quick writes are debounced)')
+  t.ok(
+    logs.lines().filter((l) => String(l.msg).startsWith('rules reloaded')).length >= 1,
+    'reloaded (quick writes are debounced)',
+  )
 })
 
 t.test('a holder without a config file keeps its rules', async (t) => {
   const { file } = setup(t)
-  const holder = new RulesHolder({ config: loadConfigFile(file, { env: {} }), logger: createLogger({ stream: captureLogs().stream }) })
+  const holder = new RulesHolder({
+    config: loadConfigFile(file, { env: {} }),
+    logger: createLogger({ stream: captureLogs().stream }),
+  })
   t.match(holder.reload('x'), { ok: true, changed: false })
   holder.watch()
   holder.close()

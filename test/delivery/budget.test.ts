@@ -1,8 +1,15 @@
 import t from 'tap'
 import { InMemoryRateBudget } from '../../src/delivery/index.js'
 
-const info = (over: Partial<Record<'max' | 'remaining' | 'intervalMs' | 'dailyLimit' | 'dailyRemaining', number | null>>) => ({
-  max: null, remaining: null, intervalMs: null, dailyLimit: null, dailyRemaining: null, ...over,
+const info = (
+  over: Partial<Record<'max' | 'remaining' | 'intervalMs' | 'dailyLimit' | 'dailyRemaining', number | null>>,
+) => ({
+  max: null,
+  remaining: null,
+  intervalMs: null,
+  dailyLimit: null,
+  dailyRemaining: null,
+  ...over,
 })
 
 async function takeN(budget: InMemoryRateBudget, loc: string, n: number): Promise<void> {
@@ -16,10 +23,10 @@ t.test('a window allows max less the margin, then waits for the next window', as
   const budget = new InMemoryRateBudget({ max: 10, intervalMs: 1000, safetyMargin: 0.2, dailyReserve: 0 })
   const start = Date.now()
   await takeN(budget, 'L', 8)
-  t.ok(Date.now() - start < 800, "eight at once")
+  t.ok(Date.now() - start < 800, 'eight at once')
   t.match(budget.status()[0], { locationId: 'L', used: 8, capacity: 8, paused: false })
   await takeN(budget, 'L', 1)
-  t.ok(Date.now() - start >= 1000, "the ninth waits for the window")
+  t.ok(Date.now() - start >= 1000, 'the ninth waits for the window')
 })
 
 t.test('locations have separate budgets', async (t) => {
@@ -42,7 +49,10 @@ t.test('a Remaining below our own count (another client) caps the window', async
 
 t.test('the daily reserve pauses the location until the day resets, and says why', async (t) => {
   const pauses: string[] = []
-  const budget = new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 500 }, (loc, _until, reason) => pauses.push(`${loc}: ${reason}`))
+  const budget = new InMemoryRateBudget(
+    { max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 500 },
+    (loc, _until, reason) => pauses.push(`${loc}: ${reason}`),
+  )
   budget.observe('L', info({ dailyRemaining: 499 }))
   const s = budget.status()[0]
   t.equal(s?.paused, true)

@@ -24,12 +24,25 @@ export async function engineSetup(t: Teardown, sandboxOpts: Partial<SandboxOptio
   const clients: HighLevelClient[] = []
   const stores: Store[] = [store]
   const worker = (opts: Partial<WorkerOptions> = {}) => {
-    const budget = opts.budget ?? new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 10 })
-    const client = new HighLevelClient({ baseUrl: sandbox.url, timeoutMs: 2000, onRateLimit: (l, i) => budget.observe(l, i) })
+    const budget =
+      opts.budget ?? new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 10 })
+    const client = new HighLevelClient({
+      baseUrl: sandbox.url,
+      timeoutMs: 2000,
+      onRateLimit: (l, i) => budget.observe(l, i),
+    })
     clients.push(client)
     return new DeliveryWorker({
-      store, client, budget, locations: auths, logger: createLogger({ level: 'debug', stream: logs.stream }),
-      batchSize: 100, pollIntervalMs: 10, leaseMs: 5000, backoff: { baseMs: 1, maxMs: 5 }, ...opts,
+      store,
+      client,
+      budget,
+      locations: auths,
+      logger: createLogger({ level: 'debug', stream: logs.stream }),
+      batchSize: 100,
+      pollIntervalMs: 10,
+      leaseMs: 5000,
+      backoff: { baseMs: 1, maxMs: 5 },
+      ...opts,
     })
   }
   const openSecond = async () => {

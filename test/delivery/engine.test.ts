@@ -3,9 +3,28 @@ import { coalesce, planCalls } from '../../src/delivery/index.js'
 import { acceptJobs, engineSetup, LOC_A, LOC_B, until } from './engine-helpers.js'
 
 t.test('coalescing: the last word on each tag wins, in order', async (t) => {
-  t.same(coalesce([{ add: ['a', 'b'], remove: [] }, { add: [], remove: ['a'] }]), { add: ['b'], remove: ['a'] })
-  t.same(coalesce([{ add: [], remove: ['x'] }, { add: ['x'], remove: [] }]), { add: ['x'], remove: [] })
-  t.same(coalesce([{ add: ['x'], remove: [] }, { add: [], remove: ['X'] }, { add: ['x'], remove: [] }]), { add: ['x'], remove: [] })
+  t.same(
+    coalesce([
+      { add: ['a', 'b'], remove: [] },
+      { add: [], remove: ['a'] },
+    ]),
+    { add: ['b'], remove: ['a'] },
+  )
+  t.same(
+    coalesce([
+      { add: [], remove: ['x'] },
+      { add: ['x'], remove: [] },
+    ]),
+    { add: ['x'], remove: [] },
+  )
+  t.same(
+    coalesce([
+      { add: ['x'], remove: [] },
+      { add: [], remove: ['X'] },
+      { add: ['x'], remove: [] },
+    ]),
+    { add: ['x'], remove: [] },
+  )
 })
 
 t.test('coalesced add/remove sequences for one contact end with the right tags, in one call each way', async (t) => {
@@ -35,24 +54,32 @@ t.test('the contact cache: a second batch for the same email makes no lookup', a
   t.same(sandbox.getContact(c.id)?.tags, ['one', 'two'])
 })
 
-t.test('bulk: contacts awaiting the same tags share one call; per-contact failures are retried singly, exactly those', async (t) => {
-  const { sandbox, store, worker } = await engineSetup(t)
-  const good = [1, 2, 3].map((i) => sandbox.seedContact({ locationId: LOC_A, email: `g${i}@example.com` }))
-  const foreign = sandbox.seedContact({ locationId: LOC_B, email: 'foreign@example.com' })
-  for (const c of good) await acceptJobs(store, { contact: { id: c.id }, add: ['webinar', 'lead'] })
-  await acceptJobs(store, { contact: { id: foreign.id }, add: ['webinar', 'lead'] })
-  await acceptJobs(store, { contact: { id: 'aaaaaaaaaaaaaaaaaaaa' }, add: ['webinar', 'lead'] })
-  await worker().runOnce()
-  t.equal(sandbox.calls['POST /contacts/bulk/tags/update/:type'], 1, 'one bulk call for five contacts')
-  t.equal(sandbox.calls['POST /contacts/:contactId/tags'], 2, 'the two failed contacts retried singly, nobody else')
-  for (const c of good) t.same([...(sandbox.getContact(c.id)?.tags ?? [])].sort(), ['lead', 'webinar'])
-  const dead = await store.listDeadLetters()
-  t.same(dead.map((j) => j.contact.id).sort(), [foreign.id, 'aaaaaaaaaaaaaaaaaaaa'].sort())
-  t.equal(await store.countJobs('done'), 3)
-})
+t.test(
+  'bulk: contacts awaiting the same tags share one call; per-contact failures are retried singly, exactly those',
+  async (t) => {
+    const { sandbox, store, worker } = await engineSetup(t)
+    const good = [1, 2, 3].map((i) => sandbox.seedContact({ locationId: LOC_A, email: `g${i}@example.com` }))
+    const foreign = sandbox.seedContact({ locationId: LOC_B, email: 'foreign@example.com' })
+    for (const c of good) await acceptJobs(store, { contact: { id: c.id }, add: ['webinar', 'lead'] })
+    await acceptJobs(store, { contact: { id: foreign.id }, add: ['webinar', 'lead'] })
+    await acceptJobs(store, { contact: { id: 'aaaaaaaaaaaaaaaaaaaa' }, add: ['webinar', 'lead'] })
+    await worker().runOnce()
+    t.equal(sandbox.calls['POST /contacts/bulk/tags/update/:type'], 1, 'one bulk call for five contacts')
+    t.equal(sandbox.calls['POST /contacts/:contactId/tags'], 2, 'the two failed contacts retried singly, nobody else')
+    for (const c of good) t.same([...(sandbox.getContact(c.id)?.tags ?? [])].sort(), ['lead', 'webinar'])
+    const dead = await store.listDeadLetters()
+    t.same(dead.map((j) => j.contact.id).sort(), [foreign.id, 'aaaaaaaaaaaaaaaaaaaa'].sort())
+    t.equal(await store.countJobs('done'), 3)
+  },
+)
 
 t.test('bulk planning: by tag set or tag by tag, whichever needs fewer calls', async (t) => {
-  const overlapping = new Map([['c1', ['lead', 'x1']], ['c2', ['lead', 'x2']], ['c3', ['lead', 'x3']], ['c4', ['lead']]])
+  const overlapping = new Map([
+    ['c1', ['lead', 'x1']],
+    ['c2', ['lead', 'x2']],
+    ['c3', ['lead', 'x3']],
+    ['c4', ['lead']],
+  ])
   t.equal(planCalls('add', overlapping, 100, true).length, 4, 'four distinct sets: 4 calls either way, sets win a tie')
   const shared = new Map(Array.from({ length: 250 }, (_, i) => [`c${i}`, i % 2 ? ['lead', 'a'] : ['a', 'lead']]))
   const plan = planCalls('add', shared, 100, true)
@@ -61,7 +88,14 @@ t.test('bulk planning: by tag set or tag by tag, whichever needs fewer calls', a
   const tagwise = new Map(subsets.map((tags, i) => [`c${i}`, tags]))
   const byTag = planCalls('add', tagwise, 100, true)
   t.equal(byTag.length, 3, 'seven distinct sets of three tags: tag by tag needs 3 calls, not 7')
-  t.same(byTag.map((c) => [c.tags, c.contactIds.length]), [[['a'], 4], [['b'], 4], [['c'], 4]])
+  t.same(
+    byTag.map((c) => [c.tags, c.contactIds.length]),
+    [
+      [['a'], 4],
+      [['b'], 4],
+      [['c'], 4],
+    ],
+  )
   t.equal(planCalls('add', shared, 100, false).length, 250, 'without bulk: one call per contact')
 })
 
@@ -80,7 +114,7 @@ t.test('a refused bulk endpoint makes the location fall back to single calls, an
   t.equal(await store.countJobs('done'), 4)
 })
 
-t.test('a permanent error dead-letters at once, with HighLevel\'s response kept', async (t) => {
+t.test("a permanent error dead-letters at once, with HighLevel's response kept", async (t) => {
   const { store, worker } = await engineSetup(t)
   await acceptJobs(store, { contact: { id: 'bbbbbbbbbbbbbbbbbbbb' }, add: ['x'] })
   await worker().runOnce()
@@ -111,7 +145,10 @@ t.test('a 429 on one location pauses it and leaves the other location flowing', 
   const a = sandbox.seedContact({ locationId: LOC_A, email: 'a@example.com' })
   const b = sandbox.seedContact({ locationId: LOC_B, email: 'b@example.com' })
   // Someone else spends location A's window: tagrelay's next call there gets a 429.
-  for (let i = 0; i < 3; i++) await fetch(`${sandbox.url}/contacts/${a.id}`, { headers: { authorization: 'Bearer pit-token-location-a-0001', version: '2021-07-28' } })
+  for (let i = 0; i < 3; i++)
+    await fetch(`${sandbox.url}/contacts/${a.id}`, {
+      headers: { authorization: 'Bearer pit-token-location-a-0001', version: '2021-07-28' },
+    })
   await acceptJobs(store, { location: 'a', contact: { id: a.id }, add: ['from-a'] })
   const w = worker()
   w.start()
@@ -124,11 +161,15 @@ t.test('a 429 on one location pauses it and leaves the other location flowing', 
   t.same(sandbox.getContact(a.id)?.tags, [], 'A not delivered yet')
   const statusA = w.status().locations.find((l) => l.locationId === LOC_A)
   t.match(statusA, { paused: true, reason: /429/, http429: 1 })
-  t.ok(await until(async () => (await store.countJobs('done')) === 2), 'B\'s jobs done')
-  t.same((await store.listJobs({ status: 'pending' })).map((j) => j.location), ['a'], 'A\'s job still pending, not failed')
+  t.ok(await until(async () => (await store.countJobs('done')) === 2), "B's jobs done")
+  t.same(
+    (await store.listJobs({ status: 'pending' })).map((j) => j.location),
+    ['a'],
+    "A's job still pending, not failed",
+  )
 })
 
-t.test('lease expiry hands a crashed worker\'s job to another worker', async (t) => {
+t.test("lease expiry hands a crashed worker's job to another worker", async (t) => {
   const { sandbox, store, worker, openSecond } = await engineSetup(t)
   const c = sandbox.seedContact({ locationId: LOC_A, email: 'lease@example.com' })
   await acceptJobs(store, { contact: { id: c.id }, add: ['leased'] })
@@ -140,7 +181,15 @@ t.test('lease expiry hands a crashed worker\'s job to another worker', async (t)
   await new Promise((r) => setTimeout(r, 350))
   t.equal(await w.runOnce(), 1, 'after expiry another worker takes it')
   t.same(sandbox.getContact(c.id)?.tags, ['leased'])
-  t.equal(await crashed.completeJob(claimed[0]?.id as number, 'crashed-worker', { startedAt: 0, finishedAt: 1, outcome: 'done' }), false, 'the late worker\'s write is refused')
+  t.equal(
+    await crashed.completeJob(claimed[0]?.id as number, 'crashed-worker', {
+      startedAt: 0,
+      finishedAt: 1,
+      outcome: 'done',
+    }),
+    false,
+    "the late worker's write is refused",
+  )
 })
 
 t.test('leases are renewed while a slow round is in flight: a second worker cannot take its jobs', async (t) => {
@@ -151,7 +200,11 @@ t.test('leases are renewed while a slow round is in flight: a second worker cann
   const round = w.runOnce()
   await new Promise((r) => setTimeout(r, 450))
   const other = await openSecond()
-  t.same(await other.claimJobs({ owner: 'other', limit: 10, leaseMs: 1000, now: Date.now() }), [], 'still leased past the first lease')
+  t.same(
+    await other.claimJobs({ owner: 'other', limit: 10, leaseMs: 1000, now: Date.now() }),
+    [],
+    'still leased past the first lease',
+  )
   t.equal(await round, 1)
   t.equal(await store.countJobs('done'), 1)
 })

@@ -1,6 +1,12 @@
 import t from 'tap'
 import { InMemoryRateBudget, SharedRateBudget, type RateBudget } from '../../src/delivery/index.js'
-import { HighLevelClient, HighLevelRateLimitedError, startSandbox, type LocationAuth, type Sandbox } from '../../src/highlevel/index.js'
+import {
+  HighLevelClient,
+  HighLevelRateLimitedError,
+  startSandbox,
+  type LocationAuth,
+  type Sandbox,
+} from '../../src/highlevel/index.js'
 import { openStore, sharedRateBudget } from '../../src/store/index.js'
 import type { Tap } from '../store/fixtures.js'
 import { freshSchema, postgresForTests } from '../store/helpers/postgres.js'
@@ -12,7 +18,11 @@ const auth: LocationAuth = { locationId: LOC, accessToken: () => TOKEN }
 /** the sandbox enforces 10 per 1,000 ms (wide enough for a loaded CI machine); each replica's budget keeps 3 % back: 9 per window */
 const RATE = { max: 10, intervalMs: 1000, safetyMargin: 0.03, dailyReserve: 0 }
 
-interface Replica { budget: RateBudget; local: InMemoryRateBudget; client: HighLevelClient }
+interface Replica {
+  budget: RateBudget
+  local: InMemoryRateBudget
+  client: HighLevelClient
+}
 
 /** One process's parts: its own store (pool), budget and HighLevel client reporting headers to it. */
 async function replica(t: Tap, schema: string, sandbox: Sandbox, shared: boolean): Promise<Replica> {
@@ -31,51 +41,76 @@ async function replica(t: Tap, schema: string, sandbox: Sandbox, shared: boolean
 async function send(r: Replica, contactIds: string[]): Promise<number> {
   let refused = 0
   const queue = [...contactIds]
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      await r.budget.take(LOC)
-      try {
-        await r.client.addTags(auth, id, ['shared'])
-      } catch (err) {
-        if (!(err instanceof HighLevelRateLimitedError)) throw err
-        refused++
-      } finally {
-        r.budget.done(LOC)
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        await r.budget.take(LOC)
+        try {
+          await r.client.addTags(auth, id, ['shared'])
+        } catch (err) {
+          if (!(err instanceof HighLevelRateLimitedError)) throw err
+          refused++
+        } finally {
+          r.budget.done(LOC)
+        }
       }
-    }
-  }))
+    }),
+  )
   return refused
 }
 
 async function setup(t: Tap, contacts: number): Promise<{ schema: string; sandbox: Sandbox; ids: string[] }> {
   const schema = freshSchema(t, url!)
-  const sandbox = await startSandbox({ tokens: { [TOKEN]: LOC }, limits: { burst: RATE.max, intervalMs: RATE.intervalMs } })
+  const sandbox = await startSandbox({
+    tokens: { [TOKEN]: LOC },
+    limits: { burst: RATE.max, intervalMs: RATE.intervalMs },
+  })
   t.teardown(() => sandbox.close())
-  const ids = Array.from({ length: contacts }, (_, i) => sandbox.seedContact({ locationId: LOC, email: `s${i}@example.com` }).id)
+  const ids = Array.from(
+    { length: contacts },
+    (_, i) => sandbox.seedContact({ locationId: LOC, email: `s${i}@example.com` }).id,
+  )
   return { schema, sandbox, ids }
 }
 
 if (url) {
   t.test('three replicas with the shared budget send 45 calls at the full rate and never see a 429', async (t) => {
     const { schema, sandbox, ids } = await setup(t, 45)
-    const rs = [await replica(t, schema, sandbox, true), await replica(t, schema, sandbox, true), await replica(t, schema, sandbox, true)]
+    const rs = [
+      await replica(t, schema, sandbox, true),
+      await replica(t, schema, sandbox, true),
+      await replica(t, schema, sandbox, true),
+    ]
     const start = Date.now()
     const refused = await Promise.all(rs.map((r, i) => send(r, ids.slice(i * 15, i * 15 + 15))))
     const ms = Date.now() - start
     t.same(refused, [0, 0, 0], 'no call refused')
     t.equal(sandbox.rateLimited, 0, 'the sandbox answered no 429')
     t.equal(sandbox.calls['POST /contacts/:contactId/tags'], 45)
-    t.ok(ids.every((id) => sandbox.getContact(id)?.tags.includes('shared')), 'every contact tagged')
+    t.ok(
+      ids.every((id) => sandbox.getContact(id)?.tags.includes('shared')),
+      'every contact tagged',
+    )
     // 45 calls at 9 per interval (1,000 ms, padded by the round trip): 5 windows, the last opening after 4
     t.ok(ms >= 4 * 1000 && ms < 4 * 1000 + 2500, `${ms} ms for 45 calls: the limit, and not far beyond it`)
   })
 
-  t.test('the same replicas with only their own budgets blow the limit (what the shared budget prevents)', async (t) => {
-    const { schema, sandbox, ids } = await setup(t, 27)
-    const rs = [await replica(t, schema, sandbox, false), await replica(t, schema, sandbox, false), await replica(t, schema, sandbox, false)]
-    const refused = await Promise.all(rs.map((r, i) => send(r, ids.slice(i * 9, i * 9 + 9))))
-    t.ok(sandbox.rateLimited >= 17, `27 calls in the first window, ${sandbox.rateLimited} answered 429 (${refused.join(', ')})`)
-  })
+  t.test(
+    'the same replicas with only their own budgets blow the limit (what the shared budget prevents)',
+    async (t) => {
+      const { schema, sandbox, ids } = await setup(t, 27)
+      const rs = [
+        await replica(t, schema, sandbox, false),
+        await replica(t, schema, sandbox, false),
+        await replica(t, schema, sandbox, false),
+      ]
+      const refused = await Promise.all(rs.map((r, i) => send(r, ids.slice(i * 9, i * 9 + 9))))
+      t.ok(
+        sandbox.rateLimited >= 17,
+        `27 calls in the first window, ${sandbox.rateLimited} answered 429 (${refused.join(', ')})`,
+      )
+    },
+  )
 
   t.test("one replica's 429 pause holds the others, and they show it", async (t) => {
     const { schema, sandbox } = await setup(t, 0)
@@ -85,7 +120,16 @@ if (url) {
     const start = Date.now()
     const taken = b!.budget.take(LOC)
     await new Promise((r) => setTimeout(r, 100))
-    t.match(b!.budget.status()[0], { locationId: LOC, paused: true, reason: 'paused by another replica: HighLevel answered 429; paused 400 ms', http429: 0 }, 'b shows the pause while it waits')
+    t.match(
+      b!.budget.status()[0],
+      {
+        locationId: LOC,
+        paused: true,
+        reason: 'paused by another replica: HighLevel answered 429; paused 400 ms',
+        http429: 0,
+      },
+      'b shows the pause while it waits',
+    )
     await taken
     b!.budget.done(LOC)
     t.ok(Date.now() - start >= 300, `b waited out a's pause (${Date.now() - start} ms)`)

@@ -51,7 +51,10 @@ t.test('an email job is resolved through duplicate search and its tags added', a
   t.same(sandbox.getContact(contact.id)?.tags.sort(), ['existing', 'lead', 'webinar'])
   const [job] = await store.listJobs({ eventId })
   t.match(job, { status: 'done', attempts: 1, contactId: contact.id })
-  t.ok(logs.lines().some((l) => l.msg === 'tags applied' && l.eventId === eventId), 'the delivery line carries the event id')
+  t.ok(
+    logs.lines().some((l) => l.msg === 'tags applied' && l.eventId === eventId),
+    'the delivery line carries the event id',
+  )
   t.notOk(logs.text().includes(HL_TOKEN), 'the HighLevel token is never logged')
 })
 
@@ -128,11 +131,29 @@ t.test('the worker loop delivers on wake and stop releases nothing it finished',
 
 t.test('retryDelay: full jitter under an exponential ceiling, Retry-After as a floor', async (t) => {
   const policy = { baseMs: 1000, maxMs: 60_000 }
-  t.equal(retryDelay(0, policy, null, () => 1), 1000)
-  t.equal(retryDelay(3, policy, null, () => 1), 8000)
-  t.equal(retryDelay(20, policy, null, () => 1), 60_000, 'capped')
-  t.equal(retryDelay(3, policy, null, () => 0), 0, 'jitter reaches zero')
-  t.equal(retryDelay(0, policy, 5000, () => 0.5), 5000, 'Retry-After wins when longer')
+  t.equal(
+    retryDelay(0, policy, null, () => 1),
+    1000,
+  )
+  t.equal(
+    retryDelay(3, policy, null, () => 1),
+    8000,
+  )
+  t.equal(
+    retryDelay(20, policy, null, () => 1),
+    60_000,
+    'capped',
+  )
+  t.equal(
+    retryDelay(3, policy, null, () => 0),
+    0,
+    'jitter reaches zero',
+  )
+  t.equal(
+    retryDelay(0, policy, 5000, () => 0.5),
+    5000,
+    'Retry-After wins when longer',
+  )
 })
 
 t.test('a phone-only job is found by duplicate search on the number', async (t) => {
@@ -154,7 +175,11 @@ t.test('email first, then phone: a job with both finds the contact by phone when
 
 t.test('a missing contact is created through upsert when the rule asks, and tagged through add-tags', async (t) => {
   const { sandbox, store, worker } = await setup(t)
-  const eventId = await accept(store, { contact: { email: 'fresh@example.com' }, create: { firstName: 'Fresh', lastName: 'Lead' }, add: ['new-lead'] })
+  const eventId = await accept(store, {
+    contact: { email: 'fresh@example.com' },
+    create: { firstName: 'Fresh', lastName: 'Lead' },
+    add: ['new-lead'],
+  })
   await worker.runOnce()
   const created = sandbox.findByEmail(LOCATION_ID, 'fresh@example.com')
   t.ok(created, 'the contact now exists')

@@ -6,9 +6,22 @@ import { faultsFromArgs, runSandbox } from '../../src/demo/sandbox-command.js'
 // coverage of src/highlevel would be merged as a separate, mostly-unrun copy.
 
 t.test('fault flags become sandbox fault settings', async (t) => {
-  t.same(faultsFromArgs({ 'latency-ms': '50', 'error-rate': ['503=0.1', '429=0.05'], 'timeout-rate': '0.01', 'reset-rate': '0', outage: '1000:5000' }), {
-    latencyMs: 50, timeoutRate: 0.01, resetRate: 0, errorRates: { 503: 0.1, 429: 0.05 }, outage: { startsInMs: 1000, durationMs: 5000 },
-  })
+  t.same(
+    faultsFromArgs({
+      'latency-ms': '50',
+      'error-rate': ['503=0.1', '429=0.05'],
+      'timeout-rate': '0.01',
+      'reset-rate': '0',
+      outage: '1000:5000',
+    }),
+    {
+      latencyMs: 50,
+      timeoutRate: 0.01,
+      resetRate: 0,
+      errorRates: { 503: 0.1, 429: 0.05 },
+      outage: { startsInMs: 1000, durationMs: 5000 },
+    },
+  )
   t.throws(() => faultsFromArgs({ 'error-rate': ['503'] }), { code: 'TAGRELAY_USAGE', message: /--error-rate/ })
   t.throws(() => faultsFromArgs({ 'latency-ms': 'soon' }), { code: 'TAGRELAY_USAGE' })
   t.throws(() => faultsFromArgs({ outage: '5' }), { code: 'TAGRELAY_USAGE' })
@@ -18,14 +31,19 @@ t.test('tagrelay sandbox starts with OAuth, faults and a scaled clock, and stops
   const lines: string[] = []
   let stop!: () => void
   const until = new Promise<void>((resolve) => (stop = resolve))
-  const running = runSandbox({ port: '0', oauth: ['app:secret:LOC1'], 'clock-scale': '100', 'error-rate': ['502=1'] }, { until, log: (l) => lines.push(l) })
+  const running = runSandbox(
+    { port: '0', oauth: ['app:secret:LOC1'], 'clock-scale': '100', 'error-rate': ['502=1'] },
+    { until, log: (l) => lines.push(l) },
+  )
   while (lines.length < 4) await new Promise((r) => setTimeout(r, 10))
   const out = lines.join('\n')
   t.match(out, /HighLevel sandbox listening on http:\/\/127\.0\.0\.1:\d+ for locations ve9EPM428h8vShlRW1KT/)
   t.match(out, /OAuth client app on LOC1: initial refresh token rt-\S+/)
   t.match(out, /the 10 s rate-limit window lasts 100 ms/)
   const url = /listening on (\S+)/.exec(out)?.[1] ?? ''
-  const res = await request(`${url}/contacts/search/duplicate?locationId=ve9EPM428h8vShlRW1KT`, { headers: { authorization: 'Bearer sandbox-token', version: '2021-07-28' } })
+  const res = await request(`${url}/contacts/search/duplicate?locationId=ve9EPM428h8vShlRW1KT`, {
+    headers: { authorization: 'Bearer sandbox-token', version: '2021-07-28' },
+  })
   await res.body.dump()
   t.equal(res.statusCode, 502, 'the --error-rate fault is live')
   stop()
@@ -33,7 +51,17 @@ t.test('tagrelay sandbox starts with OAuth, faults and a scaled clock, and stops
 })
 
 t.test('bad sandbox flags are usage errors', async (t) => {
-  for (const args of [{ 'clock-scale': '0' }, { 'error-rate': ['503=2'] }, { oauth: ['only-id'] }, { port: '70000' }, { token: ['no-equals'] }]) {
-    await t.rejects(runSandbox({ port: '0', ...args }, { until: Promise.resolve(), log: () => undefined }), { code: 'TAGRELAY_USAGE' }, JSON.stringify(args))
+  for (const args of [
+    { 'clock-scale': '0' },
+    { 'error-rate': ['503=2'] },
+    { oauth: ['only-id'] },
+    { port: '70000' },
+    { token: ['no-equals'] },
+  ]) {
+    await t.rejects(
+      runSandbox({ port: '0', ...args }, { until: Promise.resolve(), log: () => undefined }),
+      { code: 'TAGRELAY_USAGE' },
+      JSON.stringify(args),
+    )
   }
 })

@@ -3,7 +3,6 @@ import { join } from 'node:path'
 import t from 'tap'
 import { spawnCli } from '../helpers/cli.js'
 
-
 const CONFIG = `
 server: { host: 127.0.0.1, port: 0 }
 store: { url: "sqlite:./data/t.db" }
@@ -33,7 +32,9 @@ const BROKEN = `- name: a
 
 t.test('SIGHUP with a broken rules file keeps the old rules; with a good one swaps them', async (t) => {
   const dir = t.testdir({ 'tagrelay.yaml': CONFIG, rules: { 'main.yaml': V1 }, data: {} })
-  const child = spawnCli(['serve', '--config', join(dir, 'tagrelay.yaml')], { TAGRELAY_STORE_URL: `sqlite:${join(dir, 'data', 't.db')}` })
+  const child = spawnCli(['serve', '--config', join(dir, 'tagrelay.yaml')], {
+    TAGRELAY_STORE_URL: `sqlite:${join(dir, 'data', 't.db')}`,
+  })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL')
@@ -61,13 +62,23 @@ t.test('SIGHUP with a broken rules file keeps the old rules; with a good one swa
   const url = listening.url as string
   const v1 = listening.rules as string
   const ready = async () => (await (await fetch(`${url}/readyz`)).json()) as { rules: string }
-  const post = async () => (await (await fetch(`${url}/hooks/forms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@example.com"}' })).json()) as { tags: string[] }
+  const post = async () =>
+    (await (
+      await fetch(`${url}/hooks/forms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"email":"a@example.com"}',
+      })
+    ).json()) as { tags: string[] }
   t.equal((await ready()).rules, v1)
   t.same((await post()).tags, ['v1'])
 
   writeFileSync(join(dir, 'rules', 'main.yaml'), BROKEN)
   child.kill('SIGHUP')
-  const refused = await waitFor((l) => l.msg === 'rules reload refused; the running rules stay in force' && l.trigger === 'SIGHUP', 'refusal')
+  const refused = await waitFor(
+    (l) => l.msg === 'rules reload refused; the running rules stay in force' && l.trigger === 'SIGHUP',
+    'refusal',
+  )
   const problems = refused.problems as string[]
   t.equal(problems.length, 3, 'all three mistakes reported')
   t.match(problems[0], /main\.yaml:3:9\)$/)

@@ -6,7 +6,10 @@ import { captureLogs, HL_TOKEN, LOCATION_ID, SOURCE_TOKEN, tempDir, testConfig, 
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
-async function post(service: Service, body: unknown): Promise<{ status: number; json: { id: string; tags: string[] } }> {
+async function post(
+  service: Service,
+  body: unknown,
+): Promise<{ status: number; json: { id: string; tags: string[] } }> {
   const res = await request(`${service.url}/hooks/forms`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-tagrelay-token': SOURCE_TOKEN },
@@ -42,15 +45,24 @@ t.test('an event posted over HTTP ends as tags on the sandbox contact', async (t
   const text = logs.text()
   t.notOk(text.includes(SOURCE_TOKEN), 'the source token never reaches the logs')
   t.notOk(text.includes(HL_TOKEN), 'the HighLevel token never reaches the logs')
-  const aboutEvent = logs.lines().filter((l) => l.eventId === res.json.id).map((l) => l.msg)
-  t.ok(aboutEvent.includes('event accepted') && aboutEvent.includes('tags applied'), 'receipt and delivery lines carry the event id')
+  const aboutEvent = logs
+    .lines()
+    .filter((l) => l.eventId === res.json.id)
+    .map((l) => l.msg)
+  t.ok(
+    aboutEvent.includes('event accepted') && aboutEvent.includes('tags applied'),
+    'receipt and delivery lines carry the event id',
+  )
 })
 
 t.test('jobs pending at shutdown are delivered after a restart on the same SQLite file', async (t) => {
   const dir = tempDir(t)
   const storeUrl = `sqlite:${join(dir, 'restart.db')}`
   // First run: HighLevel is unreachable, so every job stays pending.
-  const first = await startService({ config: testConfig({ storeUrl, baseUrl: 'http://127.0.0.1:9' }), logStream: captureLogs().stream })
+  const first = await startService({
+    config: testConfig({ storeUrl, baseUrl: 'http://127.0.0.1:9' }),
+    logStream: captureLogs().stream,
+  })
   const ids: string[] = []
   for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
     const res = await post(first, { type: 'signup', email })
@@ -63,8 +75,13 @@ t.test('jobs pending at shutdown are delivered after a restart on the same SQLit
 
   // Second run: same file, HighLevel back.
   const sandbox = await testSandbox(t)
-  const contacts = ['a@example.com', 'b@example.com', 'c@example.com'].map((email) => sandbox.seedContact({ locationId: LOCATION_ID, email }))
-  const second = await startService({ config: testConfig({ storeUrl, baseUrl: sandbox.url }), logStream: captureLogs().stream })
+  const contacts = ['a@example.com', 'b@example.com', 'c@example.com'].map((email) =>
+    sandbox.seedContact({ locationId: LOCATION_ID, email }),
+  )
+  const second = await startService({
+    config: testConfig({ storeUrl, baseUrl: sandbox.url }),
+    logStream: captureLogs().stream,
+  })
   t.teardown(() => second.close())
   await until(t, 'all jobs delivered', async () => (await second.store.countJobs('done')) === 3)
   for (const c of contacts) t.same(sandbox.getContact(c.id)?.tags, ['lead', 'signed up'], `${c.email} tagged`)

@@ -2,7 +2,16 @@ import { join } from 'node:path'
 import t from 'tap'
 import { request } from 'undici'
 import { startService } from '../../src/service.js'
-import { ADMIN_TOKEN, captureLogs, HL_TOKEN, LOCATION_ID, SOURCE_TOKEN, tempDir, testConfig, testSandbox } from '../helpers/build.js'
+import {
+  ADMIN_TOKEN,
+  captureLogs,
+  HL_TOKEN,
+  LOCATION_ID,
+  SOURCE_TOKEN,
+  tempDir,
+  testConfig,
+  testSandbox,
+} from '../helpers/build.js'
 import { sample } from '../helpers/metrics.js'
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
@@ -17,7 +26,11 @@ async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolea
 t.test("one event's trail from receipt to HighLevel's answer, and the metrics it moved", async (t) => {
   const sandbox = await testSandbox(t)
   const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'ada@example.com' })
-  const config = testConfig({ storeUrl: `sqlite:${join(tempDir(t), 'trail.db')}`, baseUrl: sandbox.url, extra: { admin: { token: ADMIN_TOKEN } } })
+  const config = testConfig({
+    storeUrl: `sqlite:${join(tempDir(t), 'trail.db')}`,
+    baseUrl: sandbox.url,
+    extra: { admin: { token: ADMIN_TOKEN } },
+  })
   const service = await startService({ config, logStream: captureLogs().stream })
   t.teardown(() => service.close())
 
@@ -30,7 +43,8 @@ t.test("one event's trail from receipt to HighLevel's answer, and the metrics it
   const { id } = (await posted.body.json()) as { id: string }
   t.ok(await until(async () => (await service.store.countJobs('done')) === 1), 'delivered')
 
-  const admin = (path: string) => request(`${service.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+  const admin = (path: string) =>
+    request(`${service.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
   const res = await admin(`/admin/events/${id}`)
   t.equal(res.statusCode, 200)
   const text = await res.body.text()
@@ -41,7 +55,10 @@ t.test("one event's trail from receipt to HighLevel's answer, and the metrics it
     id,
     source: 'forms',
     status: 'done',
-    request: { headers: { 'user-agent': 'FormsCo/2', 'x-tagrelay-token': '[redacted]' }, body: { type: 'signup', email: 'ADA@example.com' } },
+    request: {
+      headers: { 'user-agent': 'FormsCo/2', 'x-tagrelay-token': '[redacted]' },
+      body: { type: 'signup', email: 'ADA@example.com' },
+    },
     verification: { verified: true, method: 'token' },
     rules: { tags: ['lead', 'signed up'], trace: [{ rule: 'signup', matched: true }] },
     intents: [{ location: 'main', contact: { email: 'ada@example.com' }, add: ['lead', 'signed up'] }],
@@ -55,13 +72,28 @@ t.test("one event's trail from receipt to HighLevel's answer, and the metrics it
   t.match(JSON.stringify(job.trail[0].response), /signed up/, "HighLevel's response body is kept")
   t.same(sandbox.getContact(contact.id)?.tags, ['lead', 'signed up'])
 
-  const list = (await (await admin(`/admin/events?contact=ada@example.com&status=done`)).body.json()) as { events: Array<{ id: string }> }
-  t.same(list.events.map((e) => e.id), [id], 'found by contact and status')
+  const list = (await (await admin(`/admin/events?contact=ada@example.com&status=done`)).body.json()) as {
+    events: Array<{ id: string }>
+  }
+  t.same(
+    list.events.map((e) => e.id),
+    [id],
+    'found by contact and status',
+  )
 
   const metrics = await (await request(`${service.url}/metrics`)).body.text()
   t.equal(sample(metrics, 'tagrelay_deliveries_total', { location: 'main', outcome: 'done' }), 1)
-  t.ok((sample(metrics, 'tagrelay_highlevel_request_duration_seconds_count', { status: '200' }) ?? 0) + (sample(metrics, 'tagrelay_highlevel_request_duration_seconds_count', { status: '201' }) ?? 0) >= 1, 'HighLevel calls timed')
-  t.match(metrics, /tagrelay_highlevel_request_duration_seconds_count\{endpoint="POST \/contacts\/:contactId\/tags",status="20\d"\} 1/, 'by route template, never with ids')
+  t.ok(
+    (sample(metrics, 'tagrelay_highlevel_request_duration_seconds_count', { status: '200' }) ?? 0) +
+      (sample(metrics, 'tagrelay_highlevel_request_duration_seconds_count', { status: '201' }) ?? 0) >=
+      1,
+    'HighLevel calls timed',
+  )
+  t.match(
+    metrics,
+    /tagrelay_highlevel_request_duration_seconds_count\{endpoint="POST \/contacts\/:contactId\/tags",status="20\d"\} 1/,
+    'by route template, never with ids',
+  )
   t.notOk(metrics.includes(contact.id), 'no contact id in any label')
   t.equal(sample(metrics, 'tagrelay_queue_depth', { location: 'main' }), undefined, 'nothing pending')
   const remaining = sample(metrics, 'tagrelay_highlevel_rate_remaining', { location: 'main', window: 'burst' })

@@ -21,11 +21,20 @@ interface Teardown {
 }
 
 /** A tiny pino destination that keeps every line, for assertions on logs. */
-export function captureLogs(): { stream: { write(s: string): void }; lines: () => Array<Record<string, unknown>>; text: () => string } {
+export function captureLogs(): {
+  stream: { write(s: string): void }
+  lines: () => Array<Record<string, unknown>>
+  text: () => string
+} {
   const chunks: string[] = []
   return {
     stream: { write: (s: string) => void chunks.push(s) },
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     text: () => chunks.join(''),
   }
 }
@@ -60,7 +69,10 @@ export function testConfig(opts: TestConfigOptions): Config {
       highlevel: {
         baseUrl: opts.baseUrl ?? 'http://127.0.0.1:9',
         timeoutMs: 2000,
-        locations: { main: { locationId: LOCATION_ID, auth: { type: 'private-integration', token: HL_TOKEN } }, ...opts.locations },
+        locations: {
+          main: { locationId: LOCATION_ID, auth: { type: 'private-integration', token: HL_TOKEN } },
+          ...opts.locations,
+        },
       },
       delivery: { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200, ...opts.delivery },
       sources: {
@@ -69,8 +81,20 @@ export function testConfig(opts: TestConfigOptions): Config {
         ...opts.sources,
       },
       rules: [
-        { name: 'signup', source: 'forms', when: { field: 'type', equals: 'signup' }, contact: { email: 'email' }, tags: ['lead', 'Signed  Up'] },
-        { name: 'vip', source: 'forms', when: { field: 'contactId', exists: true }, contact: { id: 'contactId' }, tags: ['vip'] },
+        {
+          name: 'signup',
+          source: 'forms',
+          when: { field: 'type', equals: 'signup' },
+          contact: { email: 'email' },
+          tags: ['lead', 'Signed  Up'],
+        },
+        {
+          name: 'vip',
+          source: 'forms',
+          when: { field: 'contactId', exists: true },
+          contact: { id: 'contactId' },
+          tags: ['vip'],
+        },
         { name: 'open', source: 'open', contact: { email: 'email' }, tags: ['open'] },
         ...(opts.rules ?? []),
       ],
@@ -100,17 +124,37 @@ export interface BuildOptions extends Omit<TestConfigOptions, 'storeUrl'> {
 export async function build(
   t: Teardown,
   opts: BuildOptions = {},
-): Promise<{ app: FastifyInstance; store: Store; logs: ReturnType<typeof captureLogs>; rejections: RejectionCounter; config: Config; reloadRules: (rules: unknown[]) => string }> {
+): Promise<{
+  app: FastifyInstance
+  store: Store
+  logs: ReturnType<typeof captureLogs>
+  rejections: RejectionCounter
+  config: Config
+  reloadRules: (rules: unknown[]) => string
+}> {
   const dir = tempDir(t)
   const { now, rateLimits, pauses, ...configOpts } = opts
   const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}`, ...configOpts })
   const logs = captureLogs()
-  const sources = createSourceRegistry(config.sources, { now, publicUrl: config.server.publicUrl, bodyLimit: config.server.bodyLimit })
+  const sources = createSourceRegistry(config.sources, {
+    now,
+    publicUrl: config.server.publicUrl,
+    bodyLimit: config.server.bodyLimit,
+  })
   const logger = createLogger({ level: 'debug', stream: logs.stream, secretQueryParams: sources.secretQueryParams() })
   const store = await openStore(config.store.url)
   let rules = compileRules(config.rules)
   const rejections = new RejectionCounter()
-  const app = await buildApp({ config, store, sources, rules: () => rules, logger, rejections, rateLimits, delivery: pauses })
+  const app = await buildApp({
+    config,
+    store,
+    sources,
+    rules: () => rules,
+    logger,
+    rejections,
+    rateLimits,
+    delivery: pauses,
+  })
   t.teardown(async () => {
     await app.close()
     await store.close()

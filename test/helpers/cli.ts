@@ -10,7 +10,9 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
  * copy of every file would be merged into tap's report and wreck it.
  */
 export function childEnv(extra: Record<string, string> = {}, dropTokens = true): NodeJS.ProcessEnv {
-  const drop = dropTokens ? /^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)|_TOKEN/ : /^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/
+  const drop = dropTokens
+    ? /^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)|_TOKEN/
+    : /^(TAGRELAY_|NODE_OPTIONS$|NODE_V8_COVERAGE$|_TAPJS_)/
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !drop.test(k)))
   return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
 }
@@ -27,5 +29,9 @@ export function runCli(args: string[], env: Record<string, string> = {}) {
 
 /** Starts `tagrelay <args>` from the sources as a long-running child. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repoRoot, env: childEnv(env, false), stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: repoRoot,
+    env: childEnv(env, false),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
 }

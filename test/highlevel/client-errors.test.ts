@@ -3,8 +3,15 @@ import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
 import t from 'tap'
 import {
-  HighLevelClient, HighLevelError, HighLevelForbiddenError, HighLevelNetworkError, HighLevelRateLimitedError,
-  HighLevelRequestError, HighLevelResponseError, HighLevelServerError, HighLevelTimeoutError,
+  HighLevelClient,
+  HighLevelError,
+  HighLevelForbiddenError,
+  HighLevelNetworkError,
+  HighLevelRateLimitedError,
+  HighLevelRequestError,
+  HighLevelResponseError,
+  HighLevelServerError,
+  HighLevelTimeoutError,
   HighLevelUnauthorizedError,
 } from '../../src/highlevel/index.js'
 import { authMain, authOther, LOC_MAIN, rawServer, sandboxFor, TOKEN_MAIN, TOKEN_OTHER } from './fixtures/helpers.js'
@@ -34,7 +41,9 @@ t.test('HighLevel answers map to typed errors', async (t) => {
   t.equal(notFound.retryable, false)
   t.equal(notFound.message, 'Contact with id sx6wyHhbFdRXh302LLNR not found')
 
-  const wrongToken = await failure(client.addTags({ locationId: LOC_MAIN, accessToken: () => 'nope' }, contact.id, ['a']))
+  const wrongToken = await failure(
+    client.addTags({ locationId: LOC_MAIN, accessToken: () => 'nope' }, contact.id, ['a']),
+  )
   t.type(wrongToken, HighLevelUnauthorizedError)
   t.equal(wrongToken.code, 'TAGRELAY_HL_UNAUTHORIZED')
   t.equal(wrongToken.retryable, true)
@@ -46,7 +55,9 @@ t.test('HighLevel answers map to typed errors', async (t) => {
   t.equal(otherLocation.message, 'The token does not have access to this location.')
   t.same(sandbox.getContact(contact.id)?.tags, [], 'nothing was tagged')
 
-  const missingLocation = await failure(client.findContactByEmail({ locationId: '', accessToken: () => TOKEN_MAIN }, 'a@b.c'))
+  const missingLocation = await failure(
+    client.findContactByEmail({ locationId: '', accessToken: () => TOKEN_MAIN }, 'a@b.c'),
+  )
   t.type(missingLocation, HighLevelRequestError)
   t.equal(missingLocation.status, 422)
   t.equal(missingLocation.message, 'locationId must be a string')
@@ -106,12 +117,17 @@ t.test('connection refused is a retryable network error', async (t) => {
 })
 
 t.test('a server that never answers is a timeout', async (t) => {
-  const server = createServer(() => { /* never answer */ })
+  const server = createServer(() => {
+    /* never answer */
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections()
-    server.close(() => resolve())
-  }))
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   const { port } = server.address() as AddressInfo
   const client = new HighLevelClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 200 })
   t.teardown(() => client.close())
@@ -144,7 +160,10 @@ t.test('2xx bodies that are not the documented shape', async (t) => {
   let next = 0
   const server = await rawServer(t, (_req, res) => {
     const [status, body] = answers[next++] ?? [500, '']
-    res.writeHead(status, status === 302 ? { location: 'https://elsewhere.example/' } : { 'content-type': 'application/json' })
+    res.writeHead(
+      status,
+      status === 302 ? { location: 'https://elsewhere.example/' } : { 'content-type': 'application/json' },
+    )
     res.end(body)
   })
   const client = new HighLevelClient({ baseUrl: server.url })

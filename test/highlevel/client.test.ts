@@ -44,7 +44,11 @@ t.test('records the rate-limit headers per location', async (t) => {
   await client.findContactByEmail(authMain, 'a@example.com')
   await client.findContactByEmail(authMain, 'b@example.com')
   t.same(client.lastRateLimit(LOC_MAIN), {
-    max: 100, remaining: 98, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 199998,
+    max: 100,
+    remaining: 98,
+    intervalMs: 10000,
+    dailyLimit: 200000,
+    dailyRemaining: 199998,
   })
   t.equal(client.lastRateLimit(LOC_OTHER), null)
 })

@@ -1,9 +1,17 @@
 import t from 'tap'
 import { TagrelayError } from '../../src/errors.js'
 import {
-  errorFromResponse, parseRetryAfter, HighLevelError, HighLevelForbiddenError, HighLevelNetworkError,
-  HighLevelRateLimitedError, HighLevelRequestError, HighLevelResponseError, HighLevelServerError,
-  HighLevelTimeoutError, HighLevelUnauthorizedError,
+  errorFromResponse,
+  parseRetryAfter,
+  HighLevelError,
+  HighLevelForbiddenError,
+  HighLevelNetworkError,
+  HighLevelRateLimitedError,
+  HighLevelRequestError,
+  HighLevelResponseError,
+  HighLevelServerError,
+  HighLevelTimeoutError,
+  HighLevelUnauthorizedError,
 } from '../../src/highlevel/index.js'
 import { errorFromTransport } from '../../src/highlevel/transport.js'
 
@@ -36,7 +44,11 @@ t.test('messages come from HighLevel bodies', async (t) => {
   const notFound = errorFromResponse(400, { statusCode: 400, message: 'Contact with id abc not found' })
   t.equal(notFound.message, 'Contact with id abc not found')
   t.same(notFound.responseBody, { statusCode: 400, message: 'Contact with id abc not found' })
-  const unprocessable = errorFromResponse(422, { statusCode: 422, message: ['a is bad', 'b is bad'], error: 'Unprocessable Entity' })
+  const unprocessable = errorFromResponse(422, {
+    statusCode: 422,
+    message: ['a is bad', 'b is bad'],
+    error: 'Unprocessable Entity',
+  })
   t.equal(unprocessable.message, 'a is bad; b is bad')
   t.equal(errorFromResponse(502, '<html>bad gateway</html>').message, 'HighLevel answered 502')
   t.equal(errorFromResponse(429, {}).message, 'HighLevel answered 429')
@@ -64,7 +76,10 @@ t.test('transport errors map by code, including causes and AggregateError', asyn
   t.type(errorFromTransport(code('UND_ERR_SOCKET'), 'http://x'), HighLevelNetworkError)
   t.type(errorFromTransport(code('UND_ERR_CLOSED'), 'http://x'), HighLevelNetworkError)
   t.type(errorFromTransport(new Error('wrap', { cause: code('ECONNREFUSED') }), 'http://x'), HighLevelNetworkError)
-  t.type(errorFromTransport(new AggregateError([code('ECONNREFUSED'), code('ECONNREFUSED')]), 'http://x'), HighLevelNetworkError)
+  t.type(
+    errorFromTransport(new AggregateError([code('ECONNREFUSED'), code('ECONNREFUSED')]), 'http://x'),
+    HighLevelNetworkError,
+  )
   t.equal(errorFromTransport(new TypeError('bug'), 'http://x'), undefined)
   const timeout = errorFromTransport(code('UND_ERR_HEADERS_TIMEOUT'), 'http://x')
   t.equal(timeout?.status, null)

@@ -1,7 +1,12 @@
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import {
-  HighLevelClient, HighLevelOAuthRefreshError, HighLevelUnauthorizedError, OAuthAuth, PrivateIntegrationAuth, seedHash,
+  HighLevelClient,
+  HighLevelOAuthRefreshError,
+  HighLevelUnauthorizedError,
+  OAuthAuth,
+  PrivateIntegrationAuth,
+  seedHash,
   type OAuthTokenStore,
 } from '../../src/highlevel/index.js'
 import { openStore } from '../../src/store/index.js'
@@ -15,10 +20,19 @@ async function setup(t: Test, sandboxOptions = {}) {
   const sandbox = await sandboxFor(t, { oauthClients: { [CLIENT]: SECRET }, ...sandboxOptions })
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
-  const oauthFor = (store: OAuthTokenStore, refreshToken: string, extra: Partial<ConstructorParameters<typeof OAuthAuth>[0]> = {}) =>
+  const oauthFor = (
+    store: OAuthTokenStore,
+    refreshToken: string,
+    extra: Partial<ConstructorParameters<typeof OAuthAuth>[0]> = {},
+  ) =>
     new OAuthAuth({
-      locationId: LOC_MAIN, clientId: CLIENT, clientSecret: SECRET, refreshToken, store,
-      exchange: (grant) => client.refreshAccessToken(grant), ...extra,
+      locationId: LOC_MAIN,
+      clientId: CLIENT,
+      clientSecret: SECRET,
+      refreshToken,
+      store,
+      exchange: (grant) => client.refreshAccessToken(grant),
+      ...extra,
     })
   return { sandbox, client, oauthFor }
 }
@@ -49,8 +63,15 @@ t.test('two concurrent 401s cause exactly one refresh', async (t) => {
   await client.addTags(auth, a.id, ['warm'])
   sandbox.expireAccessTokens()
   sandbox.setFaults({ latencyMs: 30 }) // both requests are in flight with the dead token together
-  const results = await Promise.all([client.addTags(auth, a.id, ['x']), client.addTags(auth, b.id, ['y']), client.getContact(auth, a.id)])
-  t.same(results.slice(0, 2).map((r) => r.tags), [['warm', 'x'], ['y']])
+  const results = await Promise.all([
+    client.addTags(auth, a.id, ['x']),
+    client.addTags(auth, b.id, ['y']),
+    client.getContact(auth, a.id),
+  ])
+  t.same(
+    results.slice(0, 2).map((r) => r.tags),
+    [['warm', 'x'], ['y']],
+  )
   t.equal(tokenCalls(sandbox), 2, 'the initial grant plus exactly one refresh')
 })
 
@@ -80,7 +101,10 @@ t.test('a rotated refresh token survives a restart (real SQLite file, closed and
 t.test('the access token is refreshed before it expires', async (t) => {
   const { sandbox, client, oauthFor } = await setup(t, { accessTokenTtlSec: 3600 })
   let now = 1_000_000
-  const auth = oauthFor(memoryTokenStore(), sandbox.issueRefreshToken(CLIENT, LOC_MAIN), { now: () => now, marginMs: 60_000 })
+  const auth = oauthFor(memoryTokenStore(), sandbox.issueRefreshToken(CLIENT, LOC_MAIN), {
+    now: () => now,
+    marginMs: 60_000,
+  })
   const first = await auth.accessToken()
   now += 3600_000 - 120_000
   t.equal(await auth.accessToken(), first, 'still fresh two minutes before expiry')
@@ -92,22 +116,42 @@ t.test('the access token is refreshed before it expires', async (t) => {
 
 t.test('the new pair is stored before the new access token is used', async (t) => {
   const { sandbox, client, oauthFor } = await setup(t)
-  const failing: OAuthTokenStore = { loadOAuthTokens: async () => undefined, saveOAuthTokens: async () => Promise.reject(new Error('disk full')) }
+  const failing: OAuthTokenStore = {
+    loadOAuthTokens: async () => undefined,
+    saveOAuthTokens: async () => Promise.reject(new Error('disk full')),
+  }
   const contact = sandbox.seedContact({ locationId: LOC_MAIN })
-  await t.rejects(client.addTags(oauthFor(failing, sandbox.issueRefreshToken(CLIENT, LOC_MAIN)), contact.id, ['x']), /disk full/)
+  await t.rejects(
+    client.addTags(oauthFor(failing, sandbox.issueRefreshToken(CLIENT, LOC_MAIN)), contact.id, ['x']),
+    /disk full/,
+  )
   t.equal(sandbox.calls['POST /contacts/:contactId/tags'], undefined, 'the unsaved token never reached the API')
 })
 
 t.test('a refused refresh is a retryable error that leaks no secret', async (t) => {
   const { sandbox, client, oauthFor } = await setup(t)
   const refresh = sandbox.issueRefreshToken(CLIENT, LOC_MAIN)
-  await client.refreshAccessToken({ clientId: CLIENT, clientSecret: SECRET, refreshToken: refresh, userType: 'Location' })
-  const err = await oauthFor(memoryTokenStore(), refresh).accessToken().catch((e: unknown) => e)
+  await client.refreshAccessToken({
+    clientId: CLIENT,
+    clientSecret: SECRET,
+    refreshToken: refresh,
+    userType: 'Location',
+  })
+  const err = await oauthFor(memoryTokenStore(), refresh)
+    .accessToken()
+    .catch((e: unknown) => e)
   t.type(err, HighLevelOAuthRefreshError)
-  t.match(err, { code: 'TAGRELAY_HL_OAUTH_REFRESH_FAILED', retryable: true, status: 400, message: /refresh token is invalid/ })
+  t.match(err, {
+    code: 'TAGRELAY_HL_OAUTH_REFRESH_FAILED',
+    retryable: true,
+    status: 400,
+    message: /refresh token is invalid/,
+  })
   const text = JSON.stringify({ ...(err as object), message: (err as Error).message })
   t.notOk(text.includes(refresh) || text.includes(SECRET), 'neither the refresh token nor the secret appear')
-  const wrongSecret = await client.refreshAccessToken({ clientId: CLIENT, clientSecret: 'nope', refreshToken: refresh, userType: 'Location' }).catch((e: unknown) => e)
+  const wrongSecret = await client
+    .refreshAccessToken({ clientId: CLIENT, clientSecret: 'nope', refreshToken: refresh, userType: 'Location' })
+    .catch((e: unknown) => e)
   t.match(wrongSecret, { status: 401 })
 })
 
@@ -119,14 +163,22 @@ t.test('a stored pair from another app or grant is ignored', async (t) => {
   await store.saveOAuthTokens(LOC_MAIN, { ...fresh, clientId: 'old-app', seedHash: seedHash(newGrant) })
   t.not(await oauthFor(store, newGrant).accessToken(), 'stale', 'another client id')
   await store.saveOAuthTokens(LOC_MAIN, { ...fresh, clientId: CLIENT, seedHash: seedHash('an older grant') })
-  t.not(await oauthFor(store, sandbox.issueRefreshToken(CLIENT, LOC_MAIN)).accessToken(), 'stale', 'a new refresh token in the config wins')
+  t.not(
+    await oauthFor(store, sandbox.issueRefreshToken(CLIENT, LOC_MAIN)).accessToken(),
+    'stale',
+    'a new refresh token in the config wins',
+  )
 })
 
 t.test('several locations, each with its own credentials', async (t) => {
   const { sandbox, client } = await setup(t)
   const store = memoryTokenStore()
   const other = new OAuthAuth({
-    locationId: LOC_OTHER, clientId: CLIENT, clientSecret: SECRET, refreshToken: sandbox.issueRefreshToken(CLIENT, LOC_OTHER), store,
+    locationId: LOC_OTHER,
+    clientId: CLIENT,
+    clientSecret: SECRET,
+    refreshToken: sandbox.issueRefreshToken(CLIENT, LOC_OTHER),
+    store,
     exchange: (g) => client.refreshAccessToken(g),
   })
   const pit = new PrivateIntegrationAuth(LOC_MAIN, TOKEN_MAIN)
@@ -135,7 +187,10 @@ t.test('several locations, each with its own credentials', async (t) => {
   await client.addTags(pit, mine.id, ['a'])
   await client.addTags(other, theirs.id, ['b'])
   await t.rejects(client.addTags(other, mine.id, ['c']), { code: 'TAGRELAY_HL_FORBIDDEN' })
-  t.same(store.saves.map((s) => s.clientId), [CLIENT])
+  t.same(
+    store.saves.map((s) => s.clientId),
+    [CLIENT],
+  )
   t.ok(await store.loadOAuthTokens(LOC_OTHER))
   t.equal(await store.loadOAuthTokens(LOC_MAIN), undefined)
 })
@@ -143,7 +198,9 @@ t.test('several locations, each with its own credentials', async (t) => {
 t.test('a private integration token cannot refresh: its 401 stays retryable and no refresh is tried', async (t) => {
   const { sandbox, client } = await setup(t)
   const contact = sandbox.seedContact({ locationId: LOC_MAIN })
-  const err = await client.addTags(new PrivateIntegrationAuth(LOC_MAIN, 'revoked-token'), contact.id, ['a']).catch((e: unknown) => e)
+  const err = await client
+    .addTags(new PrivateIntegrationAuth(LOC_MAIN, 'revoked-token'), contact.id, ['a'])
+    .catch((e: unknown) => e)
   t.type(err, HighLevelUnauthorizedError)
   t.match(err, { retryable: true, status: 401 })
   t.equal(sandbox.calls['POST /contacts/:contactId/tags'], 1, 'tried once')
@@ -154,21 +211,54 @@ t.test('createLocationAuths builds one provider per configured location from the
   const { sandbox, client } = await setup(t)
   const { validateConfig } = await import('../../src/config/index.js')
   const { createLocationAuths } = await import('../../src/highlevel/index.js')
-  const config = validateConfig({
-    highlevel: {
-      baseUrl: sandbox.url,
-      locations: {
-        main: { locationId: LOC_MAIN, auth: { type: 'private-integration', token: TOKEN_MAIN } },
-        other: { locationId: LOC_OTHER, auth: { type: 'oauth', clientId: CLIENT, clientSecret: SECRET, refreshToken: sandbox.issueRefreshToken(CLIENT, LOC_OTHER) } },
+  const config = validateConfig(
+    {
+      highlevel: {
+        baseUrl: sandbox.url,
+        locations: {
+          main: { locationId: LOC_MAIN, auth: { type: 'private-integration', token: TOKEN_MAIN } },
+          other: {
+            locationId: LOC_OTHER,
+            auth: {
+              type: 'oauth',
+              clientId: CLIENT,
+              clientSecret: SECRET,
+              refreshToken: sandbox.issueRefreshToken(CLIENT, LOC_OTHER),
+            },
+          },
+        },
       },
     },
-  }, 'test', { env: {} })
+    'test',
+    { env: {} },
+  )
   t.match(config.highlevel.locations.other?.auth, { userType: 'Location', refreshMarginMs: 300_000 })
   const store = memoryTokenStore()
-  const auths = createLocationAuths(config.highlevel.locations, { store, exchange: (g) => client.refreshAccessToken(g) })
-  t.same([...auths].map(([name, a]) => [name, a.kind, a.locationId]), [['main', 'private-integration', LOC_MAIN], ['other', 'oauth', LOC_OTHER]])
+  const auths = createLocationAuths(config.highlevel.locations, {
+    store,
+    exchange: (g) => client.refreshAccessToken(g),
+  })
+  t.same(
+    [...auths].map(([name, a]) => [name, a.kind, a.locationId]),
+    [
+      ['main', 'private-integration', LOC_MAIN],
+      ['other', 'oauth', LOC_OTHER],
+    ],
+  )
   const theirs = sandbox.seedContact({ locationId: LOC_OTHER })
   t.same(await client.addTags(auths.get('other')!, theirs.id, ['x']), { tags: ['x'] })
   t.equal(store.saves.length, 1)
-  t.throws(() => validateConfig({ highlevel: { locations: { m: { locationId: 'L', auth: { type: 'oauth', clientId: 'c', clientSecret: 's' } } } } }, 'test', { env: {} }), /refreshToken/)
+  t.throws(
+    () =>
+      validateConfig(
+        {
+          highlevel: {
+            locations: { m: { locationId: 'L', auth: { type: 'oauth', clientId: 'c', clientSecret: 's' } } },
+          },
+        },
+        'test',
+        { env: {} },
+      ),
+    /refreshToken/,
+  )
 })

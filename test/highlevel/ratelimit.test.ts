@@ -2,13 +2,16 @@ import t from 'tap'
 import { parseRateLimit } from '../../src/highlevel/index.js'
 
 t.test('parses all five headers', async (t) => {
-  t.same(parseRateLimit({
-    'x-ratelimit-max': '100',
-    'x-ratelimit-remaining': '97',
-    'x-ratelimit-interval-milliseconds': '10000',
-    'x-ratelimit-limit-daily': '200000',
-    'x-ratelimit-daily-remaining': '199990',
-  }), { max: 100, remaining: 97, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 199990 })
+  t.same(
+    parseRateLimit({
+      'x-ratelimit-max': '100',
+      'x-ratelimit-remaining': '97',
+      'x-ratelimit-interval-milliseconds': '10000',
+      'x-ratelimit-limit-daily': '200000',
+      'x-ratelimit-daily-remaining': '199990',
+    }),
+    { max: 100, remaining: 97, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 199990 },
+  )
 })
 
 t.test('absent headers are null', async (t) => {

@@ -1,17 +1,28 @@
 import t from 'tap'
 import { request } from 'undici'
 import {
-  HighLevelClient, HighLevelError, HighLevelNetworkError, HighLevelRateLimitedError, HighLevelRequestError,
-  HighLevelServerError, HighLevelTimeoutError, PrivateIntegrationAuth,
+  HighLevelClient,
+  HighLevelError,
+  HighLevelNetworkError,
+  HighLevelRateLimitedError,
+  HighLevelRequestError,
+  HighLevelServerError,
+  HighLevelTimeoutError,
+  PrivateIntegrationAuth,
 } from '../../src/highlevel/index.js'
 import { LOC_MAIN, sandboxFor, TOKEN_MAIN } from './fixtures/helpers.js'
 
 const pit = new PrivateIntegrationAuth(LOC_MAIN, TOKEN_MAIN)
 const failure = (p: Promise<unknown>): Promise<HighLevelError> =>
-  p.then(() => { throw new Error('expected a rejection') }, (err: unknown) => {
-    if (err instanceof HighLevelError) return err
-    throw err
-  })
+  p.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (err: unknown) => {
+      if (err instanceof HighLevelError) return err
+      throw err
+    },
+  )
 
 t.test('429 with and without Retry-After: retryable either way, the delay only when given', async (t) => {
   const sandbox = await sandboxFor(t)
@@ -28,7 +39,7 @@ t.test('429 with and without Retry-After: retryable either way, the delay only w
   const without = await failure(client.addTags(pit, c.id, ['a']))
   t.match(without, { retryable: true, status: 429, retryAfterMs: null })
   t.same(sandbox.injected, { 429: 2 }, 'queued failures are counted by status')
-  t.equal(sandbox.rateLimited, 0, 'injected 429s are not the rate limiter\'s')
+  t.equal(sandbox.rateLimited, 0, "injected 429s are not the rate limiter's")
 })
 
 t.test('the burst limit is enforced per location, with a scaled clock', async (t) => {
@@ -78,7 +89,11 @@ t.test('400 "contact not found" is permanent', async (t) => {
   const sandbox = await sandboxFor(t)
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
-  for (const call of [client.addTags(pit, 'sx6wyHhbFdRXh302LLNR', ['a']), client.removeTags(pit, 'sx6wyHhbFdRXh302LLNR', ['a']), client.getContact(pit, 'sx6wyHhbFdRXh302LLNR')]) {
+  for (const call of [
+    client.addTags(pit, 'sx6wyHhbFdRXh302LLNR', ['a']),
+    client.removeTags(pit, 'sx6wyHhbFdRXh302LLNR', ['a']),
+    client.getContact(pit, 'sx6wyHhbFdRXh302LLNR'),
+  ]) {
     const err = await failure(call)
     t.type(err, HighLevelRequestError)
     t.match(err, { status: 400, retryable: false, message: 'Contact with id sx6wyHhbFdRXh302LLNR not found' })
@@ -88,7 +103,10 @@ t.test('400 "contact not found" is permanent', async (t) => {
 t.test('error rates, latency and an outage window; counters per endpoint', async (t) => {
   const rolls = [0.55, 0.05, 0.95] // statuses are tried in ascending order: 500 takes [0, 0.5), 503 [0.5, 0.6)
   let i = 0
-  const sandbox = await sandboxFor(t, { random: () => rolls[i++ % rolls.length] ?? 0, faults: { errorRates: { 503: 0.1, 500: 0.5 } } })
+  const sandbox = await sandboxFor(t, {
+    random: () => rolls[i++ % rolls.length] ?? 0,
+    faults: { errorRates: { 503: 0.1, 500: 0.5 } },
+  })
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
   const find = () => client.findContact(pit, { email: 'a@example.com' })
@@ -114,22 +132,33 @@ t.test('error rates, latency and an outage window; counters per endpoint', async
 t.test('the control endpoint sets faults, seeds contacts and reports counters', async (t) => {
   const sandbox = await sandboxFor(t)
   const control = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const res = await request(`${sandbox.url}/_sandbox/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
-    return { status: res.statusCode, json: await res.body.json() as Record<string, unknown> }
+    const res = await request(`${sandbox.url}/_sandbox/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> }
   }
-  t.match(await control('POST', 'faults', { errorRates: { 502: 1 } }), { status: 200, json: { errorRates: { 502: 1 }, latencyMs: 0 } })
+  t.match(await control('POST', 'faults', { errorRates: { 502: 1 } }), {
+    status: 200,
+    json: { errorRates: { 502: 1 }, latencyMs: 0 },
+  })
   t.match(await control('GET', 'faults'), { json: { errorRates: { 502: 1 } } })
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
   t.match(await failure(client.findContact(pit, { email: 'a@example.com' })), { status: 502 })
   t.match(await control('POST', 'faults', { errorRates: { 502: 2 } }), { status: 400, json: { message: /errorRates/ } })
-  t.match(await control('POST', 'faults', { timeoutRate: 0.6, resetRate: 0.6 }), { status: 400, json: { message: /add up/ } })
+  t.match(await control('POST', 'faults', { timeoutRate: 0.6, resetRate: 0.6 }), {
+    status: 400,
+    json: { message: /add up/ },
+  })
   t.equal((await control('POST', 'faults', {})).status, 200)
   const seeded = await control('POST', 'contacts', { locationId: LOC_MAIN, email: 'ops@example.com', tags: ['A'] })
   t.match(seeded, { status: 201, json: { contact: { email: 'ops@example.com', tags: ['a'] } } })
   t.equal((await control('POST', 'contacts', { email: 'x@example.com' })).status, 400)
   t.equal((await client.findContact(pit, { email: 'OPS@example.com' }))?.id, (seeded.json.contact as { id: string }).id)
-  t.match(await control('GET', `contacts?locationId=${LOC_MAIN}`), { json: { contacts: [{ email: 'ops@example.com' }] } })
+  t.match(await control('GET', `contacts?locationId=${LOC_MAIN}`), {
+    json: { contacts: [{ email: 'ops@example.com' }] },
+  })
   t.match(await control('GET', 'calls'), { json: { total: 2, 'GET /contacts/search/duplicate': 2 } })
   t.equal((await control('GET', 'nope')).status, 404)
 })

@@ -4,14 +4,27 @@ import { LOC_MAIN, LOC_OTHER, sandboxFor, TOKEN_MAIN, TOKEN_OTHER } from './fixt
 
 const VERSION = '2021-07-28'
 
-async function call(url: string, opts: { method?: 'GET' | 'POST' | 'DELETE'; token?: string | null; version?: string | null; body?: string; type?: string } = {}) {
+async function call(
+  url: string,
+  opts: {
+    method?: 'GET' | 'POST' | 'DELETE'
+    token?: string | null
+    version?: string | null
+    body?: string
+    type?: string
+  } = {},
+) {
   const headers: Record<string, string> = {}
   if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? TOKEN_MAIN}`
   if (opts.version !== null) headers.version = opts.version ?? VERSION
   if (opts.body !== undefined) headers['content-type'] = opts.type ?? 'application/json'
   const res = await request(url, { method: opts.method ?? 'GET', headers, body: opts.body })
   const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, json: text === '' ? undefined : JSON.parse(text) as Record<string, unknown> }
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    json: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>),
+  }
 }
 
 t.test('auth and Version checks', async (t) => {
@@ -57,7 +70,11 @@ t.test('add tags validation', async (t) => {
   t.same(ok.json, { tags: ['old', 'vip'] })
 
   const missing = await call(`${sandbox.url}/contacts/nope/tags`, { method: 'POST', body: '{"tags":["a"]}' })
-  t.same(missing, { status: 400, headers: missing.headers, json: { statusCode: 400, message: 'Contact with id nope not found' } })
+  t.same(missing, {
+    status: 400,
+    headers: missing.headers,
+    json: { statusCode: 400, message: 'Contact with id nope not found' },
+  })
 })
 
 t.test('cross-location access is 403', async (t) => {
@@ -69,7 +86,9 @@ t.test('cross-location access is 403', async (t) => {
   t.same(add.json, forbidden)
   const search = await call(`${sandbox.url}/contacts/search/duplicate?locationId=${LOC_OTHER}&email=bob%40example.com`)
   t.same([search.status, search.json], [403, forbidden])
-  const own = await call(`${sandbox.url}/contacts/search/duplicate?locationId=${LOC_OTHER}&email=BOB%40example.com`, { token: TOKEN_OTHER })
+  const own = await call(`${sandbox.url}/contacts/search/duplicate?locationId=${LOC_OTHER}&email=BOB%40example.com`, {
+    token: TOKEN_OTHER,
+  })
   t.equal((own.json?.contact as { id: string }).id, theirs.id)
   t.equal((await call(`${sandbox.url}/contacts/search/duplicate?email=a%40b.c`)).status, 422, 'locationId is required')
 })
@@ -79,7 +98,10 @@ t.test('unknown routes, huge bodies and garbage never crash it', async (t) => {
   t.same((await call(`${sandbox.url}/x`)).json, { statusCode: 404, message: 'Cannot GET /x', error: 'Not Found' })
   t.equal((await call(`${sandbox.url}/contacts/abc/tags`)).status, 404, 'GET on the tags route')
   t.equal((await call(`${sandbox.url}/contacts/%zz/tags`, { method: 'POST', body: '{}' })).status, 404)
-  const big = await call(`${sandbox.url}/contacts/abc/tags`, { method: 'POST', body: JSON.stringify({ tags: ['x'.repeat(1024 * 1024)] }) })
+  const big = await call(`${sandbox.url}/contacts/abc/tags`, {
+    method: 'POST',
+    body: JSON.stringify({ tags: ['x'.repeat(1024 * 1024)] }),
+  })
   t.equal(big.status, 413)
   t.equal((await call(`${sandbox.url}/contacts/abc/tags`, { method: 'POST', body: '\u0000\xff{{{' })).status, 400)
   t.same((await call(`${sandbox.url}/contacts/search/duplicate?locationId=${LOC_MAIN}`)).json, { contact: null })
@@ -131,12 +153,16 @@ t.test('repeatedTagAdds counts adds of tags a contact already had, single and bu
   const a = sandbox.seedContact({ locationId: LOC_MAIN, tags: ['seeded'] })
   const b = sandbox.seedContact({ locationId: LOC_MAIN })
   t.same(sandbox.repeatedTagAdds(a.id), {}, 'nothing repeated yet')
-  const add = (body: unknown) => call(`${sandbox.url}/contacts/${a.id}/tags`, { method: 'POST', body: JSON.stringify(body) })
+  const add = (body: unknown) =>
+    call(`${sandbox.url}/contacts/${a.id}/tags`, { method: 'POST', body: JSON.stringify(body) })
   t.equal((await add({ tags: ['new', 'Seeded'] })).status, 201)
   t.same(sandbox.repeatedTagAdds(a.id), { seeded: 1 }, 'a tag present at seed time counts; a new one does not')
   await add({ tags: ['new', 'NEW '] })
   t.same(sandbox.repeatedTagAdds(a.id), { seeded: 1, new: 1 }, 'the same tag twice in one call counts once')
-  const bulk = await call(`${sandbox.url}/contacts/bulk/tags/update/add`, { method: 'POST', body: JSON.stringify({ locationId: LOC_MAIN, contacts: [a.id, b.id], tags: ['new'] }) })
+  const bulk = await call(`${sandbox.url}/contacts/bulk/tags/update/add`, {
+    method: 'POST',
+    body: JSON.stringify({ locationId: LOC_MAIN, contacts: [a.id, b.id], tags: ['new'] }),
+  })
   t.equal(bulk.status, 201)
   t.same(sandbox.repeatedTagAdds(a.id), { seeded: 1, new: 2 }, 'bulk adds count too')
   t.same(sandbox.repeatedTagAdds(b.id), {}, 'first add on the other contact')

@@ -2,28 +2,50 @@ import t from 'tap'
 import { ADMIN_TOKEN, build, SOURCE_TOKEN } from '../helpers/build.js'
 import { sample } from '../helpers/metrics.js'
 
-const hook = { method: 'POST' as const, url: '/hooks/forms', headers: { 'content-type': 'application/json', 'x-tagrelay-token': SOURCE_TOKEN }, payload: { type: 'signup', email: 'a@example.com' } }
+const hook = {
+  method: 'POST' as const,
+  url: '/hooks/forms',
+  headers: { 'content-type': 'application/json', 'x-tagrelay-token': SOURCE_TOKEN },
+  payload: { type: 'signup', email: 'a@example.com' },
+}
 
-t.test('under memory pressure /hooks answers 503 TAGRELAY_OVERLOADED with Retry-After; probes, metrics and admin still answer', async (t) => {
-  // a 1-byte heap threshold: the process is always "over" it once the first sample is taken
-  const { app, store } = await build(t, { extra: { admin: { token: ADMIN_TOKEN }, overload: { maxHeapUsedBytes: 1, maxEventLoopDelayMs: 0, retryAfterSec: 7, sampleIntervalMs: 10 } } })
-  await new Promise((r) => setTimeout(r, 50))
-  const res = await app.inject(hook)
-  t.equal(res.statusCode, 503)
-  t.equal(res.headers['retry-after'], '7')
-  t.same(res.json(), { statusCode: 503, code: 'TAGRELAY_OVERLOADED', message: 'tagrelay is overloaded; retry after 7 s' })
-  t.equal(await store.countEvents(), 0, 'nothing stored')
-  t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
-  t.equal((await app.inject({ url: '/readyz' })).statusCode, 200)
-  t.equal((await app.inject({ url: '/admin/locations', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode, 200)
-  const metrics = (await app.inject({ url: '/metrics' })).body
-  t.equal(sample(metrics, 'tagrelay_requests_total', { source: 'forms', outcome: 'unavailable' }), 1)
-  t.equal(sample(metrics, 'tagrelay_rejections_total', { source: 'forms', code: 'TAGRELAY_OVERLOADED' }), 1)
-})
+t.test(
+  'under memory pressure /hooks answers 503 TAGRELAY_OVERLOADED with Retry-After; probes, metrics and admin still answer',
+  async (t) => {
+    // a 1-byte heap threshold: the process is always "over" it once the first sample is taken
+    const { app, store } = await build(t, {
+      extra: {
+        admin: { token: ADMIN_TOKEN },
+        overload: { maxHeapUsedBytes: 1, maxEventLoopDelayMs: 0, retryAfterSec: 7, sampleIntervalMs: 10 },
+      },
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    const res = await app.inject(hook)
+    t.equal(res.statusCode, 503)
+    t.equal(res.headers['retry-after'], '7')
+    t.same(res.json(), {
+      statusCode: 503,
+      code: 'TAGRELAY_OVERLOADED',
+      message: 'tagrelay is overloaded; retry after 7 s',
+    })
+    t.equal(await store.countEvents(), 0, 'nothing stored')
+    t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
+    t.equal((await app.inject({ url: '/readyz' })).statusCode, 200)
+    t.equal(
+      (await app.inject({ url: '/admin/locations', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).statusCode,
+      200,
+    )
+    const metrics = (await app.inject({ url: '/metrics' })).body
+    t.equal(sample(metrics, 'tagrelay_requests_total', { source: 'forms', outcome: 'unavailable' }), 1)
+    t.equal(sample(metrics, 'tagrelay_rejections_total', { source: 'forms', code: 'TAGRELAY_OVERLOADED' }), 1)
+  },
+)
 
 t.test('a blocked event loop trips the delay threshold', async (t) => {
   // samples every 100 ms: the one right after the block sees it, the request comes before the next
-  const { app } = await build(t, { extra: { overload: { maxEventLoopDelayMs: 20, sampleIntervalMs: 100, retryAfterSec: 3 } } })
+  const { app } = await build(t, {
+    extra: { overload: { maxEventLoopDelayMs: 20, sampleIntervalMs: 100, retryAfterSec: 3 } },
+  })
   t.equal((await app.inject(hook)).statusCode, 202, 'healthy first')
   const until = Date.now() + 300
   while (Date.now() < until) {

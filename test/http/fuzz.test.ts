@@ -9,19 +9,64 @@ import { senders } from '../sources/senders.js'
  * stored. Every source here verifies, so random input can never be a valid event.
  */
 const sources = Object.fromEntries(
-  ['stripe', 'standard-webhooks', 'github', 'typeform', 'shopify', 'webflow', 'hubspot-v3', 'highlevel', 'hmac', 'calendly'].map((n) => [
+  [
+    'stripe',
+    'standard-webhooks',
+    'github',
+    'typeform',
+    'shopify',
+    'webflow',
+    'hubspot-v3',
+    'highlevel',
+    'hmac',
+    'calendly',
+  ].map((n) => [
     n.replace(/[^a-z0-9]/g, ''),
-    { location: 'main', verify: senders[n]!.verify, bodyLimit: '4kb', handshake: { type: 'meta', verifyToken: 'fuzz-verify-token' } },
+    {
+      location: 'main',
+      verify: senders[n]!.verify,
+      bodyLimit: '4kb',
+      handshake: { type: 'meta', verifyToken: 'fuzz-verify-token' },
+    },
   ]),
 )
 const headerNames = [
-  'content-type', 'stripe-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-hub-signature-256', 'typeform-signature',
-  'x-shopify-hmac-sha256', 'x-webflow-signature', 'x-webflow-timestamp', 'x-hubspot-signature-v3', 'x-hubspot-request-timestamp',
-  'x-ghl-signature', 'x-wh-signature', 'x-signature', 'x-timestamp', 'calendly-webhook-signature', 'x-tagrelay-token', 'content-encoding',
+  'content-type',
+  'stripe-signature',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'x-hub-signature-256',
+  'typeform-signature',
+  'x-shopify-hmac-sha256',
+  'x-webflow-signature',
+  'x-webflow-timestamp',
+  'x-hubspot-signature-v3',
+  'x-hubspot-request-timestamp',
+  'x-ghl-signature',
+  'x-wh-signature',
+  'x-signature',
+  'x-timestamp',
+  'calendly-webhook-signature',
+  'x-tagrelay-token',
+  'content-encoding',
 ]
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 120 })
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 120,
+})
 const contentType = fc.oneof(
-  fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=b', 'application/json; charset=latin1', 'application/json; charset=x', 'multipart/form-data', '*/*', ''),
+  fc.constantFrom(
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=b',
+    'application/json; charset=latin1',
+    'application/json; charset=x',
+    'multipart/form-data',
+    '*/*',
+    '',
+  ),
   printable,
 )
 const body = fc.oneof(
@@ -33,7 +78,11 @@ const body = fc.oneof(
   printable.map((p) => `--b\r\nContent-Disposition: form-data; name="${p}"\r\n\r\n${p}\r\n--b--`),
   fc.constant('{"__proto__":{"x":1},"constructor":{"prototype":{"y":1}}}'),
 )
-const headerValue = fc.oneof(printable, fc.array(printable, { minLength: 2, maxLength: 3 }), fc.constantFrom('sha256=', 't=1,v1=', 'v1,', '0'.repeat(64)))
+const headerValue = fc.oneof(
+  printable,
+  fc.array(printable, { minLength: 2, maxLength: 3 }),
+  fc.constantFrom('sha256=', 't=1,v1=', 'v1,', '0'.repeat(64)),
+)
 const request = fc.record({
   source: fc.oneof(fc.constantFrom(...Object.keys(sources)), printable),
   method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT'),
@@ -60,7 +109,11 @@ t.test('1,000 random malformed requests: never a 5xx, never a crash, never a sto
       if (res.statusCode === 200 && r.method === 'GET') return // a handshake can only succeed with the token
       if (res.statusCode < 400) throw new Error(`accepted: ${res.statusCode} ${res.body}`)
       const answer = res.json() as Record<string, unknown>
-      if (typeof answer.code !== 'string' || answer.statusCode !== res.statusCode || typeof answer.message !== 'string') {
+      if (
+        typeof answer.code !== 'string' ||
+        answer.statusCode !== res.statusCode ||
+        typeof answer.message !== 'string'
+      ) {
         throw new Error(`bad error shape: ${res.body}`)
       }
     }),

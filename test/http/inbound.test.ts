@@ -8,30 +8,75 @@ const stripeSecret = (senders.stripe!.verify.secret as string[])[0]!
 const sources = {
   pay: { location: 'main', verify: senders.stripe!.verify },
   gh: { location: 'main', verify: senders.github!.verify },
-  dd: { location: 'main', verify: { type: 'token', token: SOURCE_TOKEN }, dedupe: { header: 'x-delivery-id', retentionHours: 1 } },
+  dd: {
+    location: 'main',
+    verify: { type: 'token', token: SOURCE_TOKEN },
+    dedupe: { header: 'x-delivery-id', retentionHours: 1 },
+  },
   small: { location: 'main', verify: { type: 'none' }, bodyLimit: '1kb' },
   slow: { location: 'main', verify: { type: 'none' }, rateLimit: { perSecond: 1, burst: 2 } },
-  lead: { location: 'main', verify: senders.meta!.verify, handshake: { type: 'meta', verifyToken: 'meta-verify-token-123' } },
+  lead: {
+    location: 'main',
+    verify: senders.meta!.verify,
+    handshake: { type: 'meta', verifyToken: 'meta-verify-token-123' },
+  },
 }
 const rules = [
-  { name: 'paid', source: 'pay', when: { field: 'type', equals: 'checkout.session.completed' }, contact: { email: 'data.object.customer_email' }, tags: ['customer'] },
+  {
+    name: 'paid',
+    source: 'pay',
+    when: { field: 'type', equals: 'checkout.session.completed' },
+    contact: { email: 'data.object.customer_email' },
+    tags: ['customer'],
+  },
   { name: 'dd', source: 'dd', contact: { email: 'email' }, tags: ['dd'] },
-  { name: 'any-open', source: 'open', when: { field: 'q3_email', exists: true }, contact: { email: 'q3_email' }, tags: ['jotform'] },
+  {
+    name: 'any-open',
+    source: 'open',
+    when: { field: 'q3_email', exists: true },
+    contact: { email: 'q3_email' },
+    tags: ['jotform'],
+  },
 ]
-const stripeEvent = JSON.stringify({ id: 'evt_1', type: 'checkout.session.completed', data: { object: { customer_email: 'ada@example.com' } } })
-const stripeHeaders = async (body: string, ts = Math.floor(Date.now() / 1000)): Promise<Record<string, string>> => ({ 'content-type': 'application/json', ...(await senders.stripe!.sign(body, ts)) })
+const stripeEvent = JSON.stringify({
+  id: 'evt_1',
+  type: 'checkout.session.completed',
+  data: { object: { customer_email: 'ada@example.com' } },
+})
+const stripeHeaders = async (body: string, ts = Math.floor(Date.now() / 1000)): Promise<Record<string, string>> => ({
+  'content-type': 'application/json',
+  ...(await senders.stripe!.sign(body, ts)),
+})
 
 t.test('a Stripe event signed by Stripe’s library is accepted and stored; a tampered one is refused', async (t) => {
   const { app, store, logs, rejections } = await build(t, { sources, rules })
-  const res = await app.inject({ method: 'POST', url: '/hooks/pay', headers: await stripeHeaders(stripeEvent), payload: stripeEvent })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/hooks/pay',
+    headers: await stripeHeaders(stripeEvent),
+    payload: stripeEvent,
+  })
   t.equal(res.statusCode, 202)
   t.same(res.json().tags, ['customer'])
-  t.equal((await store.getEvent(res.json().id))?.headers['stripe-signature'], '[redacted]', 'the signature is not stored')
+  t.equal(
+    (await store.getEvent(res.json().id))?.headers['stripe-signature'],
+    '[redacted]',
+    'the signature is not stored',
+  )
 
   const headers = await stripeHeaders(stripeEvent)
-  const bad = await app.inject({ method: 'POST', url: '/hooks/pay', headers, payload: stripeEvent.replace('ada@', 'eve@') })
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/hooks/pay',
+    headers,
+    payload: stripeEvent.replace('ada@', 'eve@'),
+  })
   t.equal(bad.statusCode, 401)
-  t.same(bad.json(), { statusCode: 401, code: 'TAGRELAY_BAD_SIGNATURE', message: 'the signature sent for source "pay" does not verify' })
+  t.same(bad.json(), {
+    statusCode: 401,
+    code: 'TAGRELAY_BAD_SIGNATURE',
+    message: 'the signature sent for source "pay" does not verify',
+  })
   t.equal(await store.countEvents(), 1, 'the forgery is not stored')
   t.equal(rejections.get('pay', 'TAGRELAY_BAD_SIGNATURE'), 1, 'counted by source and code')
   const line = logs.lines().find((l) => l.msg === 'request rejected')
@@ -43,7 +88,12 @@ t.test('a Stripe event signed by Stripe’s library is accepted and stored; a ta
 
 t.test('a Stripe event signed too long ago is refused as stale', async (t) => {
   const { app, store } = await build(t, { sources, rules })
-  const res = await app.inject({ method: 'POST', url: '/hooks/pay', headers: await stripeHeaders(stripeEvent, Math.floor(Date.now() / 1000) - 600), payload: stripeEvent })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/hooks/pay',
+    headers: await stripeHeaders(stripeEvent, Math.floor(Date.now() / 1000) - 600),
+    payload: stripeEvent,
+  })
   t.equal(res.statusCode, 401)
   t.equal(res.json().code, 'TAGRELAY_STALE_TIMESTAMP')
   t.equal(await store.countEvents(), 0)
@@ -51,15 +101,30 @@ t.test('a Stripe event signed too long ago is refused as stale', async (t) => {
 
 t.test('a repeated delivery answers 200 with the first result and stores nothing', async (t) => {
   const { app, store } = await build(t, { sources, rules })
-  const first = await app.inject({ method: 'POST', url: '/hooks/pay', headers: await stripeHeaders(stripeEvent), payload: stripeEvent })
+  const first = await app.inject({
+    method: 'POST',
+    url: '/hooks/pay',
+    headers: await stripeHeaders(stripeEvent),
+    payload: stripeEvent,
+  })
   t.equal(first.statusCode, 202)
-  const again = await app.inject({ method: 'POST', url: '/hooks/pay', headers: await stripeHeaders(stripeEvent), payload: stripeEvent })
+  const again = await app.inject({
+    method: 'POST',
+    url: '/hooks/pay',
+    headers: await stripeHeaders(stripeEvent),
+    payload: stripeEvent,
+  })
   t.equal(again.statusCode, 200)
   t.same(again.json(), { id: first.json().id, tags: ['customer'], rules: ['paid'], duplicate: true })
   t.equal(await store.countEvents(), 1)
   t.equal(await store.countJobs(), 1)
   const other = stripeEvent.replace('evt_1', 'evt_2')
-  t.equal((await app.inject({ method: 'POST', url: '/hooks/pay', headers: await stripeHeaders(other), payload: other })).statusCode, 202, 'another event id is new')
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/hooks/pay', headers: await stripeHeaders(other), payload: other }))
+      .statusCode,
+    202,
+    'another event id is new',
+  )
 })
 
 t.test('simultaneous copies over a real port store one event', async (t) => {
@@ -74,7 +139,12 @@ t.test('simultaneous copies over a real port store one event', async (t) => {
   const answers = await Promise.all(Array.from({ length: 20 }, send))
   const created = answers.filter((a) => a.status === 202)
   t.equal(created.length, 1, 'one 202')
-  t.ok(answers.every((a) => a.status === 202 || (a.status === 200 && a.body.duplicate === true && a.body.id === created[0]!.body.id)), 'the rest are 200 with the first id')
+  t.ok(
+    answers.every(
+      (a) => a.status === 202 || (a.status === 200 && a.body.duplicate === true && a.body.id === created[0]!.body.id),
+    ),
+    'the rest are 200 with the first id',
+  )
   t.equal(await store.countEvents(), 1)
   t.equal(await store.countJobs(), 1)
 })
@@ -86,11 +156,29 @@ t.test('a duplicated signature header over a real port is refused, not picked fr
   const body = '{"action":"opened"}'
   const good = (await senders.github!.sign(body, 0))['x-hub-signature-256']!
   const status = await new Promise<{ code: number; body: string }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/hooks/gh', headers: ['host', `127.0.0.1:${port}`, 'content-type', 'application/json', 'x-hub-signature-256', good, 'x-hub-signature-256', 'sha256=00'] as unknown as Record<string, string> }, (res) => {
-      let text = ''
-      res.on('data', (c: Buffer) => (text += c.toString()))
-      res.on('end', () => resolve({ code: res.statusCode ?? 0, body: text }))
-    })
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/hooks/gh',
+        headers: [
+          'host',
+          `127.0.0.1:${port}`,
+          'content-type',
+          'application/json',
+          'x-hub-signature-256',
+          good,
+          'x-hub-signature-256',
+          'sha256=00',
+        ] as unknown as Record<string, string>,
+      },
+      (res) => {
+        let text = ''
+        res.on('data', (c: Buffer) => (text += c.toString()))
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body: text }))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -99,53 +187,137 @@ t.test('a duplicated signature header over a real port is refused, not picked fr
   t.equal(await store.countEvents(), 0)
 })
 
-t.test('content types: urlencoded with brackets, multipart fields, JSON as text/plain, latin1, Jotform rawRequest', async (t) => {
-  const { app, store } = await build(t, { sources, rules })
-  const post = async (contentType: string, payload: string | Buffer) => {
-    const res = await app.inject({ method: 'POST', url: '/hooks/open', headers: { 'content-type': contentType }, payload })
-    t.equal(res.statusCode, 202, contentType)
-    return (await store.getEvent(res.json().id))?.body as Record<string, unknown>
-  }
-  t.same(await post('application/x-www-form-urlencoded', 'a[b]=c&a[d][]=1&a[d][]=2&list[]=x&list[]=y&name=Ada+L%C3%B6we&x=1&x=2'), {
-    a: { b: 'c', d: ['1', '2'] },
-    list: ['x', 'y'],
-    name: 'Ada Löwe',
-    x: ['1', '2'],
-  })
-  t.same(await post('application/x-www-form-urlencoded; charset=ISO-8859-1', 'name=Zo%EB'), { name: 'Zoë' }, 'latin1 escapes')
-  t.same(await post('text/plain; charset=iso-8859-1', Buffer.from('{"name":"Zoë"}', 'latin1')), { name: 'Zoë' }, 'latin1 JSON as text/plain')
-  t.same(await post('text/plain', '{"a":1}'), { a: 1 }, 'JSON as text/plain')
+t.test(
+  'content types: urlencoded with brackets, multipart fields, JSON as text/plain, latin1, Jotform rawRequest',
+  async (t) => {
+    const { app, store } = await build(t, { sources, rules })
+    const post = async (contentType: string, payload: string | Buffer) => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/hooks/open',
+        headers: { 'content-type': contentType },
+        payload,
+      })
+      t.equal(res.statusCode, 202, contentType)
+      return (await store.getEvent(res.json().id))?.body as Record<string, unknown>
+    }
+    t.same(
+      await post(
+        'application/x-www-form-urlencoded',
+        'a[b]=c&a[d][]=1&a[d][]=2&list[]=x&list[]=y&name=Ada+L%C3%B6we&x=1&x=2',
+      ),
+      {
+        a: { b: 'c', d: ['1', '2'] },
+        list: ['x', 'y'],
+        name: 'Ada Löwe',
+        x: ['1', '2'],
+      },
+    )
+    t.same(
+      await post('application/x-www-form-urlencoded; charset=ISO-8859-1', 'name=Zo%EB'),
+      { name: 'Zoë' },
+      'latin1 escapes',
+    )
+    t.same(
+      await post('text/plain; charset=iso-8859-1', Buffer.from('{"name":"Zoë"}', 'latin1')),
+      { name: 'Zoë' },
+      'latin1 JSON as text/plain',
+    )
+    t.same(await post('text/plain', '{"a":1}'), { a: 1 }, 'JSON as text/plain')
 
-  const boundary = '----tagrelay7MA4YWxk'
-  const multipart = [
-    `--${boundary}`, 'Content-Disposition: form-data; name="email"', '', 'ada@example.com',
-    `--${boundary}`, 'Content-Disposition: form-data; name="answers[plan]"', '', 'pro',
-    `--${boundary}`, 'Content-Disposition: form-data; name="cv"; filename="cv.pdf"', 'Content-Type: application/pdf', '', '%PDF-1.4 binary',
-    `--${boundary}`, 'Content-Disposition: form-data; name="note"', '', 'line 1\r\nline 2',
-    `--${boundary}--`, '',
-  ].join('\r\n')
-  t.same(await post(`multipart/form-data; boundary=${boundary}`, multipart), { email: 'ada@example.com', answers: { plan: 'pro' }, note: 'line 1\r\nline 2' }, 'files dropped')
+    const boundary = '----tagrelay7MA4YWxk'
+    const multipart = [
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="email"',
+      '',
+      'ada@example.com',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="answers[plan]"',
+      '',
+      'pro',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="cv"; filename="cv.pdf"',
+      'Content-Type: application/pdf',
+      '',
+      '%PDF-1.4 binary',
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="note"',
+      '',
+      'line 1\r\nline 2',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n')
+    t.same(
+      await post(`multipart/form-data; boundary=${boundary}`, multipart),
+      { email: 'ada@example.com', answers: { plan: 'pro' }, note: 'line 1\r\nline 2' },
+      'files dropped',
+    )
 
-  const raw = JSON.stringify({ slug: 'submit/123', q3_email: 'grace@example.com', q4_name: { first: 'Grace' } })
-  const jot = `--${boundary}\r\nContent-Disposition: form-data; name="formID"\r\n\r\n123\r\n--${boundary}\r\nContent-Disposition: form-data; name="rawRequest"\r\n\r\n${raw}\r\n--${boundary}--\r\n`
-  const res = await app.inject({ method: 'POST', url: '/hooks/open', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: jot })
-  t.equal(res.statusCode, 202)
-  t.same(res.json().tags, ['jotform'], 'a rule reads q3_email from rawRequest')
-  t.match((await store.getEvent(res.json().id))?.body, { formID: '123', q3_email: 'grace@example.com', rawRequest: { q4_name: { first: 'Grace' } } })
-})
+    const raw = JSON.stringify({ slug: 'submit/123', q3_email: 'grace@example.com', q4_name: { first: 'Grace' } })
+    const jot = `--${boundary}\r\nContent-Disposition: form-data; name="formID"\r\n\r\n123\r\n--${boundary}\r\nContent-Disposition: form-data; name="rawRequest"\r\n\r\n${raw}\r\n--${boundary}--\r\n`
+    const res = await app.inject({
+      method: 'POST',
+      url: '/hooks/open',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: jot,
+    })
+    t.equal(res.statusCode, 202)
+    t.same(res.json().tags, ['jotform'], 'a rule reads q3_email from rawRequest')
+    t.match((await store.getEvent(res.json().id))?.body, {
+      formID: '123',
+      q3_email: 'grace@example.com',
+      rawRequest: { q4_name: { first: 'Grace' } },
+    })
+  },
+)
 
 t.test('body refusals: charset, depth, width, size, prototype keys', async (t) => {
   const { app, store } = await build(t, { sources, rules })
-  const post = (url: string, contentType: string, payload: string) => app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload })
+  const post = (url: string, contentType: string, payload: string) =>
+    app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload })
   const cases: Array<[string, Awaited<ReturnType<typeof post>>, number, string]> = [
-    ['unknown charset', await post('/hooks/open', 'application/json; charset=klingon', '{}'), 415, 'TAGRELAY_UNSUPPORTED_CHARSET'],
+    [
+      'unknown charset',
+      await post('/hooks/open', 'application/json; charset=klingon', '{}'),
+      415,
+      'TAGRELAY_UNSUPPORTED_CHARSET',
+    ],
     ['invalid utf-8', await post('/hooks/open', 'application/json', '{"a":"\udc00"}'), 202, ''],
-    ['65 levels of JSON', await post('/hooks/open', 'application/json', '['.repeat(65) + ']'.repeat(65)), 400, 'TAGRELAY_TOO_DEEP'],
-    ['65 levels of form brackets', await post('/hooks/open', 'application/x-www-form-urlencoded', `a${'[x]'.repeat(65)}=1`), 400, 'TAGRELAY_TOO_DEEP'],
-    ['10,001 elements', await post('/hooks/open', 'application/json', `[${'0,'.repeat(10_000)}0]`), 413, 'TAGRELAY_TOO_WIDE'],
-    ['over the source body limit', await post('/hooks/small', 'application/json', JSON.stringify({ pad: 'x'.repeat(1100) })), 413, 'TAGRELAY_BODY_TOO_LARGE'],
+    [
+      '65 levels of JSON',
+      await post('/hooks/open', 'application/json', '['.repeat(65) + ']'.repeat(65)),
+      400,
+      'TAGRELAY_TOO_DEEP',
+    ],
+    [
+      '65 levels of form brackets',
+      await post('/hooks/open', 'application/x-www-form-urlencoded', `a${'[x]'.repeat(65)}=1`),
+      400,
+      'TAGRELAY_TOO_DEEP',
+    ],
+    [
+      '10,001 elements',
+      await post('/hooks/open', 'application/json', `[${'0,'.repeat(10_000)}0]`),
+      413,
+      'TAGRELAY_TOO_WIDE',
+    ],
+    [
+      'over the source body limit',
+      await post('/hooks/small', 'application/json', JSON.stringify({ pad: 'x'.repeat(1100) })),
+      413,
+      'TAGRELAY_BODY_TOO_LARGE',
+    ],
     ['multipart without boundary', await post('/hooks/open', 'multipart/form-data', 'x'), 400, 'TAGRELAY_BAD_BODY'],
-    ['truncated multipart', await post('/hooks/open', 'multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1'), 400, 'TAGRELAY_BAD_BODY'],
+    [
+      'truncated multipart',
+      await post(
+        '/hooks/open',
+        'multipart/form-data; boundary=b',
+        '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1',
+      ),
+      400,
+      'TAGRELAY_BAD_BODY',
+    ],
   ]
   for (const [what, res, status, code] of cases) {
     t.equal(res.statusCode, status, what)
@@ -153,17 +325,26 @@ t.test('body refusals: charset, depth, width, size, prototype keys', async (t) =
   }
   t.equal(await store.countEvents(), 1, 'only the valid one (a lone surrogate is valid JSON text) is stored')
 
-  const form = await post('/hooks/open', 'application/x-www-form-urlencoded', '__proto__[polluted]=1&a[constructor][prototype][polluted]=1&a[__proto__][x]=1&ok=1')
+  const form = await post(
+    '/hooks/open',
+    'application/x-www-form-urlencoded',
+    '__proto__[polluted]=1&a[constructor][prototype][polluted]=1&a[__proto__][x]=1&ok=1',
+  )
   t.equal(form.statusCode, 202)
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
   t.same((await store.getEvent(form.json().id))?.body, { ok: '1' }, 'the forbidden fields are dropped')
-  const mp = await post('/hooks/open', 'multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="__proto__[x]"\r\n\r\n1\r\n--b\r\nContent-Disposition: form-data; name="y"\r\n\r\n2\r\n--b--')
+  const mp = await post(
+    '/hooks/open',
+    'multipart/form-data; boundary=b',
+    '--b\r\nContent-Disposition: form-data; name="__proto__[x]"\r\n\r\n1\r\n--b\r\nContent-Disposition: form-data; name="y"\r\n\r\n2\r\n--b--',
+  )
   t.same((await store.getEvent(mp.json().id))?.body, { y: '2' })
 })
 
 t.test('a source over its rate limit gets 429 with Retry-After; others are unaffected', async (t) => {
   const { app, rejections } = await build(t, { sources, rules })
-  const post = (url: string) => app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{}' })
+  const post = (url: string) =>
+    app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{}' })
   t.equal((await post('/hooks/slow')).statusCode, 202)
   t.equal((await post('/hooks/slow')).statusCode, 202, 'burst of 2')
   const limited = await post('/hooks/slow')
@@ -184,7 +365,15 @@ t.test('Meta GET handshake: the challenge is echoed only for the right verify to
   const wrong = await get('/hooks/lead?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1')
   t.equal(wrong.statusCode, 403)
   t.equal(wrong.json().code, 'TAGRELAY_BAD_VERIFY_TOKEN')
-  t.equal((await get('/hooks/lead?hub.mode=subscribe&hub.verify_token=meta-verify-token-123&hub.challenge=<script>')).statusCode, 403, 'markup is never echoed')
-  t.equal((await get('/hooks/gh?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1')).json().code, 'TAGRELAY_NO_HANDSHAKE')
+  t.equal(
+    (await get('/hooks/lead?hub.mode=subscribe&hub.verify_token=meta-verify-token-123&hub.challenge=<script>'))
+      .statusCode,
+    403,
+    'markup is never echoed',
+  )
+  t.equal(
+    (await get('/hooks/gh?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1')).json().code,
+    'TAGRELAY_NO_HANDSHAKE',
+  )
   t.notOk(logs.text().includes('meta-verify-token-123'), 'the verify token is masked in logs')
 })

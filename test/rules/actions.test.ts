@@ -11,14 +11,31 @@ t.test('untag removes tags; a later rule wins over an earlier one', async (t) =>
     rule({ name: 'customer', when: { field: 'paid', equals: true }, tags: ['customer'], untag: ['Trial', 'prospect'] }),
   ])
   const paid = rules.evaluate({ source: 's', body: { ...body, paid: true } })
-  t.same(paid.intents, [{ contact: { email: 'a@example.com' }, add: ['lead', 'customer'], remove: ['trial', 'prospect'], rules: ['lead', 'customer'] }])
+  t.same(paid.intents, [
+    {
+      contact: { email: 'a@example.com' },
+      add: ['lead', 'customer'],
+      remove: ['trial', 'prospect'],
+      rules: ['lead', 'customer'],
+    },
+  ])
   t.same(paid.trace[1]!.untag, ['trial', 'prospect'], 'untag tags are normalised too')
   const unpaid = rules.evaluate({ source: 's', body: { ...body, paid: 'no' } })
   t.same(unpaid.intents[0]?.remove, [], 'a rule that does not match removes nothing')
 
-  const readd = compile([rule({ name: 'a', untag: ['x'] }), rule({ name: 'b', tags: ['x'] })]).evaluate({ source: 's', body })
-  t.same([readd.intents[0]?.add, readd.intents[0]?.remove], [['x'], []], 'a later add takes the tag out of the removals')
-  const onlyUntag = compile([rule({ untag: ['old-{{ plan }}'] })]).evaluate({ source: 's', body: { ...body, plan: 'Basic' } })
+  const readd = compile([rule({ name: 'a', untag: ['x'] }), rule({ name: 'b', tags: ['x'] })]).evaluate({
+    source: 's',
+    body,
+  })
+  t.same(
+    [readd.intents[0]?.add, readd.intents[0]?.remove],
+    [['x'], []],
+    'a later add takes the tag out of the removals',
+  )
+  const onlyUntag = compile([rule({ untag: ['old-{{ plan }}'] })]).evaluate({
+    source: 's',
+    body: { ...body, plan: 'Basic' },
+  })
   t.same(onlyUntag.intents, [{ contact: { email: 'a@example.com' }, add: [], remove: ['old-basic'], rules: ['r'] }])
 })
 
@@ -45,10 +62,14 @@ t.test('stop: true ends evaluation for the event', async (t) => {
 t.test('location overrides the source location, per intent', async (t) => {
   const rules = compile([rule({ name: 'us', tags: ['a'] }), rule({ name: 'eu', tags: ['b'], location: 'europe' })])
   const { intents, trace } = rules.evaluate({ source: 's', body })
-  t.same(intents, [
-    { contact: { email: 'a@example.com' }, add: ['a'], remove: [], rules: ['us'] },
-    { contact: { email: 'a@example.com' }, add: ['b'], remove: [], rules: ['eu'], location: 'europe' },
-  ], 'same contact, two locations: two intents')
+  t.same(
+    intents,
+    [
+      { contact: { email: 'a@example.com' }, add: ['a'], remove: [], rules: ['us'] },
+      { contact: { email: 'a@example.com' }, add: ['b'], remove: [], rules: ['eu'], location: 'europe' },
+    ],
+    'same contact, two locations: two intents',
+  )
   t.equal(trace[1]!.location, 'europe')
 })
 
@@ -56,33 +77,75 @@ t.test('contact by phone, normalised to E.164 with the default country', async (
   const byPhone = rule({ contact: { phone: 'phone' }, tags: ['x'] })
   const us = compile([byPhone], { phoneCountry: 'US' })
   t.same(us.evaluate({ source: 's', body: { phone: '(415) 555-2671' } }).intents[0]?.contact, { phone: '+14155552671' })
-  t.same(us.evaluate({ source: 's', body: { phone: '+44 20 7946 0958' } }).intents[0]?.contact, { phone: '+442079460958' }, 'an international number ignores the default')
+  t.same(
+    us.evaluate({ source: 's', body: { phone: '+44 20 7946 0958' } }).intents[0]?.contact,
+    { phone: '+442079460958' },
+    'an international number ignores the default',
+  )
   const none = compile([byPhone])
   const local = none.evaluate({ source: 's', body: { phone: '(415) 555-2671' } })
   t.same(local.intents, [], 'without a default country a national number cannot be placed')
   t.match(local.unmatched, [{ rule: 'r', reason: /"phone" is not a valid phone number \(no default country/ }])
-  t.match(us.evaluate({ source: 's', body: { phone: '12' } }).unmatched, [{ reason: /is not a valid phone number/ }], 'too short')
-  t.match(us.evaluate({ source: 's', body: { phone: { n: 1 } } }).unmatched, [{ reason: /not a valid phone/ }], 'wrong type')
+  t.match(
+    us.evaluate({ source: 's', body: { phone: '12' } }).unmatched,
+    [{ reason: /is not a valid phone number/ }],
+    'too short',
+  )
+  t.match(
+    us.evaluate({ source: 's', body: { phone: { n: 1 } } }).unmatched,
+    [{ reason: /not a valid phone/ }],
+    'wrong type',
+  )
   t.match(us.evaluate({ source: 's', body: {} }).unmatched, [{ reason: 'no phone at "phone"' }], 'missing')
   t.equal(normalisePhone(4155552671, 'US'), '+14155552671', 'a number works too')
 
   const both = compile([rule({ contact: { email: 'email', phone: 'phone' }, tags: ['x'] })], { phoneCountry: 'GB' })
-  t.same(both.evaluate({ source: 's', body: { email: 'A@Example.com', phone: '020 7946 0958' } }).intents[0]?.contact, { email: 'a@example.com', phone: '+442079460958' })
-  t.same(both.evaluate({ source: 's', body: { email: 'nope', phone: '020 7946 0958' } }).intents[0]?.contact, { phone: '+442079460958' }, 'an invalid email is dropped when the phone works')
+  t.same(both.evaluate({ source: 's', body: { email: 'A@Example.com', phone: '020 7946 0958' } }).intents[0]?.contact, {
+    email: 'a@example.com',
+    phone: '+442079460958',
+  })
+  t.same(
+    both.evaluate({ source: 's', body: { email: 'nope', phone: '020 7946 0958' } }).intents[0]?.contact,
+    { phone: '+442079460958' },
+    'an invalid email is dropped when the phone works',
+  )
 })
 
 t.test('create fields are read for upsert, never tags', async (t) => {
   const rules = compile([
-    rule({ contact: { email: 'email', create: { firstName: 'first', lastName: 'last', companyName: 'org.name' } }, tags: ['x'] }),
+    rule({
+      contact: { email: 'email', create: { firstName: 'first', lastName: 'last', companyName: 'org.name' } },
+      tags: ['x'],
+    }),
     rule({ name: 'r2', contact: { email: 'email', create: { firstName: 'nick' } }, tags: ['y'] }),
   ])
-  const { intents } = rules.evaluate({ source: 's', body: { ...body, first: ' Ada ', last: 42, org: { name: {} }, nick: 'Addie' } })
-  t.same(intents[0]?.create, { firstName: 'Ada', lastName: '42' }, 'missing and non-scalar fields are left out; the first rule wins')
-  t.same(compile([rule({ contact: { email: 'email', create: { firstName: 'x' } }, tags: ['x'] })]).evaluate({ source: 's', body }).intents[0]?.create, undefined, 'no create when no field has a value')
+  const { intents } = rules.evaluate({
+    source: 's',
+    body: { ...body, first: ' Ada ', last: 42, org: { name: {} }, nick: 'Addie' },
+  })
+  t.same(
+    intents[0]?.create,
+    { firstName: 'Ada', lastName: '42' },
+    'missing and non-scalar fields are left out; the first rule wins',
+  )
+  t.same(
+    compile([rule({ contact: { email: 'email', create: { firstName: 'x' } }, tags: ['x'] })]).evaluate({
+      source: 's',
+      body,
+    }).intents[0]?.create,
+    undefined,
+    'no create when no field has a value',
+  )
   const tags = ruleSchema.safeParse(rule({ contact: { email: 'e', create: { tags: 'x' } }, tags: ['x'] }))
   t.match(JSON.stringify(tags.error?.issues), /unknown key\(s\)|Unrecognized key/, 'tags cannot be sent through create')
-  t.notOk(ruleSchema.safeParse(rule({ contact: { email: 'e', create: { firstName: 'a[*].b' } }, tags: ['x'] })).success, 'create paths name one value')
-  t.notOk(ruleSchema.safeParse(rule({ contact: { id: 'items[*].id' }, tags: ['x'] })).success, 'contact paths name one value')
+  t.notOk(
+    ruleSchema.safeParse(rule({ contact: { email: 'e', create: { firstName: 'a[*].b' } }, tags: ['x'] })).success,
+    'create paths name one value',
+  )
+  t.notOk(
+    ruleSchema.safeParse(rule({ contact: { id: 'items[*].id' }, tags: ['x'] })).success,
+    'contact paths name one value',
+  )
 })
 
 t.test('an unresolved contact is listed as unmatched with the reason', async (t) => {
@@ -94,12 +157,25 @@ t.test('an unresolved contact is listed as unmatched with the reason', async (t)
 
 t.test('formatEvaluation explains rule by rule and condition by condition', async (t) => {
   const rules = compile([
-    rule({ name: 'webinar', when: { all: [{ field: 'form', equals: 'abc' }, { field: 'items[*].sku', in: ['PRO'] }] }, tags: ['w', 'utm-{{ utm }}'], untag: ['cold'] }),
+    rule({
+      name: 'webinar',
+      when: {
+        all: [
+          { field: 'form', equals: 'abc' },
+          { field: 'items[*].sku', in: ['PRO'] },
+        ],
+      },
+      tags: ['w', 'utm-{{ utm }}'],
+      untag: ['cold'],
+    }),
     rule({ name: 'other', when: { field: 'form', equals: 'zzz' }, tags: ['o'] }),
     rule({ name: 'bad contact', contact: { email: 'nobody' }, tags: ['n'], location: 'eu', stop: true }),
     rule({ name: 'after', tags: ['z'] }),
   ])
-  const text = formatEvaluation(rules.evaluate({ source: 's', body: { ...body, form: 'abc', items: [{ sku: 'pro' }] } }), { source: 's', rulesVersion: rules.version })
+  const text = formatEvaluation(
+    rules.evaluate({ source: 's', body: { ...body, form: 'abc', items: [{ sku: 'pro' }] } }),
+    { source: 's', rulesVersion: rules.version },
+  )
   t.match(text, `source s, rules version ${rules.version}: 2 of 4 rules matched`)
   t.match(text, '✓ rule "webinar": matched')
   t.match(text, '✓ form equals "abc": found "abc"')
@@ -115,7 +191,18 @@ t.test('formatEvaluation explains rule by rule and condition by condition', asyn
   t.match(text, '✗ rule "after": not evaluated: rule "bad contact" has stop: true')
   t.match(text, 'email a@example.com: add w; remove cold  (rules: webinar)')
   t.match(text, 'unmatched: rule "bad contact": no email at "nobody"')
-  t.match(formatEvaluation(rules.evaluate({ source: 'x', body }), { source: 'x', rulesVersion: 'v' }), '(no rule for this source)')
-  const created = compile([rule({ contact: { email: 'email', create: { firstName: 'f' } }, tags: ['x'], location: 'eu' })])
-  t.match(formatEvaluation(created.evaluate({ source: 's', body: { ...body, f: 'Ada' } }), { source: 's', rulesVersion: 'v' }), 'create if missing with firstName="Ada"')
+  t.match(
+    formatEvaluation(rules.evaluate({ source: 'x', body }), { source: 'x', rulesVersion: 'v' }),
+    '(no rule for this source)',
+  )
+  const created = compile([
+    rule({ contact: { email: 'email', create: { firstName: 'f' } }, tags: ['x'], location: 'eu' }),
+  ])
+  t.match(
+    formatEvaluation(created.evaluate({ source: 's', body: { ...body, f: 'Ada' } }), {
+      source: 's',
+      rulesVersion: 'v',
+    }),
+    'create if missing with firstName="Ada"',
+  )
 })

@@ -5,7 +5,8 @@ import type { ConditionTrace, Evaluation } from '../../src/rules/index.js'
 const compile = (rules: unknown[]) => compileRules(ruleSchema.array().parse(rules))
 
 /** One rule for source `s`, contact by `email`, tag `hit`, with the given condition. */
-const ruleWhen = (when: unknown) => compile([{ name: 'r', source: 's', when, contact: { email: 'email' }, tags: ['hit'] }])
+const ruleWhen = (when: unknown) =>
+  compile([{ name: 'r', source: 's', when, contact: { email: 'email' }, tags: ['hit'] }])
 
 /** Whether `when` matches `body` (the body gets a valid contact email). */
 function matches(when: unknown, body: Record<string, unknown>): boolean {
@@ -60,7 +61,10 @@ t.test('contains', async (t) => {
   t.ok(matches({ field: 'note', contains: 'DEMO' }, { note: 'I want a demo please' }), 'substring, case-insensitive')
   t.notOk(matches({ field: 'note', contains: 'demo' }, { note: 'pricing' }))
   t.ok(matches({ field: 'tags', contains: 'VIP' }, { tags: ['new', 'vip'] }), 'array element, case-insensitive')
-  t.notOk(matches({ field: 'tags', contains: 'vi' }, { tags: ['new', 'vip'] }), 'array elements must equal, not contain')
+  t.notOk(
+    matches({ field: 'tags', contains: 'vi' }, { tags: ['new', 'vip'] }),
+    'array elements must equal, not contain',
+  )
   t.ok(matches({ field: 'ids', contains: 5 }, { ids: [4, 5] }), 'number in an array')
   t.ok(matches({ field: 'ids', contains: 5 }, { ids: ['5'] }))
   t.ok(matches({ field: 'code', contains: 42 }, { code: 'A-42-B' }), 'number inside a string')
@@ -71,10 +75,20 @@ t.test('contains', async (t) => {
 })
 
 t.test('all, any and not', async (t) => {
-  const all = { all: [{ field: 'a', equals: 1 }, { field: 'b', equals: 2 }] }
+  const all = {
+    all: [
+      { field: 'a', equals: 1 },
+      { field: 'b', equals: 2 },
+    ],
+  }
   t.ok(matches(all, { a: 1, b: 2 }))
   t.notOk(matches(all, { a: 1, b: 3 }))
-  const any = { any: [{ field: 'a', equals: 1 }, { field: 'b', equals: 2 }] }
+  const any = {
+    any: [
+      { field: 'a', equals: 1 },
+      { field: 'b', equals: 2 },
+    ],
+  }
   t.ok(matches(any, { a: 0, b: 2 }))
   t.notOk(matches(any, { a: 0, b: 0 }))
   t.ok(matches({ not: { field: 'test', equals: true } }, { test: false }))
@@ -85,7 +99,12 @@ t.test('all, any and not', async (t) => {
     all: [
       { field: 'status', equals: 'paid' },
       { not: { field: 'test', equals: true } },
-      { any: [{ field: 'plan', in: ['pro', 'enterprise'] }, { field: 'total', equals: 1000 }] },
+      {
+        any: [
+          { field: 'plan', in: ['pro', 'enterprise'] },
+          { field: 'total', equals: 1000 },
+        ],
+      },
     ],
   }
   t.ok(matches(nested, { status: 'paid', plan: 'pro' }))
@@ -96,8 +115,9 @@ t.test('all, any and not', async (t) => {
 })
 
 t.test('a rule with no when always matches', async (t) => {
-  const { intents, trace } = compile([{ name: 'always', source: 's', contact: { email: 'email' }, tags: ['seen'] }])
-    .evaluate({ source: 's', body: { email: 'a@example.com' } })
+  const { intents, trace } = compile([
+    { name: 'always', source: 's', contact: { email: 'email' }, tags: ['seen'] },
+  ]).evaluate({ source: 's', body: { email: 'a@example.com' } })
   t.same(intents, [{ contact: { email: 'a@example.com' }, add: ['seen'], remove: [], rules: ['always'] }])
   t.equal(trace[0]!.matched, true)
   t.notOk('condition' in trace[0]!, 'no condition in the trace')
@@ -109,9 +129,19 @@ t.test('only rules of the event source are evaluated', async (t) => {
     { name: 'shop', source: 'shop', contact: { email: 'email' }, tags: ['from-shop'] },
   ])
   const res = rules.evaluate({ source: 'shop', body: { email: 'a@example.com' } })
-  t.same(res.intents.map((i) => i.add), [['from-shop']])
-  t.same(res.trace.map((r) => r.rule), ['shop'])
-  t.same(rules.evaluate({ source: 'unknown', body: { email: 'a@example.com' } }), { intents: [], trace: [], unmatched: [] })
+  t.same(
+    res.intents.map((i) => i.add),
+    [['from-shop']],
+  )
+  t.same(
+    res.trace.map((r) => r.rule),
+    ['shop'],
+  )
+  t.same(rules.evaluate({ source: 'unknown', body: { email: 'a@example.com' } }), {
+    intents: [],
+    trace: [],
+    unmatched: [],
+  })
   t.equal(rules.count, 2)
 })
 
@@ -119,11 +149,22 @@ t.test('intents per contact', async (t) => {
   t.test('two rules for the same contact merge into one intent', async (t) => {
     const rules = compile([
       { name: 'first', source: 's', contact: { email: 'email' }, tags: ['b', 'a'] },
-      { name: 'skipped', source: 's', when: { field: 'x', exists: true }, contact: { email: 'email' }, tags: ['never'] },
+      {
+        name: 'skipped',
+        source: 's',
+        when: { field: 'x', exists: true },
+        contact: { email: 'email' },
+        tags: ['never'],
+      },
       { name: 'second', source: 's', contact: { email: 'other.email' }, tags: ['a', 'c'] },
     ])
-    const { intents } = rules.evaluate({ source: 's', body: { email: 'Ada@Example.com', other: { email: ' ada@example.com ' } } })
-    t.same(intents, [{ contact: { email: 'ada@example.com' }, add: ['b', 'a', 'c'], remove: [], rules: ['first', 'second'] }])
+    const { intents } = rules.evaluate({
+      source: 's',
+      body: { email: 'Ada@Example.com', other: { email: ' ada@example.com ' } },
+    })
+    t.same(intents, [
+      { contact: { email: 'ada@example.com' }, add: ['b', 'a', 'c'], remove: [], rules: ['first', 'second'] },
+    ])
   })
 
   t.test('different contacts get separate intents', async (t) => {
@@ -155,10 +196,13 @@ t.test('intents per contact', async (t) => {
       { name: 'by-email', source: 's', contact: { email: 'email' }, tags: ['z'] },
     ])
     const { intents } = rules.evaluate({ source: 's', body: { id: 'c1', email: 'a@example.com' } })
-    t.same(intents.map((i) => [i.contact, i.add, i.rules]), [
-      [{ id: 'c1' }, ['x', 'y'], ['by-id', 'by-id-too']],
-      [{ email: 'a@example.com' }, ['z'], ['by-email']],
-    ])
+    t.same(
+      intents.map((i) => [i.contact, i.add, i.rules]),
+      [
+        [{ id: 'c1' }, ['x', 'y'], ['by-id', 'by-id-too']],
+        [{ email: 'a@example.com' }, ['z'], ['by-email']],
+      ],
+    )
   })
 })
 
@@ -187,7 +231,13 @@ t.test('the trace explains each condition', async (t) => {
     {
       name: 'webinar',
       source: 's',
-      when: { all: [{ field: 'form', equals: 'abc' }, { not: { field: 'test', equals: true } }, { field: 'answers', contains: 'x' }] },
+      when: {
+        all: [
+          { field: 'form', equals: 'abc' },
+          { not: { field: 'test', equals: true } },
+          { field: 'answers', contains: 'x' },
+        ],
+      },
       contact: { email: 'email' },
       tags: ['w'],
     },
@@ -201,34 +251,57 @@ t.test('the trace explains each condition', async (t) => {
     passed: false,
     conditions: [
       { op: 'equals', field: 'form', expected: 'abc', found: 'xyz', passed: false },
-      { op: 'not', passed: true, conditions: [{ op: 'equals', field: 'test', expected: true, found: undefined, passed: false }] },
+      {
+        op: 'not',
+        passed: true,
+        conditions: [{ op: 'equals', field: 'test', expected: true, found: undefined, passed: false }],
+      },
       { op: 'contains', field: 'answers', expected: 'x', found: '[array of 2]', passed: true },
     ],
   })
 
   const long = 'y'.repeat(5000)
-  const leaf = ruleWhen({ field: 'note', equals: 'z' }).evaluate({ source: 's', body: { note: long, email: 'a@example.com' } })
-    .trace[0]!.condition as Extract<ConditionTrace, { field: string }>
+  const leaf = ruleWhen({ field: 'note', equals: 'z' }).evaluate({
+    source: 's',
+    body: { note: long, email: 'a@example.com' },
+  }).trace[0]!.condition as Extract<ConditionTrace, { field: string }>
   t.type(leaf.found, 'string')
   t.ok((leaf.found as string).length < 300, 'long strings are abbreviated')
   t.ok((leaf.found as string).startsWith('yyyy'))
   t.match(leaf.found, /…$/)
 
-  const obj = ruleWhen({ field: 'o', exists: true }).evaluate({ source: 's', body: { o: { secret: 'nested' }, email: 'a@example.com' } })
+  const obj = ruleWhen({ field: 'o', exists: true }).evaluate({
+    source: 's',
+    body: { o: { secret: 'nested' }, email: 'a@example.com' },
+  })
   t.equal((obj.trace[0]!.condition as { found: unknown }).found, '[object]', 'objects are not copied into the trace')
 })
 
 t.test('tags are normalised', async (t) => {
   const rules = compile([
-    { name: 'r', source: 's', contact: { email: 'email' }, tags: ['  Webinar   2026 ', 'webinar 2026', 'VIP', 'vip', 'Sales\tInterest'] },
+    {
+      name: 'r',
+      source: 's',
+      contact: { email: 'email' },
+      tags: ['  Webinar   2026 ', 'webinar 2026', 'VIP', 'vip', 'Sales\tInterest'],
+    },
   ])
   const { intents, trace } = rules.evaluate({ source: 's', body: { email: 'a@example.com' } })
   t.same(intents[0]?.add, ['webinar 2026', 'vip', 'sales interest'])
   t.same(trace[0]!.tags, ['webinar 2026', 'vip', 'sales interest'])
 
-  t.notOk(ruleSchema.safeParse({ name: 'r', source: 's', contact: { email: 'e' }, tags: ['   '] }).success, 'a blank tag is rejected')
-  t.notOk(ruleSchema.safeParse({ name: 'r', source: 's', contact: { email: 'e' }, tags: [] }).success, 'a rule needs a tag')
-  t.notOk(ruleSchema.safeParse({ name: 'r', source: 's', contact: { email: 'e' }, tags: ['x'.repeat(101)] }).success, 'tags are at most 100 characters')
+  t.notOk(
+    ruleSchema.safeParse({ name: 'r', source: 's', contact: { email: 'e' }, tags: ['   '] }).success,
+    'a blank tag is rejected',
+  )
+  t.notOk(
+    ruleSchema.safeParse({ name: 'r', source: 's', contact: { email: 'e' }, tags: [] }).success,
+    'a rule needs a tag',
+  )
+  t.notOk(
+    ruleSchema.safeParse({ name: 'r', source: 's', contact: { email: 'e' }, tags: ['x'.repeat(101)] }).success,
+    'tags are at most 100 characters',
+  )
 })
 
 t.test('the schema rejects malformed conditions and contacts', async (t) => {
@@ -238,7 +311,10 @@ t.test('the schema rejects malformed conditions and contacts', async (t) => {
 
   const zero = parse({ field: 'a' })
   t.notOk(zero.success, 'no operator')
-  t.match(zero.error?.issues.map((i) => i.message), [operators])
+  t.match(
+    zero.error?.issues.map((i) => i.message),
+    [operators],
+  )
 
   const two = parse({ field: 'a', equals: 1, in: [1] })
   t.notOk(two.success, 'two operators')
@@ -264,6 +340,10 @@ t.test('version identifies the rules', async (t) => {
   t.match(a.version, /^[0-9a-f]{12}$/)
   t.equal(a.version, b.version, 'stable for the same rules')
   t.not(compile([{ ...rules[0], tags: ['y'] }]).version, a.version, 'changes when a tag changes')
-  t.not(compile([{ ...rules[0], when: { field: 'a', equals: 2 } }]).version, a.version, 'changes when a condition changes')
+  t.not(
+    compile([{ ...rules[0], when: { field: 'a', equals: 2 } }]).version,
+    a.version,
+    'changes when a condition changes',
+  )
   t.not(compile([...rules, { ...rules[0], name: 'r2' }]).version, a.version, 'changes when a rule is added')
 })

@@ -10,7 +10,8 @@ function matches(when: unknown, body: unknown, extra: Partial<RuleEvent> = {}): 
   return rules.evaluate({ source: 's', body, ...extra }).trace[0]!.matched
 }
 
-const rejects = (when: unknown) => !ruleSchema.safeParse({ name: 'r', source: 's', when, contact: { email: 'e' }, tags: ['x'] }).success
+const rejects = (when: unknown) =>
+  !ruleSchema.safeParse({ name: 'r', source: 's', when, contact: { email: 'e' }, tags: ['x'] }).success
 
 t.test('not_equals is the negation of equals', async (t) => {
   t.ok(matches({ field: 'plan', not_equals: 'free' }, { plan: 'pro' }))
@@ -48,7 +49,10 @@ t.test('contains honours case_sensitive', async (t) => {
 })
 
 t.test('matches: RE2 regular expressions, compiled once, linear time', async (t) => {
-  t.ok(matches({ field: 'email', matches: '@(gmail|yahoo)\\.com$' }, { email: 'ada@GMAIL.com' }), 'case-insensitive by default')
+  t.ok(
+    matches({ field: 'email', matches: '@(gmail|yahoo)\\.com$' }, { email: 'ada@GMAIL.com' }),
+    'case-insensitive by default',
+  )
   t.notOk(matches({ field: 'email', matches: '@gmail\\.com$', case_sensitive: true }, { email: 'ada@GMAIL.com' }))
   t.ok(matches({ field: 'sku', matches: '^PRO-\\d{3}$' }, { sku: 'pro-123' }))
   t.notOk(matches({ field: 'sku', matches: '^PRO-\\d{3}$' }, { sku: 'pro-1234' }))
@@ -65,8 +69,10 @@ t.test('matches: RE2 regular expressions, compiled once, linear time', async (t)
 })
 
 t.test('empty', async (t) => {
-  for (const v of [undefined, null, '', '   ', [], {}]) t.ok(matches({ field: 'v', empty: true }, v === undefined ? {} : { v }), `${JSON.stringify(v)} is empty`)
-  for (const v of ['x', 0, false, [1], { a: 1 }]) t.notOk(matches({ field: 'v', empty: true }, { v }), `${JSON.stringify(v)} is not empty`)
+  for (const v of [undefined, null, '', '   ', [], {}])
+    t.ok(matches({ field: 'v', empty: true }, v === undefined ? {} : { v }), `${JSON.stringify(v)} is empty`)
+  for (const v of ['x', 0, false, [1], { a: 1 }])
+    t.notOk(matches({ field: 'v', empty: true }, { v }), `${JSON.stringify(v)} is not empty`)
   t.ok(matches({ field: 'v', empty: false }, { v: 'x' }))
   t.notOk(matches({ field: 'v', empty: false }, {}))
 })
@@ -92,7 +98,10 @@ t.test('gt, lt and between with ISO dates', async (t) => {
   t.ok(matches({ field: 'at', gt: '2026-01-01' }, { at: '2026-03-01T10:00:00Z' }))
   t.notOk(matches({ field: 'at', gt: '2026-01-01' }, { at: '2025-12-31T23:59:59Z' }))
   t.ok(matches({ field: 'at', lte: '2026-01-01T00:00:00Z' }, { at: '2026-01-01' }), 'a date is midnight UTC')
-  t.ok(matches({ field: 'at', gte: '2026-01-01T00:00:00+02:00' }, { at: '2025-12-31T23:00:00Z' }), 'offsets are honoured')
+  t.ok(
+    matches({ field: 'at', gte: '2026-01-01T00:00:00+02:00' }, { at: '2025-12-31T23:00:00Z' }),
+    'offsets are honoured',
+  )
   t.notOk(matches({ field: 'at', gt: '2026-01-01' }, { at: 1767225600000 }), 'a number is not a date')
   t.notOk(matches({ field: 'at', gt: '2026-01-01' }, { at: 'next tuesday' }))
   t.notOk(matches({ field: 'at', gt: '2026-01-01' }, {}))
@@ -127,17 +136,38 @@ t.test('a wildcard matches if any element matches; negative forms if none does',
   t.notOk(matches({ field: 'items[*].sku', exists: true }, { items: [] }), 'an empty list has no element to match')
   t.notOk(matches({ field: 'items[*].sku', equals: 'x' }, {}), 'missing list')
   t.notOk(matches({ field: 'items[*].sku', equals: 'x' }, { items: 'x' }), 'not a list')
-  t.ok(matches({ field: 'groups[*].items[*].sku', equals: 'b' }, { groups: [{ items: [{ sku: 'a' }] }, { items: [{ sku: 'b' }] }] }), 'nested wildcards')
+  t.ok(
+    matches(
+      { field: 'groups[*].items[*].sku', equals: 'b' },
+      { groups: [{ items: [{ sku: 'a' }] }, { items: [{ sku: 'b' }] }] },
+    ),
+    'nested wildcards',
+  )
 
-  const rules = compile([{ name: 'r', source: 's', when: { field: 'items[*].sku', equals: 'pro-plan' }, contact: { email: 'e' }, tags: ['x'] }])
+  const rules = compile([
+    {
+      name: 'r',
+      source: 's',
+      when: { field: 'items[*].sku', equals: 'pro-plan' },
+      contact: { email: 'e' },
+      tags: ['x'],
+    },
+  ])
   const cond = rules.evaluate({ source: 's', body: order }).trace[0]!.condition as { found: unknown; note: string }
   t.same(cond.found, ['TSHIRT', 'PRO-PLAN', undefined], 'the trace lists the values found')
   t.equal(cond.note, '1 of 3 elements match')
 })
 
 t.test('$headers, $query, $source and $receivedAt', async (t) => {
-  const extra = { headers: { 'user-agent': 'Typeform Webhooks' }, query: { campaign: 'spring' }, receivedAt: Date.parse('2026-11-20T14:32:00Z') }
-  t.ok(matches({ field: '$headers.User-Agent', starts_with: 'typeform' }, {}, extra), 'header names are case-insensitive')
+  const extra = {
+    headers: { 'user-agent': 'Typeform Webhooks' },
+    query: { campaign: 'spring' },
+    receivedAt: Date.parse('2026-11-20T14:32:00Z'),
+  }
+  t.ok(
+    matches({ field: '$headers.User-Agent', starts_with: 'typeform' }, {}, extra),
+    'header names are case-insensitive',
+  )
   t.notOk(matches({ field: '$headers.x-missing', exists: true }, {}, extra))
   t.ok(matches({ field: '$query.campaign', equals: 'spring' }, {}, extra))
   t.notOk(matches({ field: '$query.other', exists: true }, {}, extra))
@@ -145,9 +175,13 @@ t.test('$headers, $query, $source and $receivedAt', async (t) => {
   t.ok(matches({ field: '$source', equals: 's' }, {}))
   t.ok(matches({ field: '$receivedAt', between: ['2026-11-01', '2026-12-01'] }, {}, extra))
   t.notOk(matches({ field: '$receivedAt', exists: true }, {}), 'no receivedAt given')
-  t.ok(matches({ field: '$headers.accept', equals: 'a' }, {}, { headers: { accept: ['a', 'b'] } }), 'a repeated header reads as its first value')
+  t.ok(
+    matches({ field: '$headers.accept', equals: 'a' }, {}, { headers: { accept: ['a', 'b'] } }),
+    'a repeated header reads as its first value',
+  )
   t.ok(matches({ field: '$source', equals: 's' }, {}))
-  for (const bad of ['$body.x', '$headers', '$headers.a.b', '$source.x', '$query[0]']) t.ok(rejects({ field: bad, exists: true }), `${bad} is refused`)
+  for (const bad of ['$body.x', '$headers', '$headers.a.b', '$source.x', '$query[0]'])
+    t.ok(rejects({ field: bad, exists: true }), `${bad} is refused`)
 })
 
 t.test('a condition needs exactly one known operator', async (t) => {

@@ -35,7 +35,11 @@ t.test('[key=value] picks the first matching element', async (t) => {
   t.equal(read('form_response.answers[type=email].email', typeform), 'ada@example.com')
   t.equal(read('form_response.answers[type=choice].choice.label', typeform), 'Pricing')
   t.equal(read('form_response.answers[type=date].date', typeform), undefined, 'no element matches')
-  t.equal(read('form_response.answers[ type = email ].email', typeform), 'ada@example.com', 'spaces around key and value are ignored')
+  t.equal(
+    read('form_response.answers[ type = email ].email', typeform),
+    'ada@example.com',
+    'spaces around key and value are ignored',
+  )
 
   const fields = { fields: [{ id: 1, v: 'one' }, { id: 2, v: 'two' }, { on: true, v: 'yes' }, null, 'str'] }
   t.equal(read('fields[id=2].v', fields), 'two', 'numbers compare as their decimal string')
@@ -58,7 +62,14 @@ t.test('missing or non-object intermediates give undefined', async (t) => {
 })
 
 t.test('prototype keys never resolve', async (t) => {
-  for (const path of ['__proto__', 'constructor', 'toString', 'a.__proto__', 'a.constructor.prototype', 'hasOwnProperty']) {
+  for (const path of [
+    '__proto__',
+    'constructor',
+    'toString',
+    'a.__proto__',
+    'a.constructor.prototype',
+    'hasOwnProperty',
+  ]) {
     t.equal(read(path, { a: {} }), undefined, path)
   }
   t.equal(read('items[0].constructor', { items: [{}] }), undefined)
@@ -91,7 +102,8 @@ t.test('invalid paths are rejected', async (t) => {
 })
 
 t.test('the rule schema rejects invalid paths at their key', async (t) => {
-  const uniquePaths = (issues: { path: PropertyKey[] }[] | undefined) => [...new Set((issues ?? []).map((i) => i.path.join('.')))].map((p) => p.split('.'))
+  const uniquePaths = (issues: { path: PropertyKey[] }[] | undefined) =>
+    [...new Set((issues ?? []).map((i) => i.path.join('.')))].map((p) => p.split('.'))
   const rule = (field: string, email: string) => ({
     name: 'r',
     source: 's',

@@ -4,8 +4,25 @@ import type { Rule } from '../../src/rules/index.js'
 import { openStore } from '../../src/store/index.js'
 
 const RULES = [
-  { name: 'eu lead', source: 'forms', when: { all: [{ field: 'country', in: ['DE', 'FR'] }, { field: '$query.campaign', exists: true }] }, contact: { email: 'email' }, tags: ['eu-{{ $query.campaign }}'] },
-  { name: 'by header', source: 'forms', when: { field: '$headers.x-form', equals: 'contact' }, contact: { email: 'email' }, tags: ['contact-form'] },
+  {
+    name: 'eu lead',
+    source: 'forms',
+    when: {
+      all: [
+        { field: 'country', in: ['DE', 'FR'] },
+        { field: '$query.campaign', exists: true },
+      ],
+    },
+    contact: { email: 'email' },
+    tags: ['eu-{{ $query.campaign }}'],
+  },
+  {
+    name: 'by header',
+    source: 'forms',
+    when: { field: '$headers.x-form', equals: 'contact' },
+    contact: { email: 'email' },
+    tags: ['contact-form'],
+  },
   { name: 'no email', source: 'forms', contact: { email: 'missing.email' }, tags: ['never'] },
 ] as unknown as Rule[]
 
@@ -28,8 +45,16 @@ t.test('an event keeps a compact explain; its trail evaluates again to the same 
 
   const evaluation = rules.evaluate({ ...EVENT, query: QUERY })
   const stored = RuleSetRecorder.stored(rules, evaluation, matchedRules(evaluation.trace), QUERY, true)
-  t.same(stored, { rulesVersion: rules.version, matched: ['eu lead', 'by header', 'no email'], unmatched: evaluation.unmatched, query: QUERY })
-  t.ok(JSON.stringify(stored).length * 2 < JSON.stringify(evaluation.trace).length, 'less than half the trace, even with three rules')
+  t.same(stored, {
+    rulesVersion: rules.version,
+    matched: ['eu lead', 'by header', 'no email'],
+    unmatched: evaluation.unmatched,
+    query: QUERY,
+  })
+  t.ok(
+    JSON.stringify(stored).length * 2 < JSON.stringify(evaluation.trace).length,
+    'less than half the trace, even with three rules',
+  )
 
   // a fresh recorder (another process, after a restart) reads the rule set from the store
   const explained = await new RuleSetRecorder(store).explain({ ...EVENT, explain: JSON.parse(JSON.stringify(stored)) })
@@ -42,8 +67,16 @@ t.test('an event keeps a compact explain; its trail evaluates again to the same 
 t.test('explain: a stored trace is used as is; an unknown rule set says so', async (t) => {
   const recorder = new RuleSetRecorder({ saveRuleSet: async () => {}, loadRuleSet: async () => undefined })
   const trace = [{ rule: 'old', matched: true, tags: ['x'] }]
-  t.match(await recorder.explain({ ...EVENT, explain: { rulesVersion: 'v0', trace, unmatched: [] } }), { traceFrom: 'stored', trace, rulesVersion: 'v0' })
-  t.match(await recorder.explain({ ...EVENT, explain: { rulesVersion: 'gone', matched: ['a'], unmatched: [] } }), { traceFrom: 'unavailable', trace: [], rulesVersion: 'gone' })
+  t.match(await recorder.explain({ ...EVENT, explain: { rulesVersion: 'v0', trace, unmatched: [] } }), {
+    traceFrom: 'stored',
+    trace,
+    rulesVersion: 'v0',
+  })
+  t.match(await recorder.explain({ ...EVENT, explain: { rulesVersion: 'gone', matched: ['a'], unmatched: [] } }), {
+    traceFrom: 'unavailable',
+    trace: [],
+    rulesVersion: 'gone',
+  })
   t.match(await recorder.explain({ ...EVENT, explain: null }), { traceFrom: 'unavailable', rulesVersion: null })
   t.same(matchedRules({ trace }), ['old'])
   t.same(matchedRules(null), [])
@@ -64,7 +97,10 @@ t.test('a rule set the store refuses: events keep their full trace, and it is tr
   const [a, b] = await Promise.all([recorder.ensure(rules), recorder.ensure(rules)])
   t.same([a, b, calls], [false, false, 1], 'concurrent first events share one attempt')
   const evaluation = rules.evaluate({ ...EVENT, query: {} })
-  t.match(RuleSetRecorder.stored(rules, evaluation, matchedRules(evaluation.trace), {}, false), { rulesVersion: rules.version, trace: evaluation.trace })
+  t.match(RuleSetRecorder.stored(rules, evaluation, matchedRules(evaluation.trace), {}, false), {
+    rulesVersion: rules.version,
+    trace: evaluation.trace,
+  })
   fail = false
   t.equal(await recorder.ensure(rules), true, 'the next event records it')
   t.equal(calls, 2)
@@ -80,8 +116,10 @@ t.test('compiled rule sets are kept for the last few versions only', async (t) =
   const recorder = new RuleSetRecorder(store)
   const sets = Array.from({ length: 10 }, (_, i) => compileRules([{ ...RULES[1]!, name: `r${i}` }]))
   for (const s of sets) await recorder.ensure(s)
-  const explainWith = (s: (typeof sets)[number]) => recorder.explain({ ...EVENT, explain: { rulesVersion: s.version, matched: [], unmatched: [] } })
-  for (const [i, s] of sets.entries()) t.match(await explainWith(s), { traceFrom: 'recomputed', trace: [{ rule: `r${i}` }] })
+  const explainWith = (s: (typeof sets)[number]) =>
+    recorder.explain({ ...EVENT, explain: { rulesVersion: s.version, matched: [], unmatched: [] } })
+  for (const [i, s] of sets.entries())
+    t.match(await explainWith(s), { traceFrom: 'recomputed', trace: [{ rule: `r${i}` }] })
   t.equal(loads, 10)
   await explainWith(sets[9]!)
   t.equal(loads, 10, 'a recent one is not loaded again')

@@ -21,7 +21,13 @@ const leaf = fc.oneof(
   fc.record({ field: fc.constantFrom(...FIELDS), matches: fc.constantFrom('^x', 'y$', '[0-9]') }),
 )
 const condition: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.record({ all: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }), fc.record({ any: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }), fc.record({ not: tie('node') })),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.record({ all: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ any: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ not: tie('node') }),
+  ),
 })).node
 
 const rule = fc.record({
@@ -33,12 +39,18 @@ const rule = fc.record({
   stop: fc.option(fc.boolean(), { nil: undefined }),
 })
 const value = fc.constantFrom(...VALUES, 'xyz', 'Zy', '7')
-const body = fc.record({
-  a: value, b: value, email: fc.constantFrom('ada@example.com', 'x'), cid: fc.constantFrom('c1', 'c2'),
-  list: fc.array(value, { maxLength: 3 }),
-  items: fc.array(fc.record({ kind: fc.constantFrom('x', 'y'), v: value }), { maxLength: 3 }),
-  nested: fc.record({ deep: value }),
-}, { requiredKeys: ['email', 'cid'] })
+const body = fc.record(
+  {
+    a: value,
+    b: value,
+    email: fc.constantFrom('ada@example.com', 'x'),
+    cid: fc.constantFrom('c1', 'c2'),
+    list: fc.array(value, { maxLength: 3 }),
+    items: fc.array(fc.record({ kind: fc.constantFrom('x', 'y'), v: value }), { maxLength: 3 }),
+    nested: fc.record({ deep: value }),
+  },
+  { requiredKeys: ['email', 'cid'] },
+)
 
 t.test('traced and untraced evaluation agree on every verdict', async (t) => {
   let runs = 0
@@ -47,14 +59,21 @@ t.test('traced and untraced evaluation agree on every verdict', async (t) => {
       const parsed = ruleSchema.array().safeParse(raw.map((r, i) => ({ ...r, name: `${r.name}-${i}`, source: 's' })))
       fc.pre(parsed.success)
       const rules = compileRules(parsed.data!)
-      const event: RuleEvent = { source: 's', body: b, headers: { 'x-h': String(q) }, query: { q }, receivedAt: 1_800_000_000_000 }
+      const event: RuleEvent = {
+        source: 's',
+        body: b,
+        headers: { 'x-h': String(q) },
+        query: { q },
+        receivedAt: 1_800_000_000_000,
+      }
       const traced = rules.evaluate(event)
       const bare = rules.evaluate(event, { trace: false })
       runs++
       return (
         JSON.stringify(bare.intents) === JSON.stringify(traced.intents) &&
         JSON.stringify(bare.unmatched) === JSON.stringify(traced.unmatched) &&
-        JSON.stringify(bare.trace.filter((r) => r.matched).map((r) => r.rule)) === JSON.stringify(traced.trace.filter((r) => r.matched).map((r) => r.rule)) &&
+        JSON.stringify(bare.trace.filter((r) => r.matched).map((r) => r.rule)) ===
+          JSON.stringify(traced.trace.filter((r) => r.matched).map((r) => r.rule)) &&
         bare.trace.every((r) => r.condition === undefined)
       )
     }),

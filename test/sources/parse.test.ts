@@ -58,11 +58,18 @@ t.test('other content types are 415 TAGRELAY_UNSUPPORTED_MEDIA_TYPE', async (t) 
     t.equal(err?.statusCode, 415)
     t.match(err?.message, `"${shown}"`)
   }
-  t.type(rejection(Buffer.alloc(0), 'text/csv'), UnsupportedMediaTypeError, 'the content type is checked before the body')
+  t.type(
+    rejection(Buffer.alloc(0), 'text/csv'),
+    UnsupportedMediaTypeError,
+    'the content type is checked before the body',
+  )
 })
 
 t.test('prototype pollution keys are dropped', async (t) => {
-  const body = parseBody(json('{"__proto__": {"polluted": true}, "a": {"__proto__": {"deep": 1}}, "keep": 1}'), 'application/json') as Record<string, unknown>
+  const body = parseBody(
+    json('{"__proto__": {"polluted": true}, "a": {"__proto__": {"deep": 1}}, "keep": 1}'),
+    'application/json',
+  ) as Record<string, unknown>
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
   t.equal((body as { polluted?: unknown }).polluted, undefined, 'the body did not get a new prototype')
   t.notOk(Object.hasOwn(body, '__proto__'), 'the key is dropped')
@@ -70,7 +77,10 @@ t.test('prototype pollution keys are dropped', async (t) => {
   t.same(body.a, {}, 'nested __proto__ dropped too')
   t.equal(body.keep, 1, 'other keys kept')
 
-  const ctor = parseBody(json('{"constructor": {"prototype": {"polluted": true}}, "b": 2}'), 'application/json') as Record<string, unknown>
+  const ctor = parseBody(
+    json('{"constructor": {"prototype": {"polluted": true}}, "b": 2}'),
+    'application/json',
+  ) as Record<string, unknown>
   t.equal(({} as Record<string, unknown>).polluted, undefined)
   t.notOk(Object.hasOwn(ctor, 'constructor'), 'constructor.prototype is dropped')
   t.equal(ctor.b, 2)

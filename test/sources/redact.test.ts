@@ -4,26 +4,29 @@ import { redactHeaders, redactUrl } from '../../src/sources/index.js'
 const R = '[redacted]'
 
 t.test('redactHeaders replaces credentials and keeps the rest', async (t) => {
-  const out = redactHeaders({
-    Authorization: 'Bearer abc',
-    cookie: 'sid=1',
-    'Set-Cookie': 'sid=2',
-    'Proxy-Authorization': 'Basic x',
-    'x-tagrelay-token': 'tok',
-    'X-Form-Key': 'configured',
-    'Typeform-Signature': 'sha256=abc',
-    'X-Webhook-Secret': 's',
-    'X-Api-Key': 'k1',
-    'x-api_key': 'k2',
-    apikey: 'k3',
-    'X-Shopify-Hmac-Token': 'h',
-    'X-Password': 'p',
-    'Content-Type': 'application/json',
-    'User-Agent': 'Typeform Webhooks',
-    'X-Request-Id': 'req-1',
-    Accept: ['application/json', 'text/plain'],
-    'x-absent': undefined,
-  }, ['x-form-key'])
+  const out = redactHeaders(
+    {
+      Authorization: 'Bearer abc',
+      cookie: 'sid=1',
+      'Set-Cookie': 'sid=2',
+      'Proxy-Authorization': 'Basic x',
+      'x-tagrelay-token': 'tok',
+      'X-Form-Key': 'configured',
+      'Typeform-Signature': 'sha256=abc',
+      'X-Webhook-Secret': 's',
+      'X-Api-Key': 'k1',
+      'x-api_key': 'k2',
+      apikey: 'k3',
+      'X-Shopify-Hmac-Token': 'h',
+      'X-Password': 'p',
+      'Content-Type': 'application/json',
+      'User-Agent': 'Typeform Webhooks',
+      'X-Request-Id': 'req-1',
+      Accept: ['application/json', 'text/plain'],
+      'x-absent': undefined,
+    },
+    ['x-form-key'],
+  )
   t.same(out, {
     authorization: R,
     cookie: R,

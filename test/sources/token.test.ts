@@ -37,8 +37,16 @@ t.test('a matching token is accepted', async (t) => {
   t.equal(rejection('s', request({ query: { token: OLD } })), undefined, 'in the query')
   t.equal(rejection('s', request({ headers: { 'x-tagrelay-token': NEW } })), undefined, 'the rotated-in token')
   t.equal(rejection('s', request({ query: { token: NEW } })), undefined, 'the rotated-in token in the query')
-  t.equal(rejection('jotform', request({ source: 'jotform', query: { key: 'k'.repeat(16) } })), undefined, 'configured query name')
-  t.equal(rejection('jotform', request({ source: 'jotform', headers: { 'x-form-key': 'k'.repeat(16) } })), undefined, 'configured header name')
+  t.equal(
+    rejection('jotform', request({ source: 'jotform', query: { key: 'k'.repeat(16) } })),
+    undefined,
+    'configured query name',
+  )
+  t.equal(
+    rejection('jotform', request({ source: 'jotform', headers: { 'x-form-key': 'k'.repeat(16) } })),
+    undefined,
+    'configured header name',
+  )
 })
 
 t.test('a wrong token is rejected with 401 TAGRELAY_BAD_TOKEN', async (t) => {
@@ -49,8 +57,14 @@ t.test('a wrong token is rejected with 401 TAGRELAY_BAD_TOKEN', async (t) => {
     ['a prefix of the token', request({ headers: { 'x-tagrelay-token': OLD.slice(0, 15) } })],
     ['the token plus a byte', request({ headers: { 'x-tagrelay-token': `${OLD}a` } })],
     ['the token of another source', request({ headers: { 'x-tagrelay-token': 'k'.repeat(16) } })],
-    ['the header wins over a right query token', request({ headers: { 'x-tagrelay-token': wrong }, query: { token: OLD } })],
-    ['right token under the wrong header name', request({ headers: { authorization: OLD, 'x-tagrelay-token': wrong } })],
+    [
+      'the header wins over a right query token',
+      request({ headers: { 'x-tagrelay-token': wrong }, query: { token: OLD } }),
+    ],
+    [
+      'right token under the wrong header name',
+      request({ headers: { authorization: OLD, 'x-tagrelay-token': wrong } }),
+    ],
   ]
   for (const [name, req] of cases) {
     const err = rejection('s', req)
@@ -144,7 +158,10 @@ t.test('a header name from the config matches the lower-cased request header', a
   )
   const fromConfig = createSourceRegistry(config.sources)
   t.doesNotThrow(() => fromConfig.get('form').verify(request({ source: 'form', headers: { 'x-form-key': OLD } })))
-  t.throws(() => fromConfig.get('form').verify(request({ source: 'form', headers: { 'x-form-key': NEW } })), BadCredentialError)
+  t.throws(
+    () => fromConfig.get('form').verify(request({ source: 'form', headers: { 'x-form-key': NEW } })),
+    BadCredentialError,
+  )
   t.same(fromConfig.get('form').secretHeaders, ['x-form-key'])
 })
 

@@ -12,7 +12,12 @@ export function dedupeContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void 
     t.same(await store.accept(first, [job()], { dedupe: { key: 'k1', expiresAt: T0 + DAY } }), { duplicate: false })
     const again = event({ receivedAt: T0 + 1000 })
     const res = await store.accept(again, [job(), job()], { dedupe: { key: 'k1', expiresAt: T0 + 1000 + DAY } })
-    t.same(res, { duplicate: true, id: first.id, tags: ['a', 'b'], explain: { trace: [{ rule: 'r1', matched: true }] } })
+    t.same(res, {
+      duplicate: true,
+      id: first.id,
+      tags: ['a', 'b'],
+      explain: { trace: [{ rule: 'r1', matched: true }] },
+    })
     t.equal(await store.countEvents(), 1)
     t.equal(await store.countJobs(), 1)
     t.equal(await store.getEvent(again.id), undefined)
@@ -21,7 +26,9 @@ export function dedupeContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void 
   t.test('dedupe: keys are per source, and accept without a key never dedupes', async (t) => {
     const store = await fresh(t)
     await store.accept(event({ source: 'a' }), [], { dedupe: { key: 'same', expiresAt: T0 + DAY } })
-    t.same(await store.accept(event({ source: 'b' }), [], { dedupe: { key: 'same', expiresAt: T0 + DAY } }), { duplicate: false })
+    t.same(await store.accept(event({ source: 'b' }), [], { dedupe: { key: 'same', expiresAt: T0 + DAY } }), {
+      duplicate: false,
+    })
     t.same(await store.accept(event({ source: 'a' }), []), { duplicate: false })
     t.equal(await store.countEvents(), 3)
   })
@@ -39,10 +46,15 @@ export function dedupeContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void 
   t.test('dedupe: many simultaneous copies store one event', async (t) => {
     const store = await fresh(t)
     const copies = Array.from({ length: 20 }, () => event())
-    const results = await Promise.all(copies.map((e) => store.accept(e, [job()], { dedupe: { key: 'race', expiresAt: T0 + DAY } })))
+    const results = await Promise.all(
+      copies.map((e) => store.accept(e, [job()], { dedupe: { key: 'race', expiresAt: T0 + DAY } })),
+    )
     t.equal(results.filter((r) => !r.duplicate).length, 1, 'one winner')
     const winner = copies[results.findIndex((r) => !r.duplicate)]!
-    t.ok(results.every((r) => !r.duplicate || r.id === winner.id), 'every loser names the winner')
+    t.ok(
+      results.every((r) => !r.duplicate || r.id === winner.id),
+      'every loser names the winner',
+    )
     t.equal(await store.countEvents(), 1)
     t.equal(await store.countJobs(), 1)
   })

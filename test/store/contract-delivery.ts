@@ -6,11 +6,21 @@ import type { Tap } from './fixtures.js'
 export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
   t.test('claim by location, or excluding locations', async (t) => {
     const store = await fresh(t)
-    await store.accept(event({ receivedAt: T0 }), [job({ location: 'a' }), job({ location: 'b' }), job({ location: 'gone' })])
+    await store.accept(event({ receivedAt: T0 }), [
+      job({ location: 'a' }),
+      job({ location: 'b' }),
+      job({ location: 'gone' }),
+    ])
     const a = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, location: 'a' })
-    t.same(a.map((j) => j.location), ['a'])
+    t.same(
+      a.map((j) => j.location),
+      ['a'],
+    )
     const rest = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, excludeLocations: ['a', 'b'] })
-    t.same(rest.map((j) => j.location), ['gone'])
+    t.same(
+      rest.map((j) => j.location),
+      ['gone'],
+    )
     t.equal(a[0]?.createdAt, T0)
   })
 
@@ -19,9 +29,17 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
     await store.accept(event({ receivedAt: T0 }), [job(), job()])
     const [x, y] = await store.claimJobs({ owner: 'w1', limit: 2, leaseMs: 100, now: T0 })
     t.equal(await store.renewLeases('w1', [x!.id, y!.id], 1000, T0 + 50), 2)
-    t.same(await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 500 }), [], 'renewed past the first lease')
+    t.same(
+      await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 500 }),
+      [],
+      'renewed past the first lease',
+    )
     t.equal(await store.renewLeases('w2', [x!.id], 1000, T0 + 500), 0, 'not the owner')
-    t.equal((await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 1100 })).length, 2, 'expired after the renewal')
+    t.equal(
+      (await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 1100 })).length,
+      2,
+      'expired after the renewal',
+    )
   })
 
   t.test('completeJobs completes many in one go, skipping lost leases', async (t) => {
@@ -29,19 +47,42 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
     await store.accept(event({ receivedAt: T0 }), [job(), job()])
     const [x, y] = await store.claimJobs({ owner: 'w1', limit: 2, leaseMs: 100, now: T0 })
     await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 200 })
-    t.equal(await store.completeJobs('w2', [{ id: x!.id, attempt: attempt() }, { id: y!.id, attempt: attempt() }]), 2)
+    t.equal(
+      await store.completeJobs('w2', [
+        { id: x!.id, attempt: attempt() },
+        { id: y!.id, attempt: attempt() },
+      ]),
+      2,
+    )
     t.equal(await store.completeJobs('w1', [{ id: x!.id, attempt: attempt() }]), 0)
     t.equal(await store.countJobs('done'), 2)
   })
 
   t.test('contact cache: per location, expires, forget', async (t) => {
     const store = await fresh(t)
-    await store.rememberContacts('a', [{ key: 'email:x@example.com', contactId: 'c1' }, { key: 'phone:+14155550100', contactId: 'c2' }], T0 + 1000)
-    t.same([...(await store.lookupContacts('a', ['email:x@example.com', 'email:y@example.com', 'phone:+14155550100'], T0))], [['email:x@example.com', 'c1'], ['phone:+14155550100', 'c2']].sort())
+    await store.rememberContacts(
+      'a',
+      [
+        { key: 'email:x@example.com', contactId: 'c1' },
+        { key: 'phone:+14155550100', contactId: 'c2' },
+      ],
+      T0 + 1000,
+    )
+    t.same(
+      [...(await store.lookupContacts('a', ['email:x@example.com', 'email:y@example.com', 'phone:+14155550100'], T0))],
+      [
+        ['email:x@example.com', 'c1'],
+        ['phone:+14155550100', 'c2'],
+      ].sort(),
+    )
     t.equal((await store.lookupContacts('b', ['email:x@example.com'], T0)).size, 0, 'another location')
     t.equal((await store.lookupContacts('a', ['email:x@example.com'], T0 + 1000)).size, 0, 'expired')
     await store.rememberContacts('a', [{ key: 'email:x@example.com', contactId: 'c3' }], T0 + 5000)
-    t.equal((await store.lookupContacts('a', ['email:x@example.com'], T0 + 2000)).get('email:x@example.com'), 'c3', 'replaced')
+    t.equal(
+      (await store.lookupContacts('a', ['email:x@example.com'], T0 + 2000)).get('email:x@example.com'),
+      'c3',
+      'replaced',
+    )
     await store.forgetContacts('a', ['email:x@example.com'])
     t.equal((await store.lookupContacts('a', ['email:x@example.com'], T0)).size, 0)
   })
@@ -51,22 +92,47 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
     const e = event({ receivedAt: T0 })
     await store.accept(e, [job(), job(), job()])
     const jobs = await store.claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 })
-    for (const j of jobs.slice(0, 2)) await store.failJob(j.id, 'w', attempt({ outcome: 'dead', error: 'E: no', response: { message: 'Contact not found' } }), null)
+    for (const j of jobs.slice(0, 2))
+      await store.failJob(
+        j.id,
+        'w',
+        attempt({ outcome: 'dead', error: 'E: no', response: { message: 'Contact not found' } }),
+        null,
+      )
     await store.completeJob(jobs[2]!.id, 'w', attempt())
     const dead = await store.listDeadLetters()
-    t.same(dead.map((j) => j.id), [jobs[0]!.id, jobs[1]!.id])
-    t.same((await store.listDeadLetters({ afterId: jobs[0]!.id })).map((j) => j.id), [jobs[1]!.id], 'paging')
+    t.same(
+      dead.map((j) => j.id),
+      [jobs[0]!.id, jobs[1]!.id],
+    )
+    t.same(
+      (await store.listDeadLetters({ afterId: jobs[0]!.id })).map((j) => j.id),
+      [jobs[1]!.id],
+      'paging',
+    )
     const one = await store.getDeadLetter(jobs[0]!.id)
-    t.match(one, { job: { eventId: e.id, status: 'dead' }, attempts: [{ outcome: 'dead', response: { message: 'Contact not found' } }] })
+    t.match(one, {
+      job: { eventId: e.id, status: 'dead' },
+      attempts: [{ outcome: 'dead', response: { message: 'Contact not found' } }],
+    })
     t.equal(await store.getDeadLetter(jobs[2]!.id), undefined, 'a done job is no dead letter')
     t.same(await store.replayDeadLetters([jobs[0]!.id, jobs[2]!.id], T0 + 10), [jobs[0]!.id])
     const again = await store.claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 + 10 })
-    t.same(again.map((j) => j.id), [jobs[0]!.id], 'replayed job is due')
+    t.same(
+      again.map((j) => j.id),
+      [jobs[0]!.id],
+      'replayed job is due',
+    )
     t.ok(await store.failJob(jobs[0]!.id, 'w', attempt({ outcome: 'dead' }), null), 'a second trail entry after replay')
     t.same(await store.replayDeadLetters('all', T0 + 20), [jobs[0]!.id, jobs[1]!.id])
-    await store.claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 + 20 }).then((js) => Promise.all(js.map((j) => store.failJob(j.id, 'w', attempt({ outcome: 'dead' }), null))))
+    await store
+      .claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 + 20 })
+      .then((js) => Promise.all(js.map((j) => store.failJob(j.id, 'w', attempt({ outcome: 'dead' }), null))))
     t.equal(await store.discardDeadLetters([jobs[1]!.id, jobs[2]!.id]), 1, 'only dead jobs are discarded')
-    t.same((await store.listDeadLetters()).map((j) => j.id), [jobs[0]!.id])
+    t.same(
+      (await store.listDeadLetters()).map((j) => j.id),
+      [jobs[0]!.id],
+    )
     t.ok(await store.getEvent(e.id), 'the event stays')
   })
 }

@@ -60,7 +60,11 @@ export function leaseContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(await store.completeJob(unclaimed!.id, 'A', attempt()), false, 'a job never claimed')
     t.equal(await store.completeJob(999_999, 'A', attempt()), false, 'no such job')
     t.same(await store.listJobs(), before, 'jobs unchanged')
-    t.same(ids(await store.claimJobs({ owner: 'B', limit: 5, leaseMs: 1000, now: T0 + 1 })), [unclaimed!.id], 'A still holds j')
+    t.same(
+      ids(await store.claimJobs({ owner: 'B', limit: 5, leaseMs: 1000, now: T0 + 1 })),
+      [unclaimed!.id],
+      'A still holds j',
+    )
   })
 
   t.test('completeJob stores the resolved contact id', async (t) => {
@@ -97,7 +101,7 @@ export function leaseContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(await store.countJobs('dead'), 1)
   })
 
-  t.test('releaseLeases makes an owner\'s jobs claimable at once', async (t) => {
+  t.test("releaseLeases makes an owner's jobs claimable at once", async (t) => {
     const store = await fresh(t)
     await seed(store)
     const mine = await store.claimJobs({ owner: 'A', limit: 2, leaseMs: 60_000, now: T0 + 1000 })
@@ -106,7 +110,7 @@ export function leaseContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(await store.releaseLeases('A'), 0, 'nothing left')
     t.equal(await store.releaseLeases('nobody'), 0)
     const got = await store.claimJobs({ owner: 'B', limit: 5, leaseMs: 1000, now: T0 + 1001 })
-    t.same(ids(got), ids(mine), 'A\'s jobs, not C\'s')
+    t.same(ids(got), ids(mine), "A's jobs, not C's")
     t.equal(await store.completeJob(theirs[0]!.id, 'C', attempt()), true, 'C kept its lease')
   })
 }

@@ -37,7 +37,9 @@ export function retentionContract(t: Tap, fresh: (t: Tap) => Promise<Store>): vo
     const store = await fresh(t)
     await store.accept(event(), [], { dedupe: { key: 'k', expiresAt: T0 + 100 } })
     await store.pruneDelivered(T0 + 200)
-    t.same(await store.accept(event({ receivedAt: T0 + 50 }), [], { dedupe: { key: 'k', expiresAt: T0 + 300 } }), { duplicate: false })
+    t.same(await store.accept(event({ receivedAt: T0 + 50 }), [], { dedupe: { key: 'k', expiresAt: T0 + 300 } }), {
+      duplicate: false,
+    })
   })
 
   t.test('withOAuthLock runs one holder at a time per location', async (t) => {
@@ -53,10 +55,22 @@ export function retentionContract(t: Tap, fresh: (t: Tap) => Promise<Store>): vo
       inside -= 1
       return name
     }
-    const results = await Promise.all([store.withOAuthLock('loc', hold('a')), store.withOAuthLock('loc', hold('b')), store.withOAuthLock('loc', hold('c'))])
-    t.same(results, ['a', 'b', 'c'].filter((x) => results.includes(x)))
+    const results = await Promise.all([
+      store.withOAuthLock('loc', hold('a')),
+      store.withOAuthLock('loc', hold('b')),
+      store.withOAuthLock('loc', hold('c')),
+    ])
+    t.same(
+      results,
+      ['a', 'b', 'c'].filter((x) => results.includes(x)),
+    )
     t.equal(most, 1, 'never two holders at once')
-    await t.rejects(store.withOAuthLock('loc', async () => { throw new Error('boom') }), /boom/)
+    await t.rejects(
+      store.withOAuthLock('loc', async () => {
+        throw new Error('boom')
+      }),
+      /boom/,
+    )
     t.equal(await store.withOAuthLock('loc', async () => 'after'), 'after', 'a failed holder frees the lock')
   })
 }

@@ -25,26 +25,49 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     await store.accept(b, [job({ contact: { id: 'c_42' } })])
     await store.accept(c, [job({ contact: { phone: '+14155552671' } }), job()])
     await store.accept(d, [])
-    const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> => (await store.listEvents(filter)).map((e) => e.id)
+    const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> =>
+      (await store.listEvents(filter)).map((e) => e.id)
 
     t.same(await ids({ limit: 10 }), ['evt_d', 'evt_c', 'evt_b', 'evt_a'], 'newest first, ties by id descending')
     t.same(await ids({ limit: 10, source: 'forms' }), ['evt_d', 'evt_c', 'evt_a'])
-    t.same(await ids({ limit: 10, since: T0 + 10, until: T0 + 20 }), ['evt_c', 'evt_b'], 'since inclusive, until exclusive')
+    t.same(
+      await ids({ limit: 10, since: T0 + 10, until: T0 + 20 }),
+      ['evt_c', 'evt_b'],
+      'since inclusive, until exclusive',
+    )
     t.same(await ids({ limit: 10, contact: 'ada@example.COM' }), ['evt_a'], 'email in any case')
     t.same(await ids({ limit: 10, contact: 'c_42' }), ['evt_b'], 'contact id')
     t.same(await ids({ limit: 10, contact: '+14155552671' }), ['evt_c'], 'phone')
     t.same(await ids({ limit: 10, status: 'none' }), ['evt_d'])
 
     const [job1] = await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 + 100 })
-    await store.failJob(job1!.id, 'w', attempt({ outcome: 'dead', statusCode: 422, response: { message: 'bad' } }), null)
+    await store.failJob(
+      job1!.id,
+      'w',
+      attempt({ outcome: 'dead', statusCode: 422, response: { message: 'bad' } }),
+      null,
+    )
     t.same(await ids({ limit: 10, status: 'dead' }), ['evt_a'])
     t.same(await ids({ limit: 10, status: 'pending' }), ['evt_c', 'evt_b'])
 
     const first = await store.listEvents({ limit: 2 })
-    t.same(first.map((e) => e.id), ['evt_d', 'evt_c'])
-    t.match(first[1], { source: 'forms', receivedAt: T0 + 10, tags: ['webinar-2026', 'utm-google'], status: 'pending', jobCount: 2 })
+    t.same(
+      first.map((e) => e.id),
+      ['evt_d', 'evt_c'],
+    )
+    t.match(first[1], {
+      source: 'forms',
+      receivedAt: T0 + 10,
+      tags: ['webinar-2026', 'utm-google'],
+      status: 'pending',
+      jobCount: 2,
+    })
     const last = first[1]!
-    t.same(await ids({ limit: 2, after: { receivedAt: last.receivedAt, id: last.id } }), ['evt_b', 'evt_a'], 'the next page continues after the cursor')
+    t.same(
+      await ids({ limit: 2, after: { receivedAt: last.receivedAt, id: last.id } }),
+      ['evt_b', 'evt_a'],
+      'the next page continues after the cursor',
+    )
   })
 
   t.test('listAttempts: every attempt of every job, in order, with the response body', async (t) => {
@@ -54,14 +77,28 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     await store.accept(event(), [job()])
     const jobs = await store.listJobs({ eventId: e.id })
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 })
-    await store.failJob(jobs[0]!.id, 'w', attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited', response: { message: 'slow down' } }), T0 + 50)
+    await store.failJob(
+      jobs[0]!.id,
+      'w',
+      attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited', response: { message: 'slow down' } }),
+      T0 + 50,
+    )
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 60 })
-    await store.completeJob(jobs[0]!.id, 'w', attempt({ statusCode: 200, contactId: 'c_1', response: { tags: ['webinar-2026'] } }))
+    await store.completeJob(
+      jobs[0]!.id,
+      'w',
+      attempt({ statusCode: 200, contactId: 'c_1', response: { tags: ['webinar-2026'] } }),
+    )
     await store.completeJob(jobs[1]!.id, 'w', attempt({ statusCode: 201 }))
     const trail = await store.listAttempts(e.id)
-    t.same(trail.map((a) => [a.jobId, a.attempt, a.outcome, a.statusCode]), [
-      [jobs[0]!.id, 1, 'retry', 429], [jobs[0]!.id, 2, 'done', 200], [jobs[1]!.id, 1, 'done', 201],
-    ])
+    t.same(
+      trail.map((a) => [a.jobId, a.attempt, a.outcome, a.statusCode]),
+      [
+        [jobs[0]!.id, 1, 'retry', 429],
+        [jobs[0]!.id, 2, 'done', 200],
+        [jobs[1]!.id, 1, 'done', 201],
+      ],
+    )
     t.same(trail[0]!.response, { message: 'slow down' })
     t.equal(trail[0]!.error, 'rate limited')
     t.same(trail[1]!.response, { tags: ['webinar-2026'] })

@@ -96,7 +96,10 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
     t.equal((await store.listJobs({ status: 'dead' })).length, 0)
     const [j] = await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 })
     await store.failJob(j!.id, 'w1', attempt({ outcome: 'dead', error: 'boom' }), null)
-    t.same((await store.listJobs({ status: 'dead' })).map((x) => x.id), [j!.id])
+    t.same(
+      (await store.listJobs({ status: 'dead' })).map((x) => x.id),
+      [j!.id],
+    )
     t.equal(await store.countEvents(), 2)
     t.equal(await store.countJobs(), 3)
     t.equal(await store.countJobs('pending'), 2)

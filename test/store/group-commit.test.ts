@@ -7,10 +7,20 @@ t.test('concurrent submits share one batch, bounded in size, each answered with 
   const batches: number[][] = []
   const gc = new GroupCommit<number, number>((items) => {
     batches.push(items)
-    return items.map((i) => (i === 3 ? { ok: false as const, error: new Error('three') } : { ok: true as const, value: i * 10 }))
+    return items.map((i) =>
+      i === 3 ? { ok: false as const, error: new Error('three') } : { ok: true as const, value: i * 10 },
+    )
   }, 4)
   const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => gc.submit(i)))
-  t.same(batches, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]], 'one turn, batches of at most 4, in arrival order')
+  t.same(
+    batches,
+    [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ],
+    'one turn, batches of at most 4, in arrival order',
+  )
   t.match(results[3], { status: 'rejected', reason: { message: 'three' } })
   t.match(results[9], { status: 'fulfilled', value: 90 })
   await gc.submit(1)
@@ -40,7 +50,10 @@ t.test('sqlite: one bad write in a batch fails alone; dedupe holds inside a batc
     store.accept(event(), [job({ location: null as unknown as string })]),
     store.accept(event(), [job()]),
   ])
-  t.same(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+  t.same(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+  )
   t.match(results[1], { reason: { code: 'TAGRELAY_STORE_DUPLICATE_EVENT' } })
   t.match(results[3], { value: { duplicate: true } }, 'the second copy in the same batch is a duplicate')
   t.equal(await store.countEvents(), 4)

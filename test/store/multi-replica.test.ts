@@ -26,7 +26,9 @@ if (url) {
     const schema = freshSchema(t, url)
     const sandbox = await startSandbox({ tokens: { [TOKEN]: LOCATION }, limits: LIMIT })
     t.teardown(() => sandbox.close())
-    const contacts = Array.from({ length: EVENTS }, (_, i) => sandbox.seedContact({ locationId: LOCATION, email: `c${i}@example.com` }))
+    const contacts = Array.from({ length: EVENTS }, (_, i) =>
+      sandbox.seedContact({ locationId: LOCATION, email: `c${i}@example.com` }),
+    )
     // migrate once, as a deploy step would; the replicas then start with migrate: false
     await (await openStore(url, { postgres: { schema } })).close()
 
@@ -46,7 +48,9 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
     })
     const applied = children.map(() => 0)
-    children.forEach((child, i) => child.stdout!.on('data', (c: Buffer) => (applied[i]! += c.toString().split('"msg":"tags applied"').length - 1)))
+    children.forEach((child, i) =>
+      child.stdout!.on('data', (c: Buffer) => (applied[i]! += c.toString().split('"msg":"tags applied"').length - 1)),
+    )
     const urls = await Promise.all(children.map((child) => listeningUrl(child)))
 
     const started = Date.now()
@@ -61,18 +65,38 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
 
     const store = await openStore(url, { postgres: { schema }, migrate: false })
     t.teardown(() => store.close())
-    for (let i = 0; i < 300 && (await store.countJobs('done')) < EVENTS; i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 300 && (await store.countJobs('done')) < EVENTS; i++)
+      await new Promise((r) => setTimeout(r, 100))
     t.equal(await store.countJobs('done'), EVENTS, 'every job delivered')
-    t.ok(contacts.every((c) => sandbox.getContact(c.id)?.tags.includes('replicated')), 'every contact tagged')
+    t.ok(
+      contacts.every((c) => sandbox.getContact(c.id)?.tags.includes('replicated')),
+      'every contact tagged',
+    )
     // the engine may bulk jobs awaiting the same tags, so calls can be fewer than jobs, never more
-    t.ok(contacts.every((c, i) => sandbox.getContact(c.id)?.tags.includes(`n-${i}`)), "each with its event's own tag")
+    t.ok(
+      contacts.every((c, i) => sandbox.getContact(c.id)?.tags.includes(`n-${i}`)),
+      "each with its event's own tag",
+    )
     // distinct tags: no bulk call can carry two jobs, so one call per job, none twice
-    const tagCalls = (sandbox.calls['POST /contacts/:contactId/tags'] ?? 0) + (sandbox.calls['POST /contacts/bulk/tags/update/:type'] ?? 0)
+    const tagCalls =
+      (sandbox.calls['POST /contacts/:contactId/tags'] ?? 0) +
+      (sandbox.calls['POST /contacts/bulk/tags/update/:type'] ?? 0)
     t.equal(tagCalls, EVENTS, `${tagCalls} tag calls for ${EVENTS} jobs: none delivered twice`)
-    t.ok((await store.listJobs()).every((j) => j.attempts === 1), 'one attempt per job')
-    t.equal(applied.reduce((a, b) => a + b, 0), EVENTS, `deliveries per replica: ${applied.join(', ')}`)
+    t.ok(
+      (await store.listJobs()).every((j) => j.attempts === 1),
+      'one attempt per job',
+    )
+    t.equal(
+      applied.reduce((a, b) => a + b, 0),
+      EVENTS,
+      `deliveries per replica: ${applied.join(', ')}`,
+    )
     t.ok(applied.filter((n) => n > 0).length >= 2, 'the work was shared: more than one replica delivered')
-    t.equal(sandbox.rateLimited, 0, `no 429 from the sandbox (${EVENTS} calls in ${((Date.now() - started) / 1000).toFixed(1)} s)`)
+    t.equal(
+      sandbox.rateLimited,
+      0,
+      `no 429 from the sandbox (${EVENTS} calls in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    )
     t.equal(sandbox.calls.total, tagCalls, 'no call beyond the tag calls (no retry, no lookup)')
     for (const c of children) c.kill('SIGTERM')
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode === null ? c.on('exit', r) : r(null)))))

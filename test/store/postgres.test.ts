@@ -70,7 +70,11 @@ if (url) {
     await finisher.query('BEGIN')
     await finisher.query(`UPDATE ${schema}.jobs SET updated_at = updated_at WHERE id = $1`, [ids[1]])
     const renewal = store.renewLeases('W', ids, 1000, T0 + 500)
-    t.equal(await Promise.race([renewal, sleep(3000, 'still waiting')]), 2, 'the two free rows renewed at once, the held one passed over')
+    t.equal(
+      await Promise.race([renewal, sleep(3000, 'still waiting')]),
+      2,
+      'the two free rows renewed at once, the held one passed over',
+    )
     await finisher.query('ROLLBACK')
     await renewal
     t.equal(await store.renewLeases('W', ids, 1000, T0 + 600), 3, 'once released, it is renewed too')
@@ -85,7 +89,9 @@ if (url) {
       await b.close()
     })
     const opts = { dedupe: { key: 'same', expiresAt: T0 + 86_400_000 } }
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).accept(event(), [job()], opts)))
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).accept(event(), [job()], opts)),
+    )
     t.equal(results.filter((r) => !r.duplicate).length, 1)
     t.equal(await a.countEvents(), 1)
   })
@@ -107,7 +113,15 @@ if (url) {
       return { accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresInSec: 86_400 }
     }
     const replicas = stores.map(
-      (store) => new OAuthAuth({ locationId: 'loc', clientId: 'c', clientSecret: 's', refreshToken: 'refresh-0', store, exchange }),
+      (store) =>
+        new OAuthAuth({
+          locationId: 'loc',
+          clientId: 'c',
+          clientSecret: 's',
+          refreshToken: 'refresh-0',
+          store,
+          exchange,
+        }),
     )
     const tokens = await Promise.all(replicas.map((r) => r.accessToken()))
     t.same(spent, ['refresh-0'], 'one exchange across the replicas')
@@ -124,7 +138,12 @@ if (url) {
     const pool = createPool(url, { schema })
     t.teardown(() => pool.end())
     const one = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' }
-    await t.rejects(migratePostgres(pool, schema, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER); SELECT * FROM missing' }]))
+    await t.rejects(
+      migratePostgres(pool, schema, [
+        one,
+        { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER); SELECT * FROM missing' },
+      ]),
+    )
     t.same(await appliedPostgresVersions(pool), [1])
     const { rows } = await pool.query("SELECT to_regclass('two') AS t")
     t.equal(rows[0].t, null, 'the failed migration left no table')
@@ -134,7 +153,9 @@ if (url) {
     const newer = freshSchema(t, url)
     const store = await openStore(url, { postgres: { schema: newer } })
     await (store as unknown as { pool: { query(q: string, v: unknown[]): Promise<unknown> } }).pool.query(
-      'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [latestVersion + 1, 'future', 0])
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+      [latestVersion + 1, 'future', 0],
+    )
     await store.close()
     await t.rejects(openStore(url, { postgres: { schema: newer } }), { code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW' })
   })

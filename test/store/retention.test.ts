@@ -13,7 +13,13 @@ t.test('the retention timer prunes at start and then periodically, and stops cle
   const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: Date.now() })
   await store.completeJob(j!.id, 'A', attempt())
   const pruned: number[] = []
-  const timer = new RetentionTimer({ store, maxAgeMs: 5000, everyMs: 30, onError: (e) => t.fail(String(e)), onPruned: (n) => pruned.push(n) })
+  const timer = new RetentionTimer({
+    store,
+    maxAgeMs: 5000,
+    everyMs: 30,
+    onError: (e) => t.fail(String(e)),
+    onPruned: (n) => pruned.push(n),
+  })
   timer.start()
   await new Promise((r) => setTimeout(r, 20))
   t.equal(await store.countEvents(), 0, 'pruned at start')

@@ -39,7 +39,10 @@ t.test('a store used before migrate() says so', async (t) => {
 
 t.test('migrations have increasing versions and unique names', async (t) => {
   const versions = migrations.map((m) => m.version)
-  t.same(versions, [...versions].sort((a, b) => a - b))
+  t.same(
+    versions,
+    [...versions].sort((a, b) => a - b),
+  )
   t.equal(new Set(versions).size, migrations.length)
   t.equal(new Set(migrations.map((m) => m.name)).size, migrations.length)
   t.equal(latestVersion, Math.max(...versions))
@@ -62,7 +65,10 @@ t.test('migrate twice records each version once', async (t) => {
   t.teardown(() => db.close())
   migrate(db)
   migrate(db)
-  t.same(appliedVersions(db), migrations.map((m) => m.version))
+  t.same(
+    appliedVersions(db),
+    migrations.map((m) => m.version),
+  )
 })
 
 t.test('a failing migration rolls back and keeps the earlier ones', async (t) => {
@@ -75,7 +81,10 @@ t.test('a failing migration rolls back and keeps the earlier ones', async (t) =>
   t.throws(() => migrate(db, list))
   t.same(appliedVersions(db), [1])
   const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all()
-  t.notOk(tables.some((r) => r.name === 'two'), 'table of the failed migration rolled back')
+  t.notOk(
+    tables.some((r) => r.name === 'two'),
+    'table of the failed migration rolled back',
+  )
   migrate(db, [list[0]!, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' }])
   t.same(appliedVersions(db), [1, 2], 'resumes after a fix')
 })
@@ -84,7 +93,9 @@ t.test('a database with a newer schema is refused', async (t) => {
   const path = dbPath()
   await (await openStore(`sqlite:${path}`)).close()
   const raw = new Database(path)
-  raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(latestVersion + 1, 'future', 0)
+  raw
+    .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+    .run(latestVersion + 1, 'future', 0)
   raw.close()
   await t.rejects(openStore(`sqlite:${path}`), {
     code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW',
@@ -122,11 +133,33 @@ t.test('attempt rows record every attempt', async (t) => {
 
   const raw = new Database(path, { readonly: true })
   t.teardown(() => raw.close())
-  const rows = raw.prepare('SELECT job_id, attempt, outcome, status_code, error, contact_id, response FROM attempts ORDER BY id').all()
-  t.same(rows, [
-    { job_id: j!.id, attempt: 1, outcome: 'retry', status_code: 429, error: 'rate limited', contact_id: null, response: null },
-    { job_id: j!.id, attempt: 2, outcome: 'done', status_code: 200, error: null, contact_id: 'c9', response: '{"tags":["x"]}' },
-  ], 'the lost-lease completion left no row')
+  const rows = raw
+    .prepare('SELECT job_id, attempt, outcome, status_code, error, contact_id, response FROM attempts ORDER BY id')
+    .all()
+  t.same(
+    rows,
+    [
+      {
+        job_id: j!.id,
+        attempt: 1,
+        outcome: 'retry',
+        status_code: 429,
+        error: 'rate limited',
+        contact_id: null,
+        response: null,
+      },
+      {
+        job_id: j!.id,
+        attempt: 2,
+        outcome: 'done',
+        status_code: 200,
+        error: null,
+        contact_id: 'c9',
+        response: '{"tags":["x"]}',
+      },
+    ],
+    'the lost-lease completion left no row',
+  )
   t.match(await store.listJobs(), [{ attempts: 2, status: 'done' }])
 })
 
@@ -174,33 +207,49 @@ t.test('dedupe across two connections to one file: the second waits for the lock
     await b.close()
   })
   const opts = { dedupe: { key: 'delivery-1', expiresAt: T0 + 86_400_000 } }
-  const results = await Promise.all([a.accept(event(), [job()], opts), b.accept(event(), [job()], opts), a.accept(event(), [job()], opts), b.accept(event(), [job()], opts)])
+  const results = await Promise.all([
+    a.accept(event(), [job()], opts),
+    b.accept(event(), [job()], opts),
+    a.accept(event(), [job()], opts),
+    b.accept(event(), [job()], opts),
+  ])
   t.equal(results.filter((r) => !r.duplicate).length, 1)
   t.equal(await a.countEvents(), 1)
   t.equal(await b.countJobs(), 1)
 })
 
-t.test('dedupe across processes: simultaneous accepts of one key on separate connections store one event', async (t) => {
-  const { execFile } = await import('node:child_process')
-  const { fileURLToPath } = await import('node:url')
-  const path = dbPath()
-  const url = `sqlite:${path}`
-  await (await openStore(url)).close()
-  const worker = fileURLToPath(new URL('./helpers/accept-worker.ts', import.meta.url))
-  const startAt = Date.now() + 2500
-  // tsx maps the children's code differently from tap's loader (every function would be
-  // counted twice): keep them out of coverage
-  const childEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_)/.test(k))), _TAPJS_PROCESSINFO_COVERAGE_: '0' }
-  const run = (i: number) =>
-    new Promise<{ duplicate: boolean }>((resolve, reject) =>
-      execFile(process.execPath, ['--import', 'tsx', worker, url, 'same-delivery', `evt_proc_${i}`, String(startAt)], { env: childEnv }, (err, stdout) =>
-        err ? reject(err) : resolve(JSON.parse(stdout) as { duplicate: boolean }),
+t.test(
+  'dedupe across processes: simultaneous accepts of one key on separate connections store one event',
+  async (t) => {
+    const { execFile } = await import('node:child_process')
+    const { fileURLToPath } = await import('node:url')
+    const path = dbPath()
+    const url = `sqlite:${path}`
+    await (await openStore(url)).close()
+    const worker = fileURLToPath(new URL('./helpers/accept-worker.ts', import.meta.url))
+    const startAt = Date.now() + 2500
+    // tsx maps the children's code differently from tap's loader (every function would be
+    // counted twice): keep them out of coverage
+    const childEnv = {
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_)/.test(k)),
       ),
-    )
-  const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => run(i)))
-  t.equal(answers.filter((r) => !r.duplicate).length, 1, 'one winner')
-  const store = await openStore(url)
-  t.teardown(() => store.close())
-  t.equal(await store.countEvents(), 1)
-  t.equal(await store.countJobs(), 1)
-})
+      _TAPJS_PROCESSINFO_COVERAGE_: '0',
+    }
+    const run = (i: number) =>
+      new Promise<{ duplicate: boolean }>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', worker, url, 'same-delivery', `evt_proc_${i}`, String(startAt)],
+          { env: childEnv },
+          (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as { duplicate: boolean })),
+        ),
+      )
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => run(i)))
+    t.equal(answers.filter((r) => !r.duplicate).length, 1, 'one winner')
+    const store = await openStore(url)
+    t.teardown(() => store.close())
+    t.equal(await store.countEvents(), 1)
+    t.equal(await store.countJobs(), 1)
+  },
+)

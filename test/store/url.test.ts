@@ -15,7 +15,15 @@ t.test('parseStoreUrl', async (t) => {
 })
 
 t.test('parseStoreUrl rejects', async (t) => {
-  const bad = ['mysql://u:secret@h/db', './data.db', '', 'sqlite:', 'sqlite://host/x.db', 'sqlite:dir/', 'postgres:h/db']
+  const bad = [
+    'mysql://u:secret@h/db',
+    './data.db',
+    '',
+    'sqlite:',
+    'sqlite://host/x.db',
+    'sqlite:dir/',
+    'postgres:h/db',
+  ]
   for (const url of bad) {
     t.throws(() => parseStoreUrl(url), { code: 'TAGRELAY_CONFIG_INVALID', statusCode: 500 }, JSON.stringify(url))
   }
@@ -30,10 +38,18 @@ t.test('parseStoreUrl rejects', async (t) => {
 })
 
 t.test('openStore', async (t) => {
-  const unreachable = await openStore('postgres://u:secret@127.0.0.1:1/db').catch((err: unknown) => err as Error & { code?: string })
-  t.match(unreachable, { code: 'TAGRELAY_STORE_OPEN_FAILED', statusCode: 500, message: /^cannot connect to PostgreSQL at 127\.0\.0\.1:1: / })
+  const unreachable = await openStore('postgres://u:secret@127.0.0.1:1/db').catch(
+    (err: unknown) => err as Error & { code?: string },
+  )
+  t.match(unreachable, {
+    code: 'TAGRELAY_STORE_OPEN_FAILED',
+    statusCode: 500,
+    message: /^cannot connect to PostgreSQL at 127\.0\.0\.1:1: /,
+  })
   t.notMatch((unreachable as Error).message, /secret/, 'the password is not echoed')
-  await t.rejects(openStore('postgres://u:secret@127.0.0.1:1/db', { migrate: false }), { code: 'TAGRELAY_STORE_OPEN_FAILED' })
+  await t.rejects(openStore('postgres://u:secret@127.0.0.1:1/db', { migrate: false }), {
+    code: 'TAGRELAY_STORE_OPEN_FAILED',
+  })
   await t.rejects(openStore('redis://h'), { code: 'TAGRELAY_CONFIG_INVALID' })
 
   const mem = await openStore('sqlite::memory:')

@@ -3,32 +3,40 @@ import t from 'tap'
 import { openStore } from '../../src/store/index.js'
 import { event, job } from './fixtures.js'
 
-t.test('accepts commit on the writer thread: durable, visible to this connection, errors keep their code', async (t) => {
-  const dir = t.testdir({})
-  const store = await openStore(`sqlite:${dir}/db.sqlite`)
-  t.teardown(() => store.close())
-  const e = event({ explain: { rulesVersion: 'v1', trace: [{ rule: 'a', matched: true, tags: ['x'] }] } })
-  await store.accept(e, [job()])
-  t.same((await store.getEvent(e.id))?.explain, e.explain, 'the trace reads back as stored')
-  const bad = await store.accept(event(), [job({ location: null as unknown as string })]).catch((err: unknown) => err)
-  t.match(bad, { code: 'SQLITE_CONSTRAINT_NOTNULL' }, "SQLite's error code crosses the thread")
-  const dup = await store.accept({ ...event(), id: e.id }, []).catch((err: unknown) => err)
-  t.match(dup, { name: 'TagrelayError', code: 'TAGRELAY_STORE_DUPLICATE_EVENT', statusCode: 409 })
-})
+t.test(
+  'accepts commit on the writer thread: durable, visible to this connection, errors keep their code',
+  async (t) => {
+    const dir = t.testdir({})
+    const store = await openStore(`sqlite:${dir}/db.sqlite`)
+    t.teardown(() => store.close())
+    const e = event({ explain: { rulesVersion: 'v1', trace: [{ rule: 'a', matched: true, tags: ['x'] }] } })
+    await store.accept(e, [job()])
+    t.same((await store.getEvent(e.id))?.explain, e.explain, 'the trace reads back as stored')
+    const bad = await store.accept(event(), [job({ location: null as unknown as string })]).catch((err: unknown) => err)
+    t.match(bad, { code: 'SQLITE_CONSTRAINT_NOTNULL' }, "SQLite's error code crosses the thread")
+    const dup = await store.accept({ ...event(), id: e.id }, []).catch((err: unknown) => err)
+    t.match(dup, { name: 'TagrelayError', code: 'TAGRELAY_STORE_DUPLICATE_EVENT', statusCode: 409 })
+  },
+)
 
 t.test('writerThread: false commits on the event loop with the same results', async (t) => {
   const dir = t.testdir({})
   const store = await openStore(`sqlite:${dir}/db.sqlite`, { sqlite: { writerThread: false } })
   t.teardown(() => store.close())
   const opts = { dedupe: { key: 'k', expiresAt: Date.now() + 60_000 } }
-  const [first, second] = await Promise.all([store.accept(event(), [job()], opts), store.accept(event(), [job()], opts)])
+  const [first, second] = await Promise.all([
+    store.accept(event(), [job()], opts),
+    store.accept(event(), [job()], opts),
+  ])
   t.same(first, { duplicate: false })
   t.match(second, { duplicate: true })
   t.equal(await store.countJobs(), 1)
 })
 
 t.test('a file the writer thread cannot open fails the store at start, naming the file', async (t) => {
-  const dir = t.testdir({ 'not-a-db.sqlite': 'this is not a SQLite database, just text that is long enough to be read' })
+  const dir = t.testdir({
+    'not-a-db.sqlite': 'this is not a SQLite database, just text that is long enough to be read',
+  })
   const err = await openStore(`sqlite:${dir}/not-a-db.sqlite`).catch((e: unknown) => e)
   t.match(err, { code: 'TAGRELAY_STORE_OPEN_FAILED', message: /not-a-db\.sqlite/ })
 })

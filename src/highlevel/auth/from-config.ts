@@ -10,7 +10,10 @@ export interface AuthDeps {
 }
 
 /** One provider per configured location (config name → provider), each with its own credentials. */
-export function createLocationAuths(locations: Record<string, LocationConfig>, deps: AuthDeps): Map<string, AuthProvider> {
+export function createLocationAuths(
+  locations: Record<string, LocationConfig>,
+  deps: AuthDeps,
+): Map<string, AuthProvider> {
   const map = new Map<string, AuthProvider>()
   for (const [name, location] of Object.entries(locations)) {
     const { auth } = location
@@ -18,16 +21,19 @@ export function createLocationAuths(locations: Record<string, LocationConfig>, d
       map.set(name, new PrivateIntegrationAuth(location.locationId, auth.token))
       continue
     }
-    map.set(name, new OAuthAuth({
-      locationId: location.locationId,
-      clientId: auth.clientId,
-      clientSecret: auth.clientSecret,
-      refreshToken: auth.refreshToken,
-      marginMs: auth.refreshMarginMs,
-      store: deps.store,
-      exchange: deps.exchange,
-      now: deps.now,
-    }))
+    map.set(
+      name,
+      new OAuthAuth({
+        locationId: location.locationId,
+        clientId: auth.clientId,
+        clientSecret: auth.clientSecret,
+        refreshToken: auth.refreshToken,
+        marginMs: auth.refreshMarginMs,
+        store: deps.store,
+        exchange: deps.exchange,
+        now: deps.now,
+      }),
+    )
   }
   return map
 }

@@ -139,17 +139,31 @@ export class OAuthAuth implements AuthProvider {
     const { store, clientId, clientSecret } = this.#opts
     // Re-read: another process on the same store (a `tagrelay worker`) may have rotated it.
     const stored = this.#usable(await store.loadOAuthTokens(this.locationId))
-    if (stored !== undefined && stored.accessToken !== rejectedToken && stored.accessToken !== this.#current?.accessToken && this.#fresh(stored)) {
+    if (
+      stored !== undefined &&
+      stored.accessToken !== rejectedToken &&
+      stored.accessToken !== this.#current?.accessToken &&
+      this.#fresh(stored)
+    ) {
       this.#current = stored
       return stored.accessToken
     }
     let issued: IssuedTokens
     try {
       issued = await this.#opts.exchange({
-        clientId, clientSecret, refreshToken: stored?.refreshToken ?? this.#opts.refreshToken, userType: 'Location',
+        clientId,
+        clientSecret,
+        refreshToken: stored?.refreshToken ?? this.#opts.refreshToken,
+        userType: 'Location',
       })
     } catch (err) {
-      if (err instanceof HighLevelError && err.status !== null && err.status >= 400 && err.status < 500 && err.status !== 429) {
+      if (
+        err instanceof HighLevelError &&
+        err.status !== null &&
+        err.status >= 400 &&
+        err.status < 500 &&
+        err.status !== 429
+      ) {
         throw new HighLevelOAuthRefreshError(
           `HighLevel refused the OAuth refresh for location ${this.locationId} (${err.status}: ${err.message}); ` +
             'reconnect the app and put the new refresh token in the config',

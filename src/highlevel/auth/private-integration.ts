@@ -9,7 +9,10 @@ export class PrivateIntegrationAuth implements AuthProvider {
   readonly kind = 'private-integration' as const
   readonly #token: string
 
-  constructor(readonly locationId: string, token: string) {
+  constructor(
+    readonly locationId: string,
+    token: string,
+  ) {
     this.#token = token
   }
 

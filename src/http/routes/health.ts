@@ -14,8 +14,19 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
       return reply.code(503).send({ status: 'unavailable', store: 'unreachable', rules: rules.version })
     }
     // a paused location is a detail, not unreadiness: events are still accepted and kept
-    const paused = (deps.delivery?.locations() ?? []).filter((l) => l.paused)
-      .map((l) => ({ locationId: l.locationId, reason: l.reason, until: l.pausedUntil === null ? null : new Date(l.pausedUntil).toISOString() }))
-    return { status: 'ready', store: deps.store.kind, rules: rules.version, ruleCount: rules.count, ...(paused.length > 0 ? { pausedLocations: paused } : {}) }
+    const paused = (deps.delivery?.locations() ?? [])
+      .filter((l) => l.paused)
+      .map((l) => ({
+        locationId: l.locationId,
+        reason: l.reason,
+        until: l.pausedUntil === null ? null : new Date(l.pausedUntil).toISOString(),
+      }))
+    return {
+      status: 'ready',
+      store: deps.store.kind,
+      rules: rules.version,
+      ruleCount: rules.count,
+      ...(paused.length > 0 ? { pausedLocations: paused } : {}),
+    }
   })
 }

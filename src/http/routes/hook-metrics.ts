@@ -11,7 +11,11 @@ function outcomeOf(method: string, status: number): string {
 }
 
 /** Counts every /hooks request and times the accepted ones (registered in the hooks context). */
-export function hookMetrics(app: FastifyInstance, metrics: Metrics, sourceOf: (param: string | undefined) => string): void {
+export function hookMetrics(
+  app: FastifyInstance,
+  metrics: Metrics,
+  sourceOf: (param: string | undefined) => string,
+): void {
   app.addHook('onResponse', async (request, reply) => {
     const source = sourceOf((request.params as { source?: string } | undefined)?.source)
     metrics.requests.inc({ source, outcome: outcomeOf(request.method, reply.statusCode) })

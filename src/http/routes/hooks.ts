@@ -81,7 +81,9 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       }))
       const tags = [...new Set(intents.flatMap((i) => i.add))]
       const matched = trace.filter((t) => t.matched).map((t) => t.rule)
-      const unresolved = trace.filter((t) => t.unresolved).map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
+      const unresolved = trace
+        .filter((t) => t.unresolved)
+        .map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
 
       const explain = RuleSetRecorder.stored(rules, evaluation, matched, query, recorded)
       const result = await deps.store.accept(
@@ -90,12 +92,26 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
         dedupe ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs } } : {},
       )
       if (result.duplicate) {
-        request.log.info({ source: source.name, firstEventId: result.id }, 'duplicate delivery: answered with the first result, nothing stored')
-        return reply.code(200).send({ id: result.id, tags: result.tags, rules: matchedRules(result.explain), duplicate: true })
+        request.log.info(
+          { source: source.name, firstEventId: result.id },
+          'duplicate delivery: answered with the first result, nothing stored',
+        )
+        return reply
+          .code(200)
+          .send({ id: result.id, tags: result.tags, rules: matchedRules(result.explain), duplicate: true })
       }
       deps.onAccepted?.()
       for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
-      request.log.info({ source: source.name, tags, rules: matched, jobs: jobs.length, unresolved: unresolved.length > 0 ? unresolved : undefined }, 'event accepted')
+      request.log.info(
+        {
+          source: source.name,
+          tags,
+          rules: matched,
+          jobs: jobs.length,
+          unresolved: unresolved.length > 0 ? unresolved : undefined,
+        },
+        'event accepted',
+      )
       return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
     },
   )

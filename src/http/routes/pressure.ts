@@ -4,7 +4,10 @@ import type { Config } from '../../config/index.js'
 import { TagrelayError } from '../../errors.js'
 
 export class OverloadedError extends TagrelayError {
-  constructor(readonly retryAfter: number, readonly reason: string) {
+  constructor(
+    readonly retryAfter: number,
+    readonly reason: string,
+  ) {
     super('TAGRELAY_OVERLOADED', `tagrelay is overloaded; retry after ${retryAfter} s`, 503)
   }
 }

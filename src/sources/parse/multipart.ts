@@ -13,7 +13,11 @@ const CRLF2 = Buffer.from('\r\n\r\n')
  * verified as a whole before this runs; it is a small parser on the raw Buffer because
  * the installed Fastify stack has no multipart plugin and this needs no streaming.
  */
-export function parseMultipart(raw: Buffer, boundary: string | undefined, charset: string | undefined): Record<string, unknown> {
+export function parseMultipart(
+  raw: Buffer,
+  boundary: string | undefined,
+  charset: string | undefined,
+): Record<string, unknown> {
   if (!boundary || boundary.length > 200) throw new BadBodyError('multipart/form-data needs a boundary parameter')
   const delimiter = Buffer.from(`--${boundary}`)
   const tree = new FieldTree()

@@ -11,28 +11,31 @@ import { assertFresh } from './timestamp.js'
 
 /** A PEM block or bare base64 SPKI DER; parsed once at config load so a bad key fails the start. */
 const publicKeys = (type: 'ed25519' | 'rsa') =>
-  z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-    .transform((v, ctx) => {
-      const keys: KeyObject[] = []
-      for (const text of Array.isArray(v) ? v : [v]) {
-        try {
-          const key = text.includes('-----BEGIN')
-            ? createPublicKey(text)
-            : createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' })
-          if (key.asymmetricKeyType !== type) throw new Error(`a ${key.asymmetricKeyType} key`)
-          keys.push(key)
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: `expected an ${type} public key (PEM or base64 SPKI): ${(err as Error).message}` })
-          return z.NEVER
-        }
+  z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v, ctx) => {
+    const keys: KeyObject[] = []
+    for (const text of Array.isArray(v) ? v : [v]) {
+      try {
+        const key = text.includes('-----BEGIN')
+          ? createPublicKey(text)
+          : createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' })
+        if (key.asymmetricKeyType !== type) throw new Error(`a ${key.asymmetricKeyType} key`)
+        keys.push(key)
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected an ${type} public key (PEM or base64 SPKI): ${(err as Error).message}`,
+        })
+        return z.NEVER
       }
-      return keys
-    })
+    }
+    return keys
+  })
 
 export const highlevelVerifySchema = z.strictObject({
   type: z.literal('highlevel'),
-  publicKey: publicKeys('ed25519').default([createPublicKey({ key: Buffer.from(HIGHLEVEL_ED25519_KEY, 'base64'), format: 'der', type: 'spki' })]),
+  publicKey: publicKeys('ed25519').default([
+    createPublicKey({ key: Buffer.from(HIGHLEVEL_ED25519_KEY, 'base64'), format: 'der', type: 'spki' }),
+  ]),
   /** accept the legacy x-wh-signature (RSA-SHA256) when X-GHL-Signature is absent */
   legacy: z.boolean().default(true),
   legacyPublicKey: publicKeys('rsa').default([createPublicKey(HIGHLEVEL_RSA_KEY)]),
@@ -56,7 +59,10 @@ export function highlevelVerifier(config: HighLevelVerifyConfig, ctx: VerifyCont
       const current = singleHeader(req, 'x-ghl-signature')
       const legacy = config.legacy ? singleHeader(req, 'x-wh-signature') : undefined
       if (current === undefined && legacy === undefined) {
-        throw new MissingSignatureError(req.source, config.legacy ? 'X-GHL-Signature (or x-wh-signature)' : 'X-GHL-Signature')
+        throw new MissingSignatureError(
+          req.source,
+          config.legacy ? 'X-GHL-Signature (or x-wh-signature)' : 'X-GHL-Signature',
+        )
       }
       const sig = decodeSignature((current ?? legacy)!.trim(), 'base64')
       if (sig === undefined) throw new BadSignatureError(req.source, 'signature is not base64')
@@ -83,7 +89,10 @@ function safeVerify(algorithm: string | null, data: Buffer, key: KeyObject, sig:
 
 function bodyTimestamp(raw: Buffer): number | undefined {
   try {
-    const body = sjson.parse(raw.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }) as unknown
+    const body = sjson.parse(raw.toString('utf8'), undefined, {
+      protoAction: 'remove',
+      constructorAction: 'remove',
+    }) as unknown
     const ts = body !== null && typeof body === 'object' ? (body as { timestamp?: unknown }).timestamp : undefined
     const ms = typeof ts === 'string' ? Date.parse(ts) : typeof ts === 'number' ? ts : NaN
     return Number.isFinite(ms) ? ms : undefined

@@ -40,8 +40,18 @@ function compileTemplate(template: string): Part[] {
 }
 
 const HUBSPOT_ESCAPES: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$',
-  '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 }
 
 export function hmacVerifier(spec: HmacSpec, ctx: VerifyContext): Verifier {
@@ -52,16 +62,20 @@ export function hmacVerifier(spec: HmacSpec, ctx: VerifyContext): Verifier {
     const host = singleHeader(req, 'host') ?? 'localhost'
     const base = (spec.publicUrl ?? ctx.publicUrl ?? `https://${host}`).replace(/\/+$/, '')
     const url = `${base}${req.url ?? ''}`
-    return spec.hubspotUriDecode ? url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => HUBSPOT_ESCAPES[m.toUpperCase()]!) : url
+    return spec.hubspotUriDecode
+      ? url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => HUBSPOT_ESCAPES[m.toUpperCase()]!)
+      : url
   }
 
   return (req) => {
     const value = singleHeader(req, spec.header)
     if (value === undefined) throw new MissingSignatureError(req.source, spec.header)
     const timestamp = spec.timestampHeader === undefined ? undefined : singleHeader(req, spec.timestampHeader)
-    if (spec.timestampHeader !== undefined && timestamp === undefined) throw new MissingSignatureError(req.source, spec.timestampHeader)
+    if (spec.timestampHeader !== undefined && timestamp === undefined)
+      throw new MissingSignatureError(req.source, spec.timestampHeader)
     const trimmed = value.trim()
-    if (!trimmed.toLowerCase().startsWith(spec.prefix.toLowerCase())) throw new BadSignatureError(req.source, `no ${spec.prefix} prefix`)
+    if (!trimmed.toLowerCase().startsWith(spec.prefix.toLowerCase()))
+      throw new BadSignatureError(req.source, `no ${spec.prefix} prefix`)
     const presented = decodeSignature(trimmed.slice(spec.prefix.length), spec.encoding)
     if (presented === undefined) throw new BadSignatureError(req.source, `signature is not ${spec.encoding}`)
 

@@ -4,7 +4,10 @@ import type { VerifyContext } from '../types.js'
 import type { BuiltVerifier } from './built.js'
 import { hmacVerifier } from './hmac-engine.js'
 
-const headerName = z.string().min(1).transform((h) => h.toLowerCase())
+const headerName = z
+  .string()
+  .min(1)
+  .transform((h) => h.toLowerCase())
 
 /** The generic scheme, for any sender that HMACs its request into one header. */
 export const hmacVerifySchema = z

@@ -20,7 +20,13 @@ export const HMAC_PRESETS = {
   /** X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body> */
   shopify: { ...base, header: 'x-shopify-hmac-sha256', encoding: 'base64', dedupe: { header: 'x-shopify-webhook-id' } },
   /** X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body> */
-  github: { ...base, header: 'x-hub-signature-256', encoding: 'hex', prefix: 'sha256=', dedupe: { header: 'x-github-delivery' } },
+  github: {
+    ...base,
+    header: 'x-hub-signature-256',
+    encoding: 'hex',
+    prefix: 'sha256=',
+    dedupe: { header: 'x-github-delivery' },
+  },
   /** Meta (Facebook/Instagram/WhatsApp, Lead Ads): the app secret, same header as GitHub */
   meta: { ...base, header: 'x-hub-signature-256', encoding: 'hex', prefix: 'sha256=' },
   /** X-Cal-Signature-256: <hex HMAC-SHA256 of the body> */
@@ -74,7 +80,12 @@ export type HmacPresetConfig = z.output<(typeof hmacPresetSchemas)[number]>
 
 export function hmacPresetVerifier(config: HmacPresetConfig, ctx: VerifyContext): BuiltVerifier {
   const { dedupe, ...preset } = HMAC_PRESETS[config.type] as Preset
-  const spec: HmacSpec = { ...preset, secrets: config.secret, toleranceSeconds: config.toleranceSeconds, publicUrl: config.publicUrl }
+  const spec: HmacSpec = {
+    ...preset,
+    secrets: config.secret,
+    toleranceSeconds: config.toleranceSeconds,
+    publicUrl: config.publicUrl,
+  }
   const secretHeaders = [preset.header]
   return { verify: hmacVerifier(spec, ctx), secretHeaders, secretQuery: [], ...(dedupe ? { dedupe } : {}) }
 }

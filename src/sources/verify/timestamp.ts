@@ -12,7 +12,8 @@ export function checkTimestamp(
   toleranceSeconds: number,
   nowMs: number,
 ): void {
-  if (value === undefined || !/^\d{1,16}$/.test(value)) throw new BadSignatureError(source, 'timestamp missing or not an integer')
+  if (value === undefined || !/^\d{1,16}$/.test(value))
+    throw new BadSignatureError(source, 'timestamp missing or not an integer')
   const ms = unit === 's' ? Number(value) * 1000 : Number(value)
   assertFresh(source, ms, toleranceSeconds, nowMs)
 }

@@ -8,7 +8,11 @@ import { singleHeader, singleQuery } from './read.js'
 export const tokenVerifySchema = z.strictObject({
   type: z.literal('token'),
   token: secretList,
-  header: z.string().min(1).default('x-tagrelay-token').transform((h) => h.toLowerCase()),
+  header: z
+    .string()
+    .min(1)
+    .default('x-tagrelay-token')
+    .transform((h) => h.toLowerCase()),
   query: z.string().min(1).default('token'),
 })
 

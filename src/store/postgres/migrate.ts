@@ -15,7 +15,11 @@ import type { Migration } from './migrations.js'
  * migration leaves the schema at the last good version, and the next start resumes there.
  * A database recorded at a version this build does not know is refused, as on SQLite.
  */
-export async function migratePostgres(pool: pg.Pool, schema: string, migrations: readonly Migration[] = defaultMigrations): Promise<void> {
+export async function migratePostgres(
+  pool: pg.Pool,
+  schema: string,
+  migrations: readonly Migration[] = defaultMigrations,
+): Promise<void> {
   const client = await pool.connect()
   // a connection that may still hold the session lock or a transaction is destroyed, not pooled
   let broken = false
@@ -45,7 +49,11 @@ export async function migratePostgres(pool: pg.Pool, schema: string, migrations:
         await client.query('BEGIN')
         try {
           await client.query(m.sql)
-          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()])
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            m.version,
+            m.name,
+            Date.now(),
+          ])
           await client.query('COMMIT')
         } catch (err) {
           await client.query('ROLLBACK').catch(() => {

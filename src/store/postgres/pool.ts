@@ -12,7 +12,9 @@ export interface PostgresOptions {
 const INT8_OID = 20
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
 
 /**
@@ -40,7 +42,11 @@ export type Queryable = pg.Pool | pg.PoolClient
  * connection whose ROLLBACK failed is destroyed rather than returned: it may still be
  * inside the transaction (holding its locks), and the next borrower would run in it.
  */
-export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
   const client = await pool.connect()
   let broken = false
   try {

@@ -67,7 +67,13 @@ export class PostgresRateBudget implements SharedBudget {
 
   async reserve(location: string, { cap, intervalMs }: WindowLimits, now?: number): Promise<Reservation> {
     const c = Math.max(1, Math.floor(cap))
-    const { rows } = await this.pool.query<{ at: string; now: string; paused_until: string; paused_reason: string | null; paused_by: string | null }>(
+    const { rows } = await this.pool.query<{
+      at: string
+      now: string
+      paused_until: string
+      paused_reason: string | null
+      paused_by: string | null
+    }>(
       `INSERT INTO rate_window AS w (location, sends) VALUES ($1, ARRAY[${NOW}])
        ON CONFLICT (location) DO UPDATE SET sends = (
          w.sends || greatest(
@@ -82,7 +88,13 @@ export class PostgresRateBudget implements SharedBudget {
     )
     const r = rows[0]!
     // bigint arrives as a string; epoch ms fit a double exactly
-    return { at: Number(r.at), now: Number(r.now), pausedUntil: Number(r.paused_until), pausedReason: r.paused_reason, pausedBy: r.paused_by }
+    return {
+      at: Number(r.at),
+      now: Number(r.now),
+      pausedUntil: Number(r.paused_until),
+      pausedReason: r.paused_reason,
+      pausedBy: r.paused_by,
+    }
   }
 
   async pause(location: string, ms: number, reason: string, by: string, now?: number): Promise<void> {

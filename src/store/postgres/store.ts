@@ -212,8 +212,13 @@ export class PostgresStore implements Store {
     return keys.length === 0 ? new Map() : lookupContacts(this.pool, location, keys, now)
   }
 
-  async rememberContacts(location: string, entries: { key: string; contactId: string }[], expiresAt: number): Promise<void> {
-    if (entries.length > 0) await inTransaction(this.pool, (c) => rememberContacts(c, location, entries, expiresAt, Date.now()))
+  async rememberContacts(
+    location: string,
+    entries: { key: string; contactId: string }[],
+    expiresAt: number,
+  ): Promise<void> {
+    if (entries.length > 0)
+      await inTransaction(this.pool, (c) => rememberContacts(c, location, entries, expiresAt, Date.now()))
   }
 
   async forgetContacts(location: string, keys: string[]): Promise<void> {
@@ -250,7 +255,8 @@ export class PostgresStore implements Store {
     if (items.length === 0) return 0
     return inTransaction(this.pool, async (c) => {
       let n = 0
-      for (const { id, attempt } of items) if (await finishJob(c, { id, owner, status: 'done', runAt: null, attempt })) n++
+      for (const { id, attempt } of items)
+        if (await finishJob(c, { id, owner, status: 'done', runAt: null, attempt })) n++
       return n
     })
   }

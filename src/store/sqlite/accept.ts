@@ -70,7 +70,9 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
     return { duplicate: false }
   }
   // the usual batch: every accept succeeds, so no savepoints
-  const optimistic = db.transaction((rows: AcceptRow[]) => rows.map((row): Outcome<AcceptResult> => ({ ok: true, value: acceptOne(row) })))
+  const optimistic = db.transaction((rows: AcceptRow[]) =>
+    rows.map((row): Outcome<AcceptResult> => ({ ok: true, value: acceptOne(row) })),
+  )
   // after a failure: each accept in its own savepoint (`one` nests in the batch's transaction)
   const one = db.transaction(acceptOne)
   const isolated = db.transaction((rows: AcceptRow[]) =>
@@ -97,7 +99,9 @@ function insertEventOnce(insert: (row: EventRow) => void, event: EventRow): void
     insert(event)
   } catch (err) {
     if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, { cause: err })
+      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, {
+        cause: err,
+      })
     }
     throw err
   }

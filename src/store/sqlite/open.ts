@@ -33,7 +33,10 @@ const SYNCHRONOUS = new Set(['FULL', 'NORMAL'])
 export function openDatabase(path: string, options: SqliteOptions = {}): Database.Database {
   const synchronous = options.synchronous ?? 'FULL'
   if (!SYNCHRONOUS.has(synchronous)) {
-    throw new TagrelayError('TAGRELAY_CONFIG_INVALID', `store: synchronous must be FULL or NORMAL, got "${synchronous}"`)
+    throw new TagrelayError(
+      'TAGRELAY_CONFIG_INVALID',
+      `store: synchronous must be FULL or NORMAL, got "${synchronous}"`,
+    )
   }
   const memory = path === ':memory:'
   let db: Database.Database | undefined

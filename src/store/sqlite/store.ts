@@ -57,7 +57,10 @@ export class SqliteStore implements Store {
     this.#db = db
     this.#path = options.path ?? ':memory:'
     this.#options = options
-    this.#accepts = new GroupCommit((rows) => (this.#writer ? this.#writer.run(rows) : this.#acceptHere!(rows)), options.maxBatch)
+    this.#accepts = new GroupCommit(
+      (rows) => (this.#writer ? this.#writer.run(rows) : this.#acceptHere!(rows)),
+      options.maxBatch,
+    )
   }
 
   /** Statements exist only once the schema does; see `migrate()`. */
@@ -97,7 +100,9 @@ export class SqliteStore implements Store {
     // SQLite reads a negative LIMIT as "no limit": never let a bad config claim everything.
     const n = Math.floor(limit)
     if (!(n >= 1)) return []
-    const rows = this.#db.transaction(() => q.claimJobs(owner, n, leaseMs, now, { location, excludeLocations })).immediate()
+    const rows = this.#db
+      .transaction(() => q.claimJobs(owner, n, leaseMs, now, { location, excludeLocations }))
+      .immediate()
     return rows.map(toJob).sort(byDueOrder)
   }
 
@@ -200,7 +205,11 @@ export class SqliteStore implements Store {
     return keys.length === 0 ? new Map() : this.#stmts.lookupContacts(location, keys, now)
   }
 
-  async rememberContacts(location: string, entries: { key: string; contactId: string }[], expiresAt: number): Promise<void> {
+  async rememberContacts(
+    location: string,
+    entries: { key: string; contactId: string }[],
+    expiresAt: number,
+  ): Promise<void> {
     const q = this.#stmts
     if (entries.length === 0) return
     this.#db.transaction(() => q.rememberContacts(location, entries, expiresAt, Date.now())).immediate()

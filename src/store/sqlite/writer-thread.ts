@@ -31,7 +31,9 @@ function handle(msg: WriterRequest): Omit<WriterReply, 'seq'> {
     conn.db.close()
     return {}
   }
-  return { outcomes: conn.run(msg.rows).map((o): WireOutcome => (o.ok ? o : { ok: false, error: toWireError(o.error) })) }
+  return {
+    outcomes: conn.run(msg.rows).map((o): WireOutcome => (o.ok ? o : { ok: false, error: toWireError(o.error) })),
+  }
 }
 
 port.on('message', (msg: WriterRequest) => {

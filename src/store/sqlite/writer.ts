@@ -17,9 +17,13 @@ const ENTRY = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js',
  * inherit, so there the thread registers tsx itself before importing its entry.
  */
 function threadScript(): { script: string | URL; eval: boolean } {
-  if (!FROM_SOURCE || process.execArgv.some((a) => /@tapjs\/typescript|ts-node/.test(a))) return { script: ENTRY, eval: false }
+  if (!FROM_SOURCE || process.execArgv.some((a) => /@tapjs\/typescript|ts-node/.test(a)))
+    return { script: ENTRY, eval: false }
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'))
-  return { script: `import(${api}).then((m) => m.register()).then(() => import(${JSON.stringify(ENTRY.href)}))`, eval: true }
+  return {
+    script: `import(${api}).then((m) => m.register()).then(() => import(${JSON.stringify(ENTRY.href)}))`,
+    eval: true,
+  }
 }
 
 /**
@@ -84,7 +88,12 @@ class WriterThread {
   }
 
   #fail(err: Error): void {
-    this.#failure ??= new TagrelayError('TAGRELAY_STORE_WRITER_FAILED', `SQLite writer thread failed: ${err.message}`, 503, { cause: err })
+    this.#failure ??= new TagrelayError(
+      'TAGRELAY_STORE_WRITER_FAILED',
+      `SQLite writer thread failed: ${err.message}`,
+      503,
+      { cause: err },
+    )
     for (const waiter of this.#pending.values()) waiter.reject(this.#failure)
     this.#pending.clear()
   }
@@ -113,7 +122,12 @@ export class WriterConnection {
       await thread.request({ op: 'open', db, path, options })
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
-      throw new TagrelayError('TAGRELAY_STORE_OPEN_FAILED', `SQLite writer thread cannot open ${path}: ${reason}`, 500, { cause: err })
+      throw new TagrelayError(
+        'TAGRELAY_STORE_OPEN_FAILED',
+        `SQLite writer thread cannot open ${path}: ${reason}`,
+        500,
+        { cause: err },
+      )
     }
     return new WriterConnection(thread, db)
   }

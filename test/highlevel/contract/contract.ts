@@ -13,7 +13,11 @@ export interface Exchange {
   responseBody: Buffer
 }
 
-interface Parameter { name: string; in: 'header' | 'query' | 'path'; required?: boolean }
+interface Parameter {
+  name: string
+  in: 'header' | 'query' | 'path'
+  required?: boolean
+}
 
 const json = (buf: Buffer): unknown => JSON.parse(buf.toString('utf8'))
 
@@ -43,7 +47,8 @@ export function violations(contract: OpenApiContract, ex: Exchange): string[] {
     bad(`${p.in} parameter ${p.name}`, contract.check(operation, `parameters/${i}/schema`, value))
   })
   const documentedQuery = new Set(params.filter((p) => p.in === 'query').map((p) => p.name))
-  for (const name of url.searchParams.keys()) if (!documentedQuery.has(name)) out.push(`${where}: undocumented query parameter ${name}`)
+  for (const name of url.searchParams.keys())
+    if (!documentedQuery.has(name)) out.push(`${where}: undocumented query parameter ${name}`)
   if (operation.template !== '/oauth/token' && !/^Bearer \S+$/.test(String(ex.requestHeaders.authorization ?? ''))) {
     out.push(`${where}: no bearer token`)
   }
@@ -54,18 +59,23 @@ export function violations(contract: OpenApiContract, ex: Exchange): string[] {
   } else if (ex.requestBody.length === 0) {
     if (requestBody.required === true) out.push(`${where}: required body missing`)
   } else {
-    const type = String(ex.requestHeaders['content-type'] ?? '').split(';')[0]?.trim() ?? ''
+    const type =
+      String(ex.requestHeaders['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim() ?? ''
     if (!(type in requestBody.content)) {
       out.push(`${where}: content-type ${type} not in ${Object.keys(requestBody.content).join(', ')}`)
     } else {
-      const body = type === 'application/x-www-form-urlencoded'
-        ? Object.fromEntries(new URLSearchParams(ex.requestBody.toString('utf8')))
-        : json(ex.requestBody)
+      const body =
+        type === 'application/x-www-form-urlencoded'
+          ? Object.fromEntries(new URLSearchParams(ex.requestBody.toString('utf8')))
+          : json(ex.requestBody)
       const pointer = `requestBody/content/${escapePointer(type)}/schema`
       bad('request body', contract.check(operation, pointer, body))
       const documented = contract.documentedProperties(operation, pointer)
       if (documented !== null && body !== null && typeof body === 'object') {
-        for (const key of Object.keys(body)) if (!documented.includes(key)) out.push(`${where} request body: undocumented field ${key}`)
+        for (const key of Object.keys(body))
+          if (!documented.includes(key)) out.push(`${where} request body: undocumented field ${key}`)
       }
     }
   }
@@ -76,8 +86,13 @@ export function violations(contract: OpenApiContract, ex: Exchange): string[] {
   if (response === undefined) {
     out.push(`${where}: status ${ex.status} is not documented (${Object.keys(responses).join(', ')})`)
   } else if (response.content?.['application/json'] !== undefined) {
-    if (!String(ex.responseHeaders['content-type'] ?? '').startsWith('application/json')) out.push(`${where}: response is not JSON`)
-    else bad(`response ${ex.status}`, contract.check(operation, `responses/${ex.status}/content/application~1json/schema`, json(ex.responseBody)))
+    if (!String(ex.responseHeaders['content-type'] ?? '').startsWith('application/json'))
+      out.push(`${where}: response is not JSON`)
+    else
+      bad(
+        `response ${ex.status}`,
+        contract.check(operation, `responses/${ex.status}/content/application~1json/schema`, json(ex.responseBody)),
+      )
   }
   return out
 }

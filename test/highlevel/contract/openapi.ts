@@ -16,7 +16,14 @@ const BASE = 'https://spec.invalid/'
 const DOCS = ['apps/contacts.json', 'apps/oauth.json'] as const
 
 type Json = Record<string, unknown>
-interface Operation { method: string; template: string; pattern: RegExp; op: Json; doc: string; docPath: string }
+interface Operation {
+  method: string
+  template: string
+  pattern: RegExp
+  op: Json
+  doc: string
+  docPath: string
+}
 
 /**
  * Errata: where the spec contradicts itself, HighLevel's behaviour (as its own example
@@ -30,7 +37,11 @@ function applyErrata(file: string, doc: Json): void {
   bulk.properties.responses.items = {
     type: 'object',
     required: ['contactId', 'type'],
-    properties: { contactId: { type: 'string' }, type: { type: 'string', enum: ['success', 'error'] }, message: { type: 'string' } },
+    properties: {
+      contactId: { type: 'string' },
+      type: { type: 'string', enum: ['success', 'error'] },
+      message: { type: 'string' },
+    },
   }
 }
 
@@ -54,7 +65,10 @@ export class OpenApiContract {
       this.#docs.set(file, doc)
       for (const [template, item] of Object.entries(doc.paths as Record<string, Json>)) {
         for (const [method, op] of Object.entries(item)) {
-          const literal = template.replace(/\/$/, '').split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+          const literal = template
+            .replace(/\/$/, '')
+            .split(/\{[^}]+\}/)
+            .map((s) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
           this.operations.push({
             method: method.toUpperCase(),
             template,
@@ -83,7 +97,9 @@ export class OpenApiContract {
       this.#compiled.set(ref, validate)
     }
     if (validate(value)) return []
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    )
   }
 
   /**

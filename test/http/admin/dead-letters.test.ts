@@ -24,12 +24,25 @@ async function setup(t: Tap) {
   const logger = createLogger({ level: 'silent', stream: captureLogs().stream })
   const client = new HighLevelClient({ baseUrl: sandbox.url, timeoutMs: 2000 })
   const worker = new DeliveryWorker({
-    store, client, logger, locations: new Map<string, LocationAuth>([['main', { locationId: LOCATION_ID, accessToken: () => HL_TOKEN }]]),
-    batchSize: 100, pollIntervalMs: 20, leaseMs: 5000, backoff: { baseMs: 1, maxMs: 5 },
+    store,
+    client,
+    logger,
+    locations: new Map<string, LocationAuth>([['main', { locationId: LOCATION_ID, accessToken: () => HL_TOKEN }]]),
+    batchSize: 100,
+    pollIntervalMs: 20,
+    leaseMs: 5000,
+    backoff: { baseMs: 1, maxMs: 5 },
   })
   let woken = 0
   const rules = compileConfigRules(config)
-  const app = await buildApp({ config, store, sources: createSourceRegistry(config.sources), rules: () => rules, logger, onAccepted: () => woken++ })
+  const app = await buildApp({
+    config,
+    store,
+    sources: createSourceRegistry(config.sources),
+    rules: () => rules,
+    logger,
+    onAccepted: () => woken++,
+  })
   t.teardown(async () => {
     await app.close()
     await client.close()
@@ -39,27 +52,37 @@ async function setup(t: Tap) {
   const ids: string[] = []
   for (const n of [1, 2]) {
     const id = `evt-dl-${n}`
-    await store.accept({ id, source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: { n }, tags: ['lead'], explain: null }, [
-      { location: 'main', contact: { email: 'later@example.com' }, add: [`t${n}`], remove: [], rules: ['signup'] },
-    ])
+    await store.accept(
+      { id, source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: { n }, tags: ['lead'], explain: null },
+      [{ location: 'main', contact: { email: 'later@example.com' }, add: [`t${n}`], remove: [], rules: ['signup'] }],
+    )
     ids.push(id)
   }
   await worker.runOnce()
   return { sandbox, store, app, worker, ids, storeUrl, woken: () => woken }
 }
 
-t.test('dead letters: list, inspect with the event and HighLevel\'s answer, replay delivers, discard', async (t) => {
+t.test("dead letters: list, inspect with the event and HighLevel's answer, replay delivers, discard", async (t) => {
   const { sandbox, store, app, worker, ids, woken } = await setup(t)
   t.equal((await app.inject({ url: '/admin/dead-letters' })).statusCode, 401, 'behind the admin token')
 
   const list = (await app.inject({ url: '/admin/dead-letters', headers: auth })).json()
   t.equal(list.items.length, 2)
-  t.same(list.items.map((d: { eventId: string }) => d.eventId), ids, 'each linked to its event')
+  t.same(
+    list.items.map((d: { eventId: string }) => d.eventId),
+    ids,
+    'each linked to its event',
+  )
   const [first, second] = list.items as { id: number }[]
 
   const one = await app.inject({ url: `/admin/dead-letters/${first?.id}`, headers: auth })
   t.equal(one.statusCode, 200)
-  t.match(one.json(), { eventId: ids[0], event: { id: ids[0], source: 'forms' }, lastError: /TAGRELAY_CONTACT_NOT_FOUND/, history: [{ outcome: 'dead' }] })
+  t.match(one.json(), {
+    eventId: ids[0],
+    event: { id: ids[0], source: 'forms' },
+    lastError: /TAGRELAY_CONTACT_NOT_FOUND/,
+    history: [{ outcome: 'dead' }],
+  })
 
   // The operator creates the contact in HighLevel, then replays one.
   const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'later@example.com' })
@@ -68,29 +91,45 @@ t.test('dead letters: list, inspect with the event and HighLevel\'s answer, repl
   t.equal(woken(), 1, 'the worker is woken')
   await worker.runOnce()
   t.same(sandbox.getContact(contact.id)?.tags, ['t1'], 'replay delivers')
-  t.equal((await app.inject({ url: `/admin/dead-letters/${first?.id}`, headers: auth })).statusCode, 404, 'no longer a dead letter')
+  t.equal(
+    (await app.inject({ url: `/admin/dead-letters/${first?.id}`, headers: auth })).statusCode,
+    404,
+    'no longer a dead letter',
+  )
 
   const discard = await app.inject({ method: 'DELETE', url: `/admin/dead-letters/${second?.id}`, headers: auth })
   t.equal(discard.statusCode, 204)
   t.same((await app.inject({ url: '/admin/dead-letters', headers: auth })).json().items, [])
   t.ok(await store.getEvent(ids[1] as string), 'discard keeps the event')
-  t.equal((await app.inject({ method: 'DELETE', url: `/admin/dead-letters/${second?.id}`, headers: auth })).json().code, 'TAGRELAY_DEAD_LETTER_NOT_FOUND')
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/admin/dead-letters/${second?.id}`, headers: auth })).json().code,
+    'TAGRELAY_DEAD_LETTER_NOT_FOUND',
+  )
   t.equal((await app.inject({ url: '/admin/dead-letters/abc', headers: auth })).statusCode, 400)
 })
 
 t.test('replay all through the admin API and tagrelay replay', async (t) => {
   const { sandbox, store, app, worker, storeUrl } = await setup(t)
   const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'later@example.com' })
-  const res = await app.inject({ method: 'POST', url: '/admin/dead-letters/replay', headers: auth, payload: { all: true } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/admin/dead-letters/replay',
+    headers: auth,
+    payload: { all: true },
+  })
   t.equal(res.json().replayed.length, 2)
-  t.equal((await app.inject({ method: 'POST', url: '/admin/dead-letters/replay', headers: auth, payload: {} })).statusCode, 400)
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/admin/dead-letters/replay', headers: auth, payload: {} })).statusCode,
+    400,
+  )
   await worker.runOnce()
   t.same([...(sandbox.getContact(contact.id)?.tags ?? [])].sort(), ['t1', 't2'])
 
   // Dead again (contact gone from the cache's point of view: a new unknown email), then the CLI.
-  await store.accept({ id: 'evt-dl-cli', source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: {}, tags: [], explain: null }, [
-    { location: 'main', contact: { email: 'cli@example.com' }, add: ['cli'], remove: [], rules: ['signup'] },
-  ])
+  await store.accept(
+    { id: 'evt-dl-cli', source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: {}, tags: [], explain: null },
+    [{ location: 'main', contact: { email: 'cli@example.com' }, add: ['cli'], remove: [], rules: ['signup'] }],
+  )
   await worker.runOnce()
   const lines: string[] = []
   t.same(await runReplay(storeUrl, {}, (l) => lines.push(l)), [])

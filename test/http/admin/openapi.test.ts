@@ -10,17 +10,26 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 /** Every `$ref` in the document, with where it is. */
 function refs(node: unknown, at = '#'): Array<[string, string]> {
   if (node === null || typeof node !== 'object') return []
-  return Object.entries(node as Json).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [[at, v] as [string, string]] : refs(v, `${at}/${k}`)))
+  return Object.entries(node as Json).flatMap(([k, v]) =>
+    k === '$ref' && typeof v === 'string' ? [[at, v] as [string, string]] : refs(v, `${at}/${k}`),
+  )
 }
 
 function resolve(doc: Json, ref: string): unknown {
-  return ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Json | undefined)?.[key], doc)
+  return ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((node, key) => (node as Json | undefined)?.[key], doc)
 }
 
 t.test('/admin/openapi.json needs the admin token', async (t) => {
   const { app } = await build(t, { extra: { admin: { token: ADMIN_TOKEN } } })
   t.equal((await app.inject({ url: '/admin/openapi.json' })).statusCode, 401)
-  t.equal((await app.inject({ url: '/admin/openapi.json', headers: { authorization: 'Bearer nope-nope-nope-nope' } })).statusCode, 401)
+  t.equal(
+    (await app.inject({ url: '/admin/openapi.json', headers: { authorization: 'Bearer nope-nope-nope-nope' } }))
+      .statusCode,
+    401,
+  )
   t.equal((await app.inject({ url: '/admin/openapi.json', headers: auth })).statusCode, 200)
 })
 
@@ -32,11 +41,12 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
   // OpenAPI 3.1 schemas are JSON Schema 2020-12: each must compile
   const ajv = new Ajv2020({ strict: false, allErrors: true })
   addFormats.default(ajv)
-  ajv.addSchema({ $id: 'doc', components: (doc.components as Json) }, 'doc')
+  ajv.addSchema({ $id: 'doc', components: doc.components as Json }, 'doc')
   for (const name of Object.keys((doc.components as { schemas: Json }).schemas)) {
     t.doesNotThrow(() => ajv.compile({ $ref: `doc#/components/schemas/${name}` }), `schema ${name} compiles`)
   }
-  for (const [at, ref] of refs(doc)) t.ok(ref.startsWith('#/') && resolve(doc, ref) !== undefined, `${at}: ${ref} resolves`)
+  for (const [at, ref] of refs(doc))
+    t.ok(ref.startsWith('#/') && resolve(doc, ref) !== undefined, `${at}: ${ref} resolves`)
 
   const ids = new Set<string>()
   for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
@@ -48,7 +58,10 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
       ids.add(operation.operationId)
       t.ok(Object.keys(operation.responses).length > 0, `${method} ${path}: has responses`)
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) {
-        t.ok(operation.parameters?.some((p) => p.in === 'path' && p.name === name), `${method} ${path}: path parameter ${name} is declared`)
+        t.ok(
+          operation.parameters?.some((p) => p.in === 'path' && p.name === name),
+          `${method} ${path}: path parameter ${name} is declared`,
+        )
       }
       const url = path.replace(/\{(\w+)\}/g, ':$1')
       const served = app.hasRoute({ method: method.toUpperCase() as 'GET', url })
@@ -57,8 +70,18 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
   }
 
   // and the other way: every admin route is in the document
-  for (const route of ['GET /admin/events', 'GET /admin/events/{id}', 'GET /admin/locations', 'POST /admin/rules/test', 'GET /admin/openapi.json',
-    'GET /admin/dead-letters', 'GET /admin/dead-letters/{id}', 'DELETE /admin/dead-letters/{id}', 'POST /admin/dead-letters/{id}/replay', 'POST /admin/dead-letters/replay']) {
+  for (const route of [
+    'GET /admin/events',
+    'GET /admin/events/{id}',
+    'GET /admin/locations',
+    'POST /admin/rules/test',
+    'GET /admin/openapi.json',
+    'GET /admin/dead-letters',
+    'GET /admin/dead-letters/{id}',
+    'DELETE /admin/dead-letters/{id}',
+    'POST /admin/dead-letters/{id}/replay',
+    'POST /admin/dead-letters/replay',
+  ]) {
     const [method, path] = route.split(' ') as [string, string]
     t.ok((doc.paths as Record<string, Json>)[path]?.[method.toLowerCase()], `${route} is documented`)
   }
@@ -74,10 +97,17 @@ t.test('answers match the documented schemas', async (t) => {
     const validate = ajv.compile({ $ref: `doc#/components/schemas/${name}` })
     t.ok(validate(value), `${name}: ${JSON.stringify(validate.errors)}`)
   }
-  const post = await app.inject({ method: 'POST', url: '/hooks/open', headers: { 'content-type': 'application/json' }, payload: { email: 'x@example.com' } })
+  const post = await app.inject({
+    method: 'POST',
+    url: '/hooks/open',
+    headers: { 'content-type': 'application/json' },
+    payload: { email: 'x@example.com' },
+  })
   const id = post.json<{ id: string }>().id
   check('EventList', (await app.inject({ url: '/admin/events', headers: auth })).json())
   check('EventTrail', (await app.inject({ url: `/admin/events/${id}`, headers: auth })).json())
-  for (const l of (await app.inject({ url: '/admin/locations', headers: auth })).json<{ locations: unknown[] }>().locations) check('LocationStatus', l)
+  for (const l of (await app.inject({ url: '/admin/locations', headers: auth })).json<{ locations: unknown[] }>()
+    .locations)
+    check('LocationStatus', l)
   check('Error', (await app.inject({ url: '/admin/events/nope', headers: auth })).json())
 })

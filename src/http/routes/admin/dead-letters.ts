@@ -11,11 +11,15 @@ const listQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   location: z.string().min(1).optional(),
 })
-const replayBody = z.union([z.strictObject({ ids: z.array(z.number().int().positive()).min(1) }), z.strictObject({ all: z.literal(true) })])
+const replayBody = z.union([
+  z.strictObject({ ids: z.array(z.number().int().positive()).min(1) }),
+  z.strictObject({ all: z.literal(true) }),
+])
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value ?? {})
-  if (!parsed.success) throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
+  if (!parsed.success)
+    throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
   return parsed.data
 }
 
@@ -28,10 +32,16 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 export function deadLetterRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/admin/dead-letters', async (request) => {
     const q = parse(listQuery, request.query)
-    const items = await listDeadLetters(deps.store, { limit: q.limit, afterId: q.after, ...(q.location ? { location: q.location } : {}) })
+    const items = await listDeadLetters(deps.store, {
+      limit: q.limit,
+      afterId: q.after,
+      ...(q.location ? { location: q.location } : {}),
+    })
     return { items, next: items.length === q.limit ? items.at(-1)?.id : null }
   })
-  app.get('/admin/dead-letters/:id', async (request) => inspectDeadLetter(deps.store, parse(idParams, request.params).id))
+  app.get('/admin/dead-letters/:id', async (request) =>
+    inspectDeadLetter(deps.store, parse(idParams, request.params).id),
+  )
   app.post('/admin/dead-letters/:id/replay', async (request) => {
     const replayed = await replayDeadLetters(deps.store, [parse(idParams, request.params).id])
     deps.onAccepted?.()

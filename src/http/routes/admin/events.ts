@@ -14,7 +14,9 @@ export class EventNotFoundError extends TagrelayError {
 }
 
 /** An ISO 8601 date-time or epoch milliseconds. */
-const instant = z.union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{1,15}$/)]).transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)))
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{1,15}$/)])
+  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)))
 
 const listQuery = z.strictObject({
   source: z.string().min(1).optional(),
@@ -27,7 +29,8 @@ const listQuery = z.strictObject({
 })
 
 /** The cursor is opaque to clients: base64url of [receivedAt, id] of the page's last event. */
-const encodeCursor = (receivedAt: number, id: string): string => Buffer.from(JSON.stringify([receivedAt, id])).toString('base64url')
+const encodeCursor = (receivedAt: number, id: string): string =>
+  Buffer.from(JSON.stringify([receivedAt, id])).toString('base64url')
 
 function decodeCursor(cursor: string): EventFilter['after'] {
   try {
@@ -39,7 +42,8 @@ function decodeCursor(cursor: string): EventFilter['after'] {
   throw new AdminBadRequestError('invalid cursor: pass nextCursor from the previous page as it was')
 }
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString())
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString()
 
 /**
  * GET /admin/events (newest first, keyset-paginated) and GET /admin/events/:id, the
@@ -50,9 +54,14 @@ const iso = (ms: number | null | undefined): string | null => (ms === null || ms
 export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/admin/events', async (request) => {
     const parsed = listQuery.safeParse(request.query)
-    if (!parsed.success) throw new AdminBadRequestError(`invalid query: ${formatIssues(parsed.error.issues).join('; ')}`)
+    if (!parsed.success)
+      throw new AdminBadRequestError(`invalid query: ${formatIssues(parsed.error.issues).join('; ')}`)
     const { cursor, limit, ...filter } = parsed.data
-    const rows = await deps.store.listEvents({ ...filter, limit: limit + 1, ...(cursor ? { after: decodeCursor(cursor) } : {}) })
+    const rows = await deps.store.listEvents({
+      ...filter,
+      limit: limit + 1,
+      ...(cursor ? { after: decodeCursor(cursor) } : {}),
+    })
     const page = rows.slice(0, limit)
     const last = page.at(-1)
     return {
@@ -67,7 +76,14 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!event) throw new EventNotFoundError(id)
     const attempts = await deps.store.listAttempts(id)
     const explain = await deps.ruleSets.explain(event)
-    const intents = event.jobs.map((j) => ({ location: j.location, contact: j.contact, add: j.add, remove: j.remove, rules: j.rules, ...(j.create ? { create: j.create } : {}) }))
+    const intents = event.jobs.map((j) => ({
+      location: j.location,
+      contact: j.contact,
+      add: j.add,
+      remove: j.remove,
+      rules: j.rules,
+      ...(j.create ? { create: j.create } : {}),
+    }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
     return {
       id: event.id,
@@ -100,17 +116,19 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         attempts: j.attempts,
         lastError: j.lastError,
         nextAttemptAt: j.status === 'pending' ? iso(j.runAt) : null,
-        trail: attempts.filter((a) => a.jobId === j.id).map((a) => ({
-          attempt: a.attempt,
-          startedAt: iso(a.startedAt),
-          finishedAt: iso(a.finishedAt),
-          ms: a.finishedAt - a.startedAt,
-          outcome: a.outcome,
-          statusCode: a.statusCode ?? null,
-          error: a.error ?? null,
-          contactId: a.contactId ?? null,
-          response: a.response ?? null,
-        })),
+        trail: attempts
+          .filter((a) => a.jobId === j.id)
+          .map((a) => ({
+            attempt: a.attempt,
+            startedAt: iso(a.startedAt),
+            finishedAt: iso(a.finishedAt),
+            ms: a.finishedAt - a.startedAt,
+            outcome: a.outcome,
+            statusCode: a.statusCode ?? null,
+            error: a.error ?? null,
+            contactId: a.contactId ?? null,
+            response: a.response ?? null,
+          })),
       })),
     }
   })

@@ -24,7 +24,9 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
     if (!m || !timingSafeEqual(digest(m[1] as string), expected)) {
       reply.header('www-authenticate', 'Bearer realm="tagrelay admin"')
-      throw new AdminUnauthorizedError(m ? 'wrong admin token' : 'admin routes need Authorization: Bearer <admin token>')
+      throw new AdminUnauthorizedError(
+        m ? 'wrong admin token' : 'admin routes need Authorization: Bearer <admin token>',
+      )
     }
   })
   rulesTestRoute(app, deps)

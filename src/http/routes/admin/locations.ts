@@ -3,15 +3,22 @@ import type { LocationConfig } from '../../../config/index.js'
 import type { LocationQueue, Store } from '../../../store/index.js'
 import type { RouteDeps } from '../../app.js'
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString())
+const iso = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString()
 
 /** What can be said about a location's credentials without showing any of them. */
 async function authState(location: LocationConfig, store: Store, now: number) {
   const { auth } = location
-  if (auth.type === 'private-integration') return { type: auth.type, state: 'static token (never expires; a 401 needs a new token in the config)' }
+  if (auth.type === 'private-integration')
+    return { type: auth.type, state: 'static token (never expires; a 401 needs a new token in the config)' }
   const stored = await store.loadOAuthTokens(location.locationId)
   if (!stored || stored.clientId !== auth.clientId) {
-    return { type: auth.type, state: 'no token yet: the first delivery exchanges the configured refresh token', accessTokenExpiresAt: null, refreshedAt: null }
+    return {
+      type: auth.type,
+      state: 'no token yet: the first delivery exchanges the configured refresh token',
+      accessTokenExpiresAt: null,
+      refreshedAt: null,
+    }
   }
   return {
     type: auth.type,
@@ -30,29 +37,37 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/admin/locations', async () => {
     const now = Date.now()
     const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((q) => [q.location, q]))
-    const locations = await Promise.all(Object.entries(deps.config.highlevel.locations).map(async ([name, location]) => {
-      const q = queues.get(name)
-      const budget = deps.rateLimits?.lastRateLimit(location.locationId) ?? null
-      const engine = deps.delivery?.locations().find((l) => l.locationId === location.locationId)
-      const pausedBecause = !deps.config.delivery.enabled
-        ? 'delivery.enabled is false in this process'
-        : engine?.paused
-          ? `${engine.reason ?? 'paused by the delivery engine'}${engine.pausedUntil === null ? '' : ` (until ${iso(engine.pausedUntil)})`}`
-        : budget?.dailyRemaining === 0
-          ? 'HighLevel daily request budget spent'
-          : budget?.remaining === 0
-            ? 'HighLevel burst window spent; resumes when the window resets'
-            : null
-      return {
-        name,
-        locationId: location.locationId,
-        queue: { pending: q?.pending ?? 0, dead: q?.dead ?? 0, oldestPendingAt: iso(q?.oldestPendingAt), oldestPendingAgeSec: q?.oldestPendingAt == null ? 0 : Math.max(0, Math.round((now - q.oldestPendingAt) / 1000)) },
-        rateLimit: budget,
-        paused: pausedBecause !== null,
-        pausedReason: pausedBecause,
-        auth: await authState(location, deps.store, now),
-      }
-    }))
+    const locations = await Promise.all(
+      Object.entries(deps.config.highlevel.locations).map(async ([name, location]) => {
+        const q = queues.get(name)
+        const budget = deps.rateLimits?.lastRateLimit(location.locationId) ?? null
+        const engine = deps.delivery?.locations().find((l) => l.locationId === location.locationId)
+        const pausedBecause = !deps.config.delivery.enabled
+          ? 'delivery.enabled is false in this process'
+          : engine?.paused
+            ? `${engine.reason ?? 'paused by the delivery engine'}${engine.pausedUntil === null ? '' : ` (until ${iso(engine.pausedUntil)})`}`
+            : budget?.dailyRemaining === 0
+              ? 'HighLevel daily request budget spent'
+              : budget?.remaining === 0
+                ? 'HighLevel burst window spent; resumes when the window resets'
+                : null
+        return {
+          name,
+          locationId: location.locationId,
+          queue: {
+            pending: q?.pending ?? 0,
+            dead: q?.dead ?? 0,
+            oldestPendingAt: iso(q?.oldestPendingAt),
+            oldestPendingAgeSec:
+              q?.oldestPendingAt == null ? 0 : Math.max(0, Math.round((now - q.oldestPendingAt) / 1000)),
+          },
+          rateLimit: budget,
+          paused: pausedBecause !== null,
+          pausedReason: pausedBecause,
+          auth: await authState(location, deps.store, now),
+        }
+      }),
+    )
     return { locations }
   })
 }

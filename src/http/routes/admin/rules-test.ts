@@ -20,7 +20,8 @@ const bodySchema = z.strictObject({
 export function rulesTestRoute(app: FastifyInstance, deps: AppDeps): void {
   app.post('/admin/rules/test', async (request) => {
     const parsed = bodySchema.safeParse(request.body)
-    if (!parsed.success) throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
+    if (!parsed.success)
+      throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
     const { source: name, payload, headers = {}, query = {} } = parsed.data
     const source = deps.sources.get(name)
     const lowered = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))

@@ -15,7 +15,12 @@ const JOB_COLUMNS = 12
  * a live key, updates nothing and gets no row back: it is a duplicate, and it has written
  * nothing. An expired key is taken over in the same statement.
  */
-export async function acceptEvent(client: pg.PoolClient, event: NewEvent, jobs: NewJob[], opts: AcceptOptions): Promise<AcceptResult> {
+export async function acceptEvent(
+  client: pg.PoolClient,
+  event: NewEvent,
+  jobs: NewJob[],
+  opts: AcceptOptions,
+): Promise<AcceptResult> {
   const { dedupe } = opts
   if (dedupe) {
     const claimed = await client.query(
@@ -51,14 +56,24 @@ export async function acceptEvent(client: pg.PoolClient, event: NewEvent, jobs: 
  * statement, when the event row exists.
  */
 export async function insertEventWithJobs(db: Queryable, event: NewEvent, jobs: NewJob[]): Promise<void> {
-  const values: unknown[] = [event.id, event.source, event.receivedAt, toJson(event.headers), toJson(event.body), toJson(event.tags), toJson(event.explain)]
+  const values: unknown[] = [
+    event.id,
+    event.source,
+    event.receivedAt,
+    toJson(event.headers),
+    toJson(event.body),
+    toJson(event.tags),
+    toJson(event.explain),
+  ]
   const insertEvent = `INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ($1, $2, $3, $4, $5, $6, $7)`
   const sql = jobs.length === 0 ? insertEvent : `WITH e AS (${insertEvent}) ${jobsInsert(event, jobs, values)}`
   try {
     await db.query(sql, values)
   } catch (err) {
     if ((err as { code?: string; constraint?: string }).code === '23505') {
-      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, { cause: err })
+      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, {
+        cause: err,
+      })
     }
     throw err
   }
@@ -69,9 +84,18 @@ function jobsInsert(event: NewEvent, jobs: NewJob[], values: unknown[]): string 
   const first = values.length
   const tuples = jobs.map((job, i) => {
     values.push(
-      event.id, job.location, job.contact.id ?? null, job.contact.email ?? null, job.contact.phone ?? null,
-      job.create === undefined ? null : toJson(job.create), toJson(job.add), toJson(job.remove), toJson(job.rules),
-      event.receivedAt, event.receivedAt, event.receivedAt,
+      event.id,
+      job.location,
+      job.contact.id ?? null,
+      job.contact.email ?? null,
+      job.contact.phone ?? null,
+      job.create === undefined ? null : toJson(job.create),
+      toJson(job.add),
+      toJson(job.remove),
+      toJson(job.rules),
+      event.receivedAt,
+      event.receivedAt,
+      event.receivedAt,
     )
     const p = Array.from({ length: JOB_COLUMNS }, (_, k) => `$${first + i * JOB_COLUMNS + k + 1}`)
     return `(${p.join(', ')})`

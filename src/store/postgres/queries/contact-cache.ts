@@ -4,7 +4,12 @@ import type { Queryable } from '../pool.js'
  * The contact resolution cache, as in the SQLite store: one row per (location, key);
  * expired rows are ignored on read and pruned on write.
  */
-export async function lookupContacts(db: Queryable, location: string, keys: string[], now: number): Promise<Map<string, string>> {
+export async function lookupContacts(
+  db: Queryable,
+  location: string,
+  keys: string[],
+  now: number,
+): Promise<Map<string, string>> {
   const { rows } = await db.query<{ key: string; contact_id: string }>(
     'SELECT key, contact_id FROM contact_cache WHERE location = $1 AND key = ANY ($2::text[]) AND expires_at > $3',
     [location, keys, now],
@@ -12,7 +17,13 @@ export async function lookupContacts(db: Queryable, location: string, keys: stri
   return new Map(rows.map((r) => [r.key, r.contact_id]))
 }
 
-export async function rememberContacts(db: Queryable, location: string, entries: { key: string; contactId: string }[], expiresAt: number, now: number): Promise<void> {
+export async function rememberContacts(
+  db: Queryable,
+  location: string,
+  entries: { key: string; contactId: string }[],
+  expiresAt: number,
+  now: number,
+): Promise<void> {
   await db.query('DELETE FROM contact_cache WHERE expires_at <= $1', [now])
   await db.query(
     `INSERT INTO contact_cache (location, key, contact_id, expires_at)

@@ -6,7 +6,12 @@ import type { Queryable } from '../pool.js'
  * Dead letters are jobs with status 'dead', as in the SQLite store. Replay makes the job
  * due now and restarts its age; `attempts` keeps counting (attempt rows are numbered by it).
  */
-export async function listDead(db: Queryable, after: number, limit: number, location: string | null): Promise<JobRow[]> {
+export async function listDead(
+  db: Queryable,
+  after: number,
+  limit: number,
+  location: string | null,
+): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
     `SELECT * FROM jobs WHERE status = 'dead' AND id > $1 AND ($3::text IS NULL OR location = $3) ORDER BY id LIMIT $2`,
     [after, limit, location],

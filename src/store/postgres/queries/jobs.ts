@@ -13,7 +13,11 @@ import type { Queryable } from '../pool.js'
  * leases the next due jobs in the same statement.
  */
 export async function claimJobs(
-  db: Queryable, owner: string, limit: number, leaseMs: number, now: number,
+  db: Queryable,
+  owner: string,
+  limit: number,
+  leaseMs: number,
+  now: number,
   where: { location?: string; excludeLocations?: string[] } = {},
 ): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
@@ -64,7 +68,15 @@ export async function finishJob(
        contact_id = coalesce($6, contact_id), lease_owner = NULL, lease_until = NULL, updated_at = $7
      WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
      RETURNING attempts`,
-    [p.id, p.owner, p.status, p.runAt, p.status === 'done' ? null : (attempt.error ?? null), attempt.contactId ?? null, attempt.finishedAt],
+    [
+      p.id,
+      p.owner,
+      p.status,
+      p.runAt,
+      p.status === 'done' ? null : (attempt.error ?? null),
+      attempt.contactId ?? null,
+      attempt.finishedAt,
+    ],
   )
   const n = rows[0]?.attempts
   if (n === undefined) return false
@@ -72,15 +84,25 @@ export async function finishJob(
     `INSERT INTO attempts (job_id, attempt, started_at, finished_at, outcome, status_code, error, contact_id, response)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
-      p.id, n, attempt.startedAt, attempt.finishedAt, attempt.outcome, attempt.statusCode ?? null,
-      attempt.error ?? null, attempt.contactId ?? null, attempt.response === undefined ? null : toJson(attempt.response),
+      p.id,
+      n,
+      attempt.startedAt,
+      attempt.finishedAt,
+      attempt.outcome,
+      attempt.statusCode ?? null,
+      attempt.error ?? null,
+      attempt.contactId ?? null,
+      attempt.response === undefined ? null : toJson(attempt.response),
     ],
   )
   return true
 }
 
 export async function releaseLeases(db: Queryable, owner: string): Promise<number> {
-  const res = await db.query(`UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND status = 'pending'`, [owner])
+  const res = await db.query(
+    `UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND status = 'pending'`,
+    [owner],
+  )
   return res.rowCount ?? 0
 }
 
@@ -93,6 +115,9 @@ export async function selectJobs(db: Queryable, filter: { eventId?: string; stat
 }
 
 export async function countJobs(db: Queryable, status?: JobStatus): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM jobs WHERE ($1::text IS NULL OR status = $1)', [status ?? null])
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*) AS n FROM jobs WHERE ($1::text IS NULL OR status = $1)',
+    [status ?? null],
+  )
   return rows[0]?.n ?? 0
 }

@@ -8,7 +8,14 @@ import type { Queryable } from '../pool.js'
  * status filter never returns short pages.
  */
 export async function listEvents(db: Queryable, filter: EventFilter): Promise<EventSummary[]> {
-  const { rows } = await db.query<{ id: string; source: string; received_at: number; tags: string; status: EventStatus; job_count: number }>(
+  const { rows } = await db.query<{
+    id: string
+    source: string
+    received_at: number
+    tags: string
+    status: EventStatus
+    job_count: number
+  }>(
     `SELECT * FROM (
        SELECT e.id, e.source, e.received_at, e.tags,
          (SELECT CASE WHEN count(*) = 0 THEN 'none'
@@ -40,7 +47,14 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
       Math.max(1, Math.floor(filter.limit)),
     ],
   )
-  return rows.map((r) => ({ id: r.id, source: r.source, receivedAt: r.received_at, tags: JSON.parse(r.tags) as string[], status: r.status, jobCount: Number(r.job_count) }))
+  return rows.map((r) => ({
+    id: r.id,
+    source: r.source,
+    receivedAt: r.received_at,
+    tags: JSON.parse(r.tags) as string[],
+    status: r.status,
+    jobCount: Number(r.job_count),
+  }))
 }
 
 export async function listAttempts(db: Queryable, eventId: string): Promise<StoredAttempt[]> {
@@ -63,5 +77,10 @@ export async function queueStats(db: Queryable): Promise<LocationQueue[]> {
      FROM jobs WHERE status IN ('pending', 'dead')
      GROUP BY location ORDER BY location`,
   )
-  return rows.map((r) => ({ location: r.location, pending: Number(r.pending), dead: Number(r.dead), oldestPendingAt: r.oldest }))
+  return rows.map((r) => ({
+    location: r.location,
+    pending: Number(r.pending),
+    dead: Number(r.dead),
+    oldestPendingAt: r.oldest,
+  }))
 }

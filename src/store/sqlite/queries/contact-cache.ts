@@ -18,7 +18,12 @@ export function prepareContactCacheQueries(db: Database) {
     lookupContacts(location: string, keys: string[], now: number): Map<string, string> {
       return new Map(lookup.all({ location, keys: JSON.stringify(keys), now }).map((r) => [r.key, r.contact_id]))
     },
-    rememberContacts(location: string, entries: { key: string; contactId: string }[], expiresAt: number, now: number): void {
+    rememberContacts(
+      location: string,
+      entries: { key: string; contactId: string }[],
+      expiresAt: number,
+      now: number,
+    ): void {
       prune.run(now)
       for (const e of entries) put.run({ location, key: e.key, contact_id: e.contactId, expires_at: expiresAt })
     },

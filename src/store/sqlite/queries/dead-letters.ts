@@ -26,7 +26,9 @@ export function prepareDeadLetterQueries(db: Database) {
     UPDATE jobs SET status = 'pending', run_at = @now, lease_owner = NULL,
       lease_until = NULL, updated_at = @now, created_at = @now
     WHERE status = 'dead' RETURNING id`)
-  const deleteAttempts = db.prepare<[number, number]>(`DELETE FROM attempts WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'dead')`)
+  const deleteAttempts = db.prepare<[number, number]>(
+    `DELETE FROM attempts WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'dead')`,
+  )
   const deleteJob = db.prepare<[number]>(`DELETE FROM jobs WHERE id = ? AND status = 'dead'`)
 
   return {

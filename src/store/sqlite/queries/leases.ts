@@ -1,8 +1,18 @@
 import type { Database } from 'better-sqlite3'
 import type { JobRow } from '../rows.js'
 
-interface ClaimParams { owner: string; now: number; lease_until: number; limit: number; location: string | null; exclude: string | null }
-interface ClaimWhere { location?: string; excludeLocations?: string[] }
+interface ClaimParams {
+  owner: string
+  now: number
+  lease_until: number
+  limit: number
+  location: string | null
+  exclude: string | null
+}
+interface ClaimWhere {
+  location?: string
+  excludeLocations?: string[]
+}
 
 /**
  * The lease half of the job protocol.

@@ -79,14 +79,21 @@ export function prepareTrailQueries(db: Database) {
         limit: Math.max(1, Math.floor(filter.limit)),
       })
       return rows.map((r) => ({
-        id: r.id, source: r.source, receivedAt: r.received_at, tags: JSON.parse(r.tags) as string[], status: r.status, jobCount: r.job_count,
+        id: r.id,
+        source: r.source,
+        receivedAt: r.received_at,
+        tags: JSON.parse(r.tags) as string[],
+        status: r.status,
+        jobCount: r.job_count,
       }))
     },
     listAttempts(eventId: string): StoredAttempt[] {
       return attempts.all(eventId).map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
     },
     queueStats(): LocationQueue[] {
-      return queue.all().map((r) => ({ location: r.location, pending: r.pending, dead: r.dead, oldestPendingAt: r.oldest }))
+      return queue
+        .all()
+        .map((r) => ({ location: r.location, pending: r.pending, dead: r.dead, oldestPendingAt: r.oldest }))
     },
   }
 }
