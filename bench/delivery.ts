@@ -2,14 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { DeliveryWorker, InMemoryRateBudget } from '../src/delivery/index.js'
-import {
-  HighLevelClient,
-  HighLevelRateLimitedError,
-  startSandbox,
-  type LocationAuth,
-  type Sandbox,
-} from '../src/highlevel/index.js'
+import { DeliveryWorker, LocalRateBudget } from '../src/delivery/index.js'
+import { HighLevelClient, HighLevelRateLimitedError, type LocationAuth } from '../src/highlevel/index.js'
+import { startSandbox, type Sandbox } from '../src/sandbox/index.js'
 import { openStore, type NewJob } from '../src/store/index.js'
 
 /**
@@ -105,7 +100,7 @@ async function engine(byId: boolean): Promise<Figures> {
   const { sandbox, ids, emails } = await setup()
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-bench-'))
   const store = await openStore(`sqlite:${join(dir, 'bench.db')}`, { sqlite: { synchronous: 'NORMAL' } })
-  const budget = new InMemoryRateBudget(budgetConfig)
+  const budget = new LocalRateBudget(budgetConfig)
   const raw = new HighLevelClient({ baseUrl: sandbox.url, onRateLimit: (loc, info) => budget.observe(loc, info) })
   const { client, count } = counting429(raw)
   for (let i = 0; i < EVENTS; i++) {
@@ -157,7 +152,7 @@ async function engine(byId: boolean): Promise<Figures> {
 /** One lookup and one add per event, in arrival order, under the same budget and concurrency. */
 async function naive(): Promise<Figures> {
   const { sandbox, emails } = await setup()
-  const budget = new InMemoryRateBudget(budgetConfig)
+  const budget = new LocalRateBudget(budgetConfig)
   const raw = new HighLevelClient({ baseUrl: sandbox.url, onRateLimit: (loc, info) => budget.observe(loc, info) })
   const { client, count } = counting429(raw)
   const call = async <T>(f: () => Promise<T>): Promise<T> => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { RulesHolder, type Config, type ReloadResult } from './config/index.js'
-import { DeliveryWorker, InMemoryRateBudget, SharedRateBudget, type RateBudget } from './delivery/index.js'
+import { DeliveryWorker, LocalRateBudget, SharedRateBudget, type RateBudget } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
@@ -178,7 +178,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
  * spend the whole window, so together they would exceed it.
  */
 function rateBudget(config: Config, store: Store, log: Logger): RateBudget {
-  const local = new InMemoryRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
+  const local = new LocalRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
     log.warn({ locationId, until: new Date(until).toISOString() }, reason),
   )
   const shared = config.delivery.rateLimit.shared ? sharedRateBudget(store) : undefined

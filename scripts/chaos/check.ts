@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Sandbox } from '../../src/highlevel/index.js'
+import type { Sandbox } from '../../src/sandbox/index.js'
 import type { Store } from '../../src/store/index.js'
 import type { SentEvent } from './driver.js'
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FaultSettingsInput } from '../../src/highlevel/index.js'
+import type { FaultSettingsInput } from '../../src/sandbox/index.js'
 import { checkJobs, waitForDelivery, type JobCheck, type SetCheck } from './check.js'
 import { Driver } from './driver.js'
 import { seededRandom } from './random.js'

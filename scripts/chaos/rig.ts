@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/highlevel/index.js'
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 
 export type StoreKind = 'sqlite' | 'postgres'

@@ -1,6 +1,6 @@
 /**
  * Counts of refused requests by source and error code, in memory. A plain object rather
- * than a metrics library so the Prometheus endpoint (a later milestone) can export it as
+ * than a metrics library so that the Prometheus endpoint (metrics/) exports it as
  * `tagrelay_rejections_total{source,code}` without this module knowing about it.
  * Unknown source names are counted under "(unknown)": a caller cannot grow the map.
  */

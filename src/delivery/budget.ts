@@ -68,7 +68,7 @@ const DAY_MS = 86_400_000
  * and a new window opens only once every request of the last one has been answered,
  * X-RateLimit-Max and -Interval-Milliseconds replace the configured values.
  */
-export class InMemoryRateBudget implements RateBudget {
+export class LocalRateBudget implements RateBudget {
   readonly #states = new Map<string, LocationState>()
 
   constructor(

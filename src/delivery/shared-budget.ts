@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RateLimitInfo } from '../highlevel/index.js'
-import type { SharedBudget } from '../store/index.js'
-import type { InMemoryRateBudget, LocationBudgetStatus, RateBudget } from './budget.js'
+import type { RateWindowLog } from '../store/index.js'
+import type { LocalRateBudget, LocationBudgetStatus, RateBudget } from './budget.js'
 
 /**
  * The rate budget of replicas that share one store: every send is first taken from this
@@ -32,8 +32,8 @@ export class SharedRateBudget implements RateBudget {
   readonly id = randomBytes(6).toString('hex')
 
   constructor(
-    private readonly shared: SharedBudget,
-    private readonly local: InMemoryRateBudget,
+    private readonly shared: RateWindowLog,
+    private readonly local: LocalRateBudget,
     private readonly onError: (err: unknown) => void = () => {},
     private readonly now: () => number = Date.now,
   ) {}

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
 import type { Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
-import { InMemoryRateBudget, type LocationBudgetStatus, type RateBudget } from './budget.js'
+import { LocalRateBudget, type LocationBudgetStatus, type RateBudget } from './budget.js'
 import type { EngineClient, EngineContext } from './context.js'
 import { Lane } from './lane.js'
 
@@ -60,7 +60,7 @@ export class DeliveryWorker {
     const now = opts.now ?? Date.now
     this.budget =
       opts.budget ??
-      new InMemoryRateBudget(
+      new LocalRateBudget(
         { max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 1_000 },
         (locationId, until, reason) => opts.logger.warn({ locationId, until: new Date(until).toISOString() }, reason),
       )

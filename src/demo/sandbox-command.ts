@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { TagrelayError } from '../errors.js'
-import { startSandbox, type FaultSettingsInput } from '../highlevel/index.js'
+import { startSandbox, type FaultSettingsInput } from '../sandbox/index.js'
 
 export interface SandboxArgs {
   port?: string

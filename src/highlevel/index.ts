@@ -22,15 +22,3 @@ export { parseRateLimit } from './ratelimit.js'
 export type { RateLimitInfo } from './ratelimit.js'
 export type { HeaderSource } from './headers.js'
 export type { HighLevelContact } from './schemas.js'
-export { startSandbox } from './sandbox.js'
-export type {
-  FaultSettings,
-  FaultSettingsInput,
-  RateLimits,
-  Sandbox,
-  SandboxCalls,
-  SandboxContact,
-  SandboxLogger,
-  SandboxOptions,
-  SeedContactInput,
-} from './sandbox.js'

@@ -1,49 +1,18 @@
 import sensible from '@fastify/sensible'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import type { Logger } from 'pino'
 import { RejectionCounter } from '../common/rejections.js'
-import type { Config } from '../config/index.js'
-import { Metrics, type RateBudgetSource } from '../metrics/index.js'
+import { Metrics } from '../metrics/index.js'
 import { eventId } from '../common/event-id.js'
-import { RuleSetRecorder, type CompiledRules } from '../rules/index.js'
-import type { SourceRegistry } from '../sources/index.js'
-import type { Store } from '../store/index.js'
+import { RuleSetRecorder } from '../rules/index.js'
+import type { AppDeps, RouteDeps } from './deps.js'
 import { installErrorHandler } from './error-handler.js'
 import { adminRoutes } from './routes/admin/index.js'
 import { healthRoutes } from './routes/health.js'
-import { hookMetrics } from './routes/hook-metrics.js'
+import { hookMetrics } from './plugins/request-metrics.js'
 import { hookRoutes } from './routes/hooks.js'
 import { metricsRoute } from './routes/metrics.js'
-import { registerBackpressure } from './routes/pressure.js'
-import { refuseWhileClosing } from './shutting-down.js'
-
-export interface AppDeps {
-  config: Config
-  store: Store
-  sources: SourceRegistry
-  /** the rules in force now (a function, so a reload swaps them without rebuilding the app) */
-  rules: () => CompiledRules
-  logger: Logger
-  /** called after an event is committed, to start its delivery without waiting for a poll */
-  onAccepted?: () => void
-  /** refused requests by source and code; one is made if not given */
-  rejections?: RejectionCounter
-  /** the Prometheus metrics; one (with its own registry) is made if not given */
-  metrics?: Metrics
-  /** HighLevel's last rate-limit headers per locationId (the client), for metrics and /admin/locations */
-  rateLimits?: RateBudgetSource
-  /** the delivery engine's per-location pauses, for /readyz and /admin/locations */
-  delivery?: DeliveryPauses
-  /** records rule sets so events store a compact explain; one over `store` is made if not given */
-  ruleSets?: RuleSetRecorder
-}
-
-export interface DeliveryPauses {
-  locations(): Array<{ locationId: string; paused: boolean; pausedUntil: number | null; reason: string | null }>
-}
-
-/** The deps as routes see them: every optional part filled in. */
-export type RouteDeps = AppDeps & { metrics: Metrics; rejections: RejectionCounter; ruleSets: RuleSetRecorder }
+import { registerBackpressure } from './plugins/backpressure.js'
+import { refuseWhileClosing } from './plugins/shutting-down.js'
 
 let requestCount = 0
 const isHook = (url: string | undefined): boolean => url?.startsWith('/hooks/') === true

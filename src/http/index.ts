@@ -1,2 +1,2 @@
 export { buildApp } from './app.js'
-export type { AppDeps, RouteDeps } from './app.js'
+export type { AppDeps, DeliveryPauses, RouteDeps } from './deps.js'

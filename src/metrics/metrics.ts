@@ -33,7 +33,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
  * process (tests, `tagrelay demo`) would otherwise register the same names twice and
  * throw. Why queue depth, dead letters and the rate budget are read at scrape time:
  * they are state, not events; a scrape reads the store once, so the numbers are right
- * even after a restart or when another process (`tagrelay worker`) did the work.
+ * even after a restart or when another replica did the work.
  * Labels are bounded: sources, rules and locations come from the config, HighLevel
  * endpoints are route templates, never paths with ids in them.
  */

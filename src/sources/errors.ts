@@ -6,7 +6,7 @@ export class UnknownSourceError extends TagrelayError {
   }
 }
 
-export class MissingCredentialError extends TagrelayError {
+export class MissingTokenError extends TagrelayError {
   constructor(source: string, where: string) {
     super('TAGRELAY_MISSING_TOKEN', `source "${source}" requires a token (${where})`, 401)
   }

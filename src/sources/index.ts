@@ -6,7 +6,7 @@ export { headersFromRaw } from './headers.js'
 export { redactHeaders, redactQuery, redactUrl } from './redact.js'
 export {
   UnknownSourceError,
-  MissingCredentialError,
+  MissingTokenError,
   BadCredentialError,
   MissingSignatureError,
   BadSignatureError,

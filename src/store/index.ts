@@ -4,8 +4,8 @@
  */
 import { openPostgresStore, PostgresStore } from './postgres/store.js'
 import type { PostgresOptions } from './postgres/store.js'
-import { PostgresRateBudget } from './postgres/rate-budget.js'
-import type { SharedBudget } from './postgres/rate-budget.js'
+import { PostgresRateWindowLog } from './postgres/rate-window.js'
+import type { RateWindowLog } from './postgres/rate-window.js'
 import { openSqliteStore } from './sqlite/store.js'
 import type { SqliteOptions } from './sqlite/store.js'
 import type { Store } from './types.js'
@@ -34,16 +34,16 @@ export type {
 } from './types.js'
 export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
-export type { Reservation, SharedBudget, WindowLimits } from './postgres/rate-budget.js'
-export { PostgresRateBudget } from './postgres/rate-budget.js'
+export type { Reservation, RateWindowLog, WindowLimits } from './postgres/rate-window.js'
+export { PostgresRateWindowLog } from './postgres/rate-window.js'
 export { RetentionTimer } from './retention.js'
 
 /**
  * The rate budget shared by every replica of `store`, or undefined when the store is
  * one process's (SQLite): the delivery engine then keeps its budget in memory.
  */
-export function sharedRateBudget(store: Store): SharedBudget | undefined {
-  return store instanceof PostgresStore ? new PostgresRateBudget(store.pool) : undefined
+export function sharedRateBudget(store: Store): RateWindowLog | undefined {
+  return store instanceof PostgresStore ? new PostgresRateWindowLog(store.pool) : undefined
 }
 export type { StoreLocation } from './url.js'
 export { parseStoreUrl } from './url.js'

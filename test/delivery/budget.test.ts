@@ -1,5 +1,5 @@
 import t from 'tap'
-import { InMemoryRateBudget } from '../../src/delivery/index.js'
+import { LocalRateBudget } from '../../src/delivery/index.js'
 
 const info = (
   over: Partial<Record<'max' | 'remaining' | 'intervalMs' | 'dailyLimit' | 'dailyRemaining', number | null>>,
@@ -12,7 +12,7 @@ const info = (
   ...over,
 })
 
-async function takeN(budget: InMemoryRateBudget, loc: string, n: number): Promise<void> {
+async function takeN(budget: LocalRateBudget, loc: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     await budget.take(loc)
     budget.done(loc)
@@ -20,7 +20,7 @@ async function takeN(budget: InMemoryRateBudget, loc: string, n: number): Promis
 }
 
 t.test('a window allows max less the margin, then waits for the next window', async (t) => {
-  const budget = new InMemoryRateBudget({ max: 10, intervalMs: 1000, safetyMargin: 0.2, dailyReserve: 0 })
+  const budget = new LocalRateBudget({ max: 10, intervalMs: 1000, safetyMargin: 0.2, dailyReserve: 0 })
   const start = Date.now()
   await takeN(budget, 'L', 8)
   t.ok(Date.now() - start < 800, 'eight at once')
@@ -30,7 +30,7 @@ t.test('a window allows max less the margin, then waits for the next window', as
 })
 
 t.test('locations have separate budgets', async (t) => {
-  const budget = new InMemoryRateBudget({ max: 2, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
+  const budget = new LocalRateBudget({ max: 2, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
   await takeN(budget, 'A', 2)
   const start = Date.now()
   await takeN(budget, 'B', 2)
@@ -38,7 +38,7 @@ t.test('locations have separate budgets', async (t) => {
 })
 
 t.test('a Remaining below our own count (another client) caps the window', async (t) => {
-  const budget = new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 0 })
+  const budget = new LocalRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 0 })
   await budget.take('L')
   budget.observe('L', info({ max: 100, remaining: 10 }))
   budget.done('L')
@@ -49,7 +49,7 @@ t.test('a Remaining below our own count (another client) caps the window', async
 
 t.test('the daily reserve pauses the location until the day resets, and says why', async (t) => {
   const pauses: string[] = []
-  const budget = new InMemoryRateBudget(
+  const budget = new LocalRateBudget(
     { max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 500 },
     (loc, _until, reason) => pauses.push(`${loc}: ${reason}`),
   )
@@ -66,7 +66,7 @@ t.test('the daily reserve pauses the location until the day resets, and says why
 })
 
 t.test('a 429 pause holds the location for the given time and counts', async (t) => {
-  const budget = new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
+  const budget = new LocalRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
   budget.pause('L', 120, 'HighLevel answered 429; paused 120 ms')
   t.match(budget.status()[0], { paused: true, http429: 1, reason: /429/ })
   const start = Date.now()

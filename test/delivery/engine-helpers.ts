@@ -1,6 +1,7 @@
 import { join } from 'node:path'
-import { DeliveryWorker, InMemoryRateBudget, type WorkerOptions } from '../../src/delivery/index.js'
-import { HighLevelClient, startSandbox, type LocationAuth, type SandboxOptions } from '../../src/highlevel/index.js'
+import { DeliveryWorker, LocalRateBudget, type WorkerOptions } from '../../src/delivery/index.js'
+import { HighLevelClient, type LocationAuth } from '../../src/highlevel/index.js'
+import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 import { createLogger } from '../../src/log.js'
 import { openStore, type NewJob, type Store } from '../../src/store/index.js'
 import { captureLogs, tempDir } from '../helpers/build.js'
@@ -25,7 +26,7 @@ export async function engineSetup(t: Teardown, sandboxOpts: Partial<SandboxOptio
   const stores: Store[] = [store]
   const worker = (opts: Partial<WorkerOptions> = {}) => {
     const budget =
-      opts.budget ?? new InMemoryRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 10 })
+      opts.budget ?? new LocalRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 10 })
     const client = new HighLevelClient({
       baseUrl: sandbox.url,
       timeoutMs: 2000,

@@ -1,12 +1,7 @@
 import t from 'tap'
-import { InMemoryRateBudget, SharedRateBudget, type RateBudget } from '../../src/delivery/index.js'
-import {
-  HighLevelClient,
-  HighLevelRateLimitedError,
-  startSandbox,
-  type LocationAuth,
-  type Sandbox,
-} from '../../src/highlevel/index.js'
+import { LocalRateBudget, SharedRateBudget, type RateBudget } from '../../src/delivery/index.js'
+import { HighLevelClient, HighLevelRateLimitedError, type LocationAuth } from '../../src/highlevel/index.js'
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { openStore, sharedRateBudget } from '../../src/store/index.js'
 import type { Tap } from '../store/fixtures.js'
 import { freshSchema, postgresForTests } from '../store/helpers/postgres.js'
@@ -20,14 +15,14 @@ const RATE = { max: 10, intervalMs: 1000, safetyMargin: 0.03, dailyReserve: 0 }
 
 interface Replica {
   budget: RateBudget
-  local: InMemoryRateBudget
+  local: LocalRateBudget
   client: HighLevelClient
 }
 
 /** One process's parts: its own store (pool), budget and HighLevel client reporting headers to it. */
 async function replica(t: Tap, schema: string, sandbox: Sandbox, shared: boolean): Promise<Replica> {
   const store = await openStore(url!, { postgres: { schema } })
-  const local = new InMemoryRateBudget(RATE)
+  const local = new LocalRateBudget(RATE)
   const budget = shared ? new SharedRateBudget(sharedRateBudget(store)!, local) : local
   const client = new HighLevelClient({ baseUrl: sandbox.url, onRateLimit: (id, info) => budget.observe(id, info) })
   t.teardown(async () => {

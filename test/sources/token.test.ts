@@ -4,7 +4,7 @@ import { TagrelayError } from '../../src/errors.js'
 import {
   BadCredentialError,
   createSourceRegistry,
-  MissingCredentialError,
+  MissingTokenError,
   UnknownSourceError,
 } from '../../src/sources/index.js'
 import type { InboundRequest } from '../../src/sources/index.js'
@@ -85,7 +85,7 @@ t.test('a missing token is rejected with 401 TAGRELAY_MISSING_TOKEN', async (t) 
   ]
   for (const [name, req] of cases) {
     const err = rejection('s', req)
-    t.type(err, MissingCredentialError, name)
+    t.type(err, MissingTokenError, name)
     t.equal(err?.code, 'TAGRELAY_MISSING_TOKEN')
     t.equal(err?.statusCode, 401)
     t.match(err?.message, /x-tagrelay-token/, 'says where the token goes')

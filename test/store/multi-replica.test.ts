@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
-import { startSandbox } from '../../src/highlevel/index.js'
+import { startSandbox } from '../../src/sandbox/index.js'
 import { openStore } from '../../src/store/index.js'
 import { spawnCli } from '../helpers/cli.js'
 import { freshSchema, postgresForTests } from './helpers/postgres.js'

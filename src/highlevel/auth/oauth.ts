@@ -137,7 +137,7 @@ export class OAuthAuth implements AuthProvider {
 
   async #exchangeLocked(rejectedToken: string | undefined): Promise<string> {
     const { store, clientId, clientSecret } = this.#opts
-    // Re-read: another process on the same store (a `tagrelay worker`) may have rotated it.
+    // Re-read: another replica on the same store may have rotated it.
     const stored = this.#usable(await store.loadOAuthTokens(this.locationId))
     if (
       stored !== undefined &&

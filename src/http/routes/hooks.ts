@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { headersFromRaw, redactHeaders, redactQuery, type InboundRequest } from '../../sources/index.js'
 import { matchedRules, RuleSetRecorder } from '../../rules/index.js'
 import type { NewJob } from '../../store/index.js'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../deps.js'
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -5,7 +5,7 @@ import { genericHmacVerifier, hmacVerifySchema } from './hmac.js'
 import { highlevelVerifier, highlevelVerifySchema } from './highlevel.js'
 import { hmacPresetSchemas, hmacPresetVerifier } from './presets.js'
 import { standardWebhooksVerifier, standardWebhooksVerifySchema } from './standard-webhooks.js'
-import { calendlyVerifySchema, stripeVerifySchema, timestampPairsVerifier } from './stripe.js'
+import { calendlyVerifySchema, stripeVerifySchema, timestampPairsVerifier } from './timestamp-pairs.js'
 import { noneVerifier, noneVerifySchema, tokenVerifier, tokenVerifySchema } from './token.js'
 
 export type { BuiltVerifier, DedupeSource } from './built.js'

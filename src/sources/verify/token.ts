@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { secretList } from '../../common/schema.js'
-import { BadCredentialError, MissingCredentialError } from '../errors.js'
+import { BadCredentialError, MissingTokenError } from '../errors.js'
 import type { BuiltVerifier } from './built.js'
 import { digestSecrets, matchesAny } from './constant-time.js'
 import { singleHeader, singleQuery } from './read.js'
@@ -28,7 +28,7 @@ export function tokenVerifier(config: TokenVerifyConfig): BuiltVerifier {
       // an empty header counts as absent, so a valid query token still gets through
       const presented = singleHeader(req, config.header) ?? singleQuery(req, config.query)
       if (presented === undefined) {
-        throw new MissingCredentialError(req.source, `header ${config.header} or query parameter ${config.query}`)
+        throw new MissingTokenError(req.source, `header ${config.header} or query parameter ${config.query}`)
       }
       if (!matchesAny(presented, secrets)) throw new BadCredentialError(req.source)
     },

@@ -129,7 +129,7 @@ export const migrations: readonly Migration[] = [
     version: 6,
     name: 'rate_budget',
     sql: `
-      -- The per-location request budget shared by every replica (PostgresRateBudget): a
+      -- The per-location request budget shared by every replica (PostgresRateWindowLog): a
       -- token bucket, refilled lazily by the statement that takes from it.
       CREATE TABLE rate_budget (
         location   TEXT PRIMARY KEY,
@@ -150,7 +150,7 @@ export const migrations: readonly Migration[] = [
     version: 8,
     name: 'rate_window',
     sql: `
-      -- The shared rate budget becomes a sliding-window log (PostgresRateBudget explains
+      -- The shared rate budget becomes a sliding-window log (PostgresRateWindowLog explains
       -- why: the token bucket of migration 6 could put ~2x the limit into one of
       -- HighLevel's fixed windows). Its state is transient, so the old table just goes.
       DROP TABLE IF EXISTS rate_budget;

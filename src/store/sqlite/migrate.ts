@@ -9,8 +9,8 @@ import type { Migration } from './migrations.js'
  * Why one transaction per migration (not one for all): a failure leaves the database at
  * the last good version, recorded in `schema_migrations`, and the next start resumes there.
  *
- * Why `BEGIN IMMEDIATE` and a re-read of the version inside it: several processes (the
- * server and a `tagrelay worker`) may start at once against the same file. The write
+ * Why `BEGIN IMMEDIATE` and a re-read of the version inside it: several processes (a server
+ * and `tagrelay migrate` or `tagrelay replay`) may start at once against the same file. The write
  * lock serialises them; the one that waited sees the work done and skips it.
  *
  * Why "is this version recorded" rather than "is it below the newest recorded": versions

@@ -27,8 +27,9 @@ const SYNCHRONOUS = new Set(['FULL', 'NORMAL'])
  * - `synchronous`: see {@link SqliteOptions}.
  * - `foreign_keys=ON`: SQLite leaves them off by default per connection; jobs must not
  *   outlive or precede their event.
- * - `busy_timeout=5000`: server and `tagrelay worker` may share the file; a writer waits
- *   for the lock instead of failing at once with SQLITE_BUSY.
+ * - `busy_timeout=5000`: the writer thread, the delivery engine and commands such as
+ *   `tagrelay replay` share the file; a writer waits for the lock instead of failing at
+ *   once with SQLITE_BUSY.
  */
 export function openDatabase(path: string, options: SqliteOptions = {}): Database.Database {
   const synchronous = options.synchronous ?? 'FULL'

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
 import { discardDeadLetter, inspectDeadLetter, listDeadLetters, replayDeadLetters } from '../../../delivery/index.js'
-import type { AppDeps } from '../../app.js'
+import type { AppDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 
 const idParams = z.object({ id: z.coerce.number().int().positive() })

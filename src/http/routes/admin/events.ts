@@ -4,7 +4,7 @@ import { formatIssues } from '../../../config/index.js'
 import { TagrelayError } from '../../../errors.js'
 import { formatEvaluation } from '../../../rules/index.js'
 import type { EventFilter } from '../../../store/index.js'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 
 export class EventNotFoundError extends TagrelayError {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../deps.js'
 import { AdminDisabledError, AdminUnauthorizedError } from './errors.js'
 import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { LocationConfig } from '../../../config/index.js'
 import type { LocationQueue, Store } from '../../../store/index.js'
-import type { RouteDeps } from '../../app.js'
+import type { RouteDeps } from '../../deps.js'
 
 const iso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString()

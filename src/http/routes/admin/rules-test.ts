@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
 import { formatEvaluation } from '../../../rules/index.js'
 import { redactHeaders, redactQuery } from '../../../sources/index.js'
-import type { AppDeps } from '../../app.js'
+import type { AppDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 
 const bodySchema = z.strictObject({

@@ -6,8 +6,8 @@ import {
   stringList,
   unprocessable,
   type RouteResult,
-} from './sandbox-router.js'
-import { normalizeTags, type ContactStore } from './sandbox-store.js'
+} from './router.js'
+import { normalizeTags, type ContactStore } from './store.js'
 
 function tagsBody(body: unknown): string[] | RouteResult {
   if (!isObject(body)) return unprocessable('tags must be an array')

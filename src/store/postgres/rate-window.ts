@@ -24,7 +24,7 @@ export interface Reservation {
  * engine's `SharedRateBudget` (src/delivery/shared-budget.ts) depends on this interface
  * only, so the engine needs no driver.
  */
-export interface SharedBudget {
+export interface RateWindowLog {
   /** reserves the next send slot of `location`; `now` only for tests (default: the store's clock) */
   reserve(location: string, limits: WindowLimits, now?: number): Promise<Reservation>
   /** holds every replica's sends of `location` for `ms` (a 429); `by` names the pausing budget */
@@ -62,7 +62,7 @@ const NOW = `coalesce($4::bigint, ${DB_NOW})`
  * A shared pause (a 429 seen by any replica) is kept in the row: no slot is handed out
  * before it ends. Slots already handed out are not recalled.
  */
-export class PostgresRateBudget implements SharedBudget {
+export class PostgresRateWindowLog implements RateWindowLog {
   constructor(private readonly pool: pg.Pool) {}
 
   async reserve(location: string, { cap, intervalMs }: WindowLimits, now?: number): Promise<Reservation> {

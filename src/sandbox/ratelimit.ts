@@ -1,4 +1,4 @@
-import type { SandboxClock } from './sandbox-clock.js'
+import type { SandboxClock } from './clock.js'
 
 export interface RateLimits {
   /** requests per interval per location (HighLevel: 100) */

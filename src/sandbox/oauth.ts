@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { SandboxClock } from './sandbox-clock.js'
-import type { RouteResult } from './sandbox-router.js'
+import type { SandboxClock } from './clock.js'
+import type { RouteResult } from './router.js'
 
 interface Grant {
   clientId: string

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { openStore, PostgresRateBudget, sharedRateBudget, type SharedBudget } from '../../src/store/index.js'
+import { openStore, PostgresRateWindowLog, sharedRateBudget, type RateWindowLog } from '../../src/store/index.js'
 import type { PostgresStore } from '../../src/store/postgres/store.js'
 import type { Tap } from './fixtures.js'
 import { freshSchema, postgresForTests } from './helpers/postgres.js'
@@ -24,7 +24,7 @@ function busiestWindow(times: number[], intervalMs: number): number {
   return most
 }
 
-async function replicas(t: Tap, n: number): Promise<{ budgets: SharedBudget[]; store: PostgresStore }> {
+async function replicas(t: Tap, n: number): Promise<{ budgets: RateWindowLog[]; store: PostgresStore }> {
   const schema = freshSchema(t, url!)
   const stores = [] as PostgresStore[]
   // one store (its own pool) per replica, as separate processes would have
@@ -38,7 +38,7 @@ if (url) {
     'three replicas racing never put more than cap sends into any interval, and reach the full rate',
     async (t) => {
       const { budgets, store } = await replicas(t, 3)
-      t.ok(budgets[0] instanceof PostgresRateBudget)
+      t.ok(budgets[0] instanceof PostgresRateWindowLog)
       const limits = { cap: 10, intervalMs: 1000 }
       const slots = await Promise.all(Array.from({ length: 300 }, (_, i) => budgets[i % 3]!.reserve('loc', limits, T0)))
       t.ok(

@@ -1,5 +1,5 @@
-import { contactNotFound, extraFields, FORBIDDEN, isObject, unprocessable, type RouteResult } from './sandbox-router.js'
-import { contactToApi, type ContactStore } from './sandbox-store.js'
+import { contactNotFound, extraFields, FORBIDDEN, isObject, unprocessable, type RouteResult } from './router.js'
+import { contactToApi, type ContactStore } from './store.js'
 
 /** GET /contacts/search/duplicate: email first (case-insensitive), then phone (`number`). */
 export function duplicateSearchRoute(store: ContactStore, location: string, query: URLSearchParams): RouteResult {

@@ -10,7 +10,7 @@ import {
   HighLevelTimeoutError,
   PrivateIntegrationAuth,
 } from '../../src/highlevel/index.js'
-import { LOC_MAIN, sandboxFor, TOKEN_MAIN } from './fixtures/helpers.js'
+import { LOC_MAIN, sandboxFor, TOKEN_MAIN } from '../highlevel/fixtures/helpers.js'
 
 const pit = new PrivateIntegrationAuth(LOC_MAIN, TOKEN_MAIN)
 const failure = (p: Promise<unknown>): Promise<HighLevelError> =>

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { request } from 'undici'
-import { LOC_MAIN, LOC_OTHER, sandboxFor, TOKEN_MAIN, TOKEN_OTHER } from './fixtures/helpers.js'
+import { LOC_MAIN, LOC_OTHER, sandboxFor, TOKEN_MAIN, TOKEN_OTHER } from '../highlevel/fixtures/helpers.js'
 
 const VERSION = '2021-07-28'
 

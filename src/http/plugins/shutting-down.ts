@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { TagrelayError } from '../errors.js'
+import { TagrelayError } from '../../errors.js'
 
 export class ShuttingDownError extends TagrelayError {
   readonly retryAfter = 5

@@ -1,7 +1,7 @@
 import { ZodError } from 'zod'
-import type { FaultInjector } from './sandbox-faults.js'
-import type { RouteResult } from './sandbox-router.js'
-import { contactToApi, type ContactStore } from './sandbox-store.js'
+import type { FaultInjector } from './faults.js'
+import type { RouteResult } from './router.js'
+import { contactToApi, type ContactStore } from './store.js'
 
 export const CONTROL_PREFIX = '/_sandbox/'
 

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino'
+import type { RejectionCounter } from '../common/rejections.js'
+import type { Config } from '../config/index.js'
+import type { Metrics, RateBudgetSource } from '../metrics/index.js'
+import type { CompiledRules, RuleSetRecorder } from '../rules/index.js'
+import type { SourceRegistry } from '../sources/index.js'
+import type { Store } from '../store/index.js'
+
+/** What the HTTP shell is built over: apart from app.ts so that routes import it without a circle. */
+export interface AppDeps {
+  config: Config
+  store: Store
+  sources: SourceRegistry
+  /** the rules in force now (a function, so a reload swaps them without rebuilding the app) */
+  rules: () => CompiledRules
+  logger: Logger
+  /** called after an event is committed, to start its delivery without waiting for a poll */
+  onAccepted?: () => void
+  /** refused requests by source and code; one is made if not given */
+  rejections?: RejectionCounter
+  /** the Prometheus metrics; one (with its own registry) is made if not given */
+  metrics?: Metrics
+  /** HighLevel's last rate-limit headers per locationId (the client), for metrics and /admin/locations */
+  rateLimits?: RateBudgetSource
+  /** the delivery engine's per-location pauses, for /readyz and /admin/locations */
+  delivery?: DeliveryPauses
+  /** records rule sets so events store a compact explain; one over `store` is made if not given */
+  ruleSets?: RuleSetRecorder
+}
+
+export interface DeliveryPauses {
+  locations(): Array<{ locationId: string; paused: boolean; pausedUntil: number | null; reason: string | null }>
+}
+
+/** The deps as routes see them: every optional part filled in. */
+export type RouteDeps = AppDeps & { metrics: Metrics; rejections: RejectionCounter; ruleSets: RuleSetRecorder }
