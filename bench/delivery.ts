@@ -99,7 +99,7 @@ function counting429(client: HighLevelClient): { client: HighLevelClient; count:
 async function engine(byId: boolean): Promise<Figures> {
   const { sandbox, ids, emails } = await setup()
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-bench-'))
-  const store = await openStore(`sqlite:${join(dir, 'bench.db')}`, { sqlite: { synchronous: 'NORMAL' } })
+  const store = await openStore({ url: `sqlite:${join(dir, 'bench.db')}`, sqlite: { synchronous: 'NORMAL' } })
   const budget = new LocalRateBudget(budgetConfig)
   const raw = new HighLevelClient({ baseUrl: sandbox.url, onRateLimit: (loc, info) => budget.observe(loc, info) })
   const { client, count } = counting429(raw)

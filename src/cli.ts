@@ -93,11 +93,7 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       const { openStore } = await import('./store/index.js')
       const config = loadConfigFile(configPath(parse(rest, configOption)))
-      const store = await openStore(config.store.url, {
-        sqlite: config.store.sqlite,
-        postgres: config.store.postgres,
-        migrate: true,
-      })
+      const store = await openStore({ ...config.store, migrate: true })
       await store.close()
       console.log(
         `migrations applied (${store.kind}${store.kind === 'postgres' ? `, schema ${config.store.postgres.schema}` : ''})`,
@@ -112,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
       if (id !== undefined && !(Number.isSafeInteger(id) && id > 0))
         throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`)
       const config = loadConfigFile(configPath(v))
-      await runReplay(config.store.url, { ...(id !== undefined ? { id } : {}), all: v.all === true })
+      await runReplay(config.store, { ...(id !== undefined ? { id } : {}), all: v.all === true })
       return
     }
     case 'sandbox': {

@@ -10,7 +10,7 @@ import { RejectionCounter } from './common/rejections.js'
 import { Metrics } from './metrics/index.js'
 import { RuleSetRecorder } from './rules/index.js'
 import { createSourceRegistry } from './sources/index.js'
-import { openStore, RetentionTimer, sharedRateBudget, type Store } from './store/index.js'
+import { openStore, RetentionTimer, type Store } from './store/index.js'
 
 export interface ServiceOptions {
   config: Config
@@ -51,11 +51,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     createLogger({ level: config.log.level, stream: opts.logStream, secretQueryParams: sources.secretQueryParams() })
   const holder = new RulesHolder({ config, configFile: opts.configFile, logger: logger.child({ component: 'rules' }) })
   const rules = holder.current()
-  const store = await openStore(config.store.url, {
-    sqlite: config.store.sqlite,
-    postgres: config.store.postgres,
-    migrate: config.store.migrate,
-  })
+  const store = await openStore(config.store)
   const retention = new RetentionTimer({
     store,
     maxAgeMs: config.store.retention.maxAgeMs,
@@ -181,7 +177,7 @@ function rateBudget(config: Config, store: Store, log: Logger): RateBudget {
   const local = new LocalRateBudget(config.delivery.rateLimit, (locationId, until, reason) =>
     log.warn({ locationId, until: new Date(until).toISOString() }, reason),
   )
-  const shared = config.delivery.rateLimit.shared ? sharedRateBudget(store) : undefined
+  const shared = config.delivery.rateLimit.shared ? store.rateWindow : undefined
   if (shared === undefined) return local
   return new SharedRateBudget(shared, local, (err) =>
     log.error({ err }, 'sharing a pause with the other replicas failed'),

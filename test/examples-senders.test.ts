@@ -59,7 +59,7 @@ t.test(
     const hlBody = readFileSync(join(dir, 'payloads/highlevel.json'), 'utf8').trim()
     const now = Date.parse((JSON.parse(hlBody) as { timestamp: string }).timestamp)
     const sources = createSourceRegistry(config.sources, { now: () => now, publicUrl: config.server.publicUrl })
-    const store = await openStore(config.store.url)
+    const store = await openStore({ url: config.store.url })
     const logs = captureLogs()
     const app = await buildApp({
       config,

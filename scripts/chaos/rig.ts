@@ -107,7 +107,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
       url: `http://127.0.0.1:${port}`,
       storeLabel: store.label,
       delivery,
-      openStore: () => openStore(store.config.url, { postgres: store.config.postgres, migrate: false }),
+      openStore: () => openStore({ url: store.config.url, postgres: store.config.postgres, migrate: false }),
       close,
     }
   } catch (err) {

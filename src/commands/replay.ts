@@ -1,16 +1,16 @@
 import { listDeadLetters, replayDeadLetters } from '../delivery/index.js'
-import { openStore } from '../store/index.js'
+import { openStore, type StoreSettings } from '../store/index.js'
 
 /**
  * `tagrelay replay`: without --id or --all, lists the dead letters; with them, puts
  * those jobs back in the queue (a running worker picks them up at its next poll).
  */
 export async function runReplay(
-  storeUrl: string,
+  storeSettings: StoreSettings,
   opts: { id?: number; all?: boolean },
   out: (line: string) => void = console.log,
 ): Promise<number[]> {
-  const store = await openStore(storeUrl)
+  const store = await openStore(storeSettings)
   try {
     if (opts.id === undefined && !opts.all) {
       const items = await listDeadLetters(store, { limit: 1000 })

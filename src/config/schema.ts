@@ -3,6 +3,7 @@ import { byteSize } from '../common/schema.js'
 import { highlevelSchema } from '../highlevel/config-schema.js'
 import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
 import { sourceSchema } from '../sources/schema.js'
+import { parseStoreUrl } from '../store/index.js'
 
 const serverSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0'),
@@ -49,7 +50,18 @@ const deliverySchema = z.strictObject({
 })
 
 const storeSchema = z.strictObject({
-  url: z.string().min(1).default('sqlite:./data/tagrelay.db'),
+  url: z
+    .string()
+    .min(1)
+    .default('sqlite:./data/tagrelay.db')
+    .superRefine((url, ctx) => {
+      try {
+        parseStoreUrl(url)
+      } catch (err) {
+        // the message quotes the scheme only: a PostgreSQL URL carries a password
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^store\.url: /, '') })
+      }
+    }),
   /** apply pending migrations at start (false: only `tagrelay migrate` does, replicas just check) */
   migrate: z.boolean().default(true),
   /** delivered events (all jobs done) and their attempts are deleted after maxAgeMs; dead letters are kept */

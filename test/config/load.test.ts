@@ -93,10 +93,19 @@ t.test('${VAR} interpolation', async (t) => {
 
   t.test('a value with YAML syntax cannot change the document', async (t) => {
     const config = parseConfigText('store: { url: "${STORE}" }\n', 'c.yaml', {
-      env: { STORE: 'a: b\nserver: {port: 1}' },
+      env: { STORE: 'sqlite:a: b\nserver: {port: 1}' },
     })
-    t.equal(config.store.url, 'a: b\nserver: {port: 1}')
+    t.equal(config.store.url, 'sqlite:a: b\nserver: {port: 1}')
     t.equal(config.server.port, 8080)
+  })
+
+  t.test('a store.url tagrelay cannot open is a config problem, without the URL', async (t) => {
+    const problems = problemsOf(t, () =>
+      parseConfigText('store: { url: "mysql://u:secret@h/db" }\n', 'c.yaml', { env: {} }),
+    )
+    t.same(problems, [
+      'store.url: unsupported scheme "mysql:" (expected sqlite:<path> or postgres://...) (c.yaml:1:15)',
+    ])
   })
 
   t.test('a missing variable names the key path and the variable', async (t) => {

@@ -125,7 +125,7 @@ t.test('reload: an invalid file keeps the running rules; a valid one swaps them;
   const logger = createLogger({ level: 'info', stream: logs.stream })
   const config = loadConfigFile(file, { env: {} })
   const holder = new RulesHolder({ config, configFile: file, logger, load: { env: {} } })
-  const store = await openStore('sqlite::memory:')
+  const store = await openStore({ url: 'sqlite::memory:' })
   const app = await buildApp({
     config,
     store,

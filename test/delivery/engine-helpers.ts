@@ -20,7 +20,7 @@ export const auths = new Map<string, LocationAuth>([
 export async function engineSetup(t: Teardown, sandboxOpts: Partial<SandboxOptions> = {}) {
   const sandbox = await startSandbox({ tokens: TOKENS, ...sandboxOpts })
   const file = join(tempDir(t), 'engine.db')
-  const store = await openStore(`sqlite:${file}`)
+  const store = await openStore({ url: `sqlite:${file}` })
   const logs = captureLogs()
   const clients: HighLevelClient[] = []
   const stores: Store[] = [store]
@@ -47,7 +47,7 @@ export async function engineSetup(t: Teardown, sandboxOpts: Partial<SandboxOptio
     })
   }
   const openSecond = async () => {
-    const s = await openStore(`sqlite:${file}`)
+    const s = await openStore({ url: `sqlite:${file}` })
     stores.push(s)
     return s
   }

@@ -2,7 +2,7 @@ import t from 'tap'
 import { LocalRateBudget, SharedRateBudget, type RateBudget } from '../../src/delivery/index.js'
 import { HighLevelClient, HighLevelRateLimitedError, type LocationAuth } from '../../src/highlevel/index.js'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
-import { openStore, sharedRateBudget } from '../../src/store/index.js'
+import { openStore } from '../../src/store/index.js'
 import type { Tap } from '../store/fixtures.js'
 import { freshSchema, postgresForTests } from '../store/helpers/postgres.js'
 
@@ -21,9 +21,9 @@ interface Replica {
 
 /** One process's parts: its own store (pool), budget and HighLevel client reporting headers to it. */
 async function replica(t: Tap, schema: string, sandbox: Sandbox, shared: boolean): Promise<Replica> {
-  const store = await openStore(url!, { postgres: { schema } })
+  const store = await openStore({ url: url!, postgres: { schema } })
   const local = new LocalRateBudget(RATE)
-  const budget = shared ? new SharedRateBudget(sharedRateBudget(store)!, local) : local
+  const budget = shared ? new SharedRateBudget(store.rateWindow!, local) : local
   const client = new HighLevelClient({ baseUrl: sandbox.url, onRateLimit: (id, info) => budget.observe(id, info) })
   t.teardown(async () => {
     await client.close()

@@ -10,7 +10,7 @@ type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
 async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN) {
   const sandbox = await testSandbox(t)
-  const store = await openStore(`sqlite:${join(tempDir(t), 'w.db')}`)
+  const store = await openStore({ url: `sqlite:${join(tempDir(t), 'w.db')}` })
   const client = new HighLevelClient({ baseUrl: baseUrl ?? sandbox.url, timeoutMs: 1000 })
   const logs = captureLogs()
   const locations = new Map<string, LocationAuth>([['main', { locationId: LOCATION_ID, accessToken: () => token }]])

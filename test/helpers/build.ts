@@ -142,7 +142,7 @@ export async function build(
     bodyLimit: config.server.bodyLimit,
   })
   const logger = createLogger({ level: 'debug', stream: logs.stream, secretQueryParams: sources.secretQueryParams() })
-  const store = await openStore(config.store.url)
+  const store = await openStore({ url: config.store.url })
   let rules = compileRules(config.rules)
   const rejections = new RejectionCounter()
   const app = await buildApp({

@@ -81,13 +81,13 @@ t.test('a rotated refresh token survives a restart (real SQLite file, closed and
   const configured = sandbox.issueRefreshToken(CLIENT, LOC_MAIN)
   const contact = sandbox.seedContact({ locationId: LOC_MAIN })
 
-  let store = await openStore(url)
+  let store = await openStore({ url })
   await client.addTags(oauthFor(store, configured), contact.id, ['before'])
   const saved = await store.loadOAuthTokens(LOC_MAIN)
   t.not(saved?.refreshToken, configured, 'the spent configured token was replaced')
   await store.close()
 
-  store = await openStore(url)
+  store = await openStore({ url })
   t.teardown(() => store.close())
   const restarted = oauthFor(store, configured) // same config as before the restart
   await client.addTags(restarted, contact.id, ['reuse'])

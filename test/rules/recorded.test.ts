@@ -36,7 +36,7 @@ const QUERY = { campaign: 'spring' }
 
 t.test('an event keeps a compact explain; its trail evaluates again to the same trace', async (t) => {
   const dir = t.testdir({})
-  const store = await openStore(`sqlite:${dir}/db.sqlite`)
+  const store = await openStore({ url: `sqlite:${dir}/db.sqlite` })
   t.teardown(() => store.close())
   const rules = compileRules(RULES, { lowercaseTags: true })
   const recorder = new RuleSetRecorder(store)

@@ -37,7 +37,7 @@ t.test('a batch that fails as a whole rejects every caller in it', async (t) => 
 
 t.test('sqlite: one bad write in a batch fails alone; dedupe holds inside a batch', async (t) => {
   const dir = t.testdir({})
-  const store = await openStore(`sqlite:${dir}/db.sqlite`)
+  const store = await openStore({ url: `sqlite:${dir}/db.sqlite` })
   t.teardown(() => store.close())
   const opts = { dedupe: { key: 'dup', expiresAt: T0 + 1000 } }
   const taken = event()
@@ -61,7 +61,7 @@ t.test('sqlite: one bad write in a batch fails alone; dedupe holds inside a batc
 })
 
 t.test('sqlite: close writes what is queued', async (t) => {
-  const store = await openStore('sqlite::memory:')
+  const store = await openStore({ url: 'sqlite::memory:' })
   const pending = store.accept(event(), [job()])
   await store.close()
   t.same(await pending, { duplicate: false })

@@ -30,7 +30,7 @@ if (url) {
       sandbox.seedContact({ locationId: LOCATION, email: `c${i}@example.com` }),
     )
     // migrate once, as a deploy step would; the replicas then start with migrate: false
-    await (await openStore(url, { postgres: { schema } })).close()
+    await (await openStore({ url, postgres: { schema } })).close()
 
     const dir = t.testdir({
       'tagrelay.yaml': `
@@ -63,7 +63,7 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
       t.equal(res.status, 202, `event ${i} accepted`)
     }
 
-    const store = await openStore(url, { postgres: { schema }, migrate: false })
+    const store = await openStore({ url, postgres: { schema }, migrate: false })
     t.teardown(() => store.close())
     for (let i = 0; i < 300 && (await store.countJobs('done')) < EVENTS; i++)
       await new Promise((r) => setTimeout(r, 100))

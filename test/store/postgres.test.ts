@@ -11,12 +11,12 @@ const url = await postgresForTests(t)
 if (url) {
   t.test('contract (postgres)', async (t) => {
     // every open gets its own schema, so every case starts from an empty store
-    storeContract(t, () => openStore(url, { postgres: { schema: freshSchema(t, url), poolSize: 4 } }))
+    storeContract(t, () => openStore({ url, postgres: { schema: freshSchema(t, url), poolSize: 4 } }))
   })
 
   t.test('migrate: two stores migrating one schema at once both succeed, once', async (t) => {
     const schema = freshSchema(t, url)
-    const stores = await Promise.all([1, 2, 3].map(() => openStore(url, { postgres: { schema } })))
+    const stores = await Promise.all([1, 2, 3].map(() => openStore({ url, postgres: { schema } })))
     t.teardown(() => Promise.all(stores.map((s) => s.close())))
     await stores[0]!.accept(event(), [job()])
     t.equal(await stores[2]!.countJobs(), 1)
@@ -24,17 +24,17 @@ if (url) {
 
   t.test('migrate: false refuses an unmigrated schema, then works once migrated', async (t) => {
     const schema = freshSchema(t, url)
-    await t.rejects(openStore(url, { postgres: { schema }, migrate: false }), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
-    await (await openStore(url, { postgres: { schema } })).close()
-    const store = await openStore(url, { postgres: { schema }, migrate: false })
+    await t.rejects(openStore({ url, postgres: { schema }, migrate: false }), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
+    await (await openStore({ url, postgres: { schema } })).close()
+    const store = await openStore({ url, postgres: { schema }, migrate: false })
     t.teardown(() => store.close())
     t.equal(await store.countEvents(), 0)
   })
 
   t.test('two pools never claim the same job (SKIP LOCKED)', async (t) => {
     const schema = freshSchema(t, url)
-    const a = await openStore(url, { postgres: { schema } })
-    const b = await openStore(url, { postgres: { schema } })
+    const a = await openStore({ url, postgres: { schema } })
+    const b = await openStore({ url, postgres: { schema } })
     t.teardown(async () => {
       await a.close()
       await b.close()
@@ -59,7 +59,7 @@ if (url) {
     // another order), the two deadlocked and PostgreSQL aborted one after a second
     // (the chaos crash run found it: "lease renewal failed: deadlock detected")
     const schema = freshSchema(t, url)
-    const store = await openStore(url, { postgres: { schema } })
+    const store = await openStore({ url, postgres: { schema } })
     t.teardown(() => store.close())
     for (let i = 0; i < 3; i++) await store.accept(event({ receivedAt: T0 + i }), [job()])
     const ids = (await store.claimJobs({ owner: 'W', limit: 3, leaseMs: 1000, now: T0 + 100 })).map((j) => j.id)
@@ -82,8 +82,8 @@ if (url) {
 
   t.test('dedupe across two pools: simultaneous copies store one event', async (t) => {
     const schema = freshSchema(t, url)
-    const a = await openStore(url, { postgres: { schema } })
-    const b = await openStore(url, { postgres: { schema } })
+    const a = await openStore({ url, postgres: { schema } })
+    const b = await openStore({ url, postgres: { schema } })
     t.teardown(async () => {
       await a.close()
       await b.close()
@@ -101,7 +101,7 @@ if (url) {
   t.test('OAuth: two replicas needing a refresh at once spend the refresh token once', async (t) => {
     const { OAuthAuth } = await import('../../src/highlevel/index.js')
     const schema = freshSchema(t, url)
-    const stores = await Promise.all([1, 2, 3].map(() => openStore(url, { postgres: { schema } })))
+    const stores = await Promise.all([1, 2, 3].map(() => openStore({ url, postgres: { schema } })))
     t.teardown(() => Promise.all(stores.map((s) => s.close())))
     const spent: string[] = []
     let n = 0
@@ -151,12 +151,12 @@ if (url) {
     t.same(await appliedPostgresVersions(pool), [1, 2], 'resumes after a fix')
 
     const newer = freshSchema(t, url)
-    const store = await openStore(url, { postgres: { schema: newer } })
+    const store = await openStore({ url, postgres: { schema: newer } })
     await (store as unknown as { pool: { query(q: string, v: unknown[]): Promise<unknown> } }).pool.query(
       'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
       [latestVersion + 1, 'future', 0],
     )
     await store.close()
-    await t.rejects(openStore(url, { postgres: { schema: newer } }), { code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW' })
+    await t.rejects(openStore({ url, postgres: { schema: newer } }), { code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW' })
   })
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { openStore, PostgresRateWindowLog, sharedRateBudget, type RateWindowLog } from '../../src/store/index.js'
+import { openStore, PostgresRateWindowLog, type RateWindowLog } from '../../src/store/index.js'
 import type { PostgresStore } from '../../src/store/postgres/store.js'
 import type { Tap } from './fixtures.js'
 import { freshSchema, postgresForTests } from './helpers/postgres.js'
@@ -8,9 +8,9 @@ const url = await postgresForTests(t)
 const T0 = 1_700_000_000_000
 
 t.test('a SQLite store has no shared budget: the engine keeps its own', async (t) => {
-  const store = await openStore('sqlite::memory:')
+  const store = await openStore({ url: 'sqlite::memory:' })
   t.teardown(() => store.close())
-  t.equal(sharedRateBudget(store), undefined)
+  t.equal(store.rateWindow, undefined)
 })
 
 /** The most sends any interval of `intervalMs` holds, over every alignment: a worst window starts at a send. */
@@ -28,9 +28,9 @@ async function replicas(t: Tap, n: number): Promise<{ budgets: RateWindowLog[]; 
   const schema = freshSchema(t, url!)
   const stores = [] as PostgresStore[]
   // one store (its own pool) per replica, as separate processes would have
-  for (let i = 0; i < n; i++) stores.push((await openStore(url!, { postgres: { schema } })) as PostgresStore)
+  for (let i = 0; i < n; i++) stores.push((await openStore({ url: url!, postgres: { schema } })) as PostgresStore)
   t.teardown(() => Promise.all(stores.map((s) => s.close())))
-  return { budgets: stores.map((s) => sharedRateBudget(s)!), store: stores[0]! }
+  return { budgets: stores.map((s) => s.rateWindow!), store: stores[0]! }
 }
 
 if (url) {

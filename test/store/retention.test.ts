@@ -6,7 +6,7 @@ import { attempt, event, job } from './fixtures.js'
 import { postgresForTests } from './helpers/postgres.js'
 
 t.test('the retention timer prunes at start and then periodically, and stops cleanly', async (t) => {
-  const store = await openStore('sqlite::memory:')
+  const store = await openStore({ url: 'sqlite::memory:' })
   t.teardown(() => store.close())
   const old = Date.now() - 10_000
   await store.accept(event({ receivedAt: old }), [job()])
@@ -31,7 +31,7 @@ t.test('the retention timer prunes at start and then periodically, and stops cle
 })
 
 t.test('a failing prune is reported, not thrown', async (t) => {
-  const store = await openStore('sqlite::memory:')
+  const store = await openStore({ url: 'sqlite::memory:' })
   await store.close()
   const errors: unknown[] = []
   const timer = new RetentionTimer({ store, maxAgeMs: 1, everyMs: 1000, onError: (e) => errors.push(e) })
@@ -64,7 +64,7 @@ t.test('tagrelay migrate on PostgreSQL', async (t) => {
   const res = runCli(['migrate', '--config', join(dir, 'tagrelay.yaml')])
   t.equal(res.status, 0, res.stderr)
   t.match(res.stdout, `migrations applied (postgres, schema ${schema})`)
-  const store = await openStore(url, { postgres: { schema }, migrate: false })
+  const store = await openStore({ url, postgres: { schema }, migrate: false })
   t.teardown(() => store.close())
   t.equal(await store.countEvents(), 0, 'the schema is ready for replicas started with migrate: false')
 })

@@ -14,11 +14,11 @@ let n = 0
 const dbPath = (): string => join(dir, `db-${++n}`, 'tagrelay.db')
 
 t.test('contract (file)', async (t) => {
-  storeContract(t, () => openStore(`sqlite:${dbPath()}`))
+  storeContract(t, () => openStore({ url: `sqlite:${dbPath()}` }))
 })
 
 t.test('contract (:memory:)', async (t) => {
-  storeContract(t, () => openStore('sqlite::memory:'))
+  storeContract(t, () => openStore({ url: 'sqlite::memory:' }))
 })
 
 t.test('open creates the parent directory and sets pragmas', async (t) => {
@@ -91,13 +91,13 @@ t.test('a failing migration rolls back and keeps the earlier ones', async (t) =>
 
 t.test('a database with a newer schema is refused', async (t) => {
   const path = dbPath()
-  await (await openStore(`sqlite:${path}`)).close()
+  await (await openStore({ url: `sqlite:${path}` })).close()
   const raw = new Database(path)
   raw
     .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
     .run(latestVersion + 1, 'future', 0)
   raw.close()
-  await t.rejects(openStore(`sqlite:${path}`), {
+  await t.rejects(openStore({ url: `sqlite:${path}` }), {
     code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW',
     message: new RegExp(`version ${latestVersion + 1}`),
   })
@@ -106,13 +106,13 @@ t.test('a database with a newer schema is refused', async (t) => {
 t.test('data survives close and reopen', async (t) => {
   const path = dbPath()
   const e = event()
-  let store = await openStore(`sqlite:${path}`)
+  let store = await openStore({ url: `sqlite:${path}` })
   await store.accept(e, [job(), job()])
   const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
   await store.completeJob(j!.id, 'A', attempt({ contactId: 'c1' }))
   await store.close()
 
-  store = await openStore(`sqlite:${path}`)
+  store = await openStore({ url: `sqlite:${path}` })
   t.teardown(() => store.close())
   const got = await store.getEvent(e.id)
   t.equal(got?.body && JSON.stringify(got.body), JSON.stringify(e.body))
@@ -122,7 +122,7 @@ t.test('data survives close and reopen', async (t) => {
 
 t.test('attempt rows record every attempt', async (t) => {
   const path = dbPath()
-  const store = await openStore(`sqlite:${path}`)
+  const store = await openStore({ url: `sqlite:${path}` })
   t.teardown(() => store.close())
   await store.accept(event(), [job()])
   let [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
@@ -164,7 +164,7 @@ t.test('attempt rows record every attempt', async (t) => {
 })
 
 t.test('a duplicate event id is a TagrelayError', async (t) => {
-  const store = await openStore('sqlite::memory:')
+  const store = await openStore({ url: 'sqlite::memory:' })
   t.teardown(() => store.close())
   const e = event()
   await store.accept(e, [])
@@ -173,8 +173,8 @@ t.test('a duplicate event id is a TagrelayError', async (t) => {
 
 t.test('two connections on one file never claim the same job', async (t) => {
   const path = dbPath()
-  const a = await openStore(`sqlite:${path}`)
-  const b = await openStore(`sqlite:${path}`)
+  const a = await openStore({ url: `sqlite:${path}` })
+  const b = await openStore({ url: `sqlite:${path}` })
   t.teardown(async () => {
     await a.close()
     await b.close()
@@ -200,8 +200,8 @@ t.test('a path that cannot be opened is a clear error', async (t) => {
 
 t.test('dedupe across two connections to one file: the second waits for the lock, then sees the key', async (t) => {
   const path = dbPath()
-  const a = await openStore(`sqlite:${path}`)
-  const b = await openStore(`sqlite:${path}`)
+  const a = await openStore({ url: `sqlite:${path}` })
+  const b = await openStore({ url: `sqlite:${path}` })
   t.teardown(async () => {
     await a.close()
     await b.close()
@@ -225,7 +225,7 @@ t.test(
     const { fileURLToPath } = await import('node:url')
     const path = dbPath()
     const url = `sqlite:${path}`
-    await (await openStore(url)).close()
+    await (await openStore({ url })).close()
     const worker = fileURLToPath(new URL('./helpers/accept-worker.ts', import.meta.url))
     const startAt = Date.now() + 2500
     // tsx maps the children's code differently from tap's loader (every function would be
@@ -247,7 +247,7 @@ t.test(
       )
     const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => run(i)))
     t.equal(answers.filter((r) => !r.duplicate).length, 1, 'one winner')
-    const store = await openStore(url)
+    const store = await openStore({ url })
     t.teardown(() => store.close())
     t.equal(await store.countEvents(), 1)
     t.equal(await store.countJobs(), 1)

@@ -38,7 +38,7 @@ t.test('parseStoreUrl rejects', async (t) => {
 })
 
 t.test('openStore', async (t) => {
-  const unreachable = await openStore('postgres://u:secret@127.0.0.1:1/db').catch(
+  const unreachable = await openStore({ url: 'postgres://u:secret@127.0.0.1:1/db' }).catch(
     (err: unknown) => err as Error & { code?: string },
   )
   t.match(unreachable, {
@@ -47,19 +47,19 @@ t.test('openStore', async (t) => {
     message: /^cannot connect to PostgreSQL at 127\.0\.0\.1:1: /,
   })
   t.notMatch((unreachable as Error).message, /secret/, 'the password is not echoed')
-  await t.rejects(openStore('postgres://u:secret@127.0.0.1:1/db', { migrate: false }), {
+  await t.rejects(openStore({ url: 'postgres://u:secret@127.0.0.1:1/db', migrate: false }), {
     code: 'TAGRELAY_STORE_OPEN_FAILED',
   })
-  await t.rejects(openStore('redis://h'), { code: 'TAGRELAY_CONFIG_INVALID' })
+  await t.rejects(openStore({ url: 'redis://h' }), { code: 'TAGRELAY_CONFIG_INVALID' })
 
-  const mem = await openStore('sqlite::memory:')
+  const mem = await openStore({ url: 'sqlite::memory:' })
   t.equal(mem.kind, 'sqlite')
   t.equal(await mem.countEvents(), 0, 'migrated and usable')
   await mem.close()
 
   const dir = t.testdir({})
   const path = join(dir, 'nested', 'deeper', 'x.db')
-  const file = await openStore(`sqlite://${path}`)
+  const file = await openStore({ url: `sqlite://${path}` })
   t.ok(existsSync(path), 'sqlite:///abs path, parent directories created')
   await file.close()
 })
@@ -69,7 +69,7 @@ t.test('openStore relative path is relative to the working directory', async (t)
   const cwd = process.cwd()
   process.chdir(dir)
   t.teardown(() => process.chdir(cwd))
-  const store = await openStore('sqlite:./data/rel.db')
+  const store = await openStore({ url: 'sqlite:./data/rel.db' })
   await store.close()
   t.ok(existsSync(join(dir, 'data', 'rel.db')))
 })

@@ -7,7 +7,7 @@ t.test(
   'accepts commit on the writer thread: durable, visible to this connection, errors keep their code',
   async (t) => {
     const dir = t.testdir({})
-    const store = await openStore(`sqlite:${dir}/db.sqlite`)
+    const store = await openStore({ url: `sqlite:${dir}/db.sqlite` })
     t.teardown(() => store.close())
     const e = event({ explain: { rulesVersion: 'v1', trace: [{ rule: 'a', matched: true, tags: ['x'] }] } })
     await store.accept(e, [job()])
@@ -21,7 +21,7 @@ t.test(
 
 t.test('writerThread: false commits on the event loop with the same results', async (t) => {
   const dir = t.testdir({})
-  const store = await openStore(`sqlite:${dir}/db.sqlite`, { sqlite: { writerThread: false } })
+  const store = await openStore({ url: `sqlite:${dir}/db.sqlite`, sqlite: { writerThread: false } })
   t.teardown(() => store.close())
   const opts = { dedupe: { key: 'k', expiresAt: Date.now() + 60_000 } }
   const [first, second] = await Promise.all([
@@ -37,13 +37,13 @@ t.test('a file the writer thread cannot open fails the store at start, naming th
   const dir = t.testdir({
     'not-a-db.sqlite': 'this is not a SQLite database, just text that is long enough to be read',
   })
-  const err = await openStore(`sqlite:${dir}/not-a-db.sqlite`).catch((e: unknown) => e)
+  const err = await openStore({ url: `sqlite:${dir}/not-a-db.sqlite` }).catch((e: unknown) => e)
   t.match(err, { code: 'TAGRELAY_STORE_OPEN_FAILED', message: /not-a-db\.sqlite/ })
 })
 
 t.test('a commit waiting on the disk lock does not stall the event loop', async (t) => {
   const dir = t.testdir({})
-  const store = await openStore(`sqlite:${dir}/db.sqlite`)
+  const store = await openStore({ url: `sqlite:${dir}/db.sqlite` })
   t.teardown(() => store.close())
   // another process holds the write lock (a backup, a second tagrelay): the commit must wait
   const other = new Database(`${dir}/db.sqlite`)

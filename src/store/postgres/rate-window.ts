@@ -1,35 +1,5 @@
 import type pg from 'pg'
-
-/** The window a shared budget enforces for one location. */
-export interface WindowLimits {
-  /** sends allowed in any interval of `intervalMs` (HighLevel's 100 less the safety margin) */
-  cap: number
-  intervalMs: number
-}
-
-/** One reserved send, all times in the budget's clock (epoch ms). */
-export interface Reservation {
-  /** when the send may go */
-  at: number
-  /** the clock when it was reserved: wait `at - now` ms before sending */
-  now: number
-  /** a pause in effect for the location (0: none), its reason and who set it */
-  pausedUntil: number
-  pausedReason: string | null
-  pausedBy: string | null
-}
-
-/**
- * The per-location send budget shared by every replica of one store. The delivery
- * engine's `SharedRateBudget` (src/delivery/shared-budget.ts) depends on this interface
- * only, so the engine needs no driver.
- */
-export interface RateWindowLog {
-  /** reserves the next send slot of `location`; `now` only for tests (default: the store's clock) */
-  reserve(location: string, limits: WindowLimits, now?: number): Promise<Reservation>
-  /** holds every replica's sends of `location` for `ms` (a 429); `by` names the pausing budget */
-  pause(location: string, ms: number, reason: string, by: string, now?: number): Promise<void>
-}
+import type { RateWindowLog, Reservation, WindowLimits } from '../types.js'
 
 /** epoch ms of the database's clock at the moment the expression runs (after a lock wait) */
 const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`

@@ -16,6 +16,7 @@ import type {
   NewEvent,
   NewJob,
   OAuthTokens,
+  RateWindowLog,
   Store,
 } from '../types.js'
 import { byDueOrder, toEvent, toJob } from '../sqlite/rows.js'
@@ -24,6 +25,7 @@ import { TagrelayError } from '../../errors.js'
 import { appliedPostgresVersions, migratePostgres } from './migrate.js'
 import { migrations } from './migrations.js'
 import { createPool, inTransaction } from './pool.js'
+import { PostgresRateWindowLog } from './rate-window.js'
 import type { PostgresOptions } from './pool.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
 import { forgetContacts, lookupContacts, rememberContacts } from './queries/contact-cache.js'
@@ -48,12 +50,14 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const
   readonly pool: pg.Pool
   readonly schema: string
+  readonly rateWindow: RateWindowLog
   readonly #where: string
   #closed = false
 
   /** `where`: host:port for error messages (never the URL, which holds the password) */
   constructor(pool: pg.Pool, schema: string, where = 'the configured server') {
     this.pool = pool
+    this.rateWindow = new PostgresRateWindowLog(pool)
     this.schema = schema
     this.#where = where
   }

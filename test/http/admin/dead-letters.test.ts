@@ -20,7 +20,7 @@ async function setup(t: Tap) {
   const storeUrl = `sqlite:${join(tempDir(t), 'dl.db')}`
   const config = testConfig({ storeUrl, baseUrl: sandbox.url })
   config.admin.token = ADMIN
-  const store = await openStore(storeUrl)
+  const store = await openStore({ url: storeUrl })
   const logger = createLogger({ level: 'silent', stream: captureLogs().stream })
   const client = new HighLevelClient({ baseUrl: sandbox.url, timeoutMs: 2000 })
   const worker = new DeliveryWorker({
@@ -132,13 +132,13 @@ t.test('replay all through the admin API and tagrelay replay', async (t) => {
   )
   await worker.runOnce()
   const lines: string[] = []
-  t.same(await runReplay(storeUrl, {}, (l) => lines.push(l)), [])
+  t.same(await runReplay({ url: storeUrl }, {}, (l) => lines.push(l)), [])
   t.match(lines.join('\n'), /event evt-dl-cli\tmain\tcli@example.com/)
   const [dead] = await store.listDeadLetters()
   const cli = sandbox.seedContact({ locationId: LOCATION_ID, email: 'cli@example.com' })
-  t.same(await runReplay(storeUrl, { id: dead?.id as number }, (l) => lines.push(l)), [dead?.id])
+  t.same(await runReplay({ url: storeUrl }, { id: dead?.id as number }, (l) => lines.push(l)), [dead?.id])
   await worker.runOnce()
   t.same(sandbox.getContact(cli.id)?.tags, ['cli'])
-  t.same(await runReplay(storeUrl, { all: true }, (l) => lines.push(l)), [])
+  t.same(await runReplay({ url: storeUrl }, { all: true }, (l) => lines.push(l)), [])
   t.match(lines.at(-1), /replayed 0 dead letters/)
 })

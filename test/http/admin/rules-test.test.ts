@@ -60,7 +60,7 @@ function config(admin: Record<string, unknown> = { token: ADMIN }) {
 }
 
 async function makeApp(t: Parameters<Parameters<typeof tap.test>[0]>[0], cfg = config()) {
-  const store = await openStore('sqlite::memory:')
+  const store = await openStore({ url: 'sqlite::memory:' })
   const rules = compileConfigRules(cfg)
   const logs = captureLogs()
   const a = await buildApp({

@@ -3,7 +3,7 @@
 import { openStore } from '../../../src/store/index.js'
 
 const [url, key, id, startAt] = process.argv.slice(2) as [string, string, string, string]
-const store = await openStore(url)
+const store = await openStore({ url })
 while (Date.now() < Number(startAt)) {
   // spin: a timer would add up to a few ms of jitter between processes
 }
