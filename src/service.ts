@@ -100,6 +100,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         inFlightPerLocation: config.delivery.inFlightPerLocation,
         bulkSize: config.delivery.bulkSize,
         contactCacheTtlMs: config.delivery.contactCacheTtlHours * 3_600_000,
+        contactNotFoundRetryMs: config.delivery.contactNotFoundRetryHours * 3_600_000,
+        circuit: config.delivery.circuitBreaker,
       })
     : null
 

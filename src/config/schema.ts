@@ -34,6 +34,16 @@ const deliverySchema = z.strictObject({
   bulkSize: z.number().int().min(1).max(100).default(100),
   /** how long an email/phone -> contact id lookup is trusted */
   contactCacheTtlHours: z.number().positive().default(24),
+  /** a contact not found, without create:, is looked for again (with backoff) this long, then dead-lettered */
+  contactNotFoundRetryHours: z.number().positive().default(24),
+  /** per location: this many 5xx/timeouts/connection errors in a row stop its deliveries until a probe succeeds */
+  circuitBreaker: z
+    .strictObject({
+      failures: z.number().int().min(1).default(5),
+      probeBaseMs: z.number().int().positive().default(1_000),
+      probeMaxMs: z.number().int().positive().default(60_000),
+    })
+    .prefault({}),
   rateLimit: z
     .strictObject({
       /** requests per interval per location (HighLevel: 100 per 10 s) */

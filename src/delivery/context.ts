@@ -3,6 +3,7 @@ import type { HighLevelClient, LocationAuth } from '../highlevel/index.js'
 import type { Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import type { RateBudget } from './budget.js'
+import type { CircuitBreaker } from './circuit.js'
 
 export type EngineClient = Pick<
   HighLevelClient,
@@ -12,6 +13,8 @@ export type EngineClient = Pick<
 export interface RetryPolicy extends BackoffPolicy {
   maxAttempts: number
   maxAgeMs: number
+  /** a contact not found (no create:) is looked for again until the job is this old */
+  notFoundWindowMs: number
 }
 
 /** What a lane's round needs; one per worker, shared by its lanes. */
@@ -19,6 +22,7 @@ export interface EngineContext {
   store: Store
   client: EngineClient
   budget: RateBudget
+  circuit: CircuitBreaker
   logger: Logger
   owner: string
   now: () => number

@@ -1,4 +1,7 @@
 import { HighLevelError, HighLevelRateLimitedError } from '../highlevel/index.js'
+import { CircuitOpenError } from './circuit.js'
+
+export const CIRCUIT_OPEN = 'TAGRELAY_CIRCUIT_OPEN'
 
 /** Why a job was not delivered this time, and whether trying later can help. */
 export interface Failure {
@@ -22,6 +25,15 @@ export function failureFrom(err: unknown): Failure {
       retryAfterMs: err instanceof HighLevelRateLimitedError ? err.retryAfterMs : null,
     }
   }
+  if (err instanceof CircuitOpenError)
+    return {
+      retryable: true,
+      code: CIRCUIT_OPEN,
+      error: err.message,
+      statusCode: null,
+      response: null,
+      retryAfterMs: null,
+    }
   // A bug of ours, not HighLevel's answer: keep the job and retry rather than lose it.
   return {
     retryable: true,
@@ -44,4 +56,12 @@ export function isBulkRefusal(err: unknown): boolean {
 
 export function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError'
+}
+
+/**
+ * HighLevel says the contact id does not exist (deleted or merged there): "Contact with id
+ * ... not found" on a tag call, "contact not found"/"contact is deleted" in a bulk entry.
+ */
+export function isStaleContact(failure: Failure): boolean {
+  return failure.statusCode === 400 && /not found|is deleted/i.test(failure.error)
 }

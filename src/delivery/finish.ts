@@ -1,7 +1,8 @@
 import type { Job } from '../store/index.js'
 import { retryDelay } from './backoff.js'
 import type { EngineContext } from './context.js'
-import type { Failure } from './failure.js'
+import { CIRCUIT_OPEN, type Failure } from './failure.js'
+import { CONTACT_NOT_FOUND } from './resolve-batch.js'
 
 /** The outcome of one contact's jobs in a round (or of jobs that never got a contact). */
 export interface ContactResult {
@@ -43,11 +44,18 @@ export async function finishJobs(ctx: EngineContext, results: ContactResult[], s
       'tags applied',
     )
   }
+  // calls an open circuit held back were never sent: the jobs go back without an attempt
+  const held = results.filter((r) => r.failure?.code === CIRCUIT_OPEN).flatMap((r) => r.jobs.map((j) => j.id))
+  if (held.length > 0) await ctx.store.deferJobs(ctx.owner, held, finishedAt, finishedAt)
   for (const { jobs, contactId, failure } of results) {
-    if (!failure) continue
+    if (!failure || failure.code === CIRCUIT_OPEN) continue
     for (const job of jobs) {
       const log = ctx.logger.child({ eventId: job.eventId, jobId: job.id, location: job.location })
       const retryAt = nextRun(ctx, job, failure, finishedAt)
+      const error =
+        retryAt === null && failure.code === CONTACT_NOT_FOUND && failure.retryable
+          ? `${failure.error}, looked for since ${new Date(job.createdAt ?? finishedAt).toISOString()} (add create: to the rule to create it)`
+          : failure.error
       await ctx.store.failJob(
         job.id,
         ctx.owner,
@@ -56,7 +64,7 @@ export async function finishJobs(ctx: EngineContext, results: ContactResult[], s
           finishedAt,
           outcome: retryAt === null ? 'dead' : 'retry',
           statusCode: failure.statusCode,
-          error: `${failure.code}: ${failure.error}`,
+          error: `${failure.code}: ${error}`,
           contactId,
           response: failure.response,
         },
@@ -75,5 +83,6 @@ function nextRun(ctx: EngineContext, job: Job, failure: Failure, now: number): n
   // >= rather than ===: a replayed job that had used its attempts gets its one try
   if (job.attempts + 1 >= ctx.retry.maxAttempts) return null
   if (job.createdAt !== undefined && now - job.createdAt >= ctx.retry.maxAgeMs) return null
+  if (failure.code === CONTACT_NOT_FOUND && now - (job.createdAt ?? now) >= ctx.retry.notFoundWindowMs) return null
   return now + retryDelay(job.attempts, ctx.retry, failure.retryAfterMs)
 }

@@ -19,9 +19,12 @@ export class Lane {
   /** Claims one batch and delivers it; resolves to the number of jobs handled. */
   async runOnce(): Promise<number> {
     const { ctx, claim, target } = this
+    // an open circuit: nothing is claimed (jobs keep their attempts) until a probe is due, then one job
+    const claimable = target.auth ? ctx.circuit.claimable(target.auth.locationId) : 'all'
+    if (claimable === 'none') return 0
     const jobs = await ctx.store.claimJobs({
       owner: ctx.owner,
-      limit: claim.batchSize,
+      limit: claimable === 'probe' ? 1 : claim.batchSize,
       leaseMs: claim.leaseMs,
       now: ctx.now(),
       ...(claim.excludeLocations ? { excludeLocations: claim.excludeLocations } : { location: target.name }),

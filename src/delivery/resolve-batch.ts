@@ -1,57 +1,56 @@
 import type { LocationAuth, UpsertContactFields } from '../highlevel/index.js'
-import type { Job } from '../store/index.js'
 import { budgeted } from './call.js'
 import type { EngineContext } from './context.js'
-import { failureFrom, isAbort, permanentFailure, type Failure } from './failure.js'
+import { failureFrom, isAbort, type Failure } from './failure.js'
+import { createFields, describeKeys, type Person } from './identity.js'
 import type { TaskPool } from './pool.js'
 
-export interface RefGroup {
-  /** email/phone cache keys, email first */
-  keys: string[]
-  jobs: Job[]
-  contactId?: string
-  /** keys the id came from the cache with (forgotten if HighLevel says the id is stale) */
-  cachedKeys: string[]
-  created?: boolean
-  failure?: Failure
-}
+export const CONTACT_NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
 
-export const cacheKeys = (job: Job): string[] => [
-  ...(job.contact.email ? [`email:${job.contact.email.toLowerCase()}`] : []),
-  ...(job.contact.phone ? [`phone:${job.contact.phone}`] : []),
-]
+const emailOf = (key: string) => (key.startsWith('email:') ? key.slice(6) : undefined)
+const phoneOf = (key: string) => (key.startsWith('phone:') ? key.slice(6) : undefined)
 
 /**
- * Gives every group of jobs naming the same email/phone a contact id: the store's cache
- * first (one query for the round), then one duplicate search per group on a miss (email,
- * then phone), then an upsert when a rule asked to create the contact. Upsert is never
- * sent tags: HighLevel would replace all of the contact's tags with them.
+ * Gives every person a contact id: the store's cache first (one query for the round;
+ * `fresh` skips it, after HighLevel refused a cached id), then a duplicate search per
+ * person on a miss (each email, then each phone), then an upsert when any of the
+ * person's rules asked to create the contact. Upsert is never sent tags: HighLevel would
+ * replace all of the contact's tags with them. An email and a phone cached for different
+ * contacts is a conflict: the email's contact wins and the trail says so.
  */
-export async function resolveGroups(
+export async function resolvePersons(
   ctx: EngineContext,
   auth: LocationAuth,
   location: string,
-  groups: RefGroup[],
+  persons: Person[],
   pool: TaskPool,
+  fresh = false,
 ): Promise<void> {
-  const cached = await ctx.store.lookupContacts(
-    location,
-    groups.flatMap((g) => g.keys),
-    ctx.now(),
-  )
+  const cached = fresh
+    ? new Map<string, string>()
+    : await ctx.store.lookupContacts(
+        location,
+        persons.flatMap((p) => p.keys),
+        ctx.now(),
+      )
   const learned: { key: string; contactId: string }[] = []
-  for (const group of groups) {
-    const hit = group.keys.find((k) => cached.has(k))
+  for (const person of persons) {
+    const byEmail = person.keys.find((k) => emailOf(k) !== undefined && cached.has(k))
+    const byPhone = person.keys.find((k) => phoneOf(k) !== undefined && cached.has(k))
+    const hit = byEmail ?? byPhone
     if (hit !== undefined) {
-      group.contactId = cached.get(hit) as string
-      group.cachedKeys = [hit]
+      person.contactId = cached.get(hit) as string
+      person.cachedKeys = [hit]
+      const other = byPhone === undefined ? undefined : (cached.get(byPhone) as string)
+      if (byEmail !== undefined && other !== undefined && other !== person.contactId)
+        person.conflict = { emailContactId: person.contactId, phoneContactId: other }
       continue
     }
     pool.push(async () => {
       try {
-        await lookUp(ctx, auth, group, learned)
+        await lookUp(ctx, auth, person, learned)
       } catch (err) {
-        if (!isAbort(err)) group.failure = failureFrom(err)
+        if (!isAbort(err)) person.failure = failureFrom(err)
       }
     })
   }
@@ -62,36 +61,37 @@ export async function resolveGroups(
 async function lookUp(
   ctx: EngineContext,
   auth: LocationAuth,
-  group: RefGroup,
+  person: Person,
   learned: { key: string; contactId: string }[],
 ): Promise<void> {
-  const { contact, create } = group.jobs.find((j) => j.create) ?? (group.jobs[0] as Job)
-  for (const key of group.keys) {
-    const lookup = key.startsWith('email:') ? { email: contact.email as string } : { phone: contact.phone as string }
+  for (const key of person.keys) {
+    const email = emailOf(key)
+    const lookup = email !== undefined ? { email } : { phone: phoneOf(key) as string }
     const found = await budgeted(ctx, auth, () => ctx.client.findContact(auth, lookup))
     if (found) {
-      group.contactId = found.id
+      person.contactId = found.id
       learned.push({ key, contactId: found.id })
       return
     }
   }
+  const create = createFields(person)
   if (create) {
-    const fields: UpsertContactFields = {
-      ...create,
-      ...(contact.email ? { email: contact.email } : {}),
-      ...(contact.phone ? { phone: contact.phone } : {}),
-    }
+    const email = person.keys.map(emailOf).find((e) => e !== undefined)
+    const phone = person.keys.map(phoneOf).find((p) => p !== undefined)
+    const fields: UpsertContactFields = { ...create, ...(email ? { email } : {}), ...(phone ? { phone } : {}) }
     const { contact: made } = await budgeted(ctx, auth, () => ctx.client.upsertContact(auth, fields))
-    group.contactId = made.id
-    group.created = true
-    for (const key of group.keys) learned.push({ key, contactId: made.id })
+    person.contactId = made.id
+    person.created = true
+    for (const key of person.keys) learned.push({ key, contactId: made.id })
     return
   }
-  const who = [contact.email && `email ${contact.email}`, contact.phone && `phone ${contact.phone}`]
-    .filter(Boolean)
-    .join(' or ')
-  group.failure = permanentFailure(
-    'TAGRELAY_CONTACT_NOT_FOUND',
-    `no HighLevel contact with ${who} in location ${auth.locationId} (add create: to the rule to create it)`,
-  )
+  person.failure = notFound(`no HighLevel contact with ${describeKeys(person.keys)} in location ${auth.locationId}`)
+}
+
+/**
+ * Not found is not final at once: HighLevel's own forms or another tool often create the
+ * contact moments later, so the job retries until `contactNotFoundRetryHours` (finish.ts).
+ */
+export function notFound(error: string): Failure {
+  return { retryable: true, code: CONTACT_NOT_FOUND, error, statusCode: null, response: null, retryAfterMs: null }
 }

@@ -5,6 +5,7 @@ import type { LocationAuth } from '../highlevel/index.js'
 import type { Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import { LocalRateBudget, type LocationBudgetStatus, type RateBudget } from './budget.js'
+import { CircuitBreaker, type CircuitPolicy, type CircuitStatus } from './circuit.js'
 import type { EngineClient, EngineContext } from './context.js'
 import { Lane } from './lane.js'
 
@@ -27,13 +28,19 @@ export interface WorkerOptions {
   inFlightPerLocation?: number
   bulkSize?: number
   contactCacheTtlMs?: number
+  /** a contact not found (no create:) is looked for again for this long (default 24 h) */
+  contactNotFoundRetryMs?: number
+  /** default: opens after 5 outage answers in a row, probes after 1 s doubling to 60 s */
+  circuit?: CircuitPolicy
   now?: () => number
   /** called once per finished attempt (metrics) */
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
 }
 
 export interface DeliveryStatus {
-  locations: LocationBudgetStatus[]
+  /** the rate budget's view, with an open circuit shown as a pause (`circuitOpen`) */
+  locations: (LocationBudgetStatus & { circuitOpen: boolean })[]
+  circuits: CircuitStatus[]
   /** HighLevel locationIds that refused the bulk endpoint and use single calls */
   bulkRefused: string[]
 }
@@ -71,7 +78,26 @@ export class DeliveryWorker {
       logger: opts.logger,
       owner: this.id,
       now,
-      retry: { ...opts.backoff, maxAttempts: opts.maxAttempts ?? 150, maxAgeMs: opts.maxAgeMs ?? 72 * 3_600_000 },
+      circuit: new CircuitBreaker(
+        opts.circuit ?? { failures: 5, probeBaseMs: 1_000, probeMaxMs: 60_000 },
+        now,
+        (id, open, detail) =>
+          open
+            ? opts.logger.warn(
+                { locationId: id, ...detail },
+                'circuit opened: HighLevel keeps failing; deliveries held',
+              )
+            : opts.logger.info(
+                { locationId: id, ...detail },
+                'circuit closed: HighLevel answers again; deliveries resume',
+              ),
+      ),
+      retry: {
+        ...opts.backoff,
+        maxAttempts: opts.maxAttempts ?? 150,
+        maxAgeMs: opts.maxAgeMs ?? 72 * 3_600_000,
+        notFoundWindowMs: opts.contactNotFoundRetryMs ?? 24 * 3_600_000,
+      },
       inFlightPerLocation: opts.inFlightPerLocation ?? 10,
       bulkSize: opts.bulkSize ?? 100,
       contactCacheTtlMs: opts.contactCacheTtlMs ?? 24 * 3_600_000,
@@ -106,7 +132,35 @@ export class DeliveryWorker {
 
   /** Which locations are paused and why, for readiness and admin views. */
   status(): DeliveryStatus {
-    return { locations: this.budget.status(), bulkRefused: [...this.ctx.bulkRefused] }
+    const circuits = this.ctx.circuit.status()
+    const open = new Map(circuits.filter((c) => c.open).map((c) => [c.locationId, c]))
+    const locations = this.budget.status().map((l) => {
+      const c = open.get(l.locationId)
+      if (!c) return { ...l, circuitOpen: false }
+      const reason = `circuit open since ${new Date(c.openedAt as number).toISOString()}: ${c.lastError ?? 'HighLevel keeps failing'}`
+      return {
+        ...l,
+        paused: true,
+        pausedUntil: Math.max(l.pausedUntil ?? 0, c.probeAt as number),
+        reason,
+        circuitOpen: true,
+      }
+    })
+    const listed = new Set(locations.map((l) => l.locationId))
+    for (const c of open.values())
+      if (!listed.has(c.locationId))
+        locations.push({
+          locationId: c.locationId,
+          paused: true,
+          pausedUntil: c.probeAt,
+          reason: `circuit open: ${c.lastError ?? 'HighLevel keeps failing'}`,
+          used: 0,
+          capacity: 0,
+          dailyRemaining: null,
+          http429: 0,
+          circuitOpen: true,
+        })
+    return { locations, circuits, bulkRefused: [...this.ctx.bulkRefused] }
   }
 
   /**

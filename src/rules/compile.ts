@@ -144,7 +144,8 @@ function apply(
     if (!intent.remove.includes(tag)) intent.remove.push(tag)
     drop(intent.add, tag)
   }
-  if (who.create) intent.create = { ...who.create, ...intent.create }
+  // fields merge in rule order, a later rule winning per field (as delivery merges intents)
+  if (who.create) intent.create = { ...intent.create, ...who.create }
   intent.rules.push(rule.name)
 }
 

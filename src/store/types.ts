@@ -42,7 +42,10 @@ export interface Job extends NewJob {
   runAt: number
   /** epoch ms at which the job was accepted (retries stop after delivery.retryMaxAgeHours) */
   createdAt?: number
-  /** HighLevel contact id once resolved */
+  /**
+   * HighLevel contact id once resolved (the payload's id until then). `contact` keeps the
+   * identity the job was given, so a resolved id HighLevel later refuses is looked up again.
+   */
   contactId: string | null
 }
 
@@ -257,6 +260,11 @@ export interface Store {
   queueStats(): Promise<LocationQueue[]>
   /** extends the leases `owner` still holds on `ids` to now + leaseMs; returns how many */
   renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number>
+  /**
+   * hands leased jobs back without an attempt (their calls were never sent: the location's
+   * circuit is open), due at `runAt`; returns how many `owner` still held
+   */
+  deferJobs(owner: string, ids: number[], runAt: number, now: number): Promise<number>
   /** cached contact ids for `keys` ('email:..', 'phone:..') of a location, unexpired at `now` */
   lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>>
   /** remembers key -> contact id until `expiresAt` (replacing older entries) */

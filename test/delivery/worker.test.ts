@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
-import { DeliveryWorker, retryDelay } from '../../src/delivery/index.js'
+import { DeliveryWorker, retryDelay, type WorkerOptions } from '../../src/delivery/index.js'
 import { HighLevelClient, type LocationAuth } from '../../src/highlevel/index.js'
 import { createLogger } from '../../src/log.js'
 import { openStore, type NewJob, type Store } from '../../src/store/index.js'
@@ -8,7 +8,7 @@ import { captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testSandbox } from '../hel
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
-async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN) {
+async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN, extra: Partial<WorkerOptions> = {}) {
   const sandbox = await testSandbox(t)
   const store = await openStore({ url: `sqlite:${join(tempDir(t), 'w.db')}` })
   const client = new HighLevelClient({ baseUrl: baseUrl ?? sandbox.url, timeoutMs: 1000 })
@@ -23,6 +23,7 @@ async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN) {
     pollIntervalMs: 20,
     leaseMs: 5000,
     backoff: { baseMs: 1, maxMs: 5 },
+    ...extra,
   })
   t.teardown(async () => {
     await client.close()
@@ -67,13 +68,30 @@ t.test('a job with a contact id skips the lookup', async (t) => {
   t.equal(sandbox.calls['GET /contacts/search/duplicate'] ?? 0, 0)
 })
 
-t.test('an unknown email goes to the dead letters with the reason', async (t) => {
-  const { store, worker } = await setup(t)
+t.test('an unknown email is looked for again until contactNotFoundRetryMs, then dead with the reason', async (t) => {
+  const { store, worker } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryMs: 300 })
   const eventId = await accept(store, { contact: { email: 'nobody@example.com' } })
   await worker.runOnce()
-  const [job] = await store.listJobs({ eventId })
-  t.equal(job?.status, 'dead')
+  let [job] = await store.listJobs({ eventId })
+  t.equal(job?.status, 'pending', 'not found is not final at once')
   t.match(job?.lastError, /TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email nobody@example.com/)
+  await new Promise((r) => setTimeout(r, 320))
+  await worker.runOnce()
+  ;[job] = await store.listJobs({ eventId })
+  t.equal(job?.status, 'dead', 'dead once the window is over')
+  t.match(job?.lastError, /email nobody@example.com .*looked for since .*add create: to the rule/)
+})
+
+t.test('a contact created in HighLevel during the not-found window gets its tags', async (t) => {
+  const { sandbox, store, worker } = await setup(t)
+  const eventId = await accept(store, { contact: { email: 'later@example.com' }, add: ['lead'] })
+  await worker.runOnce()
+  t.equal((await store.listJobs({ eventId }))[0]?.status, 'pending')
+  const made = sandbox.seedContact({ locationId: LOCATION_ID, email: 'later@example.com' })
+  await new Promise((r) => setTimeout(r, 10))
+  await worker.runOnce()
+  t.equal((await store.listJobs({ eventId }))[0]?.status, 'done')
+  t.same(sandbox.getContact(made.id)?.tags, ['lead'])
 })
 
 t.test('a contact id HighLevel does not know is a permanent failure', async (t) => {
@@ -198,7 +216,7 @@ t.test('untag removes the tags from the contact', async (t) => {
 })
 
 t.test('without create, a contact found by neither email nor phone is a dead letter naming both', async (t) => {
-  const { store, worker } = await setup(t)
+  const { store, worker } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryMs: 0 })
   const eventId = await accept(store, { contact: { email: 'ghost@example.com', phone: '+14155550100' } })
   await worker.runOnce()
   const [job] = await store.listJobs({ eventId })

@@ -12,6 +12,8 @@
  * whole, never queried by content. jsonb would reorder keys and refuse `\u0000`, so the
  * stored request would no longer be the one that came in.
  */
+import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
+
 export interface Migration {
   version: number
   name: string
@@ -179,6 +181,7 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  { version: 10, name: 'job_resolved_contact', sql: RESOLVED_CONTACT_SQL },
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

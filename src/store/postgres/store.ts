@@ -30,7 +30,7 @@ import type { PostgresOptions } from './pool.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
 import { forgetContacts, lookupContacts, rememberContacts } from './queries/contact-cache.js'
 import { discard, listDead, replay, selectAttempts, selectDead } from './queries/dead-letters.js'
-import { claimJobs, countJobs, finishJob, releaseLeases, renewLeases, selectJobs } from './queries/jobs.js'
+import { claimJobs, countJobs, deferJobs, finishJob, releaseLeases, renewLeases, selectJobs } from './queries/jobs.js'
 import { loadOAuthTokens, saveOAuthTokens } from './queries/oauth.js'
 import { pruneDelivered } from './queries/retention.js'
 import { loadRuleSet, saveRuleSet } from './queries/rule-sets.js'
@@ -210,6 +210,10 @@ export class PostgresStore implements Store {
 
   async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
     return ids.length === 0 ? 0 : renewLeases(this.pool, owner, ids, now + leaseMs)
+  }
+
+  async deferJobs(owner: string, ids: number[], runAt: number, now: number): Promise<number> {
+    return ids.length === 0 ? 0 : deferJobs(this.pool, owner, ids, runAt, now)
   }
 
   async lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>> {

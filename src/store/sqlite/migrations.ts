@@ -17,6 +17,18 @@
  * fractional timestamp or a number in a JSON column fail loudly at the insert that
  * caused it rather than confuse a reader months later.
  */
+/**
+ * A job keeps the identity it was given (contact_id: only an id from the payload) apart
+ * from the id delivery resolved its email/phone to, so that a stale resolved id can be
+ * looked up again. Rules give either an id or an email/phone, never both: a row with
+ * both held a resolved id, which moves. Shared by both stores (the SQL is portable).
+ */
+export const RESOLVED_CONTACT_SQL = `
+      ALTER TABLE jobs ADD COLUMN resolved_contact_id TEXT;
+      UPDATE jobs SET resolved_contact_id = contact_id, contact_id = NULL
+      WHERE contact_id IS NOT NULL AND (contact_email IS NOT NULL OR contact_phone IS NOT NULL);
+`
+
 export interface Migration {
   version: number
   name: string
@@ -175,6 +187,11 @@ export const migrations: readonly Migration[] = [
         created_at INTEGER NOT NULL
       ) STRICT;
     `,
+  },
+  {
+    version: 10,
+    name: 'job_resolved_contact',
+    sql: RESOLVED_CONTACT_SQL,
   },
 ]
 

@@ -23,6 +23,8 @@ export interface JobRow {
   event_id: string
   location: string
   contact_id: string | null
+  /** the id delivery resolved email/phone (or the given id) to; contact_id keeps the given one */
+  resolved_contact_id: string | null
   contact_email: string | null
   contact_phone: string | null
   create_fields: string | null
@@ -52,10 +54,9 @@ function fromJson<T>(text: string | null): T {
 }
 
 /**
- * The contract's `ContactRef` is rebuilt from the two columns. `contact_id` holds the id
- * the rule gave or, once the worker resolved it, the HighLevel id; either way it is the
- * id to tag, so it reads back as both `contact.id` and `contactId`. Keys whose column
- * is NULL are left out, so `{ email }` reads back as `{ email }` until it is resolved.
+ * The contract's `ContactRef` is rebuilt from the identity columns, exactly as the job
+ * was given it (`contact_id` only holds an id from the payload); the id delivery
+ * resolved is `contactId`. Keys whose column is NULL are left out.
  */
 function toContact(row: JobRow): ContactRef {
   const contact: ContactRef = {}
@@ -79,7 +80,7 @@ export function toJob(row: JobRow): Job {
     lastError: row.last_error,
     runAt: row.run_at,
     createdAt: row.created_at,
-    contactId: row.contact_id,
+    contactId: row.resolved_contact_id ?? row.contact_id,
   }
   if (row.create_fields !== null) job.create = fromJson<Record<string, string>>(row.create_fields)
   return job

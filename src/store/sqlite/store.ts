@@ -201,6 +201,10 @@ export class SqliteStore implements Store {
     return ids.length === 0 ? 0 : this.#stmts.renewLeases(owner, ids, leaseMs, now)
   }
 
+  async deferJobs(owner: string, ids: number[], runAt: number, now: number): Promise<number> {
+    return ids.length === 0 ? 0 : this.#stmts.deferJobs(owner, ids, runAt, now)
+  }
+
   async lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>> {
     return keys.length === 0 ? new Map() : this.#stmts.lookupContacts(location, keys, now)
   }

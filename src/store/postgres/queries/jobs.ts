@@ -65,7 +65,7 @@ export async function finishJob(
   const { rows } = await client.query<{ attempts: number }>(
     `UPDATE jobs SET
        status = $3, run_at = coalesce($4, run_at), attempts = attempts + 1, last_error = $5,
-       contact_id = coalesce($6, contact_id), lease_owner = NULL, lease_until = NULL, updated_at = $7
+       resolved_contact_id = coalesce($6, resolved_contact_id), lease_owner = NULL, lease_until = NULL, updated_at = $7
      WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
      RETURNING attempts`,
     [
@@ -96,6 +96,16 @@ export async function finishJob(
     ],
   )
   return true
+}
+
+/** Hands jobs back unattempted (a circuit held their calls): no attempt spent. */
+export async function deferJobs(db: Queryable, owner: string, ids: number[], runAt: number, now: number) {
+  const res = await db.query(
+    `UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = $3, updated_at = $4
+     WHERE id = ANY ($2::bigint[]) AND lease_owner = $1 AND status = 'pending'`,
+    [owner, ids, runAt, now],
+  )
+  return res.rowCount ?? 0
 }
 
 export async function releaseLeases(db: Queryable, owner: string): Promise<number> {

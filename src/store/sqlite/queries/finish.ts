@@ -28,7 +28,7 @@ export function prepareFinishQueries(db: Database) {
       run_at      = coalesce(@run_at, run_at),
       attempts    = attempts + 1,
       last_error  = @last_error,
-      contact_id  = coalesce(@contact_id, contact_id),
+      resolved_contact_id = coalesce(@contact_id, resolved_contact_id),
       lease_owner = NULL,
       lease_until = NULL,
       updated_at  = @now

@@ -47,7 +47,14 @@ export function prepareLeaseQueries(db: Database) {
     UPDATE jobs SET lease_until = @lease_until
     WHERE lease_owner = @owner AND status = 'pending' AND id IN (SELECT value FROM json_each(@ids))`)
 
+  const defer = db.prepare<{ owner: string; ids: string; run_at: number; now: number }>(`
+    UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = @run_at, updated_at = @now
+    WHERE lease_owner = @owner AND status = 'pending' AND id IN (SELECT value FROM json_each(@ids))`)
   return {
+    /** Hands jobs back unattempted (a circuit held their calls): no attempt spent. */
+    deferJobs(owner: string, ids: number[], runAt: number, now: number): number {
+      return defer.run({ owner, ids: JSON.stringify(ids), run_at: runAt, now }).changes
+    },
     /** Only leases `owner` still holds: a job another worker took since stays theirs. */
     renewLeases(owner: string, ids: number[], leaseMs: number, now: number): number {
       return renew.run({ owner, ids: JSON.stringify(ids), lease_until: now + leaseMs }).changes

@@ -49,7 +49,7 @@ export function prepareTrailQueries(db: Database) {
         AND (@after_at IS NULL OR e.received_at < @after_at OR (e.received_at = @after_at AND e.id < @after_id))
         AND (@contact IS NULL OR EXISTS (
               SELECT 1 FROM jobs j WHERE j.event_id = e.id
-                AND (j.contact_id = @contact OR lower(j.contact_email) = lower(@contact) OR j.contact_phone = @contact)))
+                AND (j.contact_id = @contact OR j.resolved_contact_id = @contact OR lower(j.contact_email) = lower(@contact) OR j.contact_phone = @contact)))
     ) WHERE (@status IS NULL OR status = @status)
     ORDER BY received_at DESC, id DESC
     LIMIT @limit`)

@@ -1,0 +1,93 @@
+import type { LocationAuth } from '../highlevel/index.js'
+import type { Job } from '../store/index.js'
+import { budgeted } from './call.js'
+import { coalesce } from './coalesce.js'
+import type { EngineContext } from './context.js'
+import { failureFrom, isAbort, isBulkRefusal, type Failure } from './failure.js'
+import { planCalls, type PlannedCall } from './plan.js'
+import type { TaskPool } from './pool.js'
+
+/** Everything one contact gets in a round: its jobs' intents folded into one net change. */
+export interface ContactWork {
+  contactId: string
+  jobs: Job[]
+  add: string[]
+  remove: string[]
+  cachedKeys: string[]
+  created: boolean
+  conflict?: { emailContactId: string; phoneContactId: string }
+  failure?: Failure
+  via: Set<'bulk' | 'single'>
+  /** a call for this contact was cut short by shutdown: leave its jobs to the lease release */
+  cut: boolean
+}
+
+export function newWork(contactId: string): ContactWork {
+  return { contactId, jobs: [], add: [], remove: [], cachedKeys: [], created: false, via: new Set(), cut: false }
+}
+
+/** Coalesces each contact's jobs (accept order) and sends the planned add and remove calls. */
+export async function applyTags(
+  ctx: EngineContext,
+  auth: LocationAuth,
+  work: Map<string, ContactWork>,
+  pool: TaskPool,
+): Promise<void> {
+  for (const w of work.values()) Object.assign(w, coalesce([...w.jobs].sort((a, b) => a.id - b.id)))
+  const bulk = !ctx.bulkRefused.has(auth.locationId)
+  for (const action of ['add', 'remove'] as const) {
+    const wants = new Map([...work.values()].map((w) => [w.contactId, w[action]]))
+    for (const call of planCalls(action, wants, ctx.bulkSize, bulk))
+      pool.push(() => runCall(ctx, auth, call, work, pool))
+  }
+  await pool.run()
+}
+
+async function runCall(
+  ctx: EngineContext,
+  auth: LocationAuth,
+  call: PlannedCall,
+  work: Map<string, ContactWork>,
+  pool: TaskPool,
+): Promise<void> {
+  const contacts = call.contactIds.map((id) => work.get(id) as ContactWork)
+  try {
+    if (call.contactIds.length === 1) {
+      const c = contacts[0] as ContactWork
+      await budgeted(ctx, auth, () =>
+        call.action === 'add'
+          ? ctx.client.addTags(auth, c.contactId, call.tags)
+          : ctx.client.removeTags(auth, c.contactId, call.tags),
+      )
+      c.via.add('single')
+      return
+    }
+    const answer = await budgeted(ctx, auth, () => ctx.client.bulkTags(auth, call.action, call.contactIds, call.tags))
+    const failed = new Set([
+      ...answer.missing,
+      ...answer.results.filter((r) => !r.ok && r.contactId !== null).map((r) => r.contactId as string),
+    ])
+    for (const c of contacts) {
+      if (failed.has(c.contactId))
+        pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
+      else c.via.add('bulk')
+    }
+  } catch (err) {
+    if (isAbort(err)) {
+      for (const c of contacts) c.cut = true
+      return
+    }
+    if (call.contactIds.length > 1 && isBulkRefusal(err)) {
+      if (!ctx.bulkRefused.has(auth.locationId))
+        ctx.logger.warn(
+          { locationId: auth.locationId, status: (err as { status?: unknown }).status },
+          'bulk tag endpoint refused; this location uses single calls from now on',
+        )
+      ctx.bulkRefused.add(auth.locationId)
+      for (const c of contacts) pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
+      return
+    }
+    const failure = failureFrom(err)
+    for (const c of contacts) c.failure ??= failure
+  }
+}
