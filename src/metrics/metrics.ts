@@ -9,7 +9,7 @@ export interface RateBudgetSource {
 
 /** What the pause gauge reads: the delivery engine's per-location state. */
 export interface PauseSource {
-  locations(): Array<{ locationId: string; paused: boolean }>
+  locations(): Array<{ locationId: string; paused: boolean; circuitOpen?: boolean }>
 }
 
 export interface MetricsOptions {
@@ -162,6 +162,17 @@ export class Metrics {
           this.reset()
           for (const l of pauses.locations())
             this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l.paused ? 1 : 0)
+        },
+      })
+      new Gauge({
+        name: 'tagrelay_location_circuit_open',
+        help: "Whether a location's circuit is open (HighLevel kept failing; deliveries held until a probe succeeds), 1 or 0",
+        labelNames: ['location'],
+        registers,
+        collect() {
+          this.reset()
+          for (const l of pauses.locations())
+            this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l.circuitOpen ? 1 : 0)
         },
       })
     }

@@ -56,6 +56,8 @@ export interface Sandbox {
   readonly injected: Record<string, number>
   seedContact(input: SeedContactInput): SandboxContact
   getContact(id: string): SandboxContact | undefined
+  /** Deletes a contact, as deleting or merging it in HighLevel does; false if there was none. */
+  deleteContact(id: string): boolean
   /** Per tag, how many tag adds to this contact found the tag already present: repeated deliveries. */
   repeatedTagAdds(contactId: string): Record<string, number>
   findByEmail(locationId: string, email: string): SandboxContact | null
@@ -228,6 +230,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     seedContact: (input) => store.seed(input),
     getContact: (id) => store.get(id),
+    deleteContact: (id) => store.delete(id),
     repeatedTagAdds: (id) => store.repeatedAdds(id),
     findByEmail: (locationId, email) => store.findByEmail(locationId, email),
     listContacts: (locationId) => store.list(locationId),

@@ -93,6 +93,12 @@ export class ContactStore {
     return [...this.#contacts.values()].filter((c) => locationId === undefined || c.locationId === locationId).map(copy)
   }
 
+  /** Deletes a contact (as deleting or merging it in HighLevel's UI): its id answers "not found" from then on. */
+  delete(id: string): boolean {
+    this.#repeats.delete(id)
+    return this.#contacts.delete(id)
+  }
+
   /** Adds tags to an existing contact and answers all of its tags. */
   addTags(id: string, tags: readonly string[]): string[] {
     const contact = this.#must(id)
