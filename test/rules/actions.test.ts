@@ -125,8 +125,8 @@ t.test('create fields are read for upsert, never tags', async (t) => {
   })
   t.same(
     intents[0]?.create,
-    { firstName: 'Ada', lastName: '42' },
-    'missing and non-scalar fields are left out; the first rule wins',
+    { firstName: 'Addie', lastName: '42' },
+    'missing and non-scalar fields are left out; fields merge in rule order, the later rule winning',
   )
   t.same(
     compile([rule({ contact: { email: 'email', create: { firstName: 'x' } }, tags: ['x'] })]).evaluate({
