@@ -25,11 +25,13 @@ export async function budgeted<T>(ctx: EngineContext, auth: LocationAuth, call: 
       const result = await call()
       answered = true
       ctx.circuit.succeeded(id)
+      ctx.authHealth.succeeded(id)
       return result
     } catch (err) {
       if (err instanceof Error && err.name !== 'AbortError') {
         answered = true
         ctx.circuit.failed(id, err)
+        ctx.authHealth.observe(id, err)
       }
       if (!(err instanceof HighLevelRateLimitedError) || n + 1 >= MAX_429_PER_CALL) throw err
       const waitMs = err.retryAfterMs ?? retryDelay(n, { baseMs: 1_000, maxMs: 30_000 }) + 1_000

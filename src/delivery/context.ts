@@ -3,6 +3,7 @@ import type { HighLevelClient, LocationAuth } from '../highlevel/index.js'
 import type { Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import type { RateBudget } from './budget.js'
+import type { AuthHealth } from './auth-health.js'
 import type { CircuitBreaker } from './circuit.js'
 
 export type EngineClient = Pick<
@@ -23,6 +24,7 @@ export interface EngineContext {
   client: EngineClient
   budget: RateBudget
   circuit: CircuitBreaker
+  authHealth: AuthHealth
   logger: Logger
   owner: string
   now: () => number

@@ -1,4 +1,5 @@
 import type { Job } from '../store/index.js'
+import { isAuthFailureCode } from './auth-health.js'
 import { retryDelay } from './backoff.js'
 import type { EngineContext } from './context.js'
 import { CIRCUIT_OPEN, type Failure } from './failure.js'
@@ -17,7 +18,12 @@ export interface ContactResult {
  * as a floor) until the job has used its attempts or its age; then, or at once for a
  * permanent failure, it becomes a dead letter with HighLevel's answer in the attempt.
  */
-export async function finishJobs(ctx: EngineContext, results: ContactResult[], startedAt: number): Promise<void> {
+export async function finishJobs(
+  ctx: EngineContext,
+  results: ContactResult[],
+  startedAt: number,
+  locationId?: string,
+): Promise<void> {
   const finishedAt = ctx.now()
   const done = results
     .filter((r) => !r.failure)
@@ -71,6 +77,8 @@ export async function finishJobs(ctx: EngineContext, results: ContactResult[], s
         retryAt,
       )
       ctx.onAttempt?.(job.location, retryAt === null ? 'dead' : 'retry')
+      if (locationId !== undefined && retryAt !== null && isAuthFailureCode(failure.code))
+        ctx.authHealth.scheduled(locationId, retryAt)
       const fields = { code: failure.code, status: failure.statusCode, attempts: job.attempts + 1, err: failure.error }
       if (retryAt === null) log.warn(fields, 'delivery failed permanently; job moved to dead letters')
       else log.warn({ ...fields, retryInMs: retryAt - finishedAt }, 'delivery failed; will retry')

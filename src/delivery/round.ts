@@ -64,7 +64,7 @@ export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs:
         'HighLevel refused a cached contact id; resolving again',
       )
   }
-  await finishJobs(ctx, results, startedAt)
+  await finishJobs(ctx, results, startedAt, auth.locationId)
 }
 
 async function resolveWork(

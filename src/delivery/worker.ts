@@ -4,10 +4,12 @@ import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
 import type { Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
-import { LocalRateBudget, type LocationBudgetStatus, type RateBudget } from './budget.js'
+import { LocalRateBudget, type RateBudget } from './budget.js'
+import { AuthHealth, type AuthHealthStatus } from './auth-health.js'
 import { CircuitBreaker, type CircuitPolicy, type CircuitStatus } from './circuit.js'
 import type { EngineClient, EngineContext } from './context.js'
 import { Lane } from './lane.js'
+import { locationStatuses, type LocationStatus } from './status.js'
 
 export interface WorkerOptions {
   store: Store
@@ -38,9 +40,11 @@ export interface WorkerOptions {
 }
 
 export interface DeliveryStatus {
-  /** the rate budget's view, with an open circuit shown as a pause (`circuitOpen`) */
-  locations: (LocationBudgetStatus & { circuitOpen: boolean })[]
+  /** the rate budget's view, with an open circuit or failing auth shown as a pause */
+  locations: LocationStatus[]
   circuits: CircuitStatus[]
+  /** locations whose last calls failed on credentials (OAuth refresh refused, 401, 403) */
+  auth: AuthHealthStatus[]
   /** HighLevel locationIds that refused the bulk endpoint and use single calls */
   bulkRefused: string[]
 }
@@ -92,6 +96,7 @@ export class DeliveryWorker {
                 'circuit closed: HighLevel answers again; deliveries resume',
               ),
       ),
+      authHealth: new AuthHealth(now),
       retry: {
         ...opts.backoff,
         maxAttempts: opts.maxAttempts ?? 150,
@@ -133,34 +138,9 @@ export class DeliveryWorker {
   /** Which locations are paused and why, for readiness and admin views. */
   status(): DeliveryStatus {
     const circuits = this.ctx.circuit.status()
-    const open = new Map(circuits.filter((c) => c.open).map((c) => [c.locationId, c]))
-    const locations = this.budget.status().map((l) => {
-      const c = open.get(l.locationId)
-      if (!c) return { ...l, circuitOpen: false }
-      const reason = `circuit open since ${new Date(c.openedAt as number).toISOString()}: ${c.lastError ?? 'HighLevel keeps failing'}`
-      return {
-        ...l,
-        paused: true,
-        pausedUntil: Math.max(l.pausedUntil ?? 0, c.probeAt as number),
-        reason,
-        circuitOpen: true,
-      }
-    })
-    const listed = new Set(locations.map((l) => l.locationId))
-    for (const c of open.values())
-      if (!listed.has(c.locationId))
-        locations.push({
-          locationId: c.locationId,
-          paused: true,
-          pausedUntil: c.probeAt,
-          reason: `circuit open: ${c.lastError ?? 'HighLevel keeps failing'}`,
-          used: 0,
-          capacity: 0,
-          dailyRemaining: null,
-          http429: 0,
-          circuitOpen: true,
-        })
-    return { locations, circuits, bulkRefused: [...this.ctx.bulkRefused] }
+    const auth = this.ctx.authHealth.status()
+    const locations = locationStatuses(this.budget.status(), circuits, auth)
+    return { locations, circuits, auth, bulkRefused: [...this.ctx.bulkRefused] }
   }
 
   /**

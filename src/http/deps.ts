@@ -30,6 +30,14 @@ export interface AppDeps {
 
 export interface DeliveryPauses {
   locations(): Array<{ locationId: string; paused: boolean; pausedUntil: number | null; reason: string | null }>
+  /** locations whose calls fail on credentials, as the delivery engine saw them */
+  auth?(): Array<{
+    locationId: string
+    failingSince: number
+    lastErrorCode: string
+    lastErrorMessage: string
+    nextTryAt: number | null
+  }>
 }
 
 /** The deps as routes see them: every optional part filled in. */

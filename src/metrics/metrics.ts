@@ -9,7 +9,7 @@ export interface RateBudgetSource {
 
 /** What the pause gauge reads: the delivery engine's per-location state. */
 export interface PauseSource {
-  locations(): Array<{ locationId: string; paused: boolean; circuitOpen?: boolean }>
+  locations(): Array<{ locationId: string; paused: boolean; circuitOpen?: boolean; authFailing?: boolean }>
 }
 
 export interface MetricsOptions {
@@ -153,28 +153,36 @@ export class Metrics {
     const { pauses } = opts
     if (pauses) {
       const nameOf = new Map(Object.entries(locations).map(([name, id]) => [id, name]))
-      new Gauge({
-        name: 'tagrelay_location_paused',
-        help: 'Whether delivery to a location is paused (daily reserve reached, 429), 1 or 0',
-        labelNames: ['location'],
-        registers,
-        collect() {
-          this.reset()
-          for (const l of pauses.locations())
-            this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l.paused ? 1 : 0)
-        },
-      })
-      new Gauge({
-        name: 'tagrelay_location_circuit_open',
-        help: "Whether a location's circuit is open (HighLevel kept failing; deliveries held until a probe succeeds), 1 or 0",
-        labelNames: ['location'],
-        registers,
-        collect() {
-          this.reset()
-          for (const l of pauses.locations())
-            this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l.circuitOpen ? 1 : 0)
-        },
-      })
+      type Flag = 'paused' | 'circuitOpen' | 'authFailing'
+      const flags: [Flag, string, string][] = [
+        [
+          'paused',
+          'paused',
+          'Whether delivery to a location is held back (429, daily reserve, open circuit, failing auth), 1 or 0',
+        ],
+        [
+          'circuitOpen',
+          'circuit_open',
+          "Whether a location's circuit is open (HighLevel kept failing; a probe tests recovery), 1 or 0",
+        ],
+        [
+          'authFailing',
+          'auth_failing',
+          'Whether calls to a location fail on its credentials (OAuth refresh refused, 401, 403), 1 or 0',
+        ],
+      ]
+      for (const [flag, suffix, help] of flags)
+        new Gauge({
+          name: `tagrelay_location_${suffix}`,
+          help,
+          labelNames: ['location'],
+          registers,
+          collect() {
+            this.reset()
+            for (const l of pauses.locations())
+              this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l[flag] ? 1 : 0)
+          },
+        })
     }
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry })
   }

@@ -6,9 +6,22 @@ import type { RouteDeps } from '../../deps.js'
 const iso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString()
 
-/** What can be said about a location's credentials without showing any of them. */
-async function authState(location: LocationConfig, store: Store, now: number) {
+type AuthFailure = ReturnType<NonNullable<NonNullable<RouteDeps['delivery']>['auth']>>[number]
+
+/**
+ * What can be said about a location's credentials without showing any of them. What the
+ * delivery engine saw comes first: a stored pair can look valid while every refresh fails.
+ */
+async function authState(location: LocationConfig, store: Store, now: number, failing: AuthFailure | undefined) {
   const { auth } = location
+  if (failing)
+    return {
+      type: auth.type,
+      state: 'failing: deliveries to this location are held back until a call succeeds',
+      failingSince: iso(failing.failingSince),
+      lastError: { code: failing.lastErrorCode, message: failing.lastErrorMessage },
+      nextTryAt: iso(failing.nextTryAt),
+    }
   if (auth.type === 'private-integration')
     return { type: auth.type, state: 'static token (never expires; a 401 needs a new token in the config)' }
   const stored = await store.loadOAuthTokens(location.locationId)
@@ -64,7 +77,12 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
           rateLimit: budget,
           paused: pausedBecause !== null,
           pausedReason: pausedBecause,
-          auth: await authState(location, deps.store, now),
+          auth: await authState(
+            location,
+            deps.store,
+            now,
+            deps.delivery?.auth?.().find((a) => a.locationId === location.locationId),
+          ),
         }
       }),
     )
