@@ -187,11 +187,8 @@ export interface RateWindowLog {
   pause(location: string, ms: number, reason: string, by: string, now?: number): Promise<void>
 }
 
-/**
- * The one storage contract. Every method is async so that the SQLite and PostgreSQL
- * implementations are interchangeable; the SQLite one resolves synchronously underneath.
- */
-export interface Store {
+/** Opening, checking and closing a store, and what it can do beyond the contract. */
+export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'postgres'
   /**
    * Capability: the send budget shared by every replica of this store. Absent when the
@@ -205,64 +202,60 @@ export interface Store {
   verifySchema?(): Promise<void>
   /** applies pending numbered migrations; idempotent */
   migrate(): Promise<void>
+  /** throws if the store cannot answer a trivial query */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/** The ingest side: events and their jobs go in together. */
+export interface EventIntake {
   /**
    * stores the event and its jobs in one transaction; resolves once durable. With
    * `opts.dedupe`, the duplicate check, the insert and the key are one transaction too.
    */
   accept(event: NewEvent, jobs: NewJob[], opts?: AcceptOptions): Promise<AcceptResult>
+}
+
+/** The delivery queue: leased claims, outcomes, and what is waiting per location. */
+export interface JobQueue {
   /** leases up to `limit` due jobs (pending, run_at <= now, no live lease), oldest first */
   claimJobs(opts: ClaimOptions): Promise<Job[]>
-  /** marks a leased job done and records the attempt; a no-op if `owner` lost the lease */
-  completeJob(id: number, owner: string, attempt: AttemptRecord): Promise<boolean>
+  /** marks leased jobs done with their attempts, in one transaction (a round's worth); returns how many `owner` still held */
+  completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number>
   /**
    * records a failed attempt: `retryAt` epoch ms keeps the job pending until then,
    * `null` moves it to the dead letters. Releases the lease. False if `owner` lost it.
    */
   failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean>
-  /** drops every lease `owner` holds (graceful shutdown); returns how many */
-  releaseLeases(owner: string): Promise<number>
-  getEvent(id: string): Promise<EventRecord | undefined>
-  listJobs(filter?: { eventId?: string; status?: JobStatus }): Promise<Job[]>
-  countEvents(): Promise<number>
-  countJobs(status?: JobStatus): Promise<number>
-  /** throws if the store cannot answer a trivial query */
-  ping(): Promise<void>
-  close(): Promise<void>
-  /** the stored OAuth pair of a location (keyed by HighLevel locationId), if any */
-  loadOAuthTokens(location: string): Promise<OAuthTokens | undefined>
-  /** replaces the location's pair; resolves once durable (a refresh token is single-use) */
-  saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void>
-  /** records a rule set under its version (JSON text); a version already recorded is kept as it is */
-  saveRuleSet(version: string, definition: string, now: number): Promise<void>
-  /** the JSON text recorded for `version`, if any */
-  loadRuleSet(version: string): Promise<string | undefined>
-  /**
-   * Retention: deletes events received before `before` (epoch ms) whose jobs are all
-   * done, with their jobs and attempts, and expired dedupe keys. Events with a pending or
-   * dead job are kept (dead letters stay until replayed or discarded). Returns the number
-   * of events deleted.
-   */
-  pruneDelivered(before: number): Promise<number>
-  /**
-   * Runs `fn` while holding the location's OAuth refresh lock: on PostgreSQL an advisory
-   * lock shared by every replica, on SQLite a lock within the process. `fn` should
-   * reload the tokens first: another holder may have refreshed them meanwhile.
-   */
-  withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T>
-  /** events newest first, for the admin list (operations, issue 8) */
-  listEvents(filter: EventFilter): Promise<EventSummary[]>
-  /** every attempt of every job of the event, by job then attempt number */
-  listAttempts(eventId: string): Promise<StoredAttempt[]>
-  /** pending and dead counts and the oldest pending job, per location that has any */
-  queueStats(): Promise<LocationQueue[]>
   /** extends the leases `owner` still holds on `ids` to now + leaseMs; returns how many */
   renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number>
+  /** drops every lease `owner` holds (graceful shutdown); returns how many */
+  releaseLeases(owner: string): Promise<number>
+  /** pending and dead counts and the oldest pending job, per location that has any */
+  queueStats(): Promise<LocationQueue[]>
+}
+
+/** email/phone → contact id, per location, so a person is looked up once a day, not once per event. */
+export interface ContactCache {
   /** cached contact ids for `keys` ('email:..', 'phone:..') of a location, unexpired at `now` */
   lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>>
   /** remembers key -> contact id until `expiresAt` (replacing older entries) */
   rememberContacts(location: string, entries: { key: string; contactId: string }[], expiresAt: number): Promise<void>
   /** drops cached keys (the contact id turned out stale) */
   forgetContacts(location: string, keys: string[]): Promise<void>
+}
+
+/** What the admin API and the console read: events, their jobs and every attempt. */
+export interface Trail {
+  getEvent(id: string): Promise<EventRecord | undefined>
+  /** events newest first, with filters and a keyset cursor */
+  listEvents(filter: EventFilter): Promise<EventSummary[]>
+  /** every attempt of every job of the event, by job then attempt number */
+  listAttempts(eventId: string): Promise<StoredAttempt[]>
+}
+
+/** Jobs HighLevel refused for good or whose retries ran out, kept until replayed or discarded. */
+export interface DeadLetterStore {
   /** dead jobs, oldest first */
   listDeadLetters(filter?: DeadLetterFilter): Promise<Job[]>
   /** one dead job with its attempts; undefined when `id` is not a dead letter */
@@ -271,6 +264,59 @@ export interface Store {
   replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]>
   /** deletes dead jobs and their attempts (the event stays); returns how many */
   discardDeadLetters(ids: number[]): Promise<number>
-  /** completeJob for many jobs in one transaction (a round's worth); returns how many `owner` still held */
-  completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number>
 }
+
+/** OAuth token pairs per location, rotated under a lock every replica honours. */
+export interface TokenStore {
+  /** the stored OAuth pair of a location (keyed by HighLevel locationId), if any */
+  loadOAuthTokens(location: string): Promise<OAuthTokens | undefined>
+  /** replaces the location's pair; resolves once durable (a refresh token is single-use) */
+  saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void>
+  /**
+   * Runs `fn` while holding the location's OAuth refresh lock: on PostgreSQL an advisory
+   * lock shared by every replica, on SQLite a lock within the process. `fn` should
+   * reload the tokens first: another holder may have refreshed them meanwhile.
+   */
+  withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T>
+}
+
+/** Rule sets by version, so events keep a compact explain (the rules module's `RuleSetStore`). */
+export interface RuleSetArchive {
+  /** records a rule set under its version (JSON text); a version already recorded is kept as it is */
+  saveRuleSet(version: string, definition: string, now: number): Promise<void>
+  /** the JSON text recorded for `version`, if any */
+  loadRuleSet(version: string): Promise<string | undefined>
+}
+
+/** Retention and counts for operators, the demo, benchmarks and harnesses. */
+export interface Housekeeping {
+  /**
+   * Deletes events received before `before` (epoch ms) whose jobs are all done, with
+   * their jobs and attempts, and expired dedupe keys. Events with a pending or dead job
+   * are kept (dead letters stay until replayed or discarded). Returns the number deleted.
+   */
+  pruneDelivered(before: number): Promise<number>
+  countEvents(): Promise<number>
+  countJobs(status?: JobStatus): Promise<number>
+  listJobs(filter?: { eventId?: string; status?: JobStatus }): Promise<Job[]>
+}
+
+/**
+ * The one storage contract, by role: each consumer takes only the roles it uses (the
+ * delivery engine a `JobQueue` and a `ContactCache`, the OAuth auth a `TokenStore`, the
+ * admin API a `Trail` and `DeadLetterStore`, ...). Every method is async so that the
+ * SQLite and PostgreSQL implementations are interchangeable; the SQLite one resolves
+ * synchronously underneath. One contract test suite (test/store/contract*.ts) runs
+ * against both.
+ */
+export interface Store
+  extends
+    StoreLifecycle,
+    EventIntake,
+    JobQueue,
+    ContactCache,
+    Trail,
+    DeadLetterStore,
+    TokenStore,
+    RuleSetArchive,
+    Housekeeping {}
