@@ -16,9 +16,8 @@ import type {
   NewEvent,
   NewJob,
   OAuthTokens,
-  RateWindowLog,
-  Store,
 } from '../types.js'
+import type { RateWindowLog, Store } from '../roles.js'
 import { byDueOrder, toEvent, toJob } from '../rows.js'
 import type { EventRow } from '../rows.js'
 import { TagrelayError } from '../../errors.js'

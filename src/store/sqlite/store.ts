@@ -17,8 +17,8 @@ import type {
   NewEvent,
   NewJob,
   OAuthTokens,
-  Store,
 } from '../types.js'
+import type { Store } from '../roles.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import { migrate } from './migrate.js'
