@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
-import type { Store } from '../store/index.js'
+import type { ContactCache, JobQueue } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import { LocalRateBudget, type RateBudget } from './budget.js'
 import { AuthHealth, type AuthHealthStatus } from './auth-health.js'
@@ -12,7 +12,7 @@ import { Lane } from './lane.js'
 import { locationStatuses, type LocationStatus } from './status.js'
 
 export interface WorkerOptions {
-  store: Store
+  store: JobQueue & ContactCache
   client: EngineClient
   /** config location name → credentials */
   locations: ReadonlyMap<string, LocationAuth>

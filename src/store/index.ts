@@ -6,7 +6,7 @@ import { openPostgresStore } from './postgres/store.js'
 import type { PostgresOptions } from './postgres/store.js'
 import { openSqliteStore } from './sqlite/store.js'
 import type { SqliteOptions } from './sqlite/store.js'
-import type { Store } from './types.js'
+import type { Store } from './roles.js'
 import { parseStoreUrl } from './url.js'
 
 export type {
@@ -28,11 +28,22 @@ export type {
   NewEvent,
   NewJob,
   OAuthTokens,
+} from './types.js'
+export type {
   Store,
+  StoreLifecycle,
+  EventIntake,
+  JobQueue,
+  ContactCache,
+  Trail,
+  DeadLetterStore,
+  TokenStore,
+  RuleSetArchive,
+  Housekeeping,
   RateWindowLog,
   Reservation,
   WindowLimits,
-} from './types.js'
+} from './roles.js'
 export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
 export { PostgresRateWindowLog } from './postgres/rate-window.js'
