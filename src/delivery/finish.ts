@@ -55,9 +55,12 @@ export async function finishJobs(
   if (held.length > 0) await ctx.store.deferJobs(ctx.owner, held, finishedAt, finishedAt)
   for (const { jobs, contactId, failure } of results) {
     if (!failure || failure.code === CIRCUIT_OPEN) continue
+    // one retry time for all of a contact's jobs: they stay together, so a person is
+    // resolved as one next time too (apart, a lookup-only job would race the creating one)
+    const at = finishedAt + retryDelay(Math.max(...jobs.map((j) => j.attempts)), ctx.retry, failure.retryAfterMs)
     for (const job of jobs) {
       const log = ctx.logger.child({ eventId: job.eventId, jobId: job.id, location: job.location })
-      const retryAt = nextRun(ctx, job, failure, finishedAt)
+      const retryAt = retries(ctx, job, failure, finishedAt) ? at : null
       const error =
         retryAt === null && failure.code === CONTACT_NOT_FOUND && failure.retryable
           ? `${failure.error}, looked for since ${new Date(job.createdAt ?? finishedAt).toISOString()} (add create: to the rule to create it)`
@@ -86,11 +89,10 @@ export async function finishJobs(
   }
 }
 
-function nextRun(ctx: EngineContext, job: Job, failure: Failure, now: number): number | null {
-  if (!failure.retryable) return null
+function retries(ctx: EngineContext, job: Job, failure: Failure, now: number): boolean {
+  if (!failure.retryable) return false
   // >= rather than ===: a replayed job that had used its attempts gets its one try
-  if (job.attempts + 1 >= ctx.retry.maxAttempts) return null
-  if (job.createdAt !== undefined && now - job.createdAt >= ctx.retry.maxAgeMs) return null
-  if (failure.code === CONTACT_NOT_FOUND && now - (job.createdAt ?? now) >= ctx.retry.notFoundWindowMs) return null
-  return now + retryDelay(job.attempts, ctx.retry, failure.retryAfterMs)
+  if (job.attempts + 1 >= ctx.retry.maxAttempts) return false
+  if (job.createdAt !== undefined && now - job.createdAt >= ctx.retry.maxAgeMs) return false
+  return !(failure.code === CONTACT_NOT_FOUND && now - (job.createdAt ?? now) >= ctx.retry.notFoundWindowMs)
 }

@@ -6,7 +6,7 @@ import { finishJobs, type ContactResult } from './finish.js'
 import { isStaleContact, permanentFailure } from './failure.js'
 import { groupPersons } from './identity.js'
 import { TaskPool } from './pool.js'
-import { resolvePersons } from './resolve-batch.js'
+import { CONTACT_NOT_FOUND, resolvePersons } from './resolve-batch.js'
 
 /**
  * Delivers one claimed batch of one location with as few calls as the batch allows:
@@ -81,9 +81,10 @@ async function resolveWork(
     work.set(id, w)
     return w
   }
+  const byId: Job[] = []
   const lookups: Job[] = []
   for (const job of jobs) {
-    if (job.contact.id !== undefined) workOf(job.contact.id).jobs.push(job)
+    if (job.contact.id !== undefined) byId.push(job)
     else if (job.contact.email || job.contact.phone) lookups.push(job)
     else
       results.push({
@@ -97,15 +98,34 @@ async function resolveWork(
   }
   const persons = groupPersons(lookups)
   await resolvePersons(ctx, auth, location, persons, new TaskPool(ctx.inFlightPerLocation), fresh)
+  // A person that could not be resolved this time (HighLevel failed, or shutdown) holds
+  // back the other jobs of its events: applied alone, a later intent could land before an
+  // earlier one on the same contact, and the last word would no longer be the last rule's.
+  const held = new Map<string, ContactResult | 'cut'>()
   for (const person of persons) {
-    if (person.contactId !== undefined) {
-      const w = workOf(person.contactId)
-      w.jobs.push(...person.jobs)
-      w.cachedKeys.push(...person.cachedKeys)
-      w.created ||= person.created ?? false
-      w.conflict ??= person.conflict
-    } else if (person.failure) results.push({ jobs: person.jobs, contactId: null, failure: person.failure })
+    if (person.contactId !== undefined) continue
+    const failure = person.failure
+    const result: ContactResult | 'cut' = failure ? { jobs: person.jobs, contactId: null, failure } : 'cut'
+    if (result !== 'cut') results.push(result)
+    if (failure?.code === CONTACT_NOT_FOUND) continue
+    for (const job of person.jobs) held.set(job.eventId, result)
+  }
+  const place = (job: Job, w: () => ContactWork): void => {
+    const hold = held.get(job.eventId)
+    if (hold === undefined) w().jobs.push(job)
+    else if (hold !== 'cut' && !hold.jobs.includes(job)) hold.jobs.push(job)
     // else: cut short by shutdown; the lease release returns these jobs
+  }
+  for (const job of byId) place(job, () => workOf(job.contact.id as string))
+  for (const person of persons) {
+    if (person.contactId === undefined) continue
+    const id = person.contactId
+    for (const job of person.jobs) place(job, () => workOf(id))
+    if (!work.has(id)) continue
+    const w = workOf(id)
+    w.cachedKeys.push(...person.cachedKeys)
+    w.created ||= person.created ?? false
+    w.conflict ??= person.conflict
   }
   return work
 }
