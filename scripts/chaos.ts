@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- crash|faults [options]`: the crash and fault runs of scripts/chaos/.
+ * `npm run chaos -- crash|faults|model [options]`: the crash, fault and model runs of scripts/chaos/.
  * Progress goes to stdout, then one JSON object on the last line; the exit code is 1
  * when the check fails (anything acknowledged lost; for faults also dead letters,
  * attempts over the policy or a 429 from the rate limiter), 2 for bad arguments.
@@ -7,6 +7,7 @@
 import { ChaosUsageError, parseChaosArgs, USAGE, type ChaosCommand } from './chaos/args.js'
 import { runCrash } from './chaos/crash.js'
 import { runFaults } from './chaos/faults.js'
+import { runModel } from './chaos/model.js'
 
 let args: ChaosCommand
 try {
@@ -20,7 +21,14 @@ try {
 const log = (line: string): void => console.log(line)
 const summary = (o: object): string => JSON.stringify(o)
 
-if (args.command === 'crash') {
+if (args.command === 'model') {
+  const { durationMs, ...result } = await runModel({ scenarios: args.scenarios, seed: args.seed, log })
+  console.log(
+    `model: ${result.mismatches === 0 && result.unexpectedDeadLetters === 0 ? 'PASS' : 'FAIL'}: ${result.scenarios} scenarios, ${result.mismatches} mismatches, ${result.unexpectedDeadLetters} unexpected dead letters (seed ${result.seed}, ${(durationMs / 1000).toFixed(1)} s)`,
+  )
+  console.log(summary(result))
+  process.exit(result.mismatches === 0 && result.unexpectedDeadLetters === 0 ? 0 : 1)
+} else if (args.command === 'crash') {
   const result = await runCrash({ ...args, log })
   console.log(
     `crash: ${result.lost === 0 ? 'PASS' : 'FAIL'}: ${result.lost} of ${result.acknowledged} acknowledged events lost after ${result.killedBySignal} SIGKILLs (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(1)} s)`,

@@ -11,6 +11,9 @@ commands:
   faults  [--store sqlite|postgres] [--seed N] [--rate N] [--drive-ms N] [--outage-ms N]
           5xx, 429s, timeouts, resets and a full outage from the sandbox; then check
           delivery, attempts, dead letters and the rate budget
+  model   [--scenarios N] [--seed N]
+          N random scenarios (default 200; rules, people, faults, deletions, restarts)
+          against the sandbox, each checked against an oracle written from the docs
 
 --seed (or CHAOS_SEED) replays a run's kill schedule and fault dice; --rate is events per
 second (default 40). PostgreSQL comes from CHAOS_DATABASE_URL or TEST_DATABASE_URL; the
@@ -26,21 +29,24 @@ interface Common {
 }
 
 export type ChaosCommand =
-  (Common & { command: 'crash'; kills: number }) | (Common & { command: 'faults'; driveMs: number; outageMs: number })
+  | (Common & { command: 'crash'; kills: number })
+  | (Common & { command: 'faults'; driveMs: number; outageMs: number })
+  | (Common & { command: 'model'; scenarios: number })
 
 /** Reads `crash|faults [options]`; every bad input is a ChaosUsageError naming the option. */
 export function parseChaosArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ChaosCommand {
   const [command, ...rest] = argv
-  if (command !== 'crash' && command !== 'faults') {
+  if (command !== 'crash' && command !== 'faults' && command !== 'model') {
     throw new ChaosUsageError(
       command === undefined
-        ? 'a command is required (crash or faults)'
-        : `unknown command "${command}" (crash or faults)`,
+        ? 'a command is required (crash, faults or model)'
+        : `unknown command "${command}" (crash, faults or model)`,
     )
   }
   let values: Record<string, string | undefined>
   try {
-    const names = ['store', 'seed', 'rate', ...(command === 'crash' ? ['kills'] : ['drive-ms', 'outage-ms'])]
+    const own = { crash: ['kills'], faults: ['drive-ms', 'outage-ms'], model: ['scenarios'] }[command]
+    const names = ['store', 'seed', 'rate', ...own]
     const options = Object.fromEntries(names.map((name) => [name, { type: 'string' as const }]))
     values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<
       string,
@@ -68,6 +74,12 @@ export function parseChaosArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         : integer(values.seed === undefined ? 'CHAOS_SEED' : '--seed', seedText, 0, 2 ** 32 - 1),
     ratePerSec: values.rate === undefined ? 40 : integer('--rate', values.rate, 1, 1000),
   }
+  if (command === 'model')
+    return {
+      command,
+      ...common,
+      scenarios: values.scenarios === undefined ? 200 : integer('--scenarios', values.scenarios, 1, 1_000_000),
+    }
   if (command === 'crash')
     return { command, ...common, kills: values.kills === undefined ? 20 : integer('--kills', values.kills, 1, 1000) }
   const driveMs = values['drive-ms'] === undefined ? 12_000 : integer('--drive-ms', values['drive-ms'], 1000, 600_000)

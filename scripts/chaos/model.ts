@@ -20,11 +20,15 @@ export async function runModel(opts: {
   scenarios: number
   seed: number
   log: (line: string) => void
+  /** scenarios run at once, each with its own sandbox and store (default 8) */
+  parallel?: number
 }): Promise<ModelResult> {
   const started = Date.now()
   let mismatches = 0
   let unexpectedDeadLetters = 0
-  for (let i = 0; i < opts.scenarios; i++) {
+  let next = 0
+  let finished = 0
+  const one = async (i: number): Promise<void> => {
     const seed = opts.seed + i
     const scenario: Scenario = generateScenario(seed, seededRandom(seed))
     const outcome = await runScenario(scenario)
@@ -34,8 +38,12 @@ export async function runModel(opts: {
       opts.log(
         `scenario seed ${seed}: ${JSON.stringify({ rules: scenario.rules, steps: scenario.steps, ...outcome.detail })}`,
       )
-    if ((i + 1) % 100 === 0) opts.log(`model: ${i + 1} of ${opts.scenarios} scenarios, ${mismatches} mismatches`)
+    if (++finished % 100 === 0) opts.log(`model: ${finished} of ${opts.scenarios} scenarios, ${mismatches} mismatches`)
   }
+  const runner = async (): Promise<void> => {
+    for (let i = next++; i < opts.scenarios; i = next++) await one(i)
+  }
+  await Promise.all(Array.from({ length: opts.parallel ?? 8 }, runner))
   return {
     check: 'model',
     scenarios: opts.scenarios,
