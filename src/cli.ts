@@ -15,6 +15,8 @@ commands:
   migrate   [--config FILE]   apply store migrations, then exit
   replay    [--id N | --all] [--config FILE]
                               list dead letters, or put one (or all) back in the queue
+  rerun     (--id ID | --source S --since T [--until T]) [--dry-run] [--config FILE]
+                              judge stored events again with the rules now; enqueue the difference
   sandbox   [--port 4010] [--host 127.0.0.1] [--token TOKEN=LOCATION_ID]...
             [--oauth CLIENT_ID:SECRET:LOCATION_ID]... [--clock-scale N]
             [--latency-ms N] [--error-rate STATUS=RATE]... [--timeout-rate R]
@@ -109,6 +111,26 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`)
       const config = loadConfigFile(configPath(v))
       await runReplay(config.store, { ...(id !== undefined ? { id } : {}), all: v.all === true })
+      return
+    }
+    case 'rerun': {
+      const { runRerun } = await import('./commands/rerun.js')
+      const v = parse(rest, {
+        ...configOption,
+        id: { type: 'string' },
+        source: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      })
+      const config = loadConfigFile(configPath(v))
+      process.exitCode = await runRerun(config, configPath(v), {
+        id: v.id,
+        source: v.source,
+        since: v.since,
+        until: v.until,
+        dryRun: v['dry-run'] === true,
+      })
       return
     }
     case 'sandbox': {

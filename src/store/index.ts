@@ -28,6 +28,7 @@ export type {
   NewEvent,
   NewJob,
   OAuthTokens,
+  RerunRecord,
 } from './types.js'
 export type {
   Store,

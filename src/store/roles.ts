@@ -11,6 +11,7 @@ import type {
   Job,
   JobStatus,
   LocationQueue,
+  RerunRecord,
   NewEvent,
   NewJob,
   OAuthTokens,
@@ -118,6 +119,10 @@ export interface Trail {
   listEvents(filter: EventFilter): Promise<EventSummary[]>
   /** every attempt of every job of the event, by job then attempt number */
   listAttempts(eventId: string): Promise<StoredAttempt[]>
+  /** the event's re-runs, oldest first */
+  listReruns(eventId: string): Promise<RerunRecord[]>
+  /** records a re-run and enqueues its jobs (due at `record.at`) in one transaction */
+  recordRerun(eventId: string, record: RerunRecord, jobs: NewJob[]): Promise<void>
 }
 
 /** Jobs HighLevel refused for good or whose retries ran out, kept until replayed or discarded. */

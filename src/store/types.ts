@@ -158,3 +158,14 @@ export interface LocationQueue {
   /** epoch ms the oldest pending job was created, null when none is pending */
   oldestPendingAt: number | null
 }
+
+/** One re-run of a stored event with the rules in force then (the trail shows every one). */
+export interface RerunRecord {
+  /** epoch ms */
+  at: number
+  /** who asked: the admin API or the command line, as the caller names it */
+  by: string
+  rulesVersion: string
+  /** what the re-run changed: the jobs it added, the tags now added/removed that were not before */
+  changes: unknown
+}

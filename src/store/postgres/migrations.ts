@@ -182,6 +182,22 @@ export const migrations: readonly Migration[] = [
     `,
   },
   { version: 10, name: 'job_resolved_contact', sql: RESOLVED_CONTACT_SQL },
+  {
+    version: 11,
+    name: 'event_reruns',
+    sql: `
+      -- Every re-run of a stored event with later rules (see the SQLite migration).
+      CREATE TABLE event_reruns (
+        id            BIGSERIAL PRIMARY KEY,
+        event_id      TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        at            BIGINT NOT NULL,
+        requested_by  TEXT NOT NULL,
+        rules_version TEXT NOT NULL,
+        changes       TEXT NOT NULL
+      );
+      CREATE INDEX event_reruns_event ON event_reruns (event_id);
+    `,
+  },
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

@@ -16,6 +16,7 @@ import type {
   NewEvent,
   NewJob,
   OAuthTokens,
+  RerunRecord,
 } from '../types.js'
 import type { RateWindowLog, Store } from '../roles.js'
 import { byDueOrder, toEvent, toJob } from '../rows.js'
@@ -32,6 +33,7 @@ import { discard, listDead, replay, selectAttempts, selectDead } from './queries
 import { claimJobs, countJobs, deferJobs, finishJob, releaseLeases, renewLeases, selectJobs } from './queries/jobs.js'
 import { loadOAuthTokens, saveOAuthTokens } from './queries/oauth.js'
 import { pruneDelivered } from './queries/retention.js'
+import { listReruns, recordRerun } from './queries/reruns.js'
 import { loadRuleSet, saveRuleSet } from './queries/rule-sets.js'
 import { listAttempts, listEvents, queueStats } from './queries/trail.js'
 
@@ -201,6 +203,14 @@ export class PostgresStore implements Store {
 
   async queueStats(): Promise<LocationQueue[]> {
     return queueStats(this.pool)
+  }
+
+  async recordRerun(eventId: string, record: RerunRecord, jobs: NewJob[]): Promise<void> {
+    await inTransaction(this.pool, (c) => recordRerun(c, eventId, record, jobs))
+  }
+
+  async listReruns(eventId: string): Promise<RerunRecord[]> {
+    return listReruns(this.pool, eventId)
   }
 
   async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {

@@ -193,6 +193,23 @@ export const migrations: readonly Migration[] = [
     name: 'job_resolved_contact',
     sql: RESOLVED_CONTACT_SQL,
   },
+  {
+    version: 11,
+    name: 'event_reruns',
+    sql: `
+      -- Every re-run of a stored event with later rules: who, when, which rules version,
+      -- and what it changed (JSON). Its jobs are ordinary jobs of the event.
+      CREATE TABLE event_reruns (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id      TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        at            INTEGER NOT NULL,
+        requested_by  TEXT NOT NULL,
+        rules_version TEXT NOT NULL,
+        changes       TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX event_reruns_event ON event_reruns (event_id);
+    `,
+  },
 ]
 
 /** The newest schema version this build knows. */

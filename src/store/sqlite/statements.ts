@@ -8,6 +8,7 @@ import { prepareJobQueries } from './queries/jobs.js'
 import { prepareLeaseQueries } from './queries/leases.js'
 import { prepareOAuthQueries } from './queries/oauth.js'
 import { prepareRetentionQueries } from './queries/retention.js'
+import { prepareRerunQueries } from './queries/reruns.js'
 import { prepareRuleSetQueries } from './queries/rule-sets.js'
 import { prepareTrailQueries } from './queries/trail.js'
 
@@ -29,6 +30,7 @@ export function prepareStatements(db: Database) {
     ...prepareContactCacheQueries(db),
     ...prepareDeadLetterQueries(db),
     ...prepareRuleSetQueries(db),
+    ...prepareRerunQueries(db),
   }
 }
 

@@ -17,6 +17,7 @@ import type {
   NewEvent,
   NewJob,
   OAuthTokens,
+  RerunRecord,
 } from '../types.js'
 import type { Store } from '../roles.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
@@ -191,6 +192,14 @@ export class SqliteStore implements Store {
     return this.#db
       .transaction(() => items.filter(({ id, attempt }) => this.#finishInTx(id, owner, attempt, 'done', null)).length)
       .immediate()
+  }
+
+  async recordRerun(eventId: string, record: RerunRecord, jobs: NewJob[]): Promise<void> {
+    this.#stmts.recordRerun(eventId, record, jobs)
+  }
+
+  async listReruns(eventId: string): Promise<RerunRecord[]> {
+    return this.#stmts.listReruns(eventId)
   }
 
   async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {

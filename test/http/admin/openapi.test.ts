@@ -81,6 +81,7 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
     'DELETE /admin/dead-letters/{id}',
     'POST /admin/dead-letters/{id}/replay',
     'POST /admin/dead-letters/replay',
+    'POST /admin/events/{id}/rerun',
   ]) {
     const [method, path] = route.split(' ') as [string, string]
     t.ok((doc.paths as Record<string, Json>)[path]?.[method.toLowerCase()], `${route} is documented`)

@@ -84,6 +84,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
       rules: j.rules,
       ...(j.create ? { create: j.create } : {}),
     }))
+    const reruns = (await deps.store.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
     return {
       id: event.id,
@@ -105,6 +106,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ),
       },
       intents,
+      reruns,
       jobs: event.jobs.map((j) => ({
         id: j.id,
         location: j.location,

@@ -6,6 +6,7 @@ import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
 import { openApiRoute } from './openapi.js'
 import { deadLetterRoutes } from './dead-letters.js'
+import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
@@ -31,6 +32,7 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   })
   rulesTestRoute(app, deps)
   eventRoutes(app, deps)
+  rerunRoute(app, deps)
   locationRoutes(app, deps)
   openApiRoute(app)
   deadLetterRoutes(app, deps)

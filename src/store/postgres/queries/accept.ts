@@ -80,7 +80,7 @@ export async function insertEventWithJobs(db: Queryable, event: NewEvent, jobs: 
 }
 
 /** One multi-row INSERT for all of an event's jobs (ids in list order); appends its parameters to `values`. */
-function jobsInsert(event: NewEvent, jobs: NewJob[], values: unknown[]): string {
+export function jobsInsert(event: Pick<NewEvent, 'id' | 'receivedAt'>, jobs: NewJob[], values: unknown[]): string {
   const first = values.length
   const tuples = jobs.map((job, i) => {
     values.push(

@@ -1,7 +1,9 @@
 import { errors, idParam, json, ref, REPLAYED, type Json } from './common.js'
+import { rerunPaths } from './rerun.js'
 
 /** Every admin route, by path and method. */
 export const paths: Record<string, Json> = {
+  ...rerunPaths,
   '/admin/openapi.json': {
     get: {
       operationId: 'openapi',

@@ -141,6 +141,20 @@ export const schemas: Record<string, Json> = {
         },
       },
       intents: { type: 'array', items: ref('Intent') },
+      reruns: {
+        type: 'array',
+        description: 'every re-run of the event: when, by whom, the rules version, what it changed',
+        items: {
+          type: 'object',
+          required: ['at', 'by', 'rulesVersion', 'changes'],
+          properties: {
+            at: { type: 'string', format: 'date-time' },
+            by: { type: 'string' },
+            rulesVersion: { type: 'string' },
+            changes: { type: 'object' },
+          },
+        },
+      },
       jobs: { type: 'array', items: ref('TrailJob') },
     },
   },

@@ -1,0 +1,63 @@
+import { errors, idParam, json, type Json } from './common.js'
+
+const contact: Json = {
+  type: 'object',
+  properties: { id: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' } },
+}
+const tags: Json = { type: 'array', items: { type: 'string' } }
+
+/** POST /admin/events/{id}/rerun, merged into the document's paths. */
+export const rerunPaths: Record<string, Json> = {
+  '/admin/events/{id}/rerun': {
+    post: {
+      operationId: 'rerunEvent',
+      summary: 'Judge a stored event again with the rules in force now and enqueue the difference',
+      description:
+        'Only tags (and untags) that no earlier job of the event asked for are enqueued, as new jobs; tags earlier ' +
+        'judgements added that the rules now do not are listed in noLongerAdded and never removed. With ' +
+        '{"dryRun": true} nothing is stored. The trail (GET /admin/events/{id}) lists every re-run under reruns.',
+      parameters: [idParam('the event id')],
+      requestBody: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean' } } },
+          },
+        },
+      },
+      responses: {
+        200: json(
+          {
+            type: 'object',
+            required: ['eventId', 'source', 'judgedBy', 'rulesVersion', 'dryRun', 'jobs', 'noLongerAdded'],
+            properties: {
+              eventId: { type: 'string' },
+              source: { type: 'string' },
+              judgedBy: { type: ['string', 'null'], description: 'the rules version that judged the event first' },
+              rulesVersion: { type: 'string', description: 'the rules version now in force' },
+              dryRun: { type: 'boolean' },
+              jobs: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['location', 'contact', 'add', 'remove', 'rules'],
+                  properties: { location: { type: 'string' }, contact, add: tags, remove: tags, rules: tags },
+                },
+              },
+              noLongerAdded: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['location', 'contact', 'tags'],
+                  properties: { location: { type: 'string' }, contact, tags },
+                },
+              },
+            },
+          },
+          'the plan (dry run) or what was enqueued',
+        ),
+        ...errors(400, 401, 404),
+      },
+    },
+  },
+}

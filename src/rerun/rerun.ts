@@ -1,0 +1,121 @@
+import { TagrelayError } from '../errors.js'
+import { judge, type JudgedSource } from '../ingest/index.js'
+import type { CompiledRules } from '../rules/index.js'
+import type { EventRecord, NewJob, Store } from '../store/index.js'
+
+export class RerunEventNotFoundError extends TagrelayError {
+  constructor(id: string) {
+    super('TAGRELAY_EVENT_NOT_FOUND', `no event ${id} (never received, or pruned)`, 404)
+  }
+}
+
+export interface RerunDeps {
+  store: Pick<Store, 'getEvent' | 'listEvents' | 'recordRerun'>
+  /** the rules in force now */
+  rules: CompiledRules
+  /** the event's source as configured now (its location and secret names) */
+  source(name: string): JudgedSource
+}
+
+export interface RerunPlan {
+  eventId: string
+  source: string
+  /** the rules version that judged the event first, when recorded */
+  judgedBy: string | null
+  rulesVersion: string
+  dryRun: boolean
+  /** the jobs the re-run enqueues (or would): only what earlier judgements did not ask for */
+  jobs: NewJob[]
+  /** tags earlier judgements added that the rules now in force do not: reported, never removed */
+  noLongerAdded: { location: string; contact: NewJob['contact']; tags: string[] }[]
+}
+
+const identity = (j: Pick<NewJob, 'location' | 'contact'>): string =>
+  JSON.stringify([j.location, j.contact.id ?? null, j.contact.email ?? null, j.contact.phone ?? null])
+
+/**
+ * Judges a stored event again with the rules in force now and enqueues the difference:
+ * per contact, tags to add or remove that no earlier job of the event (first judgement or
+ * re-run) asked for. Why the difference and not everything: the first jobs already ran,
+ * and adding a tag twice is harmless but a second untag after a later re-add is not. Why
+ * tags no longer added are only reported: an event judged by a wrong rule says nothing
+ * about a tag a person may have got elsewhere since; an `untag` rule says that.
+ */
+export async function rerunEvent(
+  deps: RerunDeps,
+  eventId: string,
+  opts: { dryRun: boolean; by: string; now?: number },
+): Promise<RerunPlan> {
+  const event = await deps.store.getEvent(eventId)
+  if (!event) throw new RerunEventNotFoundError(eventId)
+  const plan = planRerun(deps, event, opts.dryRun)
+  if (!opts.dryRun)
+    await deps.store.recordRerun(
+      eventId,
+      {
+        at: opts.now ?? Date.now(),
+        by: opts.by,
+        rulesVersion: plan.rulesVersion,
+        changes: { judgedBy: plan.judgedBy, jobs: plan.jobs, noLongerAdded: plan.noLongerAdded },
+      },
+      plan.jobs,
+    )
+  return plan
+}
+
+function planRerun(deps: RerunDeps, event: EventRecord, dryRun: boolean): RerunPlan {
+  const explain = (event.explain ?? {}) as { rulesVersion?: unknown; query?: unknown }
+  const query = typeof explain.query === 'object' && explain.query !== null ? explain.query : {}
+  const judgement = judge(deps.rules, deps.source(event.source), {
+    body: event.body,
+    headers: event.headers,
+    query: query as Record<string, unknown>,
+    receivedAt: event.receivedAt,
+  })
+  const before = new Map<string, { add: Set<string>; remove: Set<string>; job: NewJob }>()
+  for (const job of event.jobs) {
+    const had = before.get(identity(job)) ?? { add: new Set(), remove: new Set(), job }
+    for (const t of job.add) had.add.add(t.toLowerCase())
+    for (const t of job.remove) had.remove.add(t.toLowerCase())
+    before.set(identity(job), had)
+  }
+  const jobs: NewJob[] = []
+  const nowAdded = new Map<string, Set<string>>()
+  for (const job of judgement.jobs) {
+    const had = before.get(identity(job))
+    nowAdded.set(identity(job), new Set(job.add.map((t) => t.toLowerCase())))
+    const add = job.add.filter((t) => !had?.add.has(t.toLowerCase()))
+    const remove = job.remove.filter((t) => !had?.remove.has(t.toLowerCase()))
+    if (add.length > 0 || remove.length > 0) jobs.push({ ...job, add, remove })
+  }
+  const noLongerAdded = [...before].flatMap(([key, had]) => {
+    const tags = [...had.add].filter((t) => !nowAdded.get(key)?.has(t))
+    return tags.length > 0 ? [{ location: had.job.location, contact: had.job.contact, tags }] : []
+  })
+  return {
+    eventId: event.id,
+    source: event.source,
+    judgedBy: typeof explain.rulesVersion === 'string' ? explain.rulesVersion : null,
+    rulesVersion: judgement.rulesVersion,
+    dryRun,
+    jobs,
+    noLongerAdded,
+  }
+}
+
+/** Every event of `source` received in [since, until), oldest pages first as the trail lists them. */
+export async function rerunEvents(
+  deps: RerunDeps,
+  filter: { source: string; since: number; until?: number },
+  opts: { dryRun: boolean; by: string },
+): Promise<RerunPlan[]> {
+  const plans: RerunPlan[] = []
+  let after: { receivedAt: number; id: string } | undefined
+  for (;;) {
+    const page = await deps.store.listEvents({ ...filter, limit: 200, ...(after ? { after } : {}) })
+    for (const e of page) plans.push(await rerunEvent(deps, e.id, opts))
+    const last = page.at(-1)
+    if (page.length < 200 || !last) return plans
+    after = { receivedAt: last.receivedAt, id: last.id }
+  }
+}
