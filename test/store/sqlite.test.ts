@@ -254,3 +254,29 @@ t.test(
     t.equal(await store.countJobs(), 1)
   },
 )
+
+t.test('migration 10: a resolved contact id moves apart from the identity the job was given', async (t) => {
+  const path = dbPath()
+  const before = await openStore({ url: `sqlite:${path}` })
+  await before.close()
+  const db = new Database(path)
+  // as an older build left it: the resolved id written over contact_id, beside the email
+  db.exec('DROP TABLE event_reruns; ALTER TABLE jobs DROP COLUMN resolved_contact_id')
+  db.exec('DELETE FROM schema_migrations WHERE version >= 10')
+  db.exec(
+    `INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ('e1', 's', 1, '{}', '{}', '[]', 'null')`,
+  )
+  const insert =
+    db.prepare(`INSERT INTO jobs (event_id, location, contact_id, contact_email, add_tags, remove_tags, rules, run_at, created_at, updated_at)
+    VALUES ('e1', 'main', ?, ?, '[]', '[]', '[]', 1, 1, 1)`)
+  insert.run('resolvedId0000000001', 'a@example.com')
+  insert.run('givenId0000000000001', null)
+  db.close()
+  const store = await openStore({ url: `sqlite:${path}` })
+  t.teardown(() => store.close())
+  const [resolved, given] = await store.listJobs({ eventId: 'e1' })
+  t.same(resolved?.contact, { email: 'a@example.com' })
+  t.equal(resolved?.contactId, 'resolvedId0000000001')
+  t.same(given?.contact, { id: 'givenId0000000000001' })
+  t.equal(given?.contactId, 'givenId0000000000001')
+})
