@@ -59,14 +59,14 @@ t.test('one call finds many people by email or phone, with the documented body',
 })
 
 t.test('a contact created through upsert reaches search only after the index delay', async (t) => {
-  // 2,000 sandbox ms of delay at clock x100: 20 ms of real time
-  const sandbox = await sandboxFor(t, { clockScale: 100, searchIndexDelayMs: 2_000 })
+  // a minute of sandbox time at clock x100: 600 ms of real time, room for a loaded machine
+  const sandbox = await sandboxFor(t, { clockScale: 100, searchIndexDelayMs: 60_000 })
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
   const { contact } = await client.upsertContact(authMain, { email: 'new@example.com' })
   t.same(await client.searchContacts(authMain, [{ email: 'new@example.com' }]), [], 'search does not see it yet')
   t.equal((await client.findContact(authMain, { email: 'new@example.com' }))?.id, contact.id, 'duplicate search does')
-  await new Promise((r) => setTimeout(r, 60))
+  await new Promise((r) => setTimeout(r, 650))
   t.same(
     (await client.searchContacts(authMain, [{ email: 'new@example.com' }])).map((c) => c.id),
     [contact.id],
