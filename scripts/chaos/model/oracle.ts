@@ -140,5 +140,8 @@ function event(
     net.set(intent.target, ops)
   }
   for (const [contact, ops] of net)
-    for (const [tag, op] of ops) op === 'add' ? contact.tags.add(tag) : contact.tags.delete(tag)
+    for (const [tag, op] of ops) {
+      if (op === 'add') contact.tags.add(tag)
+      else contact.tags.delete(tag)
+    }
 }
