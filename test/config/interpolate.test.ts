@@ -71,14 +71,19 @@ t.test('property: text without "${" is never changed; a value from the environme
   t.pass('as specified')
 })
 
-t.test('tagrelay check reports a malformed reference and exits 1', async (t) => {
+t.test('tagrelay check reports a malformed reference, in the config or a rules file, and exits 1', async (t) => {
   const dir = t.testdir({
-    'c.yaml': `${config('${WEBSITE_TOKEN')}rulesFrom: [rules.yaml]\n`,
+    'c.yaml': config('${WEBSITE_TOKEN'),
+    'ok.yaml': `${config('${WEBSITE_TOKEN}')}rulesFrom: [rules.yaml]\n`,
     'rules.yaml': '- { name: "${NAME", source: website, contact: { email: e }, tags: [x] }\n',
   })
-  const r = runCli(['check', '--config', join(dir, 'c.yaml')], { WEBSITE_TOKEN: 'website-token-0123456789' })
+  const env = { WEBSITE_TOKEN: 'website-token-0123456789' }
+  const r = runCli(['check', '--config', join(dir, 'c.yaml')], env)
   t.equal(r.status, 1)
   t.match(r.stderr, 'sources.website.verify.token: "${WEBSITE_TOKEN" has no closing "}"')
-  t.match(r.stderr, '0.name: "${NAME" has no closing "}"')
   t.notMatch(r.stdout, 'OK')
+  const rules = runCli(['check', '--config', join(dir, 'ok.yaml')], env)
+  t.equal(rules.status, 1)
+  t.match(rules.stderr, `0.name: "\${NAME" has no closing "}": write \${NAME}`)
+  t.match(rules.stderr, join(dir, 'rules.yaml'))
 })
