@@ -1,3 +1,4 @@
+import { INVISIBLE } from './invisible.js'
 import { compilePath, pathProblem, type PathReader } from './path.js'
 import type { RuleEvent } from './types.js'
 import { dateValue, isScalar } from './values.js'
@@ -59,7 +60,8 @@ export function compileTemplate(s: string): CompiledTemplate {
         if (typeof r === 'object') return { skipped: `${r.error} at "${part.path}"` }
         v = r
       }
-      if (v === undefined || v.trim() === '') {
+      // a value of only invisible characters would leave a stub such as `utm-` once cleaned
+      if (v === undefined || v.replace(INVISIBLE, '').trim() === '') {
         const why =
           raw === undefined || raw === null ? 'no value' : isScalar(raw) ? 'an empty value' : 'not a single value'
         return { skipped: `${why} at "${part.path}"` }

@@ -39,9 +39,10 @@ export const RUN_CHARS = [
 const UNICODE = ['é', '\u202e', '\ufdfa', '\u0301', '😀', '\ud800', '\u00a0', 'ß']
 
 /** Each shape, as a function of its size: only the shapes a test keeps are built. */
-const SHAPES: Array<(run: (s: string) => string) => string> = [
-  ...RUN_CHARS.flatMap((c) => [
-    (run: (s: string) => string) => run(c),
+type Shape = (run: (s: string) => string) => string
+const SHAPES: Shape[] = [
+  ...RUN_CHARS.flatMap((c): Shape[] => [
+    (run) => run(c),
     (run) => run(c) + 'x',
     (run) => 'a' + run(c) + '!',
   ]),
@@ -69,7 +70,11 @@ const SHAPES: Array<(run: (s: string) => string) => string> = [
   (run) => run('sha256='),
   (run) => run('-') + 'a',
   (run) => run('/') + 'x',
-  ...UNICODE.map((u) => (run: (s: string) => string) => run(u)),
+  ...UNICODE.map(
+    (u): Shape =>
+      (run) =>
+        run(u),
+  ),
   (run) => run('a\u0301'),
 ]
 
