@@ -54,6 +54,11 @@ const HUBSPOT_ESCAPES: Record<string, string> = {
   '%3B': ';',
 }
 
+/** `{body}` alone: nothing in the signature ties it to one delivery or one moment. */
+export function signsBodyOnly(spec: Pick<HmacSpec, 'signedContent'>): boolean {
+  return spec.signedContent === '{body}'
+}
+
 /** A loop, not `/\/+$/`: the Host header is the sender's, and that pattern is quadratic on `////…x`. */
 function trimTrailingSlashes(s: string): string {
   let end = s.length
