@@ -71,9 +71,14 @@ export function compileContact(paths: ContactPaths, opts: ContactOptions): Compi
   }
 }
 
+/** libphonenumber-js gives up past 250 characters too; checked here so the bound is ours */
+const MAX_PHONE_LENGTH = 250
+
 export function normalisePhone(v: unknown, country: CountryCode | undefined): string | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined
-  const parsed = parsePhoneNumberFromString(String(v), country)
+  const text = String(v)
+  if (text.length > MAX_PHONE_LENGTH) return undefined
+  const parsed = parsePhoneNumberFromString(text, country)
   return parsed?.isValid() ? parsed.number : undefined
 }
 
