@@ -41,11 +41,7 @@ const UNICODE = ['é', '\u202e', '\ufdfa', '\u0301', '😀', '\ud800', '\u00a0',
 /** Each shape, as a function of its size: only the shapes a test keeps are built. */
 type Shape = (run: (s: string) => string) => string
 const SHAPES: Shape[] = [
-  ...RUN_CHARS.flatMap((c): Shape[] => [
-    (run) => run(c),
-    (run) => run(c) + 'x',
-    (run) => 'a' + run(c) + '!',
-  ]),
+  ...RUN_CHARS.flatMap((c): Shape[] => [(run) => run(c), (run) => run(c) + 'x', (run) => 'a' + run(c) + '!']),
   (run) => 'a@' + run('.') + '@',
   (run) => run('a@'),
   (run) => 'a@' + run('a.') + ' ',
