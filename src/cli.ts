@@ -52,10 +52,11 @@ async function main(argv: string[]): Promise<void> {
       return serve(configPath(parse(rest, configOption)))
     }
     case 'check': {
-      const { compileConfigRules } = await import('./config/index.js')
+      const { compileConfigRules, fileWarnings } = await import('./config/index.js')
       const file = configPath(parse(rest, configOption))
       const config = loadConfigFile(file)
       const rules = compileConfigRules(config)
+      for (const w of fileWarnings(file, config.rulesFrom)) console.error(`tagrelay: warning: ${w.message}`)
       const locations = Object.keys(config.highlevel.locations).length
       console.log(
         `${file}: OK (${Object.keys(config.sources).length} sources, ${locations} locations, ${rules.count} rules, rules version ${rules.version})`,

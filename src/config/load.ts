@@ -54,12 +54,13 @@ export function validateConfig(raw: unknown, file = '(config)', opts: LoadOption
 
 function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile | undefined): Config {
   const env = opts.env ?? process.env
-  const missing: InterpolationProblem[] = []
-  const interpolated = interpolate(raw, env, missing, [], opts.allowMissingEnv ? placeholder : undefined)
-  if (missing.length > 0 && !opts.allowMissingEnv) {
+  const found: InterpolationProblem[] = []
+  const interpolated = interpolate(raw, env, found, [], opts.allowMissingEnv ? placeholder : undefined)
+  const unusable = found.filter((p) => p.kind === 'malformed' || !opts.allowMissingEnv)
+  if (unusable.length > 0) {
     throw new ConfigError(
       file,
-      missing.map((p) =>
+      unusable.map((p) =>
         formatProblem({ path: p.path === '(root)' ? [] : p.path.split('.'), message: p.message }, yaml),
       ),
     )
