@@ -9,41 +9,8 @@ import type { SqliteOptions } from './sqlite/store.js'
 import type { Store } from './roles.js'
 import { parseStoreUrl } from './url.js'
 
-export type {
-  AcceptOptions,
-  AcceptResult,
-  AttemptRecord,
-  ClaimOptions,
-  DeadLetter,
-  DeadLetterFilter,
-  ContactRef,
-  EventFilter,
-  EventRecord,
-  EventStatus,
-  EventSummary,
-  LocationQueue,
-  StoredAttempt,
-  Job,
-  JobStatus,
-  NewEvent,
-  NewJob,
-  OAuthTokens,
-} from './types.js'
-export type {
-  Store,
-  StoreLifecycle,
-  EventIntake,
-  JobQueue,
-  ContactCache,
-  Trail,
-  DeadLetterStore,
-  TokenStore,
-  RuleSetArchive,
-  Housekeeping,
-  RateWindowLog,
-  Reservation,
-  WindowLimits,
-} from './roles.js'
+export type * from './types.js'
+export type * from './roles.js'
 export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
 export { PostgresRateWindowLog } from './postgres/rate-window.js'
