@@ -99,6 +99,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         budget,
         inFlightPerLocation: config.delivery.inFlightPerLocation,
         bulkSize: config.delivery.bulkSize,
+        searchBatchSize: config.delivery.searchBatchSize,
         contactCacheTtlMs: config.delivery.contactCacheTtlHours * 3_600_000,
         contactNotFoundRetryMs: config.delivery.contactNotFoundRetryHours * 3_600_000,
         circuit: config.delivery.circuitBreaker,
