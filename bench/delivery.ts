@@ -12,7 +12,8 @@ import { openStore, type NewJob } from '../src/store/index.js'
  * W1: a burst of 10,000 events for 2,000 email-identified contacts over 5 tag sets, all
  * accepted before delivery starts; beside it the naive strategy (one duplicate search
  * and one add-tags per event) on the same workload, same clock. W2: the same events
- * carrying contact ids. The sandbox clock runs SCALE times faster than real time; the
+ * carrying contact ids. W3: the W1 burst where 30 % of the people do not exist yet and
+ * every rule says `create:`. Each workload reports its calls by endpoint. The sandbox clock runs SCALE times faster than real time; the
  * engine's budget is configured in real time (the sandbox's headers say the same).
  * Floor = calls ÷ allowed rate: the least time those calls can take under the limit.
  * Why scale 10 and not faster: local CPU work (claiming and completing 10,000 jobs) is
@@ -36,9 +37,15 @@ const TAG_SETS = [
   ['partner', 'b2b', 'lead', 'q4'],
 ]
 
+type Workload = 'w1' | 'w2' | 'w3'
+/** W3: people from this index on do not exist before the burst (30 %) */
+const W3_NEW_FROM = Math.round(CONTACTS * 0.7)
+
 interface Figures {
   events: number
   calls: number
+  /** sandbox route key -> calls */
+  byEndpoint: Record<string, number>
   callsPerEvent: number
   http429: number
   drainS: number
@@ -49,10 +56,10 @@ interface Figures {
 const auth: LocationAuth = { locationId: LOCATION_ID, accessToken: () => TOKEN }
 const budgetConfig = { max: RATE.max, intervalMs: RATE.intervalMs / SCALE, safetyMargin: 0.03, dailyReserve: 1_000 }
 
-async function setup(): Promise<{ sandbox: Sandbox; ids: string[]; emails: string[] }> {
+async function setup(existing = CONTACTS): Promise<{ sandbox: Sandbox; ids: string[]; emails: string[] }> {
   const sandbox = await startSandbox({ tokens: { [TOKEN]: LOCATION_ID }, clockScale: SCALE })
   const emails = Array.from({ length: CONTACTS }, (_, i) => `person${i}@example.com`)
-  const ids = emails.map((email) => sandbox.seedContact({ locationId: LOCATION_ID, email }).id)
+  const ids = emails.slice(0, existing).map((email) => sandbox.seedContact({ locationId: LOCATION_ID, email }).id)
   return { sandbox, ids, emails }
 }
 
@@ -62,13 +69,15 @@ const eventFor = (i: number) => ({
   tags: TAG_SETS[(i % CONTACTS) % TAG_SETS.length] as string[],
 })
 
-function figures(calls: number, http429: number, drainRealMs: number, events = EVENTS): Figures {
+function figures(byEndpoint: Record<string, number>, http429: number, drainRealMs: number, events = EVENTS): Figures {
+  const calls = byEndpoint.total ?? 0
   const drainS = (drainRealMs * SCALE) / 1000
   const floorS = (calls * RATE.intervalMs) / RATE.max / 1000
   const r = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d
   return {
     events,
     calls,
+    byEndpoint: Object.fromEntries(Object.entries(byEndpoint).filter(([k]) => k !== 'total')),
     callsPerEvent: r(calls / events, 4),
     http429,
     drainS: r(drainS, 1),
@@ -96,8 +105,9 @@ function counting429(client: HighLevelClient): { client: HighLevelClient; count:
   return { client: wrapped, count: () => n }
 }
 
-async function engine(byId: boolean): Promise<Figures> {
-  const { sandbox, ids, emails } = await setup()
+async function engine(workload: Workload): Promise<Figures> {
+  const byId = workload === 'w2'
+  const { sandbox, ids, emails } = await setup(workload === 'w3' ? W3_NEW_FROM : CONTACTS)
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-bench-'))
   const store = await openStore({ url: `sqlite:${join(dir, 'bench.db')}`, sqlite: { synchronous: 'NORMAL' } })
   const budget = new LocalRateBudget(budgetConfig)
@@ -111,6 +121,7 @@ async function engine(byId: boolean): Promise<Figures> {
       add: e.tags,
       remove: [],
       rules: ['bench'],
+      ...(workload === 'w3' ? { create: { firstName: `Person ${e.contact}` } } : {}),
     }
     await store.accept(
       { id: `evt-${i}`, source: 'bench', receivedAt: Date.now(), headers: {}, body: {}, tags: e.tags, explain: null },
@@ -133,12 +144,13 @@ async function engine(byId: boolean): Promise<Figures> {
   worker.start()
   while ((await store.countJobs('pending')) > 0) await new Promise((r) => setTimeout(r, 20))
   const drain = performance.now() - started
-  const calls = sandbox.calls.total
+  const calls = sandbox.calls
   await worker.stop(1_000)
   const dead = await store.countJobs('dead')
   if (dead > 0) throw new Error(`${dead} jobs dead-lettered in the benchmark`)
   for (let c = 0; c < CONTACTS; c++) {
-    const tags = sandbox.getContact(ids[c] as string)?.tags ?? []
+    const contact = byId ? sandbox.getContact(ids[c] as string) : sandbox.findByEmail(LOCATION_ID, emails[c] as string)
+    const tags = contact?.tags ?? []
     for (const tag of TAG_SETS[c % TAG_SETS.length] as string[])
       if (!tags.includes(tag)) throw new Error(`contact ${c} lacks ${tag}`)
   }
@@ -175,7 +187,7 @@ async function naive(): Promise<Figures> {
     }),
   )
   const drain = performance.now() - started
-  const calls = sandbox.calls.total
+  const calls = sandbox.calls
   await raw.close()
   await sandbox.close()
   return figures(calls, count(), drain, NAIVE_EVENTS)
@@ -185,8 +197,9 @@ export async function run(): Promise<void> {
   console.log(
     `delivery: ${EVENTS} events, ${CONTACTS} contacts, ${TAG_SETS.length} tag sets; sandbox ${RATE.max} req / ${RATE.intervalMs / 1000} s, clock x${SCALE}`,
   )
-  const w1 = await engine(false)
-  const w2 = await engine(true)
+  const w1 = await engine('w1')
+  const w2 = await engine('w2')
+  const w3 = await engine('w3')
   const w1Naive = await naive()
   const show = (name: string, f: Figures) =>
     console.log(
@@ -195,6 +208,15 @@ export async function run(): Promise<void> {
   show('W1', w1)
   show('W1 naive', w1Naive)
   show('W2', w2)
-  const pick = (f: Figures) => ({ callsPerEvent: f.callsPerEvent, http429: f.http429, drainVsFloor: f.drainVsFloor })
-  console.log(JSON.stringify({ bench: 'delivery', w1: pick(w1), w1Naive: pick(w1Naive), w2: pick(w2) }))
+  show('W3', w3)
+  for (const [name, f] of Object.entries({ W1: w1, 'W1 naive': w1Naive, W2: w2, W3: w3 })) {
+    console.log(`${name.padEnd(9)} calls by endpoint: ${JSON.stringify(f.byEndpoint)}`)
+  }
+  const pick = (f: Figures) => ({
+    callsPerEvent: f.callsPerEvent,
+    http429: f.http429,
+    drainVsFloor: f.drainVsFloor,
+    byEndpoint: f.byEndpoint,
+  })
+  console.log(JSON.stringify({ bench: 'delivery', w1: pick(w1), w1Naive: pick(w1Naive), w2: pick(w2), w3: pick(w3) }))
 }

@@ -68,7 +68,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // the client is the metrics' rate-budget source, and metrics observe the client's calls
   const rateLimits = { lastRateLimit: (id: string) => client.lastRateLimit(id) }
   // read at scrape time, after the worker below exists
-  const pauses = { locations: () => worker?.status().locations ?? [], auth: () => worker?.status().auth ?? [] }
+  const pauses = {
+    locations: () => worker?.status().locations ?? [],
+    auth: () => worker?.status().auth ?? [],
+    searchRefused: () => worker?.status().searchRefused ?? [],
+  }
   const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits, pauses })
   const deliveryLog = logger.child({ component: 'delivery' })
   const budget = rateBudget(config, store, deliveryLog)
@@ -99,6 +103,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         budget,
         inFlightPerLocation: config.delivery.inFlightPerLocation,
         bulkSize: config.delivery.bulkSize,
+        searchBatchSize: config.delivery.searchBatchSize,
         contactCacheTtlMs: config.delivery.contactCacheTtlHours * 3_600_000,
         contactNotFoundRetryMs: config.delivery.contactNotFoundRetryHours * 3_600_000,
         circuit: config.delivery.circuitBreaker,

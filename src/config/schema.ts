@@ -34,6 +34,12 @@ const deliverySchema = z.strictObject({
   inFlightPerLocation: z.number().int().min(1).max(100).default(10),
   /** contacts per bulk tag call (HighLevel accepts up to 100) */
   bulkSize: z.number().int().min(1).max(100).default(100),
+  /**
+   * people per Search Contacts call (one OR group of their emails and phones); 1 turns
+   * batching off (one duplicate search per person). HighLevel does not document the
+   * largest OR group: 50 is a conservative default
+   */
+  searchBatchSize: z.number().int().min(1).max(500).default(50),
   /** how long an email/phone -> contact id lookup is trusted */
   contactCacheTtlHours: z.number().positive().default(24),
   /** a contact not found, without create:, is looked for again (with backoff) this long, then dead-lettered */

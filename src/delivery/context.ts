@@ -8,7 +8,7 @@ import type { CircuitBreaker } from './circuit.js'
 
 export type EngineClient = Pick<
   HighLevelClient,
-  'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact'
+  'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact' | 'searchContacts'
 >
 
 export interface RetryPolicy extends BackoffPolicy {
@@ -35,6 +35,10 @@ export interface EngineContext {
   contactCacheTtlMs: number
   /** HighLevel locationIds whose bulk endpoint was refused: single calls from then on */
   bulkRefused: Set<string>
+  /** people per Search Contacts call (1: duplicate searches only) */
+  searchBatchSize: number
+  /** HighLevel locationIds that refused Search Contacts: duplicate searches from then on */
+  searchRefused: Set<string>
   signal: AbortSignal
   /** called once per finished attempt (metrics) */
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void

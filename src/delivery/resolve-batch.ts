@@ -4,6 +4,7 @@ import type { EngineContext } from './context.js'
 import { failureFrom, isAbort, type Failure } from './failure.js'
 import { createFields, describeKeys, type Person } from './identity.js'
 import type { TaskPool } from './pool.js'
+import { searchPersons } from './search-batch.js'
 
 export const CONTACT_NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
 
@@ -34,6 +35,7 @@ export async function resolvePersons(
         ctx.now(),
       )
   const learned: { key: string; contactId: string }[] = []
+  const misses: Person[] = []
   for (const person of persons) {
     const byEmail = person.keys.find((k) => emailOf(k) !== undefined && cached.has(k))
     const byPhone = person.keys.find((k) => phoneOf(k) !== undefined && cached.has(k))
@@ -46,6 +48,18 @@ export async function resolvePersons(
         person.conflict = { emailContactId: person.contactId, phoneContactId: other }
       continue
     }
+    misses.push(person)
+  }
+  // one Search Contacts call per batch of people; whoever it does not find is looked up one by one
+  try {
+    learned.push(...(await searchPersons(ctx, auth, misses)))
+  } catch (err) {
+    // a failed search costs nothing: the duplicate searches below decide (and fail, if HighLevel is down)
+    if (!isAbort(err))
+      ctx.logger.debug({ err, locationId: auth.locationId }, 'Search Contacts failed; looking up one by one')
+  }
+  for (const person of misses) {
+    if (person.contactId !== undefined) continue
     pool.push(async () => {
       try {
         await lookUp(ctx, auth, person, learned)

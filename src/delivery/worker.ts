@@ -29,6 +29,8 @@ export interface WorkerOptions {
   budget?: RateBudget
   inFlightPerLocation?: number
   bulkSize?: number
+  /** people per Search Contacts call (default 50; 1: duplicate searches only) */
+  searchBatchSize?: number
   contactCacheTtlMs?: number
   /** a contact not found (no create:) is looked for again for this long (default 24 h) */
   contactNotFoundRetryMs?: number
@@ -47,6 +49,8 @@ export interface DeliveryStatus {
   auth: AuthHealthStatus[]
   /** HighLevel locationIds that refused the bulk endpoint and use single calls */
   bulkRefused: string[]
+  /** HighLevel locationIds that refused Search Contacts and use duplicate searches */
+  searchRefused: string[]
 }
 
 /**
@@ -107,6 +111,8 @@ export class DeliveryWorker {
       bulkSize: opts.bulkSize ?? 100,
       contactCacheTtlMs: opts.contactCacheTtlMs ?? 24 * 3_600_000,
       bulkRefused: new Set(),
+      searchBatchSize: opts.searchBatchSize ?? 50,
+      searchRefused: new Set(),
       onAttempt: opts.onAttempt,
       signal: this.abort.signal,
     }
@@ -140,7 +146,13 @@ export class DeliveryWorker {
     const circuits = this.ctx.circuit.status()
     const auth = this.ctx.authHealth.status()
     const locations = locationStatuses(this.budget.status(), circuits, auth)
-    return { locations, circuits, auth, bulkRefused: [...this.ctx.bulkRefused] }
+    return {
+      locations,
+      circuits,
+      auth,
+      bulkRefused: [...this.ctx.bulkRefused],
+      searchRefused: [...this.ctx.searchRefused],
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-export { HighLevelClient, HIGHLEVEL_API_VERSION } from './client.js'
+export { HighLevelClient, HIGHLEVEL_API_VERSION, SEARCH_MAX_VALUE_LENGTH } from './client.js'
 export type { BulkTagAction, HighLevelClientOptions } from './client.js'
 export * from './auth/index.js'
 export type { BulkContactResult, BulkTagsResult } from './bulk.js'

@@ -30,6 +30,8 @@ export interface AppDeps {
 
 export interface DeliveryPauses {
   locations(): Array<{ locationId: string; paused: boolean; pausedUntil: number | null; reason: string | null }>
+  /** HighLevel locationIds that refused Search Contacts (duplicate searches from then on) */
+  searchRefused?(): string[]
   /** locations whose calls fail on credentials, as the delivery engine saw them */
   auth?(): Array<{
     locationId: string

@@ -65,7 +65,7 @@ t.test('a job with a contact id skips the lookup', async (t) => {
   await accept(store, { contact: { id: contact.id }, add: ['vip'] })
   await worker.runOnce()
   t.same(sandbox.getContact(contact.id)?.tags, ['vip'])
-  t.equal(sandbox.calls['GET /contacts/search/duplicate'] ?? 0, 0)
+  t.equal((sandbox.calls['GET /contacts/search/duplicate'] ?? 0) + (sandbox.calls['POST /contacts/search'] ?? 0), 0)
 })
 
 t.test('an unknown email is looked for again until contactNotFoundRetryMs, then dead with the reason', async (t) => {

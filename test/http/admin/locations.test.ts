@@ -94,3 +94,13 @@ t.test('a spent rate budget shows as paused, with the reason', async (t) => {
   const { locations } = (await app.inject({ url: '/admin/locations', headers: auth })).json()
   t.match(locations[0], { paused: true, pausedReason: /delivery.enabled is false/ })
 })
+
+t.test('a location that refused Search Contacts says it looks people up one by one', async (t) => {
+  const { app } = await build(t, {
+    extra: { admin: { token: ADMIN_TOKEN } },
+    pauses: { locations: () => [], searchRefused: () => [LOCATION_ID] },
+  })
+  const res = await app.inject({ url: '/admin/locations', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+  const [main] = (res.json() as { locations: Array<{ lookups: string }> }).locations
+  t.match(main?.lookups, /duplicate search per person \(Search Contacts was refused/)
+})

@@ -77,6 +77,9 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
           rateLimit: budget,
           paused: pausedBecause !== null,
           pausedReason: pausedBecause,
+          lookups: deps.delivery?.searchRefused?.().includes(location.locationId)
+            ? 'duplicate search per person (Search Contacts was refused: the app may lack contacts.readonly)'
+            : 'batched Search Contacts, then a duplicate search for whom it misses',
           auth: await authState(
             location,
             deps.store,

@@ -191,6 +191,11 @@ export const schemas: Record<string, Json> = {
       },
       paused: { type: 'boolean' },
       pausedReason: nullable('string'),
+      lookups: {
+        type: 'string',
+        description:
+          'how people are looked up at this location: batched Search Contacts, or duplicate searches after the endpoint was refused',
+      },
       auth: {
         type: 'object',
         required: ['type', 'state'],
