@@ -41,6 +41,10 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> 
     random: seededRandom(scenario.seed),
     // HighLevel's 100 per 10 s, at 500x: a window is 20 real ms (the budget below matches it)
     clockScale: 500,
+    // Search Contacts sees a created or changed contact only 10 sandbox minutes later (1.2 real
+    // s): the engine's batched search misses every contact made during a scenario, so whom it
+    // misses must be confirmed by the duplicate search, never created twice
+    searchIndexDelayMs: 600_000,
   })
   const store = await openStore({ url: 'sqlite::memory:' })
   const client = new HighLevelClient({ baseUrl: sandbox.url, timeoutMs: 40 })
