@@ -49,7 +49,7 @@ const deliverySchema = z.strictObject({
     .prefault({}),
 })
 
-const storeSchema = z.strictObject({
+export const storeSchema = z.strictObject({
   url: z
     .string()
     .min(1)
