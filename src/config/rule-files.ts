@@ -66,7 +66,7 @@ export function loadRuleFiles(
       continue
     }
     const missing: InterpolationProblem[] = []
-    const data = interpolate(yaml.doc.toJS() ?? [], env, missing, [], allowMissingEnv ? placeholder : undefined)
+    const data = interpolate(yaml.doc.toJS() ?? [], env, missing, [], placeholder)
     if (!allowMissingEnv)
       problems.push(...missing.map((m) => formatProblem({ path: m.path.split('.'), message: m.message }, yaml)))
     const isMapping = data !== null && typeof data === 'object' && !Array.isArray(data)

@@ -5,7 +5,7 @@ import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
 import { sourceSchema } from '../sources/schema.js'
 import { parseStoreUrl } from '../store/index.js'
 
-const serverSchema = z.strictObject({
+export const serverSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0'),
   port: z.number().int().min(0).max(65535).default(8080),
   bodyLimit: byteSize.default(1024 * 1024),

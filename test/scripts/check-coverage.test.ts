@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import t from 'tap'
 import { childEnv, repoRoot } from '../helpers/cli.js'
+import type { Tap } from '../store/fixtures.js'
 
 const metrics = (covered: number, total: number) => {
   const m = { total, covered, skipped: 0, pct: (covered / total) * 100 }
@@ -9,7 +10,7 @@ const metrics = (covered: number, total: number) => {
 }
 
 /** A tap coverage summary: well-covered SQLite code, barely covered PostgreSQL code. */
-function project(t: Parameters<Parameters<typeof t.test>[1]>[0]): string {
+function project(t: Tap): string {
   const dir = t.testdirName
   const summary = {
     total: metrics(950, 1200),
