@@ -145,11 +145,13 @@ t.test('[a.b=value] filters on a nested key (Typeform answers chosen by field.re
 
 t.test('a nested filter agrees with a direct model on generated arrays', async (t) => {
   const element = fc.record({ field: fc.option(fc.record({ ref: fc.constantFrom('a', 'b', 'c', 1) })), v: fc.nat() })
-  fc.assert(
-    fc.property(fc.array(element), fc.constantFrom('a', 'b', 'c', '1'), (list, ref) => {
-      const model = list.find((el) => el.field !== null && String(el.field.ref) === ref)?.v
-      return read(`list[field.ref=${ref}].v`, { list }) === model
-    }),
+  t.doesNotThrow(() =>
+    fc.assert(
+      fc.property(fc.array(element), fc.constantFrom('a', 'b', 'c', '1'), (list, ref) => {
+        const model = list.find((el) => el.field !== null && String(el.field.ref) === ref)?.v
+        return read(`list[field.ref=${ref}].v`, { list }) === model
+      }),
+    ),
   )
 })
 
