@@ -76,7 +76,7 @@ function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile 
     )
   if (!result.success)
     problems.push(
-      ...issueProblems(result.error.issues)
+      ...issueProblems(result.error.issues, [], { schema: configSchema, input: obj })
         .filter((p) => !unsetAt.has(p.path.map(String).join('.')))
         .map((p) => format(p, yaml, mainRules)),
     )

@@ -93,7 +93,12 @@ export function loadRuleFiles(
       const parsed = ruleSchema.safeParse(raw)
       const entry: RuleEntry = { raw, path, where: yaml }
       if (parsed.success) entry.rule = parsed.data
-      else problems.push(...issueProblems(parsed.error.issues, path).map((p) => formatProblem(p, yaml, ruleName(raw))))
+      else
+        problems.push(
+          ...issueProblems(parsed.error.issues, path, { schema: ruleSchema, input: raw }).map((p) =>
+            formatProblem(p, yaml, ruleName(raw)),
+          ),
+        )
       entries.push(entry)
     })
   }

@@ -43,7 +43,7 @@ function loadConfigSection<S extends z.ZodType>(
   if (!result.success)
     throw new ConfigError(
       file,
-      issueProblems(result.error.issues, [name]).map((p) => formatProblem(p, yaml)),
+      issueProblems(result.error.issues, [name], { schema, input: section }).map((p) => formatProblem(p, yaml)),
     )
   return result.data
 }

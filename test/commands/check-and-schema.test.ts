@@ -34,7 +34,10 @@ rulesFrom: [rules]
   const r = cli(['check', '--config', join(dir, 'c.yaml')])
   t.equal(r.status, 1)
   const file = join(dir, 'rules', 'a.yaml')
-  t.match(r.stderr, `0.when: rule "one": unknown key(s) "equal" (${file}:3:9)`)
+  t.match(
+    r.stderr,
+    `0.when: rule "one": unknown operator "equal" (valid: equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, empty, gt, gte, lt, lte, between) (${file}:3:9)`,
+  )
   t.match(r.stderr, `1.tags.0: rule "two": tag template: unknown filter "nope"`)
   t.match(r.stderr, `(${file}:9:10)`)
   t.match(r.stderr, `2.source: rule "three": unknown source "nowhere" (${file}:11:11)`)
