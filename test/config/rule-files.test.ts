@@ -81,7 +81,10 @@ t.test('a rules file with three mistakes reports all three with file:line:column
     problems = (err as ConfigError).problems
   }
   t.equal(problems.length, 3, 'three problems', { problems })
-  t.match(problems[0], `0.when: rule "typo": unknown operator "equal" (valid: equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, empty, gt, gte, lt, lte, between) (${bad}:3:9)`)
+  t.match(
+    problems[0],
+    `0.when: rule "typo": unknown operator "equal" (valid: equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, empty, gt, gte, lt, lte, between) (${bad}:3:9)`,
+  )
   t.match(
     problems[1],
     new RegExp(`^1\\.when\\.matches: rule "bad regex": invalid regular expression .*\\(${bad}:8:34\\)$`),
