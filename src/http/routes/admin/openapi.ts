@@ -240,6 +240,7 @@ const schemas: Record<string, Json> = {
       remove: stringList,
       attempts: { type: 'integer' },
       lastError: nullable('string'),
+      deadSince: { type: 'string', format: 'date-time', description: 'when the attempt that made it dead ended' },
     },
   },
 }
