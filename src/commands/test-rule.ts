@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { compileConfigRules, loadConfigFile } from '../config/index.js'
 import { TagrelayError } from '../errors.js'
-import { formatEvaluation } from '../rules/index.js'
+import { testRules } from '../ingest/index.js'
+import { createSourceRegistry } from '../sources/index.js'
 
 export interface TestRuleOptions {
   config: string
@@ -34,14 +35,14 @@ export function testRule(opts: TestRuleOptions): string {
   const body = readJson(opts.payload, 'payload')
   const headers = opts.headers ? stringRecord(readJson(opts.headers, 'headers'), opts.headers, true) : {}
   const query = opts.query ? stringRecord(readJson(opts.query, 'query'), opts.query, false) : {}
-  const rules = compileConfigRules(config)
-  const evaluation = rules.evaluate({ source: opts.source, body, headers, query, receivedAt: Date.now() })
-  if (opts.json) return JSON.stringify({ rulesVersion: rules.version, source: opts.source, ...evaluation }, null, 2)
-  const text = formatEvaluation(evaluation, { source: opts.source, rulesVersion: rules.version })
-  const defaultLocation = evaluation.intents.some((i) => !i.location)
-    ? `\n(intents without a location go to the source's location "${source.location}")`
+  // the registry knows which headers and query keys of the source are secret
+  const registered = createSourceRegistry(config.sources, { publicUrl: config.server.publicUrl }).get(opts.source)
+  const answer = testRules(compileConfigRules(config), registered, { body, headers, query, receivedAt: Date.now() })
+  if (opts.json) return JSON.stringify(answer, null, 2)
+  const defaultLocation = answer.intents.some((i) => i.location === source.location)
+    ? `\n(intents without a location of their own go to the source's location "${source.location}")`
     : ''
-  return text + defaultLocation
+  return answer.explanation + defaultLocation
 }
 
 function readJson(file: string, what: string): unknown {

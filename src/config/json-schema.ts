@@ -30,11 +30,10 @@ export function configJsonSchema(): Record<string, unknown> {
   const config = z.toJSONSchema(configSchema, options) as Record<string, unknown> & {
     $defs?: Record<string, unknown>
   }
-  const {
-    $schema: _,
-    $defs: ruleDefs,
-    ...rulesFile
-  } = z.toJSONSchema(rulesFileSchema, options) as Record<string, unknown> & { $defs?: Record<string, unknown> }
+  const { $defs: ruleDefs, ...rulesFile } = z.toJSONSchema(rulesFileSchema, options) as Record<string, unknown> & {
+    $defs?: Record<string, unknown>
+  }
+  delete rulesFile.$schema
   return {
     ...config,
     title: 'tagrelay configuration',

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { HighLevelClient, LocationAuth } from '../highlevel/index.js'
-import type { Store } from '../store/index.js'
+import type { ContactCache, JobQueue } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import type { RateBudget } from './budget.js'
 
@@ -16,7 +16,8 @@ export interface RetryPolicy extends BackoffPolicy {
 
 /** What a lane's round needs; one per worker, shared by its lanes. */
 export interface EngineContext {
-  store: Store
+  /** the engine's roles of the store: its queue and the contact cache */
+  store: JobQueue & ContactCache
   client: EngineClient
   budget: RateBudget
   logger: Logger

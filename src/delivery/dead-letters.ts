@@ -1,5 +1,5 @@
 import { TagrelayError } from '../errors.js'
-import type { AttemptRecord, Job, Store } from '../store/index.js'
+import type { AttemptRecord, DeadLetterStore, Job, Trail } from '../store/index.js'
 
 export class DeadLetterNotFoundError extends TagrelayError {
   constructor(id: number) {
@@ -48,13 +48,16 @@ const summary = (job: Job): DeadLetterSummary => ({
 
 /** The dead-letter operations the admin API and `tagrelay replay` share. */
 export async function listDeadLetters(
-  store: Store,
+  store: DeadLetterStore,
   filter: { limit?: number; afterId?: number; location?: string } = {},
 ): Promise<DeadLetterSummary[]> {
   return (await store.listDeadLetters(filter)).map(summary)
 }
 
-export async function inspectDeadLetter(store: Store, id: number): Promise<DeadLetterDetail> {
+export async function inspectDeadLetter(
+  store: DeadLetterStore & Pick<Trail, 'getEvent'>,
+  id: number,
+): Promise<DeadLetterDetail> {
   const found = await store.getDeadLetter(id)
   if (!found) throw new DeadLetterNotFoundError(id)
   const event = await store.getEvent(found.job.eventId)
@@ -69,13 +72,17 @@ export async function inspectDeadLetter(store: Store, id: number): Promise<DeadL
 }
 
 /** Puts dead letters back in the queue, due now, with a fresh retry schedule. */
-export async function replayDeadLetters(store: Store, which: number[] | 'all', now = Date.now()): Promise<number[]> {
+export async function replayDeadLetters(
+  store: DeadLetterStore,
+  which: number[] | 'all',
+  now = Date.now(),
+): Promise<number[]> {
   const replayed = await store.replayDeadLetters(which, now)
   if (which !== 'all' && which.length === 1 && replayed.length === 0)
     throw new DeadLetterNotFoundError(which[0] as number)
   return replayed
 }
 
-export async function discardDeadLetter(store: Store, id: number): Promise<void> {
+export async function discardDeadLetter(store: DeadLetterStore, id: number): Promise<void> {
   if ((await store.discardDeadLetters([id])) === 0) throw new DeadLetterNotFoundError(id)
 }

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
-import type { Store } from '../store/index.js'
+import type { ContactCache, JobQueue } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import { LocalRateBudget, type LocationBudgetStatus, type RateBudget } from './budget.js'
 import type { EngineClient, EngineContext } from './context.js'
 import { Lane } from './lane.js'
 
 export interface WorkerOptions {
-  store: Store
+  store: JobQueue & ContactCache
   client: EngineClient
   /** config location name → credentials */
   locations: ReadonlyMap<string, LocationAuth>

@@ -8,6 +8,7 @@ import {
   bulkTagsResponseSchema,
   duplicateSearchResponseSchema,
   getContactResponseSchema,
+  searchResponseSchema,
   tagsResponseSchema,
   tokenResponseSchema,
   upsertResponseSchema,
@@ -37,6 +38,22 @@ export type BulkTagAction = 'add' | 'remove'
 const contactPath = (contactId: string, suffix = ''): string => {
   if (contactId === '') throw new TypeError('contactId must not be empty')
   return `/contacts/${encodeURIComponent(contactId)}${suffix}`
+}
+
+/** Search Contacts' largest page and the most records paging reaches (FACTS.md). */
+const SEARCH_PAGE = 500
+const SEARCH_MAX_RECORDS = 10_000
+/** Search Contacts refuses longer string values (400). */
+export const SEARCH_MAX_VALUE_LENGTH = 75
+
+function searchFilter(lookup: ContactLookup): { field: 'email' | 'phone'; operator: 'eq'; value: string } {
+  const [field, value] =
+    typeof lookup.email === 'string' ? (['email', lookup.email] as const) : (['phone', lookup.phone] as const)
+  if (typeof value !== 'string') throw new TypeError('searchContacts: each lookup needs an email or a phone')
+  if (value.length > SEARCH_MAX_VALUE_LENGTH) {
+    throw new RangeError(`searchContacts: ${field} is over ${SEARCH_MAX_VALUE_LENGTH} characters: use findContact`)
+  }
+  return { field, operator: 'eq', value }
 }
 
 /** The HighLevel calls tagrelay makes; every method takes the location's credentials. */
@@ -108,6 +125,31 @@ export class HighLevelClient {
       schema: duplicateSearchResponseSchema,
     })
     return result.contact === null ? null : { ...result.contact }
+  }
+
+  /**
+   * POST /contacts/search with one OR group of `eq` filters: every contact whose email or
+   * phone is one of `lookups`, in one call (more only when over 500 contacts match).
+   * Search is eventually consistent: a contact created a moment ago may be missing, so a
+   * person not found here must be confirmed with `findContact` before it counts as absent.
+   * Values over 75 characters are refused here (HighLevel answers 400): look those up
+   * with `findContact`.
+   */
+  async searchContacts(auth: LocationAuth, lookups: readonly ContactLookup[]): Promise<HighLevelContact[]> {
+    const filters = lookups.map(searchFilter)
+    const found: HighLevelContact[] = []
+    for (let page = 1; page * SEARCH_PAGE <= SEARCH_MAX_RECORDS; page++) {
+      const answer = await this.#http.call(auth, {
+        method: 'POST',
+        path: '/contacts/search',
+        route: 'POST /contacts/search',
+        body: { locationId: auth.locationId, pageLimit: SEARCH_PAGE, page, filters: [{ group: 'OR', filters }] },
+        schema: searchResponseSchema,
+      })
+      found.push(...answer.contacts.map((c) => ({ ...c })))
+      if (answer.contacts.length < SEARCH_PAGE || found.length >= (answer.total ?? 0)) break
+    }
+    return found
   }
 
   findContactByEmail(auth: LocationAuth, email: string): Promise<HighLevelContact | null> {

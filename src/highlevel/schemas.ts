@@ -18,6 +18,11 @@ export const duplicateSearchResponseSchema = z.looseObject({
   contact: contactSchema.nullable(),
 })
 
+export const searchResponseSchema = z.looseObject({
+  contacts: z.array(contactSchema),
+  total: z.number().optional(),
+})
+
 export const getContactResponseSchema = z.looseObject({
   contact: contactSchema,
 })

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { RejectionCounter } from '../common/rejections.js'
-import type { Store } from '../store/index.js'
+import type { JobQueue } from '../store/index.js'
 
 /** What the rate-budget gauge reads: the last rate-limit headers HighLevel sent a location. */
 export interface RateBudgetSource {
@@ -13,7 +13,7 @@ export interface PauseSource {
 }
 
 export interface MetricsOptions {
-  store: Store
+  store: Pick<JobQueue, 'queueStats'>
   pauses?: PauseSource
   /** config location name → HighLevel locationId, for the rate-budget gauge */
   locations?: Record<string, string>
@@ -96,8 +96,8 @@ export class Metrics {
     }
     const store = opts.store
     // One store read per scrape serves the three queue gauges.
-    let queue: ReturnType<Store['queueStats']> | null = null
-    const readQueue = (): ReturnType<Store['queueStats']> =>
+    let queue: ReturnType<JobQueue['queueStats']> | null = null
+    const readQueue = (): ReturnType<JobQueue['queueStats']> =>
       (queue ??= store.queueStats().finally(() => setTimeout(() => (queue = null), 0)))
     new Gauge({
       name: 'tagrelay_queue_depth',

@@ -10,6 +10,7 @@ export type RouteKey =
   | 'GET /contacts/search/duplicate'
   | 'GET /contacts/:contactId'
   | 'POST /contacts/upsert'
+  | 'POST /contacts/search'
   | 'POST /oauth/token'
 
 export interface RouteMatch {
@@ -20,6 +21,7 @@ export interface RouteMatch {
 const ROUTES: [string, RegExp, RouteKey][] = [
   ['GET', /^\/contacts\/search\/duplicate$/, 'GET /contacts/search/duplicate'],
   ['POST', /^\/contacts\/upsert$/, 'POST /contacts/upsert'],
+  ['POST', /^\/contacts\/search$/, 'POST /contacts/search'],
   ['POST', /^\/contacts\/bulk\/tags\/update\/([^/]+)$/, 'POST /contacts/bulk/tags/update/:type'],
   ['POST', /^\/contacts\/([^/]+)\/tags$/, 'POST /contacts/:contactId/tags'],
   ['DELETE', /^\/contacts\/([^/]+)\/tags$/, 'DELETE /contacts/:contactId/tags'],

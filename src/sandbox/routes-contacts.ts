@@ -53,7 +53,7 @@ const UPSERT_FIELDS = [
  * match or creates a contact. A `tags` field replaces all of the contact's tags, as the
  * spec warns: tagrelay's client never sends it (its tests prove it on the wire).
  */
-export function upsertRoute(store: ContactStore, location: string, body: unknown): RouteResult {
+export function upsertRoute(store: ContactStore, location: string, body: unknown, searchableAt = 0): RouteResult {
   if (!isObject(body)) return unprocessable('locationId must be a string')
   const extra = extraFields(body, UPSERT_FIELDS)
   if (extra !== null) return extra
@@ -72,6 +72,7 @@ export function upsertRoute(store: ContactStore, location: string, body: unknown
     (typeof phone === 'string' ? store.findByPhone(location, phone) : null)
   const target = match ?? store.seed({ locationId: location })
   const contact = store.update(target.id, body)
+  store.indexAt(contact.id, searchableAt)
   return {
     status: 200,
     body: { new: match === null, contact: contactToApi(contact), traceId: `sandbox-${contact.id}` },

@@ -10,6 +10,7 @@ import { SandboxOAuth } from './oauth.js'
 import { HIGHLEVEL_LIMITS, RateLimiter, type RateLimits } from './ratelimit.js'
 import { matchRoute, type RouteMatch, type RouteResult } from './router.js'
 import { duplicateSearchRoute, getContactRoute, upsertRoute } from './routes-contacts.js'
+import { searchRoute } from './routes-search.js'
 import { bulkTagsRoute, tagsRoute } from './routes-tags.js'
 import { ContactStore, type SandboxContact, type SeedContactInput } from './store.js'
 
@@ -35,6 +36,14 @@ export interface SandboxOptions {
   /** sandbox time runs this many times faster than real time (default 1) */
   clockScale?: number
   faults?: FaultSettingsInput
+  /**
+   * sandbox ms before a contact created or changed through upsert appears in Search
+   * Contacts (default 3,000: HighLevel's search "may take a few seconds"); the duplicate
+   * search finds it at once
+   */
+  searchIndexDelayMs?: number
+  /** the most filters one OR group of Search Contacts may hold (default 100; undocumented at HighLevel) */
+  searchOrGroupLimit?: number
   /** dice for the fault rates (tests make them deterministic) */
   random?: () => number
   logger?: SandboxLogger
@@ -185,8 +194,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         return tagsRoute(store, location, 'remove', param, body)
       case 'POST /contacts/bulk/tags/update/:type':
         return bulkTagsRoute(store, location, param, body)
+      case 'POST /contacts/search':
+        return searchRoute(store, location, body, { orGroupLimit: options.searchOrGroupLimit ?? 100, now: clock.now() })
       default:
-        return upsertRoute(store, location, body)
+        return upsertRoute(store, location, body, clock.now() + (options.searchIndexDelayMs ?? 3_000))
     }
   }
 

@@ -53,6 +53,8 @@ export class ContactStore {
    * that applied the same tags again (the chaos harness reports it).
    */
   readonly #repeats = new Map<string, Map<string, number>>()
+  /** contact id -> sandbox ms from which search finds it (absent: at once, as seeded contacts) */
+  readonly #searchableAt = new Map<string, number>()
 
   seed(input: SeedContactInput): SandboxContact {
     const id = input.id ?? newHighLevelId()
@@ -105,6 +107,16 @@ export class ContactStore {
     }
     contact.tags = normalizeTags([...contact.tags, ...tags])
     return [...contact.tags]
+  }
+
+  /** From when (sandbox ms) Search Contacts finds the contact: its last create or change plus the index delay. */
+  searchableAt(id: string): number {
+    return this.#searchableAt.get(id) ?? 0
+  }
+
+  /** The contact was created or changed through the API: search sees it only from `at`. */
+  indexAt(id: string, at: number): void {
+    this.#searchableAt.set(id, at)
   }
 
   /** Per tag, how many adds to this contact found the tag already present ({} if none). */

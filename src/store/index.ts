@@ -6,33 +6,11 @@ import { openPostgresStore } from './postgres/store.js'
 import type { PostgresOptions } from './postgres/store.js'
 import { openSqliteStore } from './sqlite/store.js'
 import type { SqliteOptions } from './sqlite/store.js'
-import type { Store } from './types.js'
+import type { Store } from './roles.js'
 import { parseStoreUrl } from './url.js'
 
-export type {
-  AcceptOptions,
-  AcceptResult,
-  AttemptRecord,
-  ClaimOptions,
-  DeadLetter,
-  DeadLetterFilter,
-  ContactRef,
-  EventFilter,
-  EventRecord,
-  EventStatus,
-  EventSummary,
-  LocationQueue,
-  StoredAttempt,
-  Job,
-  JobStatus,
-  NewEvent,
-  NewJob,
-  OAuthTokens,
-  Store,
-  RateWindowLog,
-  Reservation,
-  WindowLimits,
-} from './types.js'
+export type * from './types.js'
+export type * from './roles.js'
 export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
 export { PostgresRateWindowLog } from './postgres/rate-window.js'

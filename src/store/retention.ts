@@ -1,4 +1,4 @@
-import type { Store } from './types.js'
+import type { Housekeeping } from './roles.js'
 
 /**
  * Runs `store.pruneDelivered(now - maxAgeMs)` every `everyMs` (and once at start).
@@ -8,7 +8,7 @@ import type { Store } from './types.js'
  * the deletes are idempotent, so the only cost is a repeated cheap query.
  */
 export class RetentionTimer {
-  readonly #store: Store
+  readonly #store: Pick<Housekeeping, 'pruneDelivered'>
   readonly #maxAgeMs: number
   readonly #everyMs: number
   readonly #onError: (err: unknown) => void
@@ -17,7 +17,7 @@ export class RetentionTimer {
   #running: Promise<void> | null = null
 
   constructor(opts: {
-    store: Store
+    store: Pick<Housekeeping, 'pruneDelivered'>
     maxAgeMs: number
     everyMs: number
     onError: (err: unknown) => void

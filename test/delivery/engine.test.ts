@@ -1,6 +1,7 @@
 import t from 'tap'
 import { coalesce, planCalls } from '../../src/delivery/index.js'
 import { acceptJobs, engineSetup, LOC_A, LOC_B, until } from './engine-helpers.js'
+import { completeJob } from '../store/helpers/complete-job.js'
 
 t.test('coalescing: the last word on each tag wins, in order', async (t) => {
   t.same(
@@ -182,7 +183,7 @@ t.test("lease expiry hands a crashed worker's job to another worker", async (t) 
   t.equal(await w.runOnce(), 1, 'after expiry another worker takes it')
   t.same(sandbox.getContact(c.id)?.tags, ['leased'])
   t.equal(
-    await crashed.completeJob(claimed[0]?.id as number, 'crashed-worker', {
+    await completeJob(crashed, claimed[0]?.id as number, 'crashed-worker', {
       startedAt: 0,
       finishedAt: 1,
       outcome: 'done',

@@ -114,7 +114,8 @@ if (url) {
     await new Promise((r) => setTimeout(r, 50)) // the shared pause is written in the background
     const start = Date.now()
     const taken = b!.budget.take(LOC)
-    await new Promise((r) => setTimeout(r, 100))
+    // b learns of the pause from its first reservation: wait for it, within a's 400 ms
+    for (let i = 0; i < 30 && !b!.budget.status()[0]?.paused; i++) await new Promise((r) => setTimeout(r, 10))
     t.match(
       b!.budget.status()[0],
       {

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { RejectionCounter } from '../../src/common/rejections.js'
-import { validateConfig, type Config } from '../../src/config/index.js'
+import { compileConfigRules, validateConfig, type Config } from '../../src/config/index.js'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { buildApp, type AppDeps } from '../../src/http/index.js'
 import { createLogger } from '../../src/log.js'
-import { compileRules } from '../../src/rules/index.js'
 import { createSourceRegistry } from '../../src/sources/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 
@@ -143,7 +142,7 @@ export async function build(
   })
   const logger = createLogger({ level: 'debug', stream: logs.stream, secretQueryParams: sources.secretQueryParams() })
   const store = await openStore({ url: config.store.url })
-  let rules = compileRules(config.rules)
+  let rules = compileConfigRules(config)
   const rejections = new RejectionCounter()
   const app = await buildApp({
     config,
@@ -161,7 +160,7 @@ export async function build(
   })
   // what a reload does: the default rules plus `extra`, swapped in at once; answers the new version
   const reloadRules = (extra: unknown[]): string => {
-    rules = compileRules(testConfig({ storeUrl: config.store.url, ...configOpts, rules: extra }).rules)
+    rules = compileConfigRules(testConfig({ storeUrl: config.store.url, ...configOpts, rules: extra }))
     return rules.version
   }
   return { app, store, logs, rejections, config, reloadRules }

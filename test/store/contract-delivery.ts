@@ -1,6 +1,7 @@
 import type { Store } from '../../src/store/index.js'
 import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
+import { completeJob } from './helpers/complete-job.js'
 
 /** What the delivery engine needs beyond the lease protocol. Part of `storeContract`. */
 export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
@@ -99,7 +100,7 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
         attempt({ outcome: 'dead', error: 'E: no', response: { message: 'Contact not found' } }),
         null,
       )
-    await store.completeJob(jobs[2]!.id, 'w', attempt())
+    await completeJob(store, jobs[2]!.id, 'w', attempt())
     const dead = await store.listDeadLetters()
     t.same(
       dead.map((j) => j.id),

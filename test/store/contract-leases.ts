@@ -1,6 +1,7 @@
 import type { Job, Store } from '../../src/store/index.js'
 import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
+import { completeJob } from './helpers/complete-job.js'
 
 const ids = (jobs: Job[]): number[] => jobs.map((j) => j.id)
 
@@ -41,11 +42,11 @@ export function leaseContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.same(await store.claimJobs({ owner: 'B', limit: 5, leaseMs: 1000, now: T0 + 999 }), [], 'live lease')
     const taken = await store.claimJobs({ owner: 'B', limit: 5, leaseMs: 1000, now: T0 + 1000 })
     t.same(ids(taken), [j!.id], 'expired lease: B gets the job (crashed worker recovery)')
-    t.equal(await store.completeJob(j!.id, 'A', attempt()), false, 'A lost the lease')
+    t.equal(await completeJob(store, j!.id, 'A', attempt()), false, 'A lost the lease')
     t.match(await store.listJobs(), [{ status: 'pending', attempts: 0 }])
-    t.equal(await store.completeJob(j!.id, 'B', attempt()), true, 'B completes')
+    t.equal(await completeJob(store, j!.id, 'B', attempt()), true, 'B completes')
     t.match(await store.listJobs(), [{ status: 'done', attempts: 1, lastError: null }])
-    t.equal(await store.completeJob(j!.id, 'B', attempt()), false, 'a done job cannot complete twice')
+    t.equal(await completeJob(store, j!.id, 'B', attempt()), false, 'a done job cannot complete twice')
   })
 
   t.test('wrong owner changes nothing', async (t) => {
@@ -54,11 +55,11 @@ export function leaseContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
     const unclaimed = (await store.listJobs()).find((x) => x.id !== j!.id)
     const before = await store.listJobs()
-    t.equal(await store.completeJob(j!.id, 'B', attempt()), false)
+    t.equal(await completeJob(store, j!.id, 'B', attempt()), false)
     t.equal(await store.failJob(j!.id, 'B', attempt({ outcome: 'retry', error: 'x' }), T0 + 5), false)
     t.equal(await store.failJob(j!.id, 'B', attempt({ outcome: 'dead', error: 'x' }), null), false)
-    t.equal(await store.completeJob(unclaimed!.id, 'A', attempt()), false, 'a job never claimed')
-    t.equal(await store.completeJob(999_999, 'A', attempt()), false, 'no such job')
+    t.equal(await completeJob(store, unclaimed!.id, 'A', attempt()), false, 'a job never claimed')
+    t.equal(await completeJob(store, 999_999, 'A', attempt()), false, 'no such job')
     t.same(await store.listJobs(), before, 'jobs unchanged')
     t.same(
       ids(await store.claimJobs({ owner: 'B', limit: 5, leaseMs: 1000, now: T0 + 1 })),
@@ -72,7 +73,7 @@ export function leaseContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     await store.accept(event(), [job({ contact: { email: 'x@example.com' } })])
     const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
     t.equal(j!.contactId, null)
-    t.ok(await store.completeJob(j!.id, 'A', attempt({ contactId: 'c_resolved', response: { succeded: true } })))
+    t.ok(await completeJob(store, j!.id, 'A', attempt({ contactId: 'c_resolved', response: { succeded: true } })))
     t.match(await store.listJobs(), [{ status: 'done', contactId: 'c_resolved', attempts: 1 }])
   })
 
@@ -111,6 +112,6 @@ export function leaseContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(await store.releaseLeases('nobody'), 0)
     const got = await store.claimJobs({ owner: 'B', limit: 5, leaseMs: 1000, now: T0 + 1001 })
     t.same(ids(got), ids(mine), "A's jobs, not C's")
-    t.equal(await store.completeJob(theirs[0]!.id, 'C', attempt()), true, 'C kept its lease')
+    t.equal(await completeJob(store, theirs[0]!.id, 'C', attempt()), true, 'C kept its lease')
   })
 }

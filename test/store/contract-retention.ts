@@ -1,6 +1,7 @@
 import type { Store } from '../../src/store/index.js'
 import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
+import { completeJob } from './helpers/complete-job.js'
 
 /** Retention and the OAuth refresh lock: part of the shared `Store` contract. */
 export function retentionContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
@@ -18,7 +19,7 @@ export function retentionContract(t: Tap, fresh: (t: Tap) => Promise<Store>): vo
     await store.accept(recent, [job()])
     const claimed = await store.claimJobs({ owner: 'A', limit: 10, leaseMs: 60_000, now: T0 + 10_000 })
     for (const j of claimed) {
-      if (j.eventId === delivered.id || j.eventId === recent.id) await store.completeJob(j.id, 'A', attempt())
+      if (j.eventId === delivered.id || j.eventId === recent.id) await completeJob(store, j.id, 'A', attempt())
       if (j.eventId === dead.id) await store.failJob(j.id, 'A', attempt({ outcome: 'dead', error: 'x' }), null)
     }
     await store.releaseLeases('A')

@@ -1,6 +1,7 @@
 import type { Store } from '../../src/store/index.js'
 import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
+import { completeJob } from './helpers/complete-job.js'
 
 /** The operations reads: event listing, attempt trails, queue stats. Part of `storeContract`. */
 export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
@@ -84,12 +85,13 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       T0 + 50,
     )
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 60 })
-    await store.completeJob(
+    await completeJob(
+      store,
       jobs[0]!.id,
       'w',
       attempt({ statusCode: 200, contactId: 'c_1', response: { tags: ['webinar-2026'] } }),
     )
-    await store.completeJob(jobs[1]!.id, 'w', attempt({ statusCode: 201 }))
+    await completeJob(store, jobs[1]!.id, 'w', attempt({ statusCode: 201 }))
     const trail = await store.listAttempts(e.id)
     t.same(
       trail.map((a) => [a.jobId, a.attempt, a.outcome, a.statusCode]),
@@ -115,7 +117,7 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     const eu = (await store.listJobs()).filter((j) => j.location === 'eu')
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 100 })
     await store.failJob(eu[0]!.id, 'w', attempt({ outcome: 'dead' }), null)
-    await store.completeJob(eu[1]!.id, 'w', attempt())
+    await completeJob(store, eu[1]!.id, 'w', attempt())
     t.same(await store.queueStats(), [
       { location: 'eu', pending: 0, dead: 1, oldestPendingAt: null },
       { location: 'main', pending: 2, dead: 0, oldestPendingAt: T0 + 1 },

@@ -4,6 +4,7 @@ import { openStore, RetentionTimer } from '../../src/store/index.js'
 import { runCli } from '../helpers/cli.js'
 import { attempt, event, job } from './fixtures.js'
 import { postgresForTests } from './helpers/postgres.js'
+import { completeJob } from './helpers/complete-job.js'
 
 t.test('the retention timer prunes at start and then periodically, and stops cleanly', async (t) => {
   const store = await openStore({ url: 'sqlite::memory:' })
@@ -11,7 +12,7 @@ t.test('the retention timer prunes at start and then periodically, and stops cle
   const old = Date.now() - 10_000
   await store.accept(event({ receivedAt: old }), [job()])
   const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: Date.now() })
-  await store.completeJob(j!.id, 'A', attempt())
+  await completeJob(store, j!.id, 'A', attempt())
   const pruned: number[] = []
   const timer = new RetentionTimer({
     store,

@@ -8,6 +8,7 @@ import { latestVersion, migrations } from '../../src/store/sqlite/migrations.js'
 import { openSqliteStore } from '../../src/store/sqlite/store.js'
 import { storeContract } from './contract.js'
 import { attempt, event, job, T0 } from './fixtures.js'
+import { completeJob } from './helpers/complete-job.js'
 
 const dir = t.testdir({})
 let n = 0
@@ -109,7 +110,7 @@ t.test('data survives close and reopen', async (t) => {
   let store = await openStore({ url: `sqlite:${path}` })
   await store.accept(e, [job(), job()])
   const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
-  await store.completeJob(j!.id, 'A', attempt({ contactId: 'c1' }))
+  await completeJob(store, j!.id, 'A', attempt({ contactId: 'c1' }))
   await store.close()
 
   store = await openStore({ url: `sqlite:${path}` })
@@ -128,8 +129,8 @@ t.test('attempt rows record every attempt', async (t) => {
   let [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
   await store.failJob(j!.id, 'A', attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited' }), T0 + 100)
   ;[j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 + 100 })
-  await store.completeJob(j!.id, 'B', attempt())
-  await store.completeJob(j!.id, 'A', attempt({ contactId: 'c9', response: { tags: ['x'] } }))
+  await completeJob(store, j!.id, 'B', attempt())
+  await completeJob(store, j!.id, 'A', attempt({ contactId: 'c9', response: { tags: ['x'] } }))
 
   const raw = new Database(path, { readonly: true })
   t.teardown(() => raw.close())

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { headersFromRaw, redactHeaders, redactQuery, type InboundRequest } from '../../sources/index.js'
-import { matchedRules, RuleSetRecorder } from '../../rules/index.js'
-import type { NewJob } from '../../store/index.js'
+import { ingest } from '../../ingest/index.js'
+import { headersFromRaw, type InboundRequest } from '../../sources/index.js'
 import type { RouteDeps } from '../deps.js'
 
 declare module 'fastify' {
@@ -59,48 +58,18 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const source = deps.sources.get(request.params.source)
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
       const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
-
-      const rules = deps.rules()
-      const recording = deps.ruleSets.ensure(rules)
-      // rules see headers and query with secrets already masked, so no secret can reach
-      // a stored explanation
-      const headers = redactHeaders(request.headers, source.secretHeaders)
-      const query = redactQuery(request.query as Record<string, unknown>, source.secretQuery)
-      // the first event of a rule set waits for it to be recorded; from then on events
-      // store no trace, so none is built (the trail evaluates again, traced, on demand)
-      const recorded = recording === true || (recording !== false && (await recording))
-      const evaluation = rules.evaluate({ source: source.name, body, headers, query, receivedAt }, { trace: !recorded })
-      const { intents, trace } = evaluation
-      const jobs: NewJob[] = intents.map((i) => ({
-        location: i.location ?? source.location,
-        contact: i.contact,
-        add: i.add,
-        remove: i.remove,
-        rules: i.rules,
-        ...(i.create ? { create: i.create } : {}),
-      }))
-      const tags = [...new Set(intents.flatMap((i) => i.add))]
-      const matched = trace.filter((t) => t.matched).map((t) => t.rule)
-      const unresolved = trace
-        .filter((t) => t.unresolved)
-        .map((t) => ({ rule: t.rule, reason: t.unresolved as string }))
-
-      const explain = RuleSetRecorder.stored(rules, evaluation, matched, query, recorded)
-      const result = await deps.store.accept(
-        { id, source: source.name, receivedAt, headers, body, tags, explain },
-        jobs,
-        dedupe ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs } } : {},
-      )
+      const query = request.query as Record<string, unknown>
+      const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
+      const result = await ingest(deps, deps.rules(), source, received)
       if (result.duplicate) {
         request.log.info(
           { source: source.name, firstEventId: result.id },
           'duplicate delivery: answered with the first result, nothing stored',
         )
-        return reply
-          .code(200)
-          .send({ id: result.id, tags: result.tags, rules: matchedRules(result.explain), duplicate: true })
+        return reply.code(200).send({ id: result.id, tags: result.tags, rules: result.rules, duplicate: true })
       }
       deps.onAccepted?.()
+      const { tags, matched, unresolved, jobs } = result.judgement
       for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
       request.log.info(
         {

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { RateWindowLog, Reservation, WindowLimits } from '../types.js'
+import type { RateWindowLog, Reservation, WindowLimits } from '../roles.js'
 
 /** epoch ms of the database's clock at the moment the expression runs (after a lock wait) */
 const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`

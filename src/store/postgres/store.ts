@@ -16,11 +16,10 @@ import type {
   NewEvent,
   NewJob,
   OAuthTokens,
-  RateWindowLog,
-  Store,
 } from '../types.js'
-import { byDueOrder, toEvent, toJob } from '../sqlite/rows.js'
-import type { EventRow } from '../sqlite/rows.js'
+import type { RateWindowLog, Store } from '../roles.js'
+import { byDueOrder, toEvent, toJob } from '../rows.js'
+import type { EventRow } from '../rows.js'
 import { TagrelayError } from '../../errors.js'
 import { appliedPostgresVersions, migratePostgres } from './migrate.js'
 import { migrations } from './migrations.js'
@@ -43,7 +42,7 @@ import { listAttempts, listEvents, queueStats } from './queries/trail.js'
  * transactions from many connections together (its WAL writer flushes them in one fsync),
  * so each accept is simply its own transaction on a pooled connection.
  *
- * Why the row mapping is the SQLite store's (`../sqlite/rows.js`): the two schemas have
+ * Why one row mapping (`../rows.js`) for both stores: the two schemas have
  * the same columns, so one mapping keeps the stores from drifting apart.
  */
 export class PostgresStore implements Store {
@@ -112,10 +111,6 @@ export class PostgresStore implements Store {
     if (!(n >= 1)) return []
     const rows = await claimJobs(this.pool, owner, n, leaseMs, now, { location, excludeLocations })
     return rows.map(toJob).sort(byDueOrder)
-  }
-
-  async completeJob(id: number, owner: string, attempt: AttemptRecord): Promise<boolean> {
-    return inTransaction(this.pool, (c) => finishJob(c, { id, owner, status: 'done', runAt: null, attempt }))
   }
 
   async failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {

@@ -5,7 +5,7 @@ import type { Outcome } from './group-commit.js'
 import { prepareDedupeQueries } from './queries/dedupe.js'
 import { prepareEventQueries } from './queries/events.js'
 import { jobInsertRow, prepareJobQueries, type JobInsertRow } from './queries/jobs.js'
-import { toJson, type EventRow } from './rows.js'
+import { toJson, type EventRow } from '../rows.js'
 
 /**
  * One accept with every JSON column already serialised. Why serialise before batching:

@@ -17,14 +17,14 @@ import type {
   NewEvent,
   NewJob,
   OAuthTokens,
-  Store,
 } from '../types.js'
+import type { Store } from '../roles.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import { migrate } from './migrate.js'
 import { openDatabase } from './open.js'
 import type { SqliteOptions } from './open.js'
-import { byDueOrder, toEvent, toJob } from './rows.js'
+import { byDueOrder, toEvent, toJob } from '../rows.js'
 import { prepareStatements } from './statements.js'
 import { WriterConnection } from './writer.js'
 import type { Statements } from './statements.js'
@@ -104,10 +104,6 @@ export class SqliteStore implements Store {
       .transaction(() => q.claimJobs(owner, n, leaseMs, now, { location, excludeLocations }))
       .immediate()
     return rows.map(toJob).sort(byDueOrder)
-  }
-
-  async completeJob(id: number, owner: string, attempt: AttemptRecord): Promise<boolean> {
-    return this.#finish(id, owner, attempt, 'done', null)
   }
 
   async failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
-import { formatEvaluation } from '../../../rules/index.js'
-import { redactHeaders, redactQuery } from '../../../sources/index.js'
+import { testRules } from '../../../ingest/index.js'
 import type { AppDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 
@@ -24,24 +23,6 @@ export function rulesTestRoute(app: FastifyInstance, deps: AppDeps): void {
       throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
     const { source: name, payload, headers = {}, query = {} } = parsed.data
     const source = deps.sources.get(name)
-    const lowered = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
-    const rules = deps.rules()
-    const evaluation = rules.evaluate({
-      source: source.name,
-      body: payload,
-      headers: redactHeaders(lowered, source.secretHeaders),
-      query: redactQuery(query, source.secretQuery),
-      receivedAt: Date.now(),
-    })
-    const intents = evaluation.intents.map((i) => ({ ...i, location: i.location ?? source.location }))
-    return {
-      rulesVersion: rules.version,
-      source: source.name,
-      tags: [...new Set(intents.flatMap((i) => i.add))],
-      intents,
-      unmatched: evaluation.unmatched,
-      trace: evaluation.trace,
-      explanation: formatEvaluation(evaluation, { source: source.name, rulesVersion: rules.version }),
-    }
+    return testRules(deps.rules(), source, { body: payload, headers, query, receivedAt: Date.now() })
   })
 }

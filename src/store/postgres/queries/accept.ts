@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { Queryable } from '../pool.js'
 import { TagrelayError } from '../../../errors.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../../types.js'
-import { toJson } from '../../sqlite/rows.js'
+import { toJson } from '../../rows.js'
 
 const JOB_COLUMNS = 12
 

@@ -1,5 +1,5 @@
 import type { AttemptRecord } from '../../types.js'
-import { toAttempt, type AttemptRow, type JobRow } from '../../sqlite/rows.js'
+import { toAttempt, type AttemptRow, type JobRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
 
 /**

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { AttemptRecord, JobStatus } from '../../types.js'
-import { toJson } from '../../sqlite/rows.js'
-import type { JobRow } from '../../sqlite/rows.js'
+import { toJson } from '../../rows.js'
+import type { JobRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { OAuthTokens } from '../../types.js'
-import { toOAuthTokens, type OAuthRow } from '../../sqlite/rows.js'
+import { toOAuthTokens, type OAuthRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
 
 export async function loadOAuthTokens(db: Queryable, location: string): Promise<OAuthTokens | undefined> {

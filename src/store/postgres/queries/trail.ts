@@ -1,5 +1,5 @@
 import type { EventFilter, EventStatus, EventSummary, LocationQueue, StoredAttempt } from '../../types.js'
-import { toAttempt, type AttemptRow } from '../../sqlite/rows.js'
+import { toAttempt, type AttemptRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { AttemptRecord } from '../../types.js'
-import { toAttempt, type AttemptRow, type JobRow } from '../rows.js'
+import { toAttempt, type AttemptRow, type JobRow } from '../../rows.js'
 
 /**
  * Dead letters are jobs with status 'dead'; their attempts keep HighLevel's answers.

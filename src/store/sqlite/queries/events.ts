@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import type { EventRow } from '../rows.js'
+import type { EventRow } from '../../rows.js'
 
 /** Queries on `events`: one SQL statement each, prepared once per connection. */
 export function prepareEventQueries(db: Database) {

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { AttemptRecord, JobStatus } from '../../types.js'
-import { toJson } from '../rows.js'
+import { toJson } from '../../rows.js'
 
 interface FinishParams {
   id: number

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { JobStatus, NewJob } from '../../types.js'
-import { toJson } from '../rows.js'
-import type { JobRow } from '../rows.js'
+import { toJson } from '../../rows.js'
+import type { JobRow } from '../../rows.js'
 
 interface Filter {
   event_id: string | null

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import type { JobRow } from '../rows.js'
+import type { JobRow } from '../../rows.js'
 
 interface ClaimParams {
   owner: string

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { OAuthTokens } from '../../types.js'
-import { toOAuthTokens, type OAuthRow } from '../rows.js'
+import { toOAuthTokens, type OAuthRow } from '../../rows.js'
 
 /** One row per location; a save replaces it whole (the old refresh token is spent). */
 export function prepareOAuthQueries(db: Database) {

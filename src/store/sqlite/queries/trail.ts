@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { toAttempt, type AttemptRow } from '../rows.js'
+import { toAttempt, type AttemptRow } from '../../rows.js'
 import type { EventFilter, EventStatus, EventSummary, LocationQueue, StoredAttempt } from '../../types.js'
 
 interface SummaryRow {

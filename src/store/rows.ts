@@ -1,4 +1,4 @@
-import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent, OAuthTokens } from '../types.js'
+import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent, OAuthTokens } from './types.js'
 
 /**
  * Row shapes as SQLite returns them, and the one place they become contract types.
