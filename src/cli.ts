@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
     case 'check': {
       const { runCheck } = await import('./commands/check.js')
       const result = runCheck(configPath(parse(command, rest, configOption)))
-      for (const line of result.warnings) console.error(`warning: ${line}`)
+      for (const line of result.warnings) console.error(`tagrelay: warning: ${line}`)
       console.log(result.summary)
       return
     }

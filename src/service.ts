@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import { RulesHolder, type Config, type ReloadResult } from './config/index.js'
+import { fileWarnings, RulesHolder, type Config, type ReloadResult } from './config/index.js'
 import { DeliveryWorker, LocalRateBudget, SharedRateBudget, type RateBudget } from './delivery/index.js'
 import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
 import { buildApp } from './http/index.js'
@@ -138,6 +138,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   for (const name of sources.unverified())
     logger.warn({ source: name }, 'source accepts events without verification (verify.type: none)')
+  if (opts.configFile)
+    for (const w of fileWarnings(opts.configFile, config.rulesFrom))
+      logger.warn({ file: w.file, mode: w.mode }, w.message)
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.server.port
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host

@@ -50,16 +50,15 @@ function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile 
   const env = opts.env ?? process.env
   // an unset variable reads as a placeholder so that validation goes on: one run reports
   // it together with every other problem (its own key's echo is left out, below)
-  const missing: InterpolationProblem[] = []
-  const interpolated = interpolate(raw, env, missing, [], placeholder)
+  const found: InterpolationProblem[] = []
+  const interpolated = interpolate(raw, env, found, [], placeholder)
   const problems: string[] = []
   const unsetAt = new Set<string>()
-  if (!opts.allowMissingEnv) {
-    for (const p of missing) {
-      const path = p.path === '(root)' ? [] : p.path.split('.')
-      unsetAt.add(path.join('.'))
-      problems.push(formatProblem({ path, message: p.message }, yaml))
-    }
+  for (const p of found) {
+    if (p.kind !== 'malformed' && opts.allowMissingEnv) continue
+    const path = p.path === '(root)' ? [] : p.path.split('.')
+    unsetAt.add(path.join('.'))
+    problems.push(formatProblem({ path, message: p.message }, yaml))
   }
   if (interpolated === null || typeof interpolated !== 'object' || Array.isArray(interpolated)) {
     throw new ConfigError(file, ['(root): expected a mapping of keys such as server, store, highlevel, sources, rules'])

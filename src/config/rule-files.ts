@@ -65,10 +65,11 @@ export function loadRuleFiles(
       problems.push(...yaml.syntaxProblems())
       continue
     }
-    const missing: InterpolationProblem[] = []
-    const data = interpolate(yaml.doc.toJS() ?? [], env, missing, [], placeholder)
-    if (!allowMissingEnv)
-      problems.push(...missing.map((m) => formatProblem({ path: m.path.split('.'), message: m.message }, yaml)))
+    const found: InterpolationProblem[] = []
+    const data = interpolate(yaml.doc.toJS() ?? [], env, found, [], placeholder)
+    for (const m of found)
+      if (m.kind === 'malformed' || !allowMissingEnv)
+        problems.push(formatProblem({ path: m.path.split('.'), message: m.message }, yaml))
     const isMapping = data !== null && typeof data === 'object' && !Array.isArray(data)
     const list = isMapping ? (data as Record<string, unknown>).rules : data
     const base: PropertyKey[] = isMapping ? ['rules'] : []

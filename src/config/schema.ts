@@ -15,6 +15,8 @@ export const serverSchema = z.strictObject({
     .describe('the public base URL senders call (https://tags.example.com): HubSpot v3 signs the full URL'),
   /** whole-request time limit: a slow sender cannot hold a connection open */
   requestTimeoutMs: z.number().int().positive().default(10_000),
+  /** the request line and headers must arrive within this (slow-header clients); at most requestTimeoutMs */
+  headersTimeoutMs: z.number().int().positive().default(5_000),
   /** how long shutdown waits for in-flight requests and deliveries */
   shutdownGraceMs: z.number().int().positive().default(10_000),
 })

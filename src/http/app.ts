@@ -6,6 +6,7 @@ import { eventId } from '../common/event-id.js'
 import { RuleSetRecorder } from '../rules/index.js'
 import type { AppDeps, RouteDeps } from './deps.js'
 import { installErrorHandler } from './error-handler.js'
+import { serverTimeouts } from './timeouts.js'
 import { adminRoutes } from './routes/admin/index.js'
 import { healthRoutes } from './routes/health.js'
 import { hookMetrics } from './plugins/request-metrics.js'
@@ -29,6 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     childLoggerFactory: (logger, bindings, opts, req) =>
       logger.child(isHook(req.url) ? { eventId: (bindings as { reqId: string }).reqId } : bindings, opts),
     requestTimeout: deps.config.server.requestTimeoutMs,
+    http: serverTimeouts(deps.config.server),
     bodyLimit: deps.config.server.bodyLimit,
     // our own 503 while closing (shutting-down.ts), in the usual error shape
     return503OnClosing: false,

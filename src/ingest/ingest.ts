@@ -10,8 +10,8 @@ export interface IngestDeps {
 /** A verified, parsed request with the id it will be stored under. */
 export interface Received extends Inbound {
   id: string
-  /** the sender's delivery id for this source and how long to remember it */
-  dedupe?: { key: string; retentionMs: number }
+  /** the sender's delivery id for this source (and its body hash) and how long to remember it */
+  dedupe?: { key: string; retentionMs: number; alsoKeys?: string[] }
 }
 
 export type IngestResult =
@@ -51,7 +51,9 @@ export async function ingest(
       explain,
     },
     judgement.jobs,
-    dedupe ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs } } : {},
+    dedupe
+      ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs, alsoKeys: dedupe.alsoKeys } }
+      : {},
   )
   if (result.duplicate) {
     return { duplicate: true, id: result.id, tags: result.tags, rules: matchedRules(result.explain) }

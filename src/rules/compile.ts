@@ -118,6 +118,8 @@ function apply(
   if (remove) entry.untag = remove.tags
   const skipped = [...(add?.skipped ?? []), ...(remove?.skipped ?? [])]
   if (skipped.length > 0) entry.skippedTags = skipped
+  const cleaned = [...(add?.cleaned ?? []), ...(remove?.cleaned ?? [])]
+  if (cleaned.length > 0) entry.cleanedTags = cleaned
   if (rule.location) entry.location = rule.location
 
   const who = rule.contact(event)

@@ -12,7 +12,22 @@ export interface ContactOptions {
 export type ResolvedContact = { contact: ContactRef; create?: Record<string, string> } | { unresolved: string }
 export type CompiledContact = (event: RuleEvent) => ResolvedContact
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+/** RFC 5321 caps a forward path at 256 octets, 254 of them the address */
+export const MAX_EMAIL_LENGTH = 254
+
+/**
+ * `local@domain.tld`: one `@`, no white space, a dot inside the domain. Written as
+ * scans rather than the usual `/^[^\s@]+@[^\s@]+\.[^\s@]+$/`, which backtracks
+ * quadratically on `'a@' + '.'.repeat(100000) + '@'` (11 s, the whole process stalled),
+ * and bounded by the longest address a mail server accepts.
+ */
+export function isEmail(s: string): boolean {
+  if (s.length > MAX_EMAIL_LENGTH || /\s/.test(s)) return false
+  const at = s.indexOf('@')
+  if (at <= 0 || at !== s.lastIndexOf('@')) return false
+  const domain = s.slice(at + 1)
+  return domain.length >= 3 && domain.slice(1, -1).includes('.')
+}
 
 /**
  * Reads who a rule is for. An id wins when present; otherwise a valid email and/or phone
@@ -32,7 +47,7 @@ export function compileContact(paths: ContactPaths, opts: ContactOptions): Compi
     const contact: ContactRef = {}
     if (readEmail) {
       const email = readEmail(event)
-      if (typeof email === 'string' && EMAIL.test(email.trim())) contact.email = email.trim().toLowerCase()
+      if (typeof email === 'string' && isEmail(email.trim())) contact.email = email.trim().toLowerCase()
       else
         problems.push(
           email === undefined || email === null
@@ -56,9 +71,14 @@ export function compileContact(paths: ContactPaths, opts: ContactOptions): Compi
   }
 }
 
+/** libphonenumber-js gives up past 250 characters too; checked here so the bound is ours */
+const MAX_PHONE_LENGTH = 250
+
 export function normalisePhone(v: unknown, country: CountryCode | undefined): string | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined
-  const parsed = parsePhoneNumberFromString(String(v), country)
+  const text = String(v)
+  if (text.length > MAX_PHONE_LENGTH) return undefined
+  const parsed = parsePhoneNumberFromString(text, country)
   return parsed?.isValid() ? parsed.number : undefined
 }
 

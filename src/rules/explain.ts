@@ -49,6 +49,7 @@ function formatRule(rule: RuleTrace): string[] {
   if (rule.tags.length > 0) lines.push(`    tags: ${rule.tags.join(', ')}`)
   if (rule.untag && rule.untag.length > 0) lines.push(`    untag: ${rule.untag.join(', ')}`)
   for (const s of rule.skippedTags ?? []) lines.push(`    no tag from "${s.template}": ${s.skipped}`)
+  for (const c of rule.cleanedTags ?? []) lines.push(`    tag "${c.tag}" from "${c.template}": ${c.cleaned}`)
   if (rule.location) lines.push(`    location: ${rule.location}`)
   if (rule.contact) lines.push(`    contact: ${contactText(rule.contact)}`)
   if (rule.unresolved) lines.push(`    contact unresolved: ${rule.unresolved} (no delivery)`)

@@ -19,6 +19,13 @@ export interface CompiledOperator {
 
 type Want = string | number | boolean | null
 
+/**
+ * RE2 is linear, but pure-JS linear: about 60 ms on a 1 MB string, which is a stalled
+ * event loop when a body carries one. A value this long is no form answer, so `matches`
+ * never matches it (documented in docs/rules.md).
+ */
+export const MAX_MATCH_LENGTH = 64 * 1024
+
 export function compileOperator(c: LeafCondition): CompiledOperator {
   const op = OPERATORS.find((o) => c[o] !== undefined) as Operator
   const expected = c[op]
@@ -57,7 +64,7 @@ export function compileOperator(c: LeafCondition): CompiledOperator {
     }
     case 'matches': {
       const re = compileRegex(expected as string, cs)
-      return { ...base, test: (f) => typeof f === 'string' && re(f) }
+      return { ...base, test: (f) => typeof f === 'string' && f.length <= MAX_MATCH_LENGTH && re(f) }
     }
     case 'exists':
       return { ...base, negate: expected === false, test: (f) => f !== undefined && f !== null }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { pathProblem } from './path.js'
 import { regexProblem } from './regex.js'
+import { invisibleCharacter } from './invisible.js'
 import { templateProblem } from './template.js'
 import { isIsoDate } from './values.js'
 
@@ -144,7 +145,13 @@ export const MAX_TAG_LENGTH = 100
 /** A literal tag or a `{{ path | filter }}` template; literals are length-checked here, at load. */
 const tag = z.string().superRefine((t, ctx) => {
   const problem = templateProblem(t)
+  const invisible = invisibleCharacter(t)
   if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  else if (invisible)
+    ctx.addIssue({
+      code: 'custom',
+      message: `a tag must not contain control or format characters (found ${invisible}); HighLevel would show it as is or not at all`,
+    })
   else if (!t.includes('{{')) {
     const n = t.trim().replace(/\s+/g, ' ').length
     if (n === 0) ctx.addIssue({ code: 'custom', message: 'a tag must not be empty' })

@@ -1,4 +1,5 @@
 import { MAX_TAG_LENGTH } from './schema.js'
+import { INVISIBLE, codePoints } from './invisible.js'
 import { compileTemplate, isTemplate } from './template.js'
 import type { RuleEvent, TagTrace } from './types.js'
 
@@ -10,13 +11,15 @@ export interface TagOptions {
 export interface TagResult {
   tags: string[]
   skipped: TagTrace[]
+  /** rendered tags that lost control or format characters, and which */
+  cleaned: TagTrace[]
 }
 
 export type CompiledTags = (event: RuleEvent) => TagResult
 
-/** Trimmed, inner whitespace collapsed to one space, lowercased by default. */
+/** Trimmed, inner whitespace collapsed to one space, control and format characters dropped, lowercased by default. */
 export function normaliseTag(tag: string, opts: TagOptions): string {
-  const t = tag.trim().replace(/\s+/g, ' ')
+  const t = tag.replace(/\s+/g, ' ').replace(INVISIBLE, '').trim()
   return opts.lowercase ? t.toLowerCase() : t
 }
 
@@ -26,7 +29,7 @@ export function normaliseTag(tag: string, opts: TagOptions): string {
  */
 export function compileTags(list: readonly string[], opts: TagOptions): CompiledTags {
   if (!list.some(isTemplate)) {
-    const fixed: TagResult = { tags: [...new Set(list.map((t) => normaliseTag(t, opts)))], skipped: [] }
+    const fixed: TagResult = { tags: [...new Set(list.map((t) => normaliseTag(t, opts)))], skipped: [], cleaned: [] }
     return () => fixed
   }
   type Part = { entry: string; literal: string } | { entry: string; render: ReturnType<typeof compileTemplate> }
@@ -36,6 +39,7 @@ export function compileTags(list: readonly string[], opts: TagOptions): Compiled
   return (event) => {
     const tags: string[] = []
     const skipped: TagTrace[] = []
+    const cleaned: TagTrace[] = []
     for (const part of parts) {
       let tag: string
       if ('literal' in part) tag = part.literal
@@ -46,6 +50,8 @@ export function compileTags(list: readonly string[], opts: TagOptions): Compiled
           continue
         }
         tag = normaliseTag(r.tag, opts)
+        const removed = r.tag.replace(/\s+/g, ' ').match(INVISIBLE)
+        if (removed) cleaned.push({ template: part.entry, tag, cleaned: removedText(removed) })
         if (tag.length > MAX_TAG_LENGTH) {
           skipped.push({
             template: part.entry,
@@ -56,6 +62,10 @@ export function compileTags(list: readonly string[], opts: TagOptions): Compiled
       }
       if (!tags.includes(tag)) tags.push(tag)
     }
-    return { tags, skipped }
+    return { tags, skipped, cleaned }
   }
+}
+
+function removedText(chars: string[]): string {
+  return `removed ${chars.length} control or format character${chars.length === 1 ? '' : 's'} (${codePoints(chars)})`
 }

@@ -28,6 +28,8 @@ export interface TagTrace {
   template: string
   tag?: string
   skipped?: string
+  /** what was removed from a rendered tag (control or format characters) */
+  cleaned?: string
 }
 
 export interface RuleTrace {
@@ -41,6 +43,8 @@ export interface RuleTrace {
   untag?: string[]
   /** templates that produced no tag, and why */
   skippedTags?: TagTrace[]
+  /** rendered tags that had control or format characters removed */
+  cleanedTags?: TagTrace[]
   contact?: ContactRef
   /** the rule's `location`, when it overrides the source's */
   location?: string

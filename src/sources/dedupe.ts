@@ -4,8 +4,20 @@ import type { InboundRequest } from './types.js'
 import { singleHeader } from './verify/read.js'
 
 export interface DedupeRule {
-  from: DedupeSource
+  /** where the delivery id is; none: dedupe by the body hash alone */
+  from?: DedupeSource
+  /** also dedupe by a hash of the raw body */
+  bodyHash: boolean
   retentionMs: number
+}
+
+/** The keys that identify one delivery: its id, then its body's hash; none when the request carries neither. */
+export function dedupeKeys(rule: DedupeRule, req: InboundRequest, body: unknown): string[] {
+  const keys: string[] = []
+  const id = rule.from && dedupeKey(rule.from, req, body)
+  if (id) keys.push(id)
+  if (rule.bodyHash) keys.push(`body:sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`)
+  return keys
 }
 
 /**
@@ -13,10 +25,10 @@ export interface DedupeRule {
  * stored: dedupe is best effort on what the sender gives). Long ids are hashed so the
  * key column stays small.
  */
-export function dedupeKey(rule: DedupeRule, req: InboundRequest, body: unknown): string | undefined {
+function dedupeKey(from: DedupeSource, req: InboundRequest, body: unknown): string | undefined {
   let value: unknown
-  if ('header' in rule.from) value = singleHeader(req, rule.from.header)
-  else value = readPath(body, rule.from.path)
+  if ('header' in from) value = singleHeader(req, from.header)
+  else value = readPath(body, from.path)
   if (typeof value === 'number' && Number.isFinite(value)) value = String(value)
   if (typeof value !== 'string' || value === '') return undefined
   return value.length <= 200 ? value : `sha256:${createHash('sha256').update(value).digest('hex')}`

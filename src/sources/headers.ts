@@ -11,7 +11,10 @@ export function headersFromRaw(raw: readonly string[]): Record<string, string | 
     const name = raw[i]!.toLowerCase()
     const value = raw[i + 1]!
     const prev = out[name]
-    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]
+    // push, not spread: 2,000 repeats of one header would copy the list 2,000 times
+    if (prev === undefined) out[name] = value
+    else if (Array.isArray(prev)) prev.push(value)
+    else out[name] = [prev, value]
   }
   return out
 }

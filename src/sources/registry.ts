@@ -1,4 +1,4 @@
-import { dedupeKey, type DedupeRule } from './dedupe.js'
+import { dedupeKeys, type DedupeRule } from './dedupe.js'
 import {
   BadVerifyTokenError,
   BodyTooLargeError,
@@ -11,13 +11,16 @@ import { tokenBucket } from './rate-limit.js'
 import type { SourceConfig } from './schema.js'
 import type { InboundRequest } from './types.js'
 import { digestSecrets, matchesAny } from './verify/constant-time.js'
-import { createVerifier } from './verify/index.js'
+import { createVerifier, type BuiltVerifier } from './verify/index.js'
 import { singleHeader, singleQuery } from './verify/read.js'
 
 export interface Received {
   body: unknown
-  /** the delivery id and how long to remember it; absent when the source has none */
-  dedupe?: { key: string; retentionMs: number }
+  /**
+   * the delivery id (or, alone, the body hash) and how long to remember it; `alsoKeys`:
+   * the body hash beside a delivery id. Absent when the source has none.
+   */
+  dedupe?: { key: string; retentionMs: number; alsoKeys?: string[] }
 }
 
 export interface Source {
@@ -91,7 +94,7 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
   const built = createVerifier(config.verify, { now, publicUrl: options.publicUrl })
   const bodyLimit = config.bodyLimit ?? options.bodyLimit ?? MIB
   const bucket = config.rateLimit ? tokenBucket(config.rateLimit, now) : undefined
-  const dedupe = dedupeRule(config, built.dedupe)
+  const dedupe = dedupeRule(config, built)
   const verifyTokens = config.handshake ? digestSecrets(config.handshake.verifyToken) : undefined
   const source: Source = {
     name,
@@ -108,8 +111,9 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
       if (req.rawBody.length > bodyLimit) throw new BodyTooLargeError(name, bodyLimit)
       built.verify(req)
       const body = parseBody(req.rawBody, singleHeader(req, 'content-type'))
-      const key = dedupe && dedupeKey(dedupe, req, body)
-      return key ? { body, dedupe: { key, retentionMs: dedupe.retentionMs } } : { body }
+      const [key, ...alsoKeys] = dedupe ? dedupeKeys(dedupe, req, body) : []
+      if (!key || !dedupe) return { body }
+      return { body, dedupe: { key, retentionMs: dedupe.retentionMs, ...(alsoKeys.length > 0 ? { alsoKeys } : {}) } }
     },
     handshake(req) {
       if (!verifyTokens) throw new NoHandshakeError(name)
@@ -132,13 +136,14 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
   return source
 }
 
-function dedupeRule(config: SourceConfig, preset: DedupeRule['from'] | undefined): DedupeRule | undefined {
+function dedupeRule(config: SourceConfig, built: BuiltVerifier): DedupeRule | undefined {
   if (config.dedupe === false) return undefined
   const retentionMs = (config.dedupe?.retentionHours ?? 24 * 7) * 3_600_000
   const from = config.dedupe?.header
     ? { header: config.dedupe.header }
     : config.dedupe?.path
       ? { path: config.dedupe.path }
-      : preset
-  return from ? { from, retentionMs } : undefined
+      : built.dedupe
+  const bodyHash = config.dedupe?.bodyHash ?? built.signsBodyOnly === true
+  return from || bodyHash ? { ...(from ? { from } : {}), bodyHash, retentionMs } : undefined
 }

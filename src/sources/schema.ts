@@ -9,6 +9,9 @@ export type { VerifyConfig } from './verify/index.js'
  * Dedupe by delivery id. Default (no `dedupe` key): the sender's own id when its preset
  * has one (webhook-id, Stripe event id, X-GitHub-Delivery, X-Shopify-Webhook-Id,
  * HighLevel webhookId). `header` or `path` picks another; `false` turns dedupe off.
+ * `bodyHash` also dedupes by a hash of the raw body: on by default where the signature
+ * covers only the body (a captured request re-sent with a new delivery id is otherwise
+ * a new event), off elsewhere.
  */
 const dedupeSchema = z.union([
   z.literal(false),
@@ -20,6 +23,7 @@ const dedupeSchema = z.union([
         .transform((h) => h.toLowerCase())
         .optional(),
       path: z.string().min(1).optional(),
+      bodyHash: z.boolean().optional(),
       retentionHours: z
         .number()
         .positive()

@@ -103,9 +103,11 @@ export interface AcceptOptions {
   /**
    * The sender's delivery id for this event's source. When a live key (not yet expired)
    * already exists, nothing is stored and the first event is returned instead; otherwise
-   * the key is recorded with the event, in the same transaction.
+   * the key is recorded with the event, in the same transaction. `alsoKeys` are more
+   * keys for the same event (a hash of a body-only-signed body): any one of them live
+   * makes it a duplicate, and all are recorded together.
    */
-  dedupe?: { key: string; expiresAt: number }
+  dedupe?: { key: string; expiresAt: number; alsoKeys?: readonly string[] }
 }
 
 export type AcceptResult =

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { sampleWarnings, validateConfig } from '../../src/config/index.js'
@@ -68,8 +69,12 @@ rules:
   - { name: typo, source: typeform, when: { field: "form_response.answers[ref=interest].choice.label", equals: Pricing }, stop: true }
 `,
   })
+  chmodSync(join(dir, 'c.yaml'), 0o600) // no file-permission warning beside the sample's
   const r = runCli(['check', '-c', join(dir, 'c.yaml')])
   t.equal(r.status, 0, r.stderr)
   t.match(r.stdout, /: OK \(.*\), 1 warning$/m)
-  t.match(r.stderr, /^warning: rule "typo": "form_response\.answers\[ref=interest\]\.choice\.label" finds nothing in /m)
+  t.match(
+    r.stderr,
+    /^tagrelay: warning: rule "typo": "form_response\.answers\[ref=interest\]\.choice\.label" finds nothing in /m,
+  )
 })

@@ -58,4 +58,40 @@ export function dedupeContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void 
     t.equal(await store.countEvents(), 1)
     t.equal(await store.countJobs(), 1)
   })
+
+  t.test('dedupe: any one of several keys live makes a duplicate; all are recorded, none by a duplicate', async (t) => {
+    const store = await fresh(t)
+    const first = event({ tags: ['x'] })
+    const opts = (key: string, ...alsoKeys: string[]) => ({ dedupe: { key, expiresAt: T0 + DAY, alsoKeys } })
+    t.same(await store.accept(first, [job()], opts('delivery-1', 'body:aaa')), { duplicate: false })
+    // the same body re-sent with a new delivery id
+    t.match(await store.accept(event(), [job()], opts('delivery-2', 'body:aaa')), { duplicate: true, id: first.id })
+    // the same delivery id with another body (the sender's own retry after an edit)
+    t.match(await store.accept(event(), [job()], opts('delivery-1', 'body:bbb')), { duplicate: true, id: first.id })
+    t.equal(await store.countEvents(), 1)
+    t.equal(await store.countJobs(), 1)
+    // the duplicates recorded nothing: delivery-2 and body:bbb are still free
+    const second = event()
+    t.same(await store.accept(second, [], opts('delivery-2', 'body:bbb')), { duplicate: false })
+    t.match(await store.accept(event(), [], opts('body:bbb')), { duplicate: true, id: second.id }, 'a key alone')
+    t.equal(await store.countEvents(), 2)
+  })
+
+  t.test('dedupe: simultaneous copies with new delivery ids and one body store one event', async (t) => {
+    const store = await fresh(t)
+    const copies = Array.from({ length: 12 }, (_, i) => ({ e: event(), key: `delivery-${i}` }))
+    const results = await Promise.all(
+      copies.map(({ e, key }) =>
+        store.accept(e, [job()], { dedupe: { key, expiresAt: T0 + DAY, alsoKeys: ['body:same'] } }),
+      ),
+    )
+    t.equal(results.filter((r) => !r.duplicate).length, 1, 'one winner')
+    const winner = copies[results.findIndex((r) => !r.duplicate)]!.e
+    t.ok(
+      results.every((r) => !r.duplicate || r.id === winner.id),
+      'every loser names the winner',
+    )
+    t.equal(await store.countEvents(), 1)
+    t.equal(await store.countJobs(), 1)
+  })
 }

@@ -12,4 +12,9 @@ export interface BuiltVerifier {
   secretQuery: string[]
   /** the sender's own delivery id, used for dedupe unless the source configures another */
   dedupe?: DedupeSource
+  /**
+   * the signature covers the body and nothing else (no timestamp, id or URL): a captured
+   * request stays valid forever, so dedupe by the body's hash is on by default
+   */
+  signsBodyOnly?: boolean
 }

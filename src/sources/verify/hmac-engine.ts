@@ -54,13 +54,25 @@ const HUBSPOT_ESCAPES: Record<string, string> = {
   '%3B': ';',
 }
 
+/** `{body}` alone: nothing in the signature ties it to one delivery or one moment. */
+export function signsBodyOnly(spec: Pick<HmacSpec, 'signedContent'>): boolean {
+  return spec.signedContent === '{body}'
+}
+
+/** A loop, not `/\/+$/`: the Host header is the sender's, and that pattern is quadratic on `////…x`. */
+function trimTrailingSlashes(s: string): string {
+  let end = s.length
+  while (end > 0 && s.charCodeAt(end - 1) === 47) end--
+  return s.slice(0, end)
+}
+
 export function hmacVerifier(spec: HmacSpec, ctx: VerifyContext): Verifier {
   const parts = compileTemplate(spec.signedContent)
   const keys = spec.secrets.map((s) => Buffer.from(s, 'utf8'))
 
   const fullUrl = (req: InboundRequest): string => {
     const host = singleHeader(req, 'host') ?? 'localhost'
-    const base = (spec.publicUrl ?? ctx.publicUrl ?? `https://${host}`).replace(/\/+$/, '')
+    const base = trimTrailingSlashes(spec.publicUrl ?? ctx.publicUrl ?? `https://${host}`)
     const url = `${base}${req.url ?? ''}`
     return spec.hubspotUriDecode
       ? url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => HUBSPOT_ESCAPES[m.toUpperCase()]!)

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { secretList } from '../../common/schema.js'
 import type { VerifyContext } from '../types.js'
 import type { BuiltVerifier } from './built.js'
-import { hmacVerifier } from './hmac-engine.js'
+import { hmacVerifier, signsBodyOnly } from './hmac-engine.js'
 
 const headerName = z
   .string()
@@ -36,5 +36,6 @@ export function genericHmacVerifier(config: HmacVerifyConfig, ctx: VerifyContext
     verify: hmacVerifier({ ...config, secrets: config.secret }, ctx),
     secretHeaders: [config.header],
     secretQuery: [],
+    signsBodyOnly: signsBodyOnly(config),
   }
 }

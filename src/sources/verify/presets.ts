@@ -3,7 +3,7 @@ import { secretList } from '../../common/schema.js'
 import type { VerifyContext } from '../types.js'
 import type { BuiltVerifier, DedupeSource } from './built.js'
 import type { HmacSpec } from './hmac-engine.js'
-import { hmacVerifier } from './hmac-engine.js'
+import { hmacVerifier, signsBodyOnly } from './hmac-engine.js'
 
 /**
  * Senders whose scheme is "an HMAC of some request bytes in one header": each preset is
@@ -87,5 +87,11 @@ export function hmacPresetVerifier(config: HmacPresetConfig, ctx: VerifyContext)
     publicUrl: config.publicUrl,
   }
   const secretHeaders = [preset.header]
-  return { verify: hmacVerifier(spec, ctx), secretHeaders, secretQuery: [], ...(dedupe ? { dedupe } : {}) }
+  return {
+    verify: hmacVerifier(spec, ctx),
+    secretHeaders,
+    secretQuery: [],
+    signsBodyOnly: signsBodyOnly(spec),
+    ...(dedupe ? { dedupe } : {}),
+  }
 }

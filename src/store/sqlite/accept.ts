@@ -16,7 +16,7 @@ import { toJson, type EventRow } from '../rows.js'
 export interface AcceptRow {
   event: EventRow
   jobs: JobInsertRow[]
-  dedupe: { key: string; expiresAt: number } | null
+  dedupe: { key: string; expiresAt: number; alsoKeys?: readonly string[] } | null
 }
 
 export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions): AcceptRow {
@@ -55,9 +55,10 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
   const q = { ...prepareEventQueries(db), ...prepareJobQueries(db), ...prepareDedupeQueries(db) }
 
   const acceptOne = ({ event, jobs, dedupe }: AcceptRow): AcceptResult => {
-    if (dedupe) {
-      q.pruneKeys(event.received_at)
-      const first = q.findLiveKey(event.source, dedupe.key, event.received_at)
+    const keys = dedupe ? [dedupe.key, ...(dedupe.alsoKeys ?? [])] : []
+    if (dedupe) q.pruneKeys(event.received_at)
+    for (const key of keys) {
+      const first = q.findLiveKey(event.source, key, event.received_at)
       if (first) {
         const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
         const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
@@ -66,7 +67,7 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
     }
     insertEventOnce(q.insertEvent, event)
     for (const job of jobs) q.insertJob(job)
-    if (dedupe) q.rememberKey(event.source, dedupe.key, event.id, dedupe.expiresAt)
+    for (const key of keys) q.rememberKey(event.source, key, event.id, dedupe!.expiresAt)
     return { duplicate: false }
   }
   // the usual batch: every accept succeeds, so no savepoints

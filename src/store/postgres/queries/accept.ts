@@ -9,11 +9,14 @@ const JOB_COLUMNS = 12
 /**
  * Stores one event with its jobs inside the caller's transaction.
  *
- * Why the dedupe key is claimed first, with `INSERT ... ON CONFLICT DO UPDATE ... WHERE
+ * Why the dedupe keys are claimed first, with `INSERT ... ON CONFLICT DO UPDATE ... WHERE
  * expired`: the unique key is the arbiter across replicas. A second copy arriving while
  * the first transaction is open blocks on the key row until that one commits, then sees
- * a live key, updates nothing and gets no row back: it is a duplicate, and it has written
- * nothing. An expired key is taken over in the same statement.
+ * a live key, updates nothing and gets no row back: it is a duplicate. An expired key is
+ * taken over in the same statement. With several keys (delivery id and body hash), they
+ * are claimed in sorted order, so two transactions never wait on each other in a cycle;
+ * if any one is live, the keys this copy did claim are deleted again and nothing else
+ * has been written.
  */
 export async function acceptEvent(
   client: pg.PoolClient,
@@ -23,18 +26,26 @@ export async function acceptEvent(
 ): Promise<AcceptResult> {
   const { dedupe } = opts
   if (dedupe) {
+    const keys = [...new Set([dedupe.key, ...(dedupe.alsoKeys ?? [])])].sort()
     const claimed = await client.query(
-      `INSERT INTO dedupe (source, key, event_id, expires_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO dedupe (source, key, event_id, expires_at)
+       SELECT $1, k, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n
        ON CONFLICT (source, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
        WHERE dedupe.expires_at <= $5
        RETURNING event_id`,
-      [event.source, dedupe.key, event.id, dedupe.expiresAt, event.receivedAt],
+      [event.source, keys, event.id, dedupe.expiresAt, event.receivedAt],
     )
-    if (claimed.rowCount === 0) {
+    if ((claimed.rowCount ?? 0) < keys.length) {
+      if ((claimed.rowCount ?? 0) > 0)
+        await client.query('DELETE FROM dedupe WHERE source = $1 AND key = ANY($2::text[]) AND event_id = $3', [
+          event.source,
+          keys,
+          event.id,
+        ])
       const { rows } = await client.query<{ event_id: string; tags: string | null; explain: string | null }>(
         `SELECT d.event_id, e.tags, e."explain" FROM dedupe d LEFT JOIN events e ON e.id = d.event_id
-         WHERE d.source = $1 AND d.key = $2`,
-        [event.source, dedupe.key],
+         WHERE d.source = $1 AND d.key = ANY($2::text[]) ORDER BY d.key LIMIT 1`,
+        [event.source, keys],
       )
       const first = rows[0]!
       return {
