@@ -16,8 +16,11 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:${NODE_VERSION}-bookworm-slim
+# TAGRELAY_ENV_FILE: an optional KEY=value file next to the config (docker-compose.yml
+# mounts the folder), read at start; variables set in the container's environment win
 ENV NODE_ENV=production \
     TAGRELAY_CONFIG=/etc/tagrelay/tagrelay.yaml \
+    TAGRELAY_ENV_FILE=/etc/tagrelay/.env \
     TAGRELAY_STORE_URL=sqlite:/data/tagrelay.db
 WORKDIR /app
 COPY --from=build /app/package.json ./
@@ -28,7 +31,8 @@ USER node
 VOLUME ["/data"]
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.TAGRELAY_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# reads the config like `serve` does, so a port set in the YAML (or TAGRELAY_PORT) moves the check with it
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "dist/cli.js", "healthcheck"]
 ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["serve"]

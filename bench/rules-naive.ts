@@ -48,7 +48,10 @@ function read(root: unknown, path: string): unknown[] {
       else
         next.push(
           n.find(
-            (el) => el && typeof el === 'object' && String((el as Record<string, unknown>)[step.key]) === step.value,
+            (el) =>
+              el &&
+              typeof el === 'object' &&
+              String(step.key.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], el)) === step.value,
           ),
         )
     }

@@ -1,44 +1,27 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { ConfigError, loadConfigFile } from './config/index.js'
+import { commandHelp, COMMANDS, usage } from './commands/help.js'
+import { ConfigError, loadServerConfigFile, loadStoreConfigFile } from './config/index.js'
+import { loadEnvFile } from './env-file.js'
 import { TagrelayError } from './errors.js'
 
-const USAGE = `usage: tagrelay <command> [options]
-
-commands:
-  serve     [--config FILE]   receive webhooks and deliver tags (default command)
-  check     [--config FILE]   validate the config and rules, then exit
-  test-rule --source NAME --payload FILE [--headers FILE] [--query FILE] [--json] [--config FILE]
-                              explain what the rules do with a sample payload
-  config schema               print the config's JSON Schema (for editors)
-  migrate   [--config FILE]   apply store migrations, then exit
-  replay    [--id N | --all] [--config FILE]
-                              list dead letters, or put one (or all) back in the queue
-  rerun     (--id ID | --source S --since T [--until T]) [--dry-run] [--config FILE]
-                              judge stored events again with the rules now; enqueue the difference
-  sandbox   [--port 4010] [--host 127.0.0.1] [--token TOKEN=LOCATION_ID]...
-            [--oauth CLIENT_ID:SECRET:LOCATION_ID]... [--clock-scale N]
-            [--latency-ms N] [--error-rate STATUS=RATE]... [--timeout-rate R]
-            [--reset-rate R] [--outage START_MS:DURATION_MS]
-                              run the local HighLevel stand-in
-  demo      [--keep]          run the service against the sandbox with sample events
-
-The config file is --config, else $TAGRELAY_CONFIG, else ./tagrelay.yaml.`
-
 class UsageError extends TagrelayError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super('TAGRELAY_USAGE', message, 2)
   }
 }
 
 const configOption = { config: { type: 'string', short: 'c' } } as const satisfies ParseArgsConfig['options']
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: false, strict: true }).values
   } catch (err) {
-    throw new UsageError((err as Error).message)
+    throw new UsageError((err as Error).message, command)
   }
 }
 
@@ -46,26 +29,25 @@ const configPath = (v: { config?: string }): string => v.config ?? process.env.T
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv
+  if (command in COMMANDS && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(commandHelp(command))
+    return
+  }
   switch (command) {
     case 'serve': {
       const { serve } = await import('./main.js')
-      return serve(configPath(parse(rest, configOption)))
+      return serve(configPath(parse(command, rest, configOption)))
     }
     case 'check': {
-      const { compileConfigRules, fileWarnings } = await import('./config/index.js')
-      const file = configPath(parse(rest, configOption))
-      const config = loadConfigFile(file)
-      const rules = compileConfigRules(config)
-      for (const w of fileWarnings(file, config.rulesFrom)) console.error(`tagrelay: warning: ${w.message}`)
-      const locations = Object.keys(config.highlevel.locations).length
-      console.log(
-        `${file}: OK (${Object.keys(config.sources).length} sources, ${locations} locations, ${rules.count} rules, rules version ${rules.version})`,
-      )
+      const { runCheck } = await import('./commands/check.js')
+      const result = runCheck(configPath(parse(command, rest, configOption)))
+      for (const line of result.warnings) console.error(`tagrelay: warning: ${line}`)
+      console.log(result.summary)
       return
     }
     case 'test-rule': {
       const { testRule } = await import('./commands/test-rule.js')
-      const v = parse(rest, {
+      const v = parse(command, rest, {
         ...configOption,
         source: { type: 'string', short: 's' },
         payload: { type: 'string', short: 'p' },
@@ -73,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
         query: { type: 'string' },
         json: { type: 'boolean' },
       })
-      if (!v.source || !v.payload) throw new UsageError('test-rule needs --source NAME and --payload FILE')
+      if (!v.source || !v.payload) throw new UsageError('test-rule needs --source NAME and --payload FILE', command)
       console.log(
         testRule({
           config: configPath(v),
@@ -88,35 +70,37 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'config': {
       const [sub, ...more] = rest
-      if (sub !== 'schema' || more.length > 0) throw new UsageError('usage: tagrelay config schema')
+      if (sub !== 'schema' || more.length > 0) throw new UsageError('the config command has one form', command)
       const { configJsonSchema } = await import('./config/index.js')
       console.log(JSON.stringify(configJsonSchema(), null, 2))
       return
     }
     case 'migrate': {
       const { openStore } = await import('./store/index.js')
-      const config = loadConfigFile(configPath(parse(rest, configOption)))
-      const store = await openStore({ ...config.store, migrate: true })
+      const settings = loadStoreConfigFile(configPath(parse(command, rest, configOption)))
+      const store = await openStore({ ...settings, migrate: true })
       await store.close()
       console.log(
-        `migrations applied (${store.kind}${store.kind === 'postgres' ? `, schema ${config.store.postgres.schema}` : ''})`,
+        `migrations applied (${store.kind}${store.kind === 'postgres' ? `, schema ${settings.postgres.schema}` : ''})`,
       )
       return
     }
     case 'replay': {
       const { runReplay } = await import('./commands/replay.js')
-      const v = parse(rest, { ...configOption, id: { type: 'string' }, all: { type: 'boolean' } })
-      if (v.id !== undefined && v.all) throw new UsageError('replay takes --id N or --all, not both')
+      const v = parse(command, rest, { ...configOption, id: { type: 'string' }, all: { type: 'boolean' } })
+      if (v.id !== undefined && v.all) throw new UsageError('replay takes --id N or --all, not both', command)
       const id = v.id === undefined ? undefined : Number(v.id)
       if (id !== undefined && !(Number.isSafeInteger(id) && id > 0))
-        throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`)
-      const config = loadConfigFile(configPath(v))
-      await runReplay(config.store, { ...(id !== undefined ? { id } : {}), all: v.all === true })
+        throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`, command)
+      await runReplay(loadStoreConfigFile(configPath(v)), { ...(id !== undefined ? { id } : {}), all: v.all === true })
       return
     }
     case 'rerun': {
-      const { runRerun } = await import('./commands/rerun.js')
-      const v = parse(rest, {
+      const [{ runRerun }, { loadConfigFile }] = await Promise.all([
+        import('./commands/rerun.js'),
+        import('./config/index.js'),
+      ])
+      const v = parse(command, rest, {
         ...configOption,
         id: { type: 'string' },
         source: { type: 'string' },
@@ -124,8 +108,10 @@ async function main(argv: string[]): Promise<void> {
         until: { type: 'string' },
         'dry-run': { type: 'boolean' },
       })
-      const config = loadConfigFile(configPath(v))
-      process.exitCode = await runRerun(config, configPath(v), {
+      const file = configPath(v)
+      // rules and the store, never a sender's or HighLevel's secret: those may stay unset here
+      const config = { ...loadConfigFile(file, { allowMissingEnv: true }), store: loadStoreConfigFile(file) }
+      process.exitCode = await runRerun(config, file, {
         id: v.id,
         source: v.source,
         since: v.since,
@@ -136,7 +122,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'sandbox': {
       const { runSandbox } = await import('./demo/sandbox-command.js')
-      const v = parse(rest, {
+      const v = parse(command, rest, {
         port: { type: 'string' },
         host: { type: 'string' },
         token: { type: 'string', multiple: true },
@@ -152,13 +138,24 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'demo': {
       const { runDemo } = await import('./demo/demo.js')
-      const v = parse(rest, { keep: { type: 'boolean' } })
+      const v = parse(command, rest, { keep: { type: 'boolean' } })
       return runDemo({ keep: v.keep === true })
+    }
+    case 'healthcheck': {
+      const { healthcheck } = await import('./commands/healthcheck.js')
+      const v = parse(command, rest, { ...configOption, 'timeout-ms': { type: 'string' } })
+      const timeoutMs = Number(v['timeout-ms'] ?? '2000')
+      if (!(Number.isSafeInteger(timeoutMs) && timeoutMs > 0))
+        throw new UsageError(`--timeout-ms must be a positive integer, got ${v['timeout-ms']}`, command)
+      const result = await healthcheck(loadServerConfigFile(configPath(v)), timeoutMs)
+      ;(result.healthy ? console.log : console.error)(result.message)
+      if (!result.healthy) process.exitCode = 1
+      return
     }
     case 'help':
     case '--help':
     case '-h':
-      console.log(USAGE)
+      console.log(rest[0] && rest[0] in COMMANDS ? commandHelp(rest[0]) : usage())
       return
     case 'version':
     case '--version': {
@@ -171,9 +168,19 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+function run(): Promise<void> {
+  try {
+    loadEnvFile()
+  } catch (err) {
+    return Promise.reject(new ConfigError('(environment)', [(err as Error).message]))
+  }
+  return main(process.argv.slice(2))
+}
+
+run().catch((err: unknown) => {
   if (err instanceof UsageError || (err instanceof TagrelayError && err.code === 'TAGRELAY_USAGE')) {
-    console.error(`tagrelay: ${err.message}\n\n${USAGE}`)
+    const command = err instanceof UsageError ? err.command : undefined
+    console.error(`tagrelay: ${err.message}\n\n${command ? commandHelp(command) : usage()}`)
     process.exit(2)
   }
   if (err instanceof ConfigError) {

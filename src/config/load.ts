@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ruleReferenceProblems, sourceProblems } from './cross-check.js'
 import { ConfigError } from './errors.js'
 import { interpolate, placeholder, type InterpolationProblem } from './interpolate.js'
 import { issueProblems } from './issues.js'
+import { readConfigText } from './read.js'
 import { formatProblem, YamlFile, type Problem } from './positions.js'
 import { loadRuleFiles, ruleName, type RuleEntry } from './rule-files.js'
 import { configSchema, type Config } from './schema.js'
@@ -11,7 +11,7 @@ import { configSchema, type Config } from './schema.js'
 export { formatIssues } from './issues.js'
 
 /** Environment variables that override one key each, applied after `${VAR}` interpolation. */
-const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
+export const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
   ['TAGRELAY_HOST', ['server', 'host'], String],
   ['TAGRELAY_PORT', ['server', 'port'], Number],
   ['TAGRELAY_STORE_URL', ['store', 'url'], String],
@@ -32,13 +32,7 @@ export interface LoadOptions {
 
 /** Reads, interpolates and validates a YAML config file; throws ConfigError listing every problem. */
 export function loadConfigFile(file: string, opts: LoadOptions = {}): Config {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError(file, [`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`])
-  }
-  return parseConfigText(text, file, opts)
+  return parseConfigText(readConfigText(file), file, opts)
 }
 
 export function parseConfigText(text: string, file: string, opts: LoadOptions = {}): Config {
@@ -54,16 +48,17 @@ export function validateConfig(raw: unknown, file = '(config)', opts: LoadOption
 
 function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile | undefined): Config {
   const env = opts.env ?? process.env
+  // an unset variable reads as a placeholder so that validation goes on: one run reports
+  // it together with every other problem (its own key's echo is left out, below)
   const found: InterpolationProblem[] = []
-  const interpolated = interpolate(raw, env, found, [], opts.allowMissingEnv ? placeholder : undefined)
-  const unusable = found.filter((p) => p.kind === 'malformed' || !opts.allowMissingEnv)
-  if (unusable.length > 0) {
-    throw new ConfigError(
-      file,
-      unusable.map((p) =>
-        formatProblem({ path: p.path === '(root)' ? [] : p.path.split('.'), message: p.message }, yaml),
-      ),
-    )
+  const interpolated = interpolate(raw, env, found, [], placeholder)
+  const problems: string[] = []
+  const unsetAt = new Set<string>()
+  for (const p of found) {
+    if (p.kind !== 'malformed' && opts.allowMissingEnv) continue
+    const path = p.path === '(root)' ? [] : p.path.split('.')
+    unsetAt.add(path.join('.'))
+    problems.push(formatProblem({ path, message: p.message }, yaml))
   }
   if (interpolated === null || typeof interpolated !== 'object' || Array.isArray(interpolated)) {
     throw new ConfigError(file, ['(root): expected a mapping of keys such as server, store, highlevel, sources, rules'])
@@ -72,14 +67,18 @@ function validate(raw: unknown, file: string, opts: LoadOptions, yaml: YamlFile 
   applyEnvOverrides(obj, env)
   const result = configSchema.safeParse(obj)
   const mainRules = Array.isArray(obj.rules) ? obj.rules : []
-  const problems: string[] = []
   const format = (p: Problem, where: YamlFile | undefined, rules: unknown[]) =>
     formatProblem(
       p,
       where,
       p.path[0] === 'rules' && typeof p.path[1] === 'number' ? ruleName(rules[p.path[1]]) : undefined,
     )
-  if (!result.success) problems.push(...issueProblems(result.error.issues).map((p) => format(p, yaml, mainRules)))
+  if (!result.success)
+    problems.push(
+      ...issueProblems(result.error.issues, [], { schema: configSchema, input: obj })
+        .filter((p) => !unsetAt.has(p.path.map(String).join('.')))
+        .map((p) => format(p, yaml, mainRules)),
+    )
   problems.push(...sourceProblems(obj).map((p) => formatProblem(p, yaml)))
 
   const rulesFrom = Array.isArray(obj.rulesFrom) ? obj.rulesFrom.filter((f): f is string => typeof f === 'string') : []

@@ -19,16 +19,24 @@ export class YamlFile {
 
   constructor(
     readonly file: string,
-    text: string,
+    private readonly text: string,
   ) {
     this.doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: this.lines })
   }
 
-  /** YAML syntax errors, each `file:line:col: message` */
+  /**
+   * YAML syntax errors, each `file:line:col: message`, then the line and a caret under
+   * the column: the parser's own message ends in "at line L, column C:" before a frame
+   * that the first line alone loses.
+   */
   syntaxProblems(): string[] {
     return this.doc.errors.map((e) => {
       const pos = e.linePos?.[0]
-      return `${this.file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`
+      const message = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
+      if (!pos) return `${this.file}: ${message}`
+      const line = (this.text.split(/\r?\n/)[pos.line - 1] ?? '').replace(/\t/g, ' ')
+      const caret = `${' '.repeat(Math.max(0, pos.col - 1))}^`
+      return `${this.file}:${pos.line}:${pos.col}: ${message}\n      ${line}\n      ${caret}`
     })
   }
 

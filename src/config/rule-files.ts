@@ -66,7 +66,7 @@ export function loadRuleFiles(
       continue
     }
     const found: InterpolationProblem[] = []
-    const data = interpolate(yaml.doc.toJS() ?? [], env, found, [], allowMissingEnv ? placeholder : undefined)
+    const data = interpolate(yaml.doc.toJS() ?? [], env, found, [], placeholder)
     for (const m of found)
       if (m.kind === 'malformed' || !allowMissingEnv)
         problems.push(formatProblem({ path: m.path.split('.'), message: m.message }, yaml))
@@ -94,7 +94,12 @@ export function loadRuleFiles(
       const parsed = ruleSchema.safeParse(raw)
       const entry: RuleEntry = { raw, path, where: yaml }
       if (parsed.success) entry.rule = parsed.data
-      else problems.push(...issueProblems(parsed.error.issues, path).map((p) => formatProblem(p, yaml, ruleName(raw))))
+      else
+        problems.push(
+          ...issueProblems(parsed.error.issues, path, { schema: ruleSchema, input: raw }).map((p) =>
+            formatProblem(p, yaml, ruleName(raw)),
+          ),
+        )
       entries.push(entry)
     })
   }

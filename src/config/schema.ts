@@ -5,12 +5,14 @@ import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
 import { sourceSchema } from '../sources/schema.js'
 import { parseStoreUrl } from '../store/index.js'
 
-const serverSchema = z.strictObject({
-  host: z.string().min(1).default('0.0.0.0'),
-  port: z.number().int().min(0).max(65535).default(8080),
+export const serverSchema = z.strictObject({
+  host: z.string().min(1).default('0.0.0.0').describe('the address to listen on (TAGRELAY_HOST)'),
+  port: z.number().int().min(0).max(65535).default(8080).describe('the port to listen on (TAGRELAY_PORT)'),
   bodyLimit: byteSize.default(1024 * 1024),
-  /** the public base URL senders call (https://tags.example.com): HubSpot v3 signs the full URL */
-  publicUrl: z.url().optional(),
+  publicUrl: z
+    .url()
+    .optional()
+    .describe('the public base URL senders call (https://tags.example.com): HubSpot v3 signs the full URL'),
   /** whole-request time limit: a slow sender cannot hold a connection open */
   requestTimeoutMs: z.number().int().positive().default(10_000),
   /** the request line and headers must arrive within this (slow-header clients); at most requestTimeoutMs */
@@ -67,7 +69,7 @@ const deliverySchema = z.strictObject({
     .prefault({}),
 })
 
-const storeSchema = z.strictObject({
+export const storeSchema = z.strictObject({
   url: z
     .string()
     .min(1)
@@ -143,23 +145,36 @@ const overloadSchema = z.strictObject({
 })
 
 export const configSchema = z.strictObject({
-  server: serverSchema.prefault({}),
-  store: storeSchema.prefault({}),
+  server: serverSchema.prefault({}).describe('the HTTP listener: address, port, body size, time limits'),
+  store: storeSchema
+    .prefault({})
+    .describe('where events and jobs are kept: sqlite:<path> (one process) or postgres://... (replicas)'),
   log: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
-    .prefault({}),
-  highlevel: highlevelSchema.prefault({}),
-  delivery: deliverySchema.prefault({}),
+    .prefault({})
+    .describe('pino JSON logs on stdout'),
+  highlevel: highlevelSchema
+    .prefault({})
+    .describe('HighLevel locations (sub-accounts) and how to authenticate to each: private integration or OAuth'),
+  delivery: deliverySchema
+    .prefault({})
+    .describe('the delivery engine: polling, batching, retries, the per-location rate budget'),
   sources: z
     .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'source names are letters, digits, - and _'), sourceSchema)
-    .default({}),
-  /** rules files and folders (every *.yaml / *.yml inside), relative to this config file */
-  rulesFrom: z.array(z.string().min(1)).default([]),
-  ruleOptions: ruleOptionsSchema.prefault({}),
-  rules: z.array(ruleSchema).default([]),
-  admin: adminSchema.prefault({}),
-  metrics: metricsSchema.prefault({}),
-  overload: overloadSchema.prefault({}),
+    .default({})
+    .describe('senders, by name: each is POST /hooks/<name>, verified as `verify` says, for one location'),
+  rulesFrom: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('rules files and folders (every *.yaml / *.yml inside), relative to this config file'),
+  ruleOptions: ruleOptionsSchema.prefault({}).describe('settings shared by every rule (tag case, phone region, ...)'),
+  rules: z
+    .array(ruleSchema)
+    .default([])
+    .describe('rules: when an event from `source` matches `when`, add `tags` to (or remove `untag` from) `contact`'),
+  admin: adminSchema.prefault({}).describe('the /admin API (events, dead letters, rule tests); off without a token'),
+  metrics: metricsSchema.prefault({}).describe('Prometheus /metrics'),
+  overload: overloadSchema.prefault({}).describe('backpressure on /hooks: answer 503 with Retry-After when overloaded'),
 })
 
 export type Config = z.output<typeof configSchema>

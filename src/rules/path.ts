@@ -3,13 +3,15 @@ import type { RuleEvent } from './types.js'
 /**
  * Field paths address a value of an event: `a.b`, `items[0]`, `items[*].sku` (every
  * element), `answers[type=email].email` (the first element whose `type` equals `email`),
- * and the roots `$headers.<name>`, `$query.<name>`, `$source` and `$receivedAt`.
+ * `answers[field.ref=interest].choice.label` (a filter on a nested key: `field.ref` is
+ * `ref` inside `field`), and the roots `$headers.<name>`, `$query.<name>`, `$source` and `$receivedAt`.
  * They are parsed once, at load, into steps; reading a value is a loop over the steps.
  */
 export type Step =
   | { kind: 'key'; key: string }
   | { kind: 'index'; index: number }
-  | { kind: 'filter'; key: string; value: string }
+  /** `key` is the filter key's segments: `[field.ref=x]` is `['field', 'ref']` */
+  | { kind: 'filter'; key: string[]; value: string }
   | { kind: 'wildcard' }
 
 /** One value (or `undefined`) for a plain path; every value found for a path with `[*]`. */
@@ -45,7 +47,10 @@ export function parsePath(path: string): Step[] {
     } else if (m[3] !== undefined) {
       steps.push({ kind: 'wildcard' })
     } else {
-      steps.push({ kind: 'filter', key: (m[4] as string).trim(), value: (m[5] as string).trim() })
+      const key = (m[4] as string).split('.').map((k) => k.trim())
+      if (key.some((k) => k === ''))
+        throw new Error(`invalid field path "${path}": empty key in a filter at character ${at + 1}`)
+      steps.push({ kind: 'filter', key, value: (m[5] as string).trim() })
     }
     expectSegment = false
   }
@@ -152,8 +157,12 @@ function stepInto(node: unknown, step: Step): unknown {
   return undefined
 }
 
-function matchesFilter(el: unknown, key: string, value: string): boolean {
-  if (el === null || typeof el !== 'object' || !Object.hasOwn(el, key)) return false
-  const v = (el as Record<string, unknown>)[key]
+/** One pass over the key's segments per element: the filter stays linear in the array's size. */
+function matchesFilter(el: unknown, key: readonly string[], value: string): boolean {
+  let v: unknown = el
+  for (const k of key) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return false
+    v = (v as Record<string, unknown>)[k]
+  }
   return (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && String(v) === value
 }

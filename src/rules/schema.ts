@@ -162,14 +162,16 @@ const tag = z.string().superRefine((t, ctx) => {
 
 export const ruleSchema = z
   .strictObject({
-    name: z.string().min(1),
-    source: z.string().min(1),
-    when: conditionSchema.optional(),
-    contact: contactSchema.optional(),
-    tags: z.array(tag).min(1).optional(),
-    untag: z.array(tag).min(1).optional(),
-    stop: z.boolean().optional(),
-    location: z.string().min(1).optional(),
+    name: z.string().min(1).describe('unique across every rules file; shown in explanations and metrics'),
+    source: z.string().min(1).describe('the source (a key under sources) whose events this rule reads'),
+    when: conditionSchema
+      .optional()
+      .describe('a condition: { field, <operator> }, or all / any / not of conditions; absent: every event'),
+    contact: contactSchema.optional().describe('field paths to the contact: id, email or phone (and create fields)'),
+    tags: z.array(tag).min(1).optional().describe('tags to add: literals or {{ path | filter }} templates'),
+    untag: z.array(tag).min(1).optional().describe('tags to remove'),
+    stop: z.boolean().optional().describe('when this rule matches, later rules are not evaluated'),
+    location: z.string().min(1).optional().describe("a location other than the source's"),
   })
   .refine((r) => r.tags !== undefined || r.untag !== undefined || r.stop === true, {
     message: 'a rule needs tags, untag or stop: true',

@@ -54,6 +54,13 @@ export const sourceSchema = z.strictObject({
   rateLimit: rateLimitSchema.optional(),
   dedupe: dedupeSchema.optional(),
   handshake: handshakeSchema.optional(),
+  sample: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'a JSON file with a sample body from this sender, relative to the config file: tagrelay check warns when a rule path finds nothing in it',
+    ),
 })
 
 export type SourceConfig = z.output<typeof sourceSchema>

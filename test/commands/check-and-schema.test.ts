@@ -34,7 +34,10 @@ rulesFrom: [rules]
   const r = cli(['check', '--config', join(dir, 'c.yaml')])
   t.equal(r.status, 1)
   const file = join(dir, 'rules', 'a.yaml')
-  t.match(r.stderr, `0.when: rule "one": unknown key(s) "equal" (${file}:3:9)`)
+  t.match(
+    r.stderr,
+    `0.when: rule "one": unknown operator "equal" (valid: equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, empty, gt, gte, lt, lte, between) (${file}:3:9)`,
+  )
   t.match(r.stderr, `1.tags.0: rule "two": tag template: unknown filter "nope"`)
   t.match(r.stderr, `(${file}:9:10)`)
   t.match(r.stderr, `2.source: rule "three": unknown source "nowhere" (${file}:11:11)`)
@@ -69,4 +72,17 @@ t.test('config schema prints a JSON Schema the example configs validate against'
   t.notOk(validate({ server: { port: 'eighty' } }), 'a wrong type is refused')
   t.equal(cli(['config']).status, 2)
   t.equal(cli(['config', 'schema', 'extra']).status, 2)
+
+  const props = schema.properties as Record<string, { description?: string }>
+  for (const key of ['server', 'store', 'sources', 'rules', 'rulesFrom'])
+    t.match(props[key]?.description, /\w+ \w+/, `${key} has a description`)
+  const defs = schema.$defs as Record<string, { properties?: Record<string, { description?: string }> }>
+  t.match(defs.rule?.properties?.when?.description, /condition/, 'rule keys have descriptions')
+
+  const rulesFile = ajv.compile({ $defs: schema.$defs, $ref: '#/$defs/rulesFile' })
+  const rule = { name: 'x', source: 's', contact: { email: 'e' }, tags: ['a'] }
+  t.ok(rulesFile([rule]), 'a rules file may be a list of rules', { errors: rulesFile.errors })
+  t.ok(rulesFile({ rules: [rule] }), 'or a mapping with a rules: list', { errors: rulesFile.errors })
+  t.notOk(rulesFile({ rules: [rule], extra: 1 }), 'nothing else in the mapping')
+  t.notOk(rulesFile([{ ...rule, when: { field: 'a', greater_than_or_equal: 1 } }]), 'conditions are checked')
 })

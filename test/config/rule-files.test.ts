@@ -81,7 +81,10 @@ t.test('a rules file with three mistakes reports all three with file:line:column
     problems = (err as ConfigError).problems
   }
   t.equal(problems.length, 3, 'three problems', { problems })
-  t.match(problems[0], `0.when: rule "typo": unknown key(s) "equal" (${bad}:3:9)`)
+  t.match(
+    problems[0],
+    `0.when: rule "typo": unknown operator "equal" (valid: equals, not_equals, in, not_in, contains, starts_with, ends_with, matches, exists, empty, gt, gte, lt, lte, between) (${bad}:3:9)`,
+  )
   t.match(
     problems[1],
     new RegExp(`^1\\.when\\.matches: rule "bad regex": invalid regular expression .*\\(${bad}:8:34\\)$`),
@@ -153,7 +156,7 @@ t.test('reload: an invalid file keeps the running rules; a valid one swaps them;
       msg: /rules reload refused/,
       rules: first,
       trigger: 'test',
-      problems: [/unknown key/, /regular expression/, /unknown location/],
+      problems: [/unknown operator/, /regular expression/, /unknown location/],
     },
   )
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import fc from 'fast-check'
 import { compilePath, isValidPath, parsePath, ruleSchema } from '../../src/rules/index.js'
 
 const read = (path: string, body: unknown) => compilePath(path)({ source: 's', body })
@@ -84,7 +85,7 @@ t.test('parsePath turns a path into steps', async (t) => {
     { kind: 'key', key: 'a' },
     { kind: 'key', key: 'b' },
     { kind: 'index', index: 0 },
-    { kind: 'filter', key: 'type', value: 'email' },
+    { kind: 'filter', key: ['type'], value: 'email' },
     { kind: 'key', key: 'c' },
   ])
   t.throws(() => parsePath('a..b'), /invalid field path "a\.\.b"/)
@@ -120,4 +121,51 @@ t.test('the rule schema rejects invalid paths at their key', async (t) => {
     t.notOk(c.success, `contact email ${JSON.stringify(bad)} rejected`)
     t.same(uniquePaths(c.error?.issues), [['contact', 'email']])
   }
+})
+
+t.test('[a.b=value] filters on a nested key (Typeform answers chosen by field.ref)', async (t) => {
+  const answers = {
+    answers: [
+      { field: { ref: 'email' }, type: 'email', email: 'ada@example.com' },
+      { field: { ref: 'interest' }, type: 'choice', choice: { label: 'Pricing' } },
+      { field: null, type: 'text' },
+      { field: 'interest', type: 'text' },
+    ],
+  }
+  t.equal(read('answers[field.ref=interest].choice.label', answers), 'Pricing')
+  t.equal(read('answers[field.ref=email].email', answers), 'ada@example.com')
+  t.equal(read('answers[field.ref=other].choice', answers), undefined, 'no element matches')
+  t.equal(read('answers[ field . ref = interest ].type', answers), 'choice', 'spaces around segments are ignored')
+  t.equal(read('a[x.y.z=1].v', { a: [{ x: { y: { z: 1 } }, v: 'deep' }] }), 'deep', 'any depth')
+  t.equal(read('a[x.__proto__=1]', { a: [{ x: {} }] }), undefined, 'own keys only')
+  t.throws(() => parsePath('a[x..y=1]'), /empty key in a filter/)
+  t.throws(() => parsePath('a[.y=1]'), /empty key in a filter/)
+  t.same(parsePath('a[field.ref=x]')[1], { kind: 'filter', key: ['field', 'ref'], value: 'x' })
+})
+
+t.test('a nested filter agrees with a direct model on generated arrays', async (t) => {
+  const element = fc.record({ field: fc.option(fc.record({ ref: fc.constantFrom('a', 'b', 'c', 1) })), v: fc.nat() })
+  t.doesNotThrow(() =>
+    fc.assert(
+      fc.property(fc.array(element), fc.constantFrom('a', 'b', 'c', '1'), (list, ref) => {
+        const model = list.find((el) => el.field !== null && String(el.field.ref) === ref)?.v
+        return read(`list[field.ref=${ref}].v`, { list }) === model
+      }),
+    ),
+  )
+})
+
+t.test('a nested filter takes linear time in the array size', async (t) => {
+  const time = (n: number) => {
+    const list = Array.from({ length: n }, (_, i) => ({ field: { ref: `r${i}` } }))
+    const reader = compilePath(`list[field.ref=missing]`)
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < 5; i++) reader({ source: 's', body: { list } })
+    return Number(process.hrtime.bigint() - start)
+  }
+  time(20_000)
+  const small = Math.min(time(20_000), time(20_000))
+  const large = Math.min(time(200_000), time(200_000))
+  // 10x the elements: linear is about 10x; quadratic would be 100x (wide margin for a shared machine)
+  t.ok(large < small * 40, `200k elements took ${(large / small).toFixed(1)}x the time of 20k`)
 })

@@ -85,6 +85,13 @@ t.test("dead letters: list, inspect with the event and HighLevel's answer, repla
     lastError: /TAGRELAY_CONTACT_NOT_FOUND/,
     history: [{ outcome: 'dead' }],
   })
+  const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+  t.match(list.items[0], { deadSince: isoTime }, 'every time in the admin API is ISO 8601')
+  t.match(one.json(), {
+    deadSince: isoTime,
+    history: [{ startedAt: isoTime, finishedAt: isoTime }],
+    event: { receivedAt: isoTime },
+  })
 
   // The operator creates the contact in HighLevel, then replays one.
   const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'later@example.com' })

@@ -4,6 +4,7 @@ import { formatIssues } from '../../../config/index.js'
 import { discardDeadLetter, inspectDeadLetter, listDeadLetters, replayDeadLetters } from '../../../delivery/index.js'
 import type { AppDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
+import { deadLetterOut } from './times.js'
 
 const idParams = z.object({ id: z.coerce.number().int().positive() })
 const listQuery = z.object({
@@ -28,6 +29,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
  * retries). Each names its event (`eventId`; the event itself at /admin/events/:id) and
  * keeps every attempt with HighLevel's answer. Replay puts jobs back in the queue with a
  * fresh retry schedule and wakes the worker; discard deletes the job, not its event.
+ * Times are ISO 8601, as everywhere in the admin API.
  */
 export function deadLetterRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/admin/dead-letters', async (request) => {
@@ -37,10 +39,10 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AppDeps): void {
       afterId: q.after,
       ...(q.location ? { location: q.location } : {}),
     })
-    return { items, next: items.length === q.limit ? items.at(-1)?.id : null }
+    return { items: items.map(deadLetterOut), next: items.length === q.limit ? items.at(-1)?.id : null }
   })
   app.get('/admin/dead-letters/:id', async (request) =>
-    inspectDeadLetter(deps.store, parse(idParams, request.params).id),
+    deadLetterOut(await inspectDeadLetter(deps.store, parse(idParams, request.params).id)),
   )
   app.post('/admin/dead-letters/:id/replay', async (request) => {
     const replayed = await replayDeadLetters(deps.store, [parse(idParams, request.params).id])

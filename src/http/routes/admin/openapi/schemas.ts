@@ -244,6 +244,7 @@ export const schemas: Record<string, Json> = {
       remove: stringList,
       attempts: { type: 'integer' },
       lastError: nullable('string'),
+      deadSince: { type: 'string', format: 'date-time', description: 'when the attempt that made it dead ended' },
     },
   },
 }
