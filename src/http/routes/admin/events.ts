@@ -6,6 +6,7 @@ import { formatEvaluation } from '../../../rules/index.js'
 import type { EventFilter } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
+import { iso } from './times.js'
 
 export class EventNotFoundError extends TagrelayError {
   constructor(id: string) {
@@ -41,9 +42,6 @@ function decodeCursor(cursor: string): EventFilter['after'] {
   }
   throw new AdminBadRequestError('invalid cursor: pass nextCursor from the previous page as it was')
 }
-
-const iso = (ms: number | null | undefined): string | null =>
-  ms === null || ms === undefined ? null : new Date(ms).toISOString()
 
 /**
  * GET /admin/events (newest first, keyset-paginated) and GET /admin/events/:id, the

@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { LocationConfig } from '../../../config/index.js'
 import type { LocationQueue, Store } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
-
-const iso = (ms: number | null | undefined): string | null =>
-  ms === null || ms === undefined ? null : new Date(ms).toISOString()
+import { iso } from './times.js'
 
 type AuthFailure = ReturnType<NonNullable<NonNullable<RouteDeps['delivery']>['auth']>>[number]
 
