@@ -69,7 +69,8 @@ t.test('jobs pending at shutdown are delivered after a restart on the same SQLit
     t.equal(res.status, 202)
     ids.push(res.json.id)
   }
-  await until(t, 'a failed attempt', async () => (await first.store.listJobs()).every((j) => j.attempts > 0))
+  // the engine has tried and failed (the circuit breaker may hold the other jobs back unattempted)
+  await until(t, 'a failed attempt', async () => (await first.store.listJobs()).some((j) => j.attempts > 0))
   t.equal(await first.store.countJobs('pending'), 3)
   await first.close()
 
