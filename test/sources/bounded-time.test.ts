@@ -4,13 +4,19 @@ import { adversarialStrings, cpuMsConfirmed } from '../helpers/adversarial.js'
 import { senders } from './senders.js'
 
 /**
- * Property: no verifier and no body parser spends more than 50 ms of CPU on one request,
- * whatever its headers and body hold. Header values go up to 16 KiB (Node's header size
+ * Property: no verifier and no body parser spends more than 50 ms of CPU on one request
+ * (150 ms for a body near the 1 MB limit, read whole), whatever its headers and body hold. Header values go up to 16 KiB (Node's header size
  * limit), bodies near the 1 MB body limit. Signatures are made by each sender's own signer
  * where the scheme allows, so the code after a valid signature (timestamps read from the
  * body, parsing, the delivery id) is measured too.
  */
 const LIMIT_MS = 50
+/**
+ * A body near the 1 MB limit is read whole (a digest, a JSON or form parse): linear, yet up
+ * to ~85 ms of CPU on Node 26 (measured 2026-11-27 on the 2-core container; under 50 ms on
+ * Node 20). Quadratic work on such a body takes seconds, so 150 ms still tells them apart.
+ */
+const BODY_LIMIT_MS = 150
 const HEADER_SIZE = 16_000
 const BODY_SIZE = 1_000_000 - 128
 const BODY_LIMIT = 1024 * 1024
@@ -81,11 +87,11 @@ t.test('verifiers: validly signed adversarial bodies near the body limit', async
       const frame = (v: string) => (name.startsWith('highlevel') ? `{"timestamp":${JSON.stringify(v)}}` : v)
       const body = fit(frame, s).toString()
       const headers = { 'content-type': 'application/json', ...(await sender.sign(body, ts)) }
-      const ms = cpuMsConfirmed(() => receive(name, headers, body, sender.url), LIMIT_MS)
-      if (ms > LIMIT_MS) slow.push(`${name}: ${show(s)}: ${ms.toFixed(0)} ms`)
+      const ms = cpuMsConfirmed(() => receive(name, headers, body, sender.url), BODY_LIMIT_MS)
+      if (ms > BODY_LIMIT_MS) slow.push(`${name}: ${show(s)}: ${ms.toFixed(0)} ms`)
     }
   }
-  t.same(slow, [], `no request over ${LIMIT_MS} ms of CPU`)
+  t.same(slow, [], `no request over ${BODY_LIMIT_MS} ms of CPU`)
 })
 
 t.test('parsers: every content type on adversarial bodies near the body limit', async (t) => {
@@ -115,9 +121,9 @@ t.test('parsers: every content type on adversarial bodies near the body limit', 
         } catch {
           // refused: fine, as long as it is quick
         }
-      }, LIMIT_MS)
-      if (ms > LIMIT_MS) slow.push(`${type}, ${frame('…')}: ${show(s)}: ${ms.toFixed(0)} ms`)
+      }, BODY_LIMIT_MS)
+      if (ms > BODY_LIMIT_MS) slow.push(`${type}, ${frame('…')}: ${show(s)}: ${ms.toFixed(0)} ms`)
     }
   }
-  t.same(slow, [], `no parse over ${LIMIT_MS} ms of CPU`)
+  t.same(slow, [], `no parse over ${BODY_LIMIT_MS} ms of CPU`)
 })
