@@ -19,6 +19,10 @@ export interface Person {
   conflict?: { emailContactId: string; phoneContactId: string }
 }
 
+/** The email or phone a cache key ('email:..', 'phone:..') holds, if it is of that kind. */
+export const emailOf = (key: string): string | undefined => (key.startsWith('email:') ? key.slice(6) : undefined)
+export const phoneOf = (key: string): string | undefined => (key.startsWith('phone:') ? key.slice(6) : undefined)
+
 export const cacheKeys = (job: Job): string[] => [
   ...(job.contact.email ? [`email:${job.contact.email.toLowerCase()}`] : []),
   ...(job.contact.phone ? [`phone:${job.contact.phone}`] : []),

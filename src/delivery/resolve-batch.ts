@@ -2,14 +2,11 @@ import type { LocationAuth, UpsertContactFields } from '../highlevel/index.js'
 import { budgeted } from './call.js'
 import type { EngineContext } from './context.js'
 import { failureFrom, isAbort, type Failure } from './failure.js'
-import { createFields, describeKeys, type Person } from './identity.js'
+import { createFields, describeKeys, emailOf, phoneOf, type Person } from './identity.js'
 import type { TaskPool } from './pool.js'
 import { searchPersons } from './search-batch.js'
 
 export const CONTACT_NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
-
-const emailOf = (key: string) => (key.startsWith('email:') ? key.slice(6) : undefined)
-const phoneOf = (key: string) => (key.startsWith('phone:') ? key.slice(6) : undefined)
 
 /**
  * Gives every person a contact id: the store's cache first (one query for the round;

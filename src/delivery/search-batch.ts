@@ -7,10 +7,8 @@ import {
 } from '../highlevel/index.js'
 import { budgeted } from './call.js'
 import type { EngineContext } from './context.js'
-import type { Person } from './identity.js'
+import { emailOf, phoneOf, type Person } from './identity.js'
 
-const emailOf = (key: string) => (key.startsWith('email:') ? key.slice(6) : undefined)
-const phoneOf = (key: string) => (key.startsWith('phone:') ? key.slice(6) : undefined)
 const phoneKey = (p: string): string => p.replace(/[^\d+]/g, '')
 
 /**

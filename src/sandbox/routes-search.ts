@@ -1,5 +1,5 @@
 import { extraFields, FORBIDDEN, isObject, unprocessable, type RouteResult } from './router.js'
-import { contactToApi, type ContactStore, type SandboxContact } from './store.js'
+import { contactToApi, sameEmail, samePhone, type ContactStore, type SandboxContact } from './store.js'
 
 /** Limits of Search Contacts as HighLevel documents them (FACTS.md, "Search Contacts"). */
 export const SEARCH_LIMITS = { maxPageLimit: 500, maxValueLength: 75, maxRecords: 10_000 } as const
@@ -14,10 +14,9 @@ export interface SearchSettings {
 type Predicate = (c: SandboxContact) => boolean
 
 const badRequest = (message: string): RouteResult => ({ status: 400, body: { statusCode: 400, message } })
-const phoneKey = (p: string): string => p.replace(/[^\d+]/g, '')
 const FIELDS: Record<string, (c: SandboxContact, value: string) => boolean> = {
-  email: (c, v) => c.email !== null && c.email.trim().toLowerCase() === v.trim().toLowerCase(),
-  phone: (c, v) => c.phone !== null && phoneKey(c.phone) !== '' && phoneKey(c.phone) === phoneKey(v),
+  email: (c, v) => sameEmail(c.email, v),
+  phone: (c, v) => samePhone(c.phone, v),
 }
 
 /**

@@ -40,9 +40,11 @@ export function normalizeTags(tags: readonly string[]): string[] {
   return [...seen]
 }
 
-const sameEmail = (a: string | null, b: string) => a !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
+export const sameEmail = (a: string | null, b: string) =>
+  a !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
 const phoneKey = (p: string) => p.replace(/[^\d+]/g, '')
-const samePhone = (a: string | null, b: string) => a !== null && phoneKey(a) !== '' && phoneKey(a) === phoneKey(b)
+export const samePhone = (a: string | null, b: string) =>
+  a !== null && phoneKey(a) !== '' && phoneKey(a) === phoneKey(b)
 const copy = (c: SandboxContact): SandboxContact => ({ ...c, tags: [...c.tags], fields: { ...c.fields } })
 
 export class ContactStore {
