@@ -17,6 +17,7 @@ import type {
   OAuthTokens,
   StoredAttempt,
 } from './types.js'
+import type { JobAgenda, LocationDirectory } from './directory.js'
 
 /** The window a shared budget enforces for one location. */
 export interface WindowLimits {
@@ -62,6 +63,8 @@ export interface StoreLifecycle {
    * started with `store.migrate: false`). Absent where the store always migrates.
    */
   verifySchema?(): Promise<void>
+  /** installed locations (and the scheduler's queries on the queue); usable once migrated */
+  readonly directory: LocationDirectory & JobAgenda
   /** applies pending numbered migrations; idempotent */
   migrate(): Promise<void>
   /** throws if the store cannot answer a trivial query */

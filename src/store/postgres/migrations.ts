@@ -13,6 +13,7 @@
  * stored request would no longer be the one that came in.
  */
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
+import { locationsMigrationSql } from '../directory.js'
 
 export interface Migration {
   version: number
@@ -198,6 +199,7 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX event_reruns_event ON event_reruns (event_id);
     `,
   },
+  { version: 20, name: 'locations', sql: locationsMigrationSql('BIGINT', 'BOOLEAN') },
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

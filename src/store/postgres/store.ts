@@ -25,6 +25,7 @@ import { TagrelayError } from '../../errors.js'
 import { appliedPostgresVersions, migratePostgres } from './migrate.js'
 import { migrations } from './migrations.js'
 import { createPool, inTransaction } from './pool.js'
+import { PostgresLocationDirectory } from './directory.js'
 import { PostgresRateWindowLog } from './rate-window.js'
 import type { PostgresOptions } from './pool.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
@@ -52,6 +53,7 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool
   readonly schema: string
   readonly rateWindow: RateWindowLog
+  readonly directory: PostgresLocationDirectory
   readonly #where: string
   #closed = false
 
@@ -59,6 +61,7 @@ export class PostgresStore implements Store {
   constructor(pool: pg.Pool, schema: string, where = 'the configured server') {
     this.pool = pool
     this.rateWindow = new PostgresRateWindowLog(pool)
+    this.directory = new PostgresLocationDirectory(pool)
     this.schema = schema
     this.#where = where
   }

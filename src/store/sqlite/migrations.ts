@@ -29,6 +29,8 @@ export const RESOLVED_CONTACT_SQL = `
       WHERE contact_id IS NOT NULL AND (contact_email IS NOT NULL OR contact_phone IS NOT NULL);
 `
 
+import { locationsMigrationSql } from '../directory.js'
+
 export interface Migration {
   version: number
   name: string
@@ -210,6 +212,7 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX event_reruns_event ON event_reruns (event_id);
     `,
   },
+  { version: 20, name: 'locations', sql: locationsMigrationSql('INTEGER', 'INTEGER') },
 ]
 
 /** The newest schema version this build knows. */

@@ -28,6 +28,7 @@ import type { SqliteOptions } from './open.js'
 import { byDueOrder, toEvent, toJob } from '../rows.js'
 import { prepareStatements } from './statements.js'
 import { WriterConnection } from './writer.js'
+import { SqliteLocationDirectory } from './directory.js'
 import type { Statements } from './statements.js'
 
 /**
@@ -53,6 +54,10 @@ export class SqliteStore implements Store {
   readonly #options: SqliteOptions
   #acceptHere: ((rows: AcceptRow[]) => Outcome<AcceptResult>[]) | undefined
   #writer: WriterConnection | undefined
+  #directory: SqliteLocationDirectory | undefined
+  get directory(): SqliteLocationDirectory {
+    return this.#directory ?? (this.#stmts as never) // set by migrate(); before it #stmts throws
+  }
 
   constructor(db: BetterSqlite3.Database, options: SqliteOptions & { maxBatch?: number; path?: string } = {}) {
     this.#db = db
@@ -81,6 +86,7 @@ export class SqliteStore implements Store {
     migrate(this.#db)
     this.#q ??= prepareStatements(this.#db)
     this.#acceptHere ??= prepareAcceptBatch(this.#db)
+    this.#directory ??= new SqliteLocationDirectory(this.#db)
     if (this.#path !== ':memory:' && this.#options.writerThread !== false) {
       this.#writer ??= await WriterConnection.open(this.#path, { synchronous: this.#options.synchronous })
     }
