@@ -126,7 +126,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       sources,
       rules: () => holder.current(),
       logger,
-      onAccepted: () => worker?.wake(),
+      onAccepted: (locations) => worker?.wake(locations),
       rejections,
       metrics,
       rateLimits,

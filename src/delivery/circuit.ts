@@ -77,6 +77,12 @@ export class CircuitBreaker {
     return !s.probing && this.now() >= s.probeAt ? 'probe' : 'none'
   }
 
+  /** When an open circuit lets its next probe through (null when closed): the scheduler wakes the lane then. */
+  probeAt(locationId: string): number | null {
+    const s = this.#states.get(locationId)
+    return s?.open ? s.probeAt : null
+  }
+
   /** Before a call: throws CircuitOpenError unless closed or this call is the probe. */
   admit(locationId: string): boolean {
     const s = this.#state(locationId)

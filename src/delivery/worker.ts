@@ -2,23 +2,38 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
-import type { ContactCache, JobQueue } from '../store/index.js'
+import type { ContactCache, JobAgenda, JobQueue } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import { LocalRateBudget, type RateBudget } from './budget.js'
 import { AuthHealth, type AuthHealthStatus } from './auth-health.js'
 import { CircuitBreaker, type CircuitPolicy, type CircuitStatus } from './circuit.js'
 import type { EngineClient, EngineContext } from './context.js'
 import { Lane } from './lane.js'
+import { Scheduler, type LaneRun } from './scheduler.js'
 import { locationStatuses, type LocationStatus } from './status.js'
 
+/**
+ * The locations the engine delivers to, by the name jobs carry (a `Map` will do).
+ * Looked up at every round, so locations can come and go while the engine runs.
+ */
+export interface LocationLookup {
+  get(name: string): LocationAuth | undefined
+  keys(): Iterable<string>
+  /** false while the location's jobs must wait (disabled); default true */
+  deliverable?(name: string): boolean
+  /** reads the location from the store before its jobs count as unknown (another replica may have installed it) */
+  refresh?(name: string): Promise<void>
+}
+
 export interface WorkerOptions {
-  store: JobQueue & ContactCache
+  store: JobQueue & ContactCache & { directory: JobAgenda }
   client: EngineClient
-  /** config location name → credentials */
-  locations: ReadonlyMap<string, LocationAuth>
+  /** location name (what jobs carry) → credentials */
+  locations: LocationLookup
   logger: Logger
   /** jobs a lane claims per round */
   batchSize: number
+  /** how often one query looks for due work nobody announced (other replicas, ended leases) */
   pollIntervalMs: number
   leaseMs: number
   backoff: BackoffPolicy
@@ -54,21 +69,19 @@ export interface DeliveryStatus {
 }
 
 /**
- * The delivery engine: one lane per configured location (plus one that dead-letters jobs
- * of locations no longer configured), each claiming its own jobs with a lease and
- * delivering them under the location's rate budget. Polling is the fallback; `wake()`
- * after an accept starts delivery at once. Delivery is at-least-once (a job whose lease
- * ran out is claimed again), which is safe: adding a tag the contact has is a no-op.
+ * The delivery engine: a lane per location that has due work, each claiming its own
+ * jobs with a lease and delivering them under the location's rate budget. The
+ * scheduler (scheduler.ts) runs a lane only when its location has work: `wake()` after
+ * an accept, its next job's due time, or the sweep. Delivery is at-least-once (a job
+ * whose lease ran out is claimed again), which is safe: adding a tag the contact has is
+ * a no-op.
  */
 export class DeliveryWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
   readonly budget: RateBudget
-  private running = false
-  private readonly lanes: Lane[]
+  readonly scheduler: Scheduler
   private readonly ctx: EngineContext
   private readonly abort = new AbortController()
-  private readonly wakers = new Set<() => void>()
-  private loops: Promise<void>[] = []
   private current: Promise<number> | null = null
 
   constructor(private readonly opts: WorkerOptions) {
@@ -116,29 +129,52 @@ export class DeliveryWorker {
       onAttempt: opts.onAttempt,
       signal: this.abort.signal,
     }
-    const claim = { batchSize: opts.batchSize, leaseMs: opts.leaseMs }
-    const names = [...opts.locations.keys()]
-    this.lanes = [
-      ...[...opts.locations].map(([name, auth]) => new Lane(this.ctx, { name, auth }, claim)),
-      new Lane(this.ctx, { name: '(unconfigured)', auth: undefined }, { ...claim, excludeLocations: names }),
-    ]
+    this.scheduler = new Scheduler({
+      agenda: opts.store.directory,
+      run: (location) => this.#runLane(location),
+      runnable: (location) => opts.locations.deliverable?.(location) !== false,
+      sweepMs: opts.pollIntervalMs,
+      logger: opts.logger,
+      now,
+    })
   }
 
   start(): void {
-    if (this.running) return
-    this.running = true
-    this.loops = this.lanes.map((lane) => this.run(lane))
+    this.scheduler.start()
   }
 
-  /** New work was accepted: skip the rest of every lane's poll wait. */
-  wake(): void {
-    for (const w of [...this.wakers]) w()
+  /** New work was accepted for these locations (none named: look for any due work). */
+  wake(locations?: Iterable<string>): void {
+    if (locations === undefined) void this.scheduler.sweep()
+    else for (const location of new Set(locations)) this.scheduler.wake(location)
   }
 
-  /** One round in every lane; resolves to the number of jobs handled. */
+  /** One round for every known location and every location with due work; resolves to the jobs handled. */
   runOnce(): Promise<number> {
-    this.current = Promise.all(this.lanes.map((lane) => lane.runOnce())).then((n) => n.reduce((a, b) => a + b, 0))
+    this.current = (async () => {
+      const names = new Set([
+        ...this.opts.locations.keys(),
+        ...(await this.opts.store.directory.dueLocations(this.ctx.now(), 100_000)),
+      ])
+      const runs = await Promise.all(
+        [...names].filter((n) => this.opts.locations.deliverable?.(n) !== false).map((n) => this.#runLane(n)),
+      )
+      return runs.reduce((a, r) => a + r.handled, 0)
+    })()
     return this.current
+  }
+
+  async #runLane(location: string): Promise<LaneRun> {
+    const { locations } = this.opts
+    let auth = locations.get(location)
+    if (auth === undefined && locations.refresh) {
+      await locations.refresh(location)
+      auth = locations.get(location)
+    }
+    const claim = { batchSize: this.opts.batchSize, leaseMs: this.opts.leaseMs }
+    const handled = await new Lane(this.ctx, { name: location, auth }, claim).runOnce()
+    const probeAt = auth && handled === 0 ? this.ctx.circuit.probeAt(auth.locationId) : null
+    return { handled, heldUntil: probeAt !== null && probeAt > this.ctx.now() ? probeAt : null }
   }
 
   /** Which locations are paused and why, for readiness and admin views. */
@@ -161,11 +197,9 @@ export class DeliveryWorker {
    * can take those jobs.
    */
   async stop(graceMs = 10_000): Promise<void> {
-    this.running = false
-    this.wake()
     let timer: NodeJS.Timeout | undefined
     const grace = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, graceMs, 'late')))
-    const all = Promise.all([...this.loops, this.current ?? Promise.resolve()])
+    const all = Promise.all([this.scheduler.stop(), this.current ?? Promise.resolve()])
     const first = await Promise.race([
       all,
       new Promise<'late'>((resolve) => setTimeout(resolve, Math.min(graceMs, 50), 'late')),
@@ -177,32 +211,5 @@ export class DeliveryWorker {
       this.opts.logger.warn({ graceMs }, 'deliveries still in flight at the end of the grace period')
     const released = await this.opts.store.releaseLeases(this.id)
     if (released > 0) this.opts.logger.info({ released }, 'released leases of undelivered jobs')
-  }
-
-  private async run(lane: Lane): Promise<void> {
-    while (this.running) {
-      let handled = 0
-      try {
-        handled = await lane.runOnce()
-      } catch (err) {
-        this.opts.logger.error(
-          { err, location: lane.target.name },
-          'delivery round failed; retrying after the poll interval',
-        )
-      }
-      if (handled === 0 && this.running) await this.sleep(this.opts.pollIntervalMs)
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer)
-        this.wakers.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      this.wakers.add(done)
-    })
   }
 }

@@ -14,8 +14,8 @@ export interface AppDeps {
   /** the rules in force now (a function, so a reload swaps them without rebuilding the app) */
   rules: () => CompiledRules
   logger: Logger
-  /** called after an event is committed, to start its delivery without waiting for a poll */
-  onAccepted?: () => void
+  /** called after jobs are committed, with their locations (none: any), to start their delivery at once */
+  onAccepted?: (locations?: string[]) => void
   /** refused requests by source and code; one is made if not given */
   rejections?: RejectionCounter
   /** the Prometheus metrics; one (with its own registry) is made if not given */

@@ -68,8 +68,8 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
         )
         return reply.code(200).send({ id: result.id, tags: result.tags, rules: result.rules, duplicate: true })
       }
-      deps.onAccepted?.()
       const { tags, matched, unresolved, jobs } = result.judgement
+      if (jobs.length > 0) deps.onAccepted?.(jobs.map((j) => j.location))
       for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
       request.log.info(
         {
