@@ -3,7 +3,8 @@ import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { fileWarnings, RulesHolder, type Config, type ReloadResult } from './config/index.js'
 import { DeliveryWorker, LocalRateBudget, SharedRateBudget, type RateBudget } from './delivery/index.js'
-import { createLocationAuths, HighLevelClient } from './highlevel/index.js'
+import { HighLevelClient } from './highlevel/index.js'
+import { setUpLocations } from './locations/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { RejectionCounter } from './common/rejections.js'
@@ -84,14 +85,22 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     onRateLimit: (locationId, info) => budget.observe(locationId, info),
   })
 
+  // set once the worker exists: the registry's first read comes before it
+  let wakeLocation = (_key: string): void => {}
+  const locations = await setUpLocations({
+    locations: config.highlevel.locations,
+    app: config.highlevel.app,
+    secretKey: config.store.secretKey,
+    store,
+    client,
+    logger: logger.child({ component: 'locations' }),
+    onRunnable: (key) => wakeLocation(key),
+  })
   const worker = config.delivery.enabled
     ? new DeliveryWorker({
         store,
         client,
-        locations: createLocationAuths(config.highlevel.locations, {
-          store,
-          exchange: (grant) => client.refreshAccessToken(grant),
-        }),
+        locations: locations.registry,
         logger: deliveryLog,
         batchSize: config.delivery.batchSize,
         pollIntervalMs: config.delivery.pollIntervalMs,
@@ -109,6 +118,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         circuit: config.delivery.circuitBreaker,
       })
     : null
+  wakeLocation = (key) => worker?.wake([key])
 
   // the rules in force are recorded before the first request (reloaded ones by their first event)
   const ruleSets = new RuleSetRecorder(store)
@@ -132,9 +142,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       rateLimits,
       delivery: pauses,
       ruleSets,
+      locations: locations.registry,
+      ...(locations.installer ? { installs: locations.installer } : {}),
     })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
+    locations.registry.stop()
     await client.close()
     await store.close()
     throw err
@@ -166,6 +179,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       const deadline = Date.now() + config.server.shutdownGraceMs
       const left = (): number => Math.max(0, deadline - Date.now())
       holder.close()
+      locations.registry.stop()
       await app.close()
       await worker?.stop(left())
       await retention.stop()

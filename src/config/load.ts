@@ -15,6 +15,7 @@ export const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = 
   ['TAGRELAY_HOST', ['server', 'host'], String],
   ['TAGRELAY_PORT', ['server', 'port'], Number],
   ['TAGRELAY_STORE_URL', ['store', 'url'], String],
+  ['TAGRELAY_SECRET_KEY', ['store', 'secretKey'], String],
   ['TAGRELAY_LOG_LEVEL', ['log', 'level'], String],
   ['TAGRELAY_HIGHLEVEL_BASE_URL', ['highlevel', 'baseUrl'], String],
 ]

@@ -84,6 +84,11 @@ export const storeSchema = z.strictObject({
     }),
   /** apply pending migrations at start (false: only `tagrelay migrate` does, replicas just check) */
   migrate: z.boolean().default(true),
+  secretKey: z
+    .string()
+    .min(16, 'a secret key needs at least 16 characters')
+    .optional()
+    .describe('encrypts stored OAuth tokens at rest (AES-256-GCM) when set (TAGRELAY_SECRET_KEY)'),
   /** delivered events (all jobs done) and their attempts are deleted after maxAgeMs; dead letters are kept */
   retention: z
     .strictObject({
@@ -180,4 +185,4 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>
 export type ConfigInput = z.input<typeof configSchema>
 export type { SourceConfig } from '../sources/schema.js'
-export type { LocationConfig } from '../highlevel/config-schema.js'
+export type { AppConfig, LocationConfig } from '../highlevel/config-schema.js'

@@ -3,6 +3,7 @@ import type { IssuedTokens, RefreshGrant } from './auth/oauth.js'
 import { parseBulkResults, type BulkTagsResult } from './bulk.js'
 import { assertUpsertFields, type ContactLookup, type UpsertContactFields } from './contact-fields.js'
 import { HighLevelHttp, type HttpOptions } from './http.js'
+import { HighLevelInstalls } from './installs.js'
 import type { RateLimitInfo } from './ratelimit.js'
 import {
   bulkTagsResponseSchema,
@@ -59,9 +60,12 @@ function searchFilter(lookup: ContactLookup): { field: 'email' | 'phone'; operat
 /** The HighLevel calls tagrelay makes; every method takes the location's credentials. */
 export class HighLevelClient {
   readonly #http: HighLevelHttp
+  /** the OAuth app's install calls (code exchange, installed locations, location tokens) */
+  readonly installs: HighLevelInstalls
 
   constructor(options: HighLevelClientOptions) {
     this.#http = new HighLevelHttp(options)
+    this.installs = new HighLevelInstalls(this.#http)
   }
 
   /** POST /contacts/{contactId}/tags; answers all of the contact's tags. */

@@ -138,3 +138,26 @@ export function errorFromResponse(status: number, body: unknown, headers?: Heade
   // 1xx/3xx: redirects are not followed, so a base URL pointing elsewhere lands here.
   return new HighLevelResponseError(`HighLevel answered unexpected status ${status}: ${message}`, details)
 }
+
+/**
+ * HighLevel says the install is gone for good: the sub-account was deactivated ("Location
+ * is not active") or the app uninstalled ("This app is not installed on this location"),
+ * typically on a refresh. Not retried: the same call can only fail until someone
+ * reconnects the app, so jobs become dead letters with this reason (replayable then).
+ */
+export class HighLevelInstallGoneError extends HighLevelError {
+  readonly reason: 'inactive' | 'uninstalled'
+
+  constructor(reason: 'inactive' | 'uninstalled', message: string, details: HighLevelErrorDetails = {}) {
+    super('TAGRELAY_HL_INSTALL_GONE', message, false, details)
+    this.reason = reason
+  }
+}
+
+/** Which kind of gone an answer says, if any (by HighLevel's wording, in the message or the body). */
+export function installGoneReason(err: HighLevelError): 'inactive' | 'uninstalled' | null {
+  const text = `${err.message} ${JSON.stringify(err.responseBody ?? '')}`
+  if (/location is not active/i.test(text)) return 'inactive'
+  if (/not installed on this (location|company)|app (has been|was) uninstalled/i.test(text)) return 'uninstalled'
+  return null
+}

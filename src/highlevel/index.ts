@@ -8,6 +8,8 @@ export {
   parseRetryAfter,
   HighLevelError,
   HighLevelForbiddenError,
+  HighLevelInstallGoneError,
+  installGoneReason,
   HighLevelNetworkError,
   HighLevelOAuthRefreshError,
   HighLevelRateLimitedError,
@@ -22,3 +24,6 @@ export { parseRateLimit } from './ratelimit.js'
 export type { RateLimitInfo } from './ratelimit.js'
 export type { HeaderSource } from './headers.js'
 export type { HighLevelContact } from './schemas.js'
+export type { HighLevelInstalls, InstallGrant, InstalledLocation } from './installs.js'
+export type { AppConfig, LocationConfig } from './config-schema.js'
+export { INSTALL_HOSTS } from './config-schema.js'

@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin/index.js'
 import { healthRoutes } from './routes/health.js'
 import { hookMetrics } from './plugins/request-metrics.js'
 import { hookRoutes } from './routes/hooks.js'
+import { oauthRoutes } from './routes/oauth.js'
 import { metricsRoute } from './routes/metrics.js'
 import { registerBackpressure } from './plugins/backpressure.js'
 import { refuseWhileClosing } from './plugins/shutting-down.js'
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hookMetrics(hooks, metrics, sourceOf)
     hookRoutes(hooks, routeDeps)
   })
+  await app.register(async (oauth) => oauthRoutes(oauth, routeDeps))
   await app.register(async (admin) => adminRoutes(admin, routeDeps))
   return app
 }

@@ -5,6 +5,7 @@ import type { Metrics, RateBudgetSource } from '../metrics/index.js'
 import type { CompiledRules, RuleSetRecorder } from '../rules/index.js'
 import type { SourceRegistry } from '../sources/index.js'
 import type { Store } from '../store/index.js'
+import type { AppInstaller, LocationRegistry } from '../locations/index.js'
 
 /** What the HTTP shell is built over: apart from app.ts so that routes import it without a circle. */
 export interface AppDeps {
@@ -24,6 +25,10 @@ export interface AppDeps {
   rateLimits?: RateBudgetSource
   /** the delivery engine's per-location pauses, for /readyz and /admin/locations */
   delivery?: DeliveryPauses
+  /** every location, YAML and installed: routing by URL or payload, the admin API, installs */
+  locations?: LocationRegistry
+  /** the OAuth app's install flow (absent without highlevel.app) */
+  installs?: AppInstaller
   /** records rule sets so events store a compact explain; one over `store` is made if not given */
   ruleSets?: RuleSetRecorder
 }

@@ -52,7 +52,14 @@ export function judge(
   const headers = redactHeaders(inbound.headers, source.secretHeaders)
   const query = redactQuery(inbound.query, source.secretQuery)
   const evaluation = rules.evaluate(
-    { source: source.name, body: inbound.body, headers, query, receivedAt: inbound.receivedAt },
+    {
+      source: source.name,
+      body: inbound.body,
+      headers,
+      query,
+      receivedAt: inbound.receivedAt,
+      ...(source.location === '' ? {} : { location: source.location }),
+    },
     { trace: opts.trace !== false },
   )
   const intents = evaluation.intents.map((i) => ({ ...i, location: i.location ?? source.location }))

@@ -4,7 +4,8 @@ import type { RuleEvent } from './types.js'
  * Field paths address a value of an event: `a.b`, `items[0]`, `items[*].sku` (every
  * element), `answers[type=email].email` (the first element whose `type` equals `email`),
  * `answers[field.ref=interest].choice.label` (a filter on a nested key: `field.ref` is
- * `ref` inside `field`), and the roots `$headers.<name>`, `$query.<name>`, `$source` and `$receivedAt`.
+ * `ref` inside `field`), and the roots `$headers.<name>`, `$query.<name>`, `$source`, `$location`
+ * (the location the event was routed to) and `$receivedAt`.
  * They are parsed once, at load, into steps; reading a value is a loop over the steps.
  */
 export type Step =
@@ -24,7 +25,7 @@ export interface CompiledPath {
 }
 
 const TOKEN = /([^.[\]]+)|\[(\d+)\]|\[(\*)\]|\[([^=\]]+)=([^\]]*)\]|(\.)/gy
-const ROOTS = new Set(['$headers', '$query', '$source', '$receivedAt'])
+const ROOTS = new Set(['$headers', '$query', '$source', '$location', '$receivedAt'])
 
 export function parsePath(path: string): Step[] {
   const steps: Step[] = []
@@ -64,7 +65,7 @@ function checkRoot(path: string, steps: Step[]): void {
   if (first.kind !== 'key' || !first.key.startsWith('$')) return
   if (!ROOTS.has(first.key))
     throw new Error(`invalid field path "${path}": unknown root "${first.key}" (known: ${[...ROOTS].join(', ')})`)
-  const scalarRoot = first.key === '$source' || first.key === '$receivedAt'
+  const scalarRoot = first.key === '$source' || first.key === '$location' || first.key === '$receivedAt'
   if (scalarRoot && steps.length > 1) throw new Error(`invalid field path "${path}": ${first.key} has no fields`)
   if (!scalarRoot && (steps.length !== 2 || steps[1]?.kind !== 'key')) {
     throw new Error(`invalid field path "${path}": write ${first.key}.<name>`)
@@ -115,6 +116,7 @@ export function compilePath(path: string): PathReader {
 
 function compileRoot(root: string, step: Step | undefined): PathReader {
   if (root === '$source') return (event) => event.source
+  if (root === '$location') return (event) => event.location
   if (root === '$receivedAt')
     return (event) => (event.receivedAt === undefined ? undefined : new Date(event.receivedAt).toISOString())
   // header names are case-insensitive: Node gives them lowercased, so the path is too

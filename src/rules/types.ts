@@ -17,6 +17,8 @@ export interface RuleEvent {
   query?: Record<string, unknown>
   /** epoch milliseconds; `$receivedAt` reads it as an ISO string */
   receivedAt?: number
+  /** the location the event was routed to (`$location`): the source's, the URL's or the payload's */
+  location?: string
 }
 
 export type ConditionTrace =

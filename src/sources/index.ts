@@ -23,5 +23,5 @@ export {
   NoHandshakeError,
 } from './errors.js'
 export { sourceSchema, verifySchema } from './schema.js'
-export type { SourceConfig, VerifyConfig } from './schema.js'
+export type { SourceConfig, SourceLocation, VerifyConfig } from './schema.js'
 export { HMAC_PRESETS } from './verify/index.js'

@@ -8,7 +8,7 @@ import {
 } from './errors.js'
 import { parseBody } from './parse/index.js'
 import { tokenBucket } from './rate-limit.js'
-import type { SourceConfig } from './schema.js'
+import type { SourceConfig, SourceLocation } from './schema.js'
 import type { InboundRequest } from './types.js'
 import { digestSecrets, matchesAny } from './verify/constant-time.js'
 import { createVerifier, type BuiltVerifier } from './verify/index.js'
@@ -25,8 +25,10 @@ export interface Received {
 
 export interface Source {
   name: string
-  /** the name of the HighLevel location (config key) its events tag contacts in */
+  /** the name of the HighLevel location (config key) its events tag contacts in; '' when not fixed */
   location: string
+  /** where the location comes from: fixed (`location`), the URL, or a payload path */
+  locationFrom: SourceLocation
   bodyLimit: number
   /** throws RateLimitedError (429) when the source is over its request rate */
   admit(): void
@@ -98,7 +100,8 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
   const verifyTokens = config.handshake ? digestSecrets(config.handshake.verifyToken) : undefined
   const source: Source = {
     name,
-    location: config.location,
+    location: typeof config.location === 'string' ? config.location : '',
+    locationFrom: config.location,
     bodyLimit,
     secretHeaders: built.secretHeaders,
     secretQuery: verifyTokens ? [...built.secretQuery, 'hub.verify_token'] : built.secretQuery,

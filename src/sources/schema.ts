@@ -45,9 +45,21 @@ const handshakeSchema = z.strictObject({
   verifyToken: secretList,
 })
 
+/**
+ * Where a source's events go: one fixed location (its name under highlevel.locations),
+ * the location named in the URL (`POST /hooks/<source>/<location>`: a YAML name, an
+ * installed location's name or its HighLevel locationId), or one read from the payload
+ * (HighLevel's own webhooks carry `locationId`).
+ */
+export const sourceLocationSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ from: z.literal('url') }),
+  z.strictObject({ from: z.literal('body'), path: z.string().min(1) }),
+])
+
 /** One entry under `sources:` in the config; the key is the URL segment of /hooks/<name>. */
 export const sourceSchema = z.strictObject({
-  location: z.string().min(1),
+  location: sourceLocationSchema,
   verify: verifySchema,
   /** default: server.bodyLimit (1 MiB) */
   bodyLimit: byteSize.optional(),
@@ -64,5 +76,6 @@ export const sourceSchema = z.strictObject({
 })
 
 export type SourceConfig = z.output<typeof sourceSchema>
+export type SourceLocation = z.output<typeof sourceLocationSchema>
 export type DedupeConfig = z.output<typeof dedupeSchema>
 export type RateLimitConfig = z.output<typeof rateLimitSchema>

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { HighLevelError, HighLevelOAuthRefreshError } from '../errors.js'
+import { HighLevelError, HighLevelInstallGoneError, HighLevelOAuthRefreshError, installGoneReason } from '../errors.js'
 import type { AuthProvider, RefreshRequest } from './types.js'
 
 /** The stored pair; the store module's `OAuthTokens` has this shape. */
@@ -24,7 +24,7 @@ export interface RefreshGrant {
   clientId: string
   clientSecret: string
   refreshToken: string
-  userType: 'Location'
+  userType: 'Location' | 'Company'
 }
 
 export interface IssuedTokens {
@@ -45,6 +45,18 @@ export interface OAuthAuthOptions {
   /** refresh this long before the access token expires (default 5 minutes) */
   marginMs?: number
   now?: () => number
+  /** the token store's key (default the locationId; an agency's pair is `company:<companyId>`) */
+  tokenKey?: string
+  /** what a usable stored pair must have grown from, instead of the hash of `refreshToken` (installs) */
+  seedHash?: string
+  userType?: 'Location' | 'Company'
+  /**
+   * A first pair when the store holds none, and a fresh one when the stored refresh token
+   * is refused (a location token minted from the agency's); without it, `refreshToken` is exchanged.
+   */
+  mint?: () => Promise<IssuedTokens>
+  /** HighLevel said the install is gone (deactivated, uninstalled): the registry records it */
+  onGone?: (err: HighLevelInstallGoneError) => void
 }
 
 export const seedHash = (refreshToken: string): string => createHash('sha256').update(refreshToken).digest('hex')
@@ -76,7 +88,7 @@ export class OAuthAuth implements AuthProvider {
   constructor(opts: OAuthAuthOptions) {
     this.#opts = opts
     this.locationId = opts.locationId
-    this.#seedHash = seedHash(opts.refreshToken)
+    this.#seedHash = opts.seedHash ?? seedHash(opts.refreshToken)
     this.#marginMs = opts.marginMs ?? 5 * 60_000
     this.#now = opts.now ?? Date.now
   }
@@ -100,6 +112,10 @@ export class OAuthAuth implements AuthProvider {
     return true
   }
 
+  get #key(): string {
+    return this.#opts.tokenKey ?? this.locationId
+  }
+
   #fresh(tokens: OAuthTokenRecord): boolean {
     return tokens.expiresAt - this.#marginMs > this.#now()
   }
@@ -111,7 +127,7 @@ export class OAuthAuth implements AuthProvider {
 
   async #load(): Promise<OAuthTokenRecord | undefined> {
     if (!this.#loaded) {
-      this.#current = this.#usable(await this.#opts.store.loadOAuthTokens(this.locationId))
+      this.#current = this.#usable(await this.#opts.store.loadOAuthTokens(this.#key))
       this.#loaded = true
     }
     return this.#current
@@ -132,13 +148,13 @@ export class OAuthAuth implements AuthProvider {
   #exchange(rejectedToken: string | undefined): Promise<string> {
     const { store } = this.#opts
     const run = () => this.#exchangeLocked(rejectedToken)
-    return store.withOAuthLock ? store.withOAuthLock(this.locationId, run) : run()
+    return store.withOAuthLock ? store.withOAuthLock(this.#key, run) : run()
   }
 
   async #exchangeLocked(rejectedToken: string | undefined): Promise<string> {
-    const { store, clientId, clientSecret } = this.#opts
+    const { store, clientId } = this.#opts
     // Re-read: another replica on the same store may have rotated it.
-    const stored = this.#usable(await store.loadOAuthTokens(this.locationId))
+    const stored = this.#usable(await store.loadOAuthTokens(this.#key))
     if (
       stored !== undefined &&
       stored.accessToken !== rejectedToken &&
@@ -150,27 +166,9 @@ export class OAuthAuth implements AuthProvider {
     }
     let issued: IssuedTokens
     try {
-      issued = await this.#opts.exchange({
-        clientId,
-        clientSecret,
-        refreshToken: stored?.refreshToken ?? this.#opts.refreshToken,
-        userType: 'Location',
-      })
+      issued = await this.#issue(stored)
     } catch (err) {
-      if (
-        err instanceof HighLevelError &&
-        err.status !== null &&
-        err.status >= 400 &&
-        err.status < 500 &&
-        err.status !== 429
-      ) {
-        throw new HighLevelOAuthRefreshError(
-          `HighLevel refused the OAuth refresh for location ${this.locationId} (${err.status}: ${err.message}); ` +
-            'reconnect the app and put the new refresh token in the config',
-          { status: err.status, responseBody: err.responseBody, cause: err },
-        )
-      }
-      throw err
+      throw this.#refusal(err)
     }
     const now = this.#now()
     const tokens: OAuthTokenRecord = {
@@ -181,8 +179,57 @@ export class OAuthAuth implements AuthProvider {
       expiresAt: now + issued.expiresInSec * 1000,
       updatedAt: now,
     }
-    await store.saveOAuthTokens(this.locationId, tokens)
+    await store.saveOAuthTokens(this.#key, tokens)
     this.#current = tokens
     return tokens.accessToken
   }
+
+  async #issue(stored: OAuthTokenRecord | undefined): Promise<IssuedTokens> {
+    const { clientId, clientSecret, mint } = this.#opts
+    if (stored === undefined && mint) return mint()
+    const grant = {
+      clientId,
+      clientSecret,
+      refreshToken: stored?.refreshToken ?? this.#opts.refreshToken,
+      userType: this.#opts.userType ?? 'Location',
+    }
+    try {
+      return await this.#opts.exchange(grant)
+    } catch (err) {
+      // a minted location token's chain broke (revoked, spent): the agency's token mints a new one
+      if (mint && isRefusal(err) && installGoneReason(err as HighLevelError) === null) return mint()
+      throw err
+    }
+  }
+
+  #refusal(err: unknown): unknown {
+    if (!isRefusal(err)) return err
+    const e = err as HighLevelError
+    const gone = installGoneReason(e)
+    const who = this.#opts.tokenKey ?? `location ${this.locationId}`
+    if (gone !== null) {
+      const error = new HighLevelInstallGoneError(
+        gone,
+        gone === 'inactive'
+          ? `HighLevel says ${who} is not active (${e.message}); reinstall or reactivate it, then replay its dead letters`
+          : `the app is not installed on ${who} any more (${e.message}); install it again, then replay its dead letters`,
+        { status: e.status, responseBody: e.responseBody, cause: e },
+      )
+      this.#opts.onGone?.(error)
+      return error
+    }
+    return new HighLevelOAuthRefreshError(
+      `HighLevel refused the OAuth refresh for ${who} (${e.status}: ${e.message}); ` +
+        (this.#opts.seedHash === undefined
+          ? 'reconnect the app and put the new refresh token in the config'
+          : 'install the app on it again'),
+      { status: e.status, responseBody: e.responseBody, cause: e },
+    )
+  }
+}
+
+function isRefusal(err: unknown): boolean {
+  return (
+    err instanceof HighLevelError && err.status !== null && err.status >= 400 && err.status < 500 && err.status !== 429
+  )
 }

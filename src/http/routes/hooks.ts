@@ -1,6 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ingest } from '../../ingest/index.js'
-import { headersFromRaw, type InboundRequest } from '../../sources/index.js'
+import { admitLocation, LocationNotInPayloadError, LocationNotInUrlError } from '../../locations/index.js'
+import { compilePath, type RuleEvent } from '../../rules/index.js'
+import { headersFromRaw, type InboundRequest, type Source } from '../../sources/index.js'
 import type { RouteDeps } from '../deps.js'
 
 declare module 'fastify' {
@@ -9,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-type HookRequest = FastifyRequest<{ Params: { source: string } }>
+type HookRequest = FastifyRequest<{ Params: { source: string; location?: string } }>
 
 function inbound(request: HookRequest, source: string, rawBody: Buffer): InboundRequest {
   return {
@@ -45,43 +47,71 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return reply.type('text/plain; charset=utf-8').send(challenge)
   })
 
-  app.post<{ Params: { source: string } }>(
-    '/hooks/:source',
-    {
-      bodyLimit: deps.sources.maxBodyLimit(),
-      // unknown source and rate limit are refused before the body is read
-      onRequest: async (request: HookRequest) => deps.sources.get(request.params.source).admit(),
-    },
-    async (request, reply) => {
-      const receivedAt = Date.now()
-      const id = request.eventId as string
-      const source = deps.sources.get(request.params.source)
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
-      const query = request.query as Record<string, unknown>
-      const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
-      const result = await ingest(deps, deps.rules(), source, received)
-      if (result.duplicate) {
-        request.log.info(
-          { source: source.name, firstEventId: result.id },
-          'duplicate delivery: answered with the first result, nothing stored',
-        )
-        return reply.code(200).send({ id: result.id, tags: result.tags, rules: result.rules, duplicate: true })
-      }
-      const { tags, matched, unresolved, jobs } = result.judgement
-      if (jobs.length > 0) deps.onAccepted?.(jobs.map((j) => j.location))
-      for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
+  const fromBody = new Map<string, (event: RuleEvent) => unknown>()
+  const locationOf = async (source: Source, segment: string | undefined, body: unknown): Promise<string> => {
+    const from = source.locationFrom
+    if (typeof from === 'string') {
+      if (segment !== undefined) throw new LocationNotInUrlError(source.name, true)
+      return from
+    }
+    if (from.from === 'url') {
+      if (segment === undefined) throw new LocationNotInUrlError(source.name, false)
+      return admitLocation(await deps.locations?.lookup(segment), segment, 'in the URL').key
+    }
+    if (segment !== undefined) throw new LocationNotInUrlError(source.name, false)
+    let read = fromBody.get(source.name)
+    if (!read) fromBody.set(source.name, (read = compilePath(from.path)))
+    const value = read({ source: source.name, body })
+    if (typeof value !== 'string' || value === '') throw new LocationNotInPayloadError(source.name, from.path)
+    return admitLocation(await deps.locations?.lookup(value), value, `at ${from.path} in the payload`).key
+  }
+
+  const post = async (request: HookRequest, reply: FastifyReply) => {
+    const receivedAt = Date.now()
+    const id = request.eventId as string
+    const source = deps.sources.get(request.params.source)
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+    const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
+    const location = await locationOf(source, request.params.location, body)
+    const query = request.query as Record<string, unknown>
+    const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
+    const judged = { name: source.name, location, secretHeaders: source.secretHeaders, secretQuery: source.secretQuery }
+    const result = await ingest(deps, deps.rules(), judged, received)
+    if (result.duplicate) {
       request.log.info(
-        {
-          source: source.name,
-          tags,
-          rules: matched,
-          jobs: jobs.length,
-          unresolved: unresolved.length > 0 ? unresolved : undefined,
-        },
-        'event accepted',
+        { source: source.name, firstEventId: result.id },
+        'duplicate delivery: answered with the first result, nothing stored',
       )
-      return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
+      return reply.code(200).send({ id: result.id, tags: result.tags, rules: result.rules, duplicate: true })
+    }
+    const { tags, matched, unresolved, jobs } = result.judgement
+    if (jobs.length > 0) deps.onAccepted?.(jobs.map((j) => j.location))
+    for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
+    request.log.info(
+      {
+        source: source.name,
+        location,
+        tags,
+        rules: matched,
+        jobs: jobs.length,
+        unresolved: unresolved.length > 0 ? unresolved : undefined,
+      },
+      'event accepted',
+    )
+    return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
+  }
+
+  const options = {
+    bodyLimit: deps.sources.maxBodyLimit(),
+    // unknown source, rate limit and a URL's unknown location are refused before the body is read
+    onRequest: async (request: HookRequest) => {
+      const source = deps.sources.get(request.params.source)
+      source.admit()
+      const segment = request.params.location
+      if (segment !== undefined && typeof source.locationFrom !== 'string' && source.locationFrom.from === 'url')
+        admitLocation(await deps.locations?.lookup(segment), segment, 'in the URL')
     },
-  )
+  }
+  app.post<{ Params: { source: string; location?: string } }>('/hooks/:source', options, post)
+  app.post<{ Params: { source: string; location?: string } }>('/hooks/:source/:location', options, post)
 }

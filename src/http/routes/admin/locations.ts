@@ -3,6 +3,10 @@ import type { LocationConfig } from '../../../config/index.js'
 import type { LocationQueue, Store } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { iso } from './times.js'
+import { z } from 'zod'
+import type { LocationEntry } from '../../../locations/index.js'
+import { AdminBadRequestError } from './errors.js'
+import { locationChangeRoutes } from './location-changes.js'
 
 type AuthFailure = ReturnType<NonNullable<NonNullable<RouteDeps['delivery']>['auth']>>[number]
 
@@ -10,7 +14,13 @@ type AuthFailure = ReturnType<NonNullable<NonNullable<RouteDeps['delivery']>['au
  * What can be said about a location's credentials without showing any of them. What the
  * delivery engine saw comes first: a stored pair can look valid while every refresh fails.
  */
-async function authState(location: LocationConfig, store: Store, now: number, failing: AuthFailure | undefined) {
+async function authState(
+  location: Pick<LocationConfig, 'locationId' | 'auth'>,
+  store: Pick<Store, 'loadOAuthTokens'>,
+  now: number,
+  failing: AuthFailure | undefined,
+  tokenKey = location.locationId,
+) {
   const { auth } = location
   if (failing)
     return {
@@ -22,7 +32,7 @@ async function authState(location: LocationConfig, store: Store, now: number, fa
     }
   if (auth.type === 'private-integration')
     return { type: auth.type, state: 'static token (never expires; a 401 needs a new token in the config)' }
-  const stored = await store.loadOAuthTokens(location.locationId)
+  const stored = await store.loadOAuthTokens(tokenKey).catch(() => undefined)
   if (!stored || stored.clientId !== auth.clientId) {
     return {
       type: auth.type,
@@ -39,32 +49,83 @@ async function authState(location: LocationConfig, store: Store, now: number, fa
   }
 }
 
+/** The credentials' shape of an installed location, for authState (no secret in it: the store has them). */
+function installedAuth(e: LocationEntry, clientId: string) {
+  return {
+    locationId: e.locationId,
+    auth: {
+      type: 'oauth' as const,
+      clientId,
+      clientSecret: '',
+      refreshToken: '',
+      userType: 'Location' as const,
+      refreshMarginMs: 0,
+    },
+  }
+}
+
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  /** keyset cursor: the `name` of the last location of the previous page */
+  after: z.string().min(1).optional(),
+})
+
 /**
- * GET /admin/locations: per configured HighLevel location, its delivery queue, the rate
- * budget HighLevel last reported, whether deliveries are held back and why, and the
- * state of its credentials (kind and expiry, never a token).
+ * GET /admin/locations: per location (YAML and installed, by name), its delivery queue,
+ * the rate budget HighLevel last reported, whether deliveries are held back and why, and
+ * the state of its credentials (kind and expiry, never a token). Installed ones add
+ * `origin`, `state`, `installedAt`, `companyId` and the `reconnectUrl`. Paged with
+ * `limit` and `after` (`next` is the cursor of the next page).
  */
 export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/admin/locations', async () => {
+  app.get('/admin/locations', async (request) => {
+    const q = listQuery.safeParse(request.query)
+    if (!q.success) throw new AdminBadRequestError(`query: ${q.error.issues.map((i) => i.message).join('; ')}`)
     const now = Date.now()
-    const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((q) => [q.location, q]))
+    const all = (deps.locations?.list() ?? configEntries(deps.config.highlevel.locations)).sort((a, b) =>
+      a.origin === b.origin ? a.name.localeCompare(b.name) : a.origin === 'config' ? -1 : 1,
+    )
+    const from = q.data.after === undefined ? 0 : all.findIndex((e) => e.name === q.data.after) + 1
+    const page = all.slice(from, from + q.data.limit)
+    const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((x) => [x.location, x]))
+    const app = deps.config.highlevel.app
     const locations = await Promise.all(
-      Object.entries(deps.config.highlevel.locations).map(async ([name, location]) => {
-        const q = queues.get(name)
+      page.map(async (entry) => {
+        const config = deps.config.highlevel.locations[entry.key]
+        const location = entry.origin === 'config' && config ? config : installedAuth(entry, app?.clientId ?? '')
+        const q = queues.get(entry.key)
         const budget = deps.rateLimits?.lastRateLimit(location.locationId) ?? null
         const engine = deps.delivery?.locations().find((l) => l.locationId === location.locationId)
         const pausedBecause = !deps.config.delivery.enabled
           ? 'delivery.enabled is false in this process'
-          : engine?.paused
-            ? `${engine.reason ?? 'paused by the delivery engine'}${engine.pausedUntil === null ? '' : ` (until ${iso(engine.pausedUntil)})`}`
-            : budget?.dailyRemaining === 0
-              ? 'HighLevel daily request budget spent'
-              : budget?.remaining === 0
-                ? 'HighLevel burst window spent; resumes when the window resets'
-                : null
+          : entry.disabled
+            ? 'disabled by an admin: its jobs wait until it is enabled'
+            : entry.state !== 'active'
+              ? `${entry.state}${entry.stateReason ? `: ${entry.stateReason}` : ''}`
+              : engine?.paused
+                ? `${engine.reason ?? 'paused by the delivery engine'}${engine.pausedUntil === null ? '' : ` (until ${iso(engine.pausedUntil)})`}`
+                : budget?.dailyRemaining === 0
+                  ? 'HighLevel daily request budget spent'
+                  : budget?.remaining === 0
+                    ? 'HighLevel burst window spent; resumes when the window resets'
+                    : null
+        const failing = deps.delivery?.auth?.().find((a) => a.locationId === location.locationId)
         return {
-          name,
+          name: entry.name,
           locationId: location.locationId,
+          origin: entry.origin,
+          disabled: entry.disabled,
+          state: entry.state,
+          ...(entry.stateReason ? { stateReason: entry.stateReason } : {}),
+          ...(entry.origin === 'installed'
+            ? {
+                key: entry.key,
+                companyId: entry.companyId,
+                installedAt: iso(entry.installedAt),
+                tokenSource: entry.tokenSource,
+                reconnectUrl: app ? '/oauth/install' : null,
+              }
+            : {}),
           queue: {
             pending: q?.pending ?? 0,
             dead: q?.dead ?? 0,
@@ -78,15 +139,27 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
           lookups: deps.delivery?.searchRefused?.().includes(location.locationId)
             ? 'duplicate search per person (Search Contacts was refused: the app may lack contacts.readonly)'
             : 'batched Search Contacts, then a duplicate search for whom it misses',
-          auth: await authState(
-            location,
-            deps.store,
-            now,
-            deps.delivery?.auth?.().find((a) => a.locationId === location.locationId),
-          ),
+          auth: await authState(location, deps.store, now, failing, entry.origin === 'config' ? undefined : entry.key),
         }
       }),
     )
-    return { locations }
+    const next = from + q.data.limit < all.length ? page.at(-1)?.name : undefined
+    return { locations, ...(next !== undefined ? { next } : {}) }
   })
+  locationChangeRoutes(app, deps)
+}
+
+function configEntries(locations: Record<string, LocationConfig>): LocationEntry[] {
+  return Object.entries(locations).map(([name, l]) => ({
+    key: name,
+    name,
+    locationId: l.locationId,
+    origin: 'config',
+    disabled: false,
+    state: 'active',
+    stateReason: null,
+    installedAt: null,
+    companyId: null,
+    tokenSource: 'config',
+  }))
 }

@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { TagrelayError } from '../../../errors.js'
+import type { LocationEntry, LocationRegistry } from '../../../locations/index.js'
+import type { RouteDeps } from '../../deps.js'
+import { AdminBadRequestError } from './errors.js'
+import { iso } from './times.js'
+
+class LocationNotFoundError extends TagrelayError {
+  constructor(key: string) {
+    super('TAGRELAY_LOCATION_NOT_FOUND', `no location "${key}" (a name, or an installed location's locationId)`, 404)
+  }
+}
+
+class LocationFromConfigError extends TagrelayError {
+  constructor(name: string) {
+    super(
+      'TAGRELAY_LOCATION_FROM_CONFIG',
+      `location "${name}" comes from the config file: change it there (only installed locations change through the API)`,
+      409,
+    )
+  }
+}
+
+class LocationNameTakenError extends TagrelayError {
+  constructor(name: string) {
+    super('TAGRELAY_LOCATION_NAME_TAKEN', `another location is named "${name}"`, 409)
+  }
+}
+
+/** A name can be a URL segment: no slash, no control characters, not blank. */
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^/\\?#\p{Cc}]+$/u, 'a name has no slash, ?, # or control characters')
+
+const changeBody = z
+  .strictObject({ name: nameSchema.optional(), disabled: z.boolean().optional() })
+  .refine((b) => b.name !== undefined || b.disabled !== undefined, 'give name and/or disabled')
+
+const addBody = z.strictObject({
+  locationId: z.string().min(1).max(100),
+  companyId: z.string().min(1).max(100),
+  name: nameSchema.optional(),
+})
+
+const out = (e: LocationEntry) => ({
+  name: e.name,
+  key: e.key,
+  locationId: e.locationId,
+  origin: e.origin,
+  disabled: e.disabled,
+  state: e.state,
+  stateReason: e.stateReason,
+  companyId: e.companyId,
+  installedAt: iso(e.installedAt),
+})
+
+/**
+ * Changes to installed locations, held in the store so they need no restart:
+ * `PATCH /admin/locations/{name}` renames, disables or enables; `DELETE` removes (its
+ * pending jobs become dead letters with the reason); `POST /admin/locations` adds a
+ * location of an agency that installed the app (its token is minted when first needed).
+ */
+export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const registry = (): LocationRegistry => {
+    if (!deps.locations) throw new LocationNotFoundError('(no registry)')
+    return deps.locations
+  }
+  const installed = async (key: string) => {
+    const entry = await registry().lookup(key)
+    if (!entry || entry.state === 'removed') throw new LocationNotFoundError(key)
+    if (entry.origin === 'config') throw new LocationFromConfigError(entry.name)
+    const row = await deps.store.directory.getLocation(entry.key)
+    if (!row) throw new LocationNotFoundError(key)
+    return row
+  }
+  const parse = <T extends z.ZodType>(schema: T, body: unknown): z.output<T> => {
+    const r = schema.safeParse(body)
+    if (!r.success)
+      throw new AdminBadRequestError(
+        `body: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      )
+    return r.data
+  }
+
+  app.patch<{ Params: { name: string } }>('/admin/locations/:name', async (request) => {
+    const body = parse(changeBody, request.body)
+    const row = await installed(request.params.name)
+    if (body.name !== undefined && !registry().nameFree(body.name, row.locationId))
+      throw new LocationNameTakenError(body.name)
+    const entry = await registry().save({
+      ...row,
+      name: body.name ?? row.name,
+      disabled: body.disabled ?? row.disabled,
+      updatedAt: Date.now(),
+    })
+    request.log.info({ location: entry.key, name: entry.name, disabled: entry.disabled }, 'location changed')
+    return { location: out(entry) }
+  })
+
+  app.delete<{ Params: { name: string } }>('/admin/locations/:name', async (request) => {
+    const row = await installed(request.params.name)
+    const reason = `location removed through the admin API at ${new Date().toISOString()}`
+    const deadLettered = await registry().remove(row.locationId, reason)
+    request.log.warn({ location: row.locationId, deadLettered }, 'location removed')
+    return { removed: row.locationId, deadLettered }
+  })
+
+  app.post('/admin/locations', async (request, reply) => {
+    const body = parse(addBody, request.body)
+    const company = await deps.store.directory.getCompany(body.companyId)
+    if (company?.state !== 'active')
+      throw new AdminBadRequestError(
+        `agency ${body.companyId} has not installed the app (or uninstalled it): install it through /oauth/install first`,
+      )
+    const known = await deps.store.directory.getLocation(body.locationId)
+    if (known && known.state !== 'removed') throw new LocationNameTakenError(known.name)
+    const name = body.name ?? body.locationId
+    if (!registry().nameFree(name, body.locationId)) throw new LocationNameTakenError(name)
+    const now = Date.now()
+    const entry = await registry().save({
+      locationId: body.locationId,
+      name,
+      companyId: body.companyId,
+      tokenSource: 'company',
+      state: 'active',
+      stateReason: null,
+      disabled: false,
+      installedAt: now,
+      updatedAt: now,
+    })
+    return reply.code(201).send({ location: out(entry) })
+  })
+}

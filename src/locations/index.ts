@@ -1,0 +1,17 @@
+export { LocationRegistry } from './registry.js'
+export type { LocationEntry, RegistryDeps } from './registry.js'
+export { SealedTokenStore, TokenKeyError } from './sealed-tokens.js'
+export { InstalledAuths, INSTALL_SEED, companyTokenKey } from './installed-auth.js'
+export {
+  admitLocation,
+  LocationDisabledError,
+  LocationGoneError,
+  LocationNotInPayloadError,
+  LocationNotInUrlError,
+  UnknownLocationError,
+} from './errors.js'
+export { AppInstaller, appWebhookSchema } from './installer.js'
+export type { InstallerDeps, InstallResult } from './installer.js'
+export { InstallState, InstallStateError } from './oauth-state.js'
+export { setUpLocations } from './setup.js'
+export type { LocationsSetup } from './setup.js'
