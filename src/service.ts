@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici'
 import { fileWarnings, RulesHolder, type Config, type ReloadResult } from './config/index.js'
 import { DeliveryWorker, LocalRateBudget, SharedRateBudget, type RateBudget } from './delivery/index.js'
 import { HighLevelClient } from './highlevel/index.js'
-import { setUpLocations } from './locations/index.js'
+import { setUpLocations, type LocationRegistry } from './locations/index.js'
 import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { RejectionCounter } from './common/rejections.js'
@@ -32,6 +32,8 @@ export interface Service {
   url: string
   store: Store
   worker: DeliveryWorker | null
+  /** every location, YAML and installed */
+  locations: LocationRegistry
   logger: Logger
   rules: RulesHolder
   /** re-reads and swaps the rules; an invalid file keeps the running ones (SIGHUP calls this) */
@@ -189,7 +191,17 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     })()
     return closing
   }
-  return { app, url, store, worker, logger, rules: holder, reloadRules: (trigger) => holder.reload(trigger), close }
+  return {
+    app,
+    url,
+    store,
+    worker,
+    locations: locations.registry,
+    logger,
+    rules: holder,
+    reloadRules: (trigger) => holder.reload(trigger),
+    close,
+  }
 }
 
 /**

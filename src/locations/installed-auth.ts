@@ -1,5 +1,6 @@
 import {
   HighLevelOAuthRefreshError,
+  HighLevelUnauthorizedError,
   OAuthAuth,
   seedHash,
   type AppConfig,
@@ -74,8 +75,16 @@ export class InstalledAuths {
     onCompanyGone: (err: HighLevelInstallGoneError) => void,
   ): OAuthAuth {
     const mint = async (): Promise<IssuedTokens> => {
-      const token = await this.company(companyId, onCompanyGone).accessToken()
-      return this.deps.installs.locationToken(token, companyId, locationId)
+      const company = this.company(companyId, onCompanyGone)
+      const token = await company.accessToken()
+      try {
+        return await this.deps.installs.locationToken(token, companyId, locationId)
+      } catch (err) {
+        // the agency's access token expired or was revoked early: its chain refreshes once
+        if (!(err instanceof HighLevelUnauthorizedError)) throw err
+        await company.refresh({ reason: 'unauthorized', rejectedToken: token })
+        return this.deps.installs.locationToken(await company.accessToken(), companyId, locationId)
+      }
     }
     return new OAuthAuth({ ...this.#base(locationId, onGone), mint })
   }
