@@ -50,6 +50,7 @@ function config(sandbox: Sandbox, storeUrl: string, yaml: string[], app: boolean
             }
           : {}),
       },
+      delivery: { enabled: process.env.BENCH_DELIVERY !== '0' },
       sources: { bench: { location: { from: 'url' }, verify: { type: 'none' } } },
       rules: [{ name: 'tag', source: 'bench', contact: { id: 'contactId' }, tags: ['{{ tag }}'] }],
     },

@@ -29,6 +29,7 @@ import { byDueOrder, toEvent, toJob } from '../rows.js'
 import { prepareStatements } from './statements.js'
 import { WriterConnection } from './writer.js'
 import { SqliteLocationDirectory } from './directory.js'
+import { MainWrites } from './main-writes.js'
 import type { Statements } from './statements.js'
 
 /**
@@ -55,6 +56,7 @@ export class SqliteStore implements Store {
   #acceptHere: ((rows: AcceptRow[]) => Outcome<AcceptResult>[]) | undefined
   #writer: WriterConnection | undefined
   #directory: SqliteLocationDirectory | undefined
+  readonly #writes: MainWrites
   get directory(): SqliteLocationDirectory {
     return this.#directory ?? (this.#stmts as never) // set by migrate(); before it #stmts throws
   }
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
     this.#db = db
     this.#path = options.path ?? ':memory:'
     this.#options = options
+    this.#writes = new MainWrites(db)
     this.#accepts = new GroupCommit(
       (rows) => (this.#writer ? this.#writer.run(rows) : this.#acceptHere!(rows)),
       options.maxBatch,
@@ -107,19 +110,13 @@ export class SqliteStore implements Store {
     // SQLite reads a negative LIMIT as "no limit": never let a bad config claim everything.
     const n = Math.floor(limit)
     if (!(n >= 1)) return []
-    const rows = this.#db
-      .transaction(() => q.claimJobs(owner, n, leaseMs, now, { location, excludeLocations }))
-      .immediate()
+    const rows = await this.#writes.run(() => q.claimJobs(owner, n, leaseMs, now, { location, excludeLocations }))
     return rows.map(toJob).sort(byDueOrder)
   }
 
   async failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {
-    return this.#finish(id, owner, attempt, retryAt === null ? 'dead' : 'pending', retryAt)
-  }
-
-  /** Job update and attempt row commit together: the trail never disagrees with the job. */
-  #finish(id: number, owner: string, attempt: AttemptRecord, status: JobStatus, runAt: number | null): boolean {
-    return this.#db.transaction(() => this.#finishInTx(id, owner, attempt, status, runAt)).immediate()
+    // the job update and its attempt row commit together: the trail never disagrees with the job
+    return this.#writes.run(() => this.#finishInTx(id, owner, attempt, retryAt === null ? 'dead' : 'pending', retryAt))
   }
 
   #finishInTx(id: number, owner: string, attempt: AttemptRecord, status: JobStatus, runAt: number | null): boolean {
@@ -172,6 +169,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.#db.open) return
     await this.#accepts.flush()
+    await this.#writes.flush()
     await this.#writer?.close()
     this.#db.close()
   }
@@ -195,9 +193,9 @@ export class SqliteStore implements Store {
 
   async completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number> {
     if (items.length === 0) return 0
-    return this.#db
-      .transaction(() => items.filter(({ id, attempt }) => this.#finishInTx(id, owner, attempt, 'done', null)).length)
-      .immediate()
+    return this.#writes.run(
+      () => items.filter(({ id, attempt }) => this.#finishInTx(id, owner, attempt, 'done', null)).length,
+    )
   }
 
   async recordRerun(eventId: string, record: RerunRecord, jobs: NewJob[]): Promise<void> {
@@ -209,11 +207,13 @@ export class SqliteStore implements Store {
   }
 
   async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
-    return ids.length === 0 ? 0 : this.#stmts.renewLeases(owner, ids, leaseMs, now)
+    const q = this.#stmts
+    return ids.length === 0 ? 0 : this.#writes.run(() => q.renewLeases(owner, ids, leaseMs, now))
   }
 
   async deferJobs(owner: string, ids: number[], runAt: number, now: number): Promise<number> {
-    return ids.length === 0 ? 0 : this.#stmts.deferJobs(owner, ids, runAt, now)
+    const q = this.#stmts
+    return ids.length === 0 ? 0 : this.#writes.run(() => q.deferJobs(owner, ids, runAt, now))
   }
 
   async lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>> {

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { ERROR_TEXT, json, ref } from './openapi/common.js'
 import { paths } from './openapi/paths.js'
 import { schemas } from './openapi/schemas.js'
+import { addLocation, installedLocation, locationPaths, locationStatusExtra } from './openapi/locations.js'
+
+const status = schemas.LocationStatus as { properties: Record<string, unknown> }
 
 /**
  * The admin API's OpenAPI 3.1 document, written by hand beside the routes. Why by hand:
@@ -20,11 +23,19 @@ export const openApiDocument = {
   },
   servers: [{ url: '/' }],
   security: [{ adminToken: [] }],
-  paths,
+  paths: {
+    ...paths,
+    '/admin/locations': { ...(paths['/admin/locations'] as object), post: addLocation },
+    ...locationPaths,
+  },
   components: {
     securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'admin.token from the config' } },
     responses: Object.fromEntries([400, 401, 404].map((c) => [`E${c}`, json(ref('Error'), ERROR_TEXT[c] as string)])),
-    schemas,
+    schemas: {
+      ...schemas,
+      LocationStatus: { ...status, properties: { ...status.properties, ...locationStatusExtra } },
+      InstalledLocation: installedLocation,
+    },
   },
 } as const
 

@@ -53,13 +53,20 @@ export const paths: Record<string, Json> = {
   '/admin/locations': {
     get: {
       operationId: 'listLocations',
-      summary: 'Per-location queue, rate budget, pause state and auth state',
+      summary: 'Per-location queue, rate budget, pause state and auth state (YAML and installed locations, paged)',
+      parameters: [
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } },
+        { name: 'after', in: 'query', description: 'next of the previous page', schema: { type: 'string' } },
+      ],
       responses: {
         200: json(
           {
             type: 'object',
             required: ['locations'],
-            properties: { locations: { type: 'array', items: ref('LocationStatus') } },
+            properties: {
+              locations: { type: 'array', items: ref('LocationStatus') },
+              next: { type: 'string', description: 'the after of the next page; absent on the last' },
+            },
           },
           'every configured location',
         ),
