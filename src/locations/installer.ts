@@ -100,10 +100,18 @@ export class AppInstaller {
       updatedAt: now,
     })
     const listed = await installs.installedLocations(grant.accessToken, companyId, this.appId)
-    const locations = []
-    for (const l of listed) locations.push(await this.#install(l.locationId, l.name, 'company', companyId, now))
-    this.#deps.logger.info({ companyId, locations: locations.length }, 'agency installed the app')
-    return { userType: 'Company', companyId, locations }
+    const rows: StoredLocation[] = []
+    const names = new Set<string>()
+    for (const l of listed) {
+      const row = await this.#row(l.locationId, l.name, 'company', companyId, now, 'active')
+      // two of the agency's locations may share a name; names must be unique
+      if (names.has(row.name)) row.name = `${row.name} (${row.locationId})`
+      names.add(row.name)
+      rows.push(row)
+    }
+    const saved = await this.#deps.registry.saveAll(rows)
+    this.#deps.logger.info({ companyId, locations: saved.length }, 'agency installed the app')
+    return { userType: 'Company', companyId, locations: saved.map((e) => ({ key: e.key, name: e.name })) }
   }
 
   /** An INSTALL or UNINSTALL app webhook, already verified. */
@@ -165,10 +173,23 @@ export class AppInstaller {
     now: number,
     state: StoredLocation['state'] = 'active',
   ): Promise<{ key: string; name: string }> {
+    const entry = await this.#deps.registry.save(await this.#row(locationId, name, tokenSource, companyId, now, state))
+    return { key: entry.key, name: entry.name }
+  }
+
+  /** The row of an install: a known location keeps its name and disabled flag. */
+  async #row(
+    locationId: string,
+    name: string | null,
+    tokenSource: StoredLocation['tokenSource'],
+    companyId: string | null,
+    now: number,
+    state: StoredLocation['state'],
+  ): Promise<StoredLocation> {
     const { registry, directory } = this.#deps
     const known = await directory.getLocation(locationId)
     const wanted = known?.name ?? name ?? locationId
-    const entry = await registry.save({
+    return {
       locationId,
       name: registry.nameFree(wanted, locationId) ? wanted : `${wanted} (${locationId})`,
       companyId: companyId ?? known?.companyId ?? null,
@@ -178,7 +199,6 @@ export class AppInstaller {
       disabled: known?.disabled ?? false,
       installedAt: known && known.state !== 'removed' ? known.installedAt : now,
       updatedAt: now,
-    })
-    return { key: entry.key, name: entry.name }
+    }
   }
 }

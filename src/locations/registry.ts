@@ -41,6 +41,9 @@ export interface RegistryDeps {
   onRunnable?: (key: string) => void
 }
 
+/** how far back a sync looks before the newest change it has seen (replicas' clocks differ a little) */
+const SYNC_OVERLAP_MS = 5_000
+
 const DELIVERING: ReadonlySet<LocationState> = new Set(['active', 'awaiting-token'])
 
 /**
@@ -58,6 +61,8 @@ export class LocationRegistry {
   readonly #installed: InstalledAuths | undefined
   readonly #now: () => number
   #syncedTo = -1
+  /** the updatedAt of each stored row as last applied */
+  readonly #seen = new Map<string, number>()
   #timer: NodeJS.Timeout | undefined
 
   constructor(deps: RegistryDeps) {
@@ -104,9 +109,9 @@ export class LocationRegistry {
   }
 
   async sync(): Promise<void> {
-    // a little overlap: another replica's clock may run behind; applying a row twice is harmless
-    const rows = await this.#deps.directory.listLocations(this.#syncedTo - 60_000)
-    for (const row of rows) this.#apply(row)
+    // a little overlap: another replica's clock may run behind; a row seen already is skipped
+    const rows = await this.#deps.directory.listLocations(this.#syncedTo - SYNC_OVERLAP_MS)
+    for (const row of rows) if (this.#seen.get(row.locationId) !== row.updatedAt) this.#apply(row)
   }
 
   // --- what the delivery engine asks (LocationLookup) ---
@@ -173,6 +178,12 @@ export class LocationRegistry {
     return this.#apply(row)
   }
 
+  /** Saves many stored locations in one transaction (an agency's install) and applies them. */
+  async saveAll(rows: StoredLocation[]): Promise<LocationEntry[]> {
+    await this.#deps.directory.saveLocations(rows)
+    return rows.map((row) => this.#apply(row))
+  }
+
   /** Removes an installed location: its pending jobs become dead letters with `reason`. */
   async remove(key: string, reason: string): Promise<number> {
     const n = await this.#deps.directory.removeLocation(key, reason, this.#now())
@@ -209,6 +220,7 @@ export class LocationRegistry {
 
   #apply(row: StoredLocation): LocationEntry {
     this.#syncedTo = Math.max(this.#syncedTo, row.updatedAt)
+    this.#seen.set(row.locationId, row.updatedAt)
     const before = this.#entries.get(row.locationId)
     if (before?.origin === 'config') return before
     const entry: LocationEntry = {

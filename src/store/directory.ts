@@ -40,6 +40,8 @@ export interface LocationDirectory {
   getLocation(locationId: string): Promise<StoredLocation | undefined>
   /** inserts or replaces the whole row */
   saveLocation(location: StoredLocation): Promise<void>
+  /** the same for many rows, in one transaction (an agency's install) */
+  saveLocations(locations: StoredLocation[]): Promise<void>
   /**
    * Marks the location removed (with `reason`) and turns its pending jobs into dead
    * letters carrying the reason, in one transaction; returns how many jobs.

@@ -59,6 +59,19 @@ export function locationsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): vo
     t.match(await store.directory.getLocation('loc-a'), { state: 'removed', stateReason: 'removed by the admin' })
   })
 
+  t.test('locations: many saved in one call', async (t) => {
+    const { directory } = await fresh(t)
+    await directory.saveLocations([installed('m1'), installed('m2'), installed('m1', { name: 'last wins' })])
+    t.same(
+      (await directory.listLocations()).map((l) => [l.locationId, l.name]),
+      [
+        ['m1', 'last wins'],
+        ['m2', 'name-m2'],
+      ],
+    )
+    await directory.saveLocations([])
+  })
+
   t.test('companies: saved and read back', async (t) => {
     const { directory } = await fresh(t)
     t.equal(await directory.getCompany('c1'), undefined)

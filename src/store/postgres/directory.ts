@@ -32,6 +32,12 @@ export class PostgresLocationDirectory implements LocationDirectory, JobAgenda {
     await saveLocation(this.pool, l)
   }
 
+  async saveLocations(locations: StoredLocation[]): Promise<void> {
+    await inTransaction(this.pool, async (c) => {
+      for (const l of locations) await saveLocation(c, l)
+    })
+  }
+
   async removeLocation(locationId: string, reason: string, now: number): Promise<number> {
     return inTransaction(this.pool, async (c) => {
       await c.query(

@@ -76,6 +76,10 @@ export class SqliteLocationDirectory implements LocationDirectory, JobAgenda {
     this.#db.transaction(() => this.#q.save.run(locationParams(location))).immediate()
   }
 
+  async saveLocations(locations: StoredLocation[]): Promise<void> {
+    this.#db.transaction(() => locations.forEach((l) => this.#q.save.run(locationParams(l)))).immediate()
+  }
+
   async removeLocation(locationId: string, reason: string, now: number): Promise<number> {
     return this.#db
       .transaction(() => {

@@ -227,12 +227,12 @@ export class SqliteStore implements Store {
   ): Promise<void> {
     const q = this.#stmts
     if (entries.length === 0) return
-    this.#db.transaction(() => q.rememberContacts(location, entries, expiresAt, Date.now())).immediate()
+    await this.#writes.run(() => q.rememberContacts(location, entries, expiresAt, Date.now()))
   }
 
   async forgetContacts(location: string, keys: string[]): Promise<void> {
     const q = this.#stmts
-    this.#db.transaction(() => q.forgetContacts(location, keys)).immediate()
+    await this.#writes.run(() => q.forgetContacts(location, keys))
   }
 
   async listDeadLetters(filter: DeadLetterFilter = {}): Promise<Job[]> {
