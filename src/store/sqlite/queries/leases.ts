@@ -39,6 +39,16 @@ export function prepareLeaseQueries(db: Database) {
       ORDER BY run_at, id
       LIMIT @limit)
     RETURNING *`)
+  // one location's claim on its own index: the generic one above scans every due job of every location
+  const claimOne = db.prepare<Omit<ClaimParams, 'exclude'>, JobRow>(`
+    UPDATE jobs SET lease_owner = @owner, lease_until = @lease_until
+    WHERE id IN (
+      SELECT id FROM jobs INDEXED BY jobs_location_claim
+      WHERE location = @location AND status = 'pending' AND run_at <= @now
+        AND (lease_until IS NULL OR lease_until <= @now)
+      ORDER BY run_at, id
+      LIMIT @limit)
+    RETURNING *`)
   const release = db.prepare<[string]>(`
     UPDATE jobs SET lease_owner = NULL, lease_until = NULL
     WHERE lease_owner = ? AND status = 'pending'`)
@@ -61,6 +71,8 @@ export function prepareLeaseQueries(db: Database) {
     },
     /** Rows come back in no particular order (RETURNING does not follow the subquery). */
     claimJobs(owner: string, limit: number, leaseMs: number, now: number, where: ClaimWhere = {}): JobRow[] {
+      if (where.location !== undefined && where.excludeLocations === undefined)
+        return claimOne.all({ owner, now, lease_until: now + leaseMs, limit, location: where.location })
       const exclude = where.excludeLocations === undefined ? null : JSON.stringify(where.excludeLocations)
       return claim.all({ owner, now, lease_until: now + leaseMs, limit, location: where.location ?? null, exclude })
     },
