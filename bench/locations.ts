@@ -59,6 +59,14 @@ function config(sandbox: Sandbox, storeUrl: string, yaml: string[], app: boolean
   )
 }
 
+/** CPU of this process (service and idle sandbox) over `seconds`, as % of one core. */
+async function idleCpu(seconds: number): Promise<number> {
+  const cpu0 = process.cpuUsage()
+  await new Promise((r) => setTimeout(r, seconds * 1000))
+  const cpu = process.cpuUsage(cpu0)
+  return Math.round(((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 1000) / 10
+}
+
 async function install(service: Service): Promise<void> {
   const first = await fetch(`${service.url}/oauth/install`, { redirect: 'manual' })
   const page = await fetch(first.headers.get('location')!, { redirect: 'manual' })
@@ -120,10 +128,7 @@ export async function run(): Promise<void> {
     console.log(`start-up: ${startupMs} ms`)
 
     await new Promise((r) => setTimeout(r, 2_000))
-    const cpu0 = process.cpuUsage()
-    await new Promise((r) => setTimeout(r, IDLE_S * 1000))
-    const cpu = process.cpuUsage(cpu0)
-    const idleCpuPercent = Math.round(((cpu.user + cpu.system) / 1000 / (IDLE_S * 1000)) * 1000) / 10
+    const idleCpuPercent = await idleCpu(IDLE_S)
     const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20)
     console.log(`idle: ${idleCpuPercent} % of a core over ${IDLE_S} s; RSS ${rssMb} MB`)
 
@@ -145,6 +150,8 @@ export async function run(): Promise<void> {
       config: config(sandbox, `sqlite:${join(dir, 'one.db')}`, [yaml[0]!], false),
       logStream: silent,
     })
+    await new Promise((r) => setTimeout(r, 2_000))
+    console.log(`idle, one location: ${await idleCpu(IDLE_S)} % of a core over ${IDLE_S} s`)
     const p99MsOneLocation = await p99At50(one, [{ location: yaml[0]!, contactId: contacts.get(yaml[0]!)! }])
     await one.close()
     console.log(`webhook p99 at 50/s, one location: ${p99MsOneLocation} ms`)
