@@ -27,11 +27,17 @@ const COMPANY = 'benchCompany00000001'
 
 const silent = new Writable({ write: (_c, _e, done) => done() })
 
+/** BENCH_STORE_URL=postgres://... runs the bench on PostgreSQL (a schema of its own per run, left behind) */
+const PG = process.env.BENCH_STORE_URL
+const schemaTag = `bench_${Date.now().toString(36)}`
+
 function config(sandbox: Sandbox, storeUrl: string, yaml: string[], app: boolean) {
   return validateConfig(
     {
       server: { host: '127.0.0.1', port: 0 },
-      store: { url: storeUrl },
+      store: PG
+        ? { url: PG, postgres: { schema: `${schemaTag}_${storeUrl.endsWith('one.db') ? 'one' : 'many'}` } }
+        : { url: storeUrl },
       log: { level: 'warn' },
       highlevel: {
         baseUrl: sandbox.url,

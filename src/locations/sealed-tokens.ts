@@ -21,11 +21,15 @@ export class TokenKeyError extends TagrelayError {
  */
 export class SealedTokenStore implements TokenStore {
   readonly #key: Buffer | undefined
+  readonly #permits: Permits
 
   constructor(
     private readonly inner: TokenStore,
     secretKey: string | undefined,
+    /** refreshes of locations' tokens at once (agencies' are not counted: see withOAuthLock) */
+    concurrentRefreshes = 3,
   ) {
+    this.#permits = new Permits(concurrentRefreshes)
     this.#key =
       secretKey === undefined ? undefined : createHash('sha256').update(`tagrelay-tokens:${secretKey}`).digest()
   }
@@ -52,8 +56,21 @@ export class SealedTokenStore implements TokenStore {
     })
   }
 
-  withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
-    return this.inner.withOAuthLock(location, fn)
+  /**
+   * Why a bound: on PostgreSQL a held lock keeps one pooled connection in its
+   * transaction and the load and save inside need another; thousands of installed
+   * locations minting their first tokens at once took every connection and waited for
+   * one more, forever (accepts too). An agency's refresh runs inside a location's (to
+   * mint from it) and is single-flight per agency, so it takes no permit.
+   */
+  async withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
+    if (location.startsWith('company:')) return this.inner.withOAuthLock(location, fn)
+    await this.#permits.take()
+    try {
+      return await this.inner.withOAuthLock(location, fn)
+    } finally {
+      this.#permits.give()
+    }
   }
 
   #seal(location: string, value: string): string {
@@ -82,5 +99,26 @@ export class SealedTokenStore implements TokenStore {
         `the stored OAuth tokens of ${location} do not open with this TAGRELAY_SECRET_KEY (store.secretKey): it is not the key they were sealed with`,
       )
     }
+  }
+}
+
+/** A counting semaphore, first come first served. */
+class Permits {
+  readonly #waiting: (() => void)[] = []
+
+  constructor(private free: number) {}
+
+  take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve))
+  }
+
+  give(): void {
+    const next = this.#waiting.shift()
+    if (next) next()
+    else this.free++
   }
 }

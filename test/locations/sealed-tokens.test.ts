@@ -41,3 +41,20 @@ t.test('without a key values stay as they are; plain values still read once a ke
   t.same(await new SealedTokenStore(store, 'a-long-secret-key-0001').loadOAuthTokens('loc-a'), pair)
   t.equal(await new SealedTokenStore(store, 'a-long-secret-key-0001').loadOAuthTokens('none'), undefined)
 })
+
+t.test('at most N location refreshes hold a lock at once; an agency refresh inside one is not held back', async (t) => {
+  const store = await openStore({ url: 'sqlite::memory:' })
+  t.teardown(() => store.close())
+  const sealed = new SealedTokenStore(store, undefined, 2)
+  let inside = 0
+  let most = 0
+  const work = (key: string) =>
+    sealed.withOAuthLock(key, async () => {
+      most = Math.max(most, ++inside)
+      // a location's mint refreshes the agency's token inside its own lock
+      await sealed.withOAuthLock(`company:c-${key}`, async () => new Promise((r) => setTimeout(r, 10)))
+      inside--
+    })
+  await Promise.all(Array.from({ length: 6 }, (_, i) => work(`loc-${i}`)))
+  t.equal(most, 2)
+})
