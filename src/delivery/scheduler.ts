@@ -7,6 +7,8 @@ export interface LaneRun {
   handled: number
   /** the location may not claim before this time (an open circuit's next probe), null when free */
   heldUntil: number | null
+  /** whether another round may find more due work at once (the claim was full); default handled > 0 */
+  more?: boolean
 }
 
 export interface SchedulerOptions {
@@ -108,7 +110,8 @@ export class Scheduler {
         let run: LaneRun
         do {
           run = await this.#opts.run(location)
-        } while (run.handled > 0 && this.#running)
+          // a claim that was not full took everything due; what comes later wakes it or is scheduled
+        } while ((run.more ?? run.handled > 0) && this.#running)
         if (!this.#running) return
         const again = (): boolean => this.#active.get(location) === true && run.heldUntil === null
         if (again()) continue

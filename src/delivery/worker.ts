@@ -174,7 +174,11 @@ export class DeliveryWorker {
     const claim = { batchSize: this.opts.batchSize, leaseMs: this.opts.leaseMs }
     const handled = await new Lane(this.ctx, { name: location, auth }, claim).runOnce()
     const probeAt = auth && handled === 0 ? this.ctx.circuit.probeAt(auth.locationId) : null
-    return { handled, heldUntil: probeAt !== null && probeAt > this.ctx.now() ? probeAt : null }
+    return {
+      handled,
+      more: handled >= claim.batchSize,
+      heldUntil: probeAt !== null && probeAt > this.ctx.now() ? probeAt : null,
+    }
   }
 
   /** Which locations are paused and why, for readiness and admin views. */
