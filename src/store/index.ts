@@ -11,6 +11,8 @@ import { parseStoreUrl } from './url.js'
 
 export type * from './types.js'
 export type * from './roles.js'
+export type * from './ops/types.js'
+export type * from './ops/roles.js'
 export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
 export { PostgresRateWindowLog } from './postgres/rate-window.js'

@@ -17,6 +17,7 @@ import type {
   OAuthTokens,
   StoredAttempt,
 } from './types.js'
+import type { OperationsStore } from './ops/roles.js'
 
 /** The window a shared budget enforces for one location. */
 export interface WindowLimits {
@@ -190,4 +191,5 @@ export interface Store
     DeadLetterStore,
     TokenStore,
     RuleSetArchive,
-    Housekeeping {}
+    Housekeeping,
+    OperationsStore {}

@@ -8,6 +8,7 @@ import { contactContract } from './contract-contacts.js'
 import { retentionContract } from './contract-retention.js'
 import { trailContract } from './contract-trail.js'
 import { deliveryContract } from './contract-delivery.js'
+import { opsContract } from './contract-ops.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -122,4 +123,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   retentionContract(t, fresh)
   trailContract(t, fresh)
   deliveryContract(t, fresh)
+  opsContract(t, fresh)
 }

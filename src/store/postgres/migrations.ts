@@ -13,6 +13,7 @@
  * stored request would no longer be the one that came in.
  */
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
+import { postgresOpsMigrations } from '../ops/migrations.js'
 
 export interface Migration {
   version: number
@@ -198,6 +199,8 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX event_reruns_event ON event_reruns (event_id);
     `,
   },
+  // 30-39: operations (refused requests, alerts), in ../ops/migrations.ts
+  ...postgresOpsMigrations,
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

@@ -26,6 +26,8 @@ import { appliedPostgresVersions, migratePostgres } from './migrate.js'
 import { migrations } from './migrations.js'
 import { createPool, inTransaction } from './pool.js'
 import { PostgresRateWindowLog } from './rate-window.js'
+import { PostgresAlertOutbox } from './alerts.js'
+import { PostgresRefusedStore } from './refused.js'
 import type { PostgresOptions } from './pool.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
 import { forgetContacts, lookupContacts, rememberContacts } from './queries/contact-cache.js'
@@ -52,6 +54,8 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool
   readonly schema: string
   readonly rateWindow: RateWindowLog
+  readonly refused: PostgresRefusedStore
+  readonly alerts: PostgresAlertOutbox
   readonly #where: string
   #closed = false
 
@@ -59,6 +63,8 @@ export class PostgresStore implements Store {
   constructor(pool: pg.Pool, schema: string, where = 'the configured server') {
     this.pool = pool
     this.rateWindow = new PostgresRateWindowLog(pool)
+    this.refused = new PostgresRefusedStore(pool)
+    this.alerts = new PostgresAlertOutbox(pool)
     this.schema = schema
     this.#where = where
   }

@@ -1,3 +1,4 @@
+import { sqliteOpsMigrations } from '../ops/migrations.js'
 /**
  * Numbered schema migrations for the SQLite store, applied in order by `migrate()`.
  *
@@ -210,6 +211,8 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX event_reruns_event ON event_reruns (event_id);
     `,
   },
+  // 30-39: operations (refused requests, alerts), in ../ops/migrations.ts
+  ...sqliteOpsMigrations,
 ]
 
 /** The newest schema version this build knows. */

@@ -28,6 +28,8 @@ import type { SqliteOptions } from './open.js'
 import { byDueOrder, toEvent, toJob } from '../rows.js'
 import { prepareStatements } from './statements.js'
 import { WriterConnection } from './writer.js'
+import { SqliteAlertOutbox } from './alerts.js'
+import { SqliteRefusedStore } from './refused.js'
 import type { Statements } from './statements.js'
 
 /**
@@ -53,6 +55,8 @@ export class SqliteStore implements Store {
   readonly #options: SqliteOptions
   #acceptHere: ((rows: AcceptRow[]) => Outcome<AcceptResult>[]) | undefined
   #writer: WriterConnection | undefined
+  readonly refused = new SqliteRefusedStore(() => this.#db)
+  readonly alerts = new SqliteAlertOutbox(() => this.#db)
 
   constructor(db: BetterSqlite3.Database, options: SqliteOptions & { maxBatch?: number; path?: string } = {}) {
     this.#db = db
