@@ -8,6 +8,7 @@ import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { RejectionCounter } from './common/rejections.js'
 import { Metrics } from './metrics/index.js'
+import { RefusedKeeper } from './refused/index.js'
 import { RuleSetRecorder } from './rules/index.js'
 import { createSourceRegistry } from './sources/index.js'
 import { openStore, RetentionTimer, type Store } from './store/index.js'
@@ -74,6 +75,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     searchRefused: () => worker?.status().searchRefused ?? [],
   }
   const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits, pauses })
+  const refusedKeeper = new RefusedKeeper({
+    store: store.refused,
+    config: config.refused,
+    logger,
+    metrics: metrics.ops,
+  })
   const deliveryLog = logger.child({ component: 'delivery' })
   const budget = rateBudget(config, store, deliveryLog)
   const client = new HighLevelClient({
@@ -132,6 +139,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       rateLimits,
       delivery: pauses,
       ruleSets,
+      refusedKeeper,
     })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
@@ -169,6 +177,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await app.close()
       await worker?.stop(left())
       await retention.stop()
+      await refusedKeeper.settled()
       await raceTimeout(client.close(), left())
       await store.close()
       logger.info('tagrelay stopped')

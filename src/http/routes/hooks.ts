@@ -57,7 +57,17 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const id = request.eventId as string
       const source = deps.sources.get(request.params.source)
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
+      const req = inbound(request, source.name, rawBody)
+      let verified
+      try {
+        verified = source.receive(req)
+      } catch (err) {
+        // refused for its signature or token: kept for a second look (without waiting for it)
+        const code = (err as { code?: unknown }).code
+        if (typeof code === 'string') deps.refusedKeeper.keep(source, req, { id, code, receivedAt })
+        throw err
+      }
+      const { body, dedupe } = verified
       const query = request.query as Record<string, unknown>
       const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
       const result = await ingest(deps, deps.rules(), source, received)

@@ -1,9 +1,11 @@
 import { errors, idParam, json, ref, REPLAYED, type Json } from './common.js'
+import { refusedPaths } from './refused.js'
 import { rerunPaths } from './rerun.js'
 
 /** Every admin route, by path and method. */
 export const paths: Record<string, Json> = {
   ...rerunPaths,
+  ...refusedPaths,
   '/admin/openapi.json': {
     get: {
       operationId: 'openapi',
