@@ -1,5 +1,5 @@
 import type { NewRefusedRequest, Store } from '../../src/store/index.js'
-import { T0 } from './fixtures.js'
+import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
 
 let seq = 0
@@ -146,5 +146,21 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal((await store.alerts.claim('dead-process', 1, 1000, T0)).length, 1)
     t.equal((await store.alerts.claim('next', 1, 1000, T0 + 500)).length, 0)
     t.equal((await store.alerts.claim('next', 1, 1000, T0 + 1000)).length, 1)
+  })
+
+  t.test('alerts: dead letters since a time, counted, the first ones in the order they died', async (t) => {
+    const store = await fresh(t)
+    await store.accept(event(), [job(), job({ contact: { email: 'b@example.com' } }), job({ location: 'other' })])
+    const jobs = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 60_000, now: T0 })
+    const dieAt = [T0 + 300, T0 + 100, T0 + 200]
+    for (const [i, j] of jobs.entries())
+      await store.failJob(j.id, 'w', attempt({ outcome: 'dead', error: `no ${i}`, finishedAt: dieAt[i]! }), null)
+    const since = await store.alerts.deadLettersSince(T0 + 150, 1)
+    t.equal(since.count, 2)
+    t.same(
+      since.first.map((j) => j.lastError),
+      ['no 2'],
+    )
+    t.equal((await store.alerts.deadLettersSince(T0 + 300, 10)).count, 0)
   })
 }

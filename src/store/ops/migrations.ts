@@ -62,6 +62,14 @@ export const sqliteOpsMigrations = [
       ) STRICT;${alertIndexes}
     `,
   },
+  {
+    version: 32,
+    name: 'jobs_dead_since',
+    sql: `
+      -- dead letters by the time they died (the alert digest reads the new ones)
+      CREATE INDEX jobs_dead_since ON jobs (updated_at) WHERE status = 'dead';
+    `,
+  },
 ]
 
 export const postgresOpsMigrations = [
@@ -79,6 +87,14 @@ export const postgresOpsMigrations = [
     sql: `
       CREATE TABLE alert_outbox (${alertColumns('BIGSERIAL PRIMARY KEY', 'BIGINT')}
       );${alertIndexes}
+    `,
+  },
+  {
+    version: 32,
+    name: 'jobs_dead_since',
+    sql: `
+      -- dead letters by the time they died (the alert digest reads the new ones)
+      CREATE INDEX jobs_dead_since ON jobs (updated_at) WHERE status = 'dead';
     `,
   },
 ]

@@ -1,3 +1,4 @@
+import type { Job } from '../types.js'
 import type {
   Alert,
   AlertFilter,
@@ -36,6 +37,8 @@ export interface AlertOutbox {
   list(filter: AlertFilter): Promise<Alert[]>
   /** drops sent and failed alerts created before `before`; returns how many */
   prune(before: number): Promise<number>
+  /** jobs that became dead letters after `since` (epoch ms): how many, and the first `limit` of them */
+  deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }>
 }
 
 /** The operations roles a store carries beside the delivery contract. */

@@ -1,6 +1,8 @@
 import type pg from 'pg'
 import type { AlertOutbox } from '../ops/roles.js'
 import { toAlert, type AlertRow } from '../ops/rows.js'
+import { toJob, type JobRow } from '../rows.js'
+import type { Job } from '../types.js'
 import type { Alert, AlertFilter, NewAlert } from '../ops/types.js'
 
 /** The alert outbox on PostgreSQL: claims skip rows another replica holds. */
@@ -73,5 +75,18 @@ export class PostgresAlertOutbox implements AlertOutbox {
       [before],
     )
     return rowCount ?? 0
+  }
+
+  async deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }> {
+    const [count, first] = await Promise.all([
+      this.#pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'dead' AND updated_at > $1`, [
+        since,
+      ]),
+      this.#pool.query<JobRow>(
+        `SELECT * FROM jobs WHERE status = 'dead' AND updated_at > $1 ORDER BY updated_at, id LIMIT $2`,
+        [since, limit],
+      ),
+    ])
+    return { count: count.rows[0]?.n ?? 0, first: first.rows.map(toJob) }
   }
 }

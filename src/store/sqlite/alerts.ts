@@ -1,6 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { AlertOutbox } from '../ops/roles.js'
 import { toAlert, type AlertRow } from '../ops/rows.js'
+import { toJob, type JobRow } from '../rows.js'
+import type { Job } from '../types.js'
 import type { Alert, AlertFilter, NewAlert } from '../ops/types.js'
 
 interface Statements {
@@ -10,6 +12,8 @@ interface Statements {
   failed: Statement<[{ status: string; error: string; retry: number | null; id: number; owner: string }]>
   list: Statement<[{ status: string | null; before: number | null; limit: number }], AlertRow>
   prune: Statement<[number]>
+  deadCount: Statement<[number], { n: number }>
+  deadFirst: Statement<[number, number], JobRow>
 }
 
 /** The alert outbox on SQLite; statements prepared on first use (after migrate). */
@@ -51,6 +55,10 @@ export class SqliteAlertOutbox implements AlertOutbox {
          ORDER BY id DESC LIMIT @limit`,
       ),
       prune: db.prepare(`DELETE FROM alert_outbox WHERE status IN ('sent', 'failed') AND created_at < ?`),
+      deadCount: db.prepare(`SELECT count(*) AS n FROM jobs WHERE status = 'dead' AND updated_at > ?`),
+      deadFirst: db.prepare(
+        `SELECT * FROM jobs WHERE status = 'dead' AND updated_at > ? ORDER BY updated_at, id LIMIT ?`,
+      ),
     }
     return this.#q
   }
@@ -89,5 +97,10 @@ export class SqliteAlertOutbox implements AlertOutbox {
 
   async prune(before: number): Promise<number> {
     return this.#stmts.prune.run(before).changes
+  }
+
+  async deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }> {
+    const q = this.#stmts
+    return { count: q.deadCount.get(since)?.n ?? 0, first: q.deadFirst.all(since, limit).map(toJob) }
   }
 }
