@@ -9,6 +9,7 @@ import { createLogger } from './log.js'
 import { RejectionCounter } from './common/rejections.js'
 import { Metrics } from './metrics/index.js'
 import { RefusedKeeper } from './refused/index.js'
+import { startAlerts } from './alerts/index.js'
 import { RuleSetRecorder } from './rules/index.js'
 import { createSourceRegistry } from './sources/index.js'
 import { openStore, RetentionTimer, type Store } from './store/index.js'
@@ -149,6 +150,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
   worker?.start()
   retention.start()
+  const alerts = startAlerts({
+    config: config.alerts,
+    store,
+    logger,
+    metrics: metrics.ops,
+    held: () => worker?.status().locations ?? [],
+    refusals: () => rejections.entries(),
+    publicUrl: config.server.publicUrl,
+  })
   if (opts.configFile && opts.watchRules !== false) holder.watch()
 
   for (const name of sources.unverified())
@@ -178,6 +188,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await worker?.stop(left())
       await retention.stop()
       await refusedKeeper.settled()
+      await alerts.stop()
       await raceTimeout(client.close(), left())
       await store.close()
       logger.info('tagrelay stopped')

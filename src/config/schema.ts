@@ -5,6 +5,7 @@ import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
 import { sourceSchema } from '../sources/schema.js'
 import { parseStoreUrl } from '../store/index.js'
 import { refusedSchema } from '../refused/schema.js'
+import { alertsSchema } from '../alerts/schema.js'
 
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0').describe('the address to listen on (TAGRELAY_HOST)'),
@@ -179,6 +180,9 @@ export const configSchema = z.strictObject({
   refused: refusedSchema
     .prefault({})
     .describe('requests refused for a signature or token, kept per source for GET /admin/refused and re-verify'),
+  alerts: alertsSchema
+    .prefault({})
+    .describe('alerts to Slack-compatible and Standard Webhooks destinations: dead letters, held locations, refusals'),
 })
 
 export type Config = z.output<typeof configSchema>

@@ -1,0 +1,74 @@
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { OpsMetrics } from '../metrics/ops.js'
+import type { AlertOutbox, JobQueue } from '../store/index.js'
+import { AlertDispatcher } from './dispatcher.js'
+import { AlertMonitor, type AlertInputs } from './monitor.js'
+import type { AlertsConfig } from './schema.js'
+
+export interface AlertsOptions {
+  config: AlertsConfig
+  store: { alerts: AlertOutbox } & Pick<JobQueue, 'queueStats'>
+  logger: Logger
+  metrics?: OpsMetrics
+  held?: AlertInputs['held']
+  refusals?: AlertInputs['refusals']
+  publicUrl?: string
+  /** an undici dispatcher for the sends (tests) */
+  dispatcher?: Dispatcher
+  now?: () => number
+}
+
+export interface RunningAlerts {
+  dispatcher: AlertDispatcher
+  monitor: AlertMonitor
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the trigger checks and the sender, when any destination is configured. The
+ * sender also starts with none: alerts queued before a destination was removed are then
+ * marked failed rather than left pending forever.
+ */
+export function startAlerts(opts: AlertsOptions): RunningAlerts {
+  const { config, store, logger } = opts
+  const log = logger.child({ component: 'alerts' })
+  const now = opts.now ?? Date.now
+  const dispatcher = new AlertDispatcher({
+    outbox: store.alerts,
+    config,
+    logger: log,
+    now,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  })
+  const monitor = new AlertMonitor({
+    config,
+    inputs: {
+      store: { deadLettersSince: (s, l) => store.alerts.deadLettersSince(s, l), queueStats: () => store.queueStats() },
+      ...(opts.held ? { held: opts.held } : {}),
+      ...(opts.refusals ? { refusals: opts.refusals } : {}),
+    },
+    enqueue: (m) => dispatcher.enqueue(m),
+    logger: log,
+    now,
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+  })
+  dispatcher.start()
+  const active = Object.keys(config.destinations).length > 0
+  if (active) monitor.start()
+  const prune = setInterval(() => {
+    store.alerts
+      .prune(now() - config.keepDays * 86_400_000)
+      .catch((err: unknown) => log.error({ err }, 'alerts: pruning sent alerts failed'))
+  }, 3_600_000).unref()
+  return {
+    dispatcher,
+    monitor,
+    async stop() {
+      clearInterval(prune)
+      await monitor.stop()
+      await dispatcher.stop()
+    },
+  }
+}
