@@ -98,7 +98,10 @@ t.test('a dead-letter burst makes one digest per destination, not one message pe
   now = T0 + 2000
   await m.check()
   await until(t, 'the digest', () => slack.received.length === 1 && hook.received.length === 1)
-  const digest = JSON.parse(hook.received[0]!.body) as { type: string; data: { details: { count: number; first: Array<Record<string, unknown>> } } }
+  const digest = JSON.parse(hook.received[0]!.body) as {
+    type: string
+    data: { details: { count: number; first: Array<Record<string, unknown>> } }
+  }
   t.equal(digest.type, 'alert.digest')
   t.equal(digest.data.details.count, 40)
   t.equal(digest.data.details.first.length, 5, 'the first reasons, not all')

@@ -6,6 +6,7 @@ import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
 import { openApiRoute } from './openapi.js'
 import { deadLetterRoutes } from './dead-letters.js'
+import { alertRoutes } from './alerts.js'
 import { refusedRoutes } from './refused.js'
 import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
@@ -38,4 +39,5 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   openApiRoute(app)
   deadLetterRoutes(app, deps)
   refusedRoutes(app, deps)
+  alertRoutes(app, deps)
 }

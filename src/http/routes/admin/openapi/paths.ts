@@ -1,4 +1,5 @@
 import { errors, idParam, json, ref, REPLAYED, type Json } from './common.js'
+import { alertPaths } from './alerts.js'
 import { refusedPaths } from './refused.js'
 import { rerunPaths } from './rerun.js'
 
@@ -6,6 +7,7 @@ import { rerunPaths } from './rerun.js'
 export const paths: Record<string, Json> = {
   ...rerunPaths,
   ...refusedPaths,
+  ...alertPaths,
   '/admin/openapi.json': {
     get: {
       operationId: 'openapi',
