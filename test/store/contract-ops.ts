@@ -163,4 +163,13 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     )
     t.equal((await store.alerts.deadLettersSince(T0 + 300, 10)).count, 0)
   })
+
+  t.test('jobs: a trace context given with a job comes back with it; none, none', async (t) => {
+    const store = await fresh(t)
+    const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
+    await store.accept(event(), [job({ traceParent: tp }), job({ contact: { email: 'b@example.com' } })])
+    const claimed = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 60_000, now: T0 })
+    t.equal(claimed[0]!.traceParent, tp)
+    t.notOk('traceParent' in claimed[1]!, 'absent, not null, when there was none')
+  })
 }

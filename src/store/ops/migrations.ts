@@ -70,6 +70,15 @@ export const sqliteOpsMigrations = [
       CREATE INDEX jobs_dead_since ON jobs (updated_at) WHERE status = 'dead';
     `,
   },
+  {
+    version: 33,
+    name: 'job_trace_parent',
+    sql: `
+      -- the W3C traceparent of the webhook span that made the job (NULL without tracing),
+      -- so its HighLevel calls join the webhook's trace, after a restart too
+      ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
+    `,
+  },
 ]
 
 export const postgresOpsMigrations = [
@@ -95,6 +104,15 @@ export const postgresOpsMigrations = [
     sql: `
       -- dead letters by the time they died (the alert digest reads the new ones)
       CREATE INDEX jobs_dead_since ON jobs (updated_at) WHERE status = 'dead';
+    `,
+  },
+  {
+    version: 33,
+    name: 'job_trace_parent',
+    sql: `
+      -- the W3C traceparent of the webhook span that made the job (NULL without tracing),
+      -- so its HighLevel calls join the webhook's trace, after a restart too
+      ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
     `,
   },
 ]
