@@ -8,6 +8,7 @@ import {
 } from './errors.js'
 import { parseBody } from './parse/index.js'
 import { tokenBucket } from './rate-limit.js'
+import { withSpan } from '../telemetry/index.js'
 import type { SourceConfig } from './schema.js'
 import type { InboundRequest } from './types.js'
 import { digestSecrets, matchesAny } from './verify/constant-time.js'
@@ -105,8 +106,10 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
   const verifyTokens = config.handshake ? digestSecrets(config.handshake.verifyToken) : undefined
   const receiveWith = (verifier: BuiltVerifier, req: InboundRequest): Received => {
     if (req.rawBody.length > bodyLimit) throw new BodyTooLargeError(name, bodyLimit)
-    verifier.verify(req)
-    const body = parseBody(req.rawBody, singleHeader(req, 'content-type'))
+    withSpan('tagrelay.verify', { 'tagrelay.source': name }, () => verifier.verify(req))
+    const body = withSpan('tagrelay.parse', { 'tagrelay.source': name, 'tagrelay.bytes': req.rawBody.length }, () =>
+      parseBody(req.rawBody, singleHeader(req, 'content-type')),
+    )
     const [key, ...alsoKeys] = dedupe ? dedupeKeys(dedupe, req, body) : []
     if (!key || !dedupe) return { body }
     return { body, dedupe: { key, retentionMs: dedupe.retentionMs, ...(alsoKeys.length > 0 ? { alsoKeys } : {}) } }

@@ -86,13 +86,11 @@ export function currentTraceParent(): string | undefined {
   return `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & TraceFlags.SAMPLED) === 1 ? '01' : '00'}`
 }
 
-const EMPTY = Object.freeze({})
-
-/** `trace_id` and `span_id` of the active span, for every log line (pino's mixin). */
+/** `trace_id` and `span_id` of the active span, for every log line (pino's mixin: it merges into the object it gets, so always a new one). */
 export function traceLogFields(): { trace_id?: string; span_id?: string } {
-  if (!enabled) return EMPTY
+  if (!enabled) return {}
   const sc = trace.getSpan(context.active())?.spanContext()
-  return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : EMPTY
+  return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {}
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ingest } from '../../ingest/index.js'
-import { headersFromRaw, type InboundRequest } from '../../sources/index.js'
+import { headersFromRaw, type InboundRequest, type Source } from '../../sources/index.js'
+import { withSpan } from '../../telemetry/index.js'
 import type { RouteDeps } from '../deps.js'
 
 declare module 'fastify' {
@@ -53,45 +54,56 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       onRequest: async (request: HookRequest) => deps.sources.get(request.params.source).admit(),
     },
     async (request, reply) => {
-      const receivedAt = Date.now()
       const id = request.eventId as string
       const source = deps.sources.get(request.params.source)
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      const req = inbound(request, source.name, rawBody)
-      let verified
-      try {
-        verified = source.receive(req)
-      } catch (err) {
-        // refused for its signature or token: kept for a second look (without waiting for it)
-        const code = (err as { code?: unknown }).code
-        if (typeof code === 'string') deps.refusedKeeper.keep(source, req, { id, code, receivedAt })
-        throw err
-      }
-      const { body, dedupe } = verified
-      const query = request.query as Record<string, unknown>
-      const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
-      const result = await ingest(deps, deps.rules(), source, received)
-      if (result.duplicate) {
-        request.log.info(
-          { source: source.name, firstEventId: result.id },
-          'duplicate delivery: answered with the first result, nothing stored',
-        )
-        return reply.code(200).send({ id: result.id, tags: result.tags, rules: result.rules, duplicate: true })
-      }
-      deps.onAccepted?.()
-      const { tags, matched, unresolved, jobs } = result.judgement
-      for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
-      request.log.info(
-        {
-          source: source.name,
-          tags,
-          rules: matched,
-          jobs: jobs.length,
-          unresolved: unresolved.length > 0 ? unresolved : undefined,
-        },
-        'event accepted',
+      const sent = request.headers.traceparent
+      // a span per webhook; a sender's traceparent (if any) is its parent
+      return withSpan(
+        'tagrelay.webhook',
+        { 'tagrelay.source': source.name, 'tagrelay.event_id': id, 'tagrelay.location': source.location },
+        () => receive(request, reply, id, source),
+        { kind: 'server', parent: typeof sent === 'string' ? sent : null },
       )
-      return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
     },
   )
+
+  async function receive(request: HookRequest, reply: FastifyReply, id: string, source: Source) {
+    const receivedAt = Date.now()
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+    const req = inbound(request, source.name, rawBody)
+    let verified
+    try {
+      verified = source.receive(req)
+    } catch (err) {
+      // refused for its signature or token: kept for a second look (without waiting for it)
+      const code = (err as { code?: unknown }).code
+      if (typeof code === 'string') deps.refusedKeeper.keep(source, req, { id, code, receivedAt })
+      throw err
+    }
+    const { body, dedupe } = verified
+    const query = request.query as Record<string, unknown>
+    const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
+    const result = await ingest(deps, deps.rules(), source, received)
+    if (result.duplicate) {
+      request.log.info(
+        { source: source.name, firstEventId: result.id },
+        'duplicate delivery: answered with the first result, nothing stored',
+      )
+      return reply.code(200).send({ id: result.id, tags: result.tags, rules: result.rules, duplicate: true })
+    }
+    deps.onAccepted?.()
+    const { tags, matched, unresolved, jobs } = result.judgement
+    for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
+    request.log.info(
+      {
+        source: source.name,
+        tags,
+        rules: matched,
+        jobs: jobs.length,
+        unresolved: unresolved.length > 0 ? unresolved : undefined,
+      },
+      'event accepted',
+    )
+    return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
+  }
 }
