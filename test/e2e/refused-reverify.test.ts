@@ -138,6 +138,11 @@ t.test(
     await until(t, 'the tag in HighLevel', () => sandbox.getContact(contact.id)?.tags.includes('booked') === true)
     const trail = await call(second, 'GET', `/admin/events/${signedId}`)
     t.equal(trail.status, 200, 'the event exists under the refused id')
+    t.match(
+      trail.json.verification,
+      { verified: true, refusedFirst: { code: 'TAGRELAY_BAD_SIGNATURE' } },
+      'the trail says it was refused first',
+    )
 
     const still = await call(second, 'POST', `/admin/refused/${tamperedId}/reverify`)
     t.equal(still.status, 422)

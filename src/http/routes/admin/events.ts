@@ -86,14 +86,21 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }))
     const reruns = (await deps.store.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
+    const refused = await deps.store.refused.get(id)
     return {
       id: event.id,
       source: event.source,
       receivedAt: iso(event.receivedAt),
       status: statusOf(event.jobs.map((j) => j.status)),
       request: { headers: event.headers, body: event.body },
-      // only verified requests are stored: a refused one is a log line and a counter
-      verification: { verified: true, method: verify },
+      // only verified requests are events; one refused first and re-verified says so
+      verification: {
+        verified: true,
+        method: verify,
+        ...(refused?.status === 'accepted'
+          ? { refusedFirst: { code: refused.code, reverifiedAt: iso(refused.reverifiedAt) } }
+          : {}),
+      },
       rules: {
         version: explain.rulesVersion,
         tags: event.tags,
