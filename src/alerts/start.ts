@@ -26,9 +26,9 @@ export interface RunningAlerts {
 }
 
 /**
- * Starts the trigger checks and the sender, when any destination is configured. The
- * sender also starts with none: alerts queued before a destination was removed are then
- * marked failed rather than left pending forever.
+ * Starts the trigger checks and the sender when any destination is configured. With
+ * none, the sender makes one pass and stops: alerts queued before the destinations were
+ * removed are marked failed rather than left pending, and an idle outbox is not polled.
  */
 export function startAlerts(opts: AlertsOptions): RunningAlerts {
   const { config, store, logger } = opts
@@ -54,9 +54,14 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
     now,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
   })
-  dispatcher.start()
   const active = Object.keys(config.destinations).length > 0
-  if (active) monitor.start()
+  let sweep: Promise<unknown> = Promise.resolve()
+  if (active) {
+    dispatcher.start()
+    monitor.start()
+  } else {
+    sweep = dispatcher.runOnce().catch((err: unknown) => log.error({ err }, 'alerts: reading the outbox failed'))
+  }
   const prune = setInterval(() => {
     store.alerts
       .prune(now() - config.keepDays * 86_400_000)
@@ -67,6 +72,7 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
     monitor,
     async stop() {
       clearInterval(prune)
+      await sweep
       await monitor.stop()
       await dispatcher.stop()
     },
