@@ -156,7 +156,6 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     logger,
     metrics: metrics.ops,
     held: () => worker?.status().locations ?? [],
-    refusals: () => rejections.entries(),
     publicUrl: config.server.publicUrl,
   })
   if (opts.configFile && opts.watchRules !== false) holder.watch()

@@ -5,21 +5,14 @@ import { deadLetterDigest, deadLettersCleared, heldMessage, pendingMessage, refu
 import type { AlertsConfig } from './schema.js'
 import { WatchSet } from './watch.js'
 
-/** The refusal codes counted by the refusals trigger: the sender's signature or token. */
-const AUTH_CODES = new Set([
-  'TAGRELAY_MISSING_TOKEN',
-  'TAGRELAY_BAD_TOKEN',
-  'TAGRELAY_MISSING_SIGNATURE',
-  'TAGRELAY_BAD_SIGNATURE',
-  'TAGRELAY_STALE_TIMESTAMP',
-])
-
 export interface AlertInputs {
   store: Pick<AlertOutbox, 'deadLettersSince'> & Pick<JobQueue, 'queueStats'>
   /** the delivery engine's per-location state (HighLevel locationId) */
   held?: () => Array<{ locationId: string; paused: boolean; reason: string | null }>
-  /** cumulative refusals by source and code (the RejectionCounter) */
-  refusals?: () => Array<{ source: string; code: string; count: number }>
+  /** signature or token refusals per source since a time (the kept refused requests: every replica's) */
+  refusedSince?: (since: number) => Promise<Array<{ source: string; count: number }>>
+  /** takes or renews the one checking lease; absent: always check (one process) */
+  lead?: () => Promise<boolean>
 }
 
 export interface AlertMonitorOptions {
@@ -51,8 +44,6 @@ export class AlertMonitor {
     first: [] as Array<{ id: number; eventId: string; location: string; lastError: string | null }>,
   }
   #lastDigest: number | null = null
-  #refusalCounts = new Map<string, number>()
-  #refusalWindow: Array<{ at: number; source: string; n: number }> = []
   #timer: NodeJS.Timeout | undefined
   #checking: Promise<void> | undefined
 
@@ -80,9 +71,13 @@ export class AlertMonitor {
     await this.#checking
   }
 
-  /** One pass over every trigger. */
+  /** One pass over every trigger (by the replica holding the lease, when replicas share a store). */
   async check(): Promise<void> {
     const now = this.#now()
+    if (this.#o.inputs.lead && !(await this.#o.inputs.lead())) {
+      this.#lastCheck = now
+      return
+    }
     const t = this.#o.config.triggers
     const out: AlertMessage[] = []
     const link = (path: string): string => `${this.#o.publicUrl?.replace(/\/$/, '') ?? ''}${path}`
@@ -112,7 +107,7 @@ export class AlertMonitor {
       for (const [subject, step] of this.#pending.step(new Set(old.keys()), now, 0, t.oldestPending.quietMinutes * MIN))
         out.push(pendingMessage(subject, step!, old.get(subject), now, link))
     }
-    if (t.refusals.enabled && this.#o.inputs.refusals) this.#refusals(now, out, link)
+    if (t.refusals.enabled && this.#o.inputs.refusedSince) await this.#refusals(now, out, link)
     this.#lastCheck = now
     for (const m of out) await this.#o.enqueue(m)
   }
@@ -137,20 +132,10 @@ export class AlertMonitor {
     }
   }
 
-  #refusals(now: number, out: AlertMessage[], link: (p: string) => string): void {
+  async #refusals(now: number, out: AlertMessage[], link: (p: string) => string): Promise<void> {
     const t = this.#o.config.triggers.refusals
-    const bySource = new Map<string, number>()
-    for (const e of this.#o.inputs.refusals!()) {
-      if (!AUTH_CODES.has(e.code)) continue
-      const key = `${e.source}\u0000${e.code}`
-      const delta = e.count - (this.#refusalCounts.get(key) ?? 0)
-      this.#refusalCounts.set(key, e.count)
-      if (delta > 0) bySource.set(e.source, (bySource.get(e.source) ?? 0) + delta)
-    }
-    for (const [source, n] of bySource) this.#refusalWindow.push({ at: now, source, n })
-    this.#refusalWindow = this.#refusalWindow.filter((r) => now - r.at < t.windowMinutes * MIN)
-    const inWindow = new Map<string, number>()
-    for (const r of this.#refusalWindow) inWindow.set(r.source, (inWindow.get(r.source) ?? 0) + r.n)
+    const counts = await this.#o.inputs.refusedSince!(now - t.windowMinutes * MIN)
+    const inWindow = new Map(counts.map((c) => [c.source, c.count]))
     const over = new Set([...inWindow].filter(([, n]) => n >= t.threshold).map(([s]) => s))
     for (const [source, step] of this.#refused.step(over, now, 0, t.quietMinutes * MIN))
       out.push(refusalMessage(source, step!, inWindow.get(source) ?? 0, t.windowMinutes, now, link))

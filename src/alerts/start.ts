@@ -1,18 +1,18 @@
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { OpsMetrics } from '../metrics/ops.js'
-import type { AlertOutbox, JobQueue } from '../store/index.js'
+import { randomUUID } from 'node:crypto'
+import type { AlertOutbox, JobQueue, RefusedRequestStore } from '../store/index.js'
 import { AlertDispatcher } from './dispatcher.js'
 import { AlertMonitor, type AlertInputs } from './monitor.js'
 import type { AlertsConfig } from './schema.js'
 
 export interface AlertsOptions {
   config: AlertsConfig
-  store: { alerts: AlertOutbox } & Pick<JobQueue, 'queueStats'>
+  store: { alerts: AlertOutbox; refused: Pick<RefusedRequestStore, 'countSince'> } & Pick<JobQueue, 'queueStats'>
   logger: Logger
   metrics?: OpsMetrics
   held?: AlertInputs['held']
-  refusals?: AlertInputs['refusals']
   publicUrl?: string
   /** an undici dispatcher for the sends (tests) */
   dispatcher?: Dispatcher
@@ -34,6 +34,7 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
   const { config, store, logger } = opts
   const log = logger.child({ component: 'alerts' })
   const now = opts.now ?? Date.now
+  const owner = `alerts-${randomUUID()}`
   const dispatcher = new AlertDispatcher({
     outbox: store.alerts,
     config,
@@ -47,7 +48,9 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
     inputs: {
       store: { deadLettersSince: (s, l) => store.alerts.deadLettersSince(s, l), queueStats: () => store.queueStats() },
       ...(opts.held ? { held: opts.held } : {}),
-      ...(opts.refusals ? { refusals: opts.refusals } : {}),
+      refusedSince: (since) => store.refused.countSince(since),
+      // replicas sharing the store: the lease holder checks, the others only send
+      lead: () => store.alerts.lead(owner, config.checkIntervalMs * 3, now()),
     },
     enqueue: (m) => dispatcher.enqueue(m),
     logger: log,

@@ -9,7 +9,9 @@ const T0 = 1_800_000_000_000
 function monitor(inputs: {
   held?: Array<{ locationId: string; paused: boolean; reason: string | null }>
   queue?: LocationQueue[]
-  refusals?: Array<{ source: string; code: string; count: number }>
+  /** refusals kept per source, each at a time */
+  refused?: Array<{ source: string; at: number }>
+  leader?: boolean
 }) {
   let now = T0
   const sent: AlertMessage[] = []
@@ -26,7 +28,12 @@ function monitor(inputs: {
     inputs: {
       store: { deadLettersSince: async () => ({ count: 0, first: [] }), queueStats: async () => inputs.queue ?? [] },
       held: () => inputs.held ?? [],
-      refusals: () => inputs.refusals ?? [],
+      refusedSince: async (since) => {
+        const counts = new Map<string, number>()
+        for (const r of inputs.refused ?? []) if (r.at > since) counts.set(r.source, (counts.get(r.source) ?? 0) + 1)
+        return [...counts].map(([source, count]) => ({ source, count }))
+      },
+      lead: async () => inputs.leader !== false,
     },
     enqueue: async (msg) => void sent.push(msg),
     logger: pino({ level: 'silent' }),
@@ -80,20 +87,28 @@ t.test('the oldest pending job older than afterMinutes fires; caught up resolves
   t.match(sent[1], { kind: 'oldest_pending', state: 'resolved' })
 })
 
-t.test('signature or token refusals above the threshold within the window fire per source', async (t) => {
-  const { m, sent, inputs, at } = monitor({
-    refusals: [
-      { source: 'calendly', code: 'TAGRELAY_BAD_SIGNATURE', count: 3 },
-      { source: 'calendly', code: 'TAGRELAY_BAD_BODY', count: 50 },
-    ],
-  })
+t.test(
+  "signature or token refusals (kept, every replica's) above the threshold within the window fire per source",
+  async (t) => {
+    const { m, sent, inputs, at } = monitor({ refused: [1, 2, 3].map((n) => ({ source: 'calendly', at: T0 - n })) })
+    await m.check()
+    t.same(sent, [], '3 refusals: under the threshold of 5')
+    inputs.refused = [...inputs.refused!, ...[1, 2, 3].map((n) => ({ source: 'calendly', at: T0 + MIN - n }))]
+    at(MIN)
+    await m.check()
+    t.match(sent, [{ kind: 'refusals', state: 'firing', subject: 'calendly', details: { count: 6 } }])
+    at(7 * MIN)
+    await m.check()
+    t.match(sent[1], { kind: 'refusals', state: 'resolved', subject: 'calendly' }, 'none in the window: resolved')
+  },
+)
+
+t.test('a replica without the checking lease checks nothing', async (t) => {
+  const q = { location: 'main', pending: 1, dead: 0, oldestPendingAt: T0 - 60 * MIN }
+  const { m, sent, inputs } = monitor({ queue: [q], leader: false })
   await m.check()
-  t.same(sent, [], '3 refusals and malformed bodies: under the threshold')
-  inputs.refusals = [{ source: 'calendly', code: 'TAGRELAY_BAD_SIGNATURE', count: 6 }]
-  at(MIN)
+  t.same(sent, [])
+  inputs.leader = true
   await m.check()
-  t.match(sent, [{ kind: 'refusals', state: 'firing', subject: 'calendly', details: { count: 6 } }])
-  at(7 * MIN)
-  await m.check()
-  t.match(sent[1], { kind: 'refusals', state: 'resolved', subject: 'calendly' }, 'none in the window: resolved')
+  t.equal(sent.length, 1, 'the lease holder does')
 })

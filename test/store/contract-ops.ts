@@ -172,4 +172,26 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(claimed[0]!.traceParent, tp)
     t.notOk('traceParent' in claimed[1]!, 'absent, not null, when there was none')
   })
+
+  t.test('alerts: one leader at a time; the lease passes on when it runs out', async (t) => {
+    const store = await fresh(t)
+    t.ok(await store.alerts.lead('a', 1000, T0), 'a takes the free lease')
+    t.notOk(await store.alerts.lead('b', 1000, T0 + 500), 'b waits while a holds it')
+    t.ok(await store.alerts.lead('a', 1000, T0 + 900), 'a renews')
+    t.notOk(await store.alerts.lead('b', 1000, T0 + 1500), 'still held: renewed until T0 + 1900')
+    t.ok(await store.alerts.lead('b', 1000, T0 + 1900), 'b takes it once it ran out')
+    t.notOk(await store.alerts.lead('a', 1000, T0 + 2000))
+  })
+
+  t.test('refused: counts per source since a time', async (t) => {
+    const store = await fresh(t)
+    await store.refused.keep(refused({ source: 'a', receivedAt: T0 + 10 }), wide)
+    await store.refused.keep(refused({ source: 'a', receivedAt: T0 + 20 }), wide)
+    await store.refused.keep(refused({ source: 'b', receivedAt: T0 + 30 }), wide)
+    t.same(await store.refused.countSince(T0 + 10), [
+      { source: 'a', count: 1 },
+      { source: 'b', count: 1 },
+    ])
+    t.same(await store.refused.countSince(T0 + 30), [])
+  })
 }

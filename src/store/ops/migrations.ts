@@ -79,6 +79,19 @@ export const sqliteOpsMigrations = [
       ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
     `,
   },
+  {
+    version: 34,
+    name: 'alert_leader',
+    sql: `
+      -- one row: which process checks the alert triggers, until when (a lease)
+      CREATE TABLE alert_leader (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT NOT NULL,
+        until INTEGER NOT NULL
+      );
+      INSERT INTO alert_leader (id, owner, until) VALUES (1, '', 0);
+    `,
+  },
 ]
 
 export const postgresOpsMigrations = [
@@ -113,6 +126,19 @@ export const postgresOpsMigrations = [
       -- the W3C traceparent of the webhook span that made the job (NULL without tracing),
       -- so its HighLevel calls join the webhook's trace, after a restart too
       ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
+    `,
+  },
+  {
+    version: 34,
+    name: 'alert_leader',
+    sql: `
+      -- one row: which process checks the alert triggers, until when (a lease)
+      CREATE TABLE alert_leader (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT NOT NULL,
+        until BIGINT NOT NULL
+      );
+      INSERT INTO alert_leader (id, owner, until) VALUES (1, '', 0);
     `,
   },
 ]

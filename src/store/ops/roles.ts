@@ -19,6 +19,8 @@ export interface RefusedRequestStore {
   get(id: string): Promise<RefusedRequest | undefined>
   /** records a re-verify: accepted (the event now exists under the same id) or still refused with `code` */
   markReverified(id: string, at: number, outcome: { accepted: true } | { code: string }): Promise<void>
+  /** refusals kept per source since `since` (epoch ms), for the refusals alert (every replica's) */
+  countSince(since: number): Promise<Array<{ source: string; count: number }>>
 }
 
 /**
@@ -39,6 +41,11 @@ export interface AlertOutbox {
   prune(before: number): Promise<number>
   /** jobs that became dead letters after `since` (epoch ms): how many, and the first `limit` of them */
   deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }>
+  /**
+   * takes or renews the one alert-checking lease for `owner` until `now + leaseMs`; true
+   * while `owner` holds it (replicas sharing a store then check the triggers once)
+   */
+  lead(owner: string, leaseMs: number, now: number): Promise<boolean>
 }
 
 /** The operations roles a store carries beside the delivery contract. */

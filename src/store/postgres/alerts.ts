@@ -89,4 +89,12 @@ export class PostgresAlertOutbox implements AlertOutbox {
     ])
     return { count: count.rows[0]?.n ?? 0, first: first.rows.map(toJob) }
   }
+
+  async lead(owner: string, leaseMs: number, now: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      'UPDATE alert_leader SET owner = $1, until = $2 WHERE id = 1 AND (owner = $1 OR until <= $3)',
+      [owner, now + leaseMs, now],
+    )
+    return rowCount === 1
+  }
 }

@@ -60,4 +60,12 @@ export class PostgresRefusedStore implements RefusedRequestStore {
       [accepted ? 'accepted' : 'refused', at, accepted ? null : outcome.code, id],
     )
   }
+
+  async countSince(since: number): Promise<Array<{ source: string; count: number }>> {
+    const { rows } = await this.#pool.query<{ source: string; count: number }>(
+      'SELECT source, count(*)::int AS count FROM refused_requests WHERE received_at > $1 GROUP BY source ORDER BY source',
+      [since],
+    )
+    return rows
+  }
 }

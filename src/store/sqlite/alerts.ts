@@ -14,6 +14,7 @@ interface Statements {
   prune: Statement<[number]>
   deadCount: Statement<[number], { n: number }>
   deadFirst: Statement<[number, number], JobRow>
+  lead: Statement<[{ owner: string; until: number; now: number }]>
 }
 
 /** The alert outbox on SQLite; statements prepared on first use (after migrate). */
@@ -55,6 +56,9 @@ export class SqliteAlertOutbox implements AlertOutbox {
          ORDER BY id DESC LIMIT @limit`,
       ),
       prune: db.prepare(`DELETE FROM alert_outbox WHERE status IN ('sent', 'failed') AND created_at < ?`),
+      lead: db.prepare(
+        'UPDATE alert_leader SET owner = @owner, until = @until WHERE id = 1 AND (owner = @owner OR until <= @now)',
+      ),
       deadCount: db.prepare(`SELECT count(*) AS n FROM jobs WHERE status = 'dead' AND updated_at > ?`),
       deadFirst: db.prepare(
         `SELECT * FROM jobs WHERE status = 'dead' AND updated_at > ? ORDER BY updated_at, id LIMIT ?`,
@@ -102,5 +106,9 @@ export class SqliteAlertOutbox implements AlertOutbox {
   async deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }> {
     const q = this.#stmts
     return { count: q.deadCount.get(since)?.n ?? 0, first: q.deadFirst.all(since, limit).map(toJob) }
+  }
+
+  async lead(owner: string, leaseMs: number, now: number): Promise<boolean> {
+    return this.#stmts.lead.run({ owner, until: now + leaseMs, now }).changes === 1
   }
 }

@@ -26,6 +26,7 @@ interface Statements {
   list: Statement<[ListParams], RefusedSummaryRow>
   get: Statement<[string], RefusedRow>
   mark: Statement<[string, number, string | null, string]>
+  countSince: Statement<[number], { source: string; count: number }>
 }
 
 /**
@@ -58,6 +59,9 @@ export class SqliteRefusedStore implements RefusedRequestStore {
       ),
       get: db.prepare('SELECT * FROM refused_requests WHERE id = ?'),
       mark: db.prepare('UPDATE refused_requests SET status = ?, reverified_at = ?, reverify_code = ? WHERE id = ?'),
+      countSince: db.prepare(
+        'SELECT source, count(*) AS count FROM refused_requests WHERE received_at > ? GROUP BY source ORDER BY source',
+      ),
     }
     return this.#q
   }
@@ -92,5 +96,9 @@ export class SqliteRefusedStore implements RefusedRequestStore {
   async markReverified(id: string, at: number, outcome: { accepted: true } | { code: string }): Promise<void> {
     const accepted = 'accepted' in outcome
     this.#stmts.mark.run(accepted ? 'accepted' : 'refused', at, accepted ? null : outcome.code, id)
+  }
+
+  async countSince(since: number): Promise<Array<{ source: string; count: number }>> {
+    return this.#stmts.countSince.all(since)
   }
 }
