@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // Domain modules never see Fastify: the HTTP layer is a thin shell over them.
-    files: ['src/{rules,sources,store,delivery,highlevel,config,ingest,sandbox}/**/*.ts'],
+    files: ['src/{rules,sources,store,delivery,highlevel,config,ingest,sandbox,refused,alerts,telemetry}/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['fastify', '@fastify/*'] }],
     },

@@ -126,6 +126,7 @@ export async function tagrelay(
   storeUrl: string,
   body: string,
   store: Record<string, unknown> = {},
+  start: typeof startService = startService,
 ): Promise<Result & { events: number }> {
   const config = validateConfig(
     {
@@ -150,7 +151,7 @@ export async function tagrelay(
     'bench config',
     { env: {} },
   )
-  const service = await startService({ config })
+  const service = await start({ config })
   try {
     const result = await autocannon(`${service.url}/hooks/bench`, body)
     return { ...result, events: await service.store.countEvents() }

@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run(): Promise<void> | void }>> = {
   rules: () => import('./rules.js'),
   ingest: () => import('./ingest.js'),
+  'ingest-tracing': () => import('./ingest-tracing.js'),
   delivery: () => import('./delivery.js'),
   locations: () => import('./locations.js'),
 }

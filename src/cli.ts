@@ -154,6 +154,16 @@ async function main(argv: string[]): Promise<void> {
       if (!result.healthy) process.exitCode = 1
       return
     }
+    case 'alerts': {
+      const [sub, ...more] = rest
+      if (sub !== 'test') throw new UsageError('the alerts command has one form: tagrelay alerts test', command)
+      const { runAlertsTest } = await import('./commands/alerts-test.js')
+      const { loadAlertsConfigFile } = await import('./config/index.js')
+      const result = await runAlertsTest(loadAlertsConfigFile(configPath(parse(command, more, configOption))))
+      for (const line of result.lines) console.log(line)
+      if (!result.ok) process.exitCode = 1
+      return
+    }
     case 'help':
     case '--help':
     case '-h':

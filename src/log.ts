@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino'
 import { redactUrl } from './sources/index.js'
+import { traceLogFields } from './telemetry/index.js'
 
 export interface LoggerOptions {
   level?: string
@@ -20,6 +21,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     {
       level: opts.level ?? 'info',
       base: { service: 'tagrelay' },
+      // trace_id and span_id of the active span on every line (nothing when tracing is off)
+      mixin: traceLogFields,
       redact: {
         paths: [
           'token',

@@ -9,6 +9,8 @@ import { buildApp } from './http/index.js'
 import { createLogger } from './log.js'
 import { RejectionCounter } from './common/rejections.js'
 import { Metrics } from './metrics/index.js'
+import { RefusedKeeper } from './refused/index.js'
+import { startAlerts } from './alerts/index.js'
 import { RuleSetRecorder } from './rules/index.js'
 import { createSourceRegistry } from './sources/index.js'
 import { openStore, RetentionTimer, type Store } from './store/index.js'
@@ -77,6 +79,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     searchRefused: () => worker?.status().searchRefused ?? [],
   }
   const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits, pauses })
+  const refusedKeeper = new RefusedKeeper({
+    store: store.refused,
+    config: config.refused,
+    logger,
+    metrics: metrics.ops,
+  })
   const deliveryLog = logger.child({ component: 'delivery' })
   const budget = rateBudget(config, store, deliveryLog)
   const client = new HighLevelClient({
@@ -146,6 +154,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       ruleSets,
       locations: locations.registry,
       ...(locations.installer ? { installs: locations.installer } : {}),
+      refusedKeeper,
     })
     await app.listen({ host: config.server.host, port: config.server.port })
   } catch (err) {
@@ -156,6 +165,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
   worker?.start()
   retention.start()
+  const alerts = startAlerts({
+    config: config.alerts,
+    store,
+    logger,
+    metrics: metrics.ops,
+    held: () => worker?.status().locations ?? [],
+    publicUrl: config.server.publicUrl,
+  })
   if (opts.configFile && opts.watchRules !== false) holder.watch()
 
   for (const name of sources.unverified())
@@ -185,6 +202,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await app.close()
       await worker?.stop(left())
       await retention.stop()
+      await refusedKeeper.settled()
+      await alerts.stop()
       await raceTimeout(client.close(), left())
       await store.close()
       logger.info('tagrelay stopped')

@@ -111,6 +111,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
     options: ['    --timeout-ms N     give up after N ms (default 2000)', CONFIG, HELP],
     example: 'docker exec tagrelay node dist/cli.js healthcheck',
   },
+  alerts: {
+    usage: 'tagrelay alerts test [--config FILE]',
+    summary: 'send a sample alert to every alert destination now, and say which took it (exit 1 if one did not)',
+    options: [CONFIG, HELP],
+    example: 'tagrelay alerts test --config tagrelay.yaml',
+  },
 }
 
 export function commandHelp(name: string): string {

@@ -4,6 +4,8 @@ import { highlevelSchema } from '../highlevel/config-schema.js'
 import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
 import { sourceSchema } from '../sources/schema.js'
 import { parseStoreUrl } from '../store/index.js'
+import { refusedSchema } from '../refused/schema.js'
+import { alertsSchema } from '../alerts/schema.js'
 
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0').describe('the address to listen on (TAGRELAY_HOST)'),
@@ -180,6 +182,12 @@ export const configSchema = z.strictObject({
   admin: adminSchema.prefault({}).describe('the /admin API (events, dead letters, rule tests); off without a token'),
   metrics: metricsSchema.prefault({}).describe('Prometheus /metrics'),
   overload: overloadSchema.prefault({}).describe('backpressure on /hooks: answer 503 with Retry-After when overloaded'),
+  refused: refusedSchema
+    .prefault({})
+    .describe('requests refused for a signature or token, kept per source for GET /admin/refused and re-verify'),
+  alerts: alertsSchema
+    .prefault({})
+    .describe('alerts to Slack-compatible and Standard Webhooks destinations: dead letters, held locations, refusals'),
 })
 
 export type Config = z.output<typeof configSchema>

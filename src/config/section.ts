@@ -6,6 +6,7 @@ import { ENV_OVERRIDES } from './load.js'
 import { formatProblem, YamlFile } from './positions.js'
 import { readConfigText } from './read.js'
 import { serverSchema, storeSchema, type Config } from './schema.js'
+import { alertsSchema } from '../alerts/schema.js'
 
 /**
  * Reads one section of a config file, for the commands that touch nothing else:
@@ -18,7 +19,7 @@ import { serverSchema, storeSchema, type Config } from './schema.js'
  */
 function loadConfigSection<S extends z.ZodType>(
   file: string,
-  name: 'store' | 'server',
+  name: 'store' | 'server' | 'alerts',
   schema: S,
   env: NodeJS.ProcessEnv,
 ): z.output<S> {
@@ -57,6 +58,11 @@ export function loadStoreConfigFile(file: string, env: NodeJS.ProcessEnv = proce
 
 export function loadServerConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return loadConfigSection(file, 'server', serverSchema, env)
+}
+
+/** `tagrelay alerts test` needs only the destinations (and their `${VAR}`s). */
+export function loadAlertsConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config['alerts'] {
+  return loadConfigSection(file, 'alerts', alertsSchema, env)
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

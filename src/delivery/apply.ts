@@ -54,15 +54,22 @@ async function runCall(
   try {
     if (call.contactIds.length === 1) {
       const c = contacts[0] as ContactWork
-      await budgeted(ctx, auth, () =>
-        call.action === 'add'
-          ? ctx.client.addTags(auth, c.contactId, call.tags)
-          : ctx.client.removeTags(auth, c.contactId, call.tags),
+      await budgeted(
+        ctx,
+        auth,
+        () =>
+          call.action === 'add'
+            ? ctx.client.addTags(auth, c.contactId, call.tags)
+            : ctx.client.removeTags(auth, c.contactId, call.tags),
+        { name: call.action === 'add' ? 'add_tags' : 'remove_tags', jobs: () => c.jobs },
       )
       c.via.add('single')
       return
     }
-    const answer = await budgeted(ctx, auth, () => ctx.client.bulkTags(auth, call.action, call.contactIds, call.tags))
+    const answer = await budgeted(ctx, auth, () => ctx.client.bulkTags(auth, call.action, call.contactIds, call.tags), {
+      name: `bulk_${call.action}_tags`,
+      jobs: () => contacts.flatMap((c) => c.jobs),
+    })
     const failed = new Set([
       ...answer.missing,
       ...answer.results.filter((r) => !r.ok && r.contactId !== null).map((r) => r.contactId as string),

@@ -1,6 +1,7 @@
 import { HighLevelRateLimitedError, type LocationAuth } from '../highlevel/index.js'
 import { retryDelay } from './backoff.js'
 import type { EngineContext } from './context.js'
+import { highLevelCallSpan, type CallTrace } from './trace.js'
 
 const MAX_429_PER_CALL = 3
 
@@ -8,9 +9,15 @@ const MAX_429_PER_CALL = 3
  * One HighLevel call under the location's budget and circuit. A 429 pauses the location
  * (Retry-After when HighLevel sent one, else a short backoff) and the call waits and
  * tries again, so a 429 costs time but not an attempt; after three in a row it counts as
- * a failure. An open circuit throws CircuitOpenError before anything is sent.
+ * a failure. An open circuit throws CircuitOpenError before anything is sent. `trace`
+ * names the call and its jobs for its span (trace.ts).
  */
-export async function budgeted<T>(ctx: EngineContext, auth: LocationAuth, call: () => Promise<T>): Promise<T> {
+export async function budgeted<T>(
+  ctx: EngineContext,
+  auth: LocationAuth,
+  call: () => Promise<T>,
+  trace?: CallTrace,
+): Promise<T> {
   const id = auth.locationId
   for (let n = 0; ; n++) {
     const probe = ctx.circuit.admit(id)
@@ -22,7 +29,7 @@ export async function budgeted<T>(ctx: EngineContext, auth: LocationAuth, call: 
       throw err
     }
     try {
-      const result = await call()
+      const result = await highLevelCallSpan(id, trace, call)
       answered = true
       ctx.circuit.succeeded(id)
       ctx.authHealth.succeeded(id)

@@ -78,7 +78,10 @@ async function lookUp(
   for (const key of person.keys) {
     const email = emailOf(key)
     const lookup = email !== undefined ? { email } : { phone: phoneOf(key) as string }
-    const found = await budgeted(ctx, auth, () => ctx.client.findContact(auth, lookup))
+    const found = await budgeted(ctx, auth, () => ctx.client.findContact(auth, lookup), {
+      name: 'find_contact',
+      jobs: () => person.jobs,
+    })
     if (found) {
       person.contactId = found.id
       learned.push({ key, contactId: found.id })
@@ -90,7 +93,10 @@ async function lookUp(
     const email = person.keys.map(emailOf).find((e) => e !== undefined)
     const phone = person.keys.map(phoneOf).find((p) => p !== undefined)
     const fields: UpsertContactFields = { ...create, ...(email ? { email } : {}), ...(phone ? { phone } : {}) }
-    const { contact: made } = await budgeted(ctx, auth, () => ctx.client.upsertContact(auth, fields))
+    const { contact: made } = await budgeted(ctx, auth, () => ctx.client.upsertContact(auth, fields), {
+      name: 'upsert_contact',
+      jobs: () => person.jobs,
+    })
     person.contactId = made.id
     person.created = true
     for (const key of person.keys) learned.push({ key, contactId: made.id })

@@ -7,6 +7,7 @@ import { isStaleContact, permanentFailure } from './failure.js'
 import { groupPersons } from './identity.js'
 import { TaskPool } from './pool.js'
 import { CONTACT_NOT_FOUND, resolvePersons } from './resolve-batch.js'
+import { resolveSpan, roundSpan } from './trace.js'
 
 /**
  * Delivers one claimed batch of one location with as few calls as the batch allows:
@@ -21,7 +22,11 @@ import { CONTACT_NOT_FOUND, resolvePersons } from './resolve-batch.js'
  * round, so the stale id costs them no attempt. An id the payload gave is not ours to
  * replace: it fails with HighLevel's answer.
  */
-export async function deliverRound(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Promise<void> {
+export function deliverRound(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Promise<void> {
+  return roundSpan(target.name, jobs, () => deliver(ctx, target, jobs))
+}
+
+async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Promise<void> {
   const startedAt = ctx.now()
   const { auth } = target
   if (!auth) {
@@ -97,7 +102,9 @@ async function resolveWork(
       })
   }
   const persons = groupPersons(lookups)
-  await resolvePersons(ctx, auth, location, persons, new TaskPool(ctx.inFlightPerLocation), fresh)
+  await resolveSpan(location, persons.length, () =>
+    resolvePersons(ctx, auth, location, persons, new TaskPool(ctx.inFlightPerLocation), fresh),
+  )
   // A person that could not be resolved this time (HighLevel failed, or shutdown) holds
   // back the other jobs of its events: applied alone, a later intent could land before an
   // earlier one on the same contact, and the last word would no longer be the last rule's.

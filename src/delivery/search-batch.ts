@@ -41,7 +41,13 @@ export async function searchPersons(
     )
     let found: HighLevelContact[]
     try {
-      found = await budgeted(ctx, auth, () => ctx.client.searchContacts(auth, lookups))
+      found = await budgeted(ctx, auth, () => ctx.client.searchContacts(auth, lookups), {
+        name: 'search_contacts',
+        jobs: () => {
+          const inBatch = new Set(batch)
+          return persons.filter((p) => p.keys.some((k) => inBatch.has(k))).flatMap((p) => p.jobs)
+        },
+      })
     } catch (err) {
       if (!(err instanceof HighLevelUnauthorizedError || err instanceof HighLevelForbiddenError)) throw err
       ctx.searchRefused.add(auth.locationId)

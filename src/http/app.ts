@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { RejectionCounter } from '../common/rejections.js'
 import { Metrics } from '../metrics/index.js'
 import { eventId } from '../common/event-id.js'
+import { RefusedKeeper } from '../refused/index.js'
 import { RuleSetRecorder } from '../rules/index.js'
 import type { AppDeps, RouteDeps } from './deps.js'
 import { installErrorHandler } from './error-handler.js'
@@ -54,6 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics,
     rejections,
     ruleSets: deps.ruleSets ?? new RuleSetRecorder(deps.store),
+    refusedKeeper:
+      deps.refusedKeeper ??
+      new RefusedKeeper({
+        store: deps.store.refused,
+        config: deps.config.refused,
+        logger: deps.logger,
+        metrics: metrics.ops,
+      }),
   }
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed')

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { RejectionCounter } from '../common/rejections.js'
 import type { Config } from '../config/index.js'
 import type { Metrics, RateBudgetSource } from '../metrics/index.js'
+import type { RefusedKeeper } from '../refused/index.js'
 import type { CompiledRules, RuleSetRecorder } from '../rules/index.js'
 import type { SourceRegistry } from '../sources/index.js'
 import type { Store } from '../store/index.js'
@@ -31,6 +32,8 @@ export interface AppDeps {
   installs?: AppInstaller
   /** records rule sets so events store a compact explain; one over `store` is made if not given */
   ruleSets?: RuleSetRecorder
+  /** keeps requests refused for a signature or token; one over `store` is made if not given */
+  refusedKeeper?: RefusedKeeper
 }
 
 export interface DeliveryPauses {
@@ -48,4 +51,9 @@ export interface DeliveryPauses {
 }
 
 /** The deps as routes see them: every optional part filled in. */
-export type RouteDeps = AppDeps & { metrics: Metrics; rejections: RejectionCounter; ruleSets: RuleSetRecorder }
+export type RouteDeps = AppDeps & {
+  metrics: Metrics
+  rejections: RejectionCounter
+  ruleSets: RuleSetRecorder
+  refusedKeeper: RefusedKeeper
+}

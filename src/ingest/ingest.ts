@@ -1,5 +1,6 @@
 import { matchedRules, RuleSetRecorder, type CompiledRules } from '../rules/index.js'
 import type { Store } from '../store/index.js'
+import { currentTraceParent, withSpan } from '../telemetry/index.js'
 import { judge, type Inbound, type JudgedSource, type Judgement } from './judge.js'
 
 export interface IngestDeps {
@@ -37,23 +38,39 @@ export async function ingest(
 ): Promise<IngestResult> {
   const recording = deps.ruleSets.ensure(rules)
   const recorded = recording === true || (recording !== false && (await recording))
-  const judgement = judge(rules, source, received, { trace: !recorded })
+  const judgement = withSpan(
+    'tagrelay.rules',
+    { 'tagrelay.source': source.name, 'tagrelay.rules_version': rules.version },
+    (span) => {
+      const j = judge(rules, source, received, { trace: !recorded })
+      span?.setAttribute('tagrelay.rules', j.matched)
+      return j
+    },
+  )
+  // the job carries the webhook's trace context through the queue (only when tracing is on)
+  const traceParent = currentTraceParent()
+  const jobs = traceParent ? judgement.jobs.map((j) => ({ ...j, traceParent })) : judgement.jobs
   const explain = RuleSetRecorder.stored(rules, judgement.evaluation, judgement.matched, judgement.query, recorded)
   const { dedupe, receivedAt } = received
-  const result = await deps.store.accept(
-    {
-      id: received.id,
-      source: source.name,
-      receivedAt,
-      headers: judgement.headers,
-      body: received.body,
-      tags: judgement.tags,
-      explain,
-    },
-    judgement.jobs,
-    dedupe
-      ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs, alsoKeys: dedupe.alsoKeys } }
-      : {},
+  const result = await withSpan(
+    'tagrelay.store',
+    { 'tagrelay.event_id': received.id, 'tagrelay.jobs': jobs.length },
+    () =>
+      deps.store.accept(
+        {
+          id: received.id,
+          source: source.name,
+          receivedAt,
+          headers: judgement.headers,
+          body: received.body,
+          tags: judgement.tags,
+          explain,
+        },
+        jobs,
+        dedupe
+          ? { dedupe: { key: dedupe.key, expiresAt: receivedAt + dedupe.retentionMs, alsoKeys: dedupe.alsoKeys } }
+          : {},
+      ),
   )
   if (result.duplicate) {
     return { duplicate: true, id: result.id, tags: result.tags, rules: matchedRules(result.explain) }

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { RejectionCounter } from '../common/rejections.js'
 import type { JobQueue } from '../store/index.js'
+import { OpsMetrics } from './ops.js'
 
 /** What the rate-budget gauge reads: the last rate-limit headers HighLevel sent a location. */
 export interface RateBudgetSource {
@@ -44,6 +45,8 @@ export class Metrics {
   readonly ingestSeconds: Histogram<'source'>
   readonly deliveries: Counter<'location' | 'outcome'>
   readonly highlevelSeconds: Histogram<'endpoint' | 'status'>
+  /** refused requests kept and re-verified, alerts sent */
+  readonly ops = new OpsMetrics(this.registry)
 
   constructor(opts: MetricsOptions) {
     const registers = [this.registry]

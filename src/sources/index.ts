@@ -4,6 +4,8 @@ export type { InboundRequest, Verifier, VerifyContext } from './types.js'
 export { parseBody } from './parse/index.js'
 export { headersFromRaw } from './headers.js'
 export { redactHeaders, redactQuery, redactUrl } from './redact.js'
+export { keptForm } from './keep.js'
+export type { KeptForm } from './keep.js'
 export {
   UnknownSourceError,
   MissingTokenError,

@@ -1,6 +1,11 @@
 const ALWAYS_SECRET = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-tagrelay-token'])
 const LOOKS_SECRET = /token|secret|signature|api[-_]?key|password/i
 
+/** A header name that may carry a credential (lower-case). */
+export const looksSecretHeader = (name: string): boolean => ALWAYS_SECRET.has(name) || LOOKS_SECRET.test(name)
+/** A query parameter name that may carry a credential. */
+export const looksSecretParam = (name: string): boolean => LOOKS_SECRET.test(name)
+
 /**
  * Headers as stored with an event: lower-cased names, one string per header, and every
  * value that can carry a credential replaced, so the trail never holds a secret.

@@ -9,6 +9,7 @@ import {
 import { parseBody } from './parse/index.js'
 import { tokenBucket } from './rate-limit.js'
 import type { SourceConfig, SourceLocation } from './schema.js'
+import { withSpan } from '../telemetry/index.js'
 import type { InboundRequest } from './types.js'
 import { digestSecrets, matchesAny } from './verify/constant-time.js'
 import { createVerifier, type BuiltVerifier } from './verify/index.js'
@@ -43,6 +44,13 @@ export interface Source {
   /** header names whose values must never be stored or logged */
   secretHeaders: string[]
   secretQuery: string[]
+  /** those of `secretHeaders` that sign one request (kept with a refused one), not a reusable token */
+  signatureHeaders: string[]
+  /**
+   * `receive` for a request kept when refused: the verifier judges timestamps at `receivedAt`
+   * (epoch ms, the original receipt) and reads token values as the digests they were kept as
+   */
+  receiveAgain(req: InboundRequest, receivedAt: number): Received
 }
 
 export interface SourceRegistry {
@@ -98,6 +106,17 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
   const bucket = config.rateLimit ? tokenBucket(config.rateLimit, now) : undefined
   const dedupe = dedupeRule(config, built)
   const verifyTokens = config.handshake ? digestSecrets(config.handshake.verifyToken) : undefined
+  const receiveWith = (verifier: BuiltVerifier, req: InboundRequest): Received => {
+    if (req.rawBody.length > bodyLimit) throw new BodyTooLargeError(name, bodyLimit)
+    withSpan('tagrelay.verify', { 'tagrelay.source': name }, () => verifier.verify(req))
+    const body = withSpan('tagrelay.parse', { 'tagrelay.source': name, 'tagrelay.bytes': req.rawBody.length }, () =>
+      parseBody(req.rawBody, singleHeader(req, 'content-type')),
+    )
+    const [key, ...alsoKeys] = dedupe ? dedupeKeys(dedupe, req, body) : []
+    if (!key || !dedupe) return { body }
+    return { body, dedupe: { key, retentionMs: dedupe.retentionMs, ...(alsoKeys.length > 0 ? { alsoKeys } : {}) } }
+  }
+  const credentials = new Set(built.credentialHeaders ?? [])
   const source: Source = {
     name,
     location: typeof config.location === 'string' ? config.location : '',
@@ -109,14 +128,12 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
       const wait = bucket?.() ?? 0
       if (wait > 0) throw new RateLimitedError(name, wait)
     },
+    signatureHeaders: built.secretHeaders.filter((h) => !credentials.has(h)),
     verify: built.verify,
-    receive(req) {
-      if (req.rawBody.length > bodyLimit) throw new BodyTooLargeError(name, bodyLimit)
-      built.verify(req)
-      const body = parseBody(req.rawBody, singleHeader(req, 'content-type'))
-      const [key, ...alsoKeys] = dedupe ? dedupeKeys(dedupe, req, body) : []
-      if (!key || !dedupe) return { body }
-      return { body, dedupe: { key, retentionMs: dedupe.retentionMs, ...(alsoKeys.length > 0 ? { alsoKeys } : {}) } }
+    receive: (req) => receiveWith(built, req),
+    receiveAgain(req, receivedAt) {
+      const then = createVerifier(config.verify, { now: () => receivedAt, publicUrl: options.publicUrl })
+      return receiveWith(then, { ...req, credentialsHashed: true })
     },
     handshake(req) {
       if (!verifyTokens) throw new NoHandshakeError(name)

@@ -12,6 +12,11 @@ export interface InboundRequest {
   headers: Record<string, string | string[] | undefined>
   query: Record<string, unknown>
   rawBody: Buffer
+  /**
+   * set only for a request read back from the refused-request store: credential values
+   * (tokens) are there as `sha256:<hex>` and are compared as digests
+   */
+  credentialsHashed?: boolean
 }
 
 /** What a verifier may use besides the request: a clock, so tests control time. */

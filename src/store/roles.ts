@@ -18,6 +18,7 @@ import type {
   StoredAttempt,
 } from './types.js'
 import type { JobAgenda, LocationDirectory } from './directory.js'
+import type { OperationsStore } from './ops/roles.js'
 
 /** The window a shared budget enforces for one location. */
 export interface WindowLimits {
@@ -193,4 +194,5 @@ export interface Store
     DeadLetterStore,
     TokenStore,
     RuleSetArchive,
-    Housekeeping {}
+    Housekeeping,
+    OperationsStore {}

@@ -39,6 +39,7 @@ export interface JobRow {
   lease_until: number | null
   created_at: number
   updated_at: number
+  trace_parent?: string | null
 }
 
 /**
@@ -83,6 +84,7 @@ export function toJob(row: JobRow): Job {
     contactId: row.resolved_contact_id ?? row.contact_id,
   }
   if (row.create_fields !== null) job.create = fromJson<Record<string, string>>(row.create_fields)
+  if (row.trace_parent) job.traceParent = row.trace_parent
   return job
 }
 

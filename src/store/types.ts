@@ -28,6 +28,8 @@ export interface NewJob {
   rules: string[]
   /** fields to create the contact with (upsert, never tags) when the lookup finds none */
   create?: Record<string, string>
+  /** the W3C traceparent of the webhook that made the job (only when tracing is on) */
+  traceParent?: string
 }
 
 export type JobStatus = 'pending' | 'done' | 'dead'

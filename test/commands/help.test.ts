@@ -2,7 +2,19 @@ import t from 'tap'
 import { commandHelp, COMMANDS } from '../../src/commands/help.js'
 import { runCli } from '../helpers/cli.js'
 
-const NAMES = ['serve', 'check', 'test-rule', 'config', 'migrate', 'replay', 'rerun', 'sandbox', 'demo', 'healthcheck']
+const NAMES = [
+  'serve',
+  'check',
+  'test-rule',
+  'config',
+  'migrate',
+  'replay',
+  'rerun',
+  'sandbox',
+  'demo',
+  'healthcheck',
+  'alerts',
+]
 
 t.test('every command has a help text with its usage, options and an example', async (t) => {
   t.same(Object.keys(COMMANDS), NAMES)

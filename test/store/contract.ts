@@ -9,6 +9,7 @@ import { retentionContract } from './contract-retention.js'
 import { trailContract } from './contract-trail.js'
 import { deliveryContract } from './contract-delivery.js'
 import { locationsContract } from './contract-locations.js'
+import { opsContract } from './contract-ops.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -124,4 +125,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   trailContract(t, fresh)
   deliveryContract(t, fresh)
   locationsContract(t, fresh)
+  opsContract(t, fresh)
 }

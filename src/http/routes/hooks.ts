@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ingest } from '../../ingest/index.js'
-import { admitLocation, LocationNotInPayloadError, LocationNotInUrlError } from '../../locations/index.js'
-import { compilePath, type RuleEvent } from '../../rules/index.js'
+import { EventLocations, admitLocation } from '../../locations/index.js'
 import { headersFromRaw, type InboundRequest, type Source } from '../../sources/index.js'
+import { withSpan } from '../../telemetry/index.js'
 import type { RouteDeps } from '../deps.js'
 
 declare module 'fastify' {
@@ -47,32 +47,40 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return reply.type('text/plain; charset=utf-8').send(challenge)
   })
 
-  const fromBody = new Map<string, (event: RuleEvent) => unknown>()
-  const locationOf = async (source: Source, segment: string | undefined, body: unknown): Promise<string> => {
-    const from = source.locationFrom
-    if (typeof from === 'string') {
-      if (segment !== undefined) throw new LocationNotInUrlError(source.name, true)
-      return from
-    }
-    if (from.from === 'url') {
-      if (segment === undefined) throw new LocationNotInUrlError(source.name, false)
-      return admitLocation(await deps.locations?.lookup(segment), segment, 'in the URL').key
-    }
-    if (segment !== undefined) throw new LocationNotInUrlError(source.name, false)
-    let read = fromBody.get(source.name)
-    if (!read) fromBody.set(source.name, (read = compilePath(from.path)))
-    const value = read({ source: source.name, body })
-    if (typeof value !== 'string' || value === '') throw new LocationNotInPayloadError(source.name, from.path)
-    return admitLocation(await deps.locations?.lookup(value), value, `at ${from.path} in the payload`).key
-  }
+  const eventLocations = new EventLocations(deps.locations)
 
   const post = async (request: HookRequest, reply: FastifyReply) => {
-    const receivedAt = Date.now()
     const id = request.eventId as string
     const source = deps.sources.get(request.params.source)
+    const sent = request.headers.traceparent
+    // a span per webhook; a sender's traceparent (if any) is its parent
+    return withSpan(
+      'tagrelay.webhook',
+      {
+        'tagrelay.source': source.name,
+        'tagrelay.event_id': id,
+        'tagrelay.location': request.params.location ?? source.location,
+      },
+      () => receive(request, reply, id, source),
+      { kind: 'server', parent: typeof sent === 'string' ? sent : null },
+    )
+  }
+
+  async function receive(request: HookRequest, reply: FastifyReply, id: string, source: Source) {
+    const receivedAt = Date.now()
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-    const { body, dedupe } = source.receive(inbound(request, source.name, rawBody))
-    const location = await locationOf(source, request.params.location, body)
+    const req = inbound(request, source.name, rawBody)
+    let verified
+    try {
+      verified = source.receive(req)
+    } catch (err) {
+      // refused for its signature or token: kept for a second look (without waiting for it)
+      const code = (err as { code?: unknown }).code
+      if (typeof code === 'string') deps.refusedKeeper.keep(source, req, { id, code, receivedAt })
+      throw err
+    }
+    const { body, dedupe } = verified
+    const location = await eventLocations.of(source, request.params.location, body)
     const query = request.query as Record<string, unknown>
     const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
     const judged = { name: source.name, location, secretHeaders: source.secretHeaders, secretQuery: source.secretQuery }

@@ -10,6 +10,11 @@ export interface BuiltVerifier {
   secretHeaders: string[]
   /** query parameters carrying a credential: masked in logs */
   secretQuery: string[]
+  /**
+   * those of `secretHeaders` that carry a reusable credential (a token), not a signature
+   * of this one request: kept only as a hash with a refused request
+   */
+  credentialHeaders?: string[]
   /** the sender's own delivery id, used for dedupe unless the source configures another */
   dedupe?: DedupeSource
   /**

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { secretList } from '../../common/schema.js'
 import { BadCredentialError, MissingTokenError } from '../errors.js'
 import type { BuiltVerifier } from './built.js'
-import { digestSecrets, matchesAny } from './constant-time.js'
+import { digestMatchesAny, digestSecrets, matchesAny } from './constant-time.js'
 import { singleHeader, singleQuery } from './read.js'
 
 export const tokenVerifySchema = z.strictObject({
@@ -24,13 +24,15 @@ export function tokenVerifier(config: TokenVerifyConfig): BuiltVerifier {
   return {
     secretHeaders: [config.header],
     secretQuery: [config.query],
+    credentialHeaders: [config.header],
     verify(req) {
       // an empty header counts as absent, so a valid query token still gets through
       const presented = singleHeader(req, config.header) ?? singleQuery(req, config.query)
       if (presented === undefined) {
         throw new MissingTokenError(req.source, `header ${config.header} or query parameter ${config.query}`)
       }
-      if (!matchesAny(presented, secrets)) throw new BadCredentialError(req.source)
+      const ok = req.credentialsHashed ? digestMatchesAny(presented, secrets) : matchesAny(presented, secrets)
+      if (!ok) throw new BadCredentialError(req.source)
     },
   }
 }

@@ -14,6 +14,7 @@
  */
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
 import { locationsMigrationSql } from '../directory.js'
+import { postgresOpsMigrations } from '../ops/migrations.js'
 
 export interface Migration {
   version: number
@@ -200,6 +201,8 @@ export const migrations: readonly Migration[] = [
     `,
   },
   { version: 20, name: 'locations', sql: locationsMigrationSql('BIGINT', 'BOOLEAN') },
+  // 30-39: operations (refused requests, alerts), in ../ops/migrations.ts
+  ...postgresOpsMigrations,
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

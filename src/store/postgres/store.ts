@@ -19,15 +19,14 @@ import type {
   RerunRecord,
 } from '../types.js'
 import type { RateWindowLog, Store } from '../roles.js'
-import { byDueOrder, toEvent, toJob } from '../rows.js'
-import type { EventRow } from '../rows.js'
+import { byDueOrder, toEvent, toJob, type EventRow } from '../rows.js'
 import { TagrelayError } from '../../errors.js'
 import { appliedPostgresVersions, migratePostgres } from './migrate.js'
 import { migrations } from './migrations.js'
-import { createPool, inTransaction } from './pool.js'
+import { createPool, inTransaction, type PostgresOptions } from './pool.js'
 import { PostgresLocationDirectory } from './directory.js'
 import { PostgresRateWindowLog } from './rate-window.js'
-import type { PostgresOptions } from './pool.js'
+import { PostgresAlertOutbox, PostgresRefusedStore } from './ops.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
 import { forgetContacts, lookupContacts, rememberContacts } from './queries/contact-cache.js'
 import { discard, listDead, replay, selectAttempts, selectDead } from './queries/dead-letters.js'
@@ -54,6 +53,8 @@ export class PostgresStore implements Store {
   readonly schema: string
   readonly rateWindow: RateWindowLog
   readonly directory: PostgresLocationDirectory
+  readonly refused: PostgresRefusedStore
+  readonly alerts: PostgresAlertOutbox
   readonly #where: string
   #closed = false
 
@@ -62,6 +63,8 @@ export class PostgresStore implements Store {
     this.pool = pool
     this.rateWindow = new PostgresRateWindowLog(pool)
     this.directory = new PostgresLocationDirectory(pool)
+    this.refused = new PostgresRefusedStore(pool)
+    this.alerts = new PostgresAlertOutbox(pool)
     this.schema = schema
     this.#where = where
   }

@@ -1,3 +1,4 @@
+import { sqliteOpsMigrations } from '../ops/migrations.js'
 /**
  * Numbered schema migrations for the SQLite store, applied in order by `migrate()`.
  *
@@ -213,6 +214,8 @@ export const migrations: readonly Migration[] = [
     `,
   },
   { version: 20, name: 'locations', sql: locationsMigrationSql('INTEGER', 'INTEGER') },
+  // 30-39: operations (refused requests, alerts), in ../ops/migrations.ts
+  ...sqliteOpsMigrations,
 ]
 
 /** The newest schema version this build knows. */

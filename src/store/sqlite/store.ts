@@ -23,22 +23,20 @@ import type { Store } from '../roles.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import { migrate } from './migrate.js'
-import { openDatabase } from './open.js'
-import type { SqliteOptions } from './open.js'
+import { openDatabase, type SqliteOptions } from './open.js'
 import { byDueOrder, toEvent, toJob } from '../rows.js'
-import { prepareStatements } from './statements.js'
+import { prepareStatements, type Statements } from './statements.js'
 import { WriterConnection } from './writer.js'
 import { SqliteLocationDirectory } from './directory.js'
 import { MainWrites } from './main-writes.js'
-import type { Statements } from './statements.js'
+import { SqliteAlertOutbox, SqliteRefusedStore } from './ops.js'
 
 /**
- * The embedded store: one better-sqlite3 connection per process.
- *
- * Why synchronous better-sqlite3 behind an async contract: SQLite work here is short
- * and local, and a synchronous call cannot interleave with another one on the same
- * connection, so transactions need no locking in JS. The contract stays async so the
- * PostgreSQL store can be swapped in.
+ * The embedded store: one better-sqlite3 connection per process. Why synchronous
+ * better-sqlite3 behind an async contract: SQLite work here is short and local, and a
+ * synchronous call cannot interleave with another one on the same connection, so
+ * transactions need no locking in JS. The contract stays async so the PostgreSQL store
+ * can be swapped in.
  *
  * Why every writing transaction is `BEGIN IMMEDIATE`: a deferred transaction that reads
  * first and writes later can fail with SQLITE_BUSY when another connection wrote in
@@ -60,6 +58,8 @@ export class SqliteStore implements Store {
   get directory(): SqliteLocationDirectory {
     return this.#directory ?? (this.#stmts as never) // set by migrate(); before it #stmts throws
   }
+  readonly refused = new SqliteRefusedStore(() => this.#db)
+  readonly alerts = new SqliteAlertOutbox(() => this.#db)
 
   constructor(db: BetterSqlite3.Database, options: SqliteOptions & { maxBatch?: number; path?: string } = {}) {
     this.#db = db

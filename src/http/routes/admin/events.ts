@@ -8,9 +8,11 @@ import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
 
+/** The 404 names a refusal kept under the same id: the log line's event id then leads somewhere. */
 export class EventNotFoundError extends TagrelayError {
-  constructor(id: string) {
-    super('TAGRELAY_EVENT_NOT_FOUND', `no event ${id} (never received, or pruned)`, 404)
+  constructor(id: string, refused?: { code: string }) {
+    const hint = refused ? `; it was refused (${refused.code}): see /admin/refused/${id}` : ''
+    super('TAGRELAY_EVENT_NOT_FOUND', `no event ${id} (never received, or pruned)${hint}`, 404)
   }
 }
 
@@ -71,7 +73,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get<{ Params: { id: string } }>('/admin/events/:id', async (request) => {
     const { id } = request.params
     const event = await deps.store.getEvent(id)
-    if (!event) throw new EventNotFoundError(id)
+    if (!event) throw new EventNotFoundError(id, await deps.store.refused.get(id).catch(() => undefined))
     const attempts = await deps.store.listAttempts(id)
     const explain = await deps.ruleSets.explain(event)
     const intents = event.jobs.map((j) => ({
@@ -84,14 +86,21 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }))
     const reruns = (await deps.store.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
+    const refused = await deps.store.refused.get(id)
     return {
       id: event.id,
       source: event.source,
       receivedAt: iso(event.receivedAt),
       status: statusOf(event.jobs.map((j) => j.status)),
       request: { headers: event.headers, body: event.body },
-      // only verified requests are stored: a refused one is a log line and a counter
-      verification: { verified: true, method: verify },
+      // only verified requests are events; one refused first and re-verified says so
+      verification: {
+        verified: true,
+        method: verify,
+        ...(refused?.status === 'accepted'
+          ? { refusedFirst: { code: refused.code, reverifiedAt: iso(refused.reverifiedAt) } }
+          : {}),
+      },
       rules: {
         version: explain.rulesVersion,
         tags: event.tags,

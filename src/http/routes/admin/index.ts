@@ -6,6 +6,8 @@ import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
 import { openApiRoute } from './openapi.js'
 import { deadLetterRoutes } from './dead-letters.js'
+import { alertRoutes } from './alerts.js'
+import { refusedRoutes } from './refused.js'
 import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
 
@@ -36,4 +38,6 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   locationRoutes(app, deps)
   openApiRoute(app)
   deadLetterRoutes(app, deps)
+  refusedRoutes(app, deps)
+  alertRoutes(app, deps)
 }

@@ -4,7 +4,7 @@ import { TagrelayError } from '../../../errors.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../../types.js'
 import { toJson } from '../../rows.js'
 
-const JOB_COLUMNS = 12
+const JOB_COLUMNS = 13
 
 /**
  * Stores one event with its jobs inside the caller's transaction.
@@ -107,11 +107,12 @@ export function jobsInsert(event: Pick<NewEvent, 'id' | 'receivedAt'>, jobs: New
       event.receivedAt,
       event.receivedAt,
       event.receivedAt,
+      job.traceParent ?? null,
     )
     const p = Array.from({ length: JOB_COLUMNS }, (_, k) => `$${first + i * JOB_COLUMNS + k + 1}`)
     return `(${p.join(', ')})`
   })
   return `INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
-                       add_tags, remove_tags, rules, run_at, created_at, updated_at)
+                       add_tags, remove_tags, rules, run_at, created_at, updated_at, trace_parent)
      VALUES ${tuples.join(', ')}`
 }

@@ -18,9 +18,9 @@ interface Filter {
 export function prepareJobQueries(db: Database) {
   const insert = db.prepare<JobInsertRow>(`
     INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
-                      add_tags, remove_tags, rules, status, attempts, run_at, created_at, updated_at)
+                      add_tags, remove_tags, rules, status, attempts, run_at, created_at, updated_at, trace_parent)
     VALUES (@event_id, @location, @contact_id, @contact_email, @contact_phone, @create_fields,
-            @add_tags, @remove_tags, @rules, 'pending', 0, @run_at, @run_at, @run_at)`)
+            @add_tags, @remove_tags, @rules, 'pending', 0, @run_at, @run_at, @run_at, @trace_parent)`)
   const select = db.prepare<Filter, JobRow>(`
     SELECT * FROM jobs
     WHERE (@event_id IS NULL OR event_id = @event_id)
@@ -46,7 +46,9 @@ export function prepareJobQueries(db: Database) {
 
 /** The parameters of one job insert, JSON columns serialised (they cross to the writer thread). */
 export type JobInsertRow = Record<'event_id' | 'location' | 'add_tags' | 'remove_tags' | 'rules', string> &
-  Record<'contact_id' | 'contact_email' | 'contact_phone' | 'create_fields', string | null> & { run_at: number }
+  Record<'contact_id' | 'contact_email' | 'contact_phone' | 'create_fields' | 'trace_parent', string | null> & {
+    run_at: number
+  }
 
 export function jobInsertRow(eventId: string, job: NewJob, runAt: number): JobInsertRow {
   return {
@@ -60,5 +62,6 @@ export function jobInsertRow(eventId: string, job: NewJob, runAt: number): JobIn
     remove_tags: toJson(job.remove),
     rules: toJson(job.rules),
     run_at: runAt,
+    trace_parent: job.traceParent ?? null,
   }
 }

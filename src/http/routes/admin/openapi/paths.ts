@@ -1,9 +1,13 @@
 import { errors, idParam, json, ref, REPLAYED, type Json } from './common.js'
+import { alertPaths } from './alerts.js'
+import { refusedPaths } from './refused.js'
 import { rerunPaths } from './rerun.js'
 
 /** Every admin route, by path and method. */
 export const paths: Record<string, Json> = {
   ...rerunPaths,
+  ...refusedPaths,
+  ...alertPaths,
   '/admin/openapi.json': {
     get: {
       operationId: 'openapi',

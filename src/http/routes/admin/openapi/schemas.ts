@@ -122,6 +122,12 @@ export const schemas: Record<string, Json> = {
         properties: {
           verified: { type: 'boolean' },
           method: nullable('string', { description: 'the source verify.type' }),
+          refusedFirst: {
+            type: 'object',
+            description: 'present when the request was refused first and accepted by POST /admin/refused/{id}/reverify',
+            required: ['code', 'reverifiedAt'],
+            properties: { code: { type: 'string' }, reverifiedAt: nullable('string', { format: 'date-time' }) },
+          },
         },
       },
       rules: {

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { OpsMetrics } from '../metrics/ops.js'
+import type { Alert, AlertOutbox, NewAlert } from '../store/index.js'
+import type { AlertMessage } from './message.js'
+import type { AlertsConfig } from './schema.js'
+import { sendAlert } from './send.js'
+
+export interface AlertDispatcherOptions {
+  outbox: AlertOutbox
+  config: AlertsConfig
+  logger: Logger
+  metrics?: OpsMetrics
+  dispatcher?: Dispatcher
+  now?: () => number
+}
+
+const LEASE_MS = 60_000
+const BATCH = 20
+
+/**
+ * Sends what the outbox holds, one alert per destination per row. Why through the store:
+ * an alert survives a restart and a receiver that is down (it is retried with backoff
+ * until `retry.maxAttempts`, then marked failed); the sender's own failures are logged
+ * and counted, never thrown at ingest or delivery, which only ever enqueue.
+ */
+export class AlertDispatcher {
+  readonly #o: AlertDispatcherOptions
+  readonly #owner = `alerts-${randomUUID()}`
+  readonly #now: () => number
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<void> | undefined
+  #again = false
+  #stopped = true
+
+  constructor(opts: AlertDispatcherOptions) {
+    this.#o = opts
+    this.#now = opts.now ?? Date.now
+  }
+
+  /** Queues `message` for every destination (or the named ones) and wakes the sender. */
+  async enqueue(message: AlertMessage, only?: string[]): Promise<void> {
+    const names = Object.keys(this.#o.config.destinations).filter((n) => !only || only.includes(n))
+    if (names.length === 0) return
+    const createdAt = this.#now()
+    const rows: NewAlert[] = names.map((destination) => ({
+      destination,
+      kind: message.kind,
+      subject: message.subject,
+      state: message.state,
+      payload: message,
+      createdAt,
+    }))
+    await this.#o.outbox.enqueue(rows)
+    this.wake()
+  }
+
+  start(): void {
+    this.#stopped = false
+    this.wake()
+  }
+
+  wake(): void {
+    if (this.#stopped) return
+    if (this.#running) {
+      this.#again = true
+      return
+    }
+    clearTimeout(this.#timer)
+    this.#running = this.#loop().finally(() => {
+      this.#running = undefined
+      if (this.#stopped) return
+      if (this.#again) this.wake()
+      else this.#timer = setTimeout(() => this.wake(), Math.min(this.#o.config.retry.baseMs, 5_000)).unref()
+    })
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    await this.#running
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false
+      try {
+        while ((await this.runOnce()) === BATCH && !this.#stopped);
+      } catch (err) {
+        this.#o.logger.error({ err }, 'alerts: reading the outbox failed')
+      }
+    } while (this.#again && !this.#stopped)
+  }
+
+  /** One claim-and-send pass; returns how many alerts it claimed. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.#o.outbox.claim(this.#owner, BATCH, LEASE_MS, this.#now())
+    await Promise.all(claimed.map((a) => this.#send(a)))
+    return claimed.length
+  }
+
+  async #send(alert: Alert): Promise<void> {
+    const { config, outbox, logger, metrics } = this.#o
+    const dest = config.destinations[alert.destination]
+    const labels = { destination: alert.destination, kind: alert.kind }
+    try {
+      if (!dest) throw new Error('destination no longer configured')
+      await sendAlert(alert.destination, dest, alert.payload as AlertMessage, `msg_tagrelay_${alert.id}`, {
+        timeoutMs: config.timeoutMs,
+        now: this.#now(),
+        ...(this.#o.dispatcher ? { dispatcher: this.#o.dispatcher } : {}),
+      })
+      await outbox.markSent(alert.id, this.#owner, this.#now())
+      metrics?.alerts.inc({ ...labels, outcome: 'sent' })
+      logger.info({ ...labels, alertId: alert.id, state: alert.state }, 'alert sent')
+    } catch (err) {
+      const why = (err as Error).message
+      const last = !dest || alert.attempts >= config.retry.maxAttempts
+      const delay = Math.min(config.retry.maxMs, config.retry.baseMs * 2 ** Math.min(30, alert.attempts - 1))
+      await outbox
+        .markFailed(alert.id, this.#owner, why, last ? null : this.#now() + delay)
+        .catch((e: unknown) => logger.error({ err: e, alertId: alert.id }, 'alerts: recording a failed send failed'))
+      metrics?.alerts.inc({ ...labels, outcome: last ? 'failed' : 'retry' })
+      logger.warn(
+        { ...labels, alertId: alert.id, attempts: alert.attempts, reason: why, gaveUp: last },
+        'alert not sent',
+      )
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import type { Logger } from 'pino'
+import type { AlertOutbox, JobQueue } from '../store/index.js'
+import type { AlertMessage } from './message.js'
+import { deadLetterDigest, deadLettersCleared, heldMessage, pendingMessage, refusalMessage } from './messages.js'
+import type { AlertsConfig } from './schema.js'
+import { WatchSet } from './watch.js'
+
+export interface AlertInputs {
+  store: Pick<AlertOutbox, 'deadLettersSince'> & Pick<JobQueue, 'queueStats'>
+  /** the delivery engine's per-location state (HighLevel locationId) */
+  held?: () => Array<{ locationId: string; paused: boolean; reason: string | null }>
+  /** signature or token refusals per source since a time (the kept refused requests: every replica's) */
+  refusedSince?: (since: number) => Promise<Array<{ source: string; count: number }>>
+  /** takes or renews the one checking lease; absent: always check (one process) */
+  lead?: () => Promise<boolean>
+}
+
+export interface AlertMonitorOptions {
+  config: AlertsConfig
+  inputs: AlertInputs
+  enqueue: (message: AlertMessage) => Promise<void>
+  logger: Logger
+  /** server.publicUrl: links become absolute */
+  publicUrl?: string
+  now?: () => number
+}
+
+const MIN = 60_000
+
+/**
+ * Checks the triggers every `checkIntervalMs` and queues what they raise. Reads only
+ * (queue stats, the engine's state, counters, new dead letters), on its own timer: a
+ * slow check delays the next check, never ingest or delivery.
+ */
+export class AlertMonitor {
+  readonly #o: AlertMonitorOptions
+  readonly #now: () => number
+  readonly #held = new WatchSet()
+  readonly #pending = new WatchSet()
+  readonly #refused = new WatchSet()
+  #lastCheck: number
+  #deadQueued = {
+    count: 0,
+    first: [] as Array<{ id: number; eventId: string; location: string; lastError: string | null }>,
+  }
+  #lastDigest: number | null = null
+  #timer: NodeJS.Timeout | undefined
+  #checking: Promise<void> | undefined
+
+  constructor(opts: AlertMonitorOptions) {
+    this.#o = opts
+    this.#now = opts.now ?? Date.now
+    this.#lastCheck = this.#now()
+  }
+
+  start(): void {
+    const tick = (): void => {
+      this.#checking = this.check()
+        .catch((err: unknown) => this.#o.logger.error({ err }, 'alerts: checking the triggers failed'))
+        .finally(() => {
+          this.#checking = undefined
+          if (this.#timer) this.#timer = setTimeout(tick, this.#o.config.checkIntervalMs).unref()
+        })
+    }
+    this.#timer = setTimeout(tick, this.#o.config.checkIntervalMs).unref()
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    await this.#checking
+  }
+
+  /** One pass over every trigger (by the replica holding the lease, when replicas share a store). */
+  async check(): Promise<void> {
+    const now = this.#now()
+    if (this.#o.inputs.lead && !(await this.#o.inputs.lead())) {
+      this.#lastCheck = now
+      return
+    }
+    const t = this.#o.config.triggers
+    const out: AlertMessage[] = []
+    const link = (path: string): string => `${this.#o.publicUrl?.replace(/\/$/, '') ?? ''}${path}`
+    if (t.deadLetters.enabled) await this.#deadLetters(now, out, link)
+    if (t.locationHeld.enabled && this.#o.inputs.held) {
+      const held = new Map(
+        this.#o.inputs
+          .held()
+          .filter((l) => l.paused)
+          .map((l) => [l.locationId, l.reason]),
+      )
+      for (const [subject, step, w] of this.#held.step(
+        new Set(held.keys()),
+        now,
+        t.locationHeld.afterMinutes * MIN,
+        t.locationHeld.quietMinutes * MIN,
+      ))
+        out.push(heldMessage(subject, step!, held.get(subject) ?? null, w.since, now, link))
+    }
+    if (t.oldestPending.enabled) {
+      const stats = await this.#o.inputs.store.queueStats()
+      const old = new Map(
+        stats
+          .filter((q) => q.oldestPendingAt !== null && now - q.oldestPendingAt > t.oldestPending.afterMinutes * MIN)
+          .map((q) => [q.location, q]),
+      )
+      for (const [subject, step] of this.#pending.step(new Set(old.keys()), now, 0, t.oldestPending.quietMinutes * MIN))
+        out.push(pendingMessage(subject, step!, old.get(subject), now, link))
+    }
+    if (t.refusals.enabled && this.#o.inputs.refusedSince) await this.#refusals(now, out, link)
+    this.#lastCheck = now
+    for (const m of out) await this.#o.enqueue(m)
+  }
+
+  async #deadLetters(now: number, out: AlertMessage[], link: (p: string) => string): Promise<void> {
+    const t = this.#o.config.triggers.deadLetters
+    const fresh = await this.#o.inputs.store.deadLettersSince(this.#lastCheck, 5)
+    const q = this.#deadQueued
+    q.count += fresh.count
+    for (const j of fresh.first) if (q.first.length < 5) q.first.push(j)
+    const quiet = this.#lastDigest !== null && now - this.#lastDigest < t.quietMinutes * MIN
+    if (q.count >= t.threshold && !quiet) {
+      out.push(deadLetterDigest(q.count, q.first, now, link))
+      this.#lastDigest = now
+      this.#deadQueued = { count: 0, first: [] }
+    } else if (this.#lastDigest !== null && q.count === 0) {
+      const dead = (await this.#o.inputs.store.queueStats()).reduce((n, l) => n + l.dead, 0)
+      if (dead === 0) {
+        out.push(deadLettersCleared(now, link))
+        this.#lastDigest = null
+      }
+    }
+  }
+
+  async #refusals(now: number, out: AlertMessage[], link: (p: string) => string): Promise<void> {
+    const t = this.#o.config.triggers.refusals
+    const counts = await this.#o.inputs.refusedSince!(now - t.windowMinutes * MIN)
+    const inWindow = new Map(counts.map((c) => [c.source, c.count]))
+    const over = new Set([...inWindow].filter(([, n]) => n >= t.threshold).map(([s]) => s))
+    for (const [source, step] of this.#refused.step(over, now, 0, t.quietMinutes * MIN))
+      out.push(refusalMessage(source, step!, inWindow.get(source) ?? 0, t.windowMinutes, now, link))
+  }
+}

@@ -1,0 +1,83 @@
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { OpsMetrics } from '../metrics/ops.js'
+import { randomUUID } from 'node:crypto'
+import type { AlertOutbox, JobQueue, RefusedRequestStore } from '../store/index.js'
+import { AlertDispatcher } from './dispatcher.js'
+import { AlertMonitor, type AlertInputs } from './monitor.js'
+import type { AlertsConfig } from './schema.js'
+
+export interface AlertsOptions {
+  config: AlertsConfig
+  store: { alerts: AlertOutbox; refused: Pick<RefusedRequestStore, 'countSince'> } & Pick<JobQueue, 'queueStats'>
+  logger: Logger
+  metrics?: OpsMetrics
+  held?: AlertInputs['held']
+  publicUrl?: string
+  /** an undici dispatcher for the sends (tests) */
+  dispatcher?: Dispatcher
+  now?: () => number
+}
+
+export interface RunningAlerts {
+  dispatcher: AlertDispatcher
+  monitor: AlertMonitor
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the trigger checks and the sender when any destination is configured. With
+ * none, the sender makes one pass and stops: alerts queued before the destinations were
+ * removed are marked failed rather than left pending, and an idle outbox is not polled.
+ */
+export function startAlerts(opts: AlertsOptions): RunningAlerts {
+  const { config, store, logger } = opts
+  const log = logger.child({ component: 'alerts' })
+  const now = opts.now ?? Date.now
+  const owner = `alerts-${randomUUID()}`
+  const dispatcher = new AlertDispatcher({
+    outbox: store.alerts,
+    config,
+    logger: log,
+    now,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  })
+  const monitor = new AlertMonitor({
+    config,
+    inputs: {
+      store: { deadLettersSince: (s, l) => store.alerts.deadLettersSince(s, l), queueStats: () => store.queueStats() },
+      ...(opts.held ? { held: opts.held } : {}),
+      refusedSince: (since) => store.refused.countSince(since),
+      // replicas sharing the store: the lease holder checks, the others only send
+      lead: () => store.alerts.lead(owner, config.checkIntervalMs * 3, now()),
+    },
+    enqueue: (m) => dispatcher.enqueue(m),
+    logger: log,
+    now,
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+  })
+  const active = Object.keys(config.destinations).length > 0
+  let sweep: Promise<unknown> = Promise.resolve()
+  if (active) {
+    dispatcher.start()
+    monitor.start()
+  } else {
+    sweep = dispatcher.runOnce().catch((err: unknown) => log.error({ err }, 'alerts: reading the outbox failed'))
+  }
+  const prune = setInterval(() => {
+    store.alerts
+      .prune(now() - config.keepDays * 86_400_000)
+      .catch((err: unknown) => log.error({ err }, 'alerts: pruning sent alerts failed'))
+  }, 3_600_000).unref()
+  return {
+    dispatcher,
+    monitor,
+    async stop() {
+      clearInterval(prune)
+      await sweep
+      await monitor.stop()
+      await dispatcher.stop()
+    },
+  }
+}

@@ -1,0 +1,30 @@
+import { Counter, type Registry } from 'prom-client'
+
+/** The series of refused requests kept for a second look and of alerts, on the app's registry. */
+export class OpsMetrics {
+  readonly refusedKept: Counter<'source' | 'code'>
+  readonly refusedReverified: Counter<'source' | 'outcome'>
+  readonly alerts: Counter<'destination' | 'kind' | 'outcome'>
+
+  constructor(registry: Registry) {
+    const registers = [registry]
+    this.refusedKept = new Counter({
+      name: 'tagrelay_refused_kept_total',
+      help: 'Requests refused for a signature or token and kept for a second look, by source and code',
+      labelNames: ['source', 'code'],
+      registers,
+    })
+    this.refusedReverified = new Counter({
+      name: 'tagrelay_refused_reverified_total',
+      help: 'Re-verifies of kept refused requests by source and outcome (accepted, refused)',
+      labelNames: ['source', 'outcome'],
+      registers,
+    })
+    this.alerts = new Counter({
+      name: 'tagrelay_alerts_total',
+      help: 'Alert sends by destination, trigger and outcome (sent, retry, failed)',
+      labelNames: ['destination', 'kind', 'outcome'],
+      registers,
+    })
+  }
+}

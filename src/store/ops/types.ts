@@ -1,0 +1,97 @@
+/**
+ * Data shapes of the operations roles: refused requests kept for a second look and the
+ * alert outbox. Apart from ../types.ts so that the delivery contract stays readable.
+ */
+
+/** A request refused for its signature or token, as kept (credential values only as hashes). */
+export interface NewRefusedRequest {
+  /** the request's id (UUIDv7), also the event id if a re-verify accepts it */
+  id: string
+  source: string
+  /** epoch ms */
+  receivedAt: number
+  /** the refusal's error code (TAGRELAY_BAD_SIGNATURE, TAGRELAY_BAD_TOKEN, ...) */
+  code: string
+  method: string
+  /** the path and query as received, credential query values as `sha256:<hex>` */
+  url: string
+  /** lower-case names; credential values as `sha256:<hex>` */
+  headers: Record<string, string | string[]>
+  /** the parsed query string, credential values as `sha256:<hex>` */
+  query: Record<string, unknown>
+  body: Buffer
+  /** emails and phones found in the body, for the list */
+  contacts: string[]
+}
+
+export type RefusedStatus = 'refused' | 'accepted'
+
+export interface RefusedSummary {
+  id: string
+  source: string
+  receivedAt: number
+  code: string
+  contacts: string[]
+  bytes: number
+  status: RefusedStatus
+  /** epoch ms of the last re-verify, null when never tried */
+  reverifiedAt: number | null
+  /** the code the last failed re-verify gave, null otherwise */
+  reverifyCode: string | null
+}
+
+export interface RefusedRequest extends RefusedSummary {
+  method: string
+  url: string
+  headers: Record<string, string | string[]>
+  query: Record<string, unknown>
+  body: Buffer
+}
+
+/** What one source keeps at most; the oldest go first. */
+export interface RefusedBounds {
+  maxPerSource: number
+  maxBytesPerSource: number
+  maxAgeMs: number
+}
+
+export interface RefusedFilter {
+  source?: string
+  code?: string
+  status?: RefusedStatus
+  /** keyset cursor: only ids strictly below this one (ids are UUIDv7: time first) */
+  before?: string
+  limit: number
+}
+
+export type AlertStatus = 'pending' | 'sent' | 'failed'
+
+/** One alert message for one destination, queued durably. */
+export interface NewAlert {
+  destination: string
+  /** the trigger (dead_letters, location_held, refusals, oldest_pending, test) */
+  kind: string
+  /** what the trigger is about (a location, a source, or "*") */
+  subject: string
+  /** 'firing' | 'resolved' | 'digest' | 'test' */
+  state: string
+  /** the JSON payload sent as is */
+  payload: unknown
+  createdAt: number
+}
+
+export interface Alert extends NewAlert {
+  id: number
+  status: AlertStatus
+  attempts: number
+  nextAt: number
+  lastError: string | null
+  sentAt: number | null
+}
+
+export interface AlertFilter {
+  status?: AlertStatus
+  /** keyset cursor: only ids strictly below this one (newest first) */
+  before?: number
+  limit: number
+}
