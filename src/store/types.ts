@@ -128,6 +128,12 @@ export interface EventFilter {
   status?: EventStatus
   /** a HighLevel contact id, an email (case-insensitive) or an E.164 phone of any of its jobs */
   contact?: string
+  /** a location (its name in the config) that one of its jobs delivers to */
+  location?: string
+  /** a rule that matched it */
+  rule?: string
+  /** a tag it asked for */
+  tag?: string
   /** epoch ms, inclusive */
   since?: number
   /** epoch ms, exclusive */

@@ -23,7 +23,7 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     const c = event({ id: 'evt_c', source: 'forms', receivedAt: T0 + 10 })
     const d = event({ id: 'evt_d', source: 'forms', receivedAt: T0 + 20, tags: [] })
     await store.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
-    await store.accept(b, [job({ contact: { id: 'c_42' } })])
+    await store.accept(b, [job({ contact: { id: 'c_42' }, location: 'second', rules: ['vip'], add: ['vip'] })])
     await store.accept(c, [job({ contact: { phone: '+14155552671' } }), job()])
     await store.accept(d, [])
     const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> =>
@@ -40,6 +40,12 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.same(await ids({ limit: 10, contact: 'c_42' }), ['evt_b'], 'contact id')
     t.same(await ids({ limit: 10, contact: '+14155552671' }), ['evt_c'], 'phone')
     t.same(await ids({ limit: 10, status: 'none' }), ['evt_d'])
+    t.same(await ids({ limit: 10, location: 'second' }), ['evt_b'], 'a location one of its jobs delivers to')
+    t.same(await ids({ limit: 10, location: 'main', source: 'forms' }), ['evt_c', 'evt_a'], 'filters combine')
+    t.same(await ids({ limit: 10, rule: 'vip' }), ['evt_b'], 'a rule that matched')
+    t.same(await ids({ limit: 10, tag: 'utm-google' }), ['evt_c', 'evt_b', 'evt_a'], 'a tag it asked for')
+    t.same(await ids({ limit: 10, tag: 'utm' }), [], 'a whole tag, not a part of one')
+    t.same(await ids({ limit: 10, contact: 'ada@example.com', source: 'shop' }), [], 'contact and source combine')
 
     const [job1] = await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 + 100 })
     await store.failJob(

@@ -32,6 +32,10 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
          AND ($6::text IS NULL OR EXISTS (
                SELECT 1 FROM jobs j WHERE j.event_id = e.id
                  AND (j.contact_id = $6 OR j.resolved_contact_id = $6 OR lower(j.contact_email) = lower($6) OR j.contact_phone = $6)))
+         AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.location = $9))
+         AND ($10::text IS NULL OR e.tags::jsonb ? $10)
+         AND ($11::text IS NULL OR (e."explain"::jsonb -> 'matched') ? $11
+              OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.rules::jsonb ? $11))
      ) listed
      WHERE ($7::text IS NULL OR status = $7)
      ORDER BY received_at DESC, id DESC
@@ -45,6 +49,9 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
       filter.contact ?? null,
       filter.status ?? null,
       Math.max(1, Math.floor(filter.limit)),
+      filter.location ?? null,
+      filter.tag ?? null,
+      filter.rule ?? null,
     ],
   )
   return rows.map((r) => ({
