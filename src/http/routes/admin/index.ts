@@ -8,6 +8,7 @@ import { openApiRoute } from './openapi.js'
 import { deadLetterRoutes } from './dead-letters.js'
 import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
+import { rulesRoute } from './rules.js'
 
 /**
  * Everything under /admin, as one encapsulated plugin. Without a configured token every
@@ -21,6 +22,7 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     })
   } else adminAuth(app, deps)
   rulesTestRoute(app, deps)
+  rulesRoute(app, deps)
   eventRoutes(app, deps)
   rerunRoute(app, deps)
   locationRoutes(app, deps)

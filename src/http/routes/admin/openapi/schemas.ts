@@ -104,6 +104,10 @@ export const schemas: Record<string, Json> = {
       source: { type: 'string' },
       receivedAt: { type: 'string', format: 'date-time' },
       status: ref('EventStatus'),
+      why: {
+        type: 'string',
+        description: 'one sentence: what was added and when, what waits and why, which rule missed and on what value',
+      },
       request: {
         type: 'object',
         required: ['headers', 'body'],
