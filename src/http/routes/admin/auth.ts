@@ -26,7 +26,8 @@ function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin
   if (origin === undefined) return true
   try {
-    return new URL(origin).host === request.headers.host
+    const from = new URL(origin)
+    return from.host === new URL(`${from.protocol}//${request.headers.host ?? ''}`).host
   } catch {
     return false
   }
