@@ -44,6 +44,7 @@ export function pageShell(page: ConsolePage): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(page.title)} · tagrelay console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/console.css">
 <script type="module" src="/console/assets/pages/${page.name}.js"></script>
 </head>

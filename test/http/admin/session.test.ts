@@ -4,7 +4,9 @@ import { ADMIN_TOKEN, build } from '../../helpers/build.js'
 const VIEWER = 'view-3c8e1a5f7b9d2e40'
 const cookieOf = (setCookie: string | string[] | undefined): string => String(setCookie).split(';')[0] as string
 
-async function setup(t: Parameters<Parameters<typeof t.test>[0]>[0]) {
+type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
+
+async function setup(t: Tap) {
   const built = await build(t, { extra: { admin: { token: ADMIN_TOKEN, viewerToken: VIEWER } } })
   const signIn = async (token: string, headers: Record<string, string> = {}) =>
     built.app.inject({ method: 'POST', url: '/admin/session', payload: { token }, headers })

@@ -31,6 +31,7 @@ async function signIn(e) {
   } catch (err) {
     fail(err)
     input.focus()
+    input.select()
   }
 }
 
