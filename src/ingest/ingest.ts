@@ -49,6 +49,7 @@ export async function ingest(
       body: received.body,
       tags: judgement.tags,
       explain,
+      ...(judgement.contact ? { contact: judgement.contact } : {}),
     },
     judgement.jobs,
     dedupe

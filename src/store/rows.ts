@@ -16,6 +16,9 @@ export interface EventRow {
   body: string
   tags: string
   explain: string
+  contact_id?: string | null
+  contact_email?: string | null
+  contact_phone?: string | null
 }
 
 export interface JobRow {

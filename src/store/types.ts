@@ -18,6 +18,8 @@ export interface NewEvent {
   tags: string[]
   /** the rules' explain trace, stored as-is */
   explain: unknown
+  /** who the event is about, even when no rule matched: found by the contact filter */
+  contact?: { id?: string; email?: string; phone?: string }
 }
 
 export interface NewJob {

@@ -21,7 +21,13 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     const a = event({ id: 'evt_a', source: 'forms', receivedAt: T0 })
     const b = event({ id: 'evt_b', source: 'shop', receivedAt: T0 + 10 })
     const c = event({ id: 'evt_c', source: 'forms', receivedAt: T0 + 10 })
-    const d = event({ id: 'evt_d', source: 'forms', receivedAt: T0 + 20, tags: [] })
+    const d = event({
+      id: 'evt_d',
+      source: 'forms',
+      receivedAt: T0 + 20,
+      tags: [],
+      contact: { email: 'Grace@Example.com', phone: '+442079460958' },
+    })
     await store.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
     await store.accept(b, [job({ contact: { id: 'c_42' }, location: 'second', rules: ['vip'], add: ['vip'] })])
     await store.accept(c, [job({ contact: { phone: '+14155552671' } }), job()])
@@ -38,6 +44,8 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     )
     t.same(await ids({ limit: 10, contact: 'ada@example.COM' }), ['evt_a'], 'email in any case')
     t.same(await ids({ limit: 10, contact: 'c_42' }), ['evt_b'], 'contact id')
+    t.same(await ids({ limit: 10, contact: 'grace@EXAMPLE.com' }), ['evt_d'], 'the contact of an event without jobs')
+    t.same(await ids({ limit: 10, contact: '+442079460958', status: 'none' }), ['evt_d'], 'by phone too')
     t.same(await ids({ limit: 10, contact: '+14155552671' }), ['evt_c'], 'phone')
     t.same(await ids({ limit: 10, status: 'none' }), ['evt_d'])
     t.same(await ids({ limit: 10, location: 'second' }), ['evt_b'], 'a location one of its jobs delivers to')

@@ -16,8 +16,13 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'class') el.className = v
     else el.setAttribute(k, v === true ? '' : String(v))
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c)
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) el.append(c)
   return el
+}
+
+/** Replaces an element's children (nulls and falses left out, as in `h`). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false))
 }
 
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-import { action, api, boot, code, fail, h, pre, say, time } from '../core.js'
+import { action, api, boot, code, fail, h, pre, say, time, fill } from '../core.js'
 
 // Dead letters (GET /admin/dead-letters): inspect one, replay one, a selection, or every
 // one that matches the filter (the count first, then progress as they are queued in
@@ -146,7 +146,8 @@ boot(async function render(root) {
     ),
     progress,
   )
-  root.replaceChildren(
+  fill(
+    root,
     filterForm,
     h(
       'p',

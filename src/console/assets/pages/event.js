@@ -1,4 +1,4 @@
-import { action, api, badge, boot, code, fail, h, pre, say, table, time } from '../core.js'
+import { action, api, badge, boot, code, fail, h, pre, say, table, time, fill } from '../core.js'
 import { rule } from '../trace.js'
 
 // One event's trail (GET /admin/events/{id}): the sentence that answers "why", then the
@@ -60,7 +60,8 @@ function rerunBox(reload) {
   async function run(dryRun) {
     try {
       const plan = await api('POST', `/admin/events/${encodeURIComponent(id)}/rerun`, { dryRun })
-      out.replaceChildren(
+      fill(
+        out,
         h(
           'p',
           {},
@@ -101,7 +102,8 @@ boot(async function render(root) {
   const e = await api('GET', `/admin/events/${encodeURIComponent(id)}`)
   document.title = `Event ${e.id} · tagrelay console`
   const reload = () => render(root)
-  root.replaceChildren(
+  fill(
+    root,
     h(
       'section',
       { class: 'why', 'aria-labelledby': 'why-h' },

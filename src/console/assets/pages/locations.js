@@ -1,4 +1,4 @@
-import { api, badge, boot, code, h, time } from '../core.js'
+import { api, badge, boot, code, h, time, fill } from '../core.js'
 
 // Each HighLevel location (GET /admin/locations): its queue and oldest pending job, the
 // rate budget HighLevel last reported, whether deliveries are held back and why, the
@@ -49,5 +49,5 @@ function location(l) {
 
 boot(async (root) => {
   const { locations } = await api('GET', '/admin/locations')
-  root.replaceChildren(...(locations.length ? locations.map(location) : [h('p', {}, 'No location is configured.')]))
+  fill(root, ...(locations.length ? locations.map(location) : [h('p', {}, 'No location is configured.')]))
 })

@@ -1,4 +1,4 @@
-import { api, boot, code, fail, h, pre, say, table } from '../core.js'
+import { api, boot, code, fail, h, pre, say, table, fill } from '../core.js'
 import { rule } from '../trace.js'
 
 // The rules in force (GET /admin/rules) with how many events each matched, and a tester
@@ -36,7 +36,8 @@ boot(async (root) => {
     }
     try {
       const r = await api('POST', '/admin/rules/test', { source: source.value, payload: body })
-      result.replaceChildren(
+      fill(
+        result,
         h(
           'h3',
           {},
@@ -52,7 +53,8 @@ boot(async (root) => {
     }
   }
 
-  root.replaceChildren(
+  fill(
+    root,
     h('p', {}, 'Rules version ', code(rules.version), `; match counts since ${rules.matchesSince}.`),
     table(
       'Rules in force',

@@ -57,9 +57,11 @@ function ruleMiss(rule: RuleTrace): string {
   if (!leaf) return `rule \`${rule.rule}\` did not match`
   const found = leaf.found === undefined ? 'missing' : JSON.stringify(leaf.found)
   const needs = NEEDS[leaf.op]
-  const wanted = needs
-    ? `needs ${needs} ${JSON.stringify(leaf.expected)}`
-    : `needs ${leaf.op} ${JSON.stringify(leaf.expected)}`
+  const wanted = ['exists', 'empty'].includes(leaf.op)
+    ? `needs to ${leaf.expected === false ? 'not ' : ''}${leaf.op === 'exists' ? 'be present' : 'be empty'}`
+    : needs
+      ? `needs ${needs} ${JSON.stringify(leaf.expected)}`
+      : `needs ${leaf.op} ${JSON.stringify(leaf.expected)}`
   return `rule \`${rule.rule}\` did not match: \`${leaf.field}\` was ${found}, ${wanted}`
 }
 

@@ -29,7 +29,7 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
          AND ($2::bigint IS NULL OR e.received_at >= $2)
          AND ($3::bigint IS NULL OR e.received_at < $3)
          AND ($4::bigint IS NULL OR e.received_at < $4 OR (e.received_at = $4 AND e.id < $5))
-         AND ($6::text IS NULL OR EXISTS (
+         AND ($6::text IS NULL OR e.contact_id = $6 OR e.contact_email = lower($6) OR e.contact_phone = $6 OR EXISTS (
                SELECT 1 FROM jobs j WHERE j.event_id = e.id
                  AND (j.contact_id = $6 OR j.resolved_contact_id = $6 OR lower(j.contact_email) = lower($6) OR j.contact_phone = $6)))
          AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.location = $9))

@@ -19,9 +19,10 @@ type Params = Record<string, string | number>
  * Why keyset pagination on (received_at, id) rather than OFFSET: events keep arriving
  * while someone pages, and an offset would then repeat or skip rows; the keyset walks
  * `events_received_at` instead of counting past every earlier row.
- * Why a contact filter starts from the jobs: a contact has few events among millions, and
- * the jobs' contact indexes (migration 40) find them without walking every event; the
- * CROSS JOIN keeps SQLite from turning the loops around.
+ * Why a contact filter starts from the indexes: a contact has few events among millions;
+ * the jobs' contact indexes (migration 40) and the events' own contact (migration 41, for
+ * events no rule matched) find them without walking every event; the CROSS JOIN keeps
+ * SQLite from turning the loops around.
  * Why the status is derived in SQL: it lives in the jobs, and filtering on it after the
  * LIMIT would return short pages.
  */
@@ -46,7 +47,10 @@ export function prepareEventList(db: Database) {
         : `(SELECT event_id FROM jobs WHERE contact_id = @contact
             UNION SELECT event_id FROM jobs WHERE resolved_contact_id = @contact
             UNION SELECT event_id FROM jobs WHERE lower(contact_email) = lower(@contact)
-            UNION SELECT event_id FROM jobs WHERE contact_phone = @contact) m
+            UNION SELECT event_id FROM jobs WHERE contact_phone = @contact
+            UNION SELECT id FROM events WHERE contact_id = @contact
+            UNION SELECT id FROM events WHERE contact_email = lower(@contact)
+            UNION SELECT id FROM events WHERE contact_phone = @contact) m
            CROSS JOIN events e ON e.id = m.event_id`
     const key = `${from === 'events e' ? '' : 'c'}|${where.join('|')}|${filter.status ?? ''}`
     let stmt = cache.get(key)
