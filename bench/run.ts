@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   rules: () => import('./rules.js'),
   ingest: () => import('./ingest.js'),
   delivery: () => import('./delivery.js'),
+  admin: () => import('./admin.js'),
 }
 
 const name = process.argv[2]

@@ -36,7 +36,8 @@ export function prepareEventList(db: Database) {
     if (filter.until !== undefined) where.push('e.received_at < @until')
     if (filter.after) where.push('(e.received_at < @after_at OR (e.received_at = @after_at AND e.id < @after_id))')
     if (filter.location !== undefined)
-      where.push('EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.location = @location)')
+      // `+` keeps the planner on jobs_event: by location it would walk all of a location's jobs per event
+      where.push('EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND +j.location = @location)')
     if (filter.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(e.tags) t WHERE t.value = @tag)')
     if (filter.rule !== undefined)
       where.push(`(EXISTS (SELECT 1 FROM json_each(e."explain", '$.matched') r WHERE r.value = @rule)
@@ -46,7 +47,7 @@ export function prepareEventList(db: Database) {
         ? 'events e'
         : `(SELECT event_id FROM jobs WHERE contact_id = @contact
             UNION SELECT event_id FROM jobs WHERE resolved_contact_id = @contact
-            UNION SELECT event_id FROM jobs WHERE lower(contact_email) = lower(@contact)
+            UNION SELECT event_id FROM jobs WHERE lower(contact_email) = lower(@contact) AND contact_email IS NOT NULL
             UNION SELECT event_id FROM jobs WHERE contact_phone = @contact
             UNION SELECT id FROM events WHERE contact_id = @contact
             UNION SELECT id FROM events WHERE contact_email = lower(@contact)
