@@ -36,8 +36,11 @@ export function prepareEventList(db: Database) {
     if (filter.until !== undefined) where.push('e.received_at < @until')
     if (filter.after) where.push('(e.received_at < @after_at OR (e.received_at = @after_at AND e.id < @after_id))')
     if (filter.location !== undefined)
-      // `+` keeps the planner on jobs_event: by location it would walk all of a location's jobs per event
-      where.push('EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND +j.location = @location)')
+      // a scalar subquery per event, newest first: as an EXISTS the planner may turn it
+      // into a join driven by the location's jobs (a third of them) and sort them all
+      where.push(
+        '(SELECT 1 FROM jobs j INDEXED BY jobs_event WHERE j.event_id = e.id AND j.location = @location LIMIT 1) IS NOT NULL',
+      )
     if (filter.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(e.tags) t WHERE t.value = @tag)')
     if (filter.rule !== undefined)
       where.push(`(EXISTS (SELECT 1 FROM json_each(e."explain", '$.matched') r WHERE r.value = @rule)
