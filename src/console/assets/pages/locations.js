@@ -42,6 +42,7 @@ function location(l) {
       h('dt', {}, 'Lookups'),
       h('dd', {}, l.lookups),
       l.origin ? [h('dt', {}, 'Origin'), h('dd', {}, l.origin)] : null,
+      l.disabled ? [h('dt', {}, 'Disabled'), h('dd', {}, 'yes: nothing is delivered to it')] : null,
     ),
     l.reconnectUrl ? h('p', {}, h('a', { href: l.reconnectUrl }, `Reconnect ${l.name}`)) : null,
   )
