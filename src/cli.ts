@@ -127,6 +127,8 @@ async function main(argv: string[]): Promise<void> {
         host: { type: 'string' },
         token: { type: 'string', multiple: true },
         oauth: { type: 'string', multiple: true },
+        agency: { type: 'string' },
+        'app-webhook-url': { type: 'string' },
         'clock-scale': { type: 'string' },
         'latency-ms': { type: 'string' },
         'error-rate': { type: 'string', multiple: true },

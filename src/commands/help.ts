@@ -87,6 +87,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
       '    --host ADDR                  address (default 127.0.0.1)',
       '    --token TOKEN=LOCATION_ID    accept a private integration token (repeatable)',
       '    --oauth ID:SECRET:LOCATION   accept an OAuth client (repeatable)',
+      '    --agency COMPANY_ID:N        installs approve an agency with N new locations',
+      '    --app-webhook-url URL        send signed INSTALL/UNINSTALL app webhooks there',
       '    --clock-scale N              run the rate-limit clock N times faster',
       '    --latency-ms N               delay every answer',
       '    --error-rate STATUS=RATE     answer STATUS to this share of calls (repeatable)',

@@ -7,6 +7,8 @@ export interface SandboxArgs {
   host?: string
   token?: string[]
   oauth?: string[]
+  agency?: string
+  'app-webhook-url'?: string
   'clock-scale'?: string
   'latency-ms'?: string
   'error-rate'?: string[]
@@ -48,6 +50,15 @@ export function faultsFromArgs(args: SandboxArgs): FaultSettingsInput {
   }
 }
 
+function agencyFromArgs(args: SandboxArgs): { companyId: string; count: number } | null {
+  if (args.agency === undefined) return null
+  const [companyId, n] = pairs('agency', [args.agency], ':', 2)[0]!
+  const count = number('agency', n, 0)
+  if (!Number.isInteger(count) || count < 1 || count > 100_000)
+    throw usage(`--agency: "${n}" locations (must be a whole number from 1 to 100,000)`)
+  return { companyId: companyId!, count }
+}
+
 export interface RunSandboxOptions {
   /** resolves when the sandbox should stop (default: SIGINT or SIGTERM) */
   until?: Promise<unknown>
@@ -65,6 +76,7 @@ export async function runSandbox(args: SandboxArgs, opts: RunSandboxOptions = {}
   const oauth = pairs('oauth', args.oauth, ':', 3)
   const clockScale = number('clock-scale', args['clock-scale'], 1)
   if (clockScale === 0) throw usage('--clock-scale must be above 0')
+  const agency = agencyFromArgs(args)
   let sandbox
   try {
     sandbox = await startSandbox({
@@ -74,6 +86,7 @@ export async function runSandbox(args: SandboxArgs, opts: RunSandboxOptions = {}
       clockScale,
       faults: faultsFromArgs(args),
       oauthClients: Object.fromEntries(oauth.map(([id, secret]) => [id, secret])),
+      ...(args['app-webhook-url'] === undefined ? {} : { appWebhookUrl: args['app-webhook-url'] }),
     })
   } catch (err) {
     if (err instanceof TagrelayError) throw err
@@ -83,6 +96,12 @@ export async function runSandbox(args: SandboxArgs, opts: RunSandboxOptions = {}
   for (const [id, , location] of oauth) {
     log(`OAuth client ${id} on ${location}: initial refresh token ${sandbox.issueRefreshToken(id!, location!)}`)
   }
+  if (agency !== null) {
+    const locationIds = sandbox.addCompanyLocations(agency.companyId, agency.count)
+    sandbox.chooseInstall({ userType: 'Company', companyId: agency.companyId, locationIds })
+    log(`installs approve agency ${agency.companyId} with ${agency.count} locations (${locationIds[0]}, ...)`)
+  }
+  log(`install page: ${sandbox.url}/oauth/chooselocation (auto-approves); app webhook key ${sandbox.webhookPublicKey}`)
   if (clockScale !== 1) log(`clock runs ${clockScale}x: the 10 s rate-limit window lasts ${10_000 / clockScale} ms`)
   log(`faults: POST ${sandbox.url}/_sandbox/faults, counters: GET ${sandbox.url}/_sandbox/calls`)
   await (opts.until ?? Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]))

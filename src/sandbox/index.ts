@@ -5,6 +5,9 @@
  */
 export { startSandbox } from './sandbox.js'
 export type {
+  AppWebhookBody,
+  AppWebhookSent,
+  InstallChoice,
   FaultSettings,
   FaultSettingsInput,
   RateLimits,

@@ -1,6 +1,7 @@
 export interface RouteResult {
   status: number
   body: unknown
+  headers?: Record<string, string>
 }
 
 export type RouteKey =
@@ -12,6 +13,9 @@ export type RouteKey =
   | 'POST /contacts/upsert'
   | 'POST /contacts/search'
   | 'POST /oauth/token'
+  | 'GET /oauth/chooselocation'
+  | 'GET /oauth/installedLocations'
+  | 'POST /oauth/locationToken'
 
 export interface RouteMatch {
   key: RouteKey
@@ -27,7 +31,12 @@ const ROUTES: [string, RegExp, RouteKey][] = [
   ['DELETE', /^\/contacts\/([^/]+)\/tags$/, 'DELETE /contacts/:contactId/tags'],
   ['GET', /^\/contacts\/([^/]+)$/, 'GET /contacts/:contactId'],
   ['POST', /^\/oauth\/token$/, 'POST /oauth/token'],
+  ['GET', /^(?:\/v2)?\/oauth\/chooselocation$/, 'GET /oauth/chooselocation'],
+  ['GET', /^\/oauth\/installedLocations$/, 'GET /oauth/installedLocations'],
+  ['POST', /^\/oauth\/locationToken$/, 'POST /oauth/locationToken'],
 ]
+
+export const isOAuthRoute = (key: RouteKey): boolean => key.includes(' /oauth/')
 
 export function matchRoute(method: string, pathname: string): RouteMatch | null {
   for (const [m, pattern, key] of ROUTES) {

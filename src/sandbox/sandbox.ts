@@ -4,86 +4,29 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { HIGHLEVEL_API_VERSION } from '../highlevel/index.js'
 import { SandboxClock } from './clock.js'
 import { CONTROL_PREFIX, controlRoute } from './control.js'
-import { faultBody, FaultInjector, type FaultSettings, type FaultSettingsInput } from './faults.js'
+import { AppWebhookSender } from './app-webhooks.js'
+import { faultBody, FaultInjector } from './faults.js'
 import { readRequestBody, sendJson } from './http.js'
+import { appIdOf, SandboxInstalls } from './installs.js'
 import { SandboxOAuth } from './oauth.js'
-import { HIGHLEVEL_LIMITS, RateLimiter, type RateLimits } from './ratelimit.js'
-import { matchRoute, type RouteMatch, type RouteResult } from './router.js'
+import { HIGHLEVEL_LIMITS, RateLimiter } from './ratelimit.js'
+import { isOAuthRoute, matchRoute, type RouteMatch, type RouteResult } from './router.js'
+import { oauthRoute } from './routes-oauth.js'
 import { duplicateSearchRoute, getContactRoute, upsertRoute } from './routes-contacts.js'
 import { searchRoute } from './routes-search.js'
 import { bulkTagsRoute, tagsRoute } from './routes-tags.js'
-import { ContactStore, type SandboxContact, type SeedContactInput } from './store.js'
+import { ContactStore } from './store.js'
+import type { Sandbox, SandboxCalls, SandboxOptions } from './types.js'
 
 export type { SandboxContact, SeedContactInput } from './store.js'
 export type { FaultSettings, FaultSettingsInput } from './faults.js'
 export type { RateLimits } from './ratelimit.js'
-
-export interface SandboxLogger {
-  info(obj: Record<string, unknown>, msg?: string): void
-}
-
-export interface SandboxOptions {
-  host?: string
-  port?: number
-  /** static bearer tokens (Private Integration Tokens) -> the locationId each belongs to */
-  tokens: Record<string, string>
-  /** OAuth apps: client id -> client secret; refresh tokens come from `issueRefreshToken` */
-  oauthClients?: Record<string, string>
-  /** expires_in of issued access tokens, sandbox seconds (default 86,399 as HighLevel) */
-  accessTokenTtlSec?: number
-  /** per-location limits (default HighLevel's: 100 per 10 s, 200,000 a day) */
-  limits?: Partial<RateLimits>
-  /** sandbox time runs this many times faster than real time (default 1) */
-  clockScale?: number
-  faults?: FaultSettingsInput
-  /**
-   * sandbox ms before a contact created or changed through upsert appears in Search
-   * Contacts (default 3,000: HighLevel's search "may take a few seconds"); the duplicate
-   * search finds it at once
-   */
-  searchIndexDelayMs?: number
-  /** the most filters one OR group of Search Contacts may hold (default 100; undocumented at HighLevel) */
-  searchOrGroupLimit?: number
-  /** dice for the fault rates (tests make them deterministic) */
-  random?: () => number
-  logger?: SandboxLogger
-}
-
-export interface SandboxCalls {
-  total: number
-  [routeKey: string]: number
-}
-
-export interface Sandbox {
-  readonly url: string
-  readonly port: number
-  /** Requests seen per route key ('unmatched' for unknown routes); a snapshot. */
-  readonly calls: SandboxCalls
-  /** How many 429s the burst or daily limit answered (injected faults not counted). */
-  readonly rateLimited: number
-  /** Faults injected so far, by kind: 'outage', 'timeout', 'reset' or the status ('503', '429'). */
-  readonly injected: Record<string, number>
-  seedContact(input: SeedContactInput): SandboxContact
-  getContact(id: string): SandboxContact | undefined
-  /** Deletes a contact, as deleting or merging it in HighLevel does; false if there was none. */
-  deleteContact(id: string): boolean
-  /** Per tag, how many tag adds to this contact found the tag already present: repeated deliveries. */
-  repeatedTagAdds(contactId: string): Record<string, number>
-  findByEmail(locationId: string, email: string): SandboxContact | null
-  listContacts(locationId?: string): SandboxContact[]
-  /** The next `times` requests answer `status` with a HighLevel-shaped (or the given) body. */
-  failNext(status: number, times?: number, body?: unknown): void
-  /** Replaces the fault settings (as `POST /_sandbox/faults`). */
-  setFaults(faults: FaultSettingsInput): FaultSettings
-  /** A new refresh token for an OAuth client installed on a location. */
-  issueRefreshToken(clientId: string, locationId: string): string
-  /** Expires issued OAuth access tokens now (one location's, or all): the next call gets 401. */
-  expireAccessTokens(locationId?: string): void
-  resetCalls(): void
-  close(): Promise<void>
-}
+export type { InstallChoice } from './installs.js'
+export type { AppWebhookSent, AppWebhookBody } from './app-webhooks.js'
+export type { Sandbox, SandboxCalls, SandboxLogger, SandboxOptions } from './types.js'
 
 const INVALID_JWT = { statusCode: 401, message: 'Invalid JWT', error: 'Unauthorized' }
+const INACTIVE = { statusCode: 401, message: 'Location is not active', error: 'Unauthorized' }
 
 /**
  * A local HighLevel stand-in for the endpoints tagrelay uses, following the official
@@ -97,7 +40,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const store = new ContactStore()
   const limiter = new RateLimiter({ ...HIGHLEVEL_LIMITS, ...options.limits }, clock)
   const faults = new FaultInjector(options.faults, options.random)
-  const oauth = new SandboxOAuth(options.oauthClients ?? {}, clock, options.accessTokenTtlSec)
+  const installs = new SandboxInstalls(clock)
+  const oauth = new SandboxOAuth(options.oauthClients ?? {}, clock, installs, options.accessTokenTtlSec)
+  const webhooks = new AppWebhookSender(clock, options.appWebhookUrl, options.webhookSigningKey)
   let calls: SandboxCalls = { total: 0 }
   let rateLimited = 0
   const tokenLocation = (token: string | undefined): string | undefined => {
@@ -124,7 +69,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     calls[key] = (calls[key] ?? 0) + 1
     calls.total++
     const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')
-    const location = route?.key === 'POST /oauth/token' ? undefined : tokenLocation(auth?.[1]?.trim())
+    const bearer = auth?.[1]?.trim()
+    const location = route !== null && isOAuthRoute(route.key) ? undefined : tokenLocation(bearer)
     const rate = location === undefined ? null : limiter.take(location)
     const reply = (r: RouteResult, extra: Record<string, string> = {}) => {
       sendJson(res, r.status, r.body, { ...rate?.headers, ...extra })
@@ -151,8 +97,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         fault.retryAfterSec === null ? {} : { 'retry-after': String(fault.retryAfterSec) },
       )
     }
-    if (route?.key === 'POST /oauth/token') return reply(oauth.grant(req.headers['content-type'], read.body))
+    if (route !== null && isOAuthRoute(route.key)) {
+      const version = req.headers.version
+      const request = { key: route.key, url, contentType: req.headers['content-type'], bearer, body: read.body }
+      const result = await oauthRoute(
+        { oauth, installs, webhooks },
+        { ...request, version: typeof version === 'string' ? version : undefined },
+      )
+      return reply(result, result.headers)
+    }
     if (location === undefined || rate === null) return reply({ status: 401, body: INVALID_JWT })
+    if (!installs.isActive(location)) return reply({ status: 401, body: INACTIVE })
     const version = req.headers.version
     if (version !== HIGHLEVEL_API_VERSION) {
       const message = version === undefined ? 'Version header was not found' : 'Version header is invalid'
@@ -247,8 +202,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     listContacts: (locationId) => store.list(locationId),
     failNext: (status, times = 1, body) => faults.failNext(status, times, body ?? faultBody(status)),
     setFaults: (input) => faults.set(input),
-    issueRefreshToken: (clientId, locationId) => oauth.issueRefreshToken(clientId, locationId),
+    issueRefreshToken: (clientId, locationId, companyId) => oauth.issueRefreshToken(clientId, locationId, companyId),
     expireAccessTokens: (locationId) => oauth.expireAccessTokens(locationId),
+    webhookPublicKey: webhooks.publicKey,
+    chooseInstall: (choice) => installs.choose(choice),
+    addCompanyLocations: (companyId, n, prefix) => installs.addCompanyLocations(companyId, n, prefix),
+    setAppWebhookUrl: (url) => {
+      webhooks.url = url
+    },
+    get appWebhooksSent() {
+      return [...webhooks.sent]
+    },
+    appWebhooksSettled: () => webhooks.settled(),
+    uninstall: async (clientId, target) => {
+      const appId = appIdOf(clientId)
+      oauth.revoke(clientId, installs.uninstall(appId, target))
+      await webhooks.send({ type: 'UNINSTALL', appId, ...target })
+    },
+    deactivateLocation: (locationId) => installs.deactivate(locationId),
     resetCalls: () => {
       calls = { total: 0 }
       rateLimited = 0

@@ -57,6 +57,8 @@ t.test('bad sandbox flags are usage errors', async (t) => {
     { oauth: ['only-id'] },
     { port: '70000' },
     { token: ['no-equals'] },
+    { agency: 'co1:0' },
+    { agency: 'co1' },
   ]) {
     await t.rejects(
       runSandbox({ port: '0', ...args }, { until: Promise.resolve(), log: () => undefined }),
@@ -64,4 +66,41 @@ t.test('bad sandbox flags are usage errors', async (t) => {
       JSON.stringify(args),
     )
   }
+})
+
+t.test('tagrelay sandbox --agency: the install page approves an agency with that many locations', async (t) => {
+  const lines: string[] = []
+  let stop!: () => void
+  const until = new Promise<void>((resolve) => (stop = resolve))
+  const running = runSandbox(
+    { port: '0', oauth: ['app9-c:secret:LOC1'], agency: 'agencyCo:25' },
+    { until, log: (l) => lines.push(l) },
+  )
+  while (!lines.some((l) => l.startsWith('install page'))) await new Promise((r) => setTimeout(r, 10))
+  const out = lines.join('\n')
+  t.match(out, /installs approve agency agencyCo with 25 locations/)
+  const page = /install page: (\S+)/.exec(out)?.[1] ?? ''
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'app9-c',
+    redirect_uri: 'http://127.0.0.1:1/cb',
+  })
+  const res = await request(`${page}?${query}`)
+  await res.body.dump()
+  t.equal(res.statusCode, 302)
+  const code = new URL(String(res.headers.location)).searchParams.get('code') ?? ''
+  const tokenRes = await request(page.replace('/oauth/chooselocation', '/oauth/token'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: 'app9-c',
+      client_secret: 'secret',
+      grant_type: 'authorization_code',
+      code,
+    }).toString(),
+  })
+  const body = (await tokenRes.body.json()) as { userType: string; approvedLocations: string[] }
+  t.same([body.userType, body.approvedLocations.length], ['Company', 25])
+  stop()
+  await running
 })

@@ -21,6 +21,23 @@ interface Parameter {
 
 const json = (buf: Buffer): unknown => JSON.parse(buf.toString('utf8'))
 
+/**
+ * On the wire every parameter is a string; a boolean or number schema means the string's
+ * reading (`true`, `10`), as the server parses it.
+ */
+function checkParameter(
+  contract: OpenApiContract,
+  operation: Parameters<OpenApiContract['check']>[0],
+  pointer: string,
+  value: string,
+): string[] {
+  const errors = contract.check(operation, pointer, value)
+  if (errors.length === 0) return errors
+  const read =
+    value === 'true' ? true : value === 'false' ? false : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null
+  return read === null || contract.check(operation, pointer, read).length > 0 ? errors : []
+}
+
 /** Everything in `ex` that the official contract does not allow; empty when it conforms. */
 export function violations(contract: OpenApiContract, ex: Exchange): string[] {
   const url = new URL(ex.url, 'http://x.invalid')
@@ -44,7 +61,7 @@ export function violations(contract: OpenApiContract, ex: Exchange): string[] {
       if (p.required === true) out.push(`${where}: required ${p.in} parameter ${p.name} missing`)
       return
     }
-    bad(`${p.in} parameter ${p.name}`, contract.check(operation, `parameters/${i}/schema`, value))
+    bad(`${p.in} parameter ${p.name}`, checkParameter(contract, operation, `parameters/${i}/schema`, value))
   })
   const documentedQuery = new Set(params.filter((p) => p.in === 'query').map((p) => p.name))
   for (const name of url.searchParams.keys())
