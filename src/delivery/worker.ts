@@ -14,6 +14,8 @@ import { locationStatuses, type LocationStatus } from './status.js'
 export interface WorkerOptions {
   store: JobQueue & ContactCache
   client: EngineClient
+  /** HighLevel's rate-limit headers last seen per locationId (the client), kept with each attempt */
+  rateLimitOf?: EngineContext['rateLimitOf']
   /** config location name → credentials */
   locations: ReadonlyMap<string, LocationAuth>
   logger: Logger
@@ -114,6 +116,7 @@ export class DeliveryWorker {
       searchBatchSize: opts.searchBatchSize ?? 50,
       searchRefused: new Set(),
       onAttempt: opts.onAttempt,
+      ...(opts.rateLimitOf ? { rateLimitOf: opts.rateLimitOf } : {}),
       signal: this.abort.signal,
     }
     const claim = { batchSize: opts.batchSize, leaseMs: opts.leaseMs }

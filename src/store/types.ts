@@ -63,6 +63,8 @@ export interface AttemptRecord {
   error?: string | null
   contactId?: string | null
   response?: unknown
+  /** HighLevel's rate-limit headers as last reported for the location when the attempt ended */
+  rateLimit?: Record<string, number | null> | null
 }
 
 export interface ClaimOptions {

@@ -51,6 +51,11 @@ else {
       .getByText(/`big-spender` added at \d\d:\d\d:\d\d UTC/)
       .waitFor()
     t.ok(await page.locator('.timeline li').first().isVisible(), 'the attempts timeline')
+    t.match(
+      await page.locator('.timeline').first().innerText(),
+      /attempt 1: done HTTP 200 in \d+ ms[\s\S]*rate limit: \d+ of \d+ left in the burst window, \d+ of \d+ today/,
+      "status, time taken and HighLevel's rate-limit headers",
+    )
     await screenshots(page, 'event')
 
     // live: a new event for ada appears on the open list without a reload

@@ -95,7 +95,13 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     await store.failJob(
       jobs[0]!.id,
       'w',
-      attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited', response: { message: 'slow down' } }),
+      attempt({
+        outcome: 'retry',
+        statusCode: 429,
+        error: 'rate limited',
+        response: { message: 'slow down' },
+        rateLimit: { max: 100, remaining: 0, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 150 },
+      }),
       T0 + 50,
     )
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 60 })
@@ -103,7 +109,12 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       store,
       jobs[0]!.id,
       'w',
-      attempt({ statusCode: 200, contactId: 'c_1', response: { tags: ['webinar-2026'] } }),
+      attempt({
+        statusCode: 200,
+        contactId: 'c_1',
+        response: { tags: ['webinar-2026'] },
+        rateLimit: { remaining: 99 },
+      }),
     )
     await completeJob(store, jobs[1]!.id, 'w', attempt({ statusCode: 201 }))
     const trail = await store.listAttempts(e.id)
@@ -119,6 +130,9 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(trail[0]!.error, 'rate limited')
     t.same(trail[1]!.response, { tags: ['webinar-2026'] })
     t.equal(trail[1]!.contactId, 'c_1')
+    t.same(trail[0]!.rateLimit, { max: 100, remaining: 0, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 150 })
+    t.same(trail[1]!.rateLimit, { remaining: 99 }, 'rate-limit headers kept with the attempt')
+    t.notOk('rateLimit' in trail[2]!, 'none when none was seen')
     t.same(await store.listAttempts('nope'), [])
   })
 

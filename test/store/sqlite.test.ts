@@ -267,7 +267,7 @@ t.test('migration 10: a resolved contact id moves apart from the identity the jo
     DROP INDEX jobs_contact_phone; DROP TABLE event_reruns; ALTER TABLE jobs DROP COLUMN resolved_contact_id;
     DROP INDEX events_contact_id; DROP INDEX events_contact_email; DROP INDEX events_contact_phone;
     ALTER TABLE events DROP COLUMN contact_id; ALTER TABLE events DROP COLUMN contact_email;
-    ALTER TABLE events DROP COLUMN contact_phone`)
+    ALTER TABLE events DROP COLUMN contact_phone; ALTER TABLE attempts DROP COLUMN rate_limit`)
   db.exec('DELETE FROM schema_migrations WHERE version >= 10')
   db.exec(
     `INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ('e1', 's', 1, '{}', '{}', '[]', 'null')`,

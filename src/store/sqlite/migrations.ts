@@ -237,6 +237,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_contact_phone ON events (contact_phone) WHERE contact_phone IS NOT NULL;
     `,
   },
+  {
+    version: 42,
+    name: 'attempt_rate_limit',
+    sql: `
+      -- HighLevel's rate-limit headers beside each attempt (JSON), for the console's timeline.
+      ALTER TABLE attempts ADD COLUMN rate_limit TEXT;
+    `,
+  },
 ]
 
 /** The newest schema version this build knows. */

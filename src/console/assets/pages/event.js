@@ -16,6 +16,13 @@ function attempt(a) {
     badge(a.outcome),
     ` HTTP ${a.statusCode ?? '—'} in ${a.ms} ms`,
     a.error ? h('p', {}, a.error) : null,
+    a.rateLimit
+      ? h(
+          'p',
+          { class: 'help' },
+          `rate limit: ${a.rateLimit.remaining ?? '?'} of ${a.rateLimit.max ?? '?'} left in the burst window, ${a.rateLimit.dailyRemaining ?? '?'} of ${a.rateLimit.dailyLimit ?? '?'} today`,
+        )
+      : null,
     a.response === null ? null : h('details', {}, h('summary', {}, "HighLevel's answer"), pre(a.response)),
   )
 }

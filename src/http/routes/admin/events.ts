@@ -143,6 +143,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
             error: a.error ?? null,
             contactId: a.contactId ?? null,
             response: a.response ?? null,
+            rateLimit: a.rateLimit ?? null,
           })),
       })),
     }

@@ -66,7 +66,7 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
 
 export async function listAttempts(db: Queryable, eventId: string): Promise<StoredAttempt[]> {
   const { rows } = await db.query<AttemptRow & { job_id: number; attempt: number }>(
-    `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response
+    `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response, a.rate_limit
      FROM attempts a JOIN jobs j ON j.id = a.job_id
      WHERE j.event_id = $1
      ORDER BY a.job_id, a.attempt`,

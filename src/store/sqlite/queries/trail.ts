@@ -19,7 +19,7 @@ interface QueueRow {
 export function prepareTrailQueries(db: Database) {
   const listEvents = prepareEventList(db)
   const attempts = db.prepare<[string], TrailAttemptRow>(`
-    SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response
+    SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response, a.rate_limit
     FROM attempts a JOIN jobs j ON j.id = a.job_id
     WHERE j.event_id = ?
     ORDER BY a.job_id, a.attempt`)

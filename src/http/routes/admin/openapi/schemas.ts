@@ -65,6 +65,10 @@ export const schemas: Record<string, Json> = {
       error: nullable('string'),
       contactId: nullable('string'),
       response: { description: "HighLevel's response body as received (tokens scrubbed)" },
+      rateLimit: {
+        oneOf: [{ type: 'null' }, ref('RateLimit')],
+        description: "HighLevel's rate-limit headers last seen for the location when the attempt ended",
+      },
     },
   },
   TrailJob: {
