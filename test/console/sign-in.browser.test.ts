@@ -50,6 +50,13 @@ else {
       'Skip to content',
       'the first Tab stop skips to content',
     )
+    // and on through the navigation, by keyboard only: brand, Events, Dead letters
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.textContent), 'Dead letters', 'Tab reaches the nav')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/\/console\/dead-letters$/)
+    await page.getByText(/dead letter\(s\)\./).waitFor()
+    t.pass('Enter follows the link')
 
     // CSRF: a page on another origin posts to the admin API with the browser's cookie
     const { store } = c.service
