@@ -16,6 +16,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser modules (plain JS, served as they are)
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
+  },
+  {
     // Domain modules never see Fastify: the HTTP layer is a thin shell over them.
     files: ['src/{rules,sources,store,delivery,highlevel,config,ingest,sandbox,refused,alerts,telemetry}/**/*.ts'],
     rules: {

@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   'ingest-tracing': () => import('./ingest-tracing.js'),
   delivery: () => import('./delivery.js'),
   locations: () => import('./locations.js'),
+  admin: () => import('./admin.js'),
 }
 
 const name = process.argv[2]

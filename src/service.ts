@@ -117,6 +117,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         leaseMs: config.delivery.leaseMs,
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
         onAttempt: (location, outcome) => metrics.observeDelivery(location, outcome),
+        rateLimitOf: (id) => {
+          const seen = client.lastRateLimit(id)
+          return seen ? { ...seen } : null
+        },
         maxAttempts: config.delivery.retryMaxAttempts,
         maxAgeMs: config.delivery.retryMaxAgeHours * 3_600_000,
         budget,

@@ -4,7 +4,16 @@ import { parse } from 'yaml'
 import { ruleFilePaths } from './rule-files.js'
 
 /** Keys whose value is a credential wherever they appear (sources, locations, admin, metrics). */
-const SECRET_KEYS = new Set(['token', 'secret', 'verifyToken', 'clientSecret', 'refreshToken', 'password', 'secretKey'])
+const SECRET_KEYS = new Set([
+  'token',
+  'viewerToken',
+  'secret',
+  'verifyToken',
+  'clientSecret',
+  'refreshToken',
+  'password',
+  'secretKey',
+])
 /** `scheme://user:password@host`: the password part of a store URL */
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@:]*:([^/@]*)@/i
 

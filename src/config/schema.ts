@@ -119,14 +119,33 @@ export const storeSchema = z.strictObject({
     .prefault({}),
 })
 
-/** Admin routes (`/admin/...`) need this bearer token; without one they answer 404. */
-const adminSchema = z.strictObject({
-  token: z
+const optionalToken = (what: string) =>
+  z
     .string()
-    .refine((t) => t === '' || t.length >= 16, { message: 'an admin token needs at least 16 characters' })
+    .refine((t) => t === '' || t.length >= 16, { message: `${what} needs at least 16 characters` })
     .optional()
-    .transform((t) => (t === '' ? undefined : t)),
-})
+    .transform((t) => (t === '' ? undefined : t))
+
+/**
+ * Admin routes (`/admin/...`) and the console (`/console`) need the admin token; without
+ * one they answer 404. `viewerToken` signs in read-only (the console for account managers).
+ */
+const adminSchema = z
+  .strictObject({
+    token: optionalToken('an admin token'),
+    viewerToken: optionalToken('a viewer token'),
+    /** how long a console session lasts after sign-in */
+    sessionMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(480),
+  })
+  .refine((a) => a.viewerToken === undefined || a.viewerToken !== a.token, {
+    message: 'admin.viewerToken must differ from admin.token',
+    path: ['viewerToken'],
+  })
 
 /** `/metrics`: open by default (bind it to an internal network), or behind its own bearer token. */
 const metricsSchema = z.strictObject({

@@ -25,13 +25,15 @@ export async function finishJobs(
   locationId?: string,
 ): Promise<void> {
   const finishedAt = ctx.now()
+  // one snapshot for the round: its calls went out together under one budget
+  const rateLimit = locationId === undefined ? null : (ctx.rateLimitOf?.(locationId) ?? null)
   const done = results
     .filter((r) => !r.failure)
     .flatMap(({ jobs, contactId, response }) =>
       jobs.map((job) => ({
         job,
         id: job.id,
-        attempt: { startedAt, finishedAt, outcome: 'done' as const, statusCode: 200, contactId, response },
+        attempt: { startedAt, finishedAt, outcome: 'done' as const, statusCode: 200, contactId, response, rateLimit },
       })),
     )
   // One transaction for the round's successes: one commit instead of one per job.
@@ -76,6 +78,7 @@ export async function finishJobs(
           error: `${failure.code}: ${error}`,
           contactId,
           response: failure.response,
+          rateLimit,
         },
         retryAt,
       )

@@ -30,6 +30,8 @@ export interface WorkerOptions {
   client: EngineClient
   /** location name (what jobs carry) → credentials */
   locations: LocationLookup
+  /** HighLevel's rate-limit headers last seen per locationId (the client), kept with each attempt */
+  rateLimitOf?: EngineContext['rateLimitOf']
   logger: Logger
   /** jobs a lane claims per round */
   batchSize: number
@@ -127,6 +129,7 @@ export class DeliveryWorker {
       searchBatchSize: opts.searchBatchSize ?? 50,
       searchRefused: new Set(),
       onAttempt: opts.onAttempt,
+      ...(opts.rateLimitOf ? { rateLimitOf: opts.rateLimitOf } : {}),
       signal: this.abort.signal,
     }
     this.scheduler = new Scheduler({

@@ -31,6 +31,8 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
     TAGRELAY_STORE_URL: `sqlite:${join(dir, 'demo.db')}`,
     TAGRELAY_PORT: keep ? (process.env.TAGRELAY_PORT ?? '8080') : '0',
     TAGRELAY_HOST: '127.0.0.1',
+    TAGRELAY_ADMIN_TOKEN: `adm-${secret()}`,
+    TAGRELAY_VIEWER_TOKEN: `view-${secret()}`,
   }
   for (const e of DEMO_EVENTS) env[e.tokenVar] = secret()
   const config = loadConfigFile(join(EXAMPLES_DIR, 'demo.yaml'), { env })
@@ -78,6 +80,9 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
   if (keep) {
     const [first] = DEMO_EVENTS
     const lookup = `${sandbox.url}/contacts/search/duplicate?locationId=${DEMO_LOCATION_ID}&email=ada%40example.com`
+    console.log(`\nthe console: ${service.url}/console
+  sign in with the admin token   ${env.TAGRELAY_ADMIN_TOKEN}
+  or, read-only, the viewer token ${env.TAGRELAY_VIEWER_TOKEN}`)
     console.log(`\nrunning until Ctrl-C. Post an event:
   curl -i -X POST '${service.url}/hooks/${first!.source}' \\
     -H 'content-type: application/json' -H 'x-tagrelay-token: ${env[first!.tokenVar]}' \\

@@ -8,6 +8,7 @@ import { RuleSetRecorder } from '../rules/index.js'
 import type { AppDeps, RouteDeps } from './deps.js'
 import { installErrorHandler } from './error-handler.js'
 import { serverTimeouts } from './timeouts.js'
+import { consoleRoutes } from '../console/index.js'
 import { adminRoutes } from './routes/admin/index.js'
 import { healthRoutes } from './routes/health.js'
 import { hookMetrics } from './plugins/request-metrics.js'
@@ -76,5 +77,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   await app.register(async (oauth) => oauthRoutes(oauth, routeDeps))
   await app.register(async (admin) => adminRoutes(admin, routeDeps))
+  await app.register(async (console) => consoleRoutes(console, deps.config))
   return app
 }

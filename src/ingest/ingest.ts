@@ -65,6 +65,7 @@ export async function ingest(
           body: received.body,
           tags: judgement.tags,
           explain,
+          ...(judgement.contact ? { contact: judgement.contact } : {}),
         },
         jobs,
         dedupe

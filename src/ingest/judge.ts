@@ -1,4 +1,4 @@
-import type { CompiledRules, Evaluation, Intent, Unmatched } from '../rules/index.js'
+import type { CompiledRules, ContactRef, Evaluation, Intent, Unmatched } from '../rules/index.js'
 import { redactHeaders, redactQuery, type Source } from '../sources/index.js'
 import type { NewJob } from '../store/index.js'
 
@@ -31,6 +31,8 @@ export interface Judgement {
   matched: string[]
   /** matching rules whose contact could not be read */
   unresolved: Unmatched[]
+  /** who the event is about, whatever the rules decided (see CompiledRules.contactOf) */
+  contact: ContactRef | undefined
 }
 
 /**
@@ -51,17 +53,15 @@ export function judge(
 ): Judgement {
   const headers = redactHeaders(inbound.headers, source.secretHeaders)
   const query = redactQuery(inbound.query, source.secretQuery)
-  const evaluation = rules.evaluate(
-    {
-      source: source.name,
-      body: inbound.body,
-      headers,
-      query,
-      receivedAt: inbound.receivedAt,
-      ...(source.location === '' ? {} : { location: source.location }),
-    },
-    { trace: opts.trace !== false },
-  )
+  const ruleEvent = {
+    source: source.name,
+    body: inbound.body,
+    headers,
+    query,
+    receivedAt: inbound.receivedAt,
+    ...(source.location === '' ? {} : { location: source.location }),
+  }
+  const evaluation = rules.evaluate(ruleEvent, { trace: opts.trace !== false })
   const intents = evaluation.intents.map((i) => ({ ...i, location: i.location ?? source.location }))
   const jobs: NewJob[] = intents.map((i) => ({
     location: i.location,
@@ -84,5 +84,6 @@ export function judge(
     unresolved: evaluation.trace
       .filter((t) => t.unresolved)
       .map((t) => ({ rule: t.rule, reason: t.unresolved as string })),
+    contact: intents[0]?.contact ?? rules.contactOf(ruleEvent),
   }
 }

@@ -4,7 +4,7 @@ import { compileCondition, type CompiledCondition } from './condition.js'
 import { compileContact, type CompiledContact } from './contact.js'
 import type { Rule } from './schema.js'
 import { compileTags, type CompiledTags } from './tags.js'
-import type { Evaluation, Intent, RuleEvent, RuleTrace, Unmatched } from './types.js'
+import type { ContactRef, Evaluation, Intent, RuleEvent, RuleTrace, Unmatched } from './types.js'
 
 export interface RuleOptions {
   /** lowercase tags (default true: HighLevel lowercases them anyway) */
@@ -34,6 +34,12 @@ export interface CompiledRules {
    * the rules that matched (or were skipped by a stop), without `condition`.
    */
   evaluate(event: RuleEvent, opts?: { trace?: boolean }): Evaluation
+  /**
+   * Who the event is about, read by the first rule of its source that can tell, matched
+   * or not: stored with the event so that the console finds an event nobody was tagged
+   * for by its contact.
+   */
+  contactOf(event: RuleEvent): ContactRef | undefined
 }
 
 /** Compiles validated rules once; evaluation is then pure and allocation-light. */
@@ -60,6 +66,13 @@ export function compileRules(rules: readonly Rule[], options: RuleOptions = {}):
     definition,
     count: rules.length,
     evaluate: (event, opts) => evaluate(bySource.get(event.source) ?? [], event, opts?.trace !== false),
+    contactOf: (event) => {
+      for (const rule of bySource.get(event.source) ?? []) {
+        const who = rule.contact?.(event)
+        if (who && !('unresolved' in who)) return who.contact
+      }
+      return undefined
+    },
   }
 }
 

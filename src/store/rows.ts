@@ -16,6 +16,9 @@ export interface EventRow {
   body: string
   tags: string
   explain: string
+  contact_id?: string | null
+  contact_email?: string | null
+  contact_phone?: string | null
 }
 
 export interface JobRow {
@@ -115,10 +118,14 @@ export interface AttemptRow {
   error: string | null
   contact_id: string | null
   response: string | null
+  rate_limit?: string | null
 }
 
-export function toAttempt(r: AttemptRow): Required<AttemptRecord> {
+export function toAttempt(
+  r: AttemptRow,
+): Required<Omit<AttemptRecord, 'rateLimit'>> & Pick<AttemptRecord, 'rateLimit'> {
   return {
+    ...(r.rate_limit ? { rateLimit: JSON.parse(r.rate_limit) as AttemptRecord['rateLimit'] } : {}),
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     outcome: r.outcome,

@@ -18,6 +18,8 @@ export interface NewEvent {
   tags: string[]
   /** the rules' explain trace, stored as-is */
   explain: unknown
+  /** who the event is about, even when no rule matched: found by the contact filter */
+  contact?: { id?: string; email?: string; phone?: string }
 }
 
 export interface NewJob {
@@ -63,6 +65,8 @@ export interface AttemptRecord {
   error?: string | null
   contactId?: string | null
   response?: unknown
+  /** HighLevel's rate-limit headers as last reported for the location when the attempt ended */
+  rateLimit?: Record<string, number | null> | null
 }
 
 export interface ClaimOptions {
@@ -130,6 +134,12 @@ export interface EventFilter {
   status?: EventStatus
   /** a HighLevel contact id, an email (case-insensitive) or an E.164 phone of any of its jobs */
   contact?: string
+  /** a location (its name in the config) that one of its jobs delivers to */
+  location?: string
+  /** a rule that matched it */
+  rule?: string
+  /** a tag it asked for */
+  tag?: string
   /** epoch ms, inclusive */
   since?: number
   /** epoch ms, exclusive */

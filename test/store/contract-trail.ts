@@ -21,9 +21,15 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     const a = event({ id: 'evt_a', source: 'forms', receivedAt: T0 })
     const b = event({ id: 'evt_b', source: 'shop', receivedAt: T0 + 10 })
     const c = event({ id: 'evt_c', source: 'forms', receivedAt: T0 + 10 })
-    const d = event({ id: 'evt_d', source: 'forms', receivedAt: T0 + 20, tags: [] })
+    const d = event({
+      id: 'evt_d',
+      source: 'forms',
+      receivedAt: T0 + 20,
+      tags: [],
+      contact: { email: 'Grace@Example.com', phone: '+442079460958' },
+    })
     await store.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
-    await store.accept(b, [job({ contact: { id: 'c_42' } })])
+    await store.accept(b, [job({ contact: { id: 'c_42' }, location: 'second', rules: ['vip'], add: ['vip'] })])
     await store.accept(c, [job({ contact: { phone: '+14155552671' } }), job()])
     await store.accept(d, [])
     const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> =>
@@ -38,8 +44,16 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     )
     t.same(await ids({ limit: 10, contact: 'ada@example.COM' }), ['evt_a'], 'email in any case')
     t.same(await ids({ limit: 10, contact: 'c_42' }), ['evt_b'], 'contact id')
+    t.same(await ids({ limit: 10, contact: 'grace@EXAMPLE.com' }), ['evt_d'], 'the contact of an event without jobs')
+    t.same(await ids({ limit: 10, contact: '+442079460958', status: 'none' }), ['evt_d'], 'by phone too')
     t.same(await ids({ limit: 10, contact: '+14155552671' }), ['evt_c'], 'phone')
     t.same(await ids({ limit: 10, status: 'none' }), ['evt_d'])
+    t.same(await ids({ limit: 10, location: 'second' }), ['evt_b'], 'a location one of its jobs delivers to')
+    t.same(await ids({ limit: 10, location: 'main', source: 'forms' }), ['evt_c', 'evt_a'], 'filters combine')
+    t.same(await ids({ limit: 10, rule: 'vip' }), ['evt_b'], 'a rule that matched')
+    t.same(await ids({ limit: 10, tag: 'utm-google' }), ['evt_c', 'evt_b', 'evt_a'], 'a tag it asked for')
+    t.same(await ids({ limit: 10, tag: 'utm' }), [], 'a whole tag, not a part of one')
+    t.same(await ids({ limit: 10, contact: 'ada@example.com', source: 'shop' }), [], 'contact and source combine')
 
     const [job1] = await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 + 100 })
     await store.failJob(
@@ -81,7 +95,13 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     await store.failJob(
       jobs[0]!.id,
       'w',
-      attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited', response: { message: 'slow down' } }),
+      attempt({
+        outcome: 'retry',
+        statusCode: 429,
+        error: 'rate limited',
+        response: { message: 'slow down' },
+        rateLimit: { max: 100, remaining: 0, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 150 },
+      }),
       T0 + 50,
     )
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 60 })
@@ -89,7 +109,12 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       store,
       jobs[0]!.id,
       'w',
-      attempt({ statusCode: 200, contactId: 'c_1', response: { tags: ['webinar-2026'] } }),
+      attempt({
+        statusCode: 200,
+        contactId: 'c_1',
+        response: { tags: ['webinar-2026'] },
+        rateLimit: { remaining: 99 },
+      }),
     )
     await completeJob(store, jobs[1]!.id, 'w', attempt({ statusCode: 201 }))
     const trail = await store.listAttempts(e.id)
@@ -105,6 +130,9 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(trail[0]!.error, 'rate limited')
     t.same(trail[1]!.response, { tags: ['webinar-2026'] })
     t.equal(trail[1]!.contactId, 'c_1')
+    t.same(trail[0]!.rateLimit, { max: 100, remaining: 0, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 150 })
+    t.same(trail[1]!.rateLimit, { remaining: 99 }, 'rate-limit headers kept with the attempt')
+    t.notOk('rateLimit' in trail[2]!, 'none when none was seen')
     t.same(await store.listAttempts('nope'), [])
   })
 

@@ -85,6 +85,11 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
     'POST /admin/dead-letters/{id}/replay',
     'POST /admin/dead-letters/replay',
     'POST /admin/events/{id}/rerun',
+    'POST /admin/session',
+    'GET /admin/session',
+    'DELETE /admin/session',
+    'GET /admin/rules',
+    'GET /admin/dead-letters/count',
   ]) {
     const [method, path] = route.split(' ') as [string, string]
     t.ok((doc.paths as Record<string, Json>)[path]?.[method.toLowerCase()], `${route} is documented`)

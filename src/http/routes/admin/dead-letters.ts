@@ -12,6 +12,7 @@ const listQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   location: z.string().min(1).optional(),
 })
+const countQuery = z.strictObject({ location: z.string().min(1).optional() })
 const replayBody = z.union([
   z.strictObject({ ids: z.array(z.number().int().positive()).min(1) }),
   z.strictObject({ all: z.literal(true) }),
@@ -40,6 +41,11 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AppDeps): void {
       ...(q.location ? { location: q.location } : {}),
     })
     return { items: items.map(deadLetterOut), next: items.length === q.limit ? items.at(-1)?.id : null }
+  })
+  app.get('/admin/dead-letters/count', async (request) => {
+    const { location } = parse(countQuery, request.query)
+    if (location === undefined) return { count: await deps.store.countJobs('dead') }
+    return { count: (await deps.store.queueStats()).find((q) => q.location === location)?.dead ?? 0 }
   })
   app.get('/admin/dead-letters/:id', async (request) =>
     deadLetterOut(await inspectDeadLetter(deps.store, parse(idParams, request.params).id)),

@@ -7,6 +7,7 @@ import type { EventFilter } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
+import { whySentence } from './why.js'
 
 /** The 404 names a refusal kept under the same id: the log line's event id then leads somewhere. */
 export class EventNotFoundError extends TagrelayError {
@@ -25,6 +26,9 @@ const listQuery = z.strictObject({
   source: z.string().min(1).optional(),
   status: z.enum(['none', 'pending', 'done', 'dead']).optional(),
   contact: z.string().min(1).optional(),
+  location: z.string().min(1).optional(),
+  rule: z.string().min(1).optional(),
+  tag: z.string().min(1).optional(),
   since: instant.optional(),
   until: instant.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -87,11 +91,22 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const reruns = (await deps.store.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
     const refused = await deps.store.refused.get(id)
+    const why = whySentence({
+      source: event.source,
+      trace: explain.trace,
+      unmatched: explain.unmatched,
+      jobs: event.jobs.map((j) => ({
+        ...j,
+        doneAt: attempts.findLast((a) => a.jobId === j.id && a.outcome === 'done')?.finishedAt ?? null,
+      })),
+      heldBack: (name) => heldBack(deps, name),
+    })
     return {
       id: event.id,
       source: event.source,
       receivedAt: iso(event.receivedAt),
       status: statusOf(event.jobs.map((j) => j.status)),
+      why,
       request: { headers: event.headers, body: event.body },
       // only verified requests are events; one refused first and re-verified says so
       verification: {
@@ -137,6 +152,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
             error: a.error ?? null,
             contactId: a.contactId ?? null,
             response: a.response ?? null,
+            rateLimit: a.rateLimit ?? null,
           })),
       })),
     }
@@ -147,4 +163,15 @@ function statusOf(statuses: string[]): 'none' | 'pending' | 'done' | 'dead' {
   if (statuses.length === 0) return 'none'
   if (statuses.includes('dead')) return 'dead'
   return statuses.includes('pending') ? 'pending' : 'done'
+}
+
+/** Why deliveries to a location (by its name in the config) are held back now, or null. */
+function heldBack(deps: RouteDeps, name: string): string | null {
+  if (!deps.config.delivery.enabled) return 'delivery.enabled is false in this process'
+  const locationId = deps.config.highlevel.locations[name]?.locationId
+  const engine = deps.delivery?.locations().find((l) => l.locationId === locationId)
+  if (engine?.paused)
+    return `${engine.reason ?? 'paused'}${engine.pausedUntil === null ? '' : ` until ${iso(engine.pausedUntil)}`}`
+  const failing = deps.delivery?.auth?.().find((a) => a.locationId === locationId)
+  return failing ? `credentials failing: ${failing.lastErrorMessage}` : null
 }

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../../deps.js'
-import { AdminDisabledError, AdminUnauthorizedError } from './errors.js'
+import { adminAuth } from './auth.js'
+import { AdminDisabledError } from './errors.js'
 import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
 import { openApiRoute } from './openapi.js'
@@ -10,29 +10,21 @@ import { alertRoutes } from './alerts.js'
 import { refusedRoutes } from './refused.js'
 import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
-
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
+import { rulesRoute } from './rules.js'
 
 /**
- * Everything under /admin, as one encapsulated plugin behind one bearer token. Both
- * sides are hashed before `timingSafeEqual`, so neither the token's length nor the first
- * differing byte shows in the timing. Without a configured token every admin route
- * answers 404 `TAGRELAY_ADMIN_DISABLED`: there is no default credential to guess.
+ * Everything under /admin, as one encapsulated plugin. Without a configured token every
+ * admin route answers 404 `TAGRELAY_ADMIN_DISABLED`: there is no default credential to
+ * guess. Who may call, and how (bearer token or console session), is `auth.ts`.
  */
 export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const token = deps.config.admin.token
-  const expected = token === undefined ? undefined : digest(token)
-  app.addHook('onRequest', async (request, reply) => {
-    if (!expected) throw new AdminDisabledError()
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
-    if (!m || !timingSafeEqual(digest(m[1] as string), expected)) {
-      reply.header('www-authenticate', 'Bearer realm="tagrelay admin"')
-      throw new AdminUnauthorizedError(
-        m ? 'wrong admin token' : 'admin routes need Authorization: Bearer <admin token>',
-      )
-    }
-  })
+  if (deps.config.admin.token === undefined) {
+    app.addHook('onRequest', async () => {
+      throw new AdminDisabledError()
+    })
+  } else adminAuth(app, deps)
   rulesTestRoute(app, deps)
+  rulesRoute(app, deps)
   eventRoutes(app, deps)
   rerunRoute(app, deps)
   locationRoutes(app, deps)

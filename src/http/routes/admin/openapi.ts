@@ -19,17 +19,25 @@ export const openApiDocument = {
     title: 'tagrelay admin API',
     version: '1',
     description:
-      'Every route needs `Authorization: Bearer <admin.token>` (401 without; 404 TAGRELAY_ADMIN_DISABLED when no token is configured).',
+      'Every route needs `Authorization: Bearer <admin.token>` or the console session cookie (401 without; 404 TAGRELAY_ADMIN_DISABLED when no token is configured). `admin.viewerToken` (bearer or session) reads and changes nothing (403 TAGRELAY_ADMIN_READ_ONLY). A state-changing call with the cookie needs `x-csrf-token` from GET /admin/session and no foreign Origin (403 TAGRELAY_ADMIN_CSRF).',
   },
   servers: [{ url: '/' }],
-  security: [{ adminToken: [] }],
+  security: [{ adminToken: [] }, { consoleSession: [] }],
   paths: {
     ...paths,
     '/admin/locations': { ...(paths['/admin/locations'] as object), post: addLocation },
     ...locationPaths,
   },
   components: {
-    securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'admin.token from the config' } },
+    securitySchemes: {
+      adminToken: { type: 'http', scheme: 'bearer', description: 'admin.token (or admin.viewerToken, read-only)' },
+      consoleSession: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'tagrelay_session',
+        description: 'set by POST /admin/session',
+      },
+    },
     responses: Object.fromEntries([400, 401, 404].map((c) => [`E${c}`, json(ref('Error'), ERROR_TEXT[c] as string)])),
     schemas: {
       ...schemas,

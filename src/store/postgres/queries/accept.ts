@@ -75,8 +75,11 @@ export async function insertEventWithJobs(db: Queryable, event: NewEvent, jobs: 
     toJson(event.body),
     toJson(event.tags),
     toJson(event.explain),
+    event.contact?.id ?? null,
+    event.contact?.email?.toLowerCase() ?? null,
+    event.contact?.phone ?? null,
   ]
-  const insertEvent = `INSERT INTO events (id, source, received_at, headers, body, tags, "explain") VALUES ($1, $2, $3, $4, $5, $6, $7)`
+  const insertEvent = `INSERT INTO events (id, source, received_at, headers, body, tags, "explain", contact_id, contact_email, contact_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
   const sql = jobs.length === 0 ? insertEvent : `WITH e AS (${insertEvent}) ${jobsInsert(event, jobs, values)}`
   try {
     await db.query(sql, values)

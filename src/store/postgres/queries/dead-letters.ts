@@ -26,7 +26,7 @@ export async function selectDead(db: Queryable, id: number): Promise<JobRow | un
 
 export async function selectAttempts(db: Queryable, jobId: number): Promise<AttemptRecord[]> {
   const { rows } = await db.query<AttemptRow>(
-    'SELECT started_at, finished_at, outcome, status_code, error, contact_id, response FROM attempts WHERE job_id = $1 ORDER BY attempt',
+    'SELECT started_at, finished_at, outcome, status_code, error, contact_id, response, rate_limit FROM attempts WHERE job_id = $1 ORDER BY attempt',
     [jobId],
   )
   return rows.map(toAttempt)

@@ -81,8 +81,8 @@ export async function finishJob(
   const n = rows[0]?.attempts
   if (n === undefined) return false
   await client.query(
-    `INSERT INTO attempts (job_id, attempt, started_at, finished_at, outcome, status_code, error, contact_id, response)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    `INSERT INTO attempts (job_id, attempt, started_at, finished_at, outcome, status_code, error, contact_id, response, rate_limit)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       p.id,
       n,
@@ -93,6 +93,7 @@ export async function finishJob(
       attempt.error ?? null,
       attempt.contactId ?? null,
       attempt.response === undefined ? null : toJson(attempt.response),
+      attempt.rateLimit ? toJson(attempt.rateLimit) : null,
     ],
   )
   return true

@@ -29,9 +29,13 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
          AND ($2::bigint IS NULL OR e.received_at >= $2)
          AND ($3::bigint IS NULL OR e.received_at < $3)
          AND ($4::bigint IS NULL OR e.received_at < $4 OR (e.received_at = $4 AND e.id < $5))
-         AND ($6::text IS NULL OR EXISTS (
+         AND ($6::text IS NULL OR e.contact_id = $6 OR e.contact_email = lower($6) OR e.contact_phone = $6 OR EXISTS (
                SELECT 1 FROM jobs j WHERE j.event_id = e.id
                  AND (j.contact_id = $6 OR j.resolved_contact_id = $6 OR lower(j.contact_email) = lower($6) OR j.contact_phone = $6)))
+         AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.location = $9))
+         AND ($10::text IS NULL OR e.tags::jsonb ? $10)
+         AND ($11::text IS NULL OR (e."explain"::jsonb -> 'matched') ? $11
+              OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.rules::jsonb ? $11))
      ) listed
      WHERE ($7::text IS NULL OR status = $7)
      ORDER BY received_at DESC, id DESC
@@ -45,6 +49,9 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
       filter.contact ?? null,
       filter.status ?? null,
       Math.max(1, Math.floor(filter.limit)),
+      filter.location ?? null,
+      filter.tag ?? null,
+      filter.rule ?? null,
     ],
   )
   return rows.map((r) => ({
@@ -59,7 +66,7 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
 
 export async function listAttempts(db: Queryable, eventId: string): Promise<StoredAttempt[]> {
   const { rows } = await db.query<AttemptRow & { job_id: number; attempt: number }>(
-    `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response
+    `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response, a.rate_limit
      FROM attempts a JOIN jobs j ON j.id = a.job_id
      WHERE j.event_id = $1
      ORDER BY a.job_id, a.attempt`,

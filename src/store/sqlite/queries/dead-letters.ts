@@ -16,7 +16,7 @@ export function prepareDeadLetterQueries(db: Database) {
     ORDER BY id LIMIT @limit`)
   const one = db.prepare<[number], JobRow>(`SELECT * FROM jobs WHERE id = ? AND status = 'dead'`)
   const attempts = db.prepare<[number], AttemptRow>(`
-    SELECT started_at, finished_at, outcome, status_code, error, contact_id, response
+    SELECT started_at, finished_at, outcome, status_code, error, contact_id, response, rate_limit
     FROM attempts WHERE job_id = ? ORDER BY attempt`)
   const replayOne = db.prepare<{ id: number; now: number }, { id: number }>(`
     UPDATE jobs SET status = 'pending', run_at = @now, lease_owner = NULL,

@@ -4,8 +4,8 @@ import type { EventRow } from '../../rows.js'
 /** Queries on `events`: one SQL statement each, prepared once per connection. */
 export function prepareEventQueries(db: Database) {
   const insert = db.prepare<EventRow>(`
-    INSERT INTO events (id, source, received_at, headers, body, tags, "explain")
-    VALUES (@id, @source, @received_at, @headers, @body, @tags, @explain)`)
+    INSERT INTO events (id, source, received_at, headers, body, tags, "explain", contact_id, contact_email, contact_phone)
+    VALUES (@id, @source, @received_at, @headers, @body, @tags, @explain, @contact_id, @contact_email, @contact_phone)`)
   const select = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?')
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events')
 

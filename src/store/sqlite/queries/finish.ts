@@ -36,9 +36,9 @@ export function prepareFinishQueries(db: Database) {
     RETURNING attempts`)
   const insertAttempt = db.prepare<Record<string, string | number | null>>(`
     INSERT INTO attempts (job_id, attempt, started_at, finished_at, outcome, status_code,
-                          error, contact_id, response)
+                          error, contact_id, response, rate_limit)
     VALUES (@job_id, @attempt, @started_at, @finished_at, @outcome, @status_code,
-            @error, @contact_id, @response)`)
+            @error, @contact_id, @response, @rate_limit)`)
 
   return {
     /** The job's new attempt count, or undefined if `owner` no longer holds the lease. */
@@ -56,6 +56,7 @@ export function prepareFinishQueries(db: Database) {
         error: record.error ?? null,
         contact_id: record.contactId ?? null,
         response: record.response === undefined ? null : toJson(record.response),
+        rate_limit: record.rateLimit ? toJson(record.rateLimit) : null,
       })
     },
   }

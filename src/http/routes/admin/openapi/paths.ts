@@ -1,6 +1,7 @@
 import { errors, idParam, json, ref, REPLAYED, type Json } from './common.js'
 import { alertPaths } from './alerts.js'
 import { refusedPaths } from './refused.js'
+import { consolePaths } from './console.js'
 import { rerunPaths } from './rerun.js'
 
 /** Every admin route, by path and method. */
@@ -8,6 +9,7 @@ export const paths: Record<string, Json> = {
   ...rerunPaths,
   ...refusedPaths,
   ...alertPaths,
+  ...consolePaths,
   '/admin/openapi.json': {
     get: {
       operationId: 'openapi',
@@ -28,6 +30,12 @@ export const paths: Record<string, Json> = {
           description: 'a HighLevel contact id, an email (any case) or an E.164 phone',
           schema: { type: 'string' },
         },
+        ...['location', 'rule', 'tag'].map((name) => ({
+          name,
+          in: 'query',
+          description: `events with this ${name} (${name === 'location' ? 'a job delivers to it' : name === 'rule' ? 'it matched' : 'they asked for'})`,
+          schema: { type: 'string' },
+        })),
         {
           name: 'since',
           in: 'query',

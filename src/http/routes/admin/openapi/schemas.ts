@@ -65,6 +65,10 @@ export const schemas: Record<string, Json> = {
       error: nullable('string'),
       contactId: nullable('string'),
       response: { description: "HighLevel's response body as received (tokens scrubbed)" },
+      rateLimit: {
+        oneOf: [{ type: 'null' }, ref('RateLimit')],
+        description: "HighLevel's rate-limit headers last seen for the location when the attempt ended",
+      },
     },
   },
   TrailJob: {
@@ -104,6 +108,10 @@ export const schemas: Record<string, Json> = {
       source: { type: 'string' },
       receivedAt: { type: 'string', format: 'date-time' },
       status: ref('EventStatus'),
+      why: {
+        type: 'string',
+        description: 'one sentence: what was added and when, what waits and why, which rule missed and on what value',
+      },
       request: {
         type: 'object',
         required: ['headers', 'body'],

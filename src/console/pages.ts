@@ -1,0 +1,62 @@
+/**
+ * The console's pages, in the order of the navigation. Adding a page is one entry here
+ * and one module in `assets/pages/<name>.js` (it renders into `#app` through the admin
+ * API). `nav: false` pages are reached by links (one event) or before signing in.
+ */
+export interface ConsolePage {
+  name: string
+  title: string
+  nav: boolean
+}
+
+export const PAGES: readonly ConsolePage[] = [
+  { name: 'events', title: 'Events', nav: true },
+  { name: 'dead-letters', title: 'Dead letters', nav: true },
+  { name: 'locations', title: 'Locations', nav: true },
+  { name: 'rules', title: 'Rules', nav: true },
+  // the refused requests and alerts pages (GET /admin/refused, GET /admin/alerts) go here
+  { name: 'event', title: 'Event', nav: false },
+  { name: 'sign-in', title: 'Sign in', nav: false },
+]
+
+const escape = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+
+/**
+ * The HTML shell of a page: navigation and an empty `main` that the page's module fills
+ * from the admin API. No data is rendered here, so nothing a sender wrote can reach the
+ * HTML unescaped: the modules set text, never markup.
+ */
+export function pageShell(page: ConsolePage): string {
+  const nav = PAGES.filter((p) => p.nav)
+    .map(
+      (p) =>
+        `<li><a href="/console/${p.name}"${p.name === page.name || (page.name === 'event' && p.name === 'events') ? ' aria-current="page"' : ''}>${escape(p.title)}</a></li>`,
+    )
+    .join('')
+  const header =
+    page.name === 'sign-in'
+      ? ''
+      : `<header><nav aria-label="Console"><a class="brand" href="/console/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="who"></span> <button type="button" id="sign-out">Sign out</button></p></nav></header>`
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(page.title)} · tagrelay console</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/console/assets/console.css">
+<script type="module" src="/console/assets/pages/${page.name}.js"></script>
+</head>
+<body data-page="${page.name}">
+<a class="skip" href="#main">Skip to content</a>
+${header}
+<main id="main" tabindex="-1">
+<h1 id="title">${escape(page.title)}</h1>
+<p id="status" role="status" aria-live="polite"></p>
+<div id="app"></div>
+</main>
+</body>
+</html>
+`
+}

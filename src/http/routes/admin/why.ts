@@ -1,0 +1,92 @@
+import type { ConditionTrace, RuleTrace, Unmatched } from '../../../rules/index.js'
+
+export interface WhyJob {
+  id: number
+  location: string
+  add: string[]
+  remove: string[]
+  status: 'pending' | 'done' | 'dead'
+  lastError: string | null
+  runAt: number
+  /** when HighLevel last answered this job with success */
+  doneAt: number | null
+}
+
+export interface WhyInput {
+  source: string
+  trace: RuleTrace[]
+  unmatched: Unmatched[]
+  jobs: WhyJob[]
+  /** why deliveries to a location (by name) are held back now, if they are */
+  heldBack: (location: string) => string | null
+}
+
+const NEEDS: Record<string, string> = {
+  equals: '=',
+  not_equals: '≠',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
+  in: 'one of',
+  not_in: 'none of',
+  contains: 'to contain',
+  starts_with: 'to start with',
+  ends_with: 'to end with',
+  matches: 'to match',
+}
+
+const time = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)} UTC`
+const tags = (list: string[]): string => list.map((t) => `\`${t}\``).join(', ')
+
+/** The first leaf condition that failed: the one a person needs to read. */
+function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { field: string }> | null {
+  if (!c || c.passed) return null
+  if (!('conditions' in c)) return c
+  if (c.op === 'not') return null
+  for (const inner of c.conditions) {
+    const leaf = failedLeaf(inner)
+    if (leaf) return leaf
+  }
+  return null
+}
+
+function ruleMiss(rule: RuleTrace): string {
+  if (rule.skipped) return `rule \`${rule.rule}\` was not evaluated (${rule.skipped})`
+  const leaf = failedLeaf(rule.condition)
+  if (!leaf) return `rule \`${rule.rule}\` did not match`
+  const found = leaf.found === undefined ? 'missing' : JSON.stringify(leaf.found)
+  const needs = NEEDS[leaf.op]
+  const wanted = ['exists', 'empty'].includes(leaf.op)
+    ? `needs to ${leaf.expected === false ? 'not ' : ''}${leaf.op === 'exists' ? 'be present' : 'be empty'}`
+    : needs
+      ? `needs ${needs} ${JSON.stringify(leaf.expected)}`
+      : `needs ${leaf.op} ${JSON.stringify(leaf.expected)}`
+  return `rule \`${rule.rule}\` did not match: \`${leaf.field}\` was ${found}, ${wanted}`
+}
+
+function jobSentence(job: WhyJob, heldBack: (location: string) => string | null): string {
+  const what = job.add.length > 0 ? tags(job.add) : `removal of ${tags(job.remove)}`
+  if (job.status === 'done')
+    return `${what} ${job.add.length > 0 ? 'added' : 'done'}${job.doneAt ? ` at ${time(job.doneAt)}` : ''}`
+  if (job.status === 'dead')
+    return `${what} not added: ${job.lastError ?? 'HighLevel refused it'} (dead letter ${job.id}: replay it once fixed)`
+  const held = heldBack(job.location)
+  return `${what} waiting: ${held ? `location ${job.location} held back, ${held}` : `next attempt at ${time(job.runAt)}`}${job.lastError ? ` (last error: ${job.lastError})` : ''}`
+}
+
+/**
+ * One sentence on top of an event's page that answers "why (not) this tag": what was
+ * delivered and when, what waits and why, what failed for good, and which rules did not
+ * match with the value that made them miss.
+ */
+export function whySentence(input: WhyInput): string {
+  const parts = input.jobs.map((j) => jobSentence(j, input.heldBack))
+  const misses = input.trace.filter((r) => !r.matched).map(ruleMiss)
+  for (const u of input.unmatched) misses.push(`rule \`${u.rule}\` matched but delivers nothing: ${u.reason}`)
+  for (const r of input.trace) if (r.matched && r.unresolved) misses.push(`rule \`${r.rule}\`: ${r.unresolved}`)
+  if (input.trace.length === 0 && input.jobs.length === 0) return `No tag: no rule for source \`${input.source}\`.`
+  if (parts.length === 0) return `No tag: ${misses.join('; ') || 'no rule asked for one'}.`
+  const sentence = parts.join('; ')
+  return `${sentence[0]?.toUpperCase()}${sentence.slice(1)}${misses.length > 0 ? `. Not added: ${misses.join('; ')}` : ''}.`
+}

@@ -1,0 +1,112 @@
+import t from 'tap'
+import { whySentence, type WhyJob } from '../../../src/http/routes/admin/why.js'
+import type { RuleTrace } from '../../../src/rules/index.js'
+
+const AT = Date.parse('2026-03-01T14:02:11Z')
+const job = (over: Partial<WhyJob> = {}): WhyJob => ({
+  id: 7,
+  location: 'main',
+  add: ['vip'],
+  remove: [],
+  status: 'done',
+  lastError: null,
+  runAt: AT,
+  doneAt: AT,
+  ...over,
+})
+const missed: RuleTrace = {
+  rule: 'vip',
+  matched: false,
+  tags: [],
+  condition: {
+    op: 'all',
+    passed: false,
+    conditions: [
+      { op: 'exists', field: 'email', expected: true, found: 'a@b.co', passed: true },
+      { op: 'gte', field: 'total', expected: 100, found: 80, passed: false },
+    ],
+  },
+}
+const none = () => null
+
+t.test('the sentence names what was added and when, or which rule missed on what value', async (t) => {
+  t.equal(
+    whySentence({ source: 'shop', trace: [missed], unmatched: [], jobs: [], heldBack: none }),
+    'No tag: rule `vip` did not match: `total` was 80, needs ≥ 100.',
+  )
+  t.equal(
+    whySentence({ source: 'shop', trace: [], unmatched: [], jobs: [], heldBack: none }),
+    'No tag: no rule for source `shop`.',
+  )
+  t.equal(
+    whySentence({ source: 'shop', trace: [missed], unmatched: [], jobs: [job({ add: ['lead'] })], heldBack: none }),
+    '`lead` added at 14:02:11 UTC. Not added: rule `vip` did not match: `total` was 80, needs ≥ 100.',
+  )
+  const missing: RuleTrace = {
+    rule: 'known',
+    matched: false,
+    tags: [],
+    condition: { op: 'exists', field: 'contactId', expected: true, found: undefined, passed: false },
+  }
+  t.match(
+    whySentence({ source: 's', trace: [missing], unmatched: [], jobs: [], heldBack: none }),
+    /`contactId` was missing, needs to be present/,
+  )
+  const stopped: RuleTrace = {
+    rule: 'later',
+    matched: false,
+    tags: [],
+    skipped: 'not evaluated: rule "a" has stop: true',
+  }
+  t.match(
+    whySentence({ source: 's', trace: [stopped], unmatched: [], jobs: [], heldBack: none }),
+    /rule `later` was not evaluated \(not evaluated: rule "a" has stop: true\)/,
+  )
+  t.match(
+    whySentence({
+      source: 's',
+      trace: [{ rule: 'r', matched: true, tags: ['x'], unresolved: 'no email or phone' }],
+      unmatched: [{ rule: 'r', reason: 'no email or phone' }],
+      jobs: [],
+      heldBack: none,
+    }),
+    /No tag: rule `r` matched but delivers nothing: no email or phone/,
+  )
+})
+
+t.test('waiting says why (held back) or when; dead says what HighLevel answered', async (t) => {
+  t.equal(
+    whySentence({
+      source: 's',
+      trace: [],
+      unmatched: [],
+      jobs: [job({ status: 'pending', doneAt: null })],
+      heldBack: (l) => (l === 'main' ? 'HighLevel daily budget spent until 2026-03-02T00:00:00.000Z' : null),
+    }),
+    '`vip` waiting: location main held back, HighLevel daily budget spent until 2026-03-02T00:00:00.000Z.',
+  )
+  t.equal(
+    whySentence({
+      source: 's',
+      trace: [],
+      unmatched: [],
+      jobs: [job({ status: 'pending', doneAt: null, lastError: 'HighLevel 503' })],
+      heldBack: none,
+    }),
+    '`vip` waiting: next attempt at 14:02:11 UTC (last error: HighLevel 503).',
+  )
+  t.equal(
+    whySentence({
+      source: 's',
+      trace: [],
+      unmatched: [],
+      jobs: [job({ status: 'dead', doneAt: null, lastError: 'HighLevel 422: bad phone' })],
+      heldBack: none,
+    }),
+    '`vip` not added: HighLevel 422: bad phone (dead letter 7: replay it once fixed).',
+  )
+  t.equal(
+    whySentence({ source: 's', trace: [], unmatched: [], jobs: [job({ add: [], remove: ['old'] })], heldBack: none }),
+    'Removal of `old` done at 14:02:11 UTC.',
+  )
+})
