@@ -22,14 +22,14 @@ const BUSY_TIMEOUT_MS = 5_000
  * a power loss could undo here is delivery state only, which at-least-once delivery
  * already tolerates: a job done or dead reverts to pending and is delivered again
  * (adding a tag the contact has is a no-op), a lease or a retry time is lost. Accepts
- * (the writer thread) and OAuth token rotations stay synchronous=FULL.
+ * (the writer thread) and OAuth token rotations (`durable`) keep the configured level.
  */
 export class MainWrites {
-  readonly #commit: GroupCommit<() => unknown, unknown>
+  readonly #commit: GroupCommit<{ op: () => unknown; durable: boolean }, unknown>
 
   constructor(db: Database) {
-    const batch = db.transaction((ops: (() => unknown)[]): Outcome<unknown>[] =>
-      ops.map((op) => {
+    const batch = db.transaction((ops: { op: () => unknown }[]): Outcome<unknown>[] =>
+      ops.map(({ op }) => {
         try {
           return { ok: true, value: db.transaction(op)() }
         } catch (error) {
@@ -37,10 +37,10 @@ export class MainWrites {
         }
       }),
     )
-    const attempt = (ops: (() => unknown)[]): Outcome<unknown>[] | undefined => {
+    const attempt = (ops: { op: () => unknown; durable: boolean }[]): Outcome<unknown>[] | undefined => {
       const level = db.pragma('synchronous', { simple: true }) as number
       const timeout = db.pragma('busy_timeout', { simple: true }) as number
-      db.pragma('synchronous = NORMAL')
+      if (!ops.some((o) => o.durable)) db.pragma('synchronous = NORMAL')
       db.pragma('busy_timeout = 0')
       try {
         return batch.immediate(ops)
@@ -64,8 +64,9 @@ export class MainWrites {
     }, 1024)
   }
 
-  run<T>(op: () => T): Promise<T> {
-    return this.#commit.submit(op) as Promise<T>
+  /** `durable`: the batch commits with the connection's own setting (FULL by default): OAuth token rotations */
+  run<T>(op: () => T, durable = false): Promise<T> {
+    return this.#commit.submit({ op, durable }) as Promise<T>
   }
 
   flush(): Promise<void> {
