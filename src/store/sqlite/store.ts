@@ -180,7 +180,7 @@ export class SqliteStore implements Store {
 
   async saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void> {
     const q = this.#stmts
-    this.#db.transaction(() => q.upsertOAuthTokens(location, tokens)).immediate()
+    await this.#writes.run(() => q.upsertOAuthTokens(location, tokens), true)
   }
 
   async saveRuleSet(version: string, definition: string, now: number): Promise<void> {
