@@ -14,7 +14,8 @@ export const PAGES: readonly ConsolePage[] = [
   { name: 'dead-letters', title: 'Dead letters', nav: true },
   { name: 'locations', title: 'Locations', nav: true },
   { name: 'rules', title: 'Rules', nav: true },
-  // the refused requests and alerts pages (GET /admin/refused, GET /admin/alerts) go here
+  { name: 'refused', title: 'Refused requests', nav: true },
+  { name: 'alerts', title: 'Alerts', nav: true },
   { name: 'event', title: 'Event', nav: false },
   { name: 'sign-in', title: 'Sign in', nav: false },
 ]

@@ -43,7 +43,7 @@ export interface Console {
  * Two locations so that a filter can leave something out; contacts not found in
  * HighLevel go dead quickly, which makes dead letters to replay.
  */
-export async function startConsole(t: Teardown): Promise<Console> {
+export async function startConsole(t: Teardown, extra: Record<string, unknown> = {}): Promise<Console> {
   const sandbox = await startSandbox({ tokens: { [HL_TOKEN]: LOCATION_ID, [SECOND_TOKEN]: SECOND_LOCATION_ID } })
   t.teardown(() => sandbox.close())
   const config = testConfig({
@@ -64,7 +64,7 @@ export async function startConsole(t: Teardown): Promise<Console> {
       },
       { name: 'shop-buyer', source: 'shop', contact: { email: 'email' }, tags: ['buyer'] },
     ],
-    extra: { admin: { token: ADMIN_TOKEN, viewerToken: VIEWER_TOKEN } },
+    extra: { admin: { token: ADMIN_TOKEN, viewerToken: VIEWER_TOKEN }, ...extra },
   })
   const service = await startService({ config, logStream: captureLogs().stream })
   t.teardown(() => service.close())

@@ -1,4 +1,4 @@
-import { api, badge, boot, code, h, time, fill } from '../core.js'
+import { api, badge, boot, code, fail, h, time, fill } from '../core.js'
 
 // Each HighLevel location (GET /admin/locations): its queue and oldest pending job, the
 // rate budget HighLevel last reported, whether deliveries are held back and why, the
@@ -48,7 +48,19 @@ function location(l) {
   )
 }
 
+// an agency may have thousands: 100 at a time, "More locations" for the next page
 boot(async (root) => {
-  const { locations } = await api('GET', '/admin/locations')
-  fill(root, ...(locations.length ? locations.map(location) : [h('p', {}, 'No location is configured.')]))
+  const list = h('div')
+  const more = h('button', { type: 'button', hidden: true }, 'More locations')
+  let next
+  const load = async () => {
+    const page = await api('GET', `/admin/locations?limit=100${next ? `&after=${encodeURIComponent(next)}` : ''}`)
+    list.append(...page.locations.map(location))
+    next = page.next
+    more.hidden = !next
+    if (!list.firstChild) fill(list, h('p', {}, 'No location is configured.'))
+  }
+  more.addEventListener('click', () => load().catch(fail))
+  fill(root, list, h('p', {}, more))
+  await load()
 })

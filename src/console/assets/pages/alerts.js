@@ -1,0 +1,67 @@
+import { api, badge, boot, code, h, pre, say, table, time } from '../core.js'
+
+// The alerts tagrelay sent or is sending (GET /admin/alerts): each destination's copy,
+// its kind (firing or recovered), whether it went out, and the message itself.
+const STATUSES = ['', 'pending', 'sent', 'failed']
+
+boot(async (root) => {
+  const params = new URLSearchParams(location.search)
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter alerts', onsubmit: apply },
+    h(
+      'p',
+      {},
+      h('label', { for: 'f-status' }, 'Status'),
+      h(
+        'select',
+        { id: 'f-status', name: 'status' },
+        STATUSES.map((s) => h('option', { value: s, selected: params.get('status') === s }, s || 'any')),
+      ),
+    ),
+    h('p', { class: 'buttons' }, h('button', { type: 'submit' }, 'Filter')),
+  )
+  const list = h('div')
+  const more = h('button', { type: 'button', hidden: true, onclick: () => load(cursor) }, 'Older alerts')
+  root.append(form, list, h('p', {}, more))
+  let cursor = null
+  const rows = []
+
+  function render() {
+    list.replaceChildren(
+      table(
+        'Alerts, newest first',
+        ['Created', 'Destination', 'Alert', 'Status', 'Tries', 'Sent', 'Message'],
+        rows.map((a) => [
+          time(a.createdAt),
+          a.destination,
+          [code(a.kind), ' ', a.state, ': ', a.subject],
+          [badge(a.status), a.lastError ? ` (${a.lastError})` : '', a.nextAt ? [' next try ', time(a.nextAt)] : null],
+          String(a.attempts),
+          time(a.sentAt),
+          h('details', {}, h('summary', {}, 'Show'), pre(a.message)),
+        ]),
+      ),
+    )
+  }
+
+  async function load(after) {
+    const q = new URLSearchParams({ limit: '50' })
+    if (params.get('status')) q.set('status', params.get('status'))
+    if (after) q.set('cursor', String(after))
+    const page = await api('GET', `/admin/alerts?${q}`)
+    rows.push(...page.items)
+    cursor = page.nextCursor
+    more.hidden = !cursor
+    render()
+    say(rows.length === 0 ? 'No alert has been sent.' : `Alerts shown: ${rows.length}.`)
+  }
+
+  function apply(e) {
+    e.preventDefault()
+    const status = new FormData(form).get('status')
+    location.search = status ? `status=${status}` : ''
+  }
+
+  await load(null)
+})
