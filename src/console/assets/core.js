@@ -119,6 +119,46 @@ export function action(label, onclick, attrs = {}) {
   )
 }
 
+/**
+ * A list page's filter form, its values from and back to the URL: text (or other input)
+ * fields `[name, label, type]`, an optional status select, Filter and Clear.
+ */
+export function filterForm(label, fields, statuses, clearHref) {
+  const params = new URLSearchParams(location.search)
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': label },
+    fields.map(([name, text, type = 'text']) =>
+      h(
+        'p',
+        {},
+        h('label', { for: `f-${name}` }, text),
+        h('input', { id: `f-${name}`, name, type, value: params.get(name) ?? '' }),
+      ),
+    ),
+    statuses
+      ? h(
+          'p',
+          {},
+          h('label', { for: 'f-status' }, 'Status'),
+          h(
+            'select',
+            { id: 'f-status', name: 'status' },
+            statuses.map((s) => h('option', { value: s, selected: params.get('status') === s }, s || 'any')),
+          ),
+        )
+      : null,
+    h('p', { class: 'buttons' }, h('button', { type: 'submit' }, 'Filter'), h('a', { href: clearHref }, 'Clear')),
+  )
+  form.addEventListener('submit', (e) => {
+    e.preventDefault()
+    const q = new URLSearchParams()
+    for (const [k, v] of new FormData(form)) if (v) q.set(k, String(v))
+    location.search = q.toString()
+  })
+  return { form, params }
+}
+
 /** Runs a page once the session is known: fills the header, wires sign-out. */
 export async function boot(render) {
   try {

@@ -1,26 +1,11 @@
-import { api, badge, boot, code, h, pre, say, table, time } from '../core.js'
+import { api, badge, boot, code, filterForm, h, pre, say, table, time } from '../core.js'
 
 // The alerts tagrelay sent or is sending (GET /admin/alerts): each destination's copy,
 // its kind (firing or recovered), whether it went out, and the message itself.
 const STATUSES = ['', 'pending', 'sent', 'failed']
 
 boot(async (root) => {
-  const params = new URLSearchParams(location.search)
-  const form = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter alerts', onsubmit: apply },
-    h(
-      'p',
-      {},
-      h('label', { for: 'f-status' }, 'Status'),
-      h(
-        'select',
-        { id: 'f-status', name: 'status' },
-        STATUSES.map((s) => h('option', { value: s, selected: params.get('status') === s }, s || 'any')),
-      ),
-    ),
-    h('p', { class: 'buttons' }, h('button', { type: 'submit' }, 'Filter')),
-  )
+  const { form, params } = filterForm('Filter alerts', [], STATUSES, '/console/alerts')
   const list = h('div')
   const more = h('button', { type: 'button', hidden: true, onclick: () => load(cursor) }, 'Older alerts')
   root.append(form, list, h('p', {}, more))
@@ -55,12 +40,6 @@ boot(async (root) => {
     more.hidden = !cursor
     render()
     say(rows.length === 0 ? 'No alert has been sent.' : `Alerts shown: ${rows.length}.`)
-  }
-
-  function apply(e) {
-    e.preventDefault()
-    const status = new FormData(form).get('status')
-    location.search = status ? `status=${status}` : ''
   }
 
   await load(null)

@@ -1,4 +1,4 @@
-import { api, badge, boot, code, fail, h, say, time } from '../core.js'
+import { api, badge, boot, code, fail, filterForm, h, say, time } from '../core.js'
 
 // Events, newest first, filtered through GET /admin/events; "Older events" follows the
 // keyset cursor, and the first page is fetched again every few seconds so new events
@@ -16,35 +16,7 @@ const STATUSES = ['', 'done', 'pending', 'dead', 'none']
 const LIVE_MS = 4000
 
 boot(async (root) => {
-  const params = new URLSearchParams(location.search)
-  const form = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter events', onsubmit: apply },
-    FIELDS.map(([name, label, type]) =>
-      h(
-        'p',
-        {},
-        h('label', { for: `f-${name}` }, label),
-        h('input', { id: `f-${name}`, name, type, value: params.get(name) ?? '' }),
-      ),
-    ),
-    h(
-      'p',
-      {},
-      h('label', { for: 'f-status' }, 'Status'),
-      h(
-        'select',
-        { id: 'f-status', name: 'status' },
-        STATUSES.map((s) => h('option', { value: s, selected: params.get('status') === s }, s || 'any')),
-      ),
-    ),
-    h(
-      'p',
-      { class: 'buttons' },
-      h('button', { type: 'submit' }, 'Filter'),
-      h('a', { href: '/console/events' }, 'Clear'),
-    ),
-  )
+  const { form, params } = filterForm('Filter events', FIELDS, STATUSES, '/console/events')
   const body = h('tbody')
   const list = h(
     'div',
@@ -114,13 +86,6 @@ boot(async (root) => {
     } catch (err) {
       fail(err)
     }
-  }
-
-  function apply(e) {
-    e.preventDefault()
-    const q = new URLSearchParams()
-    for (const [k, v] of new FormData(form)) if (v) q.set(k, String(v))
-    location.search = q.toString()
   }
 
   await load(null)

@@ -1,4 +1,4 @@
-import { action, api, badge, boot, code, fail, h, pre, say, table, time } from '../core.js'
+import { action, api, badge, boot, code, fail, filterForm, h, pre, say, table, time } from '../core.js'
 
 // Requests refused for a bad or missing signature or token, kept for a second look
 // (GET /admin/refused). Inspect shows what was kept (credentials only as hashes);
@@ -11,35 +11,7 @@ const FIELDS = [
 const STATUSES = ['', 'refused', 'accepted']
 
 boot(async (root) => {
-  const params = new URLSearchParams(location.search)
-  const form = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter refused requests', onsubmit: apply },
-    FIELDS.map(([name, label]) =>
-      h(
-        'p',
-        {},
-        h('label', { for: `f-${name}` }, label),
-        h('input', { id: `f-${name}`, name, type: 'text', value: params.get(name) ?? '' }),
-      ),
-    ),
-    h(
-      'p',
-      {},
-      h('label', { for: 'f-status' }, 'Status'),
-      h(
-        'select',
-        { id: 'f-status', name: 'status' },
-        STATUSES.map((s) => h('option', { value: s, selected: params.get('status') === s }, s || 'any')),
-      ),
-    ),
-    h(
-      'p',
-      { class: 'buttons' },
-      h('button', { type: 'submit' }, 'Filter'),
-      h('a', { href: '/console/refused' }, 'Clear'),
-    ),
-  )
+  const { form, params } = filterForm('Filter refused requests', FIELDS, STATUSES, '/console/refused')
   const list = h('div')
   const detail = h('section', { 'aria-live': 'polite', 'aria-label': 'Refused request' })
   const more = h('button', { type: 'button', hidden: true, onclick: () => load(cursor) }, 'Older requests')
@@ -108,13 +80,6 @@ boot(async (root) => {
     more.hidden = !cursor
     render()
     say(rows.length === 0 ? 'No refused request is kept for these filters.' : `Refused requests shown: ${rows.length}.`)
-  }
-
-  function apply(e) {
-    e.preventDefault()
-    const q = new URLSearchParams()
-    for (const [k, v] of new FormData(form)) if (v) q.set(k, String(v))
-    location.search = q.toString()
   }
 
   await load(null)
