@@ -1,4 +1,4 @@
-export { LocationRegistry } from './registry.js'
+export { configEntry, LocationRegistry } from './registry.js'
 export type { LocationEntry, RegistryDeps } from './registry.js'
 export { SealedTokenStore, TokenKeyError } from './sealed-tokens.js'
 export { InstalledAuths, INSTALL_SEED, companyTokenKey } from './installed-auth.js'

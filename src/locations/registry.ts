@@ -52,6 +52,22 @@ const DELIVERING: ReadonlySet<LocationState> = new Set(['active', 'awaiting-toke
  * removals) go to the store first, then here, so they hold without a restart and
  * survive one; other replicas read them at their next sync (or at once, on a miss).
  */
+/** A YAML location as the registry (and the admin API without a registry) lists it. */
+export function configEntry(name: string, locationId: string): LocationEntry {
+  return {
+    key: name,
+    name,
+    locationId,
+    origin: 'config',
+    disabled: false,
+    state: 'active',
+    stateReason: null,
+    installedAt: null,
+    companyId: null,
+    tokenSource: 'config',
+  }
+}
+
 export class LocationRegistry {
   readonly #deps: RegistryDeps
   readonly #entries = new Map<string, LocationEntry>()
@@ -73,18 +89,7 @@ export class LocationRegistry {
       : undefined
     const auths = createLocationAuths(deps.locations, { store: deps.tokens, exchange: deps.exchange })
     for (const [name, l] of Object.entries(deps.locations)) {
-      this.#put({
-        key: name,
-        name,
-        locationId: l.locationId,
-        origin: 'config',
-        disabled: false,
-        state: 'active',
-        stateReason: null,
-        installedAt: null,
-        companyId: null,
-        tokenSource: 'config',
-      })
+      this.#put(configEntry(name, l.locationId))
       this.#auths.set(name, auths.get(name)!)
     }
   }

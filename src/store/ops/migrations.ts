@@ -42,6 +42,40 @@ const alertColumns = (serial: string, int: string): string => `
 const alertIndexes = `
       CREATE INDEX alert_outbox_due ON alert_outbox (status, next_at);`
 
+/** 32-34: the same on both stores but for the integer type of a time. */
+const laterOps = (int: string) => [
+  {
+    version: 32,
+    name: 'jobs_dead_since',
+    sql: `
+      -- dead letters by the time they died (the alert digest reads the new ones)
+      CREATE INDEX jobs_dead_since ON jobs (updated_at) WHERE status = 'dead';
+    `,
+  },
+  {
+    version: 33,
+    name: 'job_trace_parent',
+    sql: `
+      -- the W3C traceparent of the webhook span that made the job (NULL without tracing),
+      -- so its HighLevel calls join the webhook's trace, after a restart too
+      ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
+    `,
+  },
+  {
+    version: 34,
+    name: 'alert_leader',
+    sql: `
+      -- one row: which process checks the alert triggers, until when (a lease)
+      CREATE TABLE alert_leader (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT NOT NULL,
+        until ${int} NOT NULL
+      );
+      INSERT INTO alert_leader (id, owner, until) VALUES (1, '', 0);
+    `,
+  },
+]
+
 export const sqliteOpsMigrations = [
   {
     version: 30,
@@ -62,36 +96,7 @@ export const sqliteOpsMigrations = [
       ) STRICT;${alertIndexes}
     `,
   },
-  {
-    version: 32,
-    name: 'jobs_dead_since',
-    sql: `
-      -- dead letters by the time they died (the alert digest reads the new ones)
-      CREATE INDEX jobs_dead_since ON jobs (updated_at) WHERE status = 'dead';
-    `,
-  },
-  {
-    version: 33,
-    name: 'job_trace_parent',
-    sql: `
-      -- the W3C traceparent of the webhook span that made the job (NULL without tracing),
-      -- so its HighLevel calls join the webhook's trace, after a restart too
-      ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
-    `,
-  },
-  {
-    version: 34,
-    name: 'alert_leader',
-    sql: `
-      -- one row: which process checks the alert triggers, until when (a lease)
-      CREATE TABLE alert_leader (
-        id    INTEGER PRIMARY KEY CHECK (id = 1),
-        owner TEXT NOT NULL,
-        until INTEGER NOT NULL
-      );
-      INSERT INTO alert_leader (id, owner, until) VALUES (1, '', 0);
-    `,
-  },
+  ...laterOps('INTEGER'),
 ]
 
 export const postgresOpsMigrations = [
@@ -111,34 +116,5 @@ export const postgresOpsMigrations = [
       );${alertIndexes}
     `,
   },
-  {
-    version: 32,
-    name: 'jobs_dead_since',
-    sql: `
-      -- dead letters by the time they died (the alert digest reads the new ones)
-      CREATE INDEX jobs_dead_since ON jobs (updated_at) WHERE status = 'dead';
-    `,
-  },
-  {
-    version: 33,
-    name: 'job_trace_parent',
-    sql: `
-      -- the W3C traceparent of the webhook span that made the job (NULL without tracing),
-      -- so its HighLevel calls join the webhook's trace, after a restart too
-      ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
-    `,
-  },
-  {
-    version: 34,
-    name: 'alert_leader',
-    sql: `
-      -- one row: which process checks the alert triggers, until when (a lease)
-      CREATE TABLE alert_leader (
-        id    INTEGER PRIMARY KEY CHECK (id = 1),
-        owner TEXT NOT NULL,
-        until BIGINT NOT NULL
-      );
-      INSERT INTO alert_leader (id, owner, until) VALUES (1, '', 0);
-    `,
-  },
+  ...laterOps('BIGINT'),
 ]

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import type { LocationConfig } from '../../../config/index.js'
 import type { LocationQueue, Store } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { iso } from './times.js'
 import { z } from 'zod'
-import type { LocationEntry } from '../../../locations/index.js'
+import { configEntry, type LocationEntry } from '../../../locations/index.js'
+import type { LocationConfig } from '../../../config/index.js'
 import { AdminBadRequestError } from './errors.js'
 import { locationChangeRoutes } from './location-changes.js'
 
@@ -82,9 +82,10 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const q = listQuery.safeParse(request.query)
     if (!q.success) throw new AdminBadRequestError(`query: ${q.error.issues.map((i) => i.message).join('; ')}`)
     const now = Date.now()
-    const all = (deps.locations?.list() ?? configEntries(deps.config.highlevel.locations)).sort((a, b) =>
-      a.origin === b.origin ? a.name.localeCompare(b.name) : a.origin === 'config' ? -1 : 1,
-    )
+    const all = (
+      deps.locations?.list() ??
+      Object.entries(deps.config.highlevel.locations).map(([name, l]) => configEntry(name, l.locationId))
+    ).sort((a, b) => (a.origin === b.origin ? a.name.localeCompare(b.name) : a.origin === 'config' ? -1 : 1))
     const from = q.data.after === undefined ? 0 : all.findIndex((e) => e.name === q.data.after) + 1
     const page = all.slice(from, from + q.data.limit)
     const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((x) => [x.location, x]))
@@ -147,19 +148,4 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { locations, ...(next !== undefined ? { next } : {}) }
   })
   locationChangeRoutes(app, deps)
-}
-
-function configEntries(locations: Record<string, LocationConfig>): LocationEntry[] {
-  return Object.entries(locations).map(([name, l]) => ({
-    key: name,
-    name,
-    locationId: l.locationId,
-    origin: 'config',
-    disabled: false,
-    state: 'active',
-    stateReason: null,
-    installedAt: null,
-    companyId: null,
-    tokenSource: 'config',
-  }))
 }
