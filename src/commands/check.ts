@@ -15,7 +15,13 @@ export function runCheck(file: string): { summary: string; warnings: string[] } 
     ...fileWarnings(file, config.rulesFrom).map((w) => w.message),
     ...sampleWarnings(config, dirname(resolve(file))),
   ]
-  const locations = Object.keys(config.highlevel.locations).length
-  const summary = `${file}: OK (${Object.keys(config.sources).length} sources, ${locations} locations, ${rules.count} rules, rules version ${rules.version})${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}`
+  const counts = [
+    count(Object.keys(config.sources).length, 'source'),
+    count(Object.keys(config.highlevel.locations).length, 'location'),
+    count(rules.count, 'rule'),
+  ]
+  const summary = `${file}: OK (${counts.join(', ')}, rules version ${rules.version})${warnings.length > 0 ? `, ${count(warnings.length, 'warning')}` : ''}`
   return { summary, warnings }
 }
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`

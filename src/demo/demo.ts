@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdtempSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
@@ -15,7 +15,8 @@ const secret = (): string => randomBytes(12).toString('hex')
 /**
  * `tagrelay demo`: the real service, on a fresh SQLite file, against the local sandbox.
  * Posts the sample events, waits for delivery, prints what each contact now carries in
- * the sandbox, and exits non-zero if any tag did not arrive.
+ * the sandbox, and exits non-zero if any tag did not arrive. Its temporary folder (the
+ * store, the log) is removed on the way out, unless the demo failed.
  */
 export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-demo-'))
@@ -95,9 +96,12 @@ follow the service's log:
   }
   await service.close()
   await sandbox.close()
-  logStream.end()
+  await new Promise((resolve) => logStream.end(resolve))
   if (failed) {
+    // the store and the log stay for a look at what went wrong
     console.error(`\ndemo FAILED: not every event was accepted and delivered; see ${logFile}`)
     process.exitCode = 1
+  } else {
+    rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -37,7 +37,7 @@ t.test('check on a good config exits 0 and prints OK', async (t) => {
   const r = cli(['check', '--config', file], { HL_TOKEN_MAIN: 'pit-token', TYPEFORM_TOKEN: 'x'.repeat(16) })
   t.equal(r.status, 0, r.stderr)
   t.match(r.stdout, `${file}: OK`)
-  t.match(r.stdout, /1 sources, 1 locations, 1 rules, rules version [0-9a-f]{12}/)
+  t.match(r.stdout, /1 source, 1 location, 1 rule, rules version [0-9a-f]{12}/)
   t.notMatch(r.stdout + r.stderr, 'pit-token')
 })
 

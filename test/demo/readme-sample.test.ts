@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { repoRoot, runCli } from '../helpers/cli.js'
@@ -18,4 +18,7 @@ t.test("the README's demo sample is what `tagrelay demo` prints", async (t) => {
   const r = runCli(['demo'])
   t.equal(r.status, 0, r.stderr)
   t.equal(normalise(r.stdout), normalise(sample ?? ''))
+  const folder = /store +sqlite:(\S*tagrelay-demo-[^/\s]+)\//.exec(r.stdout)?.[1]
+  t.ok(folder, 'the demo names its temporary folder')
+  t.notOk(existsSync(folder ?? '/'), 'and removes it on the way out')
 })
