@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
+import { reloadEnvFile, type EnvFileChange } from '../env-file.js'
 import { compileRules, type CompiledRules } from '../rules/index.js'
 import { ConfigError } from './errors.js'
 import { loadConfigFile, type LoadOptions } from './load.js'
@@ -23,6 +24,9 @@ export interface RulesHolderOptions {
   debounceMs?: number
 }
 
+/** The parts of the config a reload applies; every other top-level key needs a restart. */
+const RELOADED = new Set<keyof Config>(['rules', 'rulesFrom', 'ruleOptions'])
+
 export function compileConfigRules(config: Config): CompiledRules {
   return compileRules(config.rules, config.ruleOptions)
 }
@@ -32,8 +36,10 @@ export function compileConfigRules(config: Config): CompiledRules {
  * or a rules file). A reload re-reads the config file and every rules file, validates
  * and compiles everything, and only then replaces the reference in one assignment: a
  * request sees the old rules or the new ones, never a mix, and an invalid file is
- * reported and leaves the running rules in place. Only rules change on reload; other
- * settings need a restart.
+ * reported and leaves the running rules in place. `TAGRELAY_ENV_FILE` is re-read first,
+ * so a variable added there resolves. Only rules (and `ruleOptions`) change on reload;
+ * a changed secret in the env file or any other changed setting is logged as a warning
+ * that says a restart applies it.
  */
 export class RulesHolder {
   private rules: CompiledRules
@@ -55,7 +61,9 @@ export class RulesHolder {
     if (!configFile) return { ok: true, version: this.rules.version, changed: false }
     let next: CompiledRules
     let config: Config
+    let envFile: EnvFileChange | undefined
     try {
+      envFile = reloadEnvFile(this.opts.load?.env)
       config = loadConfigFile(configFile, this.opts.load)
       next = compileConfigRules(config)
     } catch (err) {
@@ -73,11 +81,31 @@ export class RulesHolder {
       { trigger, rules: next.version, previous, ruleCount: next.count, changed },
       changed ? 'rules reloaded' : 'rules reloaded (unchanged)',
     )
+    this.warnRestartNeeded(trigger, config, envFile)
     if (this.watchers.length > 0 && config.rulesFrom.join('\n') !== this.rulesFrom.join('\n')) {
       this.rulesFrom = config.rulesFrom
       this.watch()
     }
     return { ok: true, version: next.version, changed }
+  }
+
+  /** Says plainly what this reload did not apply: changed secrets and settings other than rules. */
+  private warnRestartNeeded(trigger: string, config: Config, envFile: EnvFileChange | undefined): void {
+    const { logger } = this.opts
+    if (envFile && envFile.changed.length > 0)
+      logger.warn(
+        { trigger, envFile: envFile.file, variables: envFile.changed },
+        `secrets changed: restart to apply (${envFile.changed.join(', ')} in ${envFile.file})`,
+      )
+    const running = this.opts.config
+    const sections = (Object.keys({ ...running, ...config }) as Array<keyof Config>).filter(
+      (key) => !RELOADED.has(key) && JSON.stringify(running[key]) !== JSON.stringify(config[key]),
+    )
+    if (sections.length > 0)
+      logger.warn(
+        { trigger, sections },
+        `settings changed: restart to apply (${sections.join(', ')}); only rules reload while running`,
+      )
   }
 
   /**
@@ -92,7 +120,9 @@ export class RulesHolder {
     const { files } = ruleFilePaths(this.rulesFrom, base)
     const folders = this.rulesFrom.map((f) => resolve(base, f)).filter((f) => !files.includes(f))
     const names = new Map<string, Set<string>>()
-    for (const file of [resolve(configFile), ...files]) {
+    // the env file too: a changed secret there is reported at once (restart to apply)
+    const envFile = (this.opts.load?.env ?? process.env).TAGRELAY_ENV_FILE
+    for (const file of [resolve(configFile), ...files, ...(envFile ? [resolve(envFile)] : [])]) {
       const set = names.get(dirname(file)) ?? new Set<string>()
       set.add(basename(file))
       names.set(dirname(file), set)
