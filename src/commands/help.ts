@@ -101,7 +101,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   demo: {
     usage: 'tagrelay demo [--keep]',
-    summary: 'run the service against the sandbox with sample events, and print what happened',
+    summary:
+      'run the service against the sandbox with sample events, and print what happened (from a checkout: it reads examples/, which the container image leaves out)',
     options: ['    --keep             keep running after the sample events (Ctrl-C to stop)', HELP],
     example: 'npm run demo',
   },

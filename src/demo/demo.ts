@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { request } from 'undici'
 import { loadConfigFile } from '../config/index.js'
 import { startSandbox } from '../sandbox/index.js'
+import { TagrelayError } from '../errors.js'
 import { createLogger } from '../log.js'
 import { startService } from '../service.js'
 import { DEMO_CONTACTS, DEMO_EVENTS, DEMO_LOCATION_ID, EXAMPLES_DIR, readExample } from './samples.js'
@@ -19,6 +20,12 @@ const secret = (): string => randomBytes(12).toString('hex')
  * store, the log) is removed on the way out, unless the demo failed.
  */
 export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
+  if (!existsSync(join(EXAMPLES_DIR, 'demo.yaml')))
+    throw new TagrelayError(
+      'TAGRELAY_USAGE',
+      `the demo runs from a checkout: it needs examples/ (not found at ${EXAMPLES_DIR}; the container image leaves it out). In a clone: npm install && npm run demo`,
+      2,
+    )
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-demo-'))
   const hlToken = `pit-${secret()}`
   const sandbox = await startSandbox({ tokens: { [hlToken]: DEMO_LOCATION_ID } })
