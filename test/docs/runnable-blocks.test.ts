@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import t from 'tap'
@@ -31,6 +31,17 @@ function freePort(): Promise<number> {
       const { port } = server.address() as { port: number }
       server.close(() => resolve(port))
     })
+  })
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
   })
 }
 
@@ -83,7 +94,12 @@ t.test('every sh block in the docs parses, and none breaks on paste', async (t) 
 for (const page of PAGES) {
   t.test(`${page}: every runnable shell block succeeds in a fresh checkout`, { timeout: 840_000 }, async (t) => {
     let script = runnableBlocks(readFileSync(join(repoRoot, page), 'utf8')).join('\n')
-    for (const port of PORTS) script = script.replaceAll(port, String(await freePort()))
+    const used: number[] = []
+    for (const port of PORTS) {
+      if (!script.includes(port)) continue
+      used.push(await freePort())
+      script = script.replaceAll(port, String(used.at(-1)))
+    }
     const dir = freshCheckout()
     t.teardown(() => rmSync(dir, { recursive: true, force: true }))
     const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], {
@@ -114,5 +130,7 @@ for (const page of PAGES) {
     killGroup()
     await closed
     t.equal(code, 0, `${page} exits 0`, code === 0 ? {} : { output: output.slice(-6000) })
+    if (code === 0)
+      for (const port of used) t.notOk(await listening(port), `the page's own stop step left nothing on port ${port}`)
   })
 }
