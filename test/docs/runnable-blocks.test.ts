@@ -11,7 +11,7 @@ import { childEnv, repoRoot } from '../helpers/cli.js'
  * block of a page, in order, in one bash (`set -euo pipefail`, so state carries from block
  * to block and any failing command fails the page), in a fresh copy of the checkout's
  * tracked files. Its node_modules is a hard-linked copy of this one (npm replaces files
- * rather than writing into them), and npm runs offline. The fixed ports a page shows
+ * rather than writing into them), and npm runs offline with a cache of its own. The fixed ports a page shows
  * (4010 for the sandbox, 8080 for tagrelay) are swapped for free ones, so the run cannot
  * collide with anything else on the machine. Background processes a page starts are
  * killed with the page's process group.
@@ -46,8 +46,9 @@ function listening(port: number): Promise<boolean> {
 }
 
 /** A fresh folder holding the checkout's tracked files and a hard-linked node_modules. */
-function freshCheckout(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tagrelay-docs-'))
+function freshCheckout(root: string): string {
+  const dir = join(root, 'tagrelay')
+  mkdirSync(dir)
   const listed = spawnSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' })
   if (listed.status === 0) {
     for (const file of listed.stdout.split('\0').filter(Boolean)) {
@@ -100,13 +101,16 @@ for (const page of PAGES) {
       used.push(await freePort())
       script = script.replaceAll(port, String(used.at(-1)))
     }
-    const dir = freshCheckout()
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const root = mkdtempSync(join(tmpdir(), 'tagrelay-docs-'))
+    t.teardown(() => rmSync(root, { recursive: true, force: true }))
+    const dir = freshCheckout(root)
     const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], {
       cwd: dir,
       detached: true,
       env: childEnv({
         npm_config_offline: 'true',
+        // npx records the checkout it runs in its cache: a cache of this run's own
+        npm_config_cache: join(root, 'npm-cache'),
         npm_config_audit: 'false',
         npm_config_fund: 'false',
         npm_config_update_notifier: 'false',
