@@ -25,6 +25,7 @@ import { appliedPostgresVersions, migratePostgres } from './migrate.js'
 import { migrations } from './migrations.js'
 import { createPool, inTransaction, type PostgresOptions } from './pool.js'
 import { PostgresLocationDirectory } from './directory.js'
+import { PostgresNonceStore, PostgresSessionStore } from './security.js'
 import { PostgresRateWindowLog } from './rate-window.js'
 import { PostgresAlertOutbox, PostgresRefusedStore } from './ops.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
@@ -55,6 +56,8 @@ export class PostgresStore implements Store {
   readonly directory: PostgresLocationDirectory
   readonly refused: PostgresRefusedStore
   readonly alerts: PostgresAlertOutbox
+  readonly sessions: PostgresSessionStore
+  readonly nonces: PostgresNonceStore
   readonly #where: string
   #closed = false
 
@@ -65,6 +68,8 @@ export class PostgresStore implements Store {
     this.directory = new PostgresLocationDirectory(pool)
     this.refused = new PostgresRefusedStore(pool)
     this.alerts = new PostgresAlertOutbox(pool)
+    this.sessions = new PostgresSessionStore(pool)
+    this.nonces = new PostgresNonceStore(pool)
     this.schema = schema
     this.#where = where
   }

@@ -28,6 +28,7 @@ import { byDueOrder, toEvent, toJob } from '../rows.js'
 import { prepareStatements, type Statements } from './statements.js'
 import { WriterConnection } from './writer.js'
 import { SqliteLocationDirectory } from './directory.js'
+import { SqliteNonceStore, SqliteSessionStore } from './security.js'
 import { MainWrites } from './main-writes.js'
 import { SqliteAlertOutbox, SqliteRefusedStore } from './ops.js'
 
@@ -60,6 +61,8 @@ export class SqliteStore implements Store {
   }
   readonly refused = new SqliteRefusedStore(() => this.#db)
   readonly alerts = new SqliteAlertOutbox(() => this.#db)
+  readonly sessions = new SqliteSessionStore(() => this.#db)
+  readonly nonces = new SqliteNonceStore(() => this.#db)
 
   constructor(db: BetterSqlite3.Database, options: SqliteOptions & { maxBatch?: number; path?: string } = {}) {
     this.#db = db
