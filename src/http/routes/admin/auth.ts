@@ -51,7 +51,11 @@ function setCookie(reply: FastifyReply, request: FastifyRequest, value: string, 
  */
 export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
   const { admin } = deps.config
-  const keeper = new SessionKeeper({ admin: admin.token, viewer: admin.viewerToken }, admin.sessionMinutes * 60_000)
+  const keeper = new SessionKeeper(
+    { admin: admin.token, viewer: admin.viewerToken },
+    admin.sessionMinutes * 60_000,
+    deps.store.sessions,
+  )
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'POST' && request.url.split('?')[0] === '/admin/session') return
@@ -62,7 +66,7 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
       reply.header('www-authenticate', 'Bearer realm="tagrelay admin"')
       throw new AdminUnauthorizedError('wrong admin token')
     }
-    const session = keeper.read(cookieValue(request.headers.cookie, SESSION_COOKIE))
+    const session = await keeper.read(cookieValue(request.headers.cookie, SESSION_COOKIE))
     if (!session) {
       reply.header('www-authenticate', 'Bearer realm="tagrelay admin"')
       throw new AdminUnauthorizedError(
@@ -95,7 +99,7 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
     if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin sign-in refused: the Origin is not this host')
     const role = keeper.roleOf(parsed.data.token)
     if (!role) throw new AdminUnauthorizedError('wrong token: use admin.token or admin.viewerToken')
-    const { cookieValue: value, session } = keeper.open(role)
+    const { cookieValue: value, session } = await keeper.open(role)
     setCookie(reply, request, value, Math.floor(keeper.ttlMs / 1000))
     request.log.info({ role, expiresAt: iso(session.expiresAt) }, 'console sign-in')
     return sessionOut(role, session)
@@ -106,7 +110,7 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
   })
   app.delete('/admin/session', async (request, reply) => {
     const caller = callers.get(request)
-    if (caller?.session) keeper.end(caller.session)
+    if (caller?.session) await keeper.end(caller.session)
     setCookie(reply, request, '', 0)
     return reply.code(204).send()
   })
