@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { INSTALL_HOSTS, type AppConfig, type HighLevelInstalls, type InstallGrant } from '../highlevel/index.js'
-import type { LocationDirectory, StoredLocation, TokenStore } from '../store/index.js'
+import type { LocationDirectory, NonceStore, StoredLocation, TokenStore } from '../store/index.js'
 import { companyTokenKey, INSTALL_SEED } from './installed-auth.js'
 import { InstallState } from './oauth-state.js'
 import type { LocationRegistry } from './registry.js'
@@ -12,6 +12,8 @@ export interface InstallerDeps {
   directory: LocationDirectory
   tokens: TokenStore
   installs: HighLevelInstalls
+  /** used install states and app webhook ids, shared by every replica */
+  nonces: NonceStore
   logger: Logger
   now?: () => number
 }
@@ -50,27 +52,29 @@ export class AppInstaller {
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps
-    this.#state = new InstallState(deps.app.clientSecret)
+    this.#state = new InstallState(deps.app.clientSecret, deps.nonces)
     this.#now = deps.now ?? Date.now
     // HighLevel client ids are <appId>-<suffix>
     this.appId = deps.app.clientId.split('-')[0] ?? deps.app.clientId
   }
 
-  /** Where /oauth/install sends the admin: HighLevel's choose-location page. */
-  installUrl(): string {
+  /** Where /oauth/install sends the admin (HighLevel's choose-location page), and the cookie that binds the install to the browser. */
+  installUrl(): { url: string; browserKey: string } {
     const { app } = this.#deps
     const url = new URL('/oauth/chooselocation', app.installBaseUrl ?? INSTALL_HOSTS[app.installHost])
     url.searchParams.set('response_type', 'code')
     url.searchParams.set('redirect_uri', app.redirectUrl)
     url.searchParams.set('client_id', app.clientId)
     url.searchParams.set('scope', app.scopes.join(' '))
-    url.searchParams.set('state', this.#state.issue(this.#now()))
-    return url.toString()
+    const { state, browserKey } = this.#state.issue(this.#now())
+    url.searchParams.set('state', state)
+    return { url: url.toString(), browserKey }
   }
 
-  async callback(code: string, state: string | undefined): Promise<InstallResult> {
+  /** The callback: `browserKey` is the install's cookie as the browser sent it back. */
+  async callback(code: string, state: string | undefined, browserKey: string | undefined): Promise<InstallResult> {
     const now = this.#now()
-    this.#state.check(state, now)
+    await this.#state.take(state, browserKey, now)
     const { app, installs } = this.#deps
     const grant = await installs.exchangeCode({
       clientId: app.clientId,
