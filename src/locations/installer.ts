@@ -4,6 +4,7 @@ import { INSTALL_HOSTS, type AppConfig, type HighLevelInstalls, type InstallGran
 import type { LocationDirectory, NonceStore, StoredLocation, TokenStore } from '../store/index.js'
 import { companyTokenKey, INSTALL_SEED } from './installed-auth.js'
 import { InstallState } from './oauth-state.js'
+import { WEBHOOK_ID_TTL_MS, whyIgnored } from './app-webhook-guard.js'
 import type { LocationRegistry } from './registry.js'
 
 export interface InstallerDeps {
@@ -28,7 +29,9 @@ export interface InstallResult {
 /** INSTALL / UNINSTALL as HighLevel posts them to the app's webhook URL (other types are ignored). */
 export const appWebhookSchema = z.looseObject({
   type: z.string(),
-  appId: z.string().nullish(),
+  appId: z.string().min(1),
+  /** HighLevel's id of this delivery: a second one with the same id is a replay */
+  webhookId: z.string().min(1).max(200),
   locationId: z.string().min(1).nullish(),
   companyId: z.string().min(1).nullish(),
   installType: z.string().nullish(),
@@ -118,10 +121,20 @@ export class AppInstaller {
     return { userType: 'Company', companyId, locations: saved.map((e) => ({ key: e.key, name: e.name })) }
   }
 
-  /** An INSTALL or UNINSTALL app webhook, already verified. */
+  /** An INSTALL or UNINSTALL app webhook, already verified (signature, fresh timestamp, our appId). */
   async webhook(event: z.output<typeof appWebhookSchema>): Promise<{ handled: string }> {
     const now = this.#now()
-    const { registry, directory, logger } = this.#deps
+    const { registry, directory, logger, nonces } = this.#deps
+    if (!(await nonces.use('app-webhook', event.webhookId, now + WEBHOOK_ID_TTL_MS, now)))
+      return { handled: 'duplicate: this webhookId was handled already' }
+    const why = await whyIgnored(event, registry, directory)
+    if (why !== null) {
+      logger.warn(
+        { type: event.type, locationId: event.locationId, companyId: event.companyId, why },
+        'app webhook ignored',
+      )
+      return { handled: `ignored: ${why}` }
+    }
     if (event.type === 'INSTALL' && event.locationId) {
       const known = await directory.getLocation(event.locationId)
       if (known && (known.state === 'active' || known.state === 'awaiting-token'))

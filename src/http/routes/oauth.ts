@@ -108,8 +108,9 @@ export function oauthRoutes(app: FastifyInstance, deps: RouteDeps): void {
         rawBody,
       })
       const parsed = appWebhookSchema.safeParse(body)
-      if (!parsed.success) throw new BadAppWebhookError('the body is not an app event (type, locationId or companyId)')
-      if (parsed.data.appId && parsed.data.appId !== installs.appId)
+      if (!parsed.success)
+        throw new BadAppWebhookError('the body is not an app event (type, appId, webhookId, locationId or companyId)')
+      if (parsed.data.appId !== installs.appId)
         throw new BadAppWebhookError(`the event is for app ${parsed.data.appId}, not this one (${installs.appId})`)
       const result = await installs.webhook(parsed.data)
       request.log.info({ type: parsed.data.type, locationId: parsed.data.locationId, ...result }, 'app webhook')
