@@ -124,9 +124,20 @@ export class AppInstaller {
   /** An INSTALL or UNINSTALL app webhook, already verified (signature, fresh timestamp, our appId). */
   async webhook(event: z.output<typeof appWebhookSchema>): Promise<{ handled: string }> {
     const now = this.#now()
-    const { registry, directory, logger, nonces } = this.#deps
+    const { nonces } = this.#deps
     if (!(await nonces.use('app-webhook', event.webhookId, now + WEBHOOK_ID_TTL_MS, now)))
       return { handled: 'duplicate: this webhookId was handled already' }
+    try {
+      return await this.#act(event, now)
+    } catch (err) {
+      // not handled after all: HighLevel's retry must act, not be taken for a replay
+      await nonces.release('app-webhook', event.webhookId).catch(() => {})
+      throw err
+    }
+  }
+
+  async #act(event: z.output<typeof appWebhookSchema>, now: number): Promise<{ handled: string }> {
+    const { registry, directory, logger } = this.#deps
     const why = await whyIgnored(event, registry, directory)
     if (why !== null) {
       logger.warn(

@@ -36,6 +36,8 @@ export interface NonceStore {
    * it is already recorded and unexpired (a replay). Drops expired nonces of every kind.
    */
   use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean>
+  /** forgets a use whose action failed, so the sender's retry is not taken for a replay */
+  release(kind: string, nonce: string): Promise<void>
 }
 
 /** The defence roles a store carries beside the delivery contract. */

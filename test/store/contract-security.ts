@@ -26,6 +26,8 @@ export function securityContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
     t.equal(await nonces.use('oauth-state', 'n1', T0 + 100, T0 + 50), false, 'a replay')
     t.equal(await nonces.use('app-webhook', 'n1', T0 + 100, T0 + 50), true, 'kinds are apart')
     t.equal(await nonces.use('oauth-state', 'n1', T0 + 300, T0 + 100), true, 'expired: forgotten')
+    await nonces.release('app-webhook', 'n1')
+    t.equal(await nonces.use('app-webhook', 'n1', T0 + 100, T0 + 60), true, 'released: usable again')
     const both = await Promise.all([1, 2, 3].map(() => nonces.use('race', 'n2', T0 + 500, T0 + 100)))
     t.same(both.filter(Boolean).length, 1, 'of uses at once, exactly one wins')
   })

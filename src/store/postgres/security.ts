@@ -46,4 +46,8 @@ export class PostgresNonceStore implements NonceStore {
     )
     return res.rowCount === 1
   }
+
+  async release(kind: string, nonce: string): Promise<void> {
+    await this.pool.query('DELETE FROM used_nonces WHERE kind = $1 AND nonce = $2', [kind, nonce])
+  }
 }

@@ -52,17 +52,32 @@ export class SqliteSessionStore implements SessionStore {
 
 /** Used one-time values on SQLite: the check and the insert are one statement. */
 export class SqliteNonceStore implements NonceStore {
-  #q: { prune: Statement<[number]>; insert: Statement<[string, string, number]> } | undefined
+  #q:
+    | {
+        prune: Statement<[number]>
+        insert: Statement<[string, string, number]>
+        release: Statement<[string, string]>
+      }
+    | undefined
 
   constructor(private readonly db: () => Database) {}
 
-  async use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+  get #s() {
     const db = this.db()
-    const q = (this.#q ??= {
+    return (this.#q ??= {
       prune: db.prepare('DELETE FROM used_nonces WHERE expires_at <= ?'),
       insert: db.prepare('INSERT INTO used_nonces (kind, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      release: db.prepare('DELETE FROM used_nonces WHERE kind = ? AND nonce = ?'),
     })
-    return db
+  }
+
+  async release(kind: string, nonce: string): Promise<void> {
+    this.#s.release.run(kind, nonce)
+  }
+
+  async use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    const q = this.#s
+    return this.db()
       .transaction(() => {
         q.prune.run(now)
         return q.insert.run(kind, nonce, expiresAt).changes === 1
