@@ -4,8 +4,7 @@ import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError, AdminCsrfError, AdminReadOnlyError, AdminUnauthorizedError } from './errors.js'
 import { cookieValue, SESSION_COOKIE, SessionKeeper, type AdminRole, type Session } from './sessions.js'
 import { iso } from './times.js'
-import type { AdminThrottledError } from './throttle.js'
-import { AuthThrottle } from './throttle.js'
+import { AuthThrottle, type AdminThrottledError } from './throttle.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const signInBody = z.strictObject({ token: z.string().min(1).max(1024) })
@@ -120,8 +119,10 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
     if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin sign-in refused: the Origin is not this host')
     guarded(request, reply, 'sign-in')
     const role = keeper.roleOf(parsed.data.token)
-    if (!role) wrong(request, 'sign-in')
-    if (!role) throw new AdminUnauthorizedError('wrong token: use admin.token or admin.viewerToken')
+    if (!role) {
+      wrong(request, 'sign-in')
+      throw new AdminUnauthorizedError('wrong token: use admin.token or admin.viewerToken')
+    }
     const { cookieValue: value, session } = await keeper.open(role)
     setCookie(reply, request, value, Math.floor(keeper.ttlMs / 1000))
     request.log.info({ role, expiresAt: iso(session.expiresAt) }, 'console sign-in')
