@@ -71,61 +71,55 @@ const deliverySchema = z.strictObject({
     .prefault({}),
 })
 
-export const storeSchema = z
-  .strictObject({
-    url: z
-      .string()
-      .min(1)
-      .default('sqlite:./data/tagrelay.db')
-      .superRefine((url, ctx) => {
-        try {
-          parseStoreUrl(url)
-        } catch (err) {
-          // the message quotes the scheme only: a PostgreSQL URL carries a password
-          ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^store\.url: /, '') })
-        }
-      }),
-    /** apply pending migrations at start (false: only `tagrelay migrate` does, replicas just check) */
-    migrate: z.boolean().default(true),
-    secretKey: z
-      .string()
-      .min(16, 'a secret key needs at least 16 characters')
-      .optional()
-      .describe('encrypts stored OAuth tokens at rest (AES-256-GCM) when set (TAGRELAY_SECRET_KEY)'),
-    /** refuse to start without secretKey, so OAuth tokens are never stored in plain text (TAGRELAY_REQUIRE_SECRET_KEY) */
-    requireSecretKey: z.boolean().default(false),
-    /** delivered events (all jobs done) and their attempts are deleted after maxAgeMs; dead letters are kept */
-    retention: z
-      .strictObject({
-        maxAgeMs: z
-          .number()
-          .int()
-          .positive()
-          .default(7 * 86_400_000),
-        everyMs: z.number().int().min(1000).default(3_600_000),
-      })
-      .prefault({}),
-    sqlite: z
-      .strictObject({
-        synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
-        writerThread: z.boolean().default(true),
-      })
-      .prefault({}),
-    postgres: z
-      .strictObject({
-        schema: z
-          .string()
-          .regex(/^[a-z_][a-z0-9_]*$/i, 'a schema name is letters, digits and _')
-          .default('public'),
-        poolSize: z.number().int().min(1).max(100).default(10),
-      })
-      .prefault({}),
-  })
-  .refine((s) => !s.requireSecretKey || s.secretKey !== undefined, {
-    message:
-      'store.requireSecretKey is true but TAGRELAY_SECRET_KEY (store.secretKey) is not set: OAuth tokens would be stored in plain text',
-    path: ['requireSecretKey'],
-  })
+export const storeSchema = z.strictObject({
+  url: z
+    .string()
+    .min(1)
+    .default('sqlite:./data/tagrelay.db')
+    .superRefine((url, ctx) => {
+      try {
+        parseStoreUrl(url)
+      } catch (err) {
+        // the message quotes the scheme only: a PostgreSQL URL carries a password
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^store\.url: /, '') })
+      }
+    }),
+  /** apply pending migrations at start (false: only `tagrelay migrate` does, replicas just check) */
+  migrate: z.boolean().default(true),
+  secretKey: z
+    .string()
+    .min(16, 'a secret key needs at least 16 characters')
+    .optional()
+    .describe('encrypts stored OAuth tokens at rest (AES-256-GCM) when set (TAGRELAY_SECRET_KEY)'),
+  /** refuse to start without secretKey, so OAuth tokens are never stored in plain text (TAGRELAY_REQUIRE_SECRET_KEY) */
+  requireSecretKey: z.boolean().default(false),
+  /** delivered events (all jobs done) and their attempts are deleted after maxAgeMs; dead letters are kept */
+  retention: z
+    .strictObject({
+      maxAgeMs: z
+        .number()
+        .int()
+        .positive()
+        .default(7 * 86_400_000),
+      everyMs: z.number().int().min(1000).default(3_600_000),
+    })
+    .prefault({}),
+  sqlite: z
+    .strictObject({
+      synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+      writerThread: z.boolean().default(true),
+    })
+    .prefault({}),
+  postgres: z
+    .strictObject({
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/i, 'a schema name is letters, digits and _')
+        .default('public'),
+      poolSize: z.number().int().min(1).max(100).default(10),
+    })
+    .prefault({}),
+})
 
 const optionalToken = (what: string) =>
   z
@@ -188,6 +182,11 @@ const overloadSchema = z.strictObject({
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}).describe('the HTTP listener: address, port, body size, time limits'),
   store: storeSchema
+    .refine((s) => !s.requireSecretKey || s.secretKey !== undefined, {
+      message:
+        'store.requireSecretKey is true but TAGRELAY_SECRET_KEY (store.secretKey) is not set: OAuth tokens would be stored in plain text',
+      path: ['requireSecretKey'],
+    })
     .prefault({})
     .describe('where events and jobs are kept: sqlite:<path> (one process) or postgres://... (replicas)'),
   log: z
