@@ -75,9 +75,10 @@ async function idleCpu(seconds: number): Promise<number> {
 
 async function install(service: Service): Promise<void> {
   const first = await fetch(`${service.url}/oauth/install`, { redirect: 'manual' })
+  const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!
   const page = await fetch(first.headers.get('location')!, { redirect: 'manual' })
   const back = new URL(page.headers.get('location')!)
-  const res = await fetch(`${service.url}/oauth/callback${back.search}`)
+  const res = await fetch(`${service.url}/oauth/callback${back.search}`, { headers: { cookie } })
   if (res.status !== 200) throw new Error(`install failed: ${res.status} ${await res.text()}`)
 }
 

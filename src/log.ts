@@ -11,12 +11,19 @@ export interface LoggerOptions {
 }
 
 /**
+ * An OAuth callback's `code` (exchangeable for tokens until used) and `state` (the install's
+ * nonce), masked in every logged URL whatever the path: an absolute-form target or a proxy's
+ * rewrite must not slip past a path test.
+ */
+const OAUTH_PARAMS = ['code', 'state'] as const
+
+/**
  * JSON lines through pino. Secrets are kept out two ways: known secret-bearing fields are
  * redacted wherever they appear, and requests are logged through a serializer that masks
  * secret query parameters and never includes headers.
  */
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const secretQuery = opts.secretQueryParams ?? []
+  const secretQuery = [...(opts.secretQueryParams ?? []), ...OAUTH_PARAMS]
   return pino(
     {
       level: opts.level ?? 'info',

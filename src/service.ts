@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import { fileWarnings, RulesHolder, type Config, type ReloadResult } from './config/index.js'
+import {
+  fileWarnings,
+  plainTokenWarnings,
+  RulesHolder,
+  weakTokenProblems,
+  type Config,
+  type ReloadResult,
+} from './config/index.js'
 import { DeliveryWorker, LocalRateBudget, SharedRateBudget, type RateBudget } from './delivery/index.js'
 import { HighLevelClient } from './highlevel/index.js'
 import { setUpLocations, type LocationRegistry } from './locations/index.js'
@@ -181,6 +188,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   for (const name of sources.unverified())
     logger.warn({ source: name }, 'source accepts events without verification (verify.type: none)')
+  const installed = locations.registry.list().filter((e) => e.origin === 'installed' && e.state !== 'removed').length
+  for (const message of plainTokenWarnings(config, installed)) logger.warn({ installed }, message)
+  for (const message of weakTokenProblems(config.admin)) logger.warn(message)
   if (opts.configFile)
     for (const w of fileWarnings(opts.configFile, config.rulesFrom))
       logger.warn({ file: w.file, mode: w.mode }, w.message)

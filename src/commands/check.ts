@@ -1,19 +1,32 @@
 import { dirname, resolve } from 'node:path'
-import { compileConfigRules, fileWarnings, loadConfigFile, sampleWarnings } from '../config/index.js'
+import {
+  compileConfigRules,
+  ConfigError,
+  fileWarnings,
+  loadConfigFile,
+  plainTokenWarnings,
+  sampleWarnings,
+  weakTokenProblems,
+} from '../config/index.js'
 
 /**
  * `tagrelay check`: loads the config as `serve` would (every problem at once, or a
  * ConfigError), compiles the rules, warns about config and rules files other users may
  * write (or read, when they hold a secret), and tries each rule's paths on its source's sample
  * payload when one is configured: a path that finds nothing there is a warning, since a
- * rule that can never match passes every other check.
+ * rule that can never match passes every other check. It refuses admin and viewer tokens
+ * that are too easy to guess (`serve` only warns: see token-strength.ts) and warns when
+ * OAuth tokens would be stored in plain text.
  */
 export function runCheck(file: string): { summary: string; warnings: string[] } {
   const config = loadConfigFile(file)
+  const weak = weakTokenProblems(config.admin)
+  if (weak.length > 0) throw new ConfigError(file, weak)
   const rules = compileConfigRules(config)
   const warnings = [
     ...fileWarnings(file, config.rulesFrom).map((w) => w.message),
     ...sampleWarnings(config, dirname(resolve(file))),
+    ...plainTokenWarnings(config),
   ]
   const counts = [
     count(Object.keys(config.sources).length, 'source'),

@@ -11,4 +11,6 @@ export { loadStoreConfigFile, loadServerConfigFile, loadAlertsConfigFile } from 
 export type { StoreConfig, ServerConfig } from './section.js'
 export { sampleWarnings } from './samples.js'
 export { fileWarnings } from './file-modes.js'
+export { tokenBits, weakTokenProblems, MIN_TOKEN_BITS } from './token-strength.js'
+export { plainTokenWarnings } from './secret-warnings.js'
 export type { FileWarning } from './file-modes.js'

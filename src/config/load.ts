@@ -16,6 +16,7 @@ export const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = 
   ['TAGRELAY_PORT', ['server', 'port'], Number],
   ['TAGRELAY_STORE_URL', ['store', 'url'], String],
   ['TAGRELAY_SECRET_KEY', ['store', 'secretKey'], String],
+  ['TAGRELAY_REQUIRE_SECRET_KEY', ['store', 'requireSecretKey'], (v) => /^(1|true|yes)$/i.test(v)],
   ['TAGRELAY_LOG_LEVEL', ['log', 'level'], String],
   ['TAGRELAY_HIGHLEVEL_BASE_URL', ['highlevel', 'baseUrl'], String],
 ]

@@ -91,6 +91,8 @@ export const storeSchema = z.strictObject({
     .min(16, 'a secret key needs at least 16 characters')
     .optional()
     .describe('encrypts stored OAuth tokens at rest (AES-256-GCM) when set (TAGRELAY_SECRET_KEY)'),
+  /** refuse to start without secretKey, so OAuth tokens are never stored in plain text (TAGRELAY_REQUIRE_SECRET_KEY) */
+  requireSecretKey: z.boolean().default(false),
   /** delivered events (all jobs done) and their attempts are deleted after maxAgeMs; dead letters are kept */
   retention: z
     .strictObject({
@@ -141,6 +143,13 @@ const adminSchema = z
       .min(5)
       .max(7 * 24 * 60)
       .default(480),
+    /** wrong tokens (sign-in or bearer) per client address before it is held; holds double from 1 s */
+    throttle: z
+      .strictObject({
+        freeFailures: z.number().int().min(1).max(1000).default(10),
+        maxDelaySeconds: z.number().int().min(1).max(86_400).default(300),
+      })
+      .prefault({}),
   })
   .refine((a) => a.viewerToken === undefined || a.viewerToken !== a.token, {
     message: 'admin.viewerToken must differ from admin.token',
@@ -173,6 +182,11 @@ const overloadSchema = z.strictObject({
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}).describe('the HTTP listener: address, port, body size, time limits'),
   store: storeSchema
+    .refine((s) => !s.requireSecretKey || s.secretKey !== undefined, {
+      message:
+        'store.requireSecretKey is true but TAGRELAY_SECRET_KEY (store.secretKey) is not set: OAuth tokens would be stored in plain text',
+      path: ['requireSecretKey'],
+    })
     .prefault({})
     .describe('where events and jobs are kept: sqlite:<path> (one process) or postgres://... (replicas)'),
   log: z

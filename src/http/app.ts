@@ -18,8 +18,9 @@ import { metricsRoute } from './routes/metrics.js'
 import { registerBackpressure } from './plugins/backpressure.js'
 import { refuseWhileClosing } from './plugins/shutting-down.js'
 
-let requestCount = 0
-const isHook = (url: string | undefined): boolean => url?.startsWith('/hooks/') === true
+/** The path of a request target, origin-form (`/hooks/web`) or absolute-form (`http://host/hooks/web`). */
+const pathOf = (url: string): string => url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '')
+const isHook = (url: string | undefined): boolean => url !== undefined && pathOf(url).startsWith('/hooks/')
 
 /** Builds the HTTP shell over the domain modules; listening is the caller's business. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -27,9 +28,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     // one line per request, written by our onResponse hook with the event id on it
     logController: new LogController({ disableRequestLogging: true }),
-    // a webhook's request id is its event id (UUIDv7), logged as `eventId` from the
-    // request's first line; one child logger per request, not two
-    genReqId: (req) => (isHook(req.url) ? eventId() : `req-${(requestCount = (requestCount + 1) % 1e9).toString(36)}`),
+    // every request id is a UUIDv7, unique across restarts and replicas: a webhook's is its
+    // event id (the events table's key), logged as `eventId` from the request's first line.
+    // Why not a counter for the others: an absolute-form target (`POST http://host/hooks/web`)
+    // is routed like `/hooks/web`, and `req-1` again after a restart collided with a stored event
+    genReqId: () => eventId(),
     childLoggerFactory: (logger, bindings, opts, req) =>
       logger.child(isHook(req.url) ? { eventId: (bindings as { reqId: string }).reqId } : bindings, opts),
     requestTimeout: deps.config.server.requestTimeoutMs,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { Clock } from '../common/clock.js'
 import type { RejectionCounter } from '../common/rejections.js'
 import type { Config } from '../config/index.js'
 import type { Metrics, RateBudgetSource } from '../metrics/index.js'
@@ -34,6 +35,8 @@ export interface AppDeps {
   ruleSets?: RuleSetRecorder
   /** keeps requests refused for a signature or token; one over `store` is made if not given */
   refusedKeeper?: RefusedKeeper
+  /** the time, for the admin sign-in throttle's holds (default: the system clock) */
+  clock?: Pick<Clock, 'now'>
 }
 
 export interface DeliveryPauses {

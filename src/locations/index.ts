@@ -12,7 +12,7 @@ export {
 } from './errors.js'
 export { AppInstaller, appWebhookSchema } from './installer.js'
 export type { InstallerDeps, InstallResult } from './installer.js'
-export { InstallState, InstallStateError } from './oauth-state.js'
+export { InstallState, InstallStateError, STATE_TTL_SEC } from './oauth-state.js'
 export { setUpLocations } from './setup.js'
 export { EventLocations } from './event-location.js'
 export type { LocationLookupFn } from './event-location.js'

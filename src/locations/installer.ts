@@ -1,9 +1,10 @@
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { INSTALL_HOSTS, type AppConfig, type HighLevelInstalls, type InstallGrant } from '../highlevel/index.js'
-import type { LocationDirectory, StoredLocation, TokenStore } from '../store/index.js'
+import type { LocationDirectory, NonceStore, StoredLocation, TokenStore } from '../store/index.js'
 import { companyTokenKey, INSTALL_SEED } from './installed-auth.js'
 import { InstallState } from './oauth-state.js'
+import { WEBHOOK_ID_TTL_MS, whyIgnored } from './app-webhook-guard.js'
 import type { LocationRegistry } from './registry.js'
 
 export interface InstallerDeps {
@@ -12,6 +13,8 @@ export interface InstallerDeps {
   directory: LocationDirectory
   tokens: TokenStore
   installs: HighLevelInstalls
+  /** used install states and app webhook ids, shared by every replica */
+  nonces: NonceStore
   logger: Logger
   now?: () => number
 }
@@ -26,7 +29,9 @@ export interface InstallResult {
 /** INSTALL / UNINSTALL as HighLevel posts them to the app's webhook URL (other types are ignored). */
 export const appWebhookSchema = z.looseObject({
   type: z.string(),
-  appId: z.string().nullish(),
+  appId: z.string().min(1),
+  /** HighLevel's id of this delivery: a second one with the same id is a replay */
+  webhookId: z.string().min(1).max(200),
   locationId: z.string().min(1).nullish(),
   companyId: z.string().min(1).nullish(),
   installType: z.string().nullish(),
@@ -50,27 +55,29 @@ export class AppInstaller {
 
   constructor(deps: InstallerDeps) {
     this.#deps = deps
-    this.#state = new InstallState(deps.app.clientSecret)
+    this.#state = new InstallState(deps.app.clientSecret, deps.nonces)
     this.#now = deps.now ?? Date.now
     // HighLevel client ids are <appId>-<suffix>
     this.appId = deps.app.clientId.split('-')[0] ?? deps.app.clientId
   }
 
-  /** Where /oauth/install sends the admin: HighLevel's choose-location page. */
-  installUrl(): string {
+  /** Where /oauth/install sends the admin (HighLevel's choose-location page), and the cookie that binds the install to the browser. */
+  installUrl(): { url: string; browserKey: string } {
     const { app } = this.#deps
     const url = new URL('/oauth/chooselocation', app.installBaseUrl ?? INSTALL_HOSTS[app.installHost])
     url.searchParams.set('response_type', 'code')
     url.searchParams.set('redirect_uri', app.redirectUrl)
     url.searchParams.set('client_id', app.clientId)
     url.searchParams.set('scope', app.scopes.join(' '))
-    url.searchParams.set('state', this.#state.issue(this.#now()))
-    return url.toString()
+    const { state, browserKey } = this.#state.issue(this.#now())
+    url.searchParams.set('state', state)
+    return { url: url.toString(), browserKey }
   }
 
-  async callback(code: string, state: string | undefined): Promise<InstallResult> {
+  /** The callback: `browserKey` is the install's cookie as the browser sent it back. */
+  async callback(code: string, state: string | undefined, browserKey: string | undefined): Promise<InstallResult> {
     const now = this.#now()
-    this.#state.check(state, now)
+    await this.#state.take(state, browserKey, now)
     const { app, installs } = this.#deps
     const grant = await installs.exchangeCode({
       clientId: app.clientId,
@@ -114,10 +121,31 @@ export class AppInstaller {
     return { userType: 'Company', companyId, locations: saved.map((e) => ({ key: e.key, name: e.name })) }
   }
 
-  /** An INSTALL or UNINSTALL app webhook, already verified. */
+  /** An INSTALL or UNINSTALL app webhook, already verified (signature, fresh timestamp, our appId). */
   async webhook(event: z.output<typeof appWebhookSchema>): Promise<{ handled: string }> {
     const now = this.#now()
+    const { nonces } = this.#deps
+    if (!(await nonces.use('app-webhook', event.webhookId, now + WEBHOOK_ID_TTL_MS, now)))
+      return { handled: 'duplicate: this webhookId was handled already' }
+    try {
+      return await this.#act(event, now)
+    } catch (err) {
+      // not handled after all: HighLevel's retry must act, not be taken for a replay
+      await nonces.release('app-webhook', event.webhookId).catch(() => {})
+      throw err
+    }
+  }
+
+  async #act(event: z.output<typeof appWebhookSchema>, now: number): Promise<{ handled: string }> {
     const { registry, directory, logger } = this.#deps
+    const why = await whyIgnored(event, registry, directory)
+    if (why !== null) {
+      logger.warn(
+        { type: event.type, locationId: event.locationId, companyId: event.companyId, why },
+        'app webhook ignored',
+      )
+      return { handled: `ignored: ${why}` }
+    }
     if (event.type === 'INSTALL' && event.locationId) {
       const known = await directory.getLocation(event.locationId)
       if (known && (known.state === 'active' || known.state === 'awaiting-token'))

@@ -44,6 +44,7 @@ export async function setUpLocations(opts: {
         directory: store.directory,
         tokens,
         installs: client.installs,
+        nonces: store.nonces,
         logger,
       })
     : undefined

@@ -5,6 +5,8 @@ export class OpsMetrics {
   readonly refusedKept: Counter<'source' | 'code'>
   readonly refusedReverified: Counter<'source' | 'outcome'>
   readonly alerts: Counter<'destination' | 'kind' | 'outcome'>
+  readonly adminAuthFailures: Counter<'kind'>
+  readonly adminAuthThrottled: Counter<'kind'>
 
   constructor(registry: Registry) {
     const registers = [registry]
@@ -24,6 +26,18 @@ export class OpsMetrics {
       name: 'tagrelay_alerts_total',
       help: 'Alert sends by destination, trigger and outcome (sent, retry, failed)',
       labelNames: ['destination', 'kind', 'outcome'],
+      registers,
+    })
+    this.adminAuthFailures = new Counter({
+      name: 'tagrelay_admin_auth_failures_total',
+      help: 'Wrong admin or viewer tokens, by kind (sign-in, bearer)',
+      labelNames: ['kind'],
+      registers,
+    })
+    this.adminAuthThrottled = new Counter({
+      name: 'tagrelay_admin_auth_throttled_total',
+      help: 'Admin sign-ins and bearer calls refused (429) because their address sent too many wrong tokens, by kind',
+      labelNames: ['kind'],
       registers,
     })
   }

@@ -19,6 +19,7 @@ import type {
 } from './types.js'
 import type { JobAgenda, LocationDirectory } from './directory.js'
 import type { OperationsStore } from './ops/roles.js'
+import type { SecurityStore } from './security.js'
 
 /** The window a shared budget enforces for one location. */
 export interface WindowLimits {
@@ -195,4 +196,5 @@ export interface Store
     TokenStore,
     RuleSetArchive,
     Housekeeping,
-    OperationsStore {}
+    OperationsStore,
+    SecurityStore {}

@@ -36,7 +36,10 @@ t.test('a store-only command still needs the variables of the store section, and
   const bad = runCli(['replay', '-c', join(dir, 'bad.yaml')])
   t.equal(bad.status, 1)
   t.match(bad.stderr, 'store.url: unsupported scheme "mysql:"')
-  t.match(bad.stderr, 'store: unknown key "colour" (valid: url, migrate, secretKey, retention, sqlite, postgres)')
+  t.match(
+    bad.stderr,
+    'store: unknown key "colour" (valid: url, migrate, secretKey, requireSecretKey, retention, sqlite, postgres)',
+  )
   const fromEnv = runCli(['migrate', '-c', join(dir, 'plain.yaml')], {
     TAGRELAY_STORE_URL: `sqlite:${join(dir, 'env.db')}`,
   })

@@ -66,10 +66,12 @@ export function agencyConfig(
 export async function install(service: Service): Promise<Response> {
   const first = await fetch(`${service.url}/oauth/install`, { redirect: 'manual' })
   if (first.status !== 302) throw new Error(`/oauth/install answered ${first.status}`)
+  // the browser keeps the install's cookie and sends it back with the callback
+  const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!
   const page = await fetch(first.headers.get('location')!, { redirect: 'manual' })
   if (page.status !== 302) throw new Error(`choose-location answered ${page.status}: ${await page.text()}`)
   const back = new URL(page.headers.get('location')!)
-  return fetch(`${service.url}/oauth/callback${back.search}`)
+  return fetch(`${service.url}/oauth/callback${back.search}`, { headers: { cookie } })
 }
 
 export const hook = (service: Service, location: string, email: string) =>

@@ -1,8 +1,18 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { TagrelayError } from '../../errors.js'
-import { appWebhookSchema } from '../../locations/index.js'
+import { appWebhookSchema, STATE_TTL_SEC } from '../../locations/index.js'
 import { createSourceRegistry, headersFromRaw, sourceSchema } from '../../sources/index.js'
 import type { RouteDeps } from '../deps.js'
+import { cookieValue } from './admin/sessions.js'
+
+/** The install's browser binding (oauth-state.ts): Lax, since HighLevel sends the browser back with a top-level GET. */
+const INSTALL_COOKIE = 'tagrelay_oauth'
+
+function installCookie(reply: FastifyReply, request: FastifyRequest, value: string, maxAgeSec: number): void {
+  const attrs = [`${INSTALL_COOKIE}=${value}`, 'Path=/oauth', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSec}`]
+  if (request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https') attrs.push('Secure')
+  reply.header('set-cookie', attrs.join('; '))
+}
 
 class AppNotConfiguredError extends TagrelayError {
   constructor() {
@@ -41,14 +51,19 @@ export function oauthRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return deps.installs
   }
 
-  app.get('/oauth/install', async (_request, reply) => reply.redirect(installer().installUrl(), 302))
+  app.get('/oauth/install', async (request, reply) => {
+    const { url, browserKey } = installer().installUrl()
+    installCookie(reply, request, browserKey, STATE_TTL_SEC)
+    return reply.redirect(url, 302)
+  })
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/oauth/callback', async (request) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/oauth/callback', async (request, reply) => {
     const q = request.query
     const installs = installer()
     if (q.error !== undefined) throw new InstallRefusedError(q.error, q.error_description)
     if (!q.code) throw new InstallRefusedError('the callback carries no code', undefined)
-    const result = await installs.callback(q.code, q.state)
+    const result = await installs.callback(q.code, q.state, cookieValue(request.headers.cookie, INSTALL_COOKIE))
+    installCookie(reply, request, '', 0)
     const base = deps.config.server.publicUrl?.replace(/\/$/, '') ?? ''
     request.log.info({ userType: result.userType, locations: result.locations.length }, 'app installed')
     return {
@@ -93,8 +108,9 @@ export function oauthRoutes(app: FastifyInstance, deps: RouteDeps): void {
         rawBody,
       })
       const parsed = appWebhookSchema.safeParse(body)
-      if (!parsed.success) throw new BadAppWebhookError('the body is not an app event (type, locationId or companyId)')
-      if (parsed.data.appId && parsed.data.appId !== installs.appId)
+      if (!parsed.success)
+        throw new BadAppWebhookError('the body is not an app event (type, appId, webhookId, locationId or companyId)')
+      if (parsed.data.appId !== installs.appId)
         throw new BadAppWebhookError(`the event is for app ${parsed.data.appId}, not this one (${installs.appId})`)
       const result = await installs.webhook(parsed.data)
       request.log.info({ type: parsed.data.type, locationId: parsed.data.locationId, ...result }, 'app webhook')

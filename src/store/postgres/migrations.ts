@@ -12,6 +12,7 @@
  * whole, never queried by content. jsonb would reorder keys and refuse `\u0000`, so the
  * stored request would no longer be the one that came in.
  */
+import { securityMigrations } from '../security.js'
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
 import { locationsMigrationSql } from '../directory.js'
 import { consoleMigrations } from '../console-migrations.js'
@@ -206,6 +207,8 @@ export const migrations: readonly Migration[] = [
   ...postgresOpsMigrations,
   // 40-42: the same SQL as SQLite's, in ../console-migrations.ts
   ...consoleMigrations,
+  // 65-66: console sessions and used one-time values, in ../security.ts
+  ...securityMigrations('BIGINT'),
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

@@ -1,4 +1,5 @@
 import { consoleMigrations } from '../console-migrations.js'
+import { securityMigrations } from '../security.js'
 import { sqliteOpsMigrations } from '../ops/migrations.js'
 /**
  * Numbered schema migrations for the SQLite store, applied in order by `migrate()`.
@@ -219,6 +220,8 @@ export const migrations: readonly Migration[] = [
   ...sqliteOpsMigrations,
   // 40-42: what the console reads (contacts of events and jobs, rate limits), in ../console-migrations.ts
   ...consoleMigrations,
+  // 65-66: console sessions and used one-time values, in ../security.ts
+  ...securityMigrations('INTEGER'),
 ]
 
 /** The newest schema version this build knows. */

@@ -28,6 +28,7 @@ import { byDueOrder, toEvent, toJob } from '../rows.js'
 import { prepareStatements, type Statements } from './statements.js'
 import { WriterConnection } from './writer.js'
 import { SqliteLocationDirectory } from './directory.js'
+import { SqliteNonceStore, SqliteSessionStore } from './security.js'
 import { MainWrites } from './main-writes.js'
 import { SqliteAlertOutbox, SqliteRefusedStore } from './ops.js'
 
@@ -42,6 +43,10 @@ import { SqliteAlertOutbox, SqliteRefusedStore } from './ops.js'
  * first and writes later can fail with SQLITE_BUSY when another connection wrote in
  * between, and busy_timeout cannot retry that. Taking the write lock up front makes a
  * second process wait its turn instead.
+ *
+ * Why one file of about 300 lines: it is the contract's one implementation on SQLite, each
+ * method a line or two over the query modules and roles it composes; split, it would scatter
+ * the one connection and its writer that every method shares.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
@@ -60,6 +65,8 @@ export class SqliteStore implements Store {
   }
   readonly refused = new SqliteRefusedStore(() => this.#db)
   readonly alerts = new SqliteAlertOutbox(() => this.#db)
+  readonly sessions = new SqliteSessionStore(() => this.#db)
+  readonly nonces = new SqliteNonceStore(() => this.#db)
 
   constructor(db: BetterSqlite3.Database, options: SqliteOptions & { maxBatch?: number; path?: string } = {}) {
     this.#db = db

@@ -102,7 +102,7 @@ t.test('a viewer reads everything and changes nothing', async (t) => {
 })
 
 t.test('sign-out ends the session; expiry ends it too; no token, no console', async (t) => {
-  const { app, signIn } = await setup(t)
+  const { app, signIn, store } = await setup(t)
   const res = await signIn(ADMIN_TOKEN)
   const cookie = cookieOf(res.headers['set-cookie'])
   const out = await app.inject({
@@ -116,14 +116,14 @@ t.test('sign-out ends the session; expiry ends it too; no token, no console', as
 
   const { SessionKeeper } = await import('../../../src/http/routes/admin/sessions.js')
   let now = 1_000_000
-  const keeper = new SessionKeeper({ admin: ADMIN_TOKEN }, 60_000, () => now)
-  const { cookieValue } = keeper.open('admin')
-  t.ok(keeper.read(cookieValue), 'valid within its lifetime')
+  const keeper = new SessionKeeper({ admin: ADMIN_TOKEN }, 60_000, store.sessions, () => now)
+  const { cookieValue } = await keeper.open('admin')
+  t.ok(await keeper.read(cookieValue), 'valid within its lifetime')
   now += 60_000
-  t.equal(keeper.read(cookieValue), null, 'expired after it')
-  t.equal(keeper.read('x'.repeat(600)), null, 'an oversized cookie is refused')
-  const other = new SessionKeeper({ admin: `${ADMIN_TOKEN}-rotated` }, 60_000, () => 1_000_000)
-  t.equal(other.read(cookieValue), null, 'rotating the admin token ends its sessions')
+  t.equal(await keeper.read(cookieValue), null, 'expired after it')
+  t.equal(await keeper.read('x'.repeat(600)), null, 'an oversized cookie is refused')
+  const other = new SessionKeeper({ admin: `${ADMIN_TOKEN}-rotated` }, 60_000, store.sessions, () => 1_000_000)
+  t.equal(await other.read(cookieValue), null, 'rotating the admin token ends its sessions')
 
   const off = await build(t)
   t.equal((await off.app.inject({ method: 'POST', url: '/admin/session', payload: { token: 'x' } })).statusCode, 404)

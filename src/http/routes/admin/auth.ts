@@ -4,6 +4,7 @@ import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError, AdminCsrfError, AdminReadOnlyError, AdminUnauthorizedError } from './errors.js'
 import { cookieValue, SESSION_COOKIE, SessionKeeper, type AdminRole, type Session } from './sessions.js'
 import { iso } from './times.js'
+import { AuthThrottle, type AdminThrottledError } from './throttle.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const signInBody = z.strictObject({ token: z.string().min(1).max(1024) })
@@ -51,18 +52,41 @@ function setCookie(reply: FastifyReply, request: FastifyRequest, value: string, 
  */
 export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
   const { admin } = deps.config
-  const keeper = new SessionKeeper({ admin: admin.token, viewer: admin.viewerToken }, admin.sessionMinutes * 60_000)
+  const keeper = new SessionKeeper(
+    { admin: admin.token, viewer: admin.viewerToken },
+    admin.sessionMinutes * 60_000,
+    deps.store.sessions,
+  )
+  const now = deps.clock ? () => deps.clock!.now() : Date.now
+  const throttle = new AuthThrottle(admin.throttle, now)
+  const { adminAuthFailures, adminAuthThrottled } = deps.metrics.ops
+  /** Wrong tokens are counted per client address; a held address is refused before any compare. */
+  const guarded = (request: FastifyRequest, reply: FastifyReply, kind: 'sign-in' | 'bearer'): void => {
+    try {
+      throttle.check(request.ip)
+    } catch (err) {
+      adminAuthThrottled.inc({ kind })
+      reply.header('retry-after', String((err as AdminThrottledError).retryAfterSec))
+      throw err
+    }
+  }
+  const wrong = (request: FastifyRequest, kind: 'sign-in' | 'bearer'): void => {
+    throttle.failed(request.ip)
+    adminAuthFailures.inc({ kind })
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method === 'POST' && request.url.split('?')[0] === '/admin/session') return
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
     if (bearer) {
+      guarded(request, reply, 'bearer')
       const role = keeper.roleOf(bearer[1] as string)
       if (role) return void callers.set(request, { role, session: null })
+      wrong(request, 'bearer')
       reply.header('www-authenticate', 'Bearer realm="tagrelay admin"')
       throw new AdminUnauthorizedError('wrong admin token')
     }
-    const session = keeper.read(cookieValue(request.headers.cookie, SESSION_COOKIE))
+    const session = await keeper.read(cookieValue(request.headers.cookie, SESSION_COOKIE))
     if (!session) {
       reply.header('www-authenticate', 'Bearer realm="tagrelay admin"')
       throw new AdminUnauthorizedError(
@@ -93,9 +117,13 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = signInBody.safeParse(request.body)
     if (!parsed.success) throw new AdminBadRequestError('invalid request: send {"token": "<admin or viewer token>"}')
     if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin sign-in refused: the Origin is not this host')
+    guarded(request, reply, 'sign-in')
     const role = keeper.roleOf(parsed.data.token)
-    if (!role) throw new AdminUnauthorizedError('wrong token: use admin.token or admin.viewerToken')
-    const { cookieValue: value, session } = keeper.open(role)
+    if (!role) {
+      wrong(request, 'sign-in')
+      throw new AdminUnauthorizedError('wrong token: use admin.token or admin.viewerToken')
+    }
+    const { cookieValue: value, session } = await keeper.open(role)
     setCookie(reply, request, value, Math.floor(keeper.ttlMs / 1000))
     request.log.info({ role, expiresAt: iso(session.expiresAt) }, 'console sign-in')
     return sessionOut(role, session)
@@ -106,7 +134,7 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
   })
   app.delete('/admin/session', async (request, reply) => {
     const caller = callers.get(request)
-    if (caller?.session) keeper.end(caller.session)
+    if (caller?.session) await keeper.end(caller.session)
     setCookie(reply, request, '', 0)
     return reply.code(204).send()
   })

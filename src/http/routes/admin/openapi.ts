@@ -38,7 +38,11 @@ export const openApiDocument = {
         description: 'set by POST /admin/session',
       },
     },
-    responses: Object.fromEntries([400, 401, 404].map((c) => [`E${c}`, json(ref('Error'), ERROR_TEXT[c] as string)])),
+    responses: Object.fromEntries(
+      Object.keys(ERROR_TEXT)
+        .map(Number)
+        .map((c) => [`E${c}`, json(ref('Error'), ERROR_TEXT[c] as string)]),
+    ),
     schemas: {
       ...schemas,
       LocationStatus: { ...status, properties: { ...status.properties, ...locationStatusExtra } },

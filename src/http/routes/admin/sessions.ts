@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { SessionStore } from '../../../store/index.js'
 
 export type AdminRole = 'admin' | 'viewer'
 
@@ -16,20 +17,20 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
 const sameSecret = (a: string, b: Buffer): boolean => timingSafeEqual(digest(a), b)
 
 /**
- * Console sessions as signed cookies, keyed by the token that signed in: changing
- * `admin.token` (or `viewerToken`) ends every session opened with it, and replicas that
- * share the config accept each other's cookies without a session table. Sign-out ends a
- * session in this process at once (the nonce is refused until it expires) and the cookie
- * is cleared in the browser. Neither the token nor anything derived from it without the
- * HMAC reaches the browser.
+ * Console sessions as signed cookies, keyed by the token that signed in (changing
+ * `admin.token` or `viewerToken` ends every session opened with it), each also recorded
+ * in the store (`console_sessions`): a cookie counts only while its row exists and is not
+ * revoked, so a sign-out holds on every replica sharing the store and after a restart,
+ * until the session's expiry. The cookie is cleared in the browser too. Neither the token
+ * nor anything derived from it without the HMAC reaches the browser.
  */
 export class SessionKeeper {
   readonly #tokens: Array<{ role: AdminRole; digest: Buffer; key: Buffer }>
-  readonly #ended = new Map<string, number>()
 
   constructor(
     tokens: { admin?: string | undefined; viewer?: string | undefined },
     readonly ttlMs: number,
+    private readonly store: SessionStore,
     readonly now: () => number = Date.now,
   ) {
     const key = (role: AdminRole, t: string) =>
@@ -48,14 +49,16 @@ export class SessionKeeper {
     return found
   }
 
-  open(role: AdminRole): { cookieValue: string; session: Session } {
-    const session: Session = { role, expiresAt: this.now() + this.ttlMs, nonce: randomBytes(16).toString('base64url') }
+  async open(role: AdminRole): Promise<{ cookieValue: string; session: Session }> {
+    const now = this.now()
+    const session: Session = { role, expiresAt: now + this.ttlMs, nonce: randomBytes(16).toString('base64url') }
+    await this.store.open({ id: session.nonce, role, createdAt: now, expiresAt: session.expiresAt })
     const payload = Buffer.from(JSON.stringify([session.role, session.expiresAt, session.nonce])).toString('base64url')
     return { cookieValue: `${payload}.${this.#sign(role, payload)}`, session }
   }
 
-  /** The session a cookie value carries, or null when forged, expired or signed out. */
-  read(cookieValue: string | undefined): Session | null {
+  /** The session a cookie value carries, or null when forged, expired, signed out or unknown to the store. */
+  async read(cookieValue: string | undefined): Promise<Session | null> {
     if (!cookieValue || cookieValue.length > 512) return null
     const [payload, sig] = cookieValue.split('.')
     if (!payload || !sig) return null
@@ -72,7 +75,10 @@ export class SessionKeeper {
     const expected = this.#sign(role, payload)
     if (!expected || expected.length !== sig.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(sig)))
       return null
-    if (expiresAt <= this.now() || this.#ended.has(nonce)) return null
+    if (expiresAt <= this.now()) return null
+    // only a cookie with a valid signature costs a store read
+    const stored = await this.store.get(nonce)
+    if (stored === undefined || stored.revokedAt !== null || stored.role !== role) return null
     return { role, expiresAt, nonce }
   }
 
@@ -86,10 +92,9 @@ export class SessionKeeper {
     return presented !== undefined && sameSecret(presented, digest(expected))
   }
 
-  end(session: Session): void {
-    const now = this.now()
-    for (const [nonce, until] of this.#ended) if (until <= now) this.#ended.delete(nonce)
-    this.#ended.set(session.nonce, session.expiresAt)
+  /** Signs the session out, for every replica sharing the store. */
+  async end(session: Session): Promise<void> {
+    await this.store.revoke(session.nonce, this.now())
   }
 
   #sign(role: AdminRole, payload: string): string | null {

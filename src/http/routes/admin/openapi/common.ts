@@ -22,6 +22,7 @@ export const ERROR_TEXT: Record<number, string> = {
   400: 'invalid query or body',
   401: 'missing or wrong admin token',
   404: 'not found (or admin disabled: no admin.token)',
+  429: 'too many wrong tokens from this address: held (Retry-After), TAGRELAY_ADMIN_THROTTLED',
 }
 
 export const REPLAYED = {

@@ -33,7 +33,10 @@ export const consolePaths: Record<string, Json> = {
           },
         },
       },
-      responses: { 200: json(session, 'signed in; the cookie is in Set-Cookie'), ...errors(400, 401, 404) },
+      responses: {
+        200: json(session, 'signed in; the cookie is in Set-Cookie'),
+        ...errors(400, 401, 404, 429),
+      },
     },
     get: {
       operationId: 'getSession',

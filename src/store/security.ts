@@ -1,0 +1,99 @@
+/**
+ * What the service's defences keep in the store, so that every replica (and a restart)
+ * sees them: console sessions (a sign-out holds everywhere until the session expires) and
+ * used one-time values (an OAuth install's state, an app webhook's id). Migrations 65-66;
+ * the SQL is the same on both stores but for the integer type of a time.
+ */
+
+/**
+ * One console session. The table is deliberately general (an id, who, when it ends,
+ * whether it was ended early) so that other kinds of sessions can be kept beside the
+ * admin/viewer ones: `role` is free text to the store.
+ */
+export interface StoredSession {
+  /** random per sign-in; the signed cookie carries it */
+  id: string
+  /** what the session may do: 'admin' or 'viewer' today */
+  role: string
+  /** epoch ms */
+  createdAt: number
+  expiresAt: number
+  /** epoch ms of the sign-out; null while the session holds */
+  revokedAt: number | null
+}
+
+export interface SessionStore {
+  /** records a new session (and drops sessions that expired before its start) */
+  open(session: Omit<StoredSession, 'revokedAt'>): Promise<void>
+  get(id: string): Promise<StoredSession | undefined>
+  /** ends the session at `at` (a sign-out); a revoked or unknown session is left as it is */
+  revoke(id: string, at: number): Promise<void>
+}
+
+export interface NonceStore {
+  /**
+   * Records `nonce` of `kind` as used until `expiresAt`: true the first time, false when
+   * it is already recorded and unexpired (a replay). Drops expired nonces of every kind.
+   */
+  use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean>
+  /** forgets a use whose action failed, so the sender's retry is not taken for a replay */
+  release(kind: string, nonce: string): Promise<void>
+}
+
+/** The defence roles a store carries beside the delivery contract. */
+export interface SecurityStore {
+  readonly sessions: SessionStore
+  readonly nonces: NonceStore
+}
+
+export interface SessionRow {
+  id: string
+  role: string
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+}
+
+export const toStoredSession = (r: SessionRow): StoredSession => ({
+  id: r.id,
+  role: r.role,
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+})
+
+/** Migrations 65-66 for one store (`int`: the integer type of an epoch-ms column). */
+export const securityMigrations = (int: 'INTEGER' | 'BIGINT') => [
+  {
+    version: 65,
+    name: 'console_sessions',
+    sql: `
+      -- Console sessions, so a sign-out holds on every replica and after a restart until
+      -- the session's expiry. Rows are general (id, role, times, revoked) for other kinds
+      -- of sessions to come; expired rows are dropped at each sign-in.
+      CREATE TABLE console_sessions (
+        id         TEXT PRIMARY KEY,
+        role       TEXT NOT NULL,
+        created_at ${int} NOT NULL,
+        expires_at ${int} NOT NULL,
+        revoked_at ${int}
+      );
+      CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
+    `,
+  },
+  {
+    version: 66,
+    name: 'used_nonces',
+    sql: `
+      -- One-time values already used (an OAuth install's state, an app webhook's id), kept
+      -- until they could no longer be accepted anyway: a replay is refused on every replica.
+      CREATE TABLE used_nonces (
+        kind       TEXT NOT NULL,
+        nonce      TEXT NOT NULL,
+        expires_at ${int} NOT NULL,
+        PRIMARY KEY (kind, nonce)
+      );
+      CREATE INDEX used_nonces_expires ON used_nonces (expires_at);
+    `,
+  },
+]
