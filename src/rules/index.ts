@@ -7,6 +7,7 @@ export { compilePath, compileField, parsePath, isValidPath } from './path.js'
 export { TEMPLATE_FILTERS } from './template.js'
 export { normalisePhone } from './contact.js'
 export { formatEvaluation } from './explain.js'
+export { noCreateAdvice, ignoredIdentifiers } from './notices.js'
 export type {
   ContactRef,
   RuleEvent,

@@ -87,6 +87,12 @@ export interface DeadLetter {
   attempts: AttemptRecord[]
 }
 
+/** A dead or waiting job planned again under the rules in force: the fields to create its contact with (null: none). */
+export interface JobReplan {
+  id: number
+  create: Record<string, string> | null
+}
+
 export interface DeadLetterFilter {
   limit?: number
   /** only ids above this one (paging) */
