@@ -82,7 +82,7 @@ export function compileContact(paths: ContactPaths, opts: ContactOptions): Compi
 
 /** A value as a message quotes it: in backticks, cut at 60 characters. */
 function shown(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v)
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))
   return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\``
 }
 
