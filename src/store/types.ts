@@ -160,6 +160,8 @@ export interface EventSummary {
   source: string
   receivedAt: number
   tags: string[]
+  /** tags its jobs remove (each once), so a list shows removals beside additions */
+  removed: string[]
   status: EventStatus
   jobCount: number
 }

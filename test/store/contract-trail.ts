@@ -30,7 +30,10 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     })
     await store.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
     await store.accept(b, [job({ contact: { id: 'c_42' }, location: 'second', rules: ['vip'], add: ['vip'] })])
-    await store.accept(c, [job({ contact: { phone: '+14155552671' } }), job()])
+    await store.accept(c, [
+      job({ contact: { phone: '+14155552671' }, remove: ['lead-cold'] }),
+      job({ remove: ['lead-cold', 'trial'] }),
+    ])
     await store.accept(d, [])
     const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> =>
       (await store.listEvents(filter)).map((e) => e.id)
@@ -77,6 +80,8 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       status: 'pending',
       jobCount: 2,
     })
+    t.same([...first[1]!.removed].sort(), ['lead-cold', 'trial'], 'the tags its jobs remove, each once')
+    t.same(first[0]!.removed, [], 'none for an event without jobs')
     const last = first[1]!
     t.same(
       await ids({ limit: 2, after: { receivedAt: last.receivedAt, id: last.id } }),
