@@ -157,3 +157,17 @@ t.test('a contact not found yet: waiting for it to exist, since when, and what h
     /^Removal of `old` done at 14:02:11 UTC\.$/,
   )
 })
+
+t.test('an ignored identifier is named in the why (issue 30, item 2)', async (t) => {
+  const matched: RuleTrace = {
+    rule: 'lead',
+    matched: true,
+    tags: ['lead'],
+    contact: { email: 'ada@example.com' },
+    ignored: ['phone `(415) 555-0142` at "phone" ignored: no country; set `ruleOptions.phoneCountry`'],
+  }
+  t.equal(
+    whySentence({ source: 'shop', trace: [matched], unmatched: [], jobs: [job({ add: ['lead'] })], heldBack: none }),
+    '`lead` added at 14:02:11 UTC. Ignored: phone `(415) 555-0142` at "phone" ignored: no country; set `ruleOptions.phoneCountry`.',
+  )
+})

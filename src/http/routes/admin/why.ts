@@ -102,8 +102,10 @@ export function whySentence(input: WhyInput): string {
   const misses = input.trace.filter((r) => !r.matched).map(ruleMiss)
   for (const u of input.unmatched) misses.push(`rule \`${u.rule}\` matched but delivers nothing: ${u.reason}`)
   for (const r of input.trace) if (r.matched && r.unresolved) misses.push(`rule \`${r.rule}\`: ${r.unresolved}`)
+  // an identifier present but unusable is never dropped in silence (a phone with no country)
+  const ignored = input.trace.flatMap((r) => (r.matched ? (r.ignored ?? []) : []))
   if (input.trace.length === 0 && input.jobs.length === 0) return `No tag: no rule for source \`${input.source}\`.`
   if (parts.length === 0) return `No tag: ${misses.join('; ') || 'no rule asked for one'}.`
   const sentence = parts.join('; ')
-  return `${sentence[0]?.toUpperCase()}${sentence.slice(1)}${misses.length > 0 ? `. Not added: ${misses.join('; ')}` : ''}.`
+  return `${sentence[0]?.toUpperCase()}${sentence.slice(1)}${misses.length > 0 ? `. Not added: ${misses.join('; ')}` : ''}${ignored.length > 0 ? `. Ignored: ${ignored.join('; ')}` : ''}.`
 }
