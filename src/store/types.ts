@@ -179,6 +179,13 @@ export interface LocationQueue {
   dead: number
   /** epoch ms the oldest pending job was created, null when none is pending */
   oldestPendingAt: number | null
+  /**
+   * the same, leaving out jobs waiting for their contact to exist in HighLevel (last
+   * attempt: contact not found, no `create:`): such waiting is normal, not a late delivery
+   */
+  oldestDeliverableAt: number | null
+  /** pending jobs waiting for their contact to exist in HighLevel */
+  awaitingContact: number
 }
 
 /** One re-run of a stored event with the rules in force then (the trail shows every one). */

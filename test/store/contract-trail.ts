@@ -151,9 +151,27 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 100 })
     await store.failJob(eu[0]!.id, 'w', attempt({ outcome: 'dead' }), null)
     await completeJob(store, eu[1]!.id, 'w', attempt())
+    // the oldest main job waits for its contact to exist in HighLevel: counted apart
+    const oldestMain = (await store.listJobs()).find((j) => j.location === 'main' && j.createdAt === T0 + 1)
+    const notFound = 'TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email a@example.com'
+    await store.failJob(oldestMain!.id, 'w', attempt({ outcome: 'retry', error: notFound }), T0 + 200)
     t.same(await store.queueStats(), [
-      { location: 'eu', pending: 0, dead: 1, oldestPendingAt: null },
-      { location: 'main', pending: 2, dead: 0, oldestPendingAt: T0 + 1 },
+      { location: 'eu', pending: 0, dead: 1, oldestPendingAt: null, oldestDeliverableAt: null, awaitingContact: 0 },
+      {
+        location: 'main',
+        pending: 2,
+        dead: 0,
+        oldestPendingAt: T0 + 1,
+        oldestDeliverableAt: T0 + 5,
+        awaitingContact: 1,
+      },
     ])
+    const awaited = await store.alerts.awaitingContacts(T0 + 3, 10)
+    t.equal(awaited.count, 1)
+    t.same(
+      awaited.first.map((j) => [j.id, j.contact.email]),
+      [[oldestMain!.id, 'a@example.com']],
+    )
+    t.equal((await store.alerts.awaitingContacts(T0 + 1, 10)).count, 0, 'only those waiting since before the time')
   })
 }

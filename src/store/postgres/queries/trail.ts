@@ -80,11 +80,21 @@ export async function listAttempts(db: Queryable, eventId: string): Promise<Stor
 }
 
 export async function queueStats(db: Queryable): Promise<LocationQueue[]> {
-  const { rows } = await db.query<{ location: string; pending: number; dead: number; oldest: number | null }>(
+  const { rows } = await db.query<{
+    location: string
+    pending: number
+    dead: number
+    oldest: number | null
+    oldest_deliverable: number | null
+    awaiting: number
+  }>(
     `SELECT location,
             count(*) FILTER (WHERE status = 'pending') AS pending,
             count(*) FILTER (WHERE status = 'dead') AS dead,
-            min(created_at) FILTER (WHERE status = 'pending') AS oldest
+            min(created_at) FILTER (WHERE status = 'pending') AS oldest,
+            min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE 'TAGRELAY_CONTACT_NOT_FOUND%'))
+              AS oldest_deliverable,
+            count(*) FILTER (WHERE status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%') AS awaiting
      FROM jobs WHERE status IN ('pending', 'dead')
      GROUP BY location ORDER BY location`,
   )
@@ -93,5 +103,7 @@ export async function queueStats(db: Queryable): Promise<LocationQueue[]> {
     pending: Number(r.pending),
     dead: Number(r.dead),
     oldestPendingAt: r.oldest,
+    oldestDeliverableAt: r.oldest_deliverable,
+    awaitingContact: Number(r.awaiting),
   }))
 }
