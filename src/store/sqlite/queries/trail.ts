@@ -42,16 +42,14 @@ export function prepareTrailQueries(db: Database) {
       return attempts.all(eventId).map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
     },
     queueStats(): LocationQueue[] {
-      return queue
-        .all()
-        .map((r) => ({
-          location: r.location,
-          pending: r.pending,
-          dead: r.dead,
-          oldestPendingAt: r.oldest,
-          oldestDeliverableAt: r.oldest_deliverable,
-          awaitingContact: r.awaiting,
-        }))
+      return queue.all().map((r) => ({
+        location: r.location,
+        pending: r.pending,
+        dead: r.dead,
+        oldestPendingAt: r.oldest,
+        oldestDeliverableAt: r.oldest_deliverable,
+        awaitingContact: r.awaiting,
+      }))
     },
   }
 }
