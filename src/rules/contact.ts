@@ -80,9 +80,11 @@ export function compileContact(paths: ContactPaths, opts: ContactOptions): Compi
   }
 }
 
-/** A value as a message quotes it: in backticks, cut at 60 characters. */
+/** A value as a message quotes it: in backticks, cut at 60 characters; an object or list only named (never serialised whole). */
 function shown(v: unknown): string {
-  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+    return Array.isArray(v) ? '(a list)' : '(an object)'
+  const text = String(v)
   return `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\``
 }
 
