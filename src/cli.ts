@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
         payload: { type: 'string', short: 'p' },
         headers: { type: 'string' },
         query: { type: 'string' },
+        'content-type': { type: 'string' },
         json: { type: 'boolean' },
       })
       if (!v.source || !v.payload) throw new UsageError('test-rule needs --source NAME and --payload FILE', command)
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
           payload: v.payload,
           headers: v.headers,
           query: v.query,
+          ...(v['content-type'] !== undefined ? { contentType: v['content-type'] } : {}),
           json: v.json,
         }),
       )
@@ -92,7 +94,12 @@ async function main(argv: string[]): Promise<void> {
       const id = v.id === undefined ? undefined : Number(v.id)
       if (id !== undefined && !(Number.isSafeInteger(id) && id > 0))
         throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`, command)
-      await runReplay(loadStoreConfigFile(configPath(v)), { ...(id !== undefined ? { id } : {}), all: v.all === true })
+      const file = configPath(v)
+      const store = loadStoreConfigFile(file)
+      // the rules (how a contact is found and created) and the store; no secret needs to be set
+      const { loadConfigFile } = await import('./config/index.js')
+      const config = { ...loadConfigFile(file, { allowMissingEnv: true }), store }
+      await runReplay(config, { ...(id !== undefined ? { id } : {}), all: v.all === true })
       return
     }
     case 'rerun': {
@@ -107,6 +114,7 @@ async function main(argv: string[]): Promise<void> {
         since: { type: 'string' },
         until: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        replan: { type: 'boolean' },
       })
       const file = configPath(v)
       // rules and the store, never a sender's or HighLevel's secret: those may stay unset here
@@ -117,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
         since: v.since,
         until: v.until,
         dryRun: v['dry-run'] === true,
+        replan: v.replan === true,
       })
       return
     }

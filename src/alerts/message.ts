@@ -1,5 +1,12 @@
 /** What raised an alert. */
-export type AlertKind = 'dead_letters' | 'location_held' | 'refusals' | 'oldest_pending' | 'test'
+export type AlertKind =
+  | 'dead_letters'
+  | 'location_held'
+  | 'refusals'
+  | 'oldest_pending'
+  /** jobs waiting for their contact to exist in HighLevel (no `create:`), past `afterMinutes` */
+  | 'contacts_awaited'
+  | 'test'
 /** firing: a condition started (or still holds after a quiet period); resolved: it cleared. */
 export type AlertState = 'firing' | 'resolved' | 'digest' | 'test'
 

@@ -72,17 +72,24 @@ export function pendingMessage(
   link: Link,
 ): AlertMessage {
   const fire = step === 'fire'
-  const oldest = queue?.oldestPendingAt ?? null
+  // jobs waiting for their contact are not late: the contacts_awaited trigger names them
+  const oldest = queue?.oldestDeliverableAt ?? null
+  const awaiting = queue?.awaitingContact ?? 0
   return {
     kind: 'oldest_pending',
     state: fire ? 'firing' : 'resolved',
     subject: location,
     title: fire ? `Deliveries to ${location} are behind` : `Deliveries to ${location} caught up`,
     text: fire
-      ? `The oldest pending job of ${location} has waited ${minutes(now - (oldest ?? now))} min (${queue?.pending ?? 0} pending).`
+      ? `The oldest pending job of ${location} has waited ${minutes(now - (oldest ?? now))} min (${(queue?.pending ?? 0) - awaiting} pending${awaiting > 0 ? `, and ${awaiting} waiting for their contact, not counted` : ''}).`
       : `No job of ${location} is waiting too long any more.`,
     at: iso(now),
-    details: { location, pending: queue?.pending ?? 0, oldestPendingAt: oldest === null ? null : iso(oldest) },
+    details: {
+      location,
+      pending: (queue?.pending ?? 0) - awaiting,
+      awaitingContact: awaiting,
+      oldestPendingAt: oldest === null ? null : iso(oldest),
+    },
     links: [link('/admin/locations')],
   }
 }

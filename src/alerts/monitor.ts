@@ -1,12 +1,15 @@
 import type { Logger } from 'pino'
 import type { AlertOutbox, JobQueue } from '../store/index.js'
+import { awaitedMessage } from './awaited.js'
 import type { AlertMessage } from './message.js'
 import { deadLetterDigest, deadLettersCleared, heldMessage, pendingMessage, refusalMessage } from './messages.js'
 import type { AlertsConfig } from './schema.js'
 import { WatchSet } from './watch.js'
 
 export interface AlertInputs {
-  store: Pick<AlertOutbox, 'deadLettersSince'> & Pick<JobQueue, 'queueStats'>
+  store: Pick<AlertOutbox, 'deadLettersSince'> &
+    Partial<Pick<AlertOutbox, 'awaitingContacts'>> &
+    Pick<JobQueue, 'queueStats'>
   /** the delivery engine's per-location state (HighLevel locationId) */
   held?: () => Array<{ locationId: string; paused: boolean; reason: string | null }>
   /** signature or token refusals per source since a time (the kept refused requests: every replica's) */
@@ -22,6 +25,8 @@ export interface AlertMonitorOptions {
   logger: Logger
   /** server.publicUrl: links become absolute */
   publicUrl?: string
+  /** delivery.contactNotFoundRetryHours, named in the contacts_awaited alert (default 24) */
+  notFoundHours?: number
   now?: () => number
 }
 
@@ -38,6 +43,7 @@ export class AlertMonitor {
   readonly #held = new WatchSet()
   readonly #pending = new WatchSet()
   readonly #refused = new WatchSet()
+  readonly #awaited = new WatchSet()
   #lastCheck: number
   #deadQueued = {
     count: 0,
@@ -101,13 +107,22 @@ export class AlertMonitor {
       const stats = await this.#o.inputs.store.queueStats()
       const old = new Map(
         stats
-          .filter((q) => q.oldestPendingAt !== null && now - q.oldestPendingAt > t.oldestPending.afterMinutes * MIN)
+          .filter(
+            (q) => q.oldestDeliverableAt !== null && now - q.oldestDeliverableAt > t.oldestPending.afterMinutes * MIN,
+          )
           .map((q) => [q.location, q]),
       )
       for (const [subject, step] of this.#pending.step(new Set(old.keys()), now, 0, t.oldestPending.quietMinutes * MIN))
         out.push(pendingMessage(subject, step!, old.get(subject), now, link))
     }
     if (t.refusals.enabled && this.#o.inputs.refusedSince) await this.#refusals(now, out, link)
+    const awaiting = this.#o.inputs.store.awaitingContacts
+    if (t.contactsAwaited.enabled && awaiting) {
+      const found = await awaiting.call(this.#o.inputs.store, now - t.contactsAwaited.afterMinutes * MIN, 10)
+      const on = new Set(found.count > 0 ? ['*'] : [])
+      for (const [, step] of this.#awaited.step(on, now, 0, t.contactsAwaited.quietMinutes * MIN))
+        out.push(awaitedMessage(step!, found, this.#o.notFoundHours ?? 24, now, link))
+    }
     this.#lastCheck = now
     for (const m of out) await this.#o.enqueue(m)
   }

@@ -46,9 +46,13 @@ export const alertsSchema = z.strictObject({
           quietMinutes: minutes(60),
         })
         .prefault({}),
-      /** the oldest pending job of a location older than `afterMinutes` */
+      /** the oldest pending job of a location older than `afterMinutes`, jobs waiting for their contact left out */
       oldestPending: z
         .strictObject({ enabled: z.boolean().default(true), afterMinutes: minutes(30), quietMinutes: minutes(60) })
+        .prefault({}),
+      /** jobs waiting for their contact to exist in HighLevel (no `create:`) longer than `afterMinutes`, named */
+      contactsAwaited: z
+        .strictObject({ enabled: z.boolean().default(true), afterMinutes: minutes(120), quietMinutes: minutes(720) })
         .prefault({}),
     })
     .prefault({}),

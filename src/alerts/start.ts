@@ -14,6 +14,8 @@ export interface AlertsOptions {
   metrics?: OpsMetrics
   held?: AlertInputs['held']
   publicUrl?: string
+  /** delivery.contactNotFoundRetryHours, named in the contacts_awaited alert */
+  notFoundHours?: number
   /** an undici dispatcher for the sends (tests) */
   dispatcher?: Dispatcher
   now?: () => number
@@ -46,7 +48,11 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
   const monitor = new AlertMonitor({
     config,
     inputs: {
-      store: { deadLettersSince: (s, l) => store.alerts.deadLettersSince(s, l), queueStats: () => store.queueStats() },
+      store: {
+        deadLettersSince: (s, l) => store.alerts.deadLettersSince(s, l),
+        awaitingContacts: (before, l) => store.alerts.awaitingContacts(before, l),
+        queueStats: () => store.queueStats(),
+      },
       ...(opts.held ? { held: opts.held } : {}),
       refusedSince: (since) => store.refused.countSince(since),
       // replicas sharing the store: the lease holder checks, the others only send
@@ -56,6 +62,7 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
     logger: log,
     now,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.notFoundHours !== undefined ? { notFoundHours: opts.notFoundHours } : {}),
   })
   const active = Object.keys(config.destinations).length > 0
   let sweep: Promise<unknown> = Promise.resolve()

@@ -5,6 +5,7 @@ import {
   fileWarnings,
   loadConfigFile,
   plainTokenWarnings,
+  ruleWarnings,
   sampleWarnings,
   weakTokenProblems,
 } from '../config/index.js'
@@ -14,9 +15,10 @@ import {
  * ConfigError), compiles the rules, warns about config and rules files other users may
  * write (or read, when they hold a secret), and tries each rule's paths on its source's sample
  * payload when one is configured: a path that finds nothing there is a warning, since a
- * rule that can never match passes every other check. It refuses admin and viewer tokens
- * that are too easy to guess (`serve` only warns: see token-strength.ts) and warns when
- * OAuth tokens would be stored in plain text.
+ * rule that can never match passes every other check. Rules that cannot create a new
+ * person, and phones read without a default country, are warnings too. It refuses admin
+ * and viewer tokens that are too easy to guess (`serve` only warns: see token-strength.ts)
+ * and warns when OAuth tokens would be stored in plain text.
  */
 export function runCheck(file: string): { summary: string; warnings: string[] } {
   const config = loadConfigFile(file)
@@ -26,6 +28,7 @@ export function runCheck(file: string): { summary: string; warnings: string[] } 
   const warnings = [
     ...fileWarnings(file, config.rulesFrom).map((w) => w.message),
     ...sampleWarnings(config, dirname(resolve(file))),
+    ...ruleWarnings(config),
     ...plainTokenWarnings(config),
   ]
   const counts = [

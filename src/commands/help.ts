@@ -28,11 +28,14 @@ export const COMMANDS: Record<string, CommandHelp> = {
     example: 'tagrelay check --config tagrelay.yaml',
   },
   'test-rule': {
-    usage: 'tagrelay test-rule --source NAME --payload FILE [--headers FILE] [--query FILE] [--json] [--config FILE]',
+    usage:
+      'tagrelay test-rule --source NAME --payload FILE [--content-type TYPE] [--headers FILE] [--query FILE] [--json] [--config FILE]',
     summary: 'explain what the rules do with a sample payload (nothing is sent; secrets need not be set)',
     options: [
       '-s, --source NAME      the source the payload arrives at',
-      '-p, --payload FILE     the request body (JSON)',
+      '-p, --payload FILE     the request body (JSON unless --content-type says otherwise)',
+      '    --content-type TYPE how the body is encoded, as the server reads it (application/json,',
+      '                       application/x-www-form-urlencoded, multipart/form-data; boundary=...)',
       '    --headers FILE     request headers (JSON object), for $headers paths',
       '    --query FILE       query parameters (JSON object), for $query paths',
       '    --json             print the explanation as JSON',
@@ -55,7 +58,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   replay: {
     usage: 'tagrelay replay [--id N | --all] [--config FILE]',
-    summary: "list dead letters, or put one (or all) back in the queue (reads only the config's store section)",
+    summary:
+      "list dead letters, or put one (or all) back in the queue with the rules' create: fields now in force (needs the rules and the store, no secret)",
     options: [
       '    --id N             replay the dead letter with job id N',
       '    --all              replay every dead letter',
@@ -65,7 +69,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     example: 'tagrelay replay --id 42',
   },
   rerun: {
-    usage: 'tagrelay rerun (--id ID | --source S --since T [--until T]) [--dry-run] [--config FILE]',
+    usage: 'tagrelay rerun (--id ID | --source S --since T [--until T]) [--dry-run] [--replan] [--config FILE]',
     summary:
       'judge stored events again with the rules now in force and enqueue what changed (needs the rules and the store, no sender or HighLevel secret)',
     options: [
@@ -74,6 +78,8 @@ export const COMMANDS: Record<string, CommandHelp> = {
       '    --since T          ISO 8601 time, inclusive',
       '    --until T          ISO 8601 time, exclusive (default now)',
       '    --dry-run          print the plan, enqueue nothing',
+      '    --replan           also re-plan jobs still pending or dead under the current rules',
+      '                       (their create: fields), even when the tags are the same',
       CONFIG,
       HELP,
     ],

@@ -1,16 +1,20 @@
-import { listDeadLetters, replayDeadLetters } from '../delivery/index.js'
-import { openStore, type StoreSettings } from '../store/index.js'
+import { compileConfigRules, type Config } from '../config/index.js'
+import { listDeadLetters } from '../delivery/index.js'
+import { replayUnderRules } from '../rerun/index.js'
+import { createSourceRegistry } from '../sources/index.js'
+import { openStore } from '../store/index.js'
 
 /**
  * `tagrelay replay`: without --id or --all, lists the dead letters; with them, puts
- * those jobs back in the queue (a running worker picks them up at its next poll).
+ * those jobs back in the queue (a running worker picks them up at its next poll), with
+ * the `create:` fields the config's rules give now (see replayUnderRules).
  */
 export async function runReplay(
-  storeSettings: StoreSettings,
+  config: Config,
   opts: { id?: number; all?: boolean },
   out: (line: string) => void = console.log,
 ): Promise<number[]> {
-  const store = await openStore(storeSettings)
+  const store = await openStore(config.store)
   try {
     if (opts.id === undefined && !opts.all) {
       const items = await listDeadLetters(store, { limit: 1000 })
@@ -24,7 +28,12 @@ export async function runReplay(
       out('replay one with --id N, or all with --all')
       return []
     }
-    const replayed = await replayDeadLetters(store, opts.all ? 'all' : [opts.id as number])
+    const sources = createSourceRegistry(config.sources, {
+      publicUrl: config.server.publicUrl,
+      bodyLimit: config.server.bodyLimit,
+    })
+    const deps = { store, rules: compileConfigRules(config), source: (name: string) => sources.get(name) }
+    const replayed = await replayUnderRules(deps, opts.all ? 'all' : [opts.id as number])
     out(
       `replayed ${replayed.length} dead letter${replayed.length === 1 ? '' : 's'}${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`,
     )

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os'
 import { compileConfigRules, type Config } from '../config/index.js'
 import { TagrelayError } from '../errors.js'
-import { rerunEvent, rerunEvents, type RerunPlan } from '../rerun/index.js'
+import { rerunEvent, rerunEvents, type RerunPlan, type Waiting } from '../rerun/index.js'
 import { createSourceRegistry } from '../sources/index.js'
 import { openStore } from '../store/index.js'
 
@@ -11,6 +11,15 @@ export interface RerunArgs {
   since?: string
   until?: string
   dryRun: boolean
+  /** also re-plan the events' jobs still pending or dead under the current rules */
+  replan?: boolean
+}
+
+function waitingLine(w: Waiting, applied: boolean): string {
+  const who = w.contact.id ?? w.contact.email ?? w.contact.phone
+  const create = w.create === null ? 'not created if missing' : 'created if missing'
+  const change = w.changes ? `now ${create}` : `${create}, as before`
+  return `job ${w.jobId} (${w.status}, ${who} at ${w.location}): ${change}${applied ? ': re-planned, due now' : ''}`
 }
 
 class RerunUsageError extends TagrelayError {
@@ -49,7 +58,11 @@ export async function runRerun(
   const store = await openStore(config.store)
   try {
     const deps = { store, rules: compileConfigRules(config), source: (name: string) => sources.get(name) }
-    const opts = { dryRun: args.dryRun, by: `tagrelay rerun (${userInfo().username}, ${configFile})` }
+    const opts = {
+      dryRun: args.dryRun,
+      replan: args.replan === true,
+      by: `tagrelay rerun (${userInfo().username}, ${configFile})`,
+    }
     const plans: RerunPlan[] =
       args.id !== undefined
         ? [await rerunEvent(deps, args.id, opts)]
@@ -70,11 +83,20 @@ export async function runRerun(
       out(
         `${p.eventId}\t${p.source}\t${p.judgedBy ?? '?'} -> ${p.rulesVersion}\t${jobs.length === 0 ? 'nothing new' : jobs.join('; ')}`,
       )
+      for (const w of p.waiting) out(`  ${waitingLine(w, args.replan === true && !args.dryRun)}`)
     }
     const total = plans.reduce((n, p) => n + p.jobs.length, 0)
+    const waiting = plans.reduce((n, p) => n + p.waiting.length, 0)
+    const replanned = plans.reduce((n, p) => n + p.replanned.length, 0)
     out(
-      `${args.dryRun ? 'dry run: would enqueue' : 'enqueued'} ${total} job${total === 1 ? '' : 's'} for ${plans.length} event${plans.length === 1 ? '' : 's'}`,
+      `${args.dryRun ? 'dry run: would enqueue' : 'enqueued'} ${total} job${total === 1 ? '' : 's'} for ${plans.length} event${plans.length === 1 ? '' : 's'}${
+        args.replan && !args.dryRun ? `; re-planned ${replanned} waiting job${replanned === 1 ? '' : 's'}` : ''
+      }`,
     )
+    if (waiting > 0 && !args.replan)
+      out(
+        `${waiting} job${waiting === 1 ? ' is' : 's are'} still pending or dead: add --replan to re-plan ${waiting === 1 ? 'it' : 'them'} under the current rules (even when the tags are the same)`,
+      )
     return 0
   } finally {
     await store.close()

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { compileField, type Condition, type Rule } from '../rules/index.js'
+import { compileField, templatePaths, type Condition, type Rule } from '../rules/index.js'
 import type { Config } from './schema.js'
 
 /**
- * Warnings for `tagrelay check`: each rule's body paths (conditions, contact) tried on its
+ * Warnings for `tagrelay check`: each rule's body paths (conditions, contact, and the
+ * placeholders of its `tags`/`untag` templates) tried on its
  * source's `sample` payload. A path that finds nothing there is reported, because a typo
  * such as `answers[ref=interest]` for `answers[field.ref=interest]` passes every other
  * check and silently never matches. Header, query and `$` paths are left alone: a sample
@@ -25,12 +26,24 @@ export function sampleWarnings(config: Config, baseDir: string): string[] {
     }
     for (const rule of config.rules) {
       if (rule.source !== name) continue
-      for (const path of new Set(rulePaths(rule))) {
+      const defaulted = new Set<string>()
+      const paths = rulePaths(rule)
+      for (const entry of [...(rule.tags ?? []), ...(rule.untag ?? [])])
+        for (const slot of templatePaths(entry)) {
+          paths.push(slot.path)
+          if (slot.hasDefault) defaulted.add(slot.path)
+        }
+      for (const path of new Set(paths)) {
         if (path.startsWith('$')) continue
         const field = compileField(path)
         const found = field.read({ source: name, body })
         const none = field.multi ? (found as unknown[]).every((v) => v === undefined) : found === undefined
-        if (none) warnings.push(`rule "${rule.name}": "${path}" finds nothing in ${source.sample} (sample of ${name})`)
+        if (none)
+          warnings.push(
+            `rule "${rule.name}": "${path}" finds nothing in ${source.sample} (sample of ${name})${
+              defaulted.has(path) ? ': its tag template falls back to its default' : ''
+            }`,
+          )
       }
     }
   }

@@ -1,4 +1,11 @@
-import type { CompiledRules, ContactRef, Evaluation, Intent, Unmatched } from '../rules/index.js'
+import {
+  ignoredIdentifiers,
+  type CompiledRules,
+  type ContactRef,
+  type Evaluation,
+  type Intent,
+  type Unmatched,
+} from '../rules/index.js'
 import { redactHeaders, redactQuery, type Source } from '../sources/index.js'
 import type { NewJob } from '../store/index.js'
 
@@ -27,10 +34,14 @@ export interface Judgement {
   jobs: NewJob[]
   /** every tag the event adds, once */
   tags: string[]
+  /** every tag the event removes, once */
+  removed: string[]
   /** rules that matched, in order */
   matched: string[]
   /** matching rules whose contact could not be read */
   unresolved: Unmatched[]
+  /** identifiers present in the event that a matching rule could not use (a phone with no country), with why */
+  ignored: Unmatched[]
   /** who the event is about, whatever the rules decided (see CompiledRules.contactOf) */
   contact: ContactRef | undefined
 }
@@ -80,10 +91,12 @@ export function judge(
     intents,
     jobs,
     tags: [...new Set(intents.flatMap((i) => i.add))],
+    removed: [...new Set(intents.flatMap((i) => i.remove))],
     matched: evaluation.trace.filter((t) => t.matched).map((t) => t.rule),
     unresolved: evaluation.trace
       .filter((t) => t.unresolved)
       .map((t) => ({ rule: t.rule, reason: t.unresolved as string })),
+    ignored: ignoredIdentifiers(evaluation.trace),
     contact: intents[0]?.contact ?? rules.contactOf(ruleEvent),
   }
 }

@@ -1,4 +1,5 @@
 import { formatEvaluation, type CompiledRules, type RuleTrace, type Unmatched } from '../rules/index.js'
+import { summariseJobs, type JobSummary } from './summary.js'
 import { judge, type Inbound, type JudgedSource, type Judgement } from './judge.js'
 
 /** What the admin rules tester and `tagrelay test-rule --json` answer: the same object. */
@@ -8,6 +9,10 @@ export interface RuleTestAnswer {
   tags: string[]
   intents: Judgement['intents']
   unmatched: Unmatched[]
+  /** identifiers present in the sample that a matching rule could not use, with why */
+  ignored: Unmatched[]
+  /** the jobs as the 202 answer lists them (what happens to a new person included) */
+  jobs: JobSummary[]
   trace: RuleTrace[]
   /** the trace as text, rule by rule */
   explanation: string
@@ -17,7 +22,12 @@ export interface RuleTestAnswer {
  * Judges a sample request with nothing stored or sent, traced, and explains it: what an
  * event with this payload would be stored and delivered with.
  */
-export function testRules(rules: CompiledRules, source: JudgedSource, inbound: Inbound): RuleTestAnswer {
+export function testRules(
+  rules: CompiledRules,
+  source: JudgedSource,
+  inbound: Inbound,
+  notFoundHours?: number,
+): RuleTestAnswer {
   const j = judge(rules, source, inbound, { trace: true })
   return {
     rulesVersion: j.rulesVersion,
@@ -25,6 +35,8 @@ export function testRules(rules: CompiledRules, source: JudgedSource, inbound: I
     tags: j.tags,
     intents: j.intents,
     unmatched: j.evaluation.unmatched,
+    ignored: j.ignored,
+    jobs: summariseJobs(j, notFoundHours),
     trace: j.evaluation.trace,
     explanation: formatEvaluation(j.evaluation, { source: j.source, rulesVersion: j.rulesVersion }),
   }

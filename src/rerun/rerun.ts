@@ -1,7 +1,8 @@
 import { TagrelayError } from '../errors.js'
 import { judge, type JudgedSource } from '../ingest/index.js'
 import type { CompiledRules } from '../rules/index.js'
-import type { EventRecord, NewJob, Store } from '../store/index.js'
+import type { EventRecord, Job, JobReplan, NewJob, Store } from '../store/index.js'
+import { currentCreate, waitingJobs, type Waiting } from './replan.js'
 
 export class RerunEventNotFoundError extends TagrelayError {
   constructor(id: string) {
@@ -10,7 +11,7 @@ export class RerunEventNotFoundError extends TagrelayError {
 }
 
 export interface RerunDeps {
-  store: Pick<Store, 'getEvent' | 'listEvents' | 'recordRerun'>
+  store: Pick<Store, 'getEvent' | 'listEvents' | 'recordRerun' | 'replanJobs'>
   /** the rules in force now */
   rules: CompiledRules
   /** the event's source as configured now (its location and secret names) */
@@ -28,6 +29,14 @@ export interface RerunPlan {
   jobs: NewJob[]
   /** tags earlier judgements added that the rules now in force do not: reported, never removed */
   noLongerAdded: { location: string; contact: NewJob['contact']; tags: string[] }[]
+  /**
+   * the event's jobs still pending or dead, each with how the rules in force now would
+   * find and create its contact: `--replan` (admin API `replan: true`) applies it even
+   * when the tags are the same (a rule that gained `create:` then creates the contact)
+   */
+  waiting: Waiting[]
+  /** the ids of the jobs re-planned (empty without replan or with dryRun) */
+  replanned: number[]
 }
 
 const identity = (j: Pick<NewJob, 'location' | 'contact'>): string =>
@@ -44,26 +53,35 @@ const identity = (j: Pick<NewJob, 'location' | 'contact'>): string =>
 export async function rerunEvent(
   deps: RerunDeps,
   eventId: string,
-  opts: { dryRun: boolean; by: string; now?: number },
+  opts: { dryRun: boolean; by: string; now?: number; replan?: boolean },
 ): Promise<RerunPlan> {
   const event = await deps.store.getEvent(eventId)
   if (!event) throw new RerunEventNotFoundError(eventId)
   const plan = planRerun(deps, event, opts.dryRun)
-  if (!opts.dryRun)
-    await deps.store.recordRerun(
-      eventId,
-      {
-        at: opts.now ?? Date.now(),
-        by: opts.by,
-        rulesVersion: plan.rulesVersion,
-        changes: { judgedBy: plan.judgedBy, jobs: plan.jobs, noLongerAdded: plan.noLongerAdded },
+  if (opts.dryRun) return plan
+  const at = opts.now ?? Date.now()
+  const replans: JobReplan[] = opts.replan ? plan.waiting.map((w) => ({ id: w.jobId, create: w.create })) : []
+  await deps.store.recordRerun(
+    eventId,
+    {
+      at,
+      by: opts.by,
+      rulesVersion: plan.rulesVersion,
+      changes: {
+        judgedBy: plan.judgedBy,
+        jobs: plan.jobs,
+        noLongerAdded: plan.noLongerAdded,
+        ...(replans.length > 0 ? { replanned: replans } : {}),
       },
-      plan.jobs,
-    )
+    },
+    plan.jobs,
+  )
+  // after the record: a crash in between leaves the jobs as they were, and a second re-run replans them
+  if (replans.length > 0) plan.replanned = await deps.store.replanJobs(replans, at)
   return plan
 }
 
-function planRerun(deps: RerunDeps, event: EventRecord, dryRun: boolean): RerunPlan {
+function planRerun(deps: Pick<RerunDeps, 'rules' | 'source'>, event: EventRecord, dryRun: boolean): RerunPlan {
   const explain = (event.explain ?? {}) as { rulesVersion?: unknown; query?: unknown }
   const query = typeof explain.query === 'object' && explain.query !== null ? explain.query : {}
   const judgement = judge(deps.rules, deps.source(event.source), {
@@ -100,14 +118,46 @@ function planRerun(deps: RerunDeps, event: EventRecord, dryRun: boolean): RerunP
     dryRun,
     jobs,
     noLongerAdded,
+    waiting: waitingJobs(event.jobs, judgement.jobs),
+    replanned: [],
   }
+}
+
+/**
+ * The create fields the rules in force give each of these jobs' contacts (jobs of one
+ * event judged once): what a replay puts on a dead letter, so that a rule that gained
+ * `create:` since creates the contact. A job whose event is gone, whose source is no
+ * longer configured or that no rule now asks for is left out (replayed as it is).
+ */
+export async function replansFor(
+  deps: Pick<RerunDeps, 'rules' | 'source' | 'store'>,
+  jobs: Job[],
+): Promise<JobReplan[]> {
+  const byEvent = new Map<string, Job[]>()
+  for (const j of jobs) byEvent.set(j.eventId, [...(byEvent.get(j.eventId) ?? []), j])
+  const out: JobReplan[] = []
+  for (const [eventId, list] of byEvent) {
+    const event = await deps.store.getEvent(eventId)
+    if (!event) continue
+    let plan: RerunPlan
+    try {
+      plan = planRerun(deps, event, true)
+    } catch {
+      continue // the source was removed from the config: nothing to judge it with
+    }
+    for (const j of list) {
+      const create = currentCreate(j, plan.waiting)
+      if (create !== undefined) out.push({ id: j.id, create })
+    }
+  }
+  return out
 }
 
 /** Every event of `source` received in [since, until), oldest pages first as the trail lists them. */
 export async function rerunEvents(
   deps: RerunDeps,
   filter: { source: string; since: number; until?: number },
-  opts: { dryRun: boolean; by: string },
+  opts: { dryRun: boolean; by: string; replan?: boolean },
 ): Promise<RerunPlan[]> {
   const plans: RerunPlan[] = []
   let after: { receivedAt: number; id: string } | undefined

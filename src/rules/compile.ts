@@ -142,6 +142,7 @@ function apply(
     return
   }
   entry.contact = who.contact
+  if (who.ignored) entry.ignored = who.ignored
   if (entry.tags.length === 0 && (remove?.tags.length ?? 0) === 0) return
   const c = who.contact
   const key = `${rule.location ?? ''}|${c.id !== undefined ? `id:${c.id}` : `email:${c.email ?? ''}|phone:${c.phone ?? ''}`}`

@@ -1,3 +1,4 @@
+import { noCreateAdvice } from './notices.js'
 import type { ConditionTrace, ContactRef, Evaluation, RuleTrace } from './types.js'
 
 export interface ExplainHeader {
@@ -27,12 +28,10 @@ export function formatEvaluation(evaluation: Evaluation, header: ExplainHeader):
     ].filter(Boolean)
     const where = i.location ? ` at location ${i.location}` : ''
     lines.push(`  ${contactText(i.contact)}${where}: ${parts.join('; ')}  (rules: ${i.rules.join(', ')})`)
-    if (i.create)
-      lines.push(
-        `    create if missing with ${Object.entries(i.create)
-          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-          .join(', ')}`,
-      )
+    if (i.create) {
+      const fields = Object.entries(i.create).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      lines.push(`    create if missing with ${fields.length > 0 ? fields.join(', ') : 'its email/phone only'}`)
+    } else if (i.contact.id === undefined) lines.push(`    if missing in HighLevel: not created (${noCreateAdvice()})`)
   }
   for (const u of unmatched) lines.push(`unmatched: rule "${u.rule}": ${u.reason}`)
   return lines.join('\n')
@@ -52,6 +51,7 @@ function formatRule(rule: RuleTrace): string[] {
   for (const c of rule.cleanedTags ?? []) lines.push(`    tag "${c.tag}" from "${c.template}": ${c.cleaned}`)
   if (rule.location) lines.push(`    location: ${rule.location}`)
   if (rule.contact) lines.push(`    contact: ${contactText(rule.contact)}`)
+  for (const i of rule.ignored ?? []) lines.push(`    ${i}`)
   if (rule.unresolved) lines.push(`    contact unresolved: ${rule.unresolved} (no delivery)`)
   if (rule.stopped) lines.push('    stop: later rules are not evaluated')
   return lines

@@ -4,9 +4,10 @@ export type { Rule, Condition, LeafCondition, Operator } from './schema.js'
 export { compileRules } from './compile.js'
 export type { CompiledRules, RuleOptions } from './compile.js'
 export { compilePath, compileField, parsePath, isValidPath } from './path.js'
-export { TEMPLATE_FILTERS } from './template.js'
+export { TEMPLATE_FILTERS, templatePaths } from './template.js'
 export { normalisePhone } from './contact.js'
 export { formatEvaluation } from './explain.js'
+export { noCreateAdvice, ignoredIdentifiers } from './notices.js'
 export type {
   ContactRef,
   RuleEvent,

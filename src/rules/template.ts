@@ -72,6 +72,20 @@ export function compileTemplate(s: string): CompiledTemplate {
   }
 }
 
+/**
+ * The paths a tag template reads (`check` tries them on a sample), each with whether it
+ * has a `default` filter. Empty for a literal tag or a template that does not parse.
+ */
+export function templatePaths(s: string): Array<{ path: string; hasDefault: boolean }> {
+  if (!isTemplate(s)) return []
+  const out: Array<{ path: string; hasDefault: boolean }> = []
+  for (const m of s.matchAll(PLACEHOLDER)) {
+    const [pathText = '', ...filters] = splitFilters(m[1] as string)
+    out.push({ path: pathText.trim(), hasDefault: filters.some((f) => FILTER.exec(f)?.[1] === 'default') })
+  }
+  return out
+}
+
 function parseTemplate(s: string): Array<string | Slot> {
   const parts: Array<string | Slot> = []
   let last = 0

@@ -48,6 +48,8 @@ export interface RuleTrace {
   /** rendered tags that had control or format characters removed */
   cleanedTags?: TagTrace[]
   contact?: ContactRef
+  /** identifiers the event has but that could not be used (a phone with no country), each with why */
+  ignored?: string[]
   /** the rule's `location`, when it overrides the source's */
   location?: string
   /** why a matching rule produced no intent, e.g. the contact could not be read */

@@ -9,6 +9,7 @@ import type {
   EventRecord,
   EventSummary,
   Job,
+  JobReplan,
   JobStatus,
   LocationQueue,
   RerunRecord,
@@ -140,6 +141,11 @@ export interface DeadLetterStore {
   replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]>
   /** deletes dead jobs and their attempts (the event stays); returns how many */
   discardDeadLetters(ids: number[]): Promise<number>
+  /**
+   * Sets the create fields of dead or pending jobs (not those leased now) and makes them
+   * due at `now` with their age restarted, as a replay does. Returns the ids changed.
+   */
+  replanJobs(items: JobReplan[], now: number): Promise<number[]>
 }
 
 /** OAuth token pairs per location, rotated under a lock every replica honours. */

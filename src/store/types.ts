@@ -87,6 +87,12 @@ export interface DeadLetter {
   attempts: AttemptRecord[]
 }
 
+/** A dead or waiting job planned again under the rules in force: the fields to create its contact with (null: none). */
+export interface JobReplan {
+  id: number
+  create: Record<string, string> | null
+}
+
 export interface DeadLetterFilter {
   limit?: number
   /** only ids above this one (paging) */
@@ -154,6 +160,8 @@ export interface EventSummary {
   source: string
   receivedAt: number
   tags: string[]
+  /** tags its jobs remove (each once), so a list shows removals beside additions */
+  removed: string[]
   status: EventStatus
   jobCount: number
 }
@@ -171,6 +179,13 @@ export interface LocationQueue {
   dead: number
   /** epoch ms the oldest pending job was created, null when none is pending */
   oldestPendingAt: number | null
+  /**
+   * the same, leaving out jobs waiting for their contact to exist in HighLevel (last
+   * attempt: contact not found, no `create:`): such waiting is normal, not a late delivery
+   */
+  oldestDeliverableAt: number | null
+  /** pending jobs waiting for their contact to exist in HighLevel */
+  awaitingContact: number
 }
 
 /** One re-run of a stored event with the rules in force then (the trail shows every one). */

@@ -1,7 +1,7 @@
 import pino from 'pino'
 import t from 'tap'
 import { AlertMonitor, alertsSchema, type AlertMessage } from '../../src/alerts/index.js'
-import type { LocationQueue } from '../../src/store/index.js'
+import type { Job, LocationQueue } from '../../src/store/index.js'
 
 const MIN = 60_000
 const T0 = 1_800_000_000_000
@@ -12,6 +12,8 @@ function monitor(inputs: {
   /** refusals kept per source, each at a time */
   refused?: Array<{ source: string; at: number }>
   leader?: boolean
+  /** jobs waiting for their contact to exist in HighLevel */
+  awaiting?: Job[]
 }) {
   let now = T0
   const sent: AlertMessage[] = []
@@ -26,7 +28,14 @@ function monitor(inputs: {
   const m = new AlertMonitor({
     config,
     inputs: {
-      store: { deadLettersSince: async () => ({ count: 0, first: [] }), queueStats: async () => inputs.queue ?? [] },
+      store: {
+        deadLettersSince: async () => ({ count: 0, first: [] }),
+        queueStats: async () => inputs.queue ?? [],
+        awaitingContacts: async (before, limit) => {
+          const old = (inputs.awaiting ?? []).filter((j) => (j.createdAt ?? 0) < before)
+          return { count: old.length, first: old.slice(0, limit) }
+        },
+      },
       held: () => inputs.held ?? [],
       refusedSince: async (since) => {
         const counts = new Map<string, number>()
@@ -77,7 +86,14 @@ t.test('a short pause that clears before afterMinutes says nothing', async (t) =
 })
 
 t.test('the oldest pending job older than afterMinutes fires; caught up resolves', async (t) => {
-  const q = { location: 'main', pending: 12, dead: 0, oldestPendingAt: T0 - 31 * MIN }
+  const q = {
+    location: 'main',
+    pending: 12,
+    dead: 0,
+    oldestPendingAt: T0 - 31 * MIN,
+    oldestDeliverableAt: T0 - 31 * MIN,
+    awaitingContact: 0,
+  }
   const { m, sent, inputs, at } = monitor({ queue: [q] })
   await m.check()
   t.match(sent, [{ kind: 'oldest_pending', state: 'firing', subject: 'main', details: { pending: 12 } }])
@@ -104,11 +120,70 @@ t.test(
 )
 
 t.test('a replica without the checking lease checks nothing', async (t) => {
-  const q = { location: 'main', pending: 1, dead: 0, oldestPendingAt: T0 - 60 * MIN }
+  const q = {
+    location: 'main',
+    pending: 1,
+    dead: 0,
+    oldestPendingAt: T0 - 60 * MIN,
+    oldestDeliverableAt: T0 - 60 * MIN,
+    awaitingContact: 0,
+  }
   const { m, sent, inputs } = monitor({ queue: [q], leader: false })
   await m.check()
   t.same(sent, [])
   inputs.leader = true
   await m.check()
   t.equal(sent.length, 1, 'the lease holder does')
+})
+
+t.test('jobs waiting for their contact: left out of oldest_pending, named by their own quieter trigger', async (t) => {
+  const waitingJob = (id: number, email: string, createdAt: number): Job => ({
+    id,
+    eventId: `evt-${id}`,
+    location: 'clinic',
+    contact: { email },
+    add: ['newsletter'],
+    remove: [],
+    rules: ['newsletter'],
+    status: 'pending',
+    attempts: 1,
+    lastError: `TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email ${email}`,
+    runAt: T0 + MIN,
+    createdAt,
+    contactId: null,
+  })
+  const q = {
+    location: 'clinic',
+    pending: 1,
+    dead: 0,
+    oldestPendingAt: T0 - 45 * MIN,
+    oldestDeliverableAt: null,
+    awaitingContact: 1,
+  }
+  const { m, sent, inputs, at } = monitor({ queue: [q], awaiting: [waitingJob(7, 'new@example.com', T0 - 45 * MIN)] })
+  await m.check()
+  t.same(
+    sent,
+    [],
+    'waiting 45 min for a contact is normal: no oldest_pending, and under the 120 min of its own trigger',
+  )
+  at(80 * MIN)
+  await m.check()
+  t.match(sent, [
+    {
+      kind: 'contacts_awaited',
+      state: 'firing',
+      title: '1 job waiting for contacts HighLevel does not have',
+      text: /^Waiting for new@example.com \(clinic, since 2027-01-15 07:15 UTC\) to exist in HighLevel\. Their rules have no create:, so after 24 h they become dead letters/,
+      details: { count: 1, contacts: [{ jobId: 7, location: 'clinic', contact: { email: 'new@example.com' } }] },
+    },
+  ])
+  t.notOk(
+    sent.some((a) => a.kind === 'oldest_pending'),
+    'never oldest_pending',
+  )
+  inputs.awaiting = []
+  at(81 * MIN)
+  await m.check()
+  t.match(sent[1], { kind: 'contacts_awaited', state: 'resolved' })
 })

@@ -78,3 +78,22 @@ rules:
     /^tagrelay: warning: rule "typo": "form_response\.answers\[ref=interest\]\.choice\.label" finds nothing in /m,
   )
 })
+
+t.test('tag template paths are tried on the sample too (issue 30)', async (t) => {
+  const config = configWith(typeformSample, [
+    {
+      name: 'goals',
+      source: 'typeform',
+      contact: { email: 'form_response.answers[type=email].email', create: {} },
+      tags: [
+        'goal-{{ form_response.answers[field.ref=goals].choice.label | slug }}',
+        'form-{{ form_response.form_id }}',
+        'plan-{{ form_response.hidden.plan | default:"none" }}',
+      ],
+    },
+  ])
+  t.same(sampleWarnings(config, repoRoot), [
+    `rule "goals": "form_response.answers[field.ref=goals].choice.label" finds nothing in ${typeformSample} (sample of typeform)`,
+    `rule "goals": "form_response.hidden.plan" finds nothing in ${typeformSample} (sample of typeform): its tag template falls back to its default`,
+  ])
+})

@@ -85,7 +85,9 @@ t.test('contact by phone, normalised to E.164 with the default country', async (
   const none = compile([byPhone])
   const local = none.evaluate({ source: 's', body: { phone: '(415) 555-2671' } })
   t.same(local.intents, [], 'without a default country a national number cannot be placed')
-  t.match(local.unmatched, [{ rule: 'r', reason: /"phone" is not a valid phone number \(no default country/ }])
+  t.match(local.unmatched, [
+    { rule: 'r', reason: /"phone" is not a valid phone number \(no country; set `ruleOptions.phoneCountry`/ },
+  ])
   t.match(
     us.evaluate({ source: 's', body: { phone: '12' } }).unmatched,
     [{ reason: /is not a valid phone number/ }],
@@ -109,7 +111,42 @@ t.test('contact by phone, normalised to E.164 with the default country', async (
     { phone: '+442079460958' },
     'an invalid email is dropped when the phone works',
   )
+  t.same(
+    both.evaluate({ source: 's', body: { email: 'nope', phone: '020 7946 0958' } }).trace[0]?.ignored,
+    ['email `nope` at "email" ignored: not an email address'],
+    '... and said so',
+  )
 })
+
+t.test(
+  'a national-format phone beside a working email: used with phoneCountry, reported as ignored without',
+  async (t) => {
+    const r = rule({ contact: { email: 'email', phone: 'phone' }, tags: ['x'] })
+    const event = { source: 's', body: { email: 'ada@example.com', phone: '(415) 555-0142' } }
+    const without = compile([r]).evaluate(event)
+    t.same(without.intents[0]?.contact, { email: 'ada@example.com' }, 'the email still works')
+    t.same(without.trace[0]?.ignored, [
+      'phone `(415) 555-0142` at "phone" ignored: no country; set `ruleOptions.phoneCountry` or send it with +country code',
+    ])
+    t.match(
+      formatEvaluation(without, { source: 's', rulesVersion: 'v' }),
+      /phone `\(415\) 555-0142` at "phone" ignored: no country/,
+    )
+    const withCountry = compile([r], { phoneCountry: 'US' }).evaluate(event)
+    t.same(withCountry.intents[0]?.contact, { email: 'ada@example.com', phone: '+14155550142' })
+    t.equal(withCountry.trace[0]?.ignored, undefined, 'nothing ignored')
+    t.same(
+      compile([r], { phoneCountry: 'US' }).evaluate({ source: 's', body: { email: 'ada@example.com', phone: '12' } })
+        .trace[0]?.ignored,
+      ['phone `12` at "phone" ignored: not a valid phone number for US'],
+    )
+    t.equal(
+      compile([r]).evaluate({ source: 's', body: { email: 'ada@example.com' } }).trace[0]?.ignored,
+      undefined,
+      'absent is not ignored',
+    )
+  },
+)
 
 t.test('create fields are read for upsert, never tags', async (t) => {
   const rules = compile([
@@ -133,8 +170,13 @@ t.test('create fields are read for upsert, never tags', async (t) => {
       source: 's',
       body,
     }).intents[0]?.create,
+    {},
+    'create: with every field missing still creates the contact (with its email/phone only)',
+  )
+  t.equal(
+    compile([rule({ contact: { email: 'email' }, tags: ['x'] })]).evaluate({ source: 's', body }).intents[0]?.create,
     undefined,
-    'no create when no field has a value',
+    'no create: never creates',
   )
   const tags = ruleSchema.safeParse(rule({ contact: { email: 'e', create: { tags: 'x' } }, tags: ['x'] }))
   t.match(JSON.stringify(tags.error?.issues), /unknown key\(s\)|Unrecognized key/, 'tags cannot be sent through create')

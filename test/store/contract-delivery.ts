@@ -136,4 +136,47 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
     )
     t.ok(await store.getEvent(e.id), 'the event stays')
   })
+
+  t.test(
+    'replanJobs: new create fields for dead and idle pending jobs, due now, age restarted; leased and done ones untouched',
+    async (t) => {
+      const store = await fresh(t)
+      const e = event()
+      await store.accept(e, [
+        job(),
+        job({ add: ['b'] }),
+        job({ add: ['c'] }),
+        job({ add: ['d'], create: { firstName: 'Old' } }),
+      ])
+      const [dead, leased, done] = await store.claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 })
+      const idle = (await store.listJobs({ eventId: e.id })).find((j) => j.add[0] === 'd')
+      await store.failJob(dead!.id, 'w', attempt({ outcome: 'dead', error: 'TAGRELAY_CONTACT_NOT_FOUND: no' }), null)
+      await completeJob(store, done!.id, 'w', attempt())
+      const changed = await store.replanJobs(
+        [
+          { id: dead!.id, create: { firstName: 'Ada' } },
+          { id: leased!.id, create: {} },
+          { id: done!.id, create: {} },
+          { id: idle!.id, create: null },
+        ],
+        T0 + 50,
+      )
+      t.same(
+        [...changed].sort((a, b) => a - b),
+        [dead!.id, idle!.id].sort((a, b) => a - b),
+      )
+      const byId = new Map((await store.listJobs({ eventId: e.id })).map((j) => [j.id, j]))
+      t.match(byId.get(dead!.id), {
+        status: 'pending',
+        runAt: T0 + 50,
+        createdAt: T0 + 50,
+        create: { firstName: 'Ada' },
+      })
+      t.equal(byId.get(idle!.id)?.create, undefined, 'null takes the create fields away')
+      t.equal(byId.get(idle!.id)?.runAt, T0 + 50)
+      t.equal(byId.get(leased!.id)?.create, undefined, 'a job leased now is left to its worker')
+      t.equal(byId.get(done!.id)?.status, 'done')
+      t.same(await store.replanJobs([], T0), [])
+    },
+  )
 }

@@ -30,7 +30,10 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     })
     await store.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
     await store.accept(b, [job({ contact: { id: 'c_42' }, location: 'second', rules: ['vip'], add: ['vip'] })])
-    await store.accept(c, [job({ contact: { phone: '+14155552671' } }), job()])
+    await store.accept(c, [
+      job({ contact: { phone: '+14155552671' }, remove: ['lead-cold'] }),
+      job({ remove: ['lead-cold', 'trial'] }),
+    ])
     await store.accept(d, [])
     const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> =>
       (await store.listEvents(filter)).map((e) => e.id)
@@ -77,6 +80,8 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       status: 'pending',
       jobCount: 2,
     })
+    t.same([...first[1]!.removed].sort(), ['lead-cold', 'trial'], 'the tags its jobs remove, each once')
+    t.same(first[0]!.removed, [], 'none for an event without jobs')
     const last = first[1]!
     t.same(
       await ids({ limit: 2, after: { receivedAt: last.receivedAt, id: last.id } }),
@@ -146,9 +151,27 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 100 })
     await store.failJob(eu[0]!.id, 'w', attempt({ outcome: 'dead' }), null)
     await completeJob(store, eu[1]!.id, 'w', attempt())
+    // the oldest main job waits for its contact to exist in HighLevel: counted apart
+    const oldestMain = (await store.listJobs()).find((j) => j.location === 'main' && j.createdAt === T0 + 1)
+    const notFound = 'TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email a@example.com'
+    await store.failJob(oldestMain!.id, 'w', attempt({ outcome: 'retry', error: notFound }), T0 + 200)
     t.same(await store.queueStats(), [
-      { location: 'eu', pending: 0, dead: 1, oldestPendingAt: null },
-      { location: 'main', pending: 2, dead: 0, oldestPendingAt: T0 + 1 },
+      { location: 'eu', pending: 0, dead: 1, oldestPendingAt: null, oldestDeliverableAt: null, awaitingContact: 0 },
+      {
+        location: 'main',
+        pending: 2,
+        dead: 0,
+        oldestPendingAt: T0 + 1,
+        oldestDeliverableAt: T0 + 5,
+        awaitingContact: 1,
+      },
     ])
+    const awaited = await store.alerts.awaitingContacts(T0 + 3, 10)
+    t.equal(awaited.count, 1)
+    t.same(
+      awaited.first.map((j) => [j.id, j.contact.email]),
+      [[oldestMain!.id, 'a@example.com']],
+    )
+    t.equal((await store.alerts.awaitingContacts(T0 + 1, 10)).count, 0, 'only those waiting since before the time')
   })
 }

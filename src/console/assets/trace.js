@@ -36,5 +36,6 @@ export function rule(r) {
         )
       : null,
     r.unresolved ? h('p', {}, `contact unresolved: ${r.unresolved}`) : null,
+    ...(r.ignored ?? []).map((i) => h('p', { class: 'ignored' }, i)),
   )
 }

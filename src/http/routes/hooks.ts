@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ingest } from '../../ingest/index.js'
+import { ingest, summariseJobs } from '../../ingest/index.js'
 import { EventLocations, admitLocation } from '../../locations/index.js'
 import { headersFromRaw, type InboundRequest, type Source } from '../../sources/index.js'
 import { withSpan } from '../../telemetry/index.js'
@@ -92,7 +92,7 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       )
       return reply.code(200).send({ id: result.id, tags: result.tags, rules: result.rules, duplicate: true })
     }
-    const { tags, matched, unresolved, jobs } = result.judgement
+    const { tags, removed, matched, unresolved, ignored, jobs } = result.judgement
     if (jobs.length > 0) deps.onAccepted?.(jobs.map((j) => j.location))
     for (const rule of matched) deps.metrics.ruleMatches.inc({ rule })
     request.log.info(
@@ -103,10 +103,19 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
         rules: matched,
         jobs: jobs.length,
         unresolved: unresolved.length > 0 ? unresolved : undefined,
+        ignored: ignored.length > 0 ? ignored : undefined,
       },
       'event accepted',
     )
-    return reply.code(202).send({ id, tags, rules: matched, ...(unresolved.length > 0 ? { unresolved } : {}) })
+    return reply.code(202).send({
+      id,
+      tags,
+      ...(removed.length > 0 ? { removed } : {}),
+      rules: matched,
+      ...(unresolved.length > 0 ? { unresolved } : {}),
+      ...(ignored.length > 0 ? { ignored } : {}),
+      jobs: summariseJobs(result.judgement, deps.config.delivery.contactNotFoundRetryHours),
+    })
   }
 
   const options = {

@@ -41,6 +41,8 @@ export interface AlertOutbox {
   prune(before: number): Promise<number>
   /** jobs that became dead letters after `since` (epoch ms): how many, and the first `limit` of them */
   deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }>
+  /** pending jobs waiting since before `createdBefore` for their contact to exist in HighLevel: how many, and the oldest `limit` */
+  awaitingContacts(createdBefore: number, limit: number): Promise<{ count: number; first: Job[] }>
   /**
    * takes or renews the one alert-checking lease for `owner` until `now + leaseMs`; true
    * while `owner` holds it (replicas sharing a store then check the triggers once)

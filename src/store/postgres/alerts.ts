@@ -90,6 +90,18 @@ export class PostgresAlertOutbox implements AlertOutbox {
     return { count: count.rows[0]?.n ?? 0, first: first.rows.map(toJob) }
   }
 
+  async awaitingContacts(createdBefore: number, limit: number): Promise<{ count: number; first: Job[] }> {
+    const where = `status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%' AND created_at < $1`
+    const [count, first] = await Promise.all([
+      this.#pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE ${where}`, [createdBefore]),
+      this.#pool.query<JobRow>(`SELECT * FROM jobs WHERE ${where} ORDER BY created_at, id LIMIT $2`, [
+        createdBefore,
+        limit,
+      ]),
+    ])
+    return { count: count.rows[0]?.n ?? 0, first: first.rows.map(toJob) }
+  }
+
   async lead(owner: string, leaseMs: number, now: number): Promise<boolean> {
     const { rowCount } = await this.#pool.query(
       'UPDATE alert_leader SET owner = $1, until = $2 WHERE id = 1 AND (owner = $1 OR until <= $3)',

@@ -12,6 +12,7 @@ import type {
   LocationQueue,
   StoredAttempt,
   Job,
+  JobReplan,
   JobStatus,
   NewEvent,
   NewJob,
@@ -30,7 +31,7 @@ import { PostgresRateWindowLog } from './rate-window.js'
 import { PostgresAlertOutbox, PostgresRefusedStore } from './ops.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
 import { forgetContacts, lookupContacts, rememberContacts } from './queries/contact-cache.js'
-import { discard, listDead, replay, selectAttempts, selectDead } from './queries/dead-letters.js'
+import { discard, listDead, replan, replay, selectAttempts, selectDead } from './queries/dead-letters.js'
 import { claimJobs, countJobs, deferJobs, finishJob, releaseLeases, renewLeases, selectJobs } from './queries/jobs.js'
 import { loadOAuthTokens, saveOAuthTokens } from './queries/oauth.js'
 import { pruneDelivered } from './queries/retention.js'
@@ -271,6 +272,10 @@ export class PostgresStore implements Store {
   async replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]> {
     if (ids !== 'all' && ids.length === 0) return []
     return replay(this.pool, ids, now)
+  }
+
+  async replanJobs(items: JobReplan[], now: number): Promise<number[]> {
+    return items.length === 0 ? [] : replan(this.pool, items, now)
   }
 
   async discardDeadLetters(ids: number[]): Promise<number> {

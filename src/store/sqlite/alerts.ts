@@ -14,6 +14,8 @@ interface Statements {
   prune: Statement<[number]>
   deadCount: Statement<[number], { n: number }>
   deadFirst: Statement<[number, number], JobRow>
+  awaitCount: Statement<[number], { n: number }>
+  awaitFirst: Statement<[number, number], JobRow>
   lead: Statement<[{ owner: string; until: number; now: number }]>
 }
 
@@ -63,6 +65,13 @@ export class SqliteAlertOutbox implements AlertOutbox {
       deadFirst: db.prepare(
         `SELECT * FROM jobs WHERE status = 'dead' AND updated_at > ? ORDER BY updated_at, id LIMIT ?`,
       ),
+      awaitCount: db.prepare(
+        `SELECT count(*) AS n FROM jobs WHERE status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%' AND created_at < ?`,
+      ),
+      awaitFirst: db.prepare(
+        `SELECT * FROM jobs WHERE status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%' AND created_at < ?
+         ORDER BY created_at, id LIMIT ?`,
+      ),
     }
     return this.#q
   }
@@ -106,6 +115,14 @@ export class SqliteAlertOutbox implements AlertOutbox {
   async deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }> {
     const q = this.#stmts
     return { count: q.deadCount.get(since)?.n ?? 0, first: q.deadFirst.all(since, limit).map(toJob) }
+  }
+
+  async awaitingContacts(createdBefore: number, limit: number): Promise<{ count: number; first: Job[] }> {
+    const q = this.#stmts
+    return {
+      count: q.awaitCount.get(createdBefore)?.n ?? 0,
+      first: q.awaitFirst.all(createdBefore, limit).map(toJob),
+    }
   }
 
   async lead(owner: string, leaseMs: number, now: number): Promise<boolean> {

@@ -13,6 +13,7 @@ import type {
   LocationQueue,
   StoredAttempt,
   Job,
+  JobReplan,
   JobStatus,
   NewEvent,
   NewJob,
@@ -258,6 +259,11 @@ export class SqliteStore implements Store {
   async replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]> {
     const q = this.#stmts
     return this.#db.transaction(() => q.replay(ids, now)).immediate()
+  }
+
+  async replanJobs(items: JobReplan[], now: number): Promise<number[]> {
+    const q = this.#stmts
+    return items.length === 0 ? [] : this.#db.transaction(() => q.replan(items, now)).immediate()
   }
 
   async discardDeadLetters(ids: number[]): Promise<number> {

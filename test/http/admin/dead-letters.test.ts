@@ -61,7 +61,7 @@ async function setup(t: Tap) {
     ids.push(id)
   }
   await worker.runOnce()
-  return { sandbox, store, app, worker, ids, storeUrl, woken: () => woken }
+  return { sandbox, store, app, worker, ids, storeUrl, config, woken: () => woken }
 }
 
 t.test("dead letters: list, inspect with the event and HighLevel's answer, replay delivers, discard", async (t) => {
@@ -118,7 +118,7 @@ t.test("dead letters: list, inspect with the event and HighLevel's answer, repla
 })
 
 t.test('replay all through the admin API and tagrelay replay', async (t) => {
-  const { sandbox, store, app, worker, storeUrl } = await setup(t)
+  const { sandbox, store, app, worker, config } = await setup(t)
   const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'later@example.com' })
   const res = await app.inject({
     method: 'POST',
@@ -141,13 +141,13 @@ t.test('replay all through the admin API and tagrelay replay', async (t) => {
   )
   await worker.runOnce()
   const lines: string[] = []
-  t.same(await runReplay({ url: storeUrl }, {}, (l) => lines.push(l)), [])
+  t.same(await runReplay(config, {}, (l) => lines.push(l)), [])
   t.match(lines.join('\n'), /event evt-dl-cli\tmain\tcli@example.com/)
   const [dead] = await store.listDeadLetters()
   const cli = sandbox.seedContact({ locationId: LOCATION_ID, email: 'cli@example.com' })
-  t.same(await runReplay({ url: storeUrl }, { id: dead?.id as number }, (l) => lines.push(l)), [dead?.id])
+  t.same(await runReplay(config, { id: dead?.id as number }, (l) => lines.push(l)), [dead?.id])
   await worker.runOnce()
   t.same(sandbox.getContact(cli.id)?.tags, ['cli'])
-  t.same(await runReplay({ url: storeUrl }, { all: true }, (l) => lines.push(l)), [])
+  t.same(await runReplay(config, { all: true }, (l) => lines.push(l)), [])
   t.match(lines.at(-1), /replayed 0 dead letters/)
 })

@@ -67,7 +67,7 @@ t.test('a stored event re-run with fixed rules: dry run, then the difference enq
   )
   t.equal(code, 0)
   t.match(lines.join('\n'), /ada@example.com \+\[vip\] -\[\]/)
-  t.match(lines.at(-1), /dry run: would enqueue 1 job for 1 event/)
+  t.match(lines.join('\n'), /dry run: would enqueue 1 job for 1 event/)
   await t.rejects(runRerun(testConfig({ storeUrl: config.store.url }), 'x', { dryRun: false }), {
     code: 'TAGRELAY_USAGE',
   })

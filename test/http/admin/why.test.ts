@@ -110,3 +110,64 @@ t.test('waiting says why (held back) or when; dead says what HighLevel answered'
     'Removal of `old` done at 14:02:11 UTC.',
   )
 })
+
+t.test('a contact not found yet: waiting for it to exist, since when, and what happens then (issue 30)', async (t) => {
+  const waiting = job({
+    status: 'pending',
+    add: ['newsletter'],
+    remove: ['lead-cold'],
+    lastError: 'TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email new@example.com in location L1',
+    createdAt: Date.parse('2026-03-01T13:40:00Z'),
+    runAt: AT,
+  })
+  t.equal(
+    whySentence({ source: 'shop', trace: [], unmatched: [], jobs: [waiting], heldBack: none }),
+    '`newsletter` and removal of `lead-cold` waiting for the contact to exist in HighLevel (since 2026-03-01 13:40 UTC; ' +
+      'new people wait up to 24 h, then become dead letters; add `create:` to make them), next look at 14:02:11 UTC.',
+  )
+  t.match(
+    whySentence({
+      source: 'shop',
+      trace: [],
+      unmatched: [],
+      jobs: [{ ...waiting, create: {} }],
+      heldBack: none,
+      notFoundHours: 2,
+    }),
+    /since 2026-03-01 13:40 UTC; the rule now creates it at the next attempt\)/,
+  )
+  t.match(
+    whySentence({
+      source: 'shop',
+      trace: [],
+      unmatched: [],
+      jobs: [{ ...waiting, status: 'dead' }],
+      heldBack: none,
+    }),
+    /not added: TAGRELAY_CONTACT_NOT_FOUND: .* \(dead letter 7: replay it once fixed; a replay uses the rules in force, so a rule given `create:` creates the contact\)/,
+  )
+  t.match(
+    whySentence({
+      source: 'shop',
+      trace: [],
+      unmatched: [],
+      jobs: [job({ add: [], remove: ['old'] })],
+      heldBack: none,
+    }),
+    /^Removal of `old` done at 14:02:11 UTC\.$/,
+  )
+})
+
+t.test('an ignored identifier is named in the why (issue 30, item 2)', async (t) => {
+  const matched: RuleTrace = {
+    rule: 'lead',
+    matched: true,
+    tags: ['lead'],
+    contact: { email: 'ada@example.com' },
+    ignored: ['phone `(415) 555-0142` at "phone" ignored: no country; set `ruleOptions.phoneCountry`'],
+  }
+  t.equal(
+    whySentence({ source: 'shop', trace: [matched], unmatched: [], jobs: [job({ add: ['lead'] })], heldBack: none }),
+    '`lead` added at 14:02:11 UTC. Ignored: phone `(415) 555-0142` at "phone" ignored: no country; set `ruleOptions.phoneCountry`.',
+  )
+})

@@ -36,8 +36,8 @@ function job(j, reload) {
     h(
       'p',
       {},
-      `${contact} at ${j.location}: add `,
-      j.add.map((t) => [code(t), ' ']),
+      `${contact} at ${j.location}: `,
+      j.add.length ? ['add ', j.add.map((t) => [code(t), ' '])] : '',
       j.remove.length ? ['remove ', j.remove.map((t) => [code(t), ' '])] : '',
     ),
     j.nextAttemptAt ? h('p', {}, 'next attempt ', time(j.nextAttemptAt)) : null,
@@ -64,9 +64,9 @@ function job(j, reload) {
 
 function rerunBox(reload) {
   const out = h('div', { id: 'rerun-plan' })
-  async function run(dryRun) {
+  async function run(dryRun, replan = false) {
     try {
-      const plan = await api('POST', `/admin/events/${encodeURIComponent(id)}/rerun`, { dryRun })
+      const plan = await api('POST', `/admin/events/${encodeURIComponent(id)}/rerun`, { dryRun, replan })
       fill(
         out,
         h(
@@ -89,6 +89,24 @@ function rerunBox(reload) {
             )
           : null,
         dryRun && plan.jobs.length ? action('Apply this re-run', () => run(false)) : null,
+        // a job still waiting or dead is planned again even when the tags are the same
+        plan.waiting.length
+          ? h(
+              'p',
+              {},
+              `${plan.waiting.length} job(s) still pending or dead: `,
+              plan.waiting
+                .map(
+                  (w) =>
+                    `job ${w.jobId} ${w.create === null ? 'not created if missing' : 'created if missing'}${w.changes ? ' (changed)' : ''}`,
+                )
+                .join('; '),
+              plan.replanned.length ? ` (re-planned: ${plan.replanned.join(', ')})` : '',
+            )
+          : null,
+        dryRun && plan.waiting.length
+          ? action('Re-plan jobs still pending or dead under the current rules', () => run(false, true))
+          : null,
       )
       say(dryRun ? 'Dry run done: nothing was queued.' : 'Re-run queued.')
       if (!dryRun) await reload()

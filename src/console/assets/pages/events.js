@@ -55,7 +55,16 @@ boot(async (root) => {
       {},
       h('td', {}, h('a', { href: `/console/events/${encodeURIComponent(e.id)}` }, time(e.receivedAt))),
       h('td', {}, e.source),
-      h('td', {}, e.tags.length ? e.tags.map((t) => [code(t), ' ']) : '—'),
+      h(
+        'td',
+        {},
+        e.tags.length || e.removed?.length
+          ? [
+              e.tags.map((t) => [code(t), ' ']),
+              e.removed?.length ? ['removed ', e.removed.map((t) => [code(t), ' '])] : '',
+            ]
+          : '—',
+      ),
       h('td', {}, badge(e.status)),
       h('td', {}, String(e.jobCount)),
     )

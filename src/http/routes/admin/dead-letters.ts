@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
-import { discardDeadLetter, inspectDeadLetter, listDeadLetters, replayDeadLetters } from '../../../delivery/index.js'
+import { discardDeadLetter, inspectDeadLetter, listDeadLetters } from '../../../delivery/index.js'
+import { replayUnderRules } from '../../../rerun/index.js'
 import type { AppDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { deadLetterOut } from './times.js'
@@ -29,10 +30,15 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
  * /admin/dead-letters: jobs that will not be retried (permanent errors, exhausted
  * retries). Each names its event (`eventId`; the event itself at /admin/events/:id) and
  * keeps every attempt with HighLevel's answer. Replay puts jobs back in the queue with a
- * fresh retry schedule and wakes the worker; discard deletes the job, not its event.
+ * fresh retry schedule and the rules in force's `create:` fields, and wakes the worker; discard deletes the job, not its event.
  * Times are ISO 8601, as everywhere in the admin API.
  */
 export function deadLetterRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const replayDeps = () => ({
+    store: deps.store,
+    rules: deps.rules(),
+    source: (name: string) => deps.sources.get(name),
+  })
   app.get('/admin/dead-letters', async (request) => {
     const q = parse(listQuery, request.query)
     const items = await listDeadLetters(deps.store, {
@@ -51,13 +57,13 @@ export function deadLetterRoutes(app: FastifyInstance, deps: AppDeps): void {
     deadLetterOut(await inspectDeadLetter(deps.store, parse(idParams, request.params).id)),
   )
   app.post('/admin/dead-letters/:id/replay', async (request) => {
-    const replayed = await replayDeadLetters(deps.store, [parse(idParams, request.params).id])
+    const replayed = await replayUnderRules(replayDeps(), [parse(idParams, request.params).id])
     deps.onAccepted?.()
     return { replayed }
   })
   app.post('/admin/dead-letters/replay', async (request) => {
     const body = parse(replayBody, request.body)
-    const replayed = await replayDeadLetters(deps.store, 'all' in body ? 'all' : body.ids)
+    const replayed = await replayUnderRules(replayDeps(), 'all' in body ? 'all' : body.ids)
     deps.onAccepted?.()
     return { replayed }
   })

@@ -100,6 +100,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         doneAt: attempts.findLast((a) => a.jobId === j.id && a.outcome === 'done')?.finishedAt ?? null,
       })),
       heldBack: (name) => heldBack(deps, name),
+      notFoundHours: deps.config.delivery.contactNotFoundRetryHours,
     })
     return {
       id: event.id,

@@ -1,4 +1,4 @@
-import type { ConditionTrace, RuleTrace, Unmatched } from '../../../rules/index.js'
+import { noCreateAdvice, type ConditionTrace, type RuleTrace, type Unmatched } from '../../../rules/index.js'
 
 export interface WhyJob {
   id: number
@@ -10,6 +10,10 @@ export interface WhyJob {
   runAt: number
   /** when HighLevel last answered this job with success */
   doneAt: number | null
+  /** epoch ms the job was accepted (or last replayed): since when a contact is waited for */
+  createdAt?: number
+  /** the fields the job creates its contact with; absent: it does not create it */
+  create?: Record<string, string>
 }
 
 export interface WhyInput {
@@ -19,6 +23,8 @@ export interface WhyInput {
   jobs: WhyJob[]
   /** why deliveries to a location (by name) are held back now, if they are */
   heldBack: (location: string) => string | null
+  /** `delivery.contactNotFoundRetryHours` (default 24) */
+  notFoundHours?: number
 }
 
 const NEEDS: Record<string, string> = {
@@ -38,6 +44,9 @@ const NEEDS: Record<string, string> = {
 
 const time = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)} UTC`
 const tags = (list: string[]): string => list.map((t) => `\`${t}\``).join(', ')
+/** date and minute: a contact may be waited for across midnight */
+const since = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+const NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
 
 /** The first leaf condition that failed: the one a person needs to read. */
 function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { field: string }> | null {
@@ -65,13 +74,21 @@ function ruleMiss(rule: RuleTrace): string {
   return `rule \`${rule.rule}\` did not match: \`${leaf.field}\` was ${found}, ${wanted}`
 }
 
-function jobSentence(job: WhyJob, heldBack: (location: string) => string | null): string {
-  const what = job.add.length > 0 ? tags(job.add) : `removal of ${tags(job.remove)}`
+function jobSentence(job: WhyJob, input: WhyInput): string {
+  // removals are named wherever additions are
+  const what = [job.add.length > 0 ? tags(job.add) : '', job.remove.length > 0 ? `removal of ${tags(job.remove)}` : '']
+    .filter(Boolean)
+    .join(' and ')
   if (job.status === 'done')
     return `${what} ${job.add.length > 0 ? 'added' : 'done'}${job.doneAt ? ` at ${time(job.doneAt)}` : ''}`
+  const notFound = job.lastError?.startsWith(NOT_FOUND) === true
   if (job.status === 'dead')
-    return `${what} not added: ${job.lastError ?? 'HighLevel refused it'} (dead letter ${job.id}: replay it once fixed)`
-  const held = heldBack(job.location)
+    return `${what} not ${job.add.length > 0 ? 'added' : 'done'}: ${job.lastError ?? 'HighLevel refused it'} (dead letter ${job.id}: replay it once fixed${notFound ? '; a replay uses the rules in force, so a rule given `create:` creates the contact' : ''})`
+  const held = input.heldBack(job.location)
+  if (notFound && !held) {
+    const then = job.create ? 'the rule now creates it at the next attempt' : noCreateAdvice(input.notFoundHours)
+    return `${what} waiting for the contact to exist in HighLevel (since ${since(job.createdAt ?? job.runAt)}; ${then}), next look at ${time(job.runAt)}`
+  }
   return `${what} waiting: ${held ? `location ${job.location} held back, ${held}` : `next attempt at ${time(job.runAt)}`}${job.lastError ? ` (last error: ${job.lastError})` : ''}`
 }
 
@@ -81,12 +98,14 @@ function jobSentence(job: WhyJob, heldBack: (location: string) => string | null)
  * match with the value that made them miss.
  */
 export function whySentence(input: WhyInput): string {
-  const parts = input.jobs.map((j) => jobSentence(j, input.heldBack))
+  const parts = input.jobs.map((j) => jobSentence(j, input))
   const misses = input.trace.filter((r) => !r.matched).map(ruleMiss)
   for (const u of input.unmatched) misses.push(`rule \`${u.rule}\` matched but delivers nothing: ${u.reason}`)
   for (const r of input.trace) if (r.matched && r.unresolved) misses.push(`rule \`${r.rule}\`: ${r.unresolved}`)
+  // an identifier present but unusable is never dropped in silence (a phone with no country)
+  const ignored = input.trace.flatMap((r) => (r.matched ? (r.ignored ?? []) : []))
   if (input.trace.length === 0 && input.jobs.length === 0) return `No tag: no rule for source \`${input.source}\`.`
   if (parts.length === 0) return `No tag: ${misses.join('; ') || 'no rule asked for one'}.`
   const sentence = parts.join('; ')
-  return `${sentence[0]?.toUpperCase()}${sentence.slice(1)}${misses.length > 0 ? `. Not added: ${misses.join('; ')}` : ''}.`
+  return `${sentence[0]?.toUpperCase()}${sentence.slice(1)}${misses.length > 0 ? `. Not added: ${misses.join('; ')}` : ''}${ignored.length > 0 ? `. Ignored: ${ignored.join('; ')}` : ''}.`
 }

@@ -1,5 +1,5 @@
-import type { AttemptRecord } from '../../types.js'
-import { toAttempt, type AttemptRow, type JobRow } from '../../rows.js'
+import type { AttemptRecord, JobReplan } from '../../types.js'
+import { toAttempt, toJson, type AttemptRow, type JobRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
 
 /**
@@ -40,6 +40,19 @@ export async function replay(db: Queryable, ids: number[] | 'all', now: number):
     [now, ids === 'all' ? null : ids],
   )
   return rows.map((r) => r.id).sort((a, b) => a - b)
+}
+
+/** New create fields for dead or pending jobs not leased now, due at `now` with their age restarted (one statement). */
+export async function replan(db: Queryable, items: JobReplan[], now: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `UPDATE jobs j SET create_fields = r.create_fields, status = 'pending', run_at = $1, lease_owner = NULL,
+       lease_until = NULL, updated_at = $1, created_at = $1
+     FROM unnest($2::bigint[], $3::text[]) AS r(id, create_fields)
+     WHERE j.id = r.id AND (j.status = 'dead' OR (j.status = 'pending' AND (j.lease_until IS NULL OR j.lease_until <= $1)))
+     RETURNING j.id`,
+    [now, items.map((r) => r.id), items.map((r) => (r.create === null ? null : toJson(r.create)))],
+  )
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b)
 }
 
 /** Deletes dead jobs; their attempts go with them (ON DELETE CASCADE); the event stays. */

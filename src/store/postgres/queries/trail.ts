@@ -13,6 +13,7 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
     source: string
     received_at: number
     tags: string
+    removed: string[]
     status: EventStatus
     job_count: number
   }>(
@@ -23,7 +24,9 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
                       WHEN count(*) FILTER (WHERE j.status = 'pending') > 0 THEN 'pending'
                       ELSE 'done' END
             FROM jobs j WHERE j.event_id = e.id) AS status,
-         (SELECT count(*) FROM jobs j WHERE j.event_id = e.id) AS job_count
+         (SELECT count(*) FROM jobs j WHERE j.event_id = e.id) AS job_count,
+         ARRAY(SELECT DISTINCT r FROM jobs j, jsonb_array_elements_text(j.remove_tags::jsonb) r
+                 WHERE j.event_id = e.id) AS removed
        FROM events e
        WHERE ($1::text IS NULL OR e.source = $1)
          AND ($2::bigint IS NULL OR e.received_at >= $2)
@@ -59,6 +62,7 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
     source: r.source,
     receivedAt: r.received_at,
     tags: JSON.parse(r.tags) as string[],
+    removed: r.removed,
     status: r.status,
     jobCount: Number(r.job_count),
   }))
@@ -76,11 +80,21 @@ export async function listAttempts(db: Queryable, eventId: string): Promise<Stor
 }
 
 export async function queueStats(db: Queryable): Promise<LocationQueue[]> {
-  const { rows } = await db.query<{ location: string; pending: number; dead: number; oldest: number | null }>(
+  const { rows } = await db.query<{
+    location: string
+    pending: number
+    dead: number
+    oldest: number | null
+    oldest_deliverable: number | null
+    awaiting: number
+  }>(
     `SELECT location,
             count(*) FILTER (WHERE status = 'pending') AS pending,
             count(*) FILTER (WHERE status = 'dead') AS dead,
-            min(created_at) FILTER (WHERE status = 'pending') AS oldest
+            min(created_at) FILTER (WHERE status = 'pending') AS oldest,
+            min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE 'TAGRELAY_CONTACT_NOT_FOUND%'))
+              AS oldest_deliverable,
+            count(*) FILTER (WHERE status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%') AS awaiting
      FROM jobs WHERE status IN ('pending', 'dead')
      GROUP BY location ORDER BY location`,
   )
@@ -89,5 +103,7 @@ export async function queueStats(db: Queryable): Promise<LocationQueue[]> {
     pending: Number(r.pending),
     dead: Number(r.dead),
     oldestPendingAt: r.oldest,
+    oldestDeliverableAt: r.oldest_deliverable,
+    awaitingContact: Number(r.awaiting),
   }))
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
-import type { AttemptRecord } from '../../types.js'
-import { toAttempt, type AttemptRow, type JobRow } from '../../rows.js'
+import type { AttemptRecord, JobReplan } from '../../types.js'
+import { toAttempt, toJson, type AttemptRow, type JobRow } from '../../rows.js'
 
 /**
  * Dead letters are jobs with status 'dead'; their attempts keep HighLevel's answers.
@@ -26,6 +26,12 @@ export function prepareDeadLetterQueries(db: Database) {
     UPDATE jobs SET status = 'pending', run_at = @now, lease_owner = NULL,
       lease_until = NULL, updated_at = @now, created_at = @now
     WHERE status = 'dead' RETURNING id`)
+  // a job leased now is left alone: its worker holds it (it is replanned once handed back)
+  const replanOne = db.prepare<{ id: number; now: number; create: string | null }, { id: number }>(`
+    UPDATE jobs SET create_fields = @create, status = 'pending', run_at = @now, lease_owner = NULL,
+      lease_until = NULL, updated_at = @now, created_at = @now
+    WHERE id = @id AND (status = 'dead' OR (status = 'pending' AND (lease_until IS NULL OR lease_until <= @now)))
+    RETURNING id`)
   const deleteAttempts = db.prepare<[number, number]>(
     `DELETE FROM attempts WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'dead')`,
   )
@@ -44,6 +50,11 @@ export function prepareDeadLetterQueries(db: Database) {
     replay(ids: number[] | 'all', now: number): number[] {
       if (ids === 'all') return replayAll.all({ now }).map((r) => r.id)
       return ids.flatMap((id) => replayOne.all({ id, now }).map((r) => r.id))
+    },
+    replan(items: JobReplan[], now: number): number[] {
+      return items.flatMap((r) =>
+        replanOne.all({ id: r.id, now, create: r.create === null ? null : toJson(r.create) }).map((x) => x.id),
+      )
     },
     discard(ids: number[]): number {
       let n = 0

@@ -6,6 +6,7 @@ interface SummaryRow {
   source: string
   received_at: number
   tags: string
+  removed: string
   status: EventStatus
   job_count: number
 }
@@ -67,7 +68,9 @@ export function prepareEventList(db: Database) {
                          WHEN sum(j.status = 'pending') > 0 THEN 'pending'
                          ELSE 'done' END
                FROM jobs j WHERE j.event_id = e.id) AS status,
-            (SELECT count(*) FROM jobs j WHERE j.event_id = e.id) AS job_count
+            (SELECT count(*) FROM jobs j WHERE j.event_id = e.id) AS job_count,
+            (SELECT json_group_array(DISTINCT r.value) FROM jobs j, json_each(j.remove_tags) r
+               WHERE j.event_id = e.id) AS removed
           FROM ${from}
           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ) ${filter.status !== undefined ? 'WHERE status = @status' : ''}
@@ -92,6 +95,7 @@ export function prepareEventList(db: Database) {
         source: r.source,
         receivedAt: r.received_at,
         tags: JSON.parse(r.tags) as string[],
+        removed: JSON.parse(r.removed) as string[],
         status: r.status,
         jobCount: r.job_count,
       }))

@@ -13,6 +13,8 @@ interface QueueRow {
   pending: number
   dead: number
   oldest: number | null
+  oldest_deliverable: number | null
+  awaiting: number
 }
 
 /** The reads behind the admin views and the scrape-time metrics. */
@@ -27,7 +29,10 @@ export function prepareTrailQueries(db: Database) {
     SELECT location,
            sum(status = 'pending') AS pending,
            sum(status = 'dead') AS dead,
-           min(CASE WHEN status = 'pending' THEN created_at END) AS oldest
+           min(CASE WHEN status = 'pending' THEN created_at END) AS oldest,
+           min(CASE WHEN status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE 'TAGRELAY_CONTACT_NOT_FOUND%')
+               THEN created_at END) AS oldest_deliverable,
+           coalesce(sum(status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%'), 0) AS awaiting
     FROM jobs WHERE status IN ('pending', 'dead')
     GROUP BY location ORDER BY location`)
 
@@ -37,9 +42,14 @@ export function prepareTrailQueries(db: Database) {
       return attempts.all(eventId).map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
     },
     queueStats(): LocationQueue[] {
-      return queue
-        .all()
-        .map((r) => ({ location: r.location, pending: r.pending, dead: r.dead, oldestPendingAt: r.oldest }))
+      return queue.all().map((r) => ({
+        location: r.location,
+        pending: r.pending,
+        dead: r.dead,
+        oldestPendingAt: r.oldest,
+        oldestDeliverableAt: r.oldest_deliverable,
+        awaitingContact: r.awaiting,
+      }))
     },
   }
 }

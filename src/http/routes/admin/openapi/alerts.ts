@@ -19,7 +19,10 @@ const alert: Json = {
   properties: {
     id: { type: 'integer' },
     destination: { type: 'string', description: 'the name under alerts.destinations' },
-    kind: { type: 'string', enum: ['dead_letters', 'location_held', 'refusals', 'oldest_pending', 'test'] },
+    kind: {
+      type: 'string',
+      enum: ['dead_letters', 'location_held', 'refusals', 'oldest_pending', 'contacts_awaited', 'test'],
+    },
     subject: { type: 'string', description: 'a location, a source, or *' },
     state: { type: 'string', enum: ['firing', 'resolved', 'digest', 'test'] },
     status: { type: 'string', enum: ['pending', 'sent', 'failed'] },

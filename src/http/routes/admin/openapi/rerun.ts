@@ -15,13 +15,19 @@ export const rerunPaths: Record<string, Json> = {
       description:
         'Only tags (and untags) that no earlier job of the event asked for are enqueued, as new jobs; tags earlier ' +
         'judgements added that the rules now do not are listed in noLongerAdded and never removed. With ' +
-        '{"dryRun": true} nothing is stored. The trail (GET /admin/events/{id}) lists every re-run under reruns.',
+        '{"dryRun": true} nothing is stored. With {"replan": true} the event\'s jobs still pending or dead (listed in ' +
+        'waiting) are planned again under the rules in force (their create: fields) and made due now, even when the ' +
+        'tags are the same: the way back for a dead letter whose rule gained create:. The trail (GET /admin/events/{id}) lists every re-run under reruns.',
       parameters: [idParam('the event id')],
       requestBody: {
         required: false,
         content: {
           'application/json': {
-            schema: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean' } } },
+            schema: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { dryRun: { type: 'boolean' }, replan: { type: 'boolean' } },
+            },
           },
         },
       },
@@ -29,7 +35,17 @@ export const rerunPaths: Record<string, Json> = {
         200: json(
           {
             type: 'object',
-            required: ['eventId', 'source', 'judgedBy', 'rulesVersion', 'dryRun', 'jobs', 'noLongerAdded'],
+            required: [
+              'eventId',
+              'source',
+              'judgedBy',
+              'rulesVersion',
+              'dryRun',
+              'jobs',
+              'noLongerAdded',
+              'waiting',
+              'replanned',
+            ],
             properties: {
               eventId: { type: 'string' },
               source: { type: 'string' },
@@ -51,6 +67,27 @@ export const rerunPaths: Record<string, Json> = {
                   required: ['location', 'contact', 'tags'],
                   properties: { location: { type: 'string' }, contact, tags },
                 },
+              },
+              waiting: {
+                type: 'array',
+                description: 'jobs of the event still pending or dead, with the create fields the rules now give',
+                items: {
+                  type: 'object',
+                  required: ['jobId', 'status', 'location', 'contact', 'create', 'changes'],
+                  properties: {
+                    jobId: { type: 'integer' },
+                    status: { type: 'string', enum: ['pending', 'dead'] },
+                    location: { type: 'string' },
+                    contact,
+                    create: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
+                    changes: { type: 'boolean', description: "the create fields differ from the job's" },
+                  },
+                },
+              },
+              replanned: {
+                type: 'array',
+                items: { type: 'integer' },
+                description: 'job ids re-planned (replan: true)',
               },
             },
           },

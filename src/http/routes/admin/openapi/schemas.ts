@@ -22,12 +22,13 @@ export const schemas: Record<string, Json> = {
   },
   EventSummary: {
     type: 'object',
-    required: ['id', 'source', 'receivedAt', 'tags', 'status', 'jobCount'],
+    required: ['id', 'source', 'receivedAt', 'tags', 'removed', 'status', 'jobCount'],
     properties: {
       id: { type: 'string' },
       source: { type: 'string' },
       receivedAt: { type: 'string', format: 'date-time' },
       tags: stringList,
+      removed: { ...stringList, description: 'tags its jobs remove, each once' },
       status: ref('EventStatus'),
       jobCount: { type: 'integer' },
     },

@@ -1,0 +1,53 @@
+import type { Job } from '../store/index.js'
+import type { AlertMessage } from './message.js'
+import type { WatchStep } from './watch.js'
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+const who = (j: Job): string => j.contact.email ?? j.contact.phone ?? j.contact.id ?? '?'
+
+/**
+ * The quieter trigger for jobs waiting for their contact to exist in HighLevel (not
+ * found, no `create:`): normal for a while (a form tool creates the contact moments
+ * later), so `oldest_pending` leaves them out; after `afterMinutes` this one names the
+ * people, where and since when, and what happens at the end of the window.
+ */
+export function awaitedMessage(
+  step: NonNullable<WatchStep>,
+  found: { count: number; first: Job[] },
+  notFoundHours: number,
+  now: number,
+  link: (path: string) => string,
+): AlertMessage {
+  const fire = step === 'fire'
+  const people = found.first.map(
+    (j) =>
+      `${who(j)} (${j.location}, since ${iso(j.createdAt ?? j.runAt)
+        .slice(0, 16)
+        .replace('T', ' ')} UTC)`,
+  )
+  const more = found.count > found.first.length ? ` and ${found.count - found.first.length} more` : ''
+  return {
+    kind: 'contacts_awaited',
+    state: fire ? 'firing' : 'resolved',
+    subject: '*',
+    title: fire
+      ? `${found.count} job${found.count === 1 ? '' : 's'} waiting for contacts HighLevel does not have`
+      : 'No job waits for a contact any more',
+    text: fire
+      ? `Waiting for ${people.join(', ')}${more} to exist in HighLevel. Their rules have no create:, so after ${notFoundHours} h they become dead letters; add create: to the rules to make new people (then replay).`
+      : 'Every contact waited for was found, created or given up on.',
+    at: iso(now),
+    details: {
+      count: found.count,
+      contacts: found.first.map((j) => ({
+        jobId: j.id,
+        eventId: j.eventId,
+        location: j.location,
+        contact: j.contact,
+        since: iso(j.createdAt ?? j.runAt),
+        trail: link(`/admin/events/${j.eventId}`),
+      })),
+    },
+    links: found.first.map((j) => link(`/admin/events/${j.eventId}`)),
+  }
+}
