@@ -21,7 +21,7 @@ export interface WhyInput {
   heldBack: (location: string) => string | null
 }
 
-const NEEDS: Record<string, string> = {
+export const NEEDS: Record<string, string> = {
   equals: '=',
   not_equals: '≠',
   gt: '>',
@@ -40,7 +40,7 @@ const time = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)
 const tags = (list: string[]): string => list.map((t) => `\`${t}\``).join(', ')
 
 /** The first leaf condition that failed: the one a person needs to read. */
-function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { field: string }> | null {
+export function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { field: string }> | null {
   if (!c || c.passed) return null
   if (!('conditions' in c)) return c
   if (c.op === 'not') return null
@@ -51,7 +51,7 @@ function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { fi
   return null
 }
 
-function ruleMiss(rule: RuleTrace): string {
+export function ruleMiss(rule: RuleTrace): string {
   if (rule.skipped) return `rule \`${rule.rule}\` was not evaluated (${rule.skipped})`
   const leaf = failedLeaf(rule.condition)
   if (!leaf) return `rule \`${rule.rule}\` did not match`

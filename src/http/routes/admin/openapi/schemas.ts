@@ -1,3 +1,4 @@
+import { eventListExtra, whoWhere, whyTagSchema } from './console-ux.js'
 import { nullable, ref, stringList, type Json } from './common.js'
 
 /** The admin API's answer and body shapes (components.schemas). */
@@ -30,6 +31,7 @@ export const schemas: Record<string, Json> = {
       tags: stringList,
       status: ref('EventStatus'),
       jobCount: { type: 'integer' },
+      ...whoWhere,
     },
   },
   EventList: {
@@ -38,6 +40,7 @@ export const schemas: Record<string, Json> = {
     properties: {
       events: { type: 'array', items: ref('EventSummary') },
       nextCursor: nullable('string', { description: 'pass as `cursor` for the next page; null on the last page' }),
+      ...eventListExtra,
     },
   },
   Intent: {
@@ -108,6 +111,8 @@ export const schemas: Record<string, Json> = {
       source: { type: 'string' },
       receivedAt: { type: 'string', format: 'date-time' },
       status: ref('EventStatus'),
+      ...whoWhere,
+      whyTag: whyTagSchema,
       why: {
         type: 'string',
         description: 'one sentence: what was added and when, what waits and why, which rule missed and on what value',
