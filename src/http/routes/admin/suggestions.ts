@@ -9,7 +9,7 @@ import { knownNames } from './names.js'
  */
 export function suggestionRoute(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/admin/suggestions', async () => {
-    const { allLocations: _all, ...names } = knownNames(deps)
-    return names
+    const { sources, locations, locationCount, rules, tags } = knownNames(deps)
+    return { sources, locations, locationCount, rules, tags }
   })
 }
