@@ -93,7 +93,7 @@ t.test('waiting says why (held back) or when; dead says what HighLevel answered'
       jobs: [job({ status: 'pending', doneAt: null, lastError: 'HighLevel 503' })],
       heldBack: none,
     }),
-    '`vip` waiting: next attempt at 14:02:11 UTC (last error: HighLevel 503).',
+    '`vip` waiting: next attempt at 14:02:11 UTC (the last try failed: HighLevel 503).',
   )
   t.equal(
     whySentence({
@@ -103,7 +103,7 @@ t.test('waiting says why (held back) or when; dead says what HighLevel answered'
       jobs: [job({ status: 'dead', doneAt: null, lastError: 'HighLevel 422: bad phone' })],
       heldBack: none,
     }),
-    '`vip` not added: HighLevel 422: bad phone (dead letter 7: replay it once fixed).',
+    '`vip` not added: HighLevel 422: bad phone (dead letter 7: re-deliver it once fixed).',
   )
   t.equal(
     whySentence({ source: 's', trace: [], unmatched: [], jobs: [job({ add: [], remove: ['old'] })], heldBack: none }),

@@ -5,7 +5,12 @@ import { api, badge, boot, code, filterForm, h, pre, say, table, time } from '..
 const STATUSES = ['', 'pending', 'sent', 'failed']
 
 boot(async (root) => {
-  const { form, params } = filterForm('Filter alerts', [], STATUSES, '/console/alerts')
+  const filters = filterForm('Filter alerts', [], STATUSES, '/console/alerts', async () => {
+    rows.length = 0
+    await load(null)
+  })
+  const { form } = filters
+  const params = { get: (k) => filters.params().get(k) }
   const list = h('div')
   const more = h('button', { type: 'button', hidden: true, onclick: () => load(cursor) }, 'Older alerts')
   root.append(form, list, h('p', {}, more))

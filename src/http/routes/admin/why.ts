@@ -1,3 +1,4 @@
+import { reasonInWords } from '../../../common/reasons.js'
 import type { ConditionTrace, RuleTrace, Unmatched } from '../../../rules/index.js'
 
 export interface WhyJob {
@@ -70,9 +71,9 @@ function jobSentence(job: WhyJob, heldBack: (location: string) => string | null)
   if (job.status === 'done')
     return `${what} ${job.add.length > 0 ? 'added' : 'done'}${job.doneAt ? ` at ${time(job.doneAt)}` : ''}`
   if (job.status === 'dead')
-    return `${what} not added: ${job.lastError ?? 'HighLevel refused it'} (dead letter ${job.id}: replay it once fixed)`
+    return `${what} not added: ${reasonInWords(job.lastError, job.location)} (dead letter ${job.id}: re-deliver it once fixed)`
   const held = heldBack(job.location)
-  return `${what} waiting: ${held ? `location ${job.location} held back, ${held}` : `next attempt at ${time(job.runAt)}`}${job.lastError ? ` (last error: ${job.lastError})` : ''}`
+  return `${what} waiting: ${held ? `location ${job.location} held back, ${held}` : `next attempt at ${time(job.runAt)}`}${job.lastError ? ` (the last try failed: ${reasonInWords(job.lastError, job.location)})` : ''}`
 }
 
 /**
