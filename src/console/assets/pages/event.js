@@ -220,7 +220,7 @@ boot(async function render(root, tagArg) {
       'dl',
       { class: 'facts who' },
       h('dt', {}, 'Contact'),
-      h('dd', { id: 'who' }, who(e.contact)),
+      h('dd', { id: 'event-contact' }, who(e.contact)),
       h('dt', {}, 'Location'),
       h('dd', {}, e.location ?? '—'),
       h('dt', {}, 'Source'),

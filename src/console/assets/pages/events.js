@@ -130,7 +130,7 @@ boot(async (root) => {
     const without = new URLSearchParams(p)
     without.delete('tag')
     const page = await api('GET', `/admin/events?${query(without, { limit: 10 })}`)
-    if (!page.events.length) return
+    if (!page.events.length || params !== p) return
     whyNo.append(
       h('h2', {}, 'Why no ', code(tag), '?'),
       h('p', {}, 'No event here asked for it. Ask one of these why:'),
@@ -160,8 +160,10 @@ boot(async (root) => {
     )
   }
 
-  async function load(after) {
+  let generation = 0
+  async function load(after, mine = generation) {
     const page = await api('GET', `/admin/events?${query(params, { limit: 50, ...(after ? { cursor: after } : {}) })}`)
+    if (mine !== generation) return false // a newer filter replaced this one meanwhile
     filters.showWarnings(page.warnings)
     for (const e of page.events) {
       if (shown.has(e.id)) continue
@@ -173,21 +175,26 @@ boot(async (root) => {
     if (shown.size === 0)
       say(`No event matches these filters.${page.warnings?.length ? ` ${page.warnings.join('; ')}.` : ''}`)
     else say(`${shown.size} events shown${cursor ? '; more below' : ''}.`)
+    return true
   }
 
   async function reload(p, focus) {
     params = p
+    const mine = ++generation
     shown = new Set()
     body.replaceChildren()
-    await load(null)
+    if (!(await load(null, mine))) return
     await whyNoTag(p)
+    if (mine !== generation) return
     if (focus) focusResults(whyNo.firstChild ? whyNo : list)
   }
 
   async function refresh() {
     if (params.get('until')) return
     try {
+      const mine = generation
       const page = await api('GET', `/admin/events?${query(params, { limit: 50 })}`)
+      if (mine !== generation) return
       const fresh = page.events.filter((e) => !shown.has(e.id))
       for (const e of fresh.reverse()) {
         shown.add(e.id)
