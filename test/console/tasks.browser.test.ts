@@ -135,8 +135,11 @@ else {
       await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 27))
       const b = steps(page)
       await b.fill('Contact (email, phone or id)', 'bob@example.com')
+      await page.getByText('1 events shown.').waitFor()
       await b.click(page.locator('tbody tr').filter({ hasText: 'bob@example.com' }).getByRole('link'))
-      await page.waitForURL(new RegExp(`/console/events/${bob}$`))
+      await page.waitForURL(new RegExp(`/console/events/${bob}$`), { timeout: 10_000 }).catch((e: Error) => {
+        throw new Error(`${e.message}: at ${page.url()}`)
+      })
       const why = page.locator('#why')
       await why.getByText(/call-booked not added: the contact was not found in HighLevel at location main/).waitFor()
       t.ok(b.count() <= 3, `(b) the reason in words in ${b.count()} actions`)

@@ -230,12 +230,19 @@ boot(async function render(root, tagArg) {
     ),
     ask,
     answer(e.whyTag),
-    h(
-      'section',
-      { class: 'why', 'aria-labelledby': 'why-h' },
-      h('h2', { id: 'why-h' }, e.whyTag ? 'Everything this event did' : 'Why'),
-      h('p', { id: 'why' }, prose(e.why)),
-    ),
+    e.whyTag
+      ? h(
+          'details',
+          { class: 'why' },
+          h('summary', { id: 'why-h' }, 'Everything this event did'),
+          h('p', { id: 'why' }, prose(e.why)),
+        )
+      : h(
+          'section',
+          { class: 'why', 'aria-labelledby': 'why-h' },
+          h('h2', { id: 'why-h' }, 'Why'),
+          h('p', { id: 'why' }, prose(e.why)),
+        ),
     h(
       'dl',
       { class: 'facts' },
