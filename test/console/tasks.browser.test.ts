@@ -122,7 +122,11 @@ else {
       )
       t.ok(found.length < 5, `and not the others (${found.length} shown)`)
       t.equal(
-        await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+        await page.evaluate(() =>
+          (
+            globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }
+          ).document.activeElement?.getAttribute('aria-label'),
+        ),
         'Events',
         'focus on the results',
       )
