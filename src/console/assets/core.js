@@ -97,11 +97,18 @@ export function time(iso) {
   )
 }
 
-/** A sentence with names in backticks, as text and code elements (never markup from the data). */
+const ISO = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/
+
+/**
+ * A sentence as text, code and time elements (never markup from the data): names in
+ * backticks become code, ISO 8601 times the reader's local time (UTC on hover).
+ */
 export function prose(sentence) {
   return String(sentence)
     .split('`')
-    .map((part, i) => (i % 2 === 1 ? code(part) : part))
+    .flatMap((part, i) =>
+      i % 2 === 1 ? [code(part)] : part.split(ISO).map((bit, j) => (j % 2 === 1 ? time(bit) : bit)),
+    )
     .filter((part) => part !== '')
 }
 

@@ -15,7 +15,7 @@ export interface WhyTag {
   rules: string[]
 }
 
-const time = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)} UTC`
+const time = (ms: number): string => new Date(ms).toISOString()
 const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase()
 
 function condition(rule: RuleTrace, tag: string): string {

@@ -37,7 +37,8 @@ export const NEEDS: Record<string, string> = {
   matches: 'to match',
 }
 
-const time = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)} UTC`
+/** ISO 8601 (UTC): exact for API clients; the console shows it in the reader's zone */
+const time = (ms: number): string => new Date(ms).toISOString()
 const tags = (list: string[]): string => list.map((t) => `\`${t}\``).join(', ')
 
 /** The first leaf condition that failed: the one a person needs to read. */
