@@ -300,7 +300,7 @@ boot(async (root) => {
       listRegion,
     )
     progress.hidden = true
-    say(message ?? `${count} dead letter(s)${describe(p)}.`)
+    say(message ?? `Showing ${items.length} of ${count}.`)
     if (focus) focusResults(listRegion)
   }
 
