@@ -39,9 +39,8 @@ export function sortLocations(
 }
 
 /** How contacts are looked up at a location, and when Search Contacts was refused, why in words. */
-export function lookups(deps: Pick<RouteDeps, 'delivery'>, locationId: string, failing: Failing | undefined): string {
-  if (!deps.delivery?.searchRefused?.().includes(locationId))
-    return 'batched Search Contacts, then a duplicate search for whom it misses'
+export function lookups(searchRefused: boolean, failing: Failing | undefined): string {
+  if (!searchRefused) return 'batched Search Contacts, then a duplicate search for whom it misses'
   if (
     failing?.lastErrorCode === 'TAGRELAY_HL_UNAUTHORIZED' ||
     failing?.lastErrorCode === 'TAGRELAY_HL_OAUTH_REFRESH_FAILED'

@@ -99,6 +99,10 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const all = sortLocations(entries, deps, queues, q.data.sort, q.data.order)
     const from = q.data.after === undefined ? 0 : all.findIndex((e) => e.name === q.data.after) + 1
     const page = all.slice(from, from + q.data.limit)
+    // the engine's state, read once per request rather than once per location
+    const engines = new Map((deps.delivery?.locations() ?? []).map((l) => [l.locationId, l]))
+    const failures = new Map((deps.delivery?.auth?.() ?? []).map((a) => [a.locationId, a]))
+    const refusedSearch = new Set(deps.delivery?.searchRefused?.() ?? [])
     const app = deps.config.highlevel.app
     const locations = await Promise.all(
       page.map(async (entry) => {
@@ -106,7 +110,7 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
         const location = entry.origin === 'config' && config ? config : installedAuth(entry, app?.clientId ?? '')
         const q = queues.get(entry.key)
         const budget = deps.rateLimits?.lastRateLimit(location.locationId) ?? null
-        const engine = deps.delivery?.locations().find((l) => l.locationId === location.locationId)
+        const engine = engines.get(location.locationId)
         const pausedBecause = !deps.config.delivery.enabled
           ? 'delivery.enabled is false in this process'
           : entry.disabled
@@ -120,7 +124,7 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
                   : budget?.remaining === 0
                     ? 'HighLevel burst window spent; resumes when the window resets'
                     : null
-        const failing = deps.delivery?.auth?.().find((a) => a.locationId === location.locationId)
+        const failing = failures.get(location.locationId)
         return {
           name: entry.name,
           locationId: location.locationId,
@@ -147,7 +151,7 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
           rateLimit: budget,
           paused: pausedBecause !== null,
           pausedReason: pausedBecause,
-          lookups: lookups(deps, location.locationId, failing),
+          lookups: lookups(refusedSearch.has(location.locationId), failing),
           auth: await authState(location, deps.store, now, failing, entry.origin === 'config' ? undefined : entry.key),
         }
       }),
