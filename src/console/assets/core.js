@@ -66,9 +66,8 @@ export function say(text, kind = 'info') {
 export const fail = (err) => say(err instanceof ApiError ? `${err.message}` : String(err), 'error')
 
 const pad = (n) => String(n).padStart(2, '0')
-const zoneName = (d) =>
-  new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')
-    ?.value ?? ''
+const zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' })
+const zoneName = (d) => zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? ''
 
 /** A time as the reader's clock shows it: `2026-05-01 09:02:11 EDT` (what From and Until take). */
 export function localText(d) {
