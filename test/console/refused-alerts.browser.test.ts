@@ -65,7 +65,10 @@ else {
       await c.signIn(viewer, VIEWER_TOKEN)
       await viewer.goto(`${c.url}/console/refused`)
       await viewer.getByText('grace@example.com').waitFor()
-      t.ok(await viewer.getByRole('button', { name: 'Re-verify', exact: true }).isDisabled(), 'a viewer cannot re-verify')
+      t.ok(
+        await viewer.getByRole('button', { name: 'Re-verify', exact: true }).isDisabled(),
+        'a viewer cannot re-verify',
+      )
 
       const reverifyRefusals = c.problems.filter((p) => /^422 .*\/reverify$/.test(p))
       t.equal(reverifyRefusals.length, 1, 'the one 422 is the re-verify that was still refused')

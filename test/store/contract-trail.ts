@@ -72,7 +72,11 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       first.map((e) => e.id),
       ['evt_d', 'evt_c'],
     )
-    t.match(first[0], { contact: { phone: '+442079460958' }, location: null }, 'who, from the event; no job: no location')
+    t.match(
+      first[0],
+      { contact: { phone: '+442079460958' }, location: null },
+      'who, from the event; no job: no location',
+    )
     t.match(first[1], {
       location: 'main',
       source: 'forms',
