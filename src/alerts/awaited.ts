@@ -45,9 +45,9 @@ export function awaitedMessage(
         location: j.location,
         contact: j.contact,
         since: iso(j.createdAt ?? j.runAt),
-        trail: link(`/admin/events/${j.eventId}`),
+        trail: link(`/console/events/${j.eventId}`),
       })),
     },
-    links: found.first.map((j) => link(`/admin/events/${j.eventId}`)),
+    links: found.first.map((j) => link(`/console/events/${j.eventId}`)),
   }
 }

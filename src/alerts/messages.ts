@@ -1,6 +1,7 @@
 import type { LocationQueue } from '../store/index.js'
 import type { AlertMessage } from './message.js'
 import type { WatchStep } from './watch.js'
+import { reasonInWords } from '../common/reasons.js'
 
 type Link = (path: string) => string
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -14,17 +15,20 @@ export interface DeadSample {
   lastError: string | null
 }
 
+// Links go to the console pages a person reads (server.publicUrl + /console/...), never to admin API paths.
+const event = (link: Link, id: string): string => link(`/console/events/${encodeURIComponent(id)}`)
+
 export function deadLetterDigest(count: number, first: DeadSample[], now: number, link: Link): AlertMessage {
-  const reasons = first.map((j) => `job ${j.id} (${j.location}): ${j.lastError ?? 'no reason recorded'}`)
+  const reasons = first.map((j) => `job ${j.id}: ${reasonInWords(j.lastError, j.location)}`)
   return {
     kind: 'dead_letters',
     state: 'digest',
     subject: '*',
-    title: `${count} new dead letter${count === 1 ? '' : 's'}`,
-    text: `${count} job${count === 1 ? '' : 's'} will not be retried. First: ${reasons.join('; ')}`,
+    title: `${count} new dead letter${count === 1 ? '' : 's'}: tags that will not be added`,
+    text: `${count} deliver${count === 1 ? 'y' : 'ies'} to HighLevel failed for good and will not be retried. ${first.length === count ? '' : 'The first: '}${reasons.join('; ')}. Open the dead letters to see them by cause, fix it, then replay them.`,
     at: iso(now),
-    details: { count, first: first.map((j) => ({ ...j, trail: link(`/admin/events/${j.eventId}`) })) },
-    links: [link('/admin/dead-letters'), ...first.map((j) => link(`/admin/events/${j.eventId}`))],
+    details: { count, first: first.map((j) => ({ ...j, trail: event(link, j.eventId) })) },
+    links: [link('/console/dead-letters'), ...first.map((j) => event(link, j.eventId))],
   }
 }
 
@@ -37,7 +41,7 @@ export function deadLettersCleared(now: number, link: Link): AlertMessage {
     text: 'Every dead letter has been replayed or discarded.',
     at: iso(now),
     details: { count: 0 },
-    links: [link('/admin/dead-letters')],
+    links: [link('/console/dead-letters')],
   }
 }
 
@@ -56,11 +60,11 @@ export function heldMessage(
     subject: locationId,
     title: fire ? `Location ${locationId} held back` : `Location ${locationId} delivering again`,
     text: fire
-      ? `No deliveries to ${locationId} for ${minutes(now - (since ?? now))} min: ${reason ?? 'paused'}`
+      ? `Nothing has been delivered to HighLevel location ${locationId} for ${minutes(now - (since ?? now))} min: ${reason ? reasonInWords(reason) : 'paused'}. It is listed first on the locations page.`
       : `Deliveries to ${locationId} resumed.`,
     at: iso(now),
     details: { locationId, reason, since: since === null ? null : iso(since) },
-    links: [link('/admin/locations')],
+    links: [link('/console/locations')],
   }
 }
 
@@ -81,7 +85,7 @@ export function pendingMessage(
     subject: location,
     title: fire ? `Deliveries to ${location} are behind` : `Deliveries to ${location} caught up`,
     text: fire
-      ? `The oldest pending job of ${location} has waited ${minutes(now - (oldest ?? now))} min (${(queue?.pending ?? 0) - awaiting} pending${awaiting > 0 ? `, and ${awaiting} waiting for their contact, not counted` : ''}).`
+      ? `The oldest tag waiting for ${location} has waited ${minutes(now - (oldest ?? now))} min (${(queue?.pending ?? 0) - awaiting} waiting${awaiting > 0 ? `, and ${awaiting} waiting for their contact, not counted` : ''}).`
       : `No job of ${location} is waiting too long any more.`,
     at: iso(now),
     details: {
@@ -90,7 +94,10 @@ export function pendingMessage(
       awaitingContact: awaiting,
       oldestPendingAt: oldest === null ? null : iso(oldest),
     },
-    links: [link('/admin/locations')],
+    links: [
+      link(`/console/events?location=${encodeURIComponent(location)}&status=pending`),
+      link('/console/locations'),
+    ],
   }
 }
 
@@ -111,11 +118,11 @@ export function refusalMessage(
       ? `Source ${source}: requests refused for their signature or token`
       : `Source ${source}: refusals stopped`,
     text: fire
-      ? `${count} requests to /hooks/${source} were refused in ${windowMinutes} min: a rotated secret? They are kept: re-verify them once the secret is fixed.`
+      ? `${count} requests from ${source} were refused in ${windowMinutes} min because their signature or token did not match: did the sender change its secret? They are kept: fix the secret in the config, then re-verify them all at once.`
       : `No more refusals on ${source} within ${windowMinutes} min.`,
     at: iso(now),
     details: { source, count, windowMinutes },
-    links: [link(`/admin/refused?source=${encodeURIComponent(source)}`)],
+    links: [link(`/console/refused?source=${encodeURIComponent(source)}&status=refused`)],
   }
 }
 

@@ -16,6 +16,12 @@ export interface AlertInputs {
   refusedSince?: (since: number) => Promise<Array<{ source: string; count: number }>>
   /** takes or renews the one checking lease; absent: always check (one process) */
   lead?: () => Promise<boolean>
+  /**
+   * the alerts last queued per trigger and subject (the outbox, shared by every replica):
+   * read when this process starts checking, so a restart or a new lease holder does not
+   * send again what was sent within `quietMinutes`
+   */
+  lastSent?: () => Promise<Array<{ kind: string; subject: string; state: string; at: number }>>
 }
 
 export interface AlertMonitorOptions {
@@ -52,6 +58,8 @@ export class AlertMonitor {
   #lastDigest: number | null = null
   #timer: NodeJS.Timeout | undefined
   #checking: Promise<void> | undefined
+  /** whether this process held the lease at its last check: on taking it, the outbox is read again */
+  #leading = false
 
   constructor(opts: AlertMonitorOptions) {
     this.#o = opts
@@ -82,8 +90,11 @@ export class AlertMonitor {
     const now = this.#now()
     if (this.#o.inputs.lead && !(await this.#o.inputs.lead())) {
       this.#lastCheck = now
+      this.#leading = false
       return
     }
+    if (!this.#leading) await this.#restore()
+    this.#leading = true
     const t = this.#o.config.triggers
     const out: AlertMessage[] = []
     const link = (path: string): string => `${this.#o.publicUrl?.replace(/\/$/, '') ?? ''}${path}`
@@ -125,6 +136,26 @@ export class AlertMonitor {
     }
     this.#lastCheck = now
     for (const m of out) await this.#o.enqueue(m)
+  }
+
+  /** What was sent before this process led: each subject whose last alert fired counts as fired then. */
+  async #restore(): Promise<void> {
+    const sent = (await this.#o.inputs.lastSent?.()) ?? []
+    const last = new Map<string, { kind: string; subject: string; state: string; at: number }>()
+    for (const a of sent) {
+      const key = `${a.kind}\u0000${a.subject}`
+      if ((last.get(key)?.at ?? -1) < a.at) last.set(key, a)
+    }
+    const watches: Record<string, WatchSet> = {
+      location_held: this.#held,
+      oldest_pending: this.#pending,
+      refusals: this.#refused,
+    }
+    for (const a of last.values()) {
+      if (a.kind === 'dead_letters') {
+        if (a.state === 'digest') this.#lastDigest = Math.max(this.#lastDigest ?? 0, a.at)
+      } else if (a.state === 'firing') watches[a.kind]?.restore(a.subject, a.at)
+    }
   }
 
   async #deadLetters(now: number, out: AlertMessage[], link: (p: string) => string): Promise<void> {

@@ -7,6 +7,9 @@ import { AlertDispatcher } from './dispatcher.js'
 import { AlertMonitor, type AlertInputs } from './monitor.js'
 import type { AlertsConfig } from './schema.js'
 
+/** the newest alerts read to restore what was sent (one per destination, trigger and subject is enough) */
+const LAST_SENT = 500
+
 export interface AlertsOptions {
   config: AlertsConfig
   store: { alerts: AlertOutbox; refused: Pick<RefusedRequestStore, 'countSince'> } & Pick<JobQueue, 'queueStats'>
@@ -57,6 +60,13 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
       refusedSince: (since) => store.refused.countSince(since),
       // replicas sharing the store: the lease holder checks, the others only send
       lead: () => store.alerts.lead(owner, config.checkIntervalMs * 3, now()),
+      lastSent: async () =>
+        (await store.alerts.list({ limit: LAST_SENT })).map((a) => ({
+          kind: a.kind,
+          subject: a.subject,
+          state: a.state,
+          at: a.createdAt,
+        })),
     },
     enqueue: (m) => dispatcher.enqueue(m),
     logger: log,

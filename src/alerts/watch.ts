@@ -25,6 +25,12 @@ export class Watch {
     return 'fire'
   }
 
+  /** what the store says was last sent: fired at `at` (after a restart or a change of lease holder) */
+  restore(at: number): void {
+    this.#since ??= at
+    this.#firedAt = at
+  }
+
   get since(): number | null {
     return this.#since
   }
@@ -37,6 +43,13 @@ export class Watch {
 /** Watches by subject; subjects no longer reported are stepped as cleared. */
 export class WatchSet {
   readonly #watches = new Map<string, Watch>()
+
+  /** a subject that fired at `at` before this process checked (the alert outbox remembers it) */
+  restore(subject: string, at: number): void {
+    let w = this.#watches.get(subject)
+    if (!w) this.#watches.set(subject, (w = new Watch()))
+    w.restore(at)
+  }
 
   /** steps every subject in `active` as holding and every other known one as cleared */
   step(active: ReadonlySet<string>, now: number, afterMs: number, quietMs: number): Array<[string, WatchStep, Watch]> {

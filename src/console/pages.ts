@@ -47,6 +47,7 @@ export function pageShell(page: ConsolePage): string {
 <title>${escape(page.title)} · tagrelay console</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/console.css">
+<link rel="modulepreload" href="/console/assets/core.js">
 <script type="module" src="/console/assets/pages/${page.name}.js"></script>
 </head>
 <body data-page="${page.name}">

@@ -1,4 +1,13 @@
-import type { AttemptRecord, ContactRef, EventRecord, Job, JobStatus, NewEvent, OAuthTokens } from './types.js'
+import type {
+  AttemptRecord,
+  ContactRef,
+  EventRecord,
+  EventSummary,
+  Job,
+  JobStatus,
+  NewEvent,
+  OAuthTokens,
+} from './types.js'
 
 /**
  * Row shapes as SQLite returns them, and the one place they become contract types.
@@ -101,6 +110,8 @@ export function toEvent(row: EventRow, jobs: Job[]): EventRecord {
     tags: fromJson<string[]>(row.tags),
     explain: fromJson<unknown>(row.explain),
   }
+  const contact = contactOf(row)
+  if (Object.keys(contact).length > 0) event.contact = contact
   return { ...event, jobs }
 }
 
@@ -154,5 +165,18 @@ export function toOAuthTokens(row: OAuthRow): OAuthTokens {
     refreshToken: row.refresh_token,
     expiresAt: row.expires_at,
     updatedAt: row.updated_at,
+  }
+}
+
+/** Who an event is about, as stored at ingest (only the identifiers it gave). */
+export function contactOf(r: {
+  contact_id?: string | null
+  contact_email?: string | null
+  contact_phone?: string | null
+}): EventSummary['contact'] {
+  return {
+    ...(r.contact_email ? { email: r.contact_email } : {}),
+    ...(r.contact_phone ? { phone: r.contact_phone } : {}),
+    ...(r.contact_id ? { id: r.contact_id } : {}),
   }
 }

@@ -144,6 +144,8 @@ export interface EventFilter {
   location?: string
   /** a rule that matched it */
   rule?: string
+  /** a rule that did not match it (pair with the rule's source) */
+  ruleMissed?: string
   /** a tag it asked for */
   tag?: string
   /** epoch ms, inclusive */
@@ -164,6 +166,10 @@ export interface EventSummary {
   removed: string[]
   status: EventStatus
   jobCount: number
+  /** who it is about, as the event gave it (empty when no rule could read a contact) */
+  contact: { id?: string; email?: string; phone?: string }
+  /** the location its first job delivers to (by name), null without a job */
+  location: string | null
 }
 
 /** An attempt as stored, with the job it belongs to and its number (1-based). */

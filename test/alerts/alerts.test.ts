@@ -107,7 +107,7 @@ t.test('a dead-letter burst makes one digest per destination, not one message pe
   t.equal(digest.data.details.first.length, 5, 'the first reasons, not all')
   t.match(digest.data.details.first[0], {
     lastError: /HTTP 422/,
-    trail: /^https:\/\/tags\.example\.com\/admin\/events\//,
+    trail: /^https:\/\/tags\.example\.com\/console\/events\//,
   })
   t.match(JSON.parse(slack.received[0]!.body).text, /40 new dead letters/)
 

@@ -31,7 +31,7 @@ else {
     await rows.filter({ hasText: 'none' }).getByRole('link').click()
     await page.waitForURL(new RegExp(`/console/events/${small}$`))
     const why = await page.locator('#why').textContent()
-    t.match(why, /No tag: .*rule `big-order` did not match: `total` was 80, needs ≥ 100/, `the why sentence: ${why}`)
+    t.match(why, /No tag: .*rule big-order did not match: total was 80, needs ≥ 100/, `the why sentence: ${why}`)
     t.match(
       await page.locator('.rules').textContent(),
       /total gte 100: found 80/,
@@ -48,7 +48,7 @@ else {
     await rows.filter({ hasText: 'big-spender' }).getByRole('link').click()
     await page
       .locator('#why')
-      .getByText(/`big-spender` added at \d\d:\d\d:\d\d UTC/)
+      .getByText(/big-spender added at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/)
       .waitFor()
     t.ok(await page.locator('.timeline li').first().isVisible(), 'the attempts timeline')
     t.match(

@@ -43,6 +43,17 @@ export interface Console {
   until: (check: () => Promise<boolean> | boolean, ms?: number) => Promise<boolean>
   /** CSP violations and page errors seen by any page: a test ends by asserting there were none */
   problems: string[]
+  /** stops the service and starts it again on the same store with `sources` changed (a fixed secret); `url` follows */
+  restart: (sources: Record<string, unknown>) => Promise<void>
+}
+
+export interface ConsoleOptions {
+  /** more rules (after the test config's and the harness's) */
+  rules?: unknown[]
+  /** more or changed sources */
+  sources?: Record<string, unknown>
+  /** the browser's time zone (TZ and the emulated zone), e.g. America/New_York */
+  timezone?: string
 }
 
 /**
@@ -50,30 +61,37 @@ export interface Console {
  * Two locations so that a filter can leave something out; contacts not found in
  * HighLevel go dead quickly, which makes dead letters to replay.
  */
-export async function startConsole(t: Teardown, extra: Record<string, unknown> = {}): Promise<Console> {
+export async function startConsole(
+  t: Teardown,
+  extra: Record<string, unknown> = {},
+  opts: ConsoleOptions = {},
+): Promise<Console> {
   const sandbox = await startSandbox({ tokens: { [HL_TOKEN]: LOCATION_ID, [SECOND_TOKEN]: SECOND_LOCATION_ID } })
   t.teardown(() => sandbox.close())
-  const config = testConfig({
-    storeUrl: `sqlite:${join(tempDir(t), 'console.db')}`,
-    baseUrl: sandbox.url,
-    delivery: { contactNotFoundRetryHours: 0.00001, retryMaxAttempts: 2 },
-    locations: {
-      second: { locationId: SECOND_LOCATION_ID, auth: { type: 'private-integration', token: SECOND_TOKEN } },
-    },
-    sources: { shop: { location: 'second', verify: { type: 'none' } } },
-    rules: [
-      {
-        name: 'big-order',
-        source: 'forms',
-        when: { field: 'total', gte: 100 },
-        contact: { email: 'email' },
-        tags: ['big-spender'],
+  const storeUrl = `sqlite:${join(tempDir(t), 'console.db')}`
+  const configWith = (sources: Record<string, unknown>) =>
+    testConfig({
+      storeUrl,
+      baseUrl: sandbox.url,
+      delivery: { contactNotFoundRetryHours: 0.00001, retryMaxAttempts: 2 },
+      locations: {
+        second: { locationId: SECOND_LOCATION_ID, auth: { type: 'private-integration', token: SECOND_TOKEN } },
       },
-      { name: 'shop-buyer', source: 'shop', contact: { email: 'email' }, tags: ['buyer'] },
-    ],
-    extra: { admin: { token: ADMIN_TOKEN, viewerToken: VIEWER_TOKEN }, ...extra },
-  })
-  const service = await startService({ config, logStream: captureLogs().stream })
+      sources: { shop: { location: 'second', verify: { type: 'none' } }, ...sources },
+      rules: [
+        {
+          name: 'big-order',
+          source: 'forms',
+          when: { field: 'total', gte: 100 },
+          contact: { email: 'email' },
+          tags: ['big-spender'],
+        },
+        { name: 'shop-buyer', source: 'shop', contact: { email: 'email' }, tags: ['buyer'] },
+        ...((opts.rules ?? []) as []),
+      ],
+      extra: { admin: { token: ADMIN_TOKEN, viewerToken: VIEWER_TOKEN }, ...extra },
+    })
+  let service = await startService({ config: configWith(opts.sources ?? {}), logStream: captureLogs().stream })
   t.teardown(() => service.close())
 
   const profile = mkdtempSync(join(tmpdir(), 'tagrelay-chromium-'))
@@ -82,6 +100,7 @@ export async function startConsole(t: Teardown, extra: Record<string, unknown> =
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1200, height: 900 },
+    ...(opts.timezone ? { timezoneId: opts.timezone, env: { ...process.env, TZ: opts.timezone } } : {}),
     args: [
       '--headless',
       '--no-sandbox',
@@ -136,7 +155,27 @@ export async function startConsole(t: Teardown, extra: Record<string, unknown> =
     }
     return false
   }
-  return { service, sandbox, browser, url: service.url, page, post, signIn, until, problems }
+  const c: Console = {
+    service,
+    sandbox,
+    browser,
+    url: service.url,
+    page,
+    post,
+    signIn,
+    until,
+    problems,
+    restart: async (sources) => {
+      await service.close()
+      service = await startService({
+        config: configWith({ ...opts.sources, ...sources }),
+        logStream: captureLogs().stream,
+      })
+      c.service = service
+      c.url = service.url
+    },
+  }
+  return c
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')

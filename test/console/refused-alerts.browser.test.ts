@@ -28,6 +28,10 @@ else {
       await refused.body.dump()
       t.equal(refused.statusCode, 401)
       t.ok(await c.until(() => slack.received.length > 0), 'the refusal raised an alert at the Slack receiver')
+      const alert = JSON.parse(slack.received[0]!.body).text as string
+      t.match(alert, /\/console\/refused\?source=forms&status=refused/, 'the alert links to the console page to act on')
+      t.notMatch(alert, /\/admin\//, 'and to no admin API path')
+      t.match(alert, /signature or token did not match/, 'in words')
 
       const page = await c.page()
       await c.signIn(page)
@@ -42,7 +46,7 @@ else {
       t.notOk((await screenshots(page, 'refused')).overflowAt360, 'refused page fits 360 px')
 
       // the token is still wrong: re-verify says so and nothing becomes an event
-      await page.getByRole('button', { name: 'Re-verify' }).click()
+      await page.getByRole('button', { name: 'Re-verify', exact: true }).click()
       await page.getByText(/still refused/i).waitFor()
       const events = await request(`${c.url}/admin/events`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
       t.equal(((await events.body.json()) as { events: unknown[] }).events.length, 0, 'no event was accepted')
@@ -61,7 +65,10 @@ else {
       await c.signIn(viewer, VIEWER_TOKEN)
       await viewer.goto(`${c.url}/console/refused`)
       await viewer.getByText('grace@example.com').waitFor()
-      t.ok(await viewer.getByRole('button', { name: 'Re-verify' }).isDisabled(), 'a viewer cannot re-verify')
+      t.ok(
+        await viewer.getByRole('button', { name: 'Re-verify', exact: true }).isDisabled(),
+        'a viewer cannot re-verify',
+      )
 
       const reverifyRefusals = c.problems.filter((p) => /^422 .*\/reverify$/.test(p))
       t.equal(reverifyRefusals.length, 1, 'the one 422 is the re-verify that was still refused')

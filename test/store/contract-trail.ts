@@ -54,6 +54,8 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.same(await ids({ limit: 10, location: 'second' }), ['evt_b'], 'a location one of its jobs delivers to')
     t.same(await ids({ limit: 10, location: 'main', source: 'forms' }), ['evt_c', 'evt_a'], 'filters combine')
     t.same(await ids({ limit: 10, rule: 'vip' }), ['evt_b'], 'a rule that matched')
+    t.same(await ids({ limit: 10, ruleMissed: 'vip' }), ['evt_d', 'evt_c', 'evt_a'], 'a rule that did not match')
+    t.same(await ids({ limit: 10, ruleMissed: 'vip', source: 'shop' }), [], 'did not match, within its source')
     t.same(await ids({ limit: 10, tag: 'utm-google' }), ['evt_c', 'evt_b', 'evt_a'], 'a tag it asked for')
     t.same(await ids({ limit: 10, tag: 'utm' }), [], 'a whole tag, not a part of one')
     t.same(await ids({ limit: 10, contact: 'ada@example.com', source: 'shop' }), [], 'contact and source combine')
@@ -73,7 +75,13 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       first.map((e) => e.id),
       ['evt_d', 'evt_c'],
     )
+    t.match(
+      first[0],
+      { contact: { phone: '+442079460958' }, location: null },
+      'who, from the event; no job: no location',
+    )
     t.match(first[1], {
+      location: 'main',
       source: 'forms',
       receivedAt: T0 + 10,
       tags: ['webinar-2026', 'utm-google'],

@@ -1,6 +1,9 @@
 // The console's shared helpers: the admin API with the session cookie and its CSRF token,
-// DOM building that only ever sets text (nothing from an event becomes markup), and the
-// page boot (who is signed in, sign-out). Each page module imports this one.
+// DOM building that only ever sets text (nothing from an event becomes markup), times in
+// the reader's zone, the filter form, following a job, and the page boot (who is signed
+// in, sign-out). Each page module imports this one. Over 300 lines as one piece on
+// purpose: it is the one module every page preloads, and splitting it would add a
+// round trip to every page's first paint.
 
 let session = null
 
@@ -65,11 +68,54 @@ export function say(text, kind = 'info') {
 
 export const fail = (err) => say(err instanceof ApiError ? `${err.message}` : String(err), 'error')
 
+const pad = (n) => String(n).padStart(2, '0')
+const zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' })
+const zoneName = (d) => zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? ''
+
+/** A time as the reader's clock shows it: `2026-05-01 09:02:11 EDT` (what From and Until take). */
+export function localText(d) {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zoneName(d)}`.trim()
+}
+
+/** "3 min ago" for the last day, else null. */
+export function relative(d, now = Date.now()) {
+  const s = Math.round((now - d.getTime()) / 1000)
+  if (s < 0 || s >= 86_400) return null
+  if (s < 60) return 'just now'
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  return `${Math.floor(s / 3600)} h ago`
+}
+
+/** A time in the reader's zone, UTC on hover, and how long ago when recent. */
 export function time(iso) {
   if (!iso) return '—'
   const d = new Date(iso)
-  return h('time', { datetime: iso, title: iso }, d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC')
+  const ago = relative(d)
+  return h(
+    'time',
+    { datetime: iso, title: `${d.toISOString().replace('T', ' ').slice(0, 19)} UTC` },
+    localText(d),
+    ago ? ` (${ago})` : '',
+  )
 }
+
+const ISO = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)/
+
+/**
+ * A sentence as text, code and time elements (never markup from the data): names in
+ * backticks become code, ISO 8601 times the reader's local time (UTC on hover).
+ */
+export function prose(sentence) {
+  return String(sentence)
+    .split('`')
+    .flatMap((part, i) =>
+      i % 2 === 1 ? [code(part)] : part.split(ISO).map((bit, j) => (j % 2 === 1 ? time(bit) : bit)),
+    )
+    .filter((part) => part !== '')
+}
+
+/** Who an event or job is about, as it gave it. */
+export const who = (c) => [c?.email, c?.phone, c?.id].filter(Boolean).join(', ') || '—'
 
 export const code = (text) => h('code', {}, String(text))
 export const pre = (value) =>
@@ -83,7 +129,7 @@ export function table(caption, headers, rows) {
     { class: 'scroll', role: 'region', 'aria-label': caption, tabindex: 0 },
     h(
       'table',
-      {},
+      { class: 'cards' },
       h('caption', {}, caption),
       h(
         'thead',
@@ -101,7 +147,7 @@ export function table(caption, headers, rows) {
           h(
             'tr',
             {},
-            r.map((c) => h('td', {}, c ?? '—')),
+            r.map((c, i) => h('td', { 'data-label': headers[i] }, c ?? '—')),
           ),
         ),
       ),
@@ -119,23 +165,45 @@ export function action(label, onclick, attrs = {}) {
   )
 }
 
+/** A `datalist` of suggestions for a field (`list` attribute), from the data. */
+export function datalist(id, values) {
+  return h(
+    'datalist',
+    { id },
+    values.map((v) => h('option', { value: v })),
+  )
+}
+
 /**
- * A list page's filter form, its values from and back to the URL: text (or other input)
- * fields `[name, label, type]`, an optional status select, Filter and Clear.
+ * A list page's filter form, its values from and back to the URL: fields
+ * `[name, label, type, options]` (options: suggestions, or `{ select: [...] }`), an
+ * optional status select, Filter and Clear. `apply(params)` re-reads the list without a
+ * page load; typing applies after a pause, Filter (or Enter) applies and moves focus to
+ * the results, which `say` announces. Under 40 rem the form folds behind a Filter button.
  */
-export function filterForm(label, fields, statuses, clearHref) {
-  const params = new URLSearchParams(location.search)
+export function filterForm(label, fields, statuses, clearHref, apply) {
+  let params = new URLSearchParams(location.search)
+  const lists = []
+  const control = ([name, , type = 'text', options]) => {
+    if (options?.select)
+      return h(
+        'select',
+        { id: `f-${name}`, name },
+        options.select.map(([v, t]) => h('option', { value: v, selected: (params.get(name) ?? '') === v }, t)),
+      )
+    const attrs = { id: `f-${name}`, name, type, value: params.get(name) ?? '', autocomplete: 'off' }
+    if (Array.isArray(options) && options.length) {
+      attrs.list = `l-${name}`
+      lists.push(datalist(`l-${name}`, options))
+    }
+    if (type === 'datetime-local') attrs.step = 1
+    return h('input', attrs)
+  }
+  const warnings = h('ul', { class: 'warnings', 'aria-live': 'polite' })
   const form = h(
     'form',
-    { class: 'filters', role: 'search', 'aria-label': label },
-    fields.map(([name, text, type = 'text']) =>
-      h(
-        'p',
-        {},
-        h('label', { for: `f-${name}` }, text),
-        h('input', { id: `f-${name}`, name, type, value: params.get(name) ?? '' }),
-      ),
-    ),
+    { class: 'filters', role: 'search', 'aria-label': label, id: 'filters' },
+    fields.map((f) => h('p', {}, h('label', { for: `f-${f[0]}` }, f[1]), control(f))),
     statuses
       ? h(
           'p',
@@ -149,14 +217,74 @@ export function filterForm(label, fields, statuses, clearHref) {
         )
       : null,
     h('p', { class: 'buttons' }, h('button', { type: 'submit' }, 'Filter'), h('a', { href: clearHref }, 'Clear')),
+    lists,
   )
-  form.addEventListener('submit', (e) => {
-    e.preventDefault()
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'filter-toggle', 'aria-expanded': 'false', 'aria-controls': 'filters' },
+    'Filter',
+  )
+  toggle.addEventListener('click', () => {
+    const open = form.classList.toggle('open')
+    toggle.setAttribute('aria-expanded', String(open))
+    if (open) form.querySelector('input, select')?.focus()
+  })
+  const read = () => {
     const q = new URLSearchParams()
     for (const [k, v] of new FormData(form)) if (v) q.set(k, String(v))
-    location.search = q.toString()
+    return q
+  }
+  async function run(focus) {
+    const q = read()
+    if (q.toString() === params.toString() && !focus) return
+    params = q
+    history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`)
+    await apply?.(params, focus)
+  }
+  let timer
+  form.addEventListener('input', (e) => {
+    if (e.target.type === 'datetime-local') return
+    clearTimeout(timer)
+    timer = setTimeout(() => run(false).catch(fail), 400)
   })
-  return { form, params }
+  form.addEventListener('change', () => {
+    clearTimeout(timer)
+    run(false).catch(fail)
+  })
+  form.addEventListener('submit', (e) => {
+    e.preventDefault()
+    clearTimeout(timer)
+    form.classList.remove('open')
+    toggle.setAttribute('aria-expanded', 'false')
+    run(true).catch(fail)
+  })
+  const showWarnings = (list) =>
+    fill(
+      warnings,
+      (list ?? []).map((w) => h('li', {}, w)),
+    )
+  return { form, toggle, warnings, showWarnings, params: () => params }
+}
+
+/** Moves focus to a results region (after an explicit Filter), so Tab continues there. */
+export function focusResults(el) {
+  el.setAttribute('tabindex', '-1')
+  el.focus()
+}
+
+/**
+ * Follows a job after an action until it settles: asks `check` every second (it answers
+ * a settled outcome or null) for up to `ms`, saying meanwhile that it is still in progress.
+ */
+export async function follow(check, { every = 1000, ms = 60_000, progress } = {}) {
+  const end = Date.now() + ms
+  for (;;) {
+    const done = await check()
+    if (done) return done
+    if (Date.now() > end) return null
+    if (progress) say(progress)
+    await new Promise((r) => setTimeout(r, every))
+  }
 }
 
 /** Runs a page once the session is known: fills the header, wires sign-out. */

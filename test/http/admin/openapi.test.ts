@@ -90,6 +90,11 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
     'DELETE /admin/session',
     'GET /admin/rules',
     'GET /admin/dead-letters/count',
+    'GET /admin/dead-letters/groups',
+    'POST /admin/dead-letters/discard',
+    'GET /admin/refused/recent',
+    'POST /admin/refused/reverify',
+    'GET /admin/suggestions',
   ]) {
     const [method, path] = route.split(' ') as [string, string]
     t.ok((doc.paths as Record<string, Json>)[path]?.[method.toLowerCase()], `${route} is documented`)

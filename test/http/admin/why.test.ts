@@ -40,7 +40,7 @@ t.test('the sentence names what was added and when, or which rule missed on what
   )
   t.equal(
     whySentence({ source: 'shop', trace: [missed], unmatched: [], jobs: [job({ add: ['lead'] })], heldBack: none }),
-    '`lead` added at 14:02:11 UTC. Not added: rule `vip` did not match: `total` was 80, needs ≥ 100.',
+    '`lead` added at 2026-03-01T14:02:11.000Z. Not added: rule `vip` did not match: `total` was 80, needs ≥ 100.',
   )
   const missing: RuleTrace = {
     rule: 'known',
@@ -93,7 +93,7 @@ t.test('waiting says why (held back) or when; dead says what HighLevel answered'
       jobs: [job({ status: 'pending', doneAt: null, lastError: 'HighLevel 503' })],
       heldBack: none,
     }),
-    '`vip` waiting: next attempt at 14:02:11 UTC (last error: HighLevel 503).',
+    '`vip` waiting: next attempt at 2026-03-01T14:02:11.000Z (the last try failed: HighLevel 503).',
   )
   t.equal(
     whySentence({
@@ -103,11 +103,11 @@ t.test('waiting says why (held back) or when; dead says what HighLevel answered'
       jobs: [job({ status: 'dead', doneAt: null, lastError: 'HighLevel 422: bad phone' })],
       heldBack: none,
     }),
-    '`vip` not added: HighLevel 422: bad phone (dead letter 7: replay it once fixed).',
+    '`vip` not added: HighLevel 422: bad phone (dead letter 7: re-deliver it once fixed).',
   )
   t.equal(
     whySentence({ source: 's', trace: [], unmatched: [], jobs: [job({ add: [], remove: ['old'] })], heldBack: none }),
-    'Removal of `old` done at 14:02:11 UTC.',
+    'Removal of `old` done at 2026-03-01T14:02:11.000Z.',
   )
 })
 

@@ -4,8 +4,35 @@ import { api, badge, boot, code, filterForm, h, pre, say, table, time } from '..
 // its kind (firing or recovered), whether it went out, and the message itself.
 const STATUSES = ['', 'pending', 'sent', 'failed']
 
+// the message as a person reads it: its text and links; the payload as sent folded below
+function readable(m) {
+  const data = m?.data ?? null
+  const text = data
+    ? `${data.title}\n${data.text}`
+    : typeof m?.text === 'string'
+      ? m.text.replace(/<([^>|]+)(\|[^>]*)?>/g, '$1')
+      : ''
+  const links = data?.links ?? []
+  return [
+    h('p', { class: 'message' }, text),
+    links.length
+      ? h(
+          'p',
+          {},
+          links.map((l) => [h('a', { href: l }, l.replace(/^https?:\/\/[^/]+/, '')), ' ']),
+        )
+      : null,
+    h('details', {}, h('summary', {}, 'As sent'), pre(m)),
+  ]
+}
+
 boot(async (root) => {
-  const { form, params } = filterForm('Filter alerts', [], STATUSES, '/console/alerts')
+  const filters = filterForm('Filter alerts', [], STATUSES, '/console/alerts', async () => {
+    rows.length = 0
+    await load(null)
+  })
+  const { form } = filters
+  const params = { get: (k) => filters.params().get(k) }
   const list = h('div')
   const more = h('button', { type: 'button', hidden: true, onclick: () => load(cursor) }, 'Older alerts')
   root.append(form, list, h('p', {}, more))
@@ -24,7 +51,7 @@ boot(async (root) => {
           [badge(a.status), a.lastError ? ` (${a.lastError})` : '', a.nextAt ? [' next try ', time(a.nextAt)] : null],
           String(a.attempts),
           time(a.sentAt),
-          h('details', {}, h('summary', {}, 'Show'), pre(a.message)),
+          readable(a.message),
         ]),
       ),
     )

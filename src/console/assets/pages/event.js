@@ -1,11 +1,15 @@
-import { action, api, badge, boot, code, fail, h, pre, say, table, time, fill } from '../core.js'
+import { action, api, badge, boot, code, fail, follow, h, pre, prose, say, table, time, fill, who } from '../core.js'
 import { rule } from '../trace.js'
 
-// One event's trail (GET /admin/events/{id}): the sentence that answers "why", then the
-// rules condition by condition, the intents, the jobs with every HighLevel attempt, the
-// request as stored. Actions: re-run with the current rules (dry run first), and
-// re-deliver what is dead (replay its dead letters).
+// One event's trail (GET /admin/events/{id}): who and where, then the answer about the tag
+// the person expected (?tag=, or the "Why no tag?" field) before the general sentence,
+// the rules that concern that tag (the others folded), the intents, the jobs with every
+// HighLevel attempt, the request as stored. Actions: re-run with the current rules (dry
+// run first), and re-deliver what is dead; after either, the page follows the jobs until
+// they settle and says the outcome.
 const id = decodeURIComponent(location.pathname.split('/').pop())
+const trail = (tag) =>
+  api('GET', `/admin/events/${encodeURIComponent(id)}${tag ? `?tag=${encodeURIComponent(tag)}` : ''}`)
 
 function attempt(a) {
   return h(
@@ -27,8 +31,22 @@ function attempt(a) {
   )
 }
 
-function job(j, reload) {
-  const contact = [j.contact.email, j.contact.phone, j.contact.id].filter(Boolean).join(', ')
+/** Asks for the trail until the jobs are no longer pending; says how they ended. */
+async function settle(jobIds, tag, what) {
+  say(`${what}: waiting for HighLevel…`)
+  const done = await follow(
+    async () => {
+      const e = await trail(tag)
+      const jobs = e.jobs.filter((j) => jobIds === null || jobIds.includes(j.id))
+      return jobs.every((j) => j.status !== 'pending') ? e : null
+    },
+    { progress: `${what}: still in progress…` },
+  )
+  if (!done) return say(`${what}: still in progress after a minute; this page shows it when it ends.`)
+  return done
+}
+
+function job(j, after) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': `job-${j.id}` },
@@ -36,12 +54,12 @@ function job(j, reload) {
     h(
       'p',
       {},
-      `${contact} at ${j.location}: `,
+      `${who(j.contact)} at ${j.location}: `,
       j.add.length ? ['add ', j.add.map((t) => [code(t), ' '])] : '',
       j.remove.length ? ['remove ', j.remove.map((t) => [code(t), ' '])] : '',
     ),
     j.nextAttemptAt ? h('p', {}, 'next attempt ', time(j.nextAttemptAt)) : null,
-    j.lastError ? h('p', {}, `last error: ${j.lastError}`) : null,
+    j.lastError ? h('p', {}, h('small', {}, `last error: ${j.lastError}`)) : null,
     j.status === 'dead'
       ? h(
           'p',
@@ -49,8 +67,7 @@ function job(j, reload) {
           action(`Re-deliver job ${j.id}`, async () => {
             try {
               await api('POST', `/admin/dead-letters/${j.id}/replay`)
-              say(`Job ${j.id} queued again.`)
-              await reload()
+              await after([j.id], `Re-delivering job ${j.id}`)
             } catch (err) {
               fail(err)
             }
@@ -62,7 +79,7 @@ function job(j, reload) {
   )
 }
 
-function rerunBox(reload) {
+function rerunBox(after) {
   const out = h('div', { id: 'rerun-plan' })
   async function run(dryRun, replan = false) {
     try {
@@ -78,7 +95,7 @@ function rerunBox(reload) {
           ? table(
               'Jobs of the re-run',
               ['Location', 'Contact', 'Add', 'Remove'],
-              plan.jobs.map((j) => [j.location, JSON.stringify(j.contact), j.add.join(', '), j.remove.join(', ')]),
+              plan.jobs.map((j) => [j.location, who(j.contact), j.add.join(', '), j.remove.join(', ')]),
             )
           : null,
         plan.noLongerAdded.length
@@ -108,8 +125,8 @@ function rerunBox(reload) {
           ? action('Re-plan jobs still pending or dead under the current rules', () => run(false, true))
           : null,
       )
-      say(dryRun ? 'Dry run done: nothing was queued.' : 'Re-run queued.')
-      if (!dryRun) await reload()
+      if (dryRun) say('Dry run done: nothing was queued.')
+      else await after(null, 'Re-run')
     } catch (err) {
       fail(err)
     }
@@ -123,40 +140,145 @@ function rerunBox(reload) {
   )
 }
 
-boot(async function render(root) {
-  const e = await api('GET', `/admin/events/${encodeURIComponent(id)}`)
+function answer(w) {
+  if (!w) return null
+  return h(
+    'section',
+    { class: `why answer ${w.outcome}`, 'aria-labelledby': 'why-tag-h' },
+    h(
+      'h2',
+      { id: 'why-tag-h' },
+      w.outcome === 'added' ? 'Added: ' : 'Why no ',
+      code(w.tag),
+      w.outcome === 'added' ? '' : '?',
+    ),
+    h('p', { id: 'why-tag' }, prose(w.sentence)),
+    w.code ? h('p', { class: 'help' }, h('small', {}, 'code: ', code(w.code))) : null,
+  )
+}
+
+function rulesSection(e, w) {
+  const concern = new Set(w?.rules ?? [])
+  const mine = w ? e.rules.trace.filter((r) => concern.has(r.rule)) : e.rules.trace
+  const others = w ? e.rules.trace.filter((r) => !concern.has(r.rule)) : []
+  return h(
+    'section',
+    { 'aria-labelledby': 'rules-h' },
+    h(
+      'h2',
+      { id: 'rules-h' },
+      w ? ['Rules that add ', code(w.tag)] : `Rules (version ${e.rules.version ?? 'unknown'})`,
+    ),
+    e.rules.trace.length === 0
+      ? h('p', {}, `no trace (${e.rules.traceFrom})`)
+      : [
+          mine.length ? h('ul', { class: 'rules' }, mine.map(rule)) : h('p', {}, 'none of this source'),
+          others.length
+            ? h(
+                'details',
+                {},
+                h(
+                  'summary',
+                  {},
+                  `${others.length} other rule${others.length === 1 ? '' : 's'} (not about `,
+                  code(w.tag),
+                  ')',
+                ),
+                h('ul', { class: 'rules' }, others.map(rule)),
+              )
+            : null,
+        ],
+  )
+}
+
+boot(async function render(root, tagArg) {
+  const tag = tagArg ?? new URLSearchParams(location.search).get('tag') ?? ''
+  const [e, names] = await Promise.all([trail(tag), api('GET', '/admin/suggestions')])
   document.title = `Event ${e.id} · tagrelay console`
-  const reload = () => render(root)
+  const rerender = (t) => render(root, t)
+  const after = async (jobIds, what) => {
+    const done = await settle(jobIds, tag, what)
+    if (!done) return
+    await rerender(tag)
+    const jobs = done.jobs.filter((j) => jobIds === null || jobIds.includes(j.id))
+    const added = jobs.filter((j) => j.status === 'done').flatMap((j) => j.add)
+    const dead = jobs.filter((j) => j.status === 'dead')
+    say(
+      `${what}: ${added.length ? `${added.join(', ')} added` : 'nothing added'}${dead.length ? `; ${dead.length} failed again: ${dead.map((j) => j.lastError).join('; ')}` : ''}.`,
+    )
+  }
+  const field = h('input', { id: 'why-tag-field', name: 'tag', value: tag, autocomplete: 'off', list: 'why-tags' })
+  const ask = h(
+    'form',
+    {
+      class: 'filters ask',
+      role: 'search',
+      'aria-label': 'Why no tag',
+      onsubmit: (ev) => {
+        ev.preventDefault()
+        const t = field.value.trim()
+        history.replaceState(null, '', `${location.pathname}${t ? `?tag=${encodeURIComponent(t)}` : ''}`)
+        rerender(t)
+          .then(() => document.getElementById(t ? 'why-tag-h' : 'why-h')?.setAttribute('tabindex', '-1'))
+          .then(() => document.getElementById(t ? 'why-tag-h' : 'why-h')?.focus())
+          .catch(fail)
+      },
+    },
+    h('p', {}, h('label', { for: 'why-tag-field' }, 'Why no tag? The tag you expected'), field),
+    h('p', { class: 'buttons' }, h('button', { type: 'submit' }, 'Ask')),
+    h(
+      'datalist',
+      { id: 'why-tags' },
+      names.tags.map((t) => h('option', { value: t })),
+    ),
+  )
   fill(
     root,
     h(
-      'section',
-      { class: 'why', 'aria-labelledby': 'why-h' },
-      h('h2', { id: 'why-h' }, 'Why'),
-      h('p', { id: 'why' }, e.why),
+      'dl',
+      { class: 'facts who' },
+      h('dt', {}, 'Contact'),
+      h('dd', { id: 'event-contact' }, who(e.contact)),
+      h('dt', {}, 'Location'),
+      h('dd', {}, e.location ?? '—'),
+      h('dt', {}, 'Source'),
+      h('dd', {}, e.source),
+      h('dt', {}, 'Received'),
+      h('dd', {}, time(e.receivedAt)),
     ),
+    ask,
+    answer(e.whyTag),
+    e.whyTag
+      ? h(
+          'details',
+          { class: 'why' },
+          h('summary', { id: 'why-h' }, 'Everything this event did'),
+          h('p', { id: 'why' }, prose(e.why)),
+        )
+      : h(
+          'section',
+          { class: 'why', 'aria-labelledby': 'why-h' },
+          h('h2', { id: 'why-h' }, 'Why'),
+          h('p', { id: 'why' }, prose(e.why)),
+        ),
     h(
       'dl',
       { class: 'facts' },
       h('dt', {}, 'Event'),
       h('dd', {}, code(e.id)),
-      h('dt', {}, 'Source'),
-      h('dd', {}, e.source),
-      h('dt', {}, 'Received'),
-      h('dd', {}, time(e.receivedAt)),
       h('dt', {}, 'Status'),
       h('dd', {}, badge(e.status)),
       h('dt', {}, 'Verification'),
-      h('dd', {}, `verified (${e.verification.method ?? 'unknown method'})`),
+      h(
+        'dd',
+        {},
+        `verified (${e.verification.method ?? 'unknown method'})`,
+        e.verification.refusedFirst
+          ? [', after a re-verify of a refused request (', h('small', {}, code(e.verification.refusedFirst.code)), ')']
+          : '',
+      ),
     ),
-    h(
-      'section',
-      { 'aria-labelledby': 'rules-h' },
-      h('h2', { id: 'rules-h' }, `Rules (version ${e.rules.version ?? 'unknown'})`),
-      e.rules.trace.length
-        ? h('ul', { class: 'rules' }, e.rules.trace.map(rule))
-        : h('p', {}, `no trace (${e.rules.traceFrom})`),
-    ),
+    rulesSection(e, e.whyTag),
     h(
       'section',
       { 'aria-labelledby': 'intents-h' },
@@ -164,22 +286,16 @@ boot(async function render(root) {
       table(
         'Intents',
         ['Location', 'Contact', 'Add', 'Remove', 'Rules'],
-        e.intents.map((i) => [
-          i.location,
-          JSON.stringify(i.contact),
-          i.add.join(', '),
-          i.remove.join(', '),
-          i.rules.join(', '),
-        ]),
+        e.intents.map((i) => [i.location, who(i.contact), i.add.join(', '), i.remove.join(', '), i.rules.join(', ')]),
       ),
     ),
     h(
       'section',
       { 'aria-labelledby': 'jobs-h' },
       h('h2', { id: 'jobs-h' }, 'Jobs and HighLevel attempts'),
-      e.jobs.length ? e.jobs.map((j) => job(j, reload)) : h('p', {}, 'no job: nothing to deliver'),
+      e.jobs.length ? e.jobs.map((j) => job(j, after)) : h('p', {}, 'no job: nothing to deliver'),
     ),
-    rerunBox(reload),
+    rerunBox(after),
     h(
       'section',
       { 'aria-labelledby': 'req-h' },
@@ -189,5 +305,4 @@ boot(async function render(root) {
       pre(e.request.body),
     ),
   )
-  say('')
 })

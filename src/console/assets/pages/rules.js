@@ -32,6 +32,8 @@ boot(async (root) => {
     try {
       body = JSON.parse(payload.value)
     } catch (err) {
+      // the old result would read as the answer to this payload: clear it
+      fill(result, h('p', { class: 'error' }, `The payload is not JSON: ${err.message}`))
       return say(`The payload is not JSON: ${err.message}`, 'error')
     }
     try {

@@ -1,19 +1,33 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
-import { discardDeadLetter, inspectDeadLetter, listDeadLetters } from '../../../delivery/index.js'
+import {
+  DeadLetterNotFoundError,
+  discardDeadLetter,
+  inspectDeadLetter,
+  listDeadLetters,
+} from '../../../delivery/index.js'
 import { replayUnderRules } from '../../../rerun/index.js'
-import type { AppDeps } from '../../deps.js'
+import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { deadLetterOut } from './times.js'
+import { describeDead, groupDead, rulesSources, scanDead, storeOnly } from './dead-letter-groups.js'
 
 const idParams = z.object({ id: z.coerce.number().int().positive() })
+const filters = {
+  location: z.string().min(1).optional(),
+  code: z.string().min(1).optional(),
+  source: z.string().min(1).optional(),
+  rule: z.string().min(1).optional(),
+  olderThanMinutes: z.coerce.number().int().min(0).optional(),
+}
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.coerce.number().int().min(0).default(0),
-  location: z.string().min(1).optional(),
+  ...filters,
 })
-const countQuery = z.strictObject({ location: z.string().min(1).optional() })
+const countQuery = z.strictObject(filters)
+const discardBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(1000) })
 const replayBody = z.union([
   z.strictObject({ ids: z.array(z.number().int().positive()).min(1) }),
   z.strictObject({ all: z.literal(true) }),
@@ -33,25 +47,50 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
  * fresh retry schedule and the rules in force's `create:` fields, and wakes the worker; discard deletes the job, not its event.
  * Times are ISO 8601, as everywhere in the admin API.
  */
-export function deadLetterRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const replayDeps = () => ({
     store: deps.store,
     rules: deps.rules(),
     source: (name: string) => deps.sources.get(name),
   })
   app.get('/admin/dead-letters', async (request) => {
-    const q = parse(listQuery, request.query)
-    const items = await listDeadLetters(deps.store, {
-      limit: q.limit,
-      afterId: q.after,
-      ...(q.location ? { location: q.location } : {}),
-    })
-    return { items: items.map(deadLetterOut), next: items.length === q.limit ? items.at(-1)?.id : null }
+    const { limit, after, ...f } = parse(listQuery, request.query)
+    if (storeOnly(f)) {
+      const items = await listDeadLetters(deps.store, {
+        limit,
+        afterId: after,
+        ...(f.location ? { location: f.location } : {}),
+      })
+      const sourceOf = rulesSources(deps)
+      return {
+        items: items.map((d) => deadLetterOut(describeDead(d, sourceOf))),
+        next: items.length === limit ? items.at(-1)?.id : null,
+      }
+    }
+    const { items, next } = await scanDead(deps, f, after, limit)
+    return { items: items.map(deadLetterOut), next }
   })
   app.get('/admin/dead-letters/count', async (request) => {
-    const { location } = parse(countQuery, request.query)
-    if (location === undefined) return { count: await deps.store.countJobs('dead') }
-    return { count: (await deps.store.queueStats()).find((q) => q.location === location)?.dead ?? 0 }
+    const f = parse(countQuery, request.query)
+    if (!storeOnly(f)) return { count: (await scanDead(deps, f, 0, Number.MAX_SAFE_INTEGER)).items.length }
+    if (f.location === undefined) return { count: await deps.store.countJobs('dead') }
+    return { count: (await deps.store.queueStats()).find((q) => q.location === f.location)?.dead ?? 0 }
+  })
+  app.get('/admin/dead-letters/groups', async (request) => ({
+    groups: await groupDead(deps, parse(countQuery, request.query)),
+  }))
+  app.post('/admin/dead-letters/discard', async (request) => {
+    const { ids } = parse(discardBody, request.body)
+    const discarded: number[] = []
+    for (const id of ids) {
+      try {
+        await discardDeadLetter(deps.store, id)
+        discarded.push(id)
+      } catch (err) {
+        if (!(err instanceof DeadLetterNotFoundError)) throw err
+      }
+    }
+    return { discarded }
   })
   app.get('/admin/dead-letters/:id', async (request) =>
     deadLetterOut(await inspectDeadLetter(deps.store, parse(idParams, request.params).id)),

@@ -8,6 +8,8 @@ import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
 import { whySentence } from './why.js'
+import { whyTag } from './why-tag.js'
+import { canonical, knownNames, knownRules } from './names.js'
 
 /** The 404 names a refusal kept under the same id: the log line's event id then leads somewhere. */
 export class EventNotFoundError extends TagrelayError {
@@ -28,6 +30,8 @@ const listQuery = z.strictObject({
   contact: z.string().min(1).optional(),
   location: z.string().min(1).optional(),
   rule: z.string().min(1).optional(),
+  /** with rule: events it matched (the default) or events of its source it did not match */
+  ruleOutcome: z.enum(['matched', 'missed']).optional(),
   tag: z.string().min(1).optional(),
   since: instant.optional(),
   until: instant.optional(),
@@ -60,7 +64,8 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const parsed = listQuery.safeParse(request.query)
     if (!parsed.success)
       throw new AdminBadRequestError(`invalid query: ${formatIssues(parsed.error.issues).join('; ')}`)
-    const { cursor, limit, ...filter } = parsed.data
+    const { cursor, limit, ruleOutcome, ...typed } = parsed.data
+    const { filter, warnings } = canonicalFilter(deps, typed, ruleOutcome)
     const rows = await deps.store.listEvents({
       ...filter,
       limit: limit + 1,
@@ -69,13 +74,25 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const page = rows.slice(0, limit)
     const last = page.at(-1)
     return {
-      events: page.map((e) => ({ ...e, receivedAt: iso(e.receivedAt) })),
+      events: page.map((e) => ({
+        ...e,
+        receivedAt: iso(e.receivedAt),
+        location: e.location ?? sourceLocation(e.source),
+      })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null,
+      warnings,
     }
   })
 
-  app.get<{ Params: { id: string } }>('/admin/events/:id', async (request) => {
+  const sourceLocation = (source: string): string | null => {
+    const at = deps.config.sources[source]?.location
+    return typeof at === 'string' ? at : null
+  }
+
+  app.get<{ Params: { id: string }; Querystring: unknown }>('/admin/events/:id', async (request) => {
     const { id } = request.params
+    const asked = trailQuery.safeParse(request.query ?? {})
+    if (!asked.success) throw new AdminBadRequestError(`invalid query: ${formatIssues(asked.error.issues).join('; ')}`)
     const event = await deps.store.getEvent(id)
     if (!event) throw new EventNotFoundError(id, await deps.store.refused.get(id).catch(() => undefined))
     const attempts = await deps.store.listAttempts(id)
@@ -91,7 +108,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const reruns = (await deps.store.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
     const refused = await deps.store.refused.get(id)
-    const why = whySentence({
+    const whyInput = {
       source: event.source,
       trace: explain.trace,
       unmatched: explain.unmatched,
@@ -99,12 +116,19 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ...j,
         doneAt: attempts.findLast((a) => a.jobId === j.id && a.outcome === 'done')?.finishedAt ?? null,
       })),
-      heldBack: (name) => heldBack(deps, name),
+      heldBack: (name: string) => heldBack(deps, name),
       notFoundHours: deps.config.delivery.contactNotFoundRetryHours,
-    })
+    }
+    const why = whySentence(whyInput)
+    const tag = asked.data.tag?.trim()
     return {
       id: event.id,
       source: event.source,
+      contact: event.contact ?? event.jobs[0]?.contact ?? {},
+      location: event.jobs[0]?.location ?? sourceLocation(event.source),
+      ...(tag
+        ? { whyTag: whyTag(canonical('tag', tag, knownNames(deps).tags, [], false), whyInput, knownRules(deps)) }
+        : {}),
       receivedAt: iso(event.receivedAt),
       status: statusOf(event.jobs.map((j) => j.status)),
       why,
@@ -158,6 +182,40 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
       })),
     }
   })
+}
+
+const trailQuery = z.strictObject({ tag: z.string().min(1).max(200).optional() })
+
+/**
+ * The typed names of a list query against the known ones (any case), with a warning for
+ * a name that exists nowhere; `missed` asks for the events of the rule's source it did not match.
+ */
+function canonicalFilter(
+  deps: RouteDeps,
+  typed: Omit<EventFilter, 'limit' | 'after'>,
+  ruleOutcome: 'matched' | 'missed' | undefined,
+): { filter: Omit<EventFilter, 'limit' | 'after'>; warnings: string[] } {
+  const warnings: string[] = []
+  const known = knownNames(deps)
+  const filter = { ...typed }
+  if (filter.source) filter.source = canonical('source', filter.source, known.sources, warnings)
+  if (filter.location) filter.location = canonical('location', filter.location, known.allLocations, warnings)
+  if (filter.tag) filter.tag = canonical('tag', filter.tag, known.tags, warnings, false)
+  if (filter.rule) {
+    const name = canonical(
+      'rule',
+      filter.rule,
+      known.rules.map((r) => r.name),
+      warnings,
+    )
+    if (ruleOutcome === 'missed') {
+      delete filter.rule
+      filter.ruleMissed = name
+      const of = known.rules.find((r) => r.name === name)?.source
+      if (of && filter.source === undefined) filter.source = of
+    } else filter.rule = name
+  }
+  return { filter, warnings }
 }
 
 function statusOf(statuses: string[]): 'none' | 'pending' | 'done' | 'dead' {

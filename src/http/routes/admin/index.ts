@@ -11,6 +11,7 @@ import { refusedRoutes } from './refused.js'
 import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
 import { rulesRoute } from './rules.js'
+import { suggestionRoute } from './suggestions.js'
 
 /**
  * Everything under /admin, as one encapsulated plugin. Without a configured token every
@@ -32,4 +33,5 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   deadLetterRoutes(app, deps)
   refusedRoutes(app, deps)
   alertRoutes(app, deps)
+  suggestionRoute(app, deps)
 }

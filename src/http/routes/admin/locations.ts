@@ -7,6 +7,8 @@ import { configEntry, type LocationEntry } from '../../../locations/index.js'
 import type { LocationConfig } from '../../../config/index.js'
 import { AdminBadRequestError } from './errors.js'
 import { locationChangeRoutes } from './location-changes.js'
+import { reasonInWords } from '../../../common/reasons.js'
+import { lookups, sortLocations } from './location-order.js'
 
 type AuthFailure = ReturnType<NonNullable<NonNullable<RouteDeps['delivery']>['auth']>>[number]
 
@@ -28,6 +30,7 @@ async function authState(
       state: 'failing: deliveries to this location are held back until a call succeeds',
       failingSince: iso(failing.failingSince),
       lastError: { code: failing.lastErrorCode, message: failing.lastErrorMessage },
+      reason: reasonInWords(`${failing.lastErrorCode}: ${failing.lastErrorMessage}`),
       nextTryAt: iso(failing.nextTryAt),
     }
   if (auth.type === 'private-integration')
@@ -68,6 +71,11 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
   /** keyset cursor: the `name` of the last location of the previous page */
   after: z.string().min(1).optional(),
+  /** attention: held back and failing first, then those with dead letters, then by name */
+  sort: z.enum(['attention', 'name', 'pending', 'dead', 'oldest']).default('attention'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  /** names containing this, in any case */
+  q: z.string().min(1).max(200).optional(),
 })
 
 /**
@@ -82,13 +90,19 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const q = listQuery.safeParse(request.query)
     if (!q.success) throw new AdminBadRequestError(`query: ${q.error.issues.map((i) => i.message).join('; ')}`)
     const now = Date.now()
-    const all = (
+    const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((x) => [x.location, x]))
+    const typed = q.data.q?.toLowerCase()
+    const entries = (
       deps.locations?.list() ??
       Object.entries(deps.config.highlevel.locations).map(([name, l]) => configEntry(name, l.locationId))
-    ).sort((a, b) => (a.origin === b.origin ? a.name.localeCompare(b.name) : a.origin === 'config' ? -1 : 1))
+    ).filter((e) => typed === undefined || e.name.toLowerCase().includes(typed))
+    const all = sortLocations(entries, deps, queues, q.data.sort, q.data.order)
     const from = q.data.after === undefined ? 0 : all.findIndex((e) => e.name === q.data.after) + 1
     const page = all.slice(from, from + q.data.limit)
-    const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((x) => [x.location, x]))
+    // the engine's state, read once per request rather than once per location
+    const engines = new Map((deps.delivery?.locations() ?? []).map((l) => [l.locationId, l]))
+    const failures = new Map((deps.delivery?.auth?.() ?? []).map((a) => [a.locationId, a]))
+    const refusedSearch = new Set(deps.delivery?.searchRefused?.() ?? [])
     const app = deps.config.highlevel.app
     const locations = await Promise.all(
       page.map(async (entry) => {
@@ -96,7 +110,7 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
         const location = entry.origin === 'config' && config ? config : installedAuth(entry, app?.clientId ?? '')
         const q = queues.get(entry.key)
         const budget = deps.rateLimits?.lastRateLimit(location.locationId) ?? null
-        const engine = deps.delivery?.locations().find((l) => l.locationId === location.locationId)
+        const engine = engines.get(location.locationId)
         const pausedBecause = !deps.config.delivery.enabled
           ? 'delivery.enabled is false in this process'
           : entry.disabled
@@ -110,7 +124,7 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
                   : budget?.remaining === 0
                     ? 'HighLevel burst window spent; resumes when the window resets'
                     : null
-        const failing = deps.delivery?.auth?.().find((a) => a.locationId === location.locationId)
+        const failing = failures.get(location.locationId)
         return {
           name: entry.name,
           locationId: location.locationId,
@@ -137,15 +151,13 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
           rateLimit: budget,
           paused: pausedBecause !== null,
           pausedReason: pausedBecause,
-          lookups: deps.delivery?.searchRefused?.().includes(location.locationId)
-            ? 'duplicate search per person (Search Contacts was refused: the app may lack contacts.readonly)'
-            : 'batched Search Contacts, then a duplicate search for whom it misses',
+          lookups: lookups(refusedSearch.has(location.locationId), failing),
           auth: await authState(location, deps.store, now, failing, entry.origin === 'config' ? undefined : entry.key),
         }
       }),
     )
     const next = from + q.data.limit < all.length ? page.at(-1)?.name : undefined
-    return { locations, ...(next !== undefined ? { next } : {}) }
+    return { locations, total: all.length, ...(next !== undefined ? { next } : {}) }
   })
   locationChangeRoutes(app, deps)
 }

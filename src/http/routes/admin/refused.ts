@@ -16,6 +16,9 @@ const listQuery = z.strictObject({
   cursor: z.string().min(1).max(64).optional(),
 })
 const idParams = z.object({ id: z.string().min(1).max(64) })
+const recentQuery = z.strictObject({ minutes: z.coerce.number().int().min(1).max(10_080).default(1440) })
+const bulkBody = z.strictObject({ ids: z.array(z.string().min(1).max(64)).min(1).max(100) })
+const KEPT_PER_SOURCE = 1000
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value ?? {})
@@ -61,7 +64,18 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ...(q.status ? { status: q.status } : {}),
       ...(q.cursor ? { before: q.cursor } : {}),
     })
-    return { items: rows.map(summaryOut), nextCursor: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null }
+    const where = (source: string): string | null => {
+      const at = deps.config.sources[source]?.location
+      return typeof at === 'string' ? at : null
+    }
+    return {
+      items: rows.map((r) => ({
+        ...summaryOut(r),
+        location: where(r.source),
+        eventId: r.status === 'accepted' ? r.id : null,
+      })),
+      nextCursor: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
+    }
   })
 
   app.get('/admin/refused/:id', async (request) => {
@@ -72,8 +86,44 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return detailOut(kept, source?.secretHeaders ?? [], source?.secretQuery ?? [])
   })
 
-  app.post('/admin/refused/:id/reverify', async (request) => {
-    const { id } = parse(idParams, request.params)
+  // the banner on Events: per source, how many are still refused since when, and the usual code
+  app.get('/admin/refused/recent', async (request) => {
+    const { minutes } = parse(recentQuery, request.query)
+    const since = Date.now() - minutes * 60_000
+    const sources = []
+    for (const { source, count } of await deps.store.refused.countSince(since)) {
+      if (count === 0) continue
+      const rows = (await deps.store.refused.list({ source, status: 'refused', limit: KEPT_PER_SOURCE })).filter(
+        (r) => r.receivedAt >= since,
+      )
+      if (rows.length === 0) continue
+      const codes = new Map<string, number>()
+      for (const r of rows) codes.set(r.code, (codes.get(r.code) ?? 0) + 1)
+      const code = [...codes].sort((a, b) => b[1] - a[1])[0]![0]
+      sources.push({ source, count: rows.length, firstAt: iso(rows.at(-1)!.receivedAt), code })
+    }
+    return { since: iso(since), sources }
+  })
+
+  // re-verify several at once: each answered on its own, none stops the others
+  app.post('/admin/refused/reverify', async (request) => {
+    const { ids } = parse(bulkBody, request.body)
+    const results = []
+    for (const id of ids) {
+      try {
+        results.push(await reverifyOne(id))
+      } catch (err) {
+        const e = err as { code?: string; message?: string }
+        if (!e.code?.startsWith('TAGRELAY_')) throw err
+        results.push({ id, verified: false, code: e.code, message: e.message ?? e.code })
+      }
+    }
+    return { results }
+  })
+
+  app.post('/admin/refused/:id/reverify', async (request) => reverifyOne(parse(idParams, request.params).id))
+
+  async function reverifyOne(id: string) {
     const source = (await deps.store.refused.get(id))?.source ?? '(unknown)'
     try {
       const result = await reverifyRefused({ ...deps, refused: deps.store.refused }, id)
@@ -82,12 +132,12 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const answer = result.duplicate
         ? { tags: result.tags, rules: result.rules }
         : { tags: result.judgement.tags, rules: result.judgement.matched }
-      request.log.info({ source, refusedId: id, eventId: result.id }, 'refused request re-verified and accepted')
-      return { id, verified: true, eventId: result.id, duplicate: result.duplicate, ...answer }
+      deps.logger.info({ source, refusedId: id, eventId: result.id }, 'refused request re-verified and accepted')
+      return { id, verified: true as const, eventId: result.id, duplicate: result.duplicate, ...answer }
     } catch (err) {
       if ((err as { code?: string }).code === 'TAGRELAY_STILL_REFUSED')
         deps.metrics.ops.refusedReverified.inc({ source, outcome: 'refused' })
       throw err
     }
-  })
+  }
 }

@@ -1,3 +1,4 @@
+import { reasonInWords } from '../../../common/reasons.js'
 import { noCreateAdvice, type ConditionTrace, type RuleTrace, type Unmatched } from '../../../rules/index.js'
 
 export interface WhyJob {
@@ -27,7 +28,7 @@ export interface WhyInput {
   notFoundHours?: number
 }
 
-const NEEDS: Record<string, string> = {
+export const NEEDS: Record<string, string> = {
   equals: '=',
   not_equals: '≠',
   gt: '>',
@@ -42,14 +43,13 @@ const NEEDS: Record<string, string> = {
   matches: 'to match',
 }
 
-const time = (ms: number): string => `${new Date(ms).toISOString().slice(11, 19)} UTC`
+/** ISO 8601 (UTC): exact for API clients; the console shows it in the reader's zone */
+const time = (ms: number): string => new Date(ms).toISOString()
 const tags = (list: string[]): string => list.map((t) => `\`${t}\``).join(', ')
-/** date and minute: a contact may be waited for across midnight */
-const since = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 const NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
 
 /** The first leaf condition that failed: the one a person needs to read. */
-function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { field: string }> | null {
+export function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { field: string }> | null {
   if (!c || c.passed) return null
   if (!('conditions' in c)) return c
   if (c.op === 'not') return null
@@ -60,7 +60,7 @@ function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { fi
   return null
 }
 
-function ruleMiss(rule: RuleTrace): string {
+export function ruleMiss(rule: RuleTrace): string {
   if (rule.skipped) return `rule \`${rule.rule}\` was not evaluated (${rule.skipped})`
   const leaf = failedLeaf(rule.condition)
   if (!leaf) return `rule \`${rule.rule}\` did not match`
@@ -83,13 +83,13 @@ function jobSentence(job: WhyJob, input: WhyInput): string {
     return `${what} ${job.add.length > 0 ? 'added' : 'done'}${job.doneAt ? ` at ${time(job.doneAt)}` : ''}`
   const notFound = job.lastError?.startsWith(NOT_FOUND) === true
   if (job.status === 'dead')
-    return `${what} not ${job.add.length > 0 ? 'added' : 'done'}: ${job.lastError ?? 'HighLevel refused it'} (dead letter ${job.id}: replay it once fixed${notFound ? '; a replay uses the rules in force, so a rule given `create:` creates the contact' : ''})`
+    return `${what} not added: ${reasonInWords(job.lastError, job.location)} (dead letter ${job.id}: re-deliver it once fixed${notFound ? '; a re-delivery uses the rules in force, so a rule given `create:` creates the contact' : ''})`
   const held = input.heldBack(job.location)
   if (notFound && !held) {
     const then = job.create ? 'the rule now creates it at the next attempt' : noCreateAdvice(input.notFoundHours)
-    return `${what} waiting for the contact to exist in HighLevel (since ${since(job.createdAt ?? job.runAt)}; ${then}), next look at ${time(job.runAt)}`
+    return `${what} waiting for the contact to exist in HighLevel (since ${time(job.createdAt ?? job.runAt)}; ${then}), next look at ${time(job.runAt)}`
   }
-  return `${what} waiting: ${held ? `location ${job.location} held back, ${held}` : `next attempt at ${time(job.runAt)}`}${job.lastError ? ` (last error: ${job.lastError})` : ''}`
+  return `${what} waiting: ${held ? `location ${job.location} held back, ${held}` : `next attempt at ${time(job.runAt)}`}${job.lastError ? ` (the last try failed: ${reasonInWords(job.lastError, job.location)})` : ''}`
 }
 
 /**

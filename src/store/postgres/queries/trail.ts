@@ -1,5 +1,5 @@
 import type { EventFilter, EventStatus, EventSummary, LocationQueue, StoredAttempt } from '../../types.js'
-import { toAttempt, type AttemptRow } from '../../rows.js'
+import { contactOf, toAttempt, type AttemptRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
 
 /**
@@ -16,9 +16,14 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
     removed: string[]
     status: EventStatus
     job_count: number
+    contact_id: string | null
+    contact_email: string | null
+    contact_phone: string | null
+    location: string | null
   }>(
     `SELECT * FROM (
-       SELECT e.id, e.source, e.received_at, e.tags,
+       SELECT e.id, e.source, e.received_at, e.tags, e.contact_id, e.contact_email, e.contact_phone,
+         (SELECT min(j.location) FROM jobs j WHERE j.event_id = e.id) AS location,
          (SELECT CASE WHEN count(*) = 0 THEN 'none'
                       WHEN count(*) FILTER (WHERE j.status = 'dead') > 0 THEN 'dead'
                       WHEN count(*) FILTER (WHERE j.status = 'pending') > 0 THEN 'pending'
@@ -39,6 +44,8 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
          AND ($10::text IS NULL OR e.tags::jsonb ? $10)
          AND ($11::text IS NULL OR (e."explain"::jsonb -> 'matched') ? $11
               OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.rules::jsonb ? $11))
+         AND ($12::text IS NULL OR (NOT coalesce((e."explain"::jsonb -> 'matched') ? $12, false)
+              AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.rules::jsonb ? $12)))
      ) listed
      WHERE ($7::text IS NULL OR status = $7)
      ORDER BY received_at DESC, id DESC
@@ -55,6 +62,7 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
       filter.location ?? null,
       filter.tag ?? null,
       filter.rule ?? null,
+      filter.ruleMissed ?? null,
     ],
   )
   return rows.map((r) => ({
@@ -65,6 +73,8 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
     removed: r.removed,
     status: r.status,
     jobCount: Number(r.job_count),
+    contact: contactOf(r),
+    location: r.location,
   }))
 }
 

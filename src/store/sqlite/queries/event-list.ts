@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { EventFilter, EventStatus, EventSummary } from '../../types.js'
+import { contactOf } from '../../rows.js'
 
 interface SummaryRow {
   id: string
@@ -9,6 +10,10 @@ interface SummaryRow {
   removed: string
   status: EventStatus
   job_count: number
+  contact_id: string | null
+  contact_email: string | null
+  contact_phone: string | null
+  location: string | null
 }
 
 type Params = Record<string, string | number>
@@ -43,6 +48,9 @@ export function prepareEventList(db: Database) {
         '(SELECT 1 FROM jobs j INDEXED BY jobs_event WHERE j.event_id = e.id AND j.location = @location LIMIT 1) IS NOT NULL',
       )
     if (filter.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(e.tags) t WHERE t.value = @tag)')
+    if (filter.ruleMissed !== undefined)
+      where.push(`NOT EXISTS (SELECT 1 FROM json_each(e."explain", '$.matched') r WHERE r.value = @rule_missed)
+        AND NOT EXISTS (SELECT 1 FROM jobs j, json_each(j.rules) r WHERE j.event_id = e.id AND r.value = @rule_missed)`)
     if (filter.rule !== undefined)
       where.push(`(EXISTS (SELECT 1 FROM json_each(e."explain", '$.matched') r WHERE r.value = @rule)
         OR EXISTS (SELECT 1 FROM jobs j, json_each(j.rules) r WHERE j.event_id = e.id AND r.value = @rule))`)
@@ -62,7 +70,8 @@ export function prepareEventList(db: Database) {
     if (!stmt) {
       stmt = db.prepare<Params, SummaryRow>(`
         SELECT * FROM (
-          SELECT e.id, e.source, e.received_at, e.tags,
+          SELECT e.id, e.source, e.received_at, e.tags, e.contact_id, e.contact_email, e.contact_phone,
+            (SELECT min(j.location) FROM jobs j WHERE j.event_id = e.id) AS location,
             (SELECT CASE WHEN count(*) = 0 THEN 'none'
                          WHEN sum(j.status = 'dead') > 0 THEN 'dead'
                          WHEN sum(j.status = 'pending') > 0 THEN 'pending'
@@ -87,6 +96,7 @@ export function prepareEventList(db: Database) {
       const v = filter[k]
       if (v !== undefined) params[k] = v
     }
+    if (filter.ruleMissed !== undefined) params.rule_missed = filter.ruleMissed
     if (filter.after) Object.assign(params, { after_at: filter.after.receivedAt, after_id: filter.after.id })
     return statement(filter)
       .all(params)
@@ -98,6 +108,8 @@ export function prepareEventList(db: Database) {
         removed: JSON.parse(r.removed) as string[],
         status: r.status,
         jobCount: r.job_count,
+        contact: contactOf(r),
+        location: r.location,
       }))
   }
 }

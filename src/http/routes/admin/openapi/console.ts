@@ -1,3 +1,4 @@
+import { deadFilterParams } from './console-ux.js'
 import { errors, json, stringList, type Json } from './common.js'
 
 const session: Json = {
@@ -91,7 +92,7 @@ export const consolePaths: Record<string, Json> = {
     get: {
       operationId: 'countDeadLetters',
       summary: 'How many dead letters match a filter (before replaying them all)',
-      parameters: [{ name: 'location', in: 'query', schema: { type: 'string' } }],
+      parameters: deadFilterParams,
       responses: {
         200: json(
           { type: 'object', required: ['count'], properties: { count: { type: 'integer', minimum: 0 } } },

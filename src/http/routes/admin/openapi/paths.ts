@@ -3,6 +3,7 @@ import { alertPaths } from './alerts.js'
 import { refusedPaths } from './refused.js'
 import { consolePaths } from './console.js'
 import { rerunPaths } from './rerun.js'
+import { consoleUxPaths, deadFilterParams } from './console-ux.js'
 
 /** Every admin route, by path and method. */
 export const paths: Record<string, Json> = {
@@ -10,6 +11,7 @@ export const paths: Record<string, Json> = {
   ...refusedPaths,
   ...alertPaths,
   ...consolePaths,
+  ...consoleUxPaths,
   '/admin/openapi.json': {
     get: {
       operationId: 'openapi',
@@ -37,6 +39,13 @@ export const paths: Record<string, Json> = {
           schema: { type: 'string' },
         })),
         {
+          name: 'ruleOutcome',
+          in: 'query',
+          description:
+            'with rule: events it matched (default) or events of its source it did not match; names match in any case',
+          schema: { type: 'string', enum: ['matched', 'missed'], default: 'matched' },
+        },
+        {
           name: 'since',
           in: 'query',
           description: 'ISO 8601 date-time or epoch ms, inclusive',
@@ -58,7 +67,15 @@ export const paths: Record<string, Json> = {
     get: {
       operationId: 'getEventTrail',
       summary: "One event's trail, from receipt to HighLevel's answers",
-      parameters: [idParam('the event id (the `id` of the 202 answer)')],
+      parameters: [
+        idParam('the event id (the `id` of the 202 answer)'),
+        {
+          name: 'tag',
+          in: 'query',
+          description: 'a tag the person expected: answered first as `whyTag`',
+          schema: { type: 'string' },
+        },
+      ],
       responses: { 200: json(ref('EventTrail'), 'the trail'), ...errors(401, 404) },
     },
   },
@@ -69,6 +86,14 @@ export const paths: Record<string, Json> = {
       parameters: [
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } },
         { name: 'after', in: 'query', description: 'next of the previous page', schema: { type: 'string' } },
+        {
+          name: 'sort',
+          in: 'query',
+          description: 'attention (default): held back and failing first, then with dead letters, then pending',
+          schema: { type: 'string', enum: ['attention', 'name', 'pending', 'dead', 'oldest'] },
+        },
+        { name: 'order', in: 'query', schema: { type: 'string', enum: ['asc', 'desc'] } },
+        { name: 'q', in: 'query', description: 'names containing this, any case', schema: { type: 'string' } },
       ],
       responses: {
         200: json(
@@ -78,6 +103,7 @@ export const paths: Record<string, Json> = {
             properties: {
               locations: { type: 'array', items: ref('LocationStatus') },
               next: { type: 'string', description: 'the after of the next page; absent on the last' },
+              total: { type: 'integer', description: 'how many locations match (every page)' },
             },
           },
           'every configured location',
@@ -106,7 +132,7 @@ export const paths: Record<string, Json> = {
           description: 'the `next` of the previous page',
           schema: { type: 'integer', minimum: 0 },
         },
-        { name: 'location', in: 'query', schema: { type: 'string' } },
+        ...deadFilterParams,
       ],
       responses: {
         200: json(

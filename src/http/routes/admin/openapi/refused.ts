@@ -13,6 +13,8 @@ const summary: Json = {
     status: { type: 'string', enum: ['refused', 'accepted'] },
     reverifiedAt: nullable('string', { format: 'date-time' }),
     reverifyCode: nullable('string', { description: 'the refusal code of the last failed re-verify' }),
+    location: nullable('string', { description: 'the location its source delivers to (list only)' }),
+    eventId: nullable('string', { description: 'the event it became once accepted (list only)' }),
   },
 }
 

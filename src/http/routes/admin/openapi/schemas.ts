@@ -1,3 +1,4 @@
+import { eventListExtra, whoWhere, whyTagSchema } from './console-ux.js'
 import { nullable, ref, stringList, type Json } from './common.js'
 
 /** The admin API's answer and body shapes (components.schemas). */
@@ -31,6 +32,7 @@ export const schemas: Record<string, Json> = {
       removed: { ...stringList, description: 'tags its jobs remove, each once' },
       status: ref('EventStatus'),
       jobCount: { type: 'integer' },
+      ...whoWhere,
     },
   },
   EventList: {
@@ -39,6 +41,7 @@ export const schemas: Record<string, Json> = {
     properties: {
       events: { type: 'array', items: ref('EventSummary') },
       nextCursor: nullable('string', { description: 'pass as `cursor` for the next page; null on the last page' }),
+      ...eventListExtra,
     },
   },
   Intent: {
@@ -109,6 +112,8 @@ export const schemas: Record<string, Json> = {
       source: { type: 'string' },
       receivedAt: { type: 'string', format: 'date-time' },
       status: ref('EventStatus'),
+      ...whoWhere,
+      whyTag: whyTagSchema,
       why: {
         type: 'string',
         description: 'one sentence: what was added and when, what waits and why, which rule missed and on what value',
