@@ -13,8 +13,10 @@ WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-# node-gyp reads its options from npm_config_* variables: compile against the headers the
-# base image carries in /usr/local/include/node rather than downloading them from nodejs.org
+# Compile against the headers the base image carries (/usr/local/include/node) rather than
+# downloading them from nodejs.org. node-gyp itself reads npm_config_* variables from its
+# environment; npm 11 warns that it does not know `nodedir` ("Unknown env config") but
+# passes the variable on to install scripts like any other.
 ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
 RUN npm ci

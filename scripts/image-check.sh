@@ -120,7 +120,7 @@ if ! DOCKER_BUILDKIT=0 dk build --network host "${build_args[@]}" -t "$image" . 
 fi
 built=true
 build_seconds=$((SECONDS - t0))
-grep -A1 'RUN npm ci' "$cache/build.log" | grep -q 'Using cache' && build_cached=true
+case "$(grep -A1 'RUN npm ci' "$cache/build.log")" in *'Using cache'*) build_cached=true ;; esac
 image_bytes="$(dk image inspect -f '{{.Size}}' "$image")"
 node_version="$(dk run --rm --network none --entrypoint node "$image" --version)"
 node_modules_bytes="$(dk run --rm --network none --entrypoint du "$image" -sb /app/node_modules | awk '{print $1}')"

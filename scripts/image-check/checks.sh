@@ -102,9 +102,9 @@ run_checks() {
   dk stop -t "$grace" tagrelay-check-1 >/dev/null
   s1=$(date +%s.%N)
   stop_seconds="$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.1f", b-a}')"
-  if [ "$(dk inspect -f '{{.State.ExitCode}}' tagrelay-check-1)" = 0 ] && dk logs tagrelay-check-1 2>&1 | grep -q 'tagrelay stopped' \
-    && awk -v s="$stop_seconds" -v g="$grace" 'BEGIN{exit !(s < g)}'; then clean_stop=true; fi
   dk logs tagrelay-check-1 >"$work/service-1.log" 2>&1
+  if [ "$(dk inspect -f '{{.State.ExitCode}}' tagrelay-check-1)" = 0 ] && grep -q 'tagrelay stopped' "$work/service-1.log" \
+    && awk -v s="$stop_seconds" -v g="$grace" 'BEGIN{exit !(s < g)}'; then clean_stop=true; fi
   start_sandbox
   start_service tagrelay-check-2
   if wait_for 90 has_tag ada@example.com newsletter; then nothing_lost=true; else dk logs tagrelay-check-2 >&2; fi
@@ -126,7 +126,7 @@ run_compose() {
   cp docker-compose.yml "$dir/"
   printf 'services:\n  check:\n    network_mode: host\n  tagrelay:\n    network_mode: host\n' \
     >"$dir/docker-compose.check.yml"
-  local compose=(docker-compose -p tagrelaycheck -f docker-compose.yml -f docker-compose.check.yml)
+  local compose=(env "DOCKER_HOST=unix://$sock" docker-compose -p tagrelaycheck -f docker-compose.yml -f docker-compose.check.yml)
   (cd "$dir" && "${compose[@]}" up -d --no-build) >"$work/compose.log" 2>&1 || { cat "$work/compose.log" >&2; fail "docker-compose up failed"; }
   local svc chk
   svc="$(cd "$dir" && "${compose[@]}" ps -q tagrelay)" chk="$(cd "$dir" && "${compose[@]}" ps -q check)"
