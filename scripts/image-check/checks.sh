@@ -113,9 +113,10 @@ run_checks() {
   dk volume rm -f tagrelay-check-data >/dev/null
 }
 
-# docker-compose v1 (Debian's) on the default profile, with the built image. The override
-# only puts the services on the host's network (this daemon has no bridge) and moves the
-# port through the .env; everything else is the project's docker-compose.yml.
+# docker-compose v1 (Debian's) on the default profile, with the built image. This daemon
+# has no bridge, so the check runs the project's docker-compose.yml with its default
+# services moved onto the host's network (where a published port cannot be declared: it
+# is dropped, and the port moves through the .env); everything else is the file as shipped.
 run_compose() {
   command -v docker-compose >/dev/null 2>&1 \
     || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null) \
@@ -123,10 +124,16 @@ run_compose() {
   local dir="$work/compose" port t0=$SECONDS
   port="$(free_port)"
   config_folder "$dir" "$port"
-  cp docker-compose.yml "$dir/"
-  printf 'services:\n  check:\n    network_mode: host\n  tagrelay:\n    network_mode: host\n' \
-    >"$dir/docker-compose.check.yml"
-  local compose=(env "DOCKER_HOST=unix://$sock" docker-compose -p tagrelaycheck -f docker-compose.yml -f docker-compose.check.yml)
+  node --input-type=module -e '
+    import { readFileSync, writeFileSync } from "node:fs"
+    import { parseDocument } from "yaml"
+    const doc = parseDocument(readFileSync("docker-compose.yml", "utf8"))
+    for (const name of ["check", "tagrelay"]) {
+      doc.deleteIn(["services", name, "ports"])
+      doc.setIn(["services", name, "network_mode"], "host")
+    }
+    writeFileSync(process.argv[1], doc.toString())' "$dir/docker-compose.yml"
+  local compose=(env "DOCKER_HOST=unix://$sock" docker-compose -p tagrelaycheck)
   (cd "$dir" && "${compose[@]}" up -d --no-build) >"$work/compose.log" 2>&1 || { cat "$work/compose.log" >&2; fail "docker-compose up failed"; }
   local svc chk
   svc="$(cd "$dir" && "${compose[@]}" ps -q tagrelay)" chk="$(cd "$dir" && "${compose[@]}" ps -q check)"
