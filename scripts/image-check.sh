@@ -22,7 +22,7 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 
 built=false stand_in=false stand_in_made=false check_ok=false probes=false tag_landed=false healthy=false
 clean_stop=false nothing_lost=false non_root=false read_only_root=false compose_up=false
-image_bytes=0 node_modules_bytes=0 node_version="" base="" build_cached=false failure=""
+image_bytes=0 node_modules_bytes=0 uid=null node_version="" base="" build_cached=false failure=""
 daemon_seconds=0 stand_in_seconds=0 build_seconds=0 check_seconds=0 compose_seconds=0
 probe_seconds=0 healthy_seconds=0 stop_seconds=0 started=$SECONDS
 
@@ -33,7 +33,7 @@ json() {
     "$built" "$healthy" "$tag_landed" "$clean_stop" "$nothing_lost" "$non_root" "$read_only_root"
   printf '"check":%s,"probes":%s,"composeUp":%s,"base":"%s","standIn":%s,"standInMade":%s,"buildCached":%s,"node":"%s",' \
     "$check_ok" "$probes" "$compose_up" "$base" "$stand_in" "$stand_in_made" "$build_cached" "$node_version"
-  printf '"imageBytes":%s,"imageMB":%s,"nodeModulesBytes":%s,"uid":1000,' "$image_bytes" "$mb" "$node_modules_bytes"
+  printf '"imageBytes":%s,"imageMB":%s,"nodeModulesBytes":%s,"uid":%s,' "$image_bytes" "$mb" "$node_modules_bytes" "$uid"
   printf '"seconds":{"daemon":%s,"standIn":%s,"build":%s,"checks":%s,"compose":%s,"total":%s},' \
     "$daemon_seconds" "$stand_in_seconds" "$build_seconds" "$check_seconds" "$compose_seconds" "$((SECONDS - started))"
   printf '"probesAfterSeconds":%s,"healthyAfterSeconds":%s,"stopSeconds":%s' "$probe_seconds" "$healthy_seconds" "$stop_seconds"
@@ -66,6 +66,7 @@ finish() {
   exit "$rc"
 }
 trap finish EXIT
+trap 'failure="interrupted"; exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || { failure="must run as root (it starts a Docker daemon)"; echo "image-check: $failure" >&2; exit 3; }
 
@@ -100,13 +101,19 @@ node_major="${NODE_VERSION:-$(sed -n 's/^ARG NODE_VERSION=//p' Dockerfile | head
 base="$(sed -n 's/^FROM \([^ ]*\).*/\1/p' Dockerfile | head -n1)"
 base="${base//\$\{NODE_VERSION\}/$node_major}"
 t0=$SECONDS
-if ! dk image inspect "$base" >/dev/null 2>&1 && ! timeout 300 /usr/bin/docker -H "unix://$sock" pull -q "$base" >/dev/null 2>&1; then
-  echo "image-check: $base cannot be pulled: making a stand-in" >&2
-  DOCKER="/usr/bin/docker -H unix://$sock" scripts/image-check/stand-in.sh "$base" "$node_major" "$cache/stand-in" \
-    || fail "could not make the stand-in for $base"
-  stand_in_made=true
+is_stand_in() { [ "$(dk image inspect -f '{{index .Config.Labels "tagrelay.stand-in"}}' "$base" 2>/dev/null)" = true ]; }
+# the real base whenever a registry answers (it replaces a stand-in kept from earlier runs)
+if ! dk image inspect "$base" >/dev/null 2>&1 || is_stand_in; then
+  if timeout 120 /usr/bin/docker -H "unix://$sock" pull -q "$base" >/dev/null 2>&1; then
+    echo "image-check: pulled $base from the registry" >&2
+  elif ! dk image inspect "$base" >/dev/null 2>&1; then
+    echo "image-check: $base cannot be pulled: making a stand-in" >&2
+    DOCKER="/usr/bin/docker -H unix://$sock" scripts/image-check/stand-in.sh "$base" "$node_major" "$cache/stand-in" \
+      || fail "could not make the stand-in for $base"
+    stand_in_made=true
+  fi
 fi
-[ "$(dk image inspect -f '{{index .Config.Labels "tagrelay.stand-in"}}' "$base")" = true ] && stand_in=true
+! is_stand_in || stand_in=true
 stand_in_seconds=$((SECONDS - t0))
 
 # --- the build ---------------------------------------------------------------------------

@@ -84,8 +84,8 @@ run_checks() {
     || fail "the HEALTHCHECK did not report healthy"
   healthy=true healthy_seconds=$((SECONDS - t0))
 
-  local uid caps
-  uid="$(dk exec tagrelay-check-1 id -u)"
+  local caps
+  uid="$(dk exec tagrelay-check-1 id -u)" && [[ "$uid" =~ ^[0-9]+$ ]] || uid=null
   [ "$uid" = 1000 ] && [ "$(dk image inspect -f '{{.Config.User}}' "$image")" = node ] && non_root=true
   caps="$(dk exec tagrelay-check-1 sh -c 'grep CapEff /proc/1/status' | awk '{print $2}')"
   if [ "$(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}' tagrelay-check-1)" = "true [ALL]" ] \
