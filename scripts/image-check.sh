@@ -53,6 +53,8 @@ stop_daemon() {
   dk ps -aq --filter name=tagrelay-check | xargs -r /usr/bin/docker -H "unix://$sock" rm -f >/dev/null 2>&1 || true
   kill "$daemon_pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.5; done
+  # the daemon leaves its bind mount of the host's network namespace behind
+  ! mountpoint -q "$cache/exec/netns/default" || umount "$cache/exec/netns/default" || true
   daemon_pid=""
 }
 finish() {
