@@ -8,6 +8,8 @@
 # stand-in under the same name (scripts/image-check/stand-in.sh), kept for later runs.
 # The Dockerfile is built unchanged (NODE_VERSION=N in the environment becomes the build
 # argument); the checks are in scripts/image-check/checks.sh. Only loopback traffic.
+# Needs node (with the project's node_modules: `npm ci` first), curl and, for the
+# stand-in, debootstrap (installed when missing).
 #   sudo scripts/image-check.sh            # or: NODE_VERSION=26 scripts/image-check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

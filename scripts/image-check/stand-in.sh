@@ -18,6 +18,10 @@ mirror="$( (sed -n 's/^URIs: *\(http[^ ]*debian\/*\)$/\1/p;s/^deb \(http[^ ]*deb
 mirror="${mirror:-http://deb.debian.org/debian}"
 security="${mirror%/debian*}/debian-security"
 
+if ! command -v debootstrap >/dev/null 2>&1; then
+  echo "stand-in: installing Debian's debootstrap" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+fi
 rm -rf "$work" && mkdir -p "$work"
 root="$work/rootfs"
 echo "stand-in: debootstrap bookworm from $mirror" >&2
