@@ -55,8 +55,9 @@ stop_daemon() {
   dk ps -aq --filter name=tagrelay-check | xargs -r /usr/bin/docker -H "unix://$sock" rm -f >/dev/null 2>&1 || true
   kill "$daemon_pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.5; done
-  # the daemon leaves its bind mount of the host's network namespace behind
-  ! mountpoint -q "$cache/exec/netns/default" || umount "$cache/exec/netns/default" || true
+  # the daemon leaves mounts in its folders behind (the host's network namespace, or its
+  # data-root when it failed to start): nothing under the cache stays mounted
+  awk -v c="$cache/" 'index($2, c) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount 2>/dev/null || true
   daemon_pid=""
 }
 finish() {
