@@ -24,7 +24,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-console-assets.mjs ./scripts/
 COPY src ./src
 # Only the compiled addon of better-sqlite3 is needed at run time: its C sources (deps/,
-# src/) and the compiler's intermediates in build/ (~27 MB) stay in this stage.
+# src/) and the compiler's intermediates in build/ (26 MB in all) stay in this stage.
 RUN npm run build && npm prune --omit=dev \
  && cd node_modules/better-sqlite3 \
  && find build -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} + \

@@ -138,7 +138,7 @@ node_version="$(dk run --rm --network none --entrypoint node "$image" --version)
 node_modules_bytes="$(dk run --rm --network none --entrypoint du "$image" -sb /app/node_modules | awk '{print $1}')"
 
 # --- the running image -------------------------------------------------------------------
-# shellcheck source=image-check/checks.sh
+# shellcheck source-path=SCRIPTDIR source=image-check/checks.sh
 . scripts/image-check/checks.sh
 t0=$SECONDS
 run_checks

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154 # the facts and settings are image-check.sh's variables
 # Sourced by scripts/image-check.sh: the checks of the running image. Every container
 # runs with `--network host` (the daemon has no bridge) or `--network none`, listens on
 # 127.0.0.1 only, with a read-only root filesystem and all capabilities dropped.

@@ -11,7 +11,7 @@
 # usage: stand-in.sh IMAGE_NAME NODE_MAJOR WORK_DIR   (root; DOCKER names the docker client)
 set -euo pipefail
 name="$1" major="$2" work="$3"
-docker_cmd=(${DOCKER:-docker})
+read -r -a docker_cmd <<<"${DOCKER:-docker}"
 case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
 mirror="$( (sed -n 's/^URIs: *\(http[^ ]*debian\/*\)$/\1/p;s/^deb \(http[^ ]*debian\/*\) bookworm .*/\1/p' \
   /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null || true) | head -n1)"
