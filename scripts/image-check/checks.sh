@@ -89,8 +89,9 @@ run_checks() {
   uid="$(dk exec tagrelay-check-1 id -u)" && [[ "$uid" =~ ^[0-9]+$ ]] || uid=null
   [ "$uid" = 1000 ] && [ "$(dk image inspect -f '{{.Config.User}}' "$image")" = node ] && non_root=true
   caps="$(dk exec tagrelay-check-1 sh -c 'grep CapEff /proc/1/status' | awk '{print $2}')"
+  # /tmp is world-writable: only a read-only root filesystem refuses the write
   if [ "$(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}' tagrelay-check-1)" = "true [ALL]" ] \
-    && [ "$caps" = 0000000000000000 ] && ! dk exec tagrelay-check-1 touch /app/.write-probe 2>/dev/null; then
+    && [ "$caps" = 0000000000000000 ] && ! dk exec tagrelay-check-1 touch /tmp/.write-probe 2>/dev/null; then
     read_only_root=true
   fi
 
