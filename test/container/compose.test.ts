@@ -6,8 +6,9 @@ import { repoRoot } from '../helpers/cli.js'
 
 /**
  * What docker-compose.yml and the Dockerfile promise a newcomer, read from the files
- * themselves (CI also has `docker-compose config -q` parse the compose file; no Docker
- * engine runs there). `merge: true` resolves the `<<:` anchors as compose does.
+ * themselves; `merge: true` resolves the `<<:` anchors as compose does. CI also builds and
+ * runs the image and compose's default profile (scripts/image-check.sh, the last step of
+ * .ci/run), which these fast checks do not replace.
  */
 interface Service {
   build?: unknown
@@ -18,6 +19,7 @@ interface Service {
   env_file?: unknown
   depends_on?: Record<string, { condition: string }>
   restart?: string
+  healthcheck?: { disable?: boolean }
 }
 const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>
@@ -57,6 +59,25 @@ t.test('a missing or invalid config stops `up` at the check instead of a restart
   for (const [name, s] of [...servers, ['migrate', compose.services.migrate!] as const]) {
     t.same(s.depends_on?.check, { condition: 'service_completed_successfully' }, `${name} waits for check`)
   }
+})
+
+t.test("the one-shot services exit without the image's HEALTHCHECK; the replicas wait for migrate", async (t) => {
+  for (const name of ['check', 'migrate']) {
+    t.same(compose.services[name]?.healthcheck, { disable: true }, `${name} has no health state ("starting" forever)`)
+    t.equal(compose.services[name]?.restart, 'no', `${name} runs once`)
+  }
+  for (const name of ['tagrelay', 'replica-1', 'replica-2'])
+    t.equal(compose.services[name]?.healthcheck, undefined, `${name} keeps the image's HEALTHCHECK`)
+  for (const name of ['replica-1', 'replica-2'])
+    t.same(compose.services[name]?.depends_on?.migrate, { condition: 'service_completed_successfully' })
+  t.equal(compose.services.migrate?.depends_on?.migrate, undefined, 'migrate does not wait for itself')
+})
+
+t.test('the image runs as uid 1000 and ships only the compiled addon of better-sqlite3', async (t) => {
+  t.match(dockerfile, /^USER node$/m)
+  t.match(dockerfile, /ENV npm_config_nodedir=\/usr\/local/, "builds against the base image's headers, offline")
+  t.match(dockerfile, /rm -rf deps src/, 'the C sources stay in the build stage')
+  t.match(dockerfile, /! -name better_sqlite3\.node/, 'only build/Release/better_sqlite3.node is kept')
 })
 
 t.test('the health check reads the config (a port set in the YAML moves it)', async (t) => {
