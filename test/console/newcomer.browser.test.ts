@@ -27,7 +27,7 @@ else {
     await why.getByText(/waiting for the contact to exist in HighLevel/).waitFor()
     t.match(
       await why.textContent(),
-      /^`lead`, `signed up` waiting for the contact to exist in HighLevel \(since \d{4}-\d\d-\d\d \d\d:\d\d UTC; new people wait up to 24 h, then become dead letters; add `create:` to make them\)/,
+      /^lead, signed up waiting for the contact to exist in HighLevel \(since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC( \([^)]+\))?; new people wait up to 24 h, then become dead letters; add create: to make them\)/,
     )
     await page.getByRole('button', { name: 'Dry run' }).click()
     await page.getByRole('button', { name: 'Re-plan jobs still pending or dead under the current rules' }).waitFor()

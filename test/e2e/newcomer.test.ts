@@ -136,7 +136,7 @@ t.test('a new person without create: is warned about, dies, and comes back with 
   const waiting = (await app.inject({ url: `/admin/events/${accepted.id}`, headers: auth })).json<{ why: string }>()
   t.match(
     waiting.why,
-    /^`newsletter` waiting for the contact to exist in HighLevel \(since \d{4}-\d\d-\d\d \d\d:\d\d UTC; new people wait up to 24 h, then become dead letters; add `create:` to make them\)/,
+    /^`newsletter` waiting for the contact to exist in HighLevel \(since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z; new people wait up to 24 h, then become dead letters; add `create:` to make them\)/,
   )
 
   // the window runs out: a dead letter

@@ -13,7 +13,7 @@ import { openStore, type Store } from '../../src/store/index.js'
 export const HL_TOKEN = 'pit-7f3a9c21d84e4b6fa0c2'
 export const SOURCE_TOKEN = 'src-5b8e1d7c9a2f4e60b3d1'
 export const LOCATION_ID = 've9EPM428h8vShlRW1KT'
-export const ADMIN_TOKEN = 'adm-9d2e7f41c3b84a6e'
+export const ADMIN_TOKEN = 'adm-9d2e7f41c3b84a6e5c17f0b2d94a8e63'
 
 interface Teardown {
   teardown(fn: () => unknown): void
