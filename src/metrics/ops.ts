@@ -3,6 +3,7 @@ import { Counter, type Registry } from 'prom-client'
 /** The series of refused requests kept for a second look and of alerts, on the app's registry. */
 export class OpsMetrics {
   readonly refusedKept: Counter<'source' | 'code'>
+  readonly refusedNotKept: Counter<'source' | 'reason'>
   readonly refusedReverified: Counter<'source' | 'outcome'>
   readonly alerts: Counter<'destination' | 'kind' | 'outcome'>
 
@@ -12,6 +13,12 @@ export class OpsMetrics {
       name: 'tagrelay_refused_kept_total',
       help: 'Requests refused for a signature or token and kept for a second look, by source and code',
       labelNames: ['source', 'code'],
+      registers,
+    })
+    this.refusedNotKept = new Counter({
+      name: 'tagrelay_refused_not_kept_total',
+      help: 'Refusals that would have been kept but were only counted, by source and reason (rate: over refused.keepPerMinute)',
+      labelNames: ['source', 'reason'],
       registers,
     })
     this.refusedReverified = new Counter({

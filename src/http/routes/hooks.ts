@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ingest } from '../../ingest/index.js'
-import { EventLocations, admitLocation } from '../../locations/index.js'
+import { EventLocations, LocationNotInUrlError, admitLocation } from '../../locations/index.js'
 import { headersFromRaw, type InboundRequest, type Source } from '../../sources/index.js'
 import { withSpan } from '../../telemetry/index.js'
 import type { RouteDeps } from '../deps.js'
@@ -111,13 +111,16 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   const options = {
     bodyLimit: deps.sources.maxBodyLimit(),
-    // unknown source, rate limit and a URL's unknown location are refused before the body is read
+    // unknown source, rate limit and a URL that can never be accepted (a location where
+    // the source takes none, none where it needs one, an unknown one) are refused before
+    // the body is read: nothing of such a request is verified, parsed or kept
     onRequest: async (request: HookRequest) => {
       const source = deps.sources.get(request.params.source)
       source.admit()
       const segment = request.params.location
-      if (segment !== undefined && typeof source.locationFrom !== 'string' && source.locationFrom.from === 'url')
-        admitLocation(await deps.locations?.lookup(segment), segment, 'in the URL')
+      const byUrl = typeof source.locationFrom !== 'string' && source.locationFrom.from === 'url'
+      if (byUrl !== (segment !== undefined)) throw new LocationNotInUrlError(source.name, !byUrl)
+      if (segment !== undefined) admitLocation(await deps.locations?.lookup(segment), segment, 'in the URL')
     },
   }
   app.post<{ Params: { source: string; location?: string } }>('/hooks/:source', options, post)

@@ -1,4 +1,5 @@
 import { consoleMigrations } from '../console-migrations.js'
+import { sqliteRefusedMigrations } from '../refused-migrations.js'
 import { sqliteOpsMigrations } from '../ops/migrations.js'
 /**
  * Numbered schema migrations for the SQLite store, applied in order by `migrate()`.
@@ -219,6 +220,8 @@ export const migrations: readonly Migration[] = [
   ...sqliteOpsMigrations,
   // 40-42: what the console reads (contacts of events and jobs, rate limits), in ../console-migrations.ts
   ...consoleMigrations,
+  // 60-64: refused requests off the hot path (issue 29), in ../refused-migrations.ts
+  ...sqliteRefusedMigrations,
 ]
 
 /** The newest schema version this build knows. */

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { TagrelayError } from '../../errors.js'
+import type { RefusedBounds } from '../ops/types.js'
 import type { AcceptResult } from '../types.js'
 import type { AcceptRow } from './accept.js'
 import type { Outcome } from './group-commit.js'
@@ -68,13 +69,13 @@ class WriterThread {
     return this.#failure
   }
 
-  request(msg: DistributiveOmit<WriterRequest, 'seq'>): Promise<WriterReply> {
+  request(msg: DistributiveOmit<WriterRequest, 'seq'>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
     if (this.#failure) return Promise.reject(this.#failure)
     const seq = ++this.#seq
     return new Promise((resolve, reject) => {
       this.#pending.set(seq, { resolve, reject })
       this.#worker.ref() // a request in flight keeps the process alive until it is answered
-      this.#worker.postMessage({ ...msg, seq } as WriterRequest)
+      this.#worker.postMessage({ ...msg, seq } as WriterRequest, transfer)
     })
   }
 
@@ -140,6 +141,17 @@ export class WriterConnection {
   async run(rows: AcceptRow[]): Promise<Outcome<AcceptResult>[]> {
     const reply = await this.#thread.request({ op: 'accept', db: this.#db, rows })
     return (reply.outcomes ?? []).map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) }))
+  }
+
+  /**
+   * Keeps one refused request (insert, trim, expire) on the thread. The body is copied
+   * once into a buffer of its own and moved, not cloned: a pooled Buffer's whole
+   * backing store would otherwise travel with it.
+   */
+  async keepRefused(values: unknown[], bounds: RefusedBounds): Promise<void> {
+    const body = new Uint8Array(values[8] as Buffer)
+    const moved = values.map((v, i) => (i === 8 ? body : v))
+    await this.#thread.request({ op: 'refused', db: this.#db, values: moved, bounds }, [body.buffer])
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
-import { RefusedNotFoundError, reverifyRefused } from '../../../refused/index.js'
+import { RefusedNotFoundError, refusedContacts, reverifyRefused } from '../../../refused/index.js'
 import { looksCredential, looksSecretParam, redactHeaders, redactQuery } from '../../../sources/index.js'
 import type { RefusedRequest, RefusedSummary } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
@@ -24,8 +24,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data
 }
 
-const summaryOut = (r: RefusedSummary): Record<string, unknown> => ({
+/** A row as listed: whom it was about guessed now, from the body's first bytes (contacts.ts). */
+const summaryOut = ({ head, ...r }: RefusedSummary): Record<string, unknown> => ({
   ...r,
+  contacts: refusedContacts(head),
   receivedAt: iso(r.receivedAt),
   reverifiedAt: iso(r.reverifiedAt),
 })
