@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   delivery: () => import('./delivery.js'),
   locations: () => import('./locations.js'),
   admin: () => import('./admin.js'),
+  refusals: () => import('./refusals.js'),
 }
 
 const name = process.argv[2]

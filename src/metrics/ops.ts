@@ -17,7 +17,7 @@ export class OpsMetrics {
     })
     this.refusedNotKept = new Counter({
       name: 'tagrelay_refused_not_kept_total',
-      help: 'Refusals that would have been kept but were only counted, by source and reason (rate: over refused.keepPerMinute)',
+      help: 'Refusals that would have been kept but were only counted, by source and reason (rate: over refused.keepPerMinute, bytes: over refused.keepBytesPerMinute)',
       labelNames: ['source', 'reason'],
       registers,
     })

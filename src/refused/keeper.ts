@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { OpsMetrics } from '../metrics/ops.js'
-import { keptForm, tokenBucket, type InboundRequest, type Source } from '../sources/index.js'
+import { keptForm, type InboundRequest, type Source } from '../sources/index.js'
 import type { RefusedBounds, RefusedRequestStore } from '../store/index.js'
 import type { RefusedConfig } from './schema.js'
 
@@ -24,6 +24,28 @@ export interface RefusedKeeperOptions {
   now?: () => number
 }
 
+interface Bucket {
+  /** takes `cost` tokens if there are as many (a cost above the capacity needs a full bucket) */
+  take(cost: number): boolean
+}
+
+/** A token bucket of `capacity`, refilled by `perMinute`; in memory: it protects this process. */
+function bucket(capacity: number, perMinute: number, now: () => number): Bucket {
+  let tokens = capacity
+  let last = now()
+  return {
+    take(cost) {
+      const t = now()
+      tokens = Math.min(capacity, tokens + ((t - last) / 60_000) * perMinute)
+      last = t
+      const c = Math.min(cost, capacity)
+      if (tokens < c) return false
+      tokens -= c
+      return true
+    },
+  }
+}
+
 export interface Refusal {
   /** the request's id, which becomes the event id if a re-verify accepts it */
   id: string
@@ -40,14 +62,15 @@ export interface Refusal {
  * headers and query with credentials hashed); the body is not parsed (whom it was about
  * is guessed when the admin view shows it, from its first bytes); the write goes to the
  * store's writer (SQLite's writer thread) like an accept; and each source keeps at most
- * `keepPerMinute` (after a burst of `keepBurst`): the rest are counted, not kept, so a
- * flood of bad signatures costs a valid sender next to nothing.
+ * `keepPerMinute` requests (after a burst of `keepBurst`) and `keepBytesPerMinute` bytes:
+ * the rest are counted, not kept, so a flood of bad signatures writes a bounded amount
+ * and costs a valid sender next to nothing.
  */
 export class RefusedKeeper {
   readonly #opts: RefusedKeeperOptions
   readonly #bounds: RefusedBounds
   readonly #pending = new Set<Promise<void>>()
-  readonly #rates = new Map<string, () => number>()
+  readonly #rates = new Map<string, { count: Bucket; bytes: Bucket }>()
 
   constructor(opts: RefusedKeeperOptions) {
     this.#opts = opts
@@ -68,15 +91,20 @@ export class RefusedKeeper {
     const { logger, metrics, onKept, config } = this.#opts
     let rate = this.#rates.get(source.name)
     if (!rate) {
-      const perSecond = config.keepPerMinute / 60
-      rate = tokenBucket({ perSecond, burst: config.keepBurst }, this.#opts.now ?? Date.now)
+      const now = this.#opts.now ?? Date.now
+      rate = {
+        count: bucket(config.keepBurst, config.keepPerMinute, now),
+        bytes: bucket(config.keepBytesPerMinute, config.keepBytesPerMinute, now),
+      }
       this.#rates.set(source.name, rate)
     }
-    if (rate() > 0) {
-      metrics?.refusedNotKept.inc({ source: source.name, reason: 'rate' })
+    const over = !rate.count.take(1) ? 'rate' : !rate.bytes.take(req.rawBody.length) ? 'bytes' : null
+    if (over) {
+      metrics?.refusedNotKept.inc({ source: source.name, reason: over })
       return
     }
     const row = { ...refusal, ...keptForm(source, req), source: source.name, method: req.method ?? 'POST' }
+    // last: SQLite's writer may take the body's bytes over (writer.ts), leaving req.rawBody empty
     const run = this.#opts.store
       .keep({ ...row, body: req.rawBody }, this.#bounds)
       .then(() => {

@@ -16,6 +16,12 @@ export const refusedSchema = z.strictObject({
   keepPerMinute: z.number().positive().default(60),
   /** how many may be kept at once before keepPerMinute applies */
   keepBurst: z.number().int().min(1).default(20),
+  /**
+   * bytes kept per source and minute, sustained, and also the burst (a body larger than
+   * this is kept only when nothing else was for a minute): a flood of megabyte bodies
+   * writes about this much a minute, a rotated secret's small requests are all kept
+   */
+  keepBytesPerMinute: byteSize.default(2 * 1024 * 1024),
   /** a kept request is dropped this long after it came */
   maxAgeHours: z.number().positive().default(168),
 })

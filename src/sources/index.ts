@@ -5,7 +5,6 @@ export { parseBody } from './parse/index.js'
 export { headersFromRaw } from './headers.js'
 export { looksCredential, looksSecretParam, redactHeaders, redactQuery, redactUrl } from './redact.js'
 export { keptForm } from './keep.js'
-export { tokenBucket } from './rate-limit.js'
 export type { KeptForm } from './keep.js'
 export {
   UnknownSourceError,

@@ -70,10 +70,7 @@ t.test('the byte cap counts every stored byte: headers and URL too', async (t) =
   }
   t.ok(rows.length > 0 && rows.length <= 5, `at most 5 of 1.7 kB each under 8 kB (kept ${rows.length})`)
   for (const r of rows) t.ok(r.bytes > 1700, `a row counts its headers and URL (${r.bytes} bytes)`)
-  t.ok(
-    rows.reduce((n, r) => n + r.bytes, 0) <= 8192,
-    'the source holds no more than its cap',
-  )
+  t.ok(rows.reduce((n, r) => n + r.bytes, 0) <= 8192, 'the source holds no more than its cap')
 })
 
 t.test('a path that can never be accepted is refused before its body and not kept', async (t) => {

@@ -144,14 +144,24 @@ export class WriterConnection {
   }
 
   /**
-   * Keeps one refused request (insert, trim, expire) on the thread. The body is copied
-   * once into a buffer of its own and moved, not cloned: a pooled Buffer's whole
-   * backing store would otherwise travel with it.
+   * Keeps one refused request (insert, trim, expire) on the thread. Why the body is
+   * moved, not cloned: copying a megabyte is the largest cost a refusal has left on
+   * this thread. A body that owns its whole backing store (any large one: Fastify
+   * concatenates it into a fresh buffer) is transferred, which empties the caller's
+   * Buffer; a small one, a view into Node's shared pool, is copied.
    */
   async keepRefused(values: unknown[], bounds: RefusedBounds): Promise<void> {
-    const body = new Uint8Array(values[8] as Buffer)
-    const moved = values.map((v, i) => (i === 8 ? body : v))
-    await this.#thread.request({ op: 'refused', db: this.#db, values: moved, bounds }, [body.buffer])
+    const body = values[8] as Buffer
+    const owns =
+      body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer
+    const moved = owns ? body : Buffer.from(body)
+    const message = {
+      op: 'refused' as const,
+      db: this.#db,
+      values: values.map((v, i) => (i === 8 ? moved : v)),
+      bounds,
+    }
+    await this.#thread.request(message, owns ? [body.buffer as ArrayBuffer] : [])
   }
 
   async close(): Promise<void> {
