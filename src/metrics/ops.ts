@@ -5,6 +5,7 @@ export class OpsMetrics {
   readonly refusedKept: Counter<'source' | 'code'>
   readonly refusedNotKept: Counter<'source' | 'reason'>
   readonly refusedReverified: Counter<'source' | 'outcome'>
+  readonly sharedCredentialAccepts: Counter<'source'>
   readonly alerts: Counter<'destination' | 'kind' | 'outcome'>
 
   constructor(registry: Registry) {
@@ -25,6 +26,12 @@ export class OpsMetrics {
       name: 'tagrelay_refused_reverified_total',
       help: 'Re-verifies of kept refused requests by source and outcome (accepted, refused)',
       labelNames: ['source', 'outcome'],
+      registers,
+    })
+    this.sharedCredentialAccepts = new Counter({
+      name: 'tagrelay_shared_credential_accepts_total',
+      help: "Requests to a source with per-location-or-shared credentials verified with the shared secret: senders still to move to their location's own",
+      labelNames: ['source'],
       registers,
     })
     this.alerts = new Counter({
