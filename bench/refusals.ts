@@ -26,12 +26,17 @@ const BASELINE = Number(process.env.BENCH_BASELINE ?? 40)
 const INTERVAL_MS = 250
 const SECRET = 'bench-calendly-signing-key-0123456789'
 
-/** The client, plain JavaScript for a worker thread: node:http with keep-alive, nothing shared with the server. */
+/**
+ * The clients, plain JavaScript for worker threads (node:http with keep-alive, nothing
+ * shared with the server): `valid` paces signed webhooks until told to stop, `flood`
+ * sends the bad-signature megabytes. Two threads, so that the valid sender's clock is
+ * not held up by the flood's own writes.
+ */
 const CLIENT = `
 const { parentPort, workerData } = require('node:worker_threads')
 const http = require('node:http')
 const { createHmac } = require('node:crypto')
-const { port, secret, flood, concurrency, floodBytes, baseline, intervalMs } = workerData
+const { role, port, secret, flood, concurrency, floodBytes, count, intervalMs } = workerData
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency + 4 })
 function post(body, signature) {
   return new Promise((resolve) => {
@@ -43,42 +48,33 @@ function post(body, signature) {
     req.end(body)
   })
 }
-let n = 0
-function valid() {
-  const body = Buffer.from(JSON.stringify({ event: 'invitee.created', payload: { email: 'bench+' + (n++) + '@example.com' } }))
-  const ts = Math.floor(Date.now() / 1000)
-  return post(body, 't=' + ts + ',v1=' + createHmac('sha256', secret).update(ts + '.').update(body).digest('hex'))
-}
-async function paced(until) {
-  const out = []
-  const pending = []
-  while (!until()) {
-    pending.push(valid().then((r) => out.push(r)))
+async function valid() {
+  let stop = false
+  parentPort.on('message', (m) => { if (m === 'stop') stop = true })
+  const out = [], pending = []
+  for (let n = 0; !stop && (count === 0 || n < count); n++) {
+    const body = Buffer.from(JSON.stringify({ event: 'invitee.created', payload: { email: 'bench+' + role + n + '@example.com' } }))
+    const ts = Math.floor(Date.now() / 1000)
+    const sig = 't=' + ts + ',v1=' + createHmac('sha256', secret).update(ts + '.').update(body).digest('hex')
+    pending.push(post(body, sig).then((r) => out.push(r)))
     await new Promise((r) => setTimeout(r, intervalMs))
   }
   await Promise.all(pending)
-  return out
+  parentPort.postMessage({ samples: out })
 }
-async function main() {
-  let sent = 0
-  const alone = await paced(() => sent++ >= baseline)
-  parentPort.postMessage('flood')
+async function floodAll() {
   const big = Buffer.alloc(floodBytes, 'a')
   big.write('{"payload":{"email":"flood@example.com","pad":"')
   big.write('"}}', floodBytes - 3)
   const badSig = 't=' + Math.floor(Date.now() / 1000) + ',v1=' + '0'.repeat(64)
-  let next = 0, done = false
-  const floodStatuses = {}
-  const lanes = Array.from({ length: concurrency }, async () => {
-    while (next < flood) { next++; const r = await post(big, badSig); floodStatuses[r.status] = (floodStatuses[r.status] || 0) + 1 }
-  })
-  const flooding = Promise.all(lanes).then(() => { done = true })
-  const beside = await paced(() => done)
-  await flooding
-  parentPort.postMessage({ alone, beside, floodStatuses })
-  agent.destroy()
+  let next = 0
+  const statuses = {}
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < flood) { next++; const r = await post(big, badSig); statuses[r.status] = (statuses[r.status] || 0) + 1 }
+  }))
+  parentPort.postMessage({ statuses })
 }
-main()
+;(role === 'flood' ? floodAll() : valid()).then(() => agent.destroy())
 `
 
 function p99(samples: number[]): number {
@@ -133,27 +129,22 @@ export async function run(): Promise<void> {
     let rssMax = process.memoryUsage().rss
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 50)
     const port = (app.server.address() as AddressInfo).port
-    const worker = new Worker(CLIENT, {
-      eval: true,
-      workerData: {
-        port,
-        secret: SECRET,
-        flood: FLOOD,
-        concurrency: CONCURRENCY,
-        floodBytes: FLOOD_BYTES,
-        baseline: BASELINE,
-        intervalMs: INTERVAL_MS,
-      },
-    })
-    worker.on('message', (m: unknown) => {
-      if (m === 'flood') flooding = true
-    })
-    const result = await new Promise<{ alone: Sample[]; beside: Sample[]; floodStatuses: Record<string, number> }>(
-      (resolve, reject) => {
-        worker.on('message', (m: unknown) => typeof m === 'object' && resolve(m as never))
+    const common = { port, secret: SECRET, flood: FLOOD, concurrency: CONCURRENCY, floodBytes: FLOOD_BYTES }
+    const start = (role: string, count = 0) =>
+      new Worker(CLIENT, { eval: true, workerData: { ...common, role, count, intervalMs: INTERVAL_MS } })
+    const answer = <T>(worker: Worker): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        worker.once('message', resolve)
         worker.once('error', reject)
-      },
-    )
+      })
+    const alone = (await answer<{ samples: Sample[] }>(start('alone', BASELINE))).samples
+    flooding = true
+    const validWorker = start('beside')
+    const besideDone = answer<{ samples: Sample[] }>(validWorker)
+    const floodStatuses = (await answer<{ statuses: Record<string, number> }>(start('flood'))).statuses
+    validWorker.postMessage('stop')
+    const beside = (await besideDone).samples
+    const result = { alone, beside, floodStatuses }
     clearInterval(sampler)
     delay.disable()
     const elu = performance.eventLoopUtilization(elu0).utilization
@@ -162,7 +153,6 @@ export async function run(): Promise<void> {
     console.log(
       `server event loop: utilization ${Math.round(elu * 100)} %, delay p99 ${Math.round(delay.percentile(99) / 1e6)} ms, max ${Math.round(delay.max / 1e6)} ms; process CPU ${Math.round(((cpu.user + cpu.system) / 1000 / wall) * 100)} % of a core over ${Math.round(wall / 1000)} s`,
     )
-    await worker.terminate()
     await app.close()
     const kept = (await store.refused.list({ limit: 10_000 })).length
     await store.close()
@@ -178,12 +168,16 @@ export async function run(): Promise<void> {
       p99MsWithoutFlood: p99(aloneMs),
       rssMb: Math.round(rssMax / 2 ** 20),
     }
-    console.log(`server time per valid webhook: p99 ${p99(serverMs)} ms alone, ${p99(serverBeside)} ms beside the flood`)
+    console.log(
+      `server time per valid webhook: p99 ${p99(serverMs)} ms alone, ${p99(serverBeside)} ms beside the flood`,
+    )
     console.log(`alone: ${aloneMs.length}/${result.alone.length} accepted, p99 ${line.p99MsWithoutFlood} ms`)
     console.log(
       `flood: ${FLOOD} x ${FLOOD_BYTES} B at concurrency ${CONCURRENCY}, answers ${JSON.stringify(result.floodStatuses)}, ${kept} kept`,
     )
-    console.log(`beside the flood: ${accepted}/${line.validSent} accepted, p99 ${line.p99Ms} ms; RSS max ${line.rssMb} MB`)
+    console.log(
+      `beside the flood: ${accepted}/${line.validSent} accepted, p99 ${line.p99Ms} ms; RSS max ${line.rssMb} MB`,
+    )
     const holds = accepted === line.validSent && line.p99Ms <= 3 * Math.max(line.p99MsWithoutFlood, 1)
     console.log(holds ? 'holds: every valid webhook accepted, p99 within 3x' : 'DOES NOT HOLD')
     console.log(JSON.stringify(line))
