@@ -44,6 +44,8 @@ function post(body, signature) {
     const req = http.request({ host: '127.0.0.1', port, path: '/hooks/calendly', method: 'POST', agent,
       headers: { 'content-type': 'application/json', 'content-length': body.length, 'calendly-webhook-signature': signature } },
       (res) => { res.resume(); res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - start })) })
+    // an answer that never comes counts as a failure (status 0), never as a hang
+    req.setTimeout(60000, () => req.destroy(new Error('timeout')))
     req.on('error', () => resolve({ status: 0, ms: performance.now() - start }))
     req.end(body)
   })
