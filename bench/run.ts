@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<void> | void }>> = 
   locations: () => import('./locations.js'),
   admin: () => import('./admin.js'),
   'console-locations': () => import('./console-locations.js'),
+  refusals: () => import('./refusals.js'),
 }
 
 const name = process.argv[2]

@@ -70,6 +70,22 @@ async function main(argv: string[]): Promise<void> {
       )
       return
     }
+    case 'location-secrets': {
+      const [{ locationSecrets }, { loadConfigFile }] = await Promise.all([
+        import('./commands/location-secrets.js'),
+        import('./config/index.js'),
+      ])
+      const v = parse(command, rest, {
+        ...configOption,
+        source: { type: 'string', short: 's' },
+        location: { type: 'string' },
+      })
+      if (!v.source) throw new UsageError('location-secrets needs --source NAME', command)
+      // a secret on the terminal, asked for: never logged, never in a file by this command
+      for (const l of locationSecrets(loadConfigFile(configPath(v)), v.source, v.location))
+        console.log(`${l.location}\t${l.locationId}\t${l.secret}`)
+      return
+    }
     case 'config': {
       const [sub, ...more] = rest
       if (sub !== 'schema' || more.length > 0) throw new UsageError('the config command has one form', command)

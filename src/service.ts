@@ -85,7 +85,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     auth: () => worker?.status().auth ?? [],
     searchRefused: () => worker?.status().searchRefused ?? [],
   }
-  const metrics = new Metrics({ store, rejections, locations: locationIds, rateLimits, pauses })
+  const metrics = new Metrics({
+    store,
+    rejections,
+    locations: locationIds,
+    rateLimits,
+    pauses,
+    locationLabels: config.metrics.locationLabels,
+  })
   const refusedKeeper = new RefusedKeeper({
     store: store.refused,
     config: config.refused,

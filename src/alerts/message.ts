@@ -25,11 +25,18 @@ export interface AlertMessage {
   links: string[]
 }
 
+/**
+ * Slack's three control characters as the entities its mrkdwn expects. Why every value:
+ * titles and texts quote what senders chose (an email in a dead letter's reason, a
+ * location's name), and `<!channel>` or `<https://x|label>` there would ping or link.
+ */
+const slackEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
 /** The Slack incoming-webhook body: one mrkdwn text (Mattermost, Rocket.Chat and Discord's /slack take it too). */
 export function slackPayload(m: AlertMessage): { text: string } {
   const icon = m.state === 'resolved' ? ':white_check_mark:' : m.state === 'test' ? ':information_source:' : ':warning:'
-  const links = m.links.length > 0 ? `\n${m.links.map((l) => `<${l}>`).join('  ')}` : ''
-  return { text: `${icon} *${m.title}*\n${m.text}${links}` }
+  const links = m.links.length > 0 ? `\n${m.links.map((l) => `<${slackEscape(l)}>`).join('  ')}` : ''
+  return { text: `${icon} *${slackEscape(m.title)}*\n${slackEscape(m.text)}${links}` }
 }
 
 /** The Standard Webhooks body: `type`, `timestamp` and the alert as `data`. */

@@ -44,6 +44,18 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
     example: 'tagrelay test-rule --source typeform --payload examples/payloads/typeform.json',
   },
+  'location-secrets': {
+    usage: 'tagrelay location-secrets --source NAME [--location NAME|ID] [--config FILE]',
+    summary:
+      "print each location's own secret for a source with per-location credentials (give each sender only its own)",
+    options: [
+      '-s, --source NAME      the source (location: { from: url, credentials: per-location })',
+      "    --location NAME|ID one location: a YAML name, or an installed location's HighLevel locationId",
+      CONFIG,
+      HELP,
+    ],
+    example: 'tagrelay location-secrets --source typeform --location ve9EPM428h8vShlRW1KT',
+  },
   config: {
     usage: 'tagrelay config schema',
     summary: "print the config's JSON Schema, with a $defs entry for a rules file (for editors)",

@@ -164,6 +164,8 @@ const metricsSchema = z.strictObject({
     .refine((t) => t === '' || t.length >= 16, { message: 'a metrics token needs at least 16 characters' })
     .optional()
     .transform((t) => (t === '' ? undefined : t)),
+  /** label installed locations by their HighLevel locationId; default: counted together as `installed` */
+  locationLabels: z.boolean().default(false),
 })
 
 /** Backpressure on /hooks (@fastify/under-pressure): 0 turns a threshold off. */

@@ -53,7 +53,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   )
   const metrics =
     deps.metrics ??
-    new Metrics({ store: deps.store, rejections, locations, rateLimits: deps.rateLimits, pauses: deps.delivery })
+    new Metrics({
+      store: deps.store,
+      rejections,
+      locations,
+      rateLimits: deps.rateLimits,
+      pauses: deps.delivery,
+      locationLabels: deps.config.metrics.locationLabels,
+    })
   const routeDeps: RouteDeps = {
     ...deps,
     metrics,

@@ -22,6 +22,11 @@ export interface MetricsOptions {
   rejections?: RejectionCounter
   /** default process metrics (cpu, memory, event loop lag, handles); default true */
   processMetrics?: boolean
+  /**
+   * label installed locations by their HighLevel locationId (metrics.locationLabels);
+   * default false: they are counted together as `installed` (YAML ones keep their names)
+   */
+  locationLabels?: boolean
   now?: () => number
 }
 
@@ -44,6 +49,7 @@ export class Metrics {
   readonly ruleMatches: Counter<'rule'>
   readonly ingestSeconds: Histogram<'source'>
   readonly deliveries: Counter<'location' | 'outcome'>
+  readonly #label: (location: string) => string
   readonly highlevelSeconds: Histogram<'endpoint' | 'status'>
   /** refused requests kept and re-verified, alerts sent */
   readonly ops = new OpsMetrics(this.registry)
@@ -98,6 +104,20 @@ export class Metrics {
       })
     }
     const store = opts.store
+    // An installed location's key is its HighLevel locationId: an agency's sub-accounts,
+    // not for every scraper of /metrics unless asked for. Gauges add their values up.
+    const yaml = new Set(Object.keys(opts.locations ?? {}))
+    const label = (key: string): string => (opts.locationLabels || yaml.has(key) ? key : 'installed')
+    this.#label = label
+    const per = (rows: Array<[string, number]>, combine: (a: number, b: number) => number) => {
+      const out = new Map<string, number>()
+      for (const [key, v] of rows) {
+        const l = label(key)
+        out.set(l, out.has(l) ? combine(out.get(l)!, v) : v)
+      }
+      return out
+    }
+    const sum = (a: number, b: number): number => a + b
     // One store read per scrape serves the three queue gauges.
     let queue: ReturnType<JobQueue['queueStats']> | null = null
     const readQueue = (): ReturnType<JobQueue['queueStats']> =>
@@ -109,7 +129,11 @@ export class Metrics {
       registers,
       async collect() {
         this.reset()
-        for (const q of await readQueue()) this.set({ location: q.location }, q.pending)
+        for (const [location, v] of per(
+          (await readQueue()).map((q) => [q.location, q.pending]),
+          sum,
+        ))
+          this.set({ location }, v)
       },
     })
     new Gauge({
@@ -119,11 +143,11 @@ export class Metrics {
       registers,
       async collect() {
         this.reset()
-        for (const q of await readQueue())
-          this.set(
-            { location: q.location },
-            q.oldestPendingAt === null ? 0 : Math.max(0, (now() - q.oldestPendingAt) / 1000),
-          )
+        const ages = (await readQueue()).map((q): [string, number] => [
+          q.location,
+          q.oldestPendingAt === null ? 0 : Math.max(0, (now() - q.oldestPendingAt) / 1000),
+        ])
+        for (const [location, v] of per(ages, Math.max)) this.set({ location }, v)
       },
     })
     new Gauge({
@@ -133,7 +157,11 @@ export class Metrics {
       registers,
       async collect() {
         this.reset()
-        for (const q of await readQueue()) this.set({ location: q.location }, q.dead)
+        for (const [location, v] of per(
+          (await readQueue()).map((q) => [q.location, q.dead]),
+          sum,
+        ))
+          this.set({ location }, v)
       },
     })
     const { locations = {}, rateLimits } = opts
@@ -182,8 +210,10 @@ export class Metrics {
           registers,
           collect() {
             this.reset()
-            for (const l of pauses.locations())
-              this.set({ location: nameOf.get(l.locationId) ?? l.locationId }, l[flag] ? 1 : 0)
+            const rows = pauses
+              .locations()
+              .map((l): [string, number] => [nameOf.get(l.locationId) ?? l.locationId, l[flag] ? 1 : 0])
+            for (const [location, v] of per(rows, Math.max)) this.set({ location }, v)
           },
         })
     }
@@ -197,7 +227,7 @@ export class Metrics {
 
   /** For the delivery worker: one count per finished attempt. */
   observeDelivery(location: string, outcome: 'done' | 'retry' | 'dead'): void {
-    this.deliveries.inc({ location, outcome })
+    this.deliveries.inc({ location: this.#label(location), outcome })
   }
 
   text(): Promise<string> {

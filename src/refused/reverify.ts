@@ -30,8 +30,12 @@ export async function reverifyRefused(deps: ReverifyDeps, id: string): Promise<R
   const now = (deps.now ?? Date.now)()
   const source = deps.sources.get(kept.source)
   const headers = headersFromRawPairs(kept.headers)
+  // per-location credentials verify against the location the URL named, as on receipt
+  const segment = EventLocations.segmentOf(kept.url)
+  const named = segment === undefined ? undefined : await deps.locations?.lookup(segment)
   const req = {
     source: source.name,
+    ...(named ? { locationId: named.locationId } : {}),
     method: kept.method,
     url: kept.url,
     headers,

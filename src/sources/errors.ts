@@ -18,6 +18,17 @@ export class BadCredentialError extends TagrelayError {
   }
 }
 
+/** A source with per-location credentials asked to verify a request that names no location. */
+export class NoLocationCredentialError extends TagrelayError {
+  constructor(source: string) {
+    super(
+      'TAGRELAY_LOCATION_CREDENTIAL_NEEDED',
+      `source "${source}" has per-location credentials: post to /hooks/${source}/<location> with that location's secret`,
+      401,
+    )
+  }
+}
+
 export class MissingSignatureError extends TagrelayError {
   constructor(source: string, header: string) {
     super('TAGRELAY_MISSING_SIGNATURE', `source "${source}" requires a signature in the ${header} header`, 401)

@@ -3,7 +3,7 @@ export type { Received, RegistryOptions, Source, SourceRegistry } from './regist
 export type { InboundRequest, Verifier, VerifyContext } from './types.js'
 export { parseBody } from './parse/index.js'
 export { headersFromRaw } from './headers.js'
-export { redactHeaders, redactQuery, redactUrl } from './redact.js'
+export { looksCredential, looksSecretParam, redactHeaders, redactQuery, redactUrl } from './redact.js'
 export { keptForm } from './keep.js'
 export type { KeptForm } from './keep.js'
 export {

@@ -1,4 +1,4 @@
-import { looksSecretHeader, looksSecretParam } from './redact.js'
+import { looksCredential, looksSecretHeader, looksSecretParam } from './redact.js'
 import type { Source } from './registry.js'
 import type { InboundRequest } from './types.js'
 import { credentialDigest } from './verify/constant-time.js'
@@ -25,20 +25,22 @@ export function keptForm(source: Source, req: InboundRequest): KeptForm {
     if (value === undefined) continue
     const name = raw.toLowerCase()
     const credential =
-      !source.signatureHeaders.includes(name) && (source.secretHeaders.includes(name) || looksSecretHeader(name))
+      !source.signatureHeaders.includes(name) &&
+      (source.secretHeaders.includes(name) || looksSecretHeader(name) || looksCredential(value))
     headers[name] = credential ? (hashValue(value) as string | string[]) : value
   }
-  const secretParam = (key: string): boolean => source.secretQuery.includes(key) || looksSecretParam(key)
+  const secretParam = (key: string, value: unknown): boolean =>
+    source.secretQuery.includes(key) || looksSecretParam(key) || looksCredential(value)
   const query: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(req.query)) query[key] = secretParam(key) ? hashValue(value) : value
+  for (const [key, value] of Object.entries(req.query)) query[key] = secretParam(key, value) ? hashValue(value) : value
   return { url: hashUrl(req.url ?? `/hooks/${source.name}`, secretParam), headers, query }
 }
 
-function hashUrl(url: string, secret: (key: string) => boolean): string {
+function hashUrl(url: string, secret: (key: string, value: string) => boolean): string {
   const q = url.indexOf('?')
   if (q === -1) return url
   const params = new URLSearchParams(url.slice(q + 1))
   const out = new URLSearchParams()
-  for (const [key, value] of params) out.append(key, secret(key) ? credentialDigest(value) : value)
+  for (const [key, value] of params) out.append(key, secret(key, value) ? credentialDigest(value) : value)
   return `${url.slice(0, q)}?${out.toString()}`
 }

@@ -3,9 +3,11 @@ import {
   BadVerifyTokenError,
   BodyTooLargeError,
   NoHandshakeError,
+  NoLocationCredentialError,
   RateLimitedError,
   UnknownSourceError,
 } from './errors.js'
+import { locationVerifyConfig } from './location-credentials.js'
 import { parseBody } from './parse/index.js'
 import { tokenBucket } from './rate-limit.js'
 import type { SourceConfig, SourceLocation } from './schema.js'
@@ -22,6 +24,8 @@ export interface Received {
    * the body hash beside a delivery id. Absent when the source has none.
    */
   dedupe?: { key: string; retentionMs: number; alsoKeys?: string[] }
+  /** verified with the source's shared secret where per-location ones are expected (while senders move over) */
+  sharedCredential?: boolean
 }
 
 export interface Source {
@@ -30,6 +34,8 @@ export interface Source {
   location: string
   /** where the location comes from: fixed (`location`), the URL, or a payload path */
   locationFrom: SourceLocation
+  /** a URL-routed source's allow-list (names or locationIds), if it has one */
+  serves?: readonly string[]
   bodyLimit: number
   /** throws RateLimitedError (429) when the source is over its request rate */
   admit(): void
@@ -106,21 +112,57 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
   const bucket = config.rateLimit ? tokenBucket(config.rateLimit, now) : undefined
   const dedupe = dedupeRule(config, built)
   const verifyTokens = config.handshake ? digestSecrets(config.handshake.verifyToken) : undefined
-  const receiveWith = (verifier: BuiltVerifier, req: InboundRequest): Received => {
+  const locationCredentials =
+    typeof config.location === 'string' || !('credentials' in config.location) ? 'shared' : config.location.credentials
+  // each location's verifier, built on its first request; a re-verify builds one judged at its receipt time
+  const byLocation = new Map<string, BuiltVerifier>()
+  const verifierOf = (locationId: string, at?: number): BuiltVerifier => {
+    const clock = at === undefined ? now : () => at
+    const build = () =>
+      createVerifier(locationVerifyConfig(config.verify, locationId), { now: clock, publicUrl: options.publicUrl })
+    if (at !== undefined) return build()
+    let v = byLocation.get(locationId)
+    if (!v) byLocation.set(locationId, (v = build()))
+    return v
+  }
+  /** verifies with the location's own credentials where the source has them; true when the shared one was taken */
+  const verifyFor = (shared: BuiltVerifier, req: InboundRequest, at?: number): boolean => {
+    if (locationCredentials === 'shared') {
+      shared.verify(req)
+      return false
+    }
+    if (req.locationId === undefined) throw new NoLocationCredentialError(name)
+    try {
+      verifierOf(req.locationId, at).verify(req)
+      return false
+    } catch (err) {
+      if (locationCredentials !== 'per-location-or-shared') throw err
+      shared.verify(req)
+      return true
+    }
+  }
+  const receiveWith = (verifier: BuiltVerifier, req: InboundRequest, at?: number): Received => {
     if (req.rawBody.length > bodyLimit) throw new BodyTooLargeError(name, bodyLimit)
-    withSpan('tagrelay.verify', { 'tagrelay.source': name }, () => verifier.verify(req))
+    const sharedCredential = withSpan('tagrelay.verify', { 'tagrelay.source': name }, () =>
+      verifyFor(verifier, req, at),
+    )
     const body = withSpan('tagrelay.parse', { 'tagrelay.source': name, 'tagrelay.bytes': req.rawBody.length }, () =>
       parseBody(req.rawBody, singleHeader(req, 'content-type')),
     )
     const [key, ...alsoKeys] = dedupe ? dedupeKeys(dedupe, req, body) : []
-    if (!key || !dedupe) return { body }
-    return { body, dedupe: { key, retentionMs: dedupe.retentionMs, ...(alsoKeys.length > 0 ? { alsoKeys } : {}) } }
+    const shared = sharedCredential ? { sharedCredential } : {}
+    if (!key || !dedupe) return { body, ...shared }
+    const keys = { key, retentionMs: dedupe.retentionMs, ...(alsoKeys.length > 0 ? { alsoKeys } : {}) }
+    return { body, dedupe: keys, ...shared }
   }
   const credentials = new Set(built.credentialHeaders ?? [])
   const source: Source = {
     name,
     location: typeof config.location === 'string' ? config.location : '',
     locationFrom: config.location,
+    ...(typeof config.location !== 'string' && 'locations' in config.location && config.location.locations
+      ? { serves: config.location.locations }
+      : {}),
     bodyLimit,
     secretHeaders: built.secretHeaders,
     secretQuery: verifyTokens ? [...built.secretQuery, 'hub.verify_token'] : built.secretQuery,
@@ -133,7 +175,7 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
     receive: (req) => receiveWith(built, req),
     receiveAgain(req, receivedAt) {
       const then = createVerifier(config.verify, { now: () => receivedAt, publicUrl: options.publicUrl })
-      return receiveWith(then, { ...req, credentialsHashed: true })
+      return receiveWith(then, { ...req, credentialsHashed: true }, receivedAt)
     },
     handshake(req) {
       if (!verifyTokens) throw new NoHandshakeError(name)

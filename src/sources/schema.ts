@@ -53,27 +53,49 @@ const handshakeSchema = z.strictObject({
  */
 export const sourceLocationSchema = z.union([
   z.string().min(1),
-  z.strictObject({ from: z.literal('url') }),
+  z.strictObject({
+    from: z.literal('url'),
+    /** the only locations it serves (YAML names, installed names or locationIds); others: 404 before the body */
+    locations: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * `shared`: one secret for every location (any client holding it can post for any
+     * location); `per-location`: each location's own secret, derived from the configured
+     * one and its locationId (`tagrelay location-secrets` shows them); `per-location-or-shared`:
+     * both, while senders move over (accepts with the shared one are counted)
+     */
+    credentials: z.enum(['shared', 'per-location', 'per-location-or-shared']).default('shared'),
+  }),
   z.strictObject({ from: z.literal('body'), path: z.string().min(1) }),
 ])
 
 /** One entry under `sources:` in the config; the key is the URL segment of /hooks/<name>. */
-export const sourceSchema = z.strictObject({
-  location: sourceLocationSchema,
-  verify: verifySchema,
-  /** default: server.bodyLimit (1 MiB) */
-  bodyLimit: byteSize.optional(),
-  rateLimit: rateLimitSchema.optional(),
-  dedupe: dedupeSchema.optional(),
-  handshake: handshakeSchema.optional(),
-  sample: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      'a JSON file with a sample body from this sender, relative to the config file: tagrelay check warns when a rule path finds nothing in it',
-    ),
-})
+export const sourceSchema = z
+  .strictObject({
+    location: sourceLocationSchema,
+    verify: verifySchema,
+    /** default: server.bodyLimit (1 MiB) */
+    bodyLimit: byteSize.optional(),
+    rateLimit: rateLimitSchema.optional(),
+    dedupe: dedupeSchema.optional(),
+    handshake: handshakeSchema.optional(),
+    sample: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'a JSON file with a sample body from this sender, relative to the config file: tagrelay check warns when a rule path finds nothing in it',
+      ),
+  })
+  .superRefine((s, ctx) => {
+    const perLocation =
+      typeof s.location !== 'string' && 'credentials' in s.location && s.location.credentials !== 'shared'
+    if (perLocation && (s.verify.type === 'none' || s.verify.type === 'highlevel'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['location', 'credentials'],
+        message: `per-location credentials derive from a secret: verify.type ${s.verify.type} has none`,
+      })
+  })
 
 export type SourceConfig = z.output<typeof sourceSchema>
 export type SourceLocation = z.output<typeof sourceLocationSchema>

@@ -17,6 +17,11 @@ export interface InboundRequest {
    * (tokens) are there as `sha256:<hex>` and are compared as digests
    */
   credentialsHashed?: boolean
+  /**
+   * the HighLevel locationId the URL named (`/hooks/<source>/<location>`, resolved), for
+   * sources with per-location credentials
+   */
+  locationId?: string
 }
 
 /** What a verifier may use besides the request: a clock, so tests control time. */

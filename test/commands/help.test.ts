@@ -6,6 +6,7 @@ const NAMES = [
   'serve',
   'check',
   'test-rule',
+  'location-secrets',
   'config',
   'migrate',
   'replay',

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import t from 'tap'
-import { contactIdentifiers, KEPT_CODES } from '../../src/refused/index.js'
+import { contactIdentifiers, KEPT_CODES, refusedContacts } from '../../src/refused/index.js'
 import { createSourceRegistry, keptForm, type InboundRequest } from '../../src/sources/index.js'
 
 const SECRET = 'calendly-signing-key-for-tests'
@@ -92,4 +92,21 @@ t.test('contact identifiers: emails anywhere, phones under phone-like keys, boun
   const found = contactIdentifiers(Buffer.from(many), 'application/json')
   t.equal(found.length, 10, 'at most 10')
   t.ok(Number(process.hrtime.bigint() - start) / 1e6 < 2000, 'bounded time')
+})
+
+t.test('contacts of a kept body are guessed from its first 16 kB only, parsed when that is all of it', async (t) => {
+  const small = Buffer.from(JSON.stringify({ email: 'Ada@Example.com', phone: '+1 415 555 0100' }))
+  t.same(refusedContacts({ body: small, complete: true, contentType: 'application/json' }).sort(), [
+    '+14155550100',
+    'ada@example.com',
+  ])
+  // a megabyte whose JSON is cut at 16 kB: scanned as text for emails, nothing else
+  const big = Buffer.from(
+    JSON.stringify({ email: 'bo@example.org', pad: 'x'.repeat(1_000_000), late: 'cy@example.net' }),
+  )
+  const head = big.subarray(0, 16_384)
+  t.same(refusedContacts({ body: head, complete: false, contentType: 'application/json' }), ['bo@example.org'])
+  t.same(refusedContacts({ body: Buffer.from('email=di%40example.com&x=1'), complete: false, contentType: null }), [
+    'di@example.com',
+  ])
 })

@@ -16,7 +16,6 @@ const refused = (overrides: Partial<NewRefusedRequest> = {}): NewRefusedRequest 
     headers: { 'content-type': 'application/json', 'x-dup': ['a', 'b'] },
     query: { token: 'sha256:ab' },
     body: Buffer.from('{"email":"ada@example.com"}\u0000\xff', 'latin1'),
-    contacts: ['ada@example.com'],
     ...overrides,
   }
 }
@@ -31,12 +30,29 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     const c = refused()
     for (const r of [a, b, c]) await store.refused.keep(r, wide)
     const got = await store.refused.get(a.id)
-    t.same(got, { ...a, bytes: a.body.length, status: 'refused', reverifiedAt: null, reverifyCode: null })
+    // every byte the row holds counts (issue 29): body, URL, headers, query, ids
+    const text = [a.id, a.source, a.code, a.method, a.url, JSON.stringify(a.headers), JSON.stringify(a.query)]
+    const bytes = a.body.length + Buffer.byteLength(text.join(''))
+    const head = { body: a.body, complete: true, contentType: 'application/json' }
+    t.same(got, { ...a, bytes, head, status: 'refused', reverifiedAt: null, reverifyCode: null })
     t.ok(got?.body.equals(a.body), 'the body bytes round-trip exactly')
+    const listed = await store.refused.list({ limit: 10 })
     t.same(
-      (await store.refused.list({ limit: 10 })).map((r) => r.id),
+      listed.map((r) => r.id),
       [c.id, b.id, a.id],
     )
+    const { id, source, receivedAt, code } = a
+    t.same(listed[2], {
+      id,
+      source,
+      receivedAt,
+      code,
+      bytes,
+      head,
+      status: 'refused',
+      reverifiedAt: null,
+      reverifyCode: null,
+    })
     t.same(
       (await store.refused.list({ limit: 10, source: 'calendly' })).map((r) => r.id),
       [c.id, a.id],
@@ -51,6 +67,11 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       [a.id],
     )
     t.equal(await store.refused.get('nope'), undefined)
+    const large = refused({ body: Buffer.alloc(100_000, 'a') })
+    await store.refused.keep(large, wide)
+    const [first] = await store.refused.list({ limit: 1 })
+    t.equal(first?.head.body.length, 16_384, 'a list reads only the first 16 kB of a body')
+    t.equal(first?.head.complete, false)
   })
 
   t.test('refused: each source is trimmed to its count, bytes and age, oldest first', async (t) => {
@@ -68,11 +89,12 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       kept.slice(2).reverse(),
     )
     t.ok(await store.refused.get(other.id), 'another source is not trimmed by this one')
-    const big = refused({ body: Buffer.alloc(600) })
+    const big = refused({ body: Buffer.alloc(400) })
     await store.refused.keep(big, { ...wide, maxBytesPerSource: 700 })
     const left = await store.refused.list({ limit: 10, source: 'calendly' })
     t.ok(left.reduce((n, r) => n + r.bytes, 0) <= 700, 'the byte bound holds')
     t.equal(left[0]!.id, big.id, 'the newest stays')
+    t.equal(left.length, 1, 'headers and URLs count: the older rows no longer fit beside it')
     await store.refused.keep(refused({ source: 'x', receivedAt: T0 + 10 * 86_400_000 }), wide)
     t.equal(await store.refused.get(other.id), undefined, 'older than maxAge: gone')
   })

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ingest, summariseJobs } from '../../ingest/index.js'
-import { EventLocations, admitLocation } from '../../locations/index.js'
+import { EventLocations, LocationNotInUrlError, admitLocation } from '../../locations/index.js'
 import { headersFromRaw, type InboundRequest, type Source } from '../../sources/index.js'
 import { withSpan } from '../../telemetry/index.js'
 import type { RouteDeps } from '../deps.js'
@@ -8,6 +8,8 @@ import type { RouteDeps } from '../deps.js'
 declare module 'fastify' {
   interface FastifyRequest {
     eventId?: string
+    /** the HighLevel locationId the URL named, once admitted (per-location credentials verify against it) */
+    hookLocationId?: string
   }
 }
 
@@ -16,6 +18,7 @@ type HookRequest = FastifyRequest<{ Params: { source: string; location?: string 
 function inbound(request: HookRequest, source: string, rawBody: Buffer): InboundRequest {
   return {
     source,
+    ...(request.hookLocationId !== undefined ? { locationId: request.hookLocationId } : {}),
     method: request.method,
     url: request.url,
     headers: headersFromRaw(request.raw.rawHeaders),
@@ -80,6 +83,13 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       throw err
     }
     const { body, dedupe } = verified
+    if (verified.sharedCredential) {
+      deps.metrics.ops.sharedCredentialAccepts.inc({ source: source.name })
+      request.log.warn(
+        { source: source.name },
+        "verified with the source's shared secret: give this sender its location's own (tagrelay location-secrets)",
+      )
+    }
     const location = await eventLocations.of(source, request.params.location, body)
     const query = request.query as Record<string, unknown>
     const received = { id, body, headers: request.headers, query, receivedAt, ...(dedupe ? { dedupe } : {}) }
@@ -120,13 +130,21 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   const options = {
     bodyLimit: deps.sources.maxBodyLimit(),
-    // unknown source, rate limit and a URL's unknown location are refused before the body is read
+    // unknown source, rate limit and a URL that can never be accepted (a location where
+    // the source takes none, none where it needs one, an unknown one) are refused before
+    // the body is read: nothing of such a request is verified, parsed or kept
     onRequest: async (request: HookRequest) => {
       const source = deps.sources.get(request.params.source)
       source.admit()
       const segment = request.params.location
-      if (segment !== undefined && typeof source.locationFrom !== 'string' && source.locationFrom.from === 'url')
-        admitLocation(await deps.locations?.lookup(segment), segment, 'in the URL')
+      const byUrl = typeof source.locationFrom !== 'string' && source.locationFrom.from === 'url'
+      if (byUrl !== (segment !== undefined)) throw new LocationNotInUrlError(source.name, !byUrl)
+      if (segment === undefined) return
+      const entry = admitLocation(await deps.locations?.lookup(segment), segment, 'in the URL')
+      // a location the source does not serve is as unknown to it as one that does not exist
+      if (source.serves && ![entry.key, entry.name, entry.locationId].some((n) => source.serves!.includes(n)))
+        admitLocation(undefined, segment, 'in the URL')
+      request.hookLocationId = entry.locationId
     },
   }
   app.post<{ Params: { source: string; location?: string } }>('/hooks/:source', options, post)

@@ -12,32 +12,43 @@ export interface RefusedRow {
   query: string
   body: Buffer
   bytes: number
-  contacts: string
   status: string
   reverified_at: number | null
   reverify_code: string | null
 }
 
-export type RefusedSummaryRow = Omit<RefusedRow, 'method' | 'url' | 'headers' | 'query' | 'body'>
+/** A row as listed: the body's first bytes and its length, not the body. */
+export type RefusedSummaryRow = Omit<RefusedRow, 'method' | 'url' | 'query' | 'body'> & {
+  body_head: Buffer
+  body_bytes: number
+}
 
-export const REFUSED_SUMMARY_COLUMNS =
-  'id, source, received_at, code, bytes, contacts, status, reverified_at, reverify_code'
+/** How much of a body the list reads: enough for the contacts of any form, bounded however large the body. */
+export const REFUSED_HEAD_BYTES = 16_384
 
-/** The columns of a new row, in insert order (the stores bind them positionally). */
+/** The list's columns; `head` and `length` are the dialect's byte substring and byte length. */
+export const REFUSED_SUMMARY_COLUMNS = (head: (n: number) => string, length: string): string =>
+  `id, source, received_at, code, headers, bytes, status, reverified_at, reverify_code,
+   ${head(REFUSED_HEAD_BYTES)} AS body_head, ${length} AS body_bytes`
+
+/**
+ * The columns of a new row, in insert order (the stores bind them positionally). `bytes`
+ * is every byte the row holds, so the per-source byte cap bounds what is really stored.
+ */
 export function refusedValues(r: NewRefusedRequest): unknown[] {
-  return [
-    r.id,
-    r.source,
-    r.receivedAt,
-    r.code,
-    r.method,
-    r.url,
-    JSON.stringify(r.headers),
-    JSON.stringify(r.query),
-    r.body,
-    r.body.length,
-    JSON.stringify(r.contacts),
-  ]
+  const headers = JSON.stringify(r.headers)
+  const query = JSON.stringify(r.query)
+  const text = [r.id, r.source, r.code, r.method, r.url, headers, query].reduce((n, s) => n + Buffer.byteLength(s), 0)
+  return [r.id, r.source, r.receivedAt, r.code, r.method, r.url, headers, query, r.body, r.body.length + text]
+}
+
+export const REFUSED_INSERT_SQL = (p: (n: number) => string): string =>
+  `INSERT INTO refused_requests (id, source, received_at, code, method, url, headers, query, body, bytes)
+   VALUES (${Array.from({ length: 10 }, (_, i) => p(i + 1)).join(', ')}) ON CONFLICT (id) DO NOTHING`
+
+const contentTypeOf = (headers: Record<string, string | string[]>): string | null => {
+  const type = headers['content-type']
+  return (Array.isArray(type) ? type[0] : type) ?? null
 }
 
 export function toRefusedSummary(row: RefusedSummaryRow): RefusedSummary {
@@ -46,22 +57,28 @@ export function toRefusedSummary(row: RefusedSummaryRow): RefusedSummary {
     source: row.source,
     receivedAt: row.received_at,
     code: row.code,
-    contacts: JSON.parse(row.contacts) as string[],
     bytes: row.bytes,
     status: row.status as RefusedStatus,
     reverifiedAt: row.reverified_at,
     reverifyCode: row.reverify_code,
+    head: {
+      body: Buffer.from(row.body_head),
+      complete: row.body_bytes <= REFUSED_HEAD_BYTES,
+      contentType: contentTypeOf(JSON.parse(row.headers) as Record<string, string | string[]>),
+    },
   }
 }
 
 export function toRefused(row: RefusedRow): RefusedRequest {
+  const body = Buffer.from(row.body)
+  const headers = JSON.parse(row.headers) as Record<string, string | string[]>
   return {
-    ...toRefusedSummary(row),
+    ...toRefusedSummary({ ...row, body_head: body.subarray(0, REFUSED_HEAD_BYTES), body_bytes: body.length }),
     method: row.method,
     url: row.url,
-    headers: JSON.parse(row.headers) as Record<string, string | string[]>,
+    headers,
     query: JSON.parse(row.query) as Record<string, unknown>,
-    body: Buffer.from(row.body),
+    body,
   }
 }
 

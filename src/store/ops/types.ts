@@ -20,8 +20,6 @@ export interface NewRefusedRequest {
   /** the parsed query string, credential values as `sha256:<hex>` */
   query: Record<string, unknown>
   body: Buffer
-  /** emails and phones found in the body, for the list */
-  contacts: string[]
 }
 
 export type RefusedStatus = 'refused' | 'accepted'
@@ -31,13 +29,18 @@ export interface RefusedSummary {
   source: string
   receivedAt: number
   code: string
-  contacts: string[]
+  /** every byte the row holds (body, URL, headers, query): what the per-source cap counts */
   bytes: number
   status: RefusedStatus
   /** epoch ms of the last re-verify, null when never tried */
   reverifiedAt: number | null
   /** the code the last failed re-verify gave, null otherwise */
   reverifyCode: string | null
+  /**
+   * the body's first bytes, for guessing whom the request was about when it is shown
+   * (never on receipt: an unverified body is not parsed then); `complete` when that is all of it
+   */
+  head: { body: Buffer; complete: boolean; contentType: string | null }
 }
 
 export interface RefusedRequest extends RefusedSummary {

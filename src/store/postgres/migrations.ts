@@ -16,6 +16,7 @@ import { securityMigrations } from '../security.js'
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
 import { locationsMigrationSql } from '../directory.js'
 import { consoleMigrations } from '../console-migrations.js'
+import { postgresRefusedMigrations } from '../refused-migrations.js'
 import { postgresOpsMigrations } from '../ops/migrations.js'
 
 export interface Migration {
@@ -207,6 +208,8 @@ export const migrations: readonly Migration[] = [
   ...postgresOpsMigrations,
   // 40-42: the same SQL as SQLite's, in ../console-migrations.ts
   ...consoleMigrations,
+  // 60-64: refused requests off the hot path (issue 29), in ../refused-migrations.ts
+  ...postgresRefusedMigrations,
   // 65-66: console sessions and used one-time values, in ../security.ts
   ...securityMigrations('BIGINT'),
 ]

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { RefusedRequestStore } from '../ops/roles.js'
 import {
+  REFUSED_INSERT_SQL,
   REFUSED_SUMMARY_COLUMNS,
   refusedValues,
   toRefused,
@@ -23,8 +24,7 @@ export class PostgresRefusedStore implements RefusedRequestStore {
   async keep(request: NewRefusedRequest, bounds: RefusedBounds): Promise<void> {
     await inTransaction(this.#pool, async (c) => {
       await c.query(
-        `INSERT INTO refused_requests (id, source, received_at, code, method, url, headers, query, body, bytes, contacts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+        REFUSED_INSERT_SQL((n) => `$${n}`),
         refusedValues(request),
       )
       // one trim at a time per source, so two keeps cannot both leave one row too many
@@ -39,7 +39,7 @@ export class PostgresRefusedStore implements RefusedRequestStore {
 
   async list(f: RefusedFilter): Promise<RefusedSummary[]> {
     const { rows } = await this.#pool.query<RefusedSummaryRow>(
-      `SELECT ${REFUSED_SUMMARY_COLUMNS} FROM refused_requests
+      `SELECT ${REFUSED_SUMMARY_COLUMNS((n) => `substring(body from 1 for ${n})`, 'octet_length(body)')} FROM refused_requests
        WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR code = $2)
          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR id < $4)
        ORDER BY id DESC LIMIT $5`,

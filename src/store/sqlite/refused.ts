@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { RefusedRequestStore } from '../ops/roles.js'
 import {
+  REFUSED_INSERT_SQL,
   REFUSED_SUMMARY_COLUMNS,
   refusedValues,
   toRefused,
@@ -20,39 +21,69 @@ interface ListParams {
 }
 
 interface Statements {
-  insert: Statement<unknown[]>
-  trim: Statement<[string, number, number]>
-  expire: Statement<[number]>
   list: Statement<[ListParams], RefusedSummaryRow>
   get: Statement<[string], RefusedRow>
   mark: Statement<[string, number, string | null, string]>
   countSince: Statement<[number], { source: string; count: number }>
 }
 
+/** One kept refusal, as refusedValues() orders its columns, and the bounds to trim its source to. */
+export type RefusedKeep = (values: unknown[], bounds: RefusedBounds) => void
+
+/**
+ * The keep transaction (insert, trim the source, drop expired rows) on `db`: the writer
+ * thread's connection for a file, this thread's for `:memory:`. Why on the writer: a
+ * refused body is up to a megabyte, and writing it synchronously on the event loop
+ * (with an fsync) stalled every valid webhook behind a flood of refusals.
+ */
+export function prepareRefusedKeep(db: Database): RefusedKeep {
+  const insert = db.prepare(REFUSED_INSERT_SQL(() => '?'))
+  const trim = db.prepare<[string, number, number]>(TRIM_SOURCE_SQL(() => '?'))
+  const expire = db.prepare<[number]>('DELETE FROM refused_requests WHERE received_at < ?')
+  const keep = db.transaction((values: unknown[], bounds: RefusedBounds) => {
+    // a body that crossed threads arrives as a Uint8Array; SQLite binds a Buffer as a BLOB
+    const body = values[8] as Uint8Array
+    values[8] = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    insert.run(...values)
+    trim.run(values[1] as string, bounds.maxPerSource, bounds.maxBytesPerSource)
+    expire.run((values[2] as number) - bounds.maxAgeMs)
+  })
+  // Why without its own fsync: nobody was told a refusal is stored, so losing the last
+  // few to a power cut is harmless; the next accept's commit (synchronous=FULL) syncs
+  // the WAL with them. A flood of kept refusals then costs the accepts queued behind
+  // them on this connection a page write each, not an fsync each.
+  const full = (db.pragma('synchronous', { simple: true }) as number) >= 2
+  return (values, bounds) => {
+    if (full) db.pragma('synchronous = NORMAL')
+    try {
+      keep.immediate(values, bounds)
+    } finally {
+      if (full) db.pragma('synchronous = FULL')
+    }
+  }
+}
+
 /**
  * Refused requests on SQLite. Statements are prepared on first use: the table exists
- * only once the store has migrated. A keep is one transaction: insert, trim, expire.
+ * only once the store has migrated. A keep goes to `write` (the writer thread, see
+ * writer.ts), never waited for on this thread; reads and re-verify marks stay here.
  */
 export class SqliteRefusedStore implements RefusedRequestStore {
   readonly #db: () => Database
+  readonly #write: () => (values: unknown[], bounds: RefusedBounds) => Promise<void>
   #q: Statements | undefined
 
-  constructor(db: () => Database) {
+  constructor(db: () => Database, write: () => (values: unknown[], bounds: RefusedBounds) => Promise<void>) {
     this.#db = db
+    this.#write = write
   }
 
   get #stmts(): Statements {
     if (this.#q) return this.#q
     const db = this.#db()
     this.#q = {
-      insert: db.prepare(
-        `INSERT INTO refused_requests (id, source, received_at, code, method, url, headers, query, body, bytes, contacts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      ),
-      trim: db.prepare(TRIM_SOURCE_SQL(() => '?')),
-      expire: db.prepare('DELETE FROM refused_requests WHERE received_at < ?'),
       list: db.prepare(
-        `SELECT ${REFUSED_SUMMARY_COLUMNS} FROM refused_requests
+        `SELECT ${REFUSED_SUMMARY_COLUMNS((n) => `substr(body, 1, ${n})`, 'length(body)')} FROM refused_requests
          WHERE (@source IS NULL OR source = @source) AND (@code IS NULL OR code = @code)
            AND (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
          ORDER BY id DESC LIMIT @limit`,
@@ -67,14 +98,7 @@ export class SqliteRefusedStore implements RefusedRequestStore {
   }
 
   async keep(request: NewRefusedRequest, bounds: RefusedBounds): Promise<void> {
-    const q = this.#stmts
-    this.#db()
-      .transaction(() => {
-        q.insert.run(...refusedValues(request))
-        q.trim.run(request.source, bounds.maxPerSource, bounds.maxBytesPerSource)
-        q.expire.run(request.receivedAt - bounds.maxAgeMs)
-      })
-      .immediate()
+    await this.#write()(refusedValues(request), bounds)
   }
 
   async list(filter: RefusedFilter): Promise<RefusedSummary[]> {

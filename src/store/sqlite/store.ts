@@ -32,6 +32,7 @@ import { SqliteLocationDirectory } from './directory.js'
 import { SqliteNonceStore, SqliteSessionStore } from './security.js'
 import { MainWrites } from './main-writes.js'
 import { SqliteAlertOutbox, SqliteRefusedStore } from './ops.js'
+import { prepareRefusedKeep, type RefusedKeep } from './refused.js'
 
 /**
  * The embedded store: one better-sqlite3 connection per process. Why synchronous
@@ -64,7 +65,18 @@ export class SqliteStore implements Store {
   get directory(): SqliteLocationDirectory {
     return this.#directory ?? (this.#stmts as never) // set by migrate(); before it #stmts throws
   }
-  readonly refused = new SqliteRefusedStore(() => this.#db)
+  #keepRefusedHere: RefusedKeep | undefined
+  /** kept refusals are written by the writer thread, like accepts (here only for `:memory:`) */
+  readonly refused = new SqliteRefusedStore(
+    () => this.#db,
+    () => {
+      void this.#stmts // fail at once when used before migrate()
+      const writer = this.#writer
+      if (writer) return (values, bounds) => writer.keepRefused(values, bounds)
+      const here = (this.#keepRefusedHere ??= prepareRefusedKeep(this.#db))
+      return async (values, bounds) => here(values, bounds)
+    },
+  )
   readonly alerts = new SqliteAlertOutbox(() => this.#db)
   readonly sessions = new SqliteSessionStore(() => this.#db)
   readonly nonces = new SqliteNonceStore(() => this.#db)

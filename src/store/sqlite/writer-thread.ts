@@ -3,21 +3,28 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { prepareAcceptBatch, type AcceptRow } from './accept.js'
 import type { Outcome } from './group-commit.js'
 import { openDatabase } from './open.js'
+import { prepareRefusedKeep, type RefusedKeep } from './refused.js'
 import { toWireError, type WireOutcome, type WriterReply, type WriterRequest } from './writer-wire.js'
 import type { AcceptResult } from '../types.js'
 
 /**
  * The writer thread's body: one connection per open database file, each running the
- * group-committed accepts it is sent. See writer.ts for why this thread exists.
+ * group-committed accepts and the refused requests kept it is sent. See writer.ts for
+ * why this thread exists.
  */
 const port = parentPort!
-const open = new Map<number, { db: BetterSqlite3.Database; run: (rows: AcceptRow[]) => Outcome<AcceptResult>[] }>()
+interface Open {
+  db: BetterSqlite3.Database
+  run: (rows: AcceptRow[]) => Outcome<AcceptResult>[]
+  keepRefused: RefusedKeep
+}
+const open = new Map<number, Open>()
 
 function handle(msg: WriterRequest): Omit<WriterReply, 'seq'> {
   if (msg.op === 'open') {
     const db = openDatabase(msg.path, msg.options)
     try {
-      open.set(msg.db, { db, run: prepareAcceptBatch(db) })
+      open.set(msg.db, { db, run: prepareAcceptBatch(db), keepRefused: prepareRefusedKeep(db) })
     } catch (err) {
       db.close()
       throw err
@@ -29,6 +36,10 @@ function handle(msg: WriterRequest): Omit<WriterReply, 'seq'> {
   if (msg.op === 'close') {
     open.delete(msg.db)
     conn.db.close()
+    return {}
+  }
+  if (msg.op === 'refused') {
+    conn.keepRefused(msg.values, msg.bounds)
     return {}
   }
   return {

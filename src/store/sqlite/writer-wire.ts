@@ -1,4 +1,5 @@
 import { TagrelayError } from '../../errors.js'
+import type { RefusedBounds } from '../ops/types.js'
 import type { AcceptResult } from '../types.js'
 import type { AcceptRow } from './accept.js'
 import type { SqliteOptions } from './open.js'
@@ -14,6 +15,7 @@ export interface WireError {
 export type WriterRequest =
   | { seq: number; op: 'open'; db: number; path: string; options: SqliteOptions }
   | { seq: number; op: 'accept'; db: number; rows: AcceptRow[] }
+  | { seq: number; op: 'refused'; db: number; values: unknown[]; bounds: RefusedBounds }
   | { seq: number; op: 'close'; db: number }
 
 export type WireOutcome = { ok: true; value: AcceptResult } | { ok: false; error: WireError }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { TagrelayError } from '../../errors.js'
+import type { RefusedBounds } from '../ops/types.js'
 import type { AcceptResult } from '../types.js'
 import type { AcceptRow } from './accept.js'
 import type { Outcome } from './group-commit.js'
@@ -68,13 +69,13 @@ class WriterThread {
     return this.#failure
   }
 
-  request(msg: DistributiveOmit<WriterRequest, 'seq'>): Promise<WriterReply> {
+  request(msg: DistributiveOmit<WriterRequest, 'seq'>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
     if (this.#failure) return Promise.reject(this.#failure)
     const seq = ++this.#seq
     return new Promise((resolve, reject) => {
       this.#pending.set(seq, { resolve, reject })
       this.#worker.ref() // a request in flight keeps the process alive until it is answered
-      this.#worker.postMessage({ ...msg, seq } as WriterRequest)
+      this.#worker.postMessage({ ...msg, seq } as WriterRequest, transfer)
     })
   }
 
@@ -140,6 +141,27 @@ export class WriterConnection {
   async run(rows: AcceptRow[]): Promise<Outcome<AcceptResult>[]> {
     const reply = await this.#thread.request({ op: 'accept', db: this.#db, rows })
     return (reply.outcomes ?? []).map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) }))
+  }
+
+  /**
+   * Keeps one refused request (insert, trim, expire) on the thread. Why the body is
+   * moved, not cloned: copying a megabyte is the largest cost a refusal has left on
+   * this thread. A body that owns its whole backing store (any large one: Fastify
+   * concatenates it into a fresh buffer) is transferred, which empties the caller's
+   * Buffer; a small one, a view into Node's shared pool, is copied.
+   */
+  async keepRefused(values: unknown[], bounds: RefusedBounds): Promise<void> {
+    const body = values[8] as Buffer
+    const owns =
+      body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer
+    const moved = owns ? body : Buffer.from(body)
+    const message = {
+      op: 'refused' as const,
+      db: this.#db,
+      values: values.map((v, i) => (i === 8 ? moved : v)),
+      bounds,
+    }
+    await this.#thread.request(message, owns ? [body.buffer as ArrayBuffer] : [])
   }
 
   async close(): Promise<void> {

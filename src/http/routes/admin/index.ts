@@ -19,6 +19,10 @@ import { suggestionRoute } from './suggestions.js'
  * guess. Who may call, and how (bearer token or console session), is `auth.ts`.
  */
 export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  // first, so that refusals and errors carry them too: answers hold emails and request bodies
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')
+  })
   if (deps.config.admin.token === undefined) {
     app.addHook('onRequest', async () => {
       throw new AdminDisabledError()

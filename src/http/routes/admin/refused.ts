@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
-import { RefusedNotFoundError, reverifyRefused } from '../../../refused/index.js'
-import { redactHeaders, redactQuery } from '../../../sources/index.js'
+import { RefusedNotFoundError, refusedContacts, reverifyRefused } from '../../../refused/index.js'
+import { looksCredential, looksSecretParam, redactHeaders, redactQuery } from '../../../sources/index.js'
 import type { RefusedRequest, RefusedSummary } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
@@ -27,11 +27,39 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return parsed.data
 }
 
-const summaryOut = (r: RefusedSummary): Record<string, unknown> => ({
+/** A row as listed: whom it was about guessed now, from the body's first bytes (contacts.ts). */
+const summaryOut = ({ head, ...r }: RefusedSummary): Record<string, unknown> => ({
   ...r,
+  contacts: refusedContacts(head),
   receivedAt: iso(r.receivedAt),
   reverifiedAt: iso(r.reverifiedAt),
 })
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/
+
+/**
+ * A kept URL as a viewer may see it: its query read (URL-decoded, so `sha256%3A...` is
+ * seen for what it is) and every credential digest, or value of a secret parameter,
+ * replaced. Why decode first: a kept URL is re-encoded, and a pattern over the raw text
+ * missed the encoded form of the hash of a real token.
+ */
+function redactKeptUrl(url: string, secretQuery: string[]): string {
+  const q = url.indexOf('?')
+  if (q === -1) return url
+  const shown = [...new URLSearchParams(url.slice(q + 1))].map(([k, v]) => {
+    const hide = secretQuery.includes(k) || looksSecretParam(k) || DIGEST.test(v) || looksCredential(v)
+    return `${encodeURIComponent(k)}=${hide ? '[redacted]' : encodeURIComponent(v)}`
+  })
+  return `${url.slice(0, q)}?${shown.join('&')}`
+}
+
+/** Any value kept as a digest (a credential by its name or shape when kept) shown as redacted. */
+const hideDigests = <T>(values: Record<string, T>): Record<string, T | string> => {
+  const digest = (v: unknown): boolean => typeof v === 'string' && DIGEST.test(v)
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, digest(v) || (Array.isArray(v) && v.some(digest)) ? '[redacted]' : v]),
+  )
+}
 
 /** The kept request with credential headers and query values redacted; the body as text when it is UTF-8. */
 function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: string[]): Record<string, unknown> {
@@ -41,9 +69,9 @@ function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: stri
   return {
     ...summaryOut(rest as RefusedSummary),
     method: r.method,
-    url: r.url.replace(/sha256:[0-9a-f]{64}/g, '[redacted]'),
-    headers: redactHeaders(headers, secretHeaders),
-    query: redactQuery(query, secretQuery),
+    url: redactKeptUrl(r.url, secretQuery),
+    headers: hideDigests(redactHeaders(headers, secretHeaders)),
+    query: hideDigests(redactQuery(query, secretQuery)),
     body: utf8 ? text : body.toString('base64'),
     bodyEncoding: utf8 ? 'utf-8' : 'base64',
   }
