@@ -1,7 +1,7 @@
 import type { LocationAuth } from '../highlevel/index.js'
-import type { Job } from '../store/index.js'
+import type { Job, TagFence } from '../store/index.js'
 import { budgeted } from './call.js'
-import { coalesce } from './coalesce.js'
+import { fencedChange, type Superseded } from './fence.js'
 import type { EngineContext } from './context.js'
 import { failureFrom, isAbort, isBulkRefusal, type Failure } from './failure.js'
 import { planCalls, type PlannedCall } from './plan.js'
@@ -20,20 +20,43 @@ export interface ContactWork {
   via: Set<'bulk' | 'single'>
   /** a call for this contact was cut short by shutdown: leave its jobs to the lease release */
   cut: boolean
+  /** per tag sent (lowercased): the intent that decided it, recorded in the fence when done */
+  decided: Map<string, TagFence>
+  /** tags a later event had already decided: not sent (the trail and a metric show them) */
+  superseded: Superseded[]
 }
 
 export function newWork(contactId: string): ContactWork {
-  return { contactId, jobs: [], add: [], remove: [], cachedKeys: [], created: false, via: new Set(), cut: false }
+  return {
+    contactId,
+    jobs: [],
+    add: [],
+    remove: [],
+    cachedKeys: [],
+    created: false,
+    via: new Set(),
+    cut: false,
+    decided: new Map(),
+    superseded: [],
+  }
 }
 
-/** Coalesces each contact's jobs (accept order) and sends the planned add and remove calls. */
+/**
+ * Coalesces each contact's jobs (accept order), drops what the tag fence says a later
+ * event already decided (fence.ts), and sends the planned add and remove calls.
+ */
 export async function applyTags(
   ctx: EngineContext,
   auth: LocationAuth,
+  location: string,
   work: Map<string, ContactWork>,
   pool: TaskPool,
 ): Promise<void> {
-  for (const w of work.values()) Object.assign(w, coalesce([...w.jobs].sort((a, b) => a.id - b.id)))
+  const fence = work.size === 0 ? new Map() : await ctx.store.loadFence(location, [...work.keys()])
+  for (const w of work.values()) {
+    const { add, remove, decided, superseded } = fencedChange(w.jobs, fence.get(w.contactId))
+    Object.assign(w, { add, remove, decided, superseded })
+  }
   const bulk = !ctx.bulkRefused.has(auth.locationId)
   for (const action of ['add', 'remove'] as const) {
     const wants = new Map([...work.values()].map((w) => [w.contactId, w[action]]))

@@ -43,7 +43,7 @@ async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Pro
   let todo = jobs
   for (let pass = 0; todo.length > 0; pass++) {
     const work = await resolveWork(ctx, auth, target.name, todo, results, pass > 0)
-    await applyTags(ctx, auth, work, new TaskPool(ctx.inFlightPerLocation))
+    await applyTags(ctx, auth, target.name, work, new TaskPool(ctx.inFlightPerLocation))
     todo = []
     const stale: string[] = []
     for (const w of work.values()) {
@@ -138,10 +138,13 @@ async function resolveWork(
 }
 
 function resultOf(w: ContactWork): ContactResult {
+  const location = w.jobs[0]?.location ?? ''
   return {
     jobs: w.jobs,
     contactId: w.contactId,
     failure: w.failure,
+    applied: [...w.decided].map(([tag, by]) => ({ location, contactId: w.contactId, tag, ...by })),
+    superseded: w.superseded,
     response: {
       contactId: w.contactId,
       added: w.add,
@@ -150,6 +153,8 @@ function resultOf(w: ContactWork): ContactResult {
       coalesced: w.jobs.length,
       ...(w.created ? { created: true } : {}),
       ...(w.conflict ? { conflict: { ...w.conflict, winner: 'email' } } : {}),
+      // "superseded by event X": tags a later event had decided, dropped, not sent
+      ...(w.superseded.length > 0 ? { superseded: w.superseded } : {}),
     },
   }
 }

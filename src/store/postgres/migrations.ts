@@ -15,6 +15,7 @@
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
 import { locationsMigrationSql } from '../directory.js'
 import { consoleMigrations } from '../console-migrations.js'
+import { orderMigrations } from '../order-migrations.js'
 import { postgresOpsMigrations } from '../ops/migrations.js'
 
 export interface Migration {
@@ -206,6 +207,8 @@ export const migrations: readonly Migration[] = [
   ...postgresOpsMigrations,
   // 40-42: the same SQL as SQLite's, in ../console-migrations.ts
   ...consoleMigrations,
+  // 50: the same change as SQLite's (51, the file's owner, is SQLite's alone), in ../order-migrations.ts
+  ...orderMigrations('BIGINT'),
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

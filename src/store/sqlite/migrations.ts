@@ -1,4 +1,5 @@
 import { consoleMigrations } from '../console-migrations.js'
+import { orderMigrations, sqliteOwnerMigration } from '../order-migrations.js'
 import { sqliteOpsMigrations } from '../ops/migrations.js'
 /**
  * Numbered schema migrations for the SQLite store, applied in order by `migrate()`.
@@ -219,6 +220,9 @@ export const migrations: readonly Migration[] = [
   ...sqliteOpsMigrations,
   // 40-42: what the console reads (contacts of events and jobs, rate limits), in ../console-migrations.ts
   ...consoleMigrations,
+  // 50-51: the last word across crashes (tag fence, accept sequence, the file's delivering owner)
+  ...orderMigrations('INTEGER'),
+  sqliteOwnerMigration,
 ]
 
 /** The newest schema version this build knows. */

@@ -18,6 +18,9 @@ import type {
   NewJob,
   OAuthTokens,
   RerunRecord,
+  AppliedTag,
+  TagFence,
+  Takeover,
 } from '../types.js'
 import type { Store } from '../roles.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
@@ -191,11 +194,26 @@ export class SqliteStore implements Store {
     return this.#stmts.selectRuleSet(version)
   }
 
-  async completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number> {
-    if (items.length === 0) return 0
-    return this.#writes.run(
-      () => items.filter(({ id, attempt }) => this.#finishInTx(id, owner, attempt, 'done', null)).length,
-    )
+  async completeJobs(
+    owner: string,
+    items: { id: number; attempt: AttemptRecord }[],
+    applied: AppliedTag[] = [],
+  ): Promise<number> {
+    if (items.length === 0 && applied.length === 0) return 0
+    const q = this.#stmts
+    return this.#writes.run(() => {
+      q.recordApplied(applied, items[0]?.attempt.finishedAt ?? Date.now())
+      return items.filter(({ id, attempt }) => this.#finishInTx(id, owner, attempt, 'done', null)).length
+    })
+  }
+
+  async loadFence(location: string, contactIds: string[]): Promise<Map<string, Map<string, TagFence>>> {
+    return contactIds.length === 0 ? new Map() : this.#stmts.loadFence(location, contactIds)
+  }
+
+  async takeOverLeases(owner: string, now: number): Promise<Takeover> {
+    const q = this.#stmts
+    return this.#writes.run(() => q.takeOverLeases(owner, now))
   }
 
   async recordRerun(eventId: string, record: RerunRecord, jobs: NewJob[]): Promise<void> {
