@@ -10,6 +10,7 @@ import { trailContract } from './contract-trail.js'
 import { deliveryContract } from './contract-delivery.js'
 import { locationsContract } from './contract-locations.js'
 import { opsContract } from './contract-ops.js'
+import { orderContract } from './contract-order.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -126,4 +127,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   deliveryContract(t, fresh)
   locationsContract(t, fresh)
   opsContract(t, fresh)
+  orderContract(t, fresh)
 }

@@ -7,10 +7,20 @@ import type { AppliedTag, TagFence } from '../../types.js'
  * (`WHERE excluded.seq > seq`), so a late writer never moves a tag's fence back.
  */
 export function prepareFenceQueries(db: Database) {
-  const load = db.prepare<{ location: string; ids: string }, { contact_id: string; tag: string; seq: number; event_id: string }>(`
+  const load = db.prepare<
+    { location: string; ids: string },
+    { contact_id: string; tag: string; seq: number; event_id: string }
+  >(`
     SELECT contact_id, tag, seq, event_id FROM tag_fence
     WHERE location = @location AND contact_id IN (SELECT value FROM json_each(@ids))`)
-  const upsert = db.prepare<{ location: string; contact_id: string; tag: string; seq: number; event_id: string; now: number }>(`
+  const upsert = db.prepare<{
+    location: string
+    contact_id: string
+    tag: string
+    seq: number
+    event_id: string
+    now: number
+  }>(`
     INSERT INTO tag_fence (location, contact_id, tag, seq, event_id, updated_at)
     VALUES (@location, @contact_id, @tag, @seq, @event_id, @now)
     ON CONFLICT (location, contact_id, tag) DO UPDATE SET
