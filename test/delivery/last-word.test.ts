@@ -75,7 +75,7 @@ interface Rig {
   now: { t: number }
 }
 
-function worker(rig: Rig, store: Store, client: EngineClient, notFoundMs = 0): DeliveryWorker {
+function worker(rig: Rig, store: Store, client: EngineClient, notFoundMs = 0, backoffMs = 5_000): DeliveryWorker {
   const locations = new Map<string, LocationAuth>([['main', { locationId: LOCATION, accessToken: () => TOKEN }]])
   return new DeliveryWorker({
     store,
@@ -85,7 +85,7 @@ function worker(rig: Rig, store: Store, client: EngineClient, notFoundMs = 0): D
     batchSize: 100,
     pollIntervalMs: 60_000,
     leaseMs: LEASE_MS,
-    backoff: { baseMs: 1_000, maxMs: 5_000 },
+    backoff: { baseMs: backoffMs, maxMs: backoffMs },
     budget: new LocalRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 0 }),
     contactNotFoundRetryMs: notFoundMs,
     now: () => rig.now.t,
@@ -227,15 +227,16 @@ t.test('a not-found retry does not undo a later event that created the contact',
       untag: ['a'],
     },
   ])
-  const w = worker(rig, store, rig.client, 24 * 3_600_000)
+  // a retry 0-60 s after the lookup: the convert (1 ms later) comes before it but for a 1 in 60,000 draw
+  const w = worker(rig, store, rig.client, 24 * 3_600_000, 60_000)
   await accept(rig.now, store, leadRules, 1, 'lead', 'q@example.com')
   await w.runOnce()
   t.match(await store.listJobs(), [{ status: 'pending', attempts: 1 }], 'not found: the lead waits for its retry')
-  rig.now.t += 300
+  rig.now.t += 1
   await accept(rig.now, store, leadRules, 2, 'convert', 'q@example.com')
   for (let i = 0; i < 10 && (await store.countJobs('pending')) > 0; i++) {
     await w.runOnce()
-    rig.now.t += 5_000 // past any retry of the lead (backoff at most 5 s here)
+    rig.now.t += 60_000 // past any retry of the lead
   }
   t.equal(await store.countJobs('pending'), 0)
   t.same(tagsOf(rig.sandbox, 'q@example.com'), ['b'], 'the convert came last: [b]')
