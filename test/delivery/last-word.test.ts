@@ -10,13 +10,14 @@ import { compileRules, ruleSchema } from '../../src/rules/index.js'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { freshSchema, postgresForTests } from '../store/helpers/postgres.js'
+import { DeadSwitch } from '../../scripts/chaos/model/kill.js'
 
 /**
  * Issue 24's two scenarios, through the real pipeline (judge, store, engine, sandbox):
  * a process killed while an opt-in is in flight must not re-subscribe a person whose
  * opt-out came after it, and a not-found retry must not undo a later creating event.
  *
- * A "kill" here is a dead switch on one worker: from the moment it flips, every store
+ * A "kill" here is a dead switch on one worker (scripts/chaos/model/kill.ts): from the moment it flips, every store
  * write and every HighLevel answer of that worker fails, as after a SIGKILL nothing of
  * the process is written any more; what HighLevel already applied stays applied. The
  * "restarted process" is a new worker with a new owner, on its own store connection.
@@ -25,48 +26,6 @@ const LOCATION = 'lastWordLocation0001'
 const TOKEN = 'pit-last-word-0123456789'
 const SOURCE = { name: 'shop', location: 'main', secretHeaders: [], secretQuery: [] }
 const LEASE_MS = 30_000 // the default: the bug needs a lease longer than the restart
-
-class Dead extends Error {
-  constructor() {
-    super('killed')
-  }
-}
-
-/** A store whose every call fails once `dead.on` (the killed process writes nothing more). */
-function killableStore(store: Store, dead: { on: boolean }): Store {
-  return new Proxy(store, {
-    get(target, key) {
-      const value = Reflect.get(target, key) as unknown
-      if (typeof value !== 'function' || key === 'directory') return value
-      return (...args: unknown[]) =>
-        dead.on ? Promise.reject(new Dead()) : (value as (...a: unknown[]) => unknown).apply(target, args)
-    },
-  })
-}
-
-/** The client: `killAt` names the call after which (HighLevel has it) the process dies before the answer. */
-function killableClient(client: HighLevelClient, dead: { on: boolean }, killAt: keyof EngineClient): EngineClient {
-  const wrap =
-    <K extends keyof EngineClient>(k: K) =>
-    async (...args: unknown[]) => {
-      if (dead.on) throw new Dead()
-      const fn = client[k] as (...a: unknown[]) => Promise<unknown>
-      const answer = await fn.apply(client, args)
-      if (k === killAt) {
-        dead.on = true
-        throw new Dead()
-      }
-      return answer
-    }
-  return {
-    addTags: wrap('addTags'),
-    removeTags: wrap('removeTags'),
-    bulkTags: wrap('bulkTags'),
-    findContact: wrap('findContact'),
-    upsertContact: wrap('upsertContact'),
-    searchContacts: wrap('searchContacts'),
-  } as unknown as EngineClient
-}
 
 interface Rig {
   sandbox: Sandbox
@@ -179,9 +138,9 @@ for (const { name, open } of await stores(t))
         const rig = await rigFor(t, open(t))
         rig.sandbox.seedContact({ locationId: LOCATION, email: 'ada@example.com', tags: ['lead'] })
         const first = await rig.open()
-        const dead = { on: false }
+        const dead = new DeadSwitch()
         await accept(rig.now, first, optRules, 1, 'optin', 'ada@example.com')
-        const doomed = worker(rig, killableStore(first, dead), killableClient(rig.client, dead, killAt))
+        const doomed = worker(rig, dead.store(first), dead.client(rig.client, killAt))
         await doomed.runOnce().catch(() => undefined)
         t.ok(dead.on, 'the first process died mid-round')
         if (killAt === 'addTags')
