@@ -22,7 +22,13 @@ const log = (line: string): void => console.log(line)
 const summary = (o: object): string => JSON.stringify(o)
 
 if (args.command === 'model') {
-  const { durationMs, ...result } = await runModel({ scenarios: args.scenarios, seed: args.seed, log })
+  const { durationMs, ...result } = await runModel({
+    scenarios: args.scenarios,
+    seed: args.seed,
+    kills: args.kills,
+    leaseMs: args.leaseMs,
+    log,
+  })
   console.log(
     `model: ${result.mismatches === 0 && result.unexpectedDeadLetters === 0 ? 'PASS' : 'FAIL'}: ${result.scenarios} scenarios, ${result.mismatches} mismatches, ${result.unexpectedDeadLetters} unexpected dead letters (seed ${result.seed}, ${(durationMs / 1000).toFixed(1)} s)`,
   )
