@@ -175,7 +175,8 @@ function event(
   for (const { target, w } of late) apply(target, w.ops, w.seq)
   ;[...intents.values()].forEach((intent, order) => {
     if (intent.target) apply(intent.target, intent.ops, index * 1000 + order)
-    else if (intent.form === 'id') waiting.push({ dead: `${index}|${intent.key}`, ops: [], seq: 0, email: false, phone: false })
+    else if (intent.form === 'id')
+      waiting.push({ dead: `${index}|${intent.key}`, ops: [], seq: 0, email: false, phone: false })
   })
 }
 
