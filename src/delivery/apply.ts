@@ -44,6 +44,12 @@ export function newWork(contactId: string): ContactWork {
 /**
  * Coalesces each contact's jobs (accept order), drops what the tag fence says a later
  * event already decided (fence.ts), and sends the planned add and remove calls.
+ *
+ * `onDone` is called for a contact as soon as its last call succeeded, so the round can
+ * record its jobs done then rather than when the whole round ends. Why: a round under the
+ * rate budget can take seconds, and a process killed in it sent again, after the restart,
+ * every call it had already made; recorded as they finish, only the calls in flight at
+ * the kill are sent twice (the crash harness's duplicate writes, issue 24).
  */
 export async function applyTags(
   ctx: EngineContext,
@@ -51,6 +57,7 @@ export async function applyTags(
   location: string,
   work: Map<string, ContactWork>,
   pool: TaskPool,
+  onDone?: (w: ContactWork) => void,
 ): Promise<void> {
   const fence = work.size === 0 ? new Map() : await ctx.store.loadFence(location, [...work.keys()])
   for (const w of work.values()) {
@@ -58,10 +65,22 @@ export async function applyTags(
     Object.assign(w, { add, remove, decided, superseded })
   }
   const bulk = !ctx.bulkRefused.has(auth.locationId)
+  const calls = new Map<string, number>() // per contact: calls planned and not finished
+  const settle = (call: PlannedCall): void => {
+    for (const id of call.contactIds) {
+      const left = (calls.get(id) ?? 1) - 1
+      calls.set(id, left)
+      const w = work.get(id) as ContactWork
+      if (left === 0 && w.failure === undefined && !w.cut) onDone?.(w)
+    }
+  }
+  const push = (call: PlannedCall): void => {
+    for (const id of call.contactIds) calls.set(id, (calls.get(id) ?? 0) + 1)
+    pool.push(() => runCall(ctx, auth, call, work, push).finally(() => settle(call)))
+  }
   for (const action of ['add', 'remove'] as const) {
     const wants = new Map([...work.values()].map((w) => [w.contactId, w[action]]))
-    for (const call of planCalls(action, wants, ctx.bulkSize, bulk))
-      pool.push(() => runCall(ctx, auth, call, work, pool))
+    for (const call of planCalls(action, wants, ctx.bulkSize, bulk)) push(call)
   }
   await pool.run()
 }
@@ -71,7 +90,7 @@ async function runCall(
   auth: LocationAuth,
   call: PlannedCall,
   work: Map<string, ContactWork>,
-  pool: TaskPool,
+  push: (call: PlannedCall) => void,
 ): Promise<void> {
   const contacts = call.contactIds.map((id) => work.get(id) as ContactWork)
   try {
@@ -98,8 +117,7 @@ async function runCall(
       ...answer.results.filter((r) => !r.ok && r.contactId !== null).map((r) => r.contactId as string),
     ])
     for (const c of contacts) {
-      if (failed.has(c.contactId))
-        pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
+      if (failed.has(c.contactId)) push({ ...call, contactIds: [c.contactId] })
       else c.via.add('bulk')
     }
   } catch (err) {
@@ -114,7 +132,7 @@ async function runCall(
           'bulk tag endpoint refused; this location uses single calls from now on',
         )
       ctx.bulkRefused.add(auth.locationId)
-      for (const c of contacts) pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
+      for (const c of contacts) push({ ...call, contactIds: [c.contactId] })
       return
     }
     const failure = failureFrom(err)

@@ -40,14 +40,21 @@ async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Pro
     return
   }
   const results: ContactResult[] = []
+  // contacts whose calls all succeeded are recorded done at once (see applyTags)
+  const early = new Set<ContactWork>()
+  const finishing: Promise<void>[] = []
+  const finishEarly = (w: ContactWork): void => {
+    early.add(w)
+    finishing.push(finishJobs(ctx, [resultOf(w)], startedAt, auth.locationId))
+  }
   let todo = jobs
   for (let pass = 0; todo.length > 0; pass++) {
     const work = await resolveWork(ctx, auth, target.name, todo, results, pass > 0)
-    await applyTags(ctx, auth, target.name, work, new TaskPool(ctx.inFlightPerLocation))
+    await applyTags(ctx, auth, target.name, work, new TaskPool(ctx.inFlightPerLocation), finishEarly)
     todo = []
     const stale: string[] = []
     for (const w of work.values()) {
-      if (w.cut && w.failure === undefined) continue
+      if (early.has(w) || (w.cut && w.failure === undefined)) continue
       if (w.failure && isStaleContact(w.failure)) {
         stale.push(...w.cachedKeys)
         const resolved = w.jobs.filter((j) => j.contact.id === undefined)
@@ -69,6 +76,7 @@ async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Pro
         'HighLevel refused a cached contact id; resolving again',
       )
   }
+  await Promise.all(finishing)
   await finishJobs(ctx, results, startedAt, auth.locationId)
 }
 
