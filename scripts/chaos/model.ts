@@ -37,7 +37,13 @@ export async function runModel(opts: {
   const one = async (i: number): Promise<void> => {
     const seed = opts.seed + i
     const scenario: Scenario = generateScenario(seed, seededRandom(seed))
-    const outcome = await runScenario(scenario, { kills: opts.kills ?? 0, leaseMs: opts.leaseMs ?? 30_000 })
+    // a scenario that throws (its queue never drained) is a mismatch with its seed, not the end of the run
+    const outcome = await runScenario(scenario, { kills: opts.kills ?? 0, leaseMs: opts.leaseMs ?? 30_000 }).catch(
+      (err: unknown) => {
+        opts.log(`scenario seed ${seed}: ${(err as Error).message}`)
+        return { mismatch: true, unexpectedDeadLetters: 0 }
+      },
+    )
     if (outcome.mismatch) mismatches++
     unexpectedDeadLetters += outcome.unexpectedDeadLetters
     if (outcome.detail)
