@@ -1,5 +1,5 @@
 import { seededRandom } from './random.js'
-import { runScenario } from './model/run.js'
+import { runScenario, type ScenarioOutcome } from './model/run.js'
 import { generateScenario, type Scenario } from './model/scenario.js'
 
 export interface ModelResult {
@@ -39,7 +39,7 @@ export async function runModel(opts: {
     const scenario: Scenario = generateScenario(seed, seededRandom(seed))
     // a scenario that throws (its queue never drained) is a mismatch with its seed, not the end of the run
     const outcome = await runScenario(scenario, { kills: opts.kills ?? 0, leaseMs: opts.leaseMs ?? 30_000 }).catch(
-      (err: unknown) => {
+      (err: unknown): ScenarioOutcome => {
         opts.log(`scenario seed ${seed}: ${(err as Error).message}`)
         return { mismatch: true, unexpectedDeadLetters: 0 }
       },
