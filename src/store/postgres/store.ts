@@ -53,6 +53,9 @@ import { listAttempts, listEvents, queueStats } from './queries/trail.js'
 /**
  * The shared store for several replicas: a pg pool on one PostgreSQL database.
  *
+ * Why one file over 300 lines: it is the one class that implements the whole contract,
+ * each method a few lines delegating to queries/; splitting it would split the contract.
+ *
  * Why no group commit here (unlike SQLite): PostgreSQL already commits concurrent
  * transactions from many connections together (its WAL writer flushes them in one fsync),
  * so each accept is simply its own transaction on a pooled connection.

@@ -41,6 +41,10 @@ import { SqliteAlertOutbox, SqliteRefusedStore } from './ops.js'
  * transactions need no locking in JS. The contract stays async so the PostgreSQL store
  * can be swapped in.
  *
+ * Why one file over 300 lines: it is the one class that implements the whole contract,
+ * each method a few lines delegating to the prepared queries (queries/); splitting it
+ * would split the contract. (Issue 26 writes the two stores' shared parts once.)
+ *
  * Why every writing transaction is `BEGIN IMMEDIATE`: a deferred transaction that reads
  * first and writes later can fail with SQLITE_BUSY when another connection wrote in
  * between, and busy_timeout cannot retry that. Taking the write lock up front makes a
