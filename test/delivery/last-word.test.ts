@@ -200,3 +200,35 @@ t.test('a not-found retry does not undo a later event that created the contact',
   t.equal(await store.countJobs('pending'), 0)
   t.same(tagsOf(rig.sandbox, 'q@example.com'), ['b'], 'the convert came last: [b]')
 })
+
+t.test(
+  'a replayed dead letter obeys the fence: superseded by the later event, not sent, and the trail says so',
+  async (t) => {
+    const rig = await rigFor(t, () => openStore({ url: 'sqlite::memory:' }))
+    const store = await rig.open()
+    t.teardown(() => store.close())
+    rig.sandbox.seedContact({ locationId: LOCATION, email: 'ada@example.com', tags: ['lead'] })
+    await accept(rig.now, store, optRules, 1, 'optin', 'ada@example.com')
+    const [optin] = await store.claimJobs({ owner: 'x', limit: 1, leaseMs: 1000, now: rig.now.t })
+    await store.failJob(
+      optin!.id,
+      'x',
+      { startedAt: rig.now.t, finishedAt: rig.now.t, outcome: 'dead', error: 'E: gave up' },
+      null,
+    )
+    await accept(rig.now, store, optRules, 2, 'optout', 'ada@example.com')
+    const w = worker(rig, store, rig.client)
+    await w.runOnce()
+    const calls = rig.sandbox.calls.total
+    await store.replayDeadLetters([optin!.id], rig.now.t)
+    t.equal(await w.runOnce(), 1, 'the replayed opt-in is handled')
+    t.same(tagsOf(rig.sandbox, 'ada@example.com'), ['lead'], 'still unsubscribed')
+    t.equal(rig.sandbox.calls.total - calls, 0, 'nothing sent to HighLevel for it')
+    const optout = (await store.listJobs()).find((j) => j.id !== optin!.id)!
+    const trail = await store.listAttempts(optin!.eventId)
+    t.match(trail.at(-1), {
+      outcome: 'done',
+      response: { superseded: [{ tag: 'subscribed', byEvent: optout.eventId }] },
+    })
+  },
+)
