@@ -22,7 +22,13 @@ const log = (line: string): void => console.log(line)
 const summary = (o: object): string => JSON.stringify(o)
 
 if (args.command === 'model') {
-  const { durationMs, ...result } = await runModel({ scenarios: args.scenarios, seed: args.seed, log })
+  const { durationMs, ...result } = await runModel({
+    scenarios: args.scenarios,
+    seed: args.seed,
+    kills: args.kills,
+    leaseMs: args.leaseMs,
+    log,
+  })
   console.log(
     `model: ${result.mismatches === 0 && result.unexpectedDeadLetters === 0 ? 'PASS' : 'FAIL'}: ${result.scenarios} scenarios, ${result.mismatches} mismatches, ${result.unexpectedDeadLetters} unexpected dead letters (seed ${result.seed}, ${(durationMs / 1000).toFixed(1)} s)`,
   )
@@ -31,10 +37,10 @@ if (args.command === 'model') {
 } else if (args.command === 'crash') {
   const result = await runCrash({ ...args, log })
   console.log(
-    `crash: ${result.lost === 0 ? 'PASS' : 'FAIL'}: ${result.lost} of ${result.acknowledged} acknowledged events lost after ${result.killedBySignal} SIGKILLs (seed ${result.seed}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+    `crash: ${result.lost === 0 && result.lastWordWrong === 0 ? 'PASS' : 'FAIL'}: ${result.lost} of ${result.acknowledged} acknowledged events lost, ${result.lastWordWrong} of ${result.lastWordChecked} contacts not at their last word, ${result.duplicatesApplied} duplicate tag writes (${result.duplicatePercent} %) after ${result.killedBySignal} SIGKILLs (lease ${result.leaseMs} ms, seed ${result.seed}, ${(result.durationMs / 1000).toFixed(1)} s)`,
   )
   console.log(summary(result))
-  process.exit(result.lost === 0 ? 0 : 1)
+  process.exit(result.lost === 0 && result.lastWordWrong === 0 ? 0 : 1)
 } else {
   const result = await runFaults({ ...args, outageStartMs: Math.round((args.driveMs - args.outageMs) / 3), log })
   console.log(

@@ -131,6 +131,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         leaseMs: config.delivery.leaseMs,
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
         onAttempt: (location, outcome) => metrics.observeDelivery(location, outcome),
+        onSuperseded: (location, tags) => metrics.observeSuperseded(location, tags),
         rateLimitOf: (id) => {
           const seen = client.lastRateLimit(id)
           return seen ? { ...seen } : null

@@ -48,7 +48,11 @@ export function checkDelivery(
   }
   let duplicatesApplied = 0
   const contactIds = new Set([...acknowledged.values(), ...unacknowledged.values()].map((e) => e.contactId))
-  for (const id of contactIds) for (const n of Object.values(view.repeatedTagAdds(id))) duplicatesApplied += n
+  // the events' own tags only: `subscribed` is added again by every opt-in after an opt-in
+  // in a run without any crash, so its repeats are no duplicates
+  for (const id of contactIds)
+    for (const [tag, n] of Object.entries(view.repeatedTagAdds(id)))
+      if (tag.startsWith('chaos-')) duplicatesApplied += n
   return {
     acknowledged: acknowledged.size,
     delivered: acknowledged.size - lost,
@@ -101,5 +105,40 @@ export async function checkJobs(store: Store, maxAttempts: number): Promise<JobC
     retriedJobs: jobs.filter((j) => j.attempts > 1).length,
     maxAttemptsSeen: jobs.reduce((max, j) => Math.max(max, j.attempts), 0),
     overMaxAttempts: jobs.filter((j) => j.attempts > maxAttempts).length,
+  }
+}
+
+export interface LastWordCheck {
+  /** contacts whose `subscribed` some stored event decided */
+  lastWordChecked: number
+  /** of them, those whose final tags disagree with their latest-accepted event (DESIGN.md invariant 11) */
+  lastWordWrong: number
+  lastWordWrongContacts: string[]
+}
+
+/**
+ * The last word: for each contact, the stored event accepted last (the highest job
+ * sequence; acknowledged or not, since a kill can land after the commit and before the
+ * 202) opted it in or out, and its final tags must say the same, whatever was redelivered
+ * or retried in between. Read after the service stopped, when every job is done.
+ */
+export async function checkLastWord(
+  store: Store,
+  view: Pick<TagView, 'getContact'>,
+  contacts: readonly { id: string; email: string }[],
+): Promise<LastWordCheck> {
+  const byEmail = new Map(contacts.map((c) => [c.email.toLowerCase(), c.id]))
+  const last = new Map<string, { seq: number; subscribed: boolean }>()
+  for (const job of await store.listJobs()) {
+    const id = job.contact.id ?? byEmail.get(job.contact.email?.toLowerCase() ?? '')
+    const says = job.add.includes('subscribed') ? true : job.remove.includes('subscribed') ? false : undefined
+    if (id === undefined || says === undefined || job.status !== 'done') continue
+    if ((last.get(id)?.seq ?? -1) < job.seq) last.set(id, { seq: job.seq, subscribed: says })
+  }
+  const wrong = [...last].filter(([id, l]) => (view.getContact(id)?.tags ?? []).includes('subscribed') !== l.subscribed)
+  return {
+    lastWordChecked: last.size,
+    lastWordWrong: wrong.length,
+    lastWordWrongContacts: wrong.slice(0, 20).map(([id]) => id),
   }
 }

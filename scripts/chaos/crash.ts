@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { checkJobs, waitForDelivery, type JobCheck, type SetCheck } from './check.js'
+import { checkJobs, checkLastWord, waitForDelivery, type JobCheck, type LastWordCheck, type SetCheck } from './check.js'
 import { Driver } from './driver.js'
 import { between, seededRandom } from './random.js'
 import { startRig, type StoreKind } from './rig.js'
@@ -16,6 +16,8 @@ export interface CrashOptions {
   upMs?: [number, number]
   /** how long the service stays down before the restart, ms (default 0 to 500) */
   downMs?: [number, number]
+  /** delivery.leaseMs of the service (default 30 s, the service's default) */
+  leaseMs?: number
   /** how long the last process gets to deliver everything (default 60 s) */
   deliveryTimeoutMs?: number
   spawn?: SpawnTagrelay
@@ -23,7 +25,11 @@ export interface CrashOptions {
 }
 
 export type CrashResult = SetCheck &
-  JobCheck & {
+  JobCheck &
+  LastWordCheck & {
+    leaseMs: number
+    /** duplicatesApplied per acknowledged event, in percent (issue 24: at most 1) */
+    duplicatePercent: number
     kills: number
     /** kills after which the process really ended by SIGKILL (no shutdown code ran) */
     killedBySignal: number
@@ -51,7 +57,13 @@ export async function runCrash(opts: CrashOptions): Promise<CrashResult> {
   const spawn = opts.spawn ?? spawnTagrelay
   // clock ×10: the sandbox's 100-per-10-s window lasts 1 s, so a restarted process that
   // overruns the window its predecessor spent waits 1 s, not 10
-  const rig = await startRig({ store: opts.store, databaseUrl: opts.databaseUrl, sandbox: { clockScale: 10 } })
+  const leaseMs = opts.leaseMs ?? 30_000
+  const rig = await startRig({
+    store: opts.store,
+    databaseUrl: opts.databaseUrl,
+    sandbox: { clockScale: 10 },
+    delivery: { leaseMs },
+  })
   const driver = new Driver({ url: rig.url, contacts: rig.contacts, ratePerSec: opts.ratePerSec ?? 40 })
   let service: ServiceProcess | null = null
   try {
@@ -84,9 +96,15 @@ export async function runCrash(opts: CrashOptions): Promise<CrashResult> {
     await service.stop()
     service = null
     const store = await rig.openStore()
-    const jobs = await checkJobs(store, Number(rig.delivery.retryMaxAttempts)).finally(() => store.close())
+    const [jobs, lastWord] = await Promise.all([
+      checkJobs(store, Number(rig.delivery.retryMaxAttempts)),
+      checkLastWord(store, rig.sandbox, rig.contacts),
+    ]).finally(() => store.close())
     return {
       ...check,
+      ...lastWord,
+      leaseMs,
+      duplicatePercent: Math.round((10_000 * check.duplicatesApplied) / Math.max(1, check.acknowledged)) / 100,
       kills: opts.kills,
       killedBySignal,
       seed: opts.seed,

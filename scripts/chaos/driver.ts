@@ -14,10 +14,11 @@ export interface DriverOptions {
   timeoutMs?: number
 }
 
-/** What an event was sent for: its own tag on one contact. */
+/** What an event was sent for: its own tag on one contact, and an opt-in or opt-out. */
 export interface SentEvent {
   tag: string
   contactId: string
+  opt: 'in' | 'out'
 }
 
 /**
@@ -76,10 +77,14 @@ export class Driver {
 
   async #send(n: number): Promise<void> {
     const contact = this.opts.contacts[n % this.opts.contacts.length] as ChaosContact
-    const event: SentEvent = { tag: `chaos-${n}`, contactId: contact.id }
+    // opposite intents on the same person across events: each event opts its contact in or
+    // out of `subscribed` (a contact's events are 0.5 s apart at 40/s: bursts around a kill)
+    const opt = (n * 2654435761) % 7 < 4 ? 'in' : 'out'
+    const event: SentEvent = { tag: `chaos-${n}`, contactId: contact.id, opt }
     const body = JSON.stringify({
       id: `${this.#runId}-${n}`,
       tag: event.tag,
+      opt,
       email: contact.email,
       ...(contact.byId ? { contactId: contact.id } : {}),
     })

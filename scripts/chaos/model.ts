@@ -1,5 +1,5 @@
 import { seededRandom } from './random.js'
-import { runScenario } from './model/run.js'
+import { runScenario, type ScenarioOutcome } from './model/run.js'
 import { generateScenario, type Scenario } from './model/scenario.js'
 
 export interface ModelResult {
@@ -8,6 +8,8 @@ export interface ModelResult {
   mismatches: number
   unexpectedDeadLetters: number
   seed: number
+  kills: number
+  leaseMs: number
   durationMs: number
 }
 
@@ -22,6 +24,10 @@ export async function runModel(opts: {
   log: (line: string) => void
   /** scenarios run at once, each with its own sandbox and store (default 8) */
   parallel?: number
+  /** delivery kills per scenario (default 0) */
+  kills?: number
+  /** delivery.leaseMs (default 30 s) */
+  leaseMs?: number
 }): Promise<ModelResult> {
   const started = Date.now()
   let mismatches = 0
@@ -31,7 +37,13 @@ export async function runModel(opts: {
   const one = async (i: number): Promise<void> => {
     const seed = opts.seed + i
     const scenario: Scenario = generateScenario(seed, seededRandom(seed))
-    const outcome = await runScenario(scenario)
+    // a scenario that throws (its queue never drained) is a mismatch with its seed, not the end of the run
+    const outcome = await runScenario(scenario, { kills: opts.kills ?? 0, leaseMs: opts.leaseMs ?? 30_000 }).catch(
+      (err: unknown): ScenarioOutcome => {
+        opts.log(`scenario seed ${seed}: ${(err as Error).message}`)
+        return { mismatch: true, unexpectedDeadLetters: 0 }
+      },
+    )
     if (outcome.mismatch) mismatches++
     unexpectedDeadLetters += outcome.unexpectedDeadLetters
     if (outcome.detail)
@@ -50,6 +62,8 @@ export async function runModel(opts: {
     mismatches,
     unexpectedDeadLetters,
     seed: opts.seed,
+    kills: opts.kills ?? 0,
+    leaseMs: opts.leaseMs ?? 30_000,
     durationMs: Date.now() - started,
   }
 }

@@ -96,6 +96,21 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
       // `id` wins when the event has one; the others are looked up by email (and cached)
       rules: [
         { name: 'chaos tag', source: 'chaos', contact: { id: 'contactId', email: 'email' }, tags: ['{{ tag }}'] },
+        // opposite intents on one person: the last accepted event must decide `subscribed`
+        {
+          name: 'opt in',
+          source: 'chaos',
+          when: { field: 'opt', equals: 'in' },
+          contact: { id: 'contactId', email: 'email' },
+          tags: ['subscribed'],
+        },
+        {
+          name: 'opt out',
+          source: 'chaos',
+          when: { field: 'opt', equals: 'out' },
+          contact: { id: 'contactId', email: 'email' },
+          untag: ['subscribed'],
+        },
       ],
     }
     const configFile = join(dir, 'tagrelay.yaml')

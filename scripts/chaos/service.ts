@@ -69,7 +69,7 @@ export class ServiceProcess {
   }
 
   /** Resolves to the URL once the service listens; rejects if it exits or takes longer than `timeoutMs`. */
-  listening(timeoutMs = 30_000): Promise<string> {
+  listening(timeoutMs = 120_000): Promise<string> {
     if (this.#url !== null) return Promise.resolve(this.#url)
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => fail(`did not listen within ${timeoutMs} ms`), timeoutMs)

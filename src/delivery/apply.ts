@@ -1,7 +1,7 @@
 import type { LocationAuth } from '../highlevel/index.js'
-import type { Job } from '../store/index.js'
+import type { Job, TagFence } from '../store/index.js'
 import { budgeted } from './call.js'
-import { coalesce } from './coalesce.js'
+import { fencedChange, type Superseded } from './fence.js'
 import type { EngineContext } from './context.js'
 import { failureFrom, isAbort, isBulkRefusal, type Failure } from './failure.js'
 import { planCalls, type PlannedCall } from './plan.js'
@@ -20,25 +20,67 @@ export interface ContactWork {
   via: Set<'bulk' | 'single'>
   /** a call for this contact was cut short by shutdown: leave its jobs to the lease release */
   cut: boolean
+  /** per tag sent (lowercased): the intent that decided it, recorded in the fence when done */
+  decided: Map<string, TagFence>
+  /** tags a later event had already decided: not sent (the trail and a metric show them) */
+  superseded: Superseded[]
 }
 
 export function newWork(contactId: string): ContactWork {
-  return { contactId, jobs: [], add: [], remove: [], cachedKeys: [], created: false, via: new Set(), cut: false }
+  return {
+    contactId,
+    jobs: [],
+    add: [],
+    remove: [],
+    cachedKeys: [],
+    created: false,
+    via: new Set(),
+    cut: false,
+    decided: new Map(),
+    superseded: [],
+  }
 }
 
-/** Coalesces each contact's jobs (accept order) and sends the planned add and remove calls. */
+/**
+ * Coalesces each contact's jobs (accept order), drops what the tag fence says a later
+ * event already decided (fence.ts), and sends the planned add and remove calls.
+ *
+ * `onDone` is called for a contact as soon as its last call succeeded, so the round can
+ * record its jobs done then rather than when the whole round ends. Why: a round under the
+ * rate budget can take seconds, and a process killed in it sent again, after the restart,
+ * every call it had already made; recorded as they finish, only the calls in flight at
+ * the kill are sent twice (the crash harness's duplicate writes, issue 24).
+ */
 export async function applyTags(
   ctx: EngineContext,
   auth: LocationAuth,
+  location: string,
   work: Map<string, ContactWork>,
   pool: TaskPool,
+  onDone?: (w: ContactWork) => void,
 ): Promise<void> {
-  for (const w of work.values()) Object.assign(w, coalesce([...w.jobs].sort((a, b) => a.id - b.id)))
+  const fence = work.size === 0 ? new Map() : await ctx.store.loadFence(location, [...work.keys()])
+  for (const w of work.values()) {
+    const { add, remove, decided, superseded } = fencedChange(w.jobs, fence.get(w.contactId))
+    Object.assign(w, { add, remove, decided, superseded })
+  }
   const bulk = !ctx.bulkRefused.has(auth.locationId)
+  const calls = new Map<string, number>() // per contact: calls planned and not finished
+  const settle = (call: PlannedCall): void => {
+    for (const id of call.contactIds) {
+      const left = (calls.get(id) ?? 1) - 1
+      calls.set(id, left)
+      const w = work.get(id) as ContactWork
+      if (left === 0 && w.failure === undefined && !w.cut) onDone?.(w)
+    }
+  }
+  const push = (call: PlannedCall): void => {
+    for (const id of call.contactIds) calls.set(id, (calls.get(id) ?? 0) + 1)
+    pool.push(() => runCall(ctx, auth, call, work, push).finally(() => settle(call)))
+  }
   for (const action of ['add', 'remove'] as const) {
     const wants = new Map([...work.values()].map((w) => [w.contactId, w[action]]))
-    for (const call of planCalls(action, wants, ctx.bulkSize, bulk))
-      pool.push(() => runCall(ctx, auth, call, work, pool))
+    for (const call of planCalls(action, wants, ctx.bulkSize, bulk)) push(call)
   }
   await pool.run()
 }
@@ -48,7 +90,7 @@ async function runCall(
   auth: LocationAuth,
   call: PlannedCall,
   work: Map<string, ContactWork>,
-  pool: TaskPool,
+  push: (call: PlannedCall) => void,
 ): Promise<void> {
   const contacts = call.contactIds.map((id) => work.get(id) as ContactWork)
   try {
@@ -75,8 +117,7 @@ async function runCall(
       ...answer.results.filter((r) => !r.ok && r.contactId !== null).map((r) => r.contactId as string),
     ])
     for (const c of contacts) {
-      if (failed.has(c.contactId))
-        pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
+      if (failed.has(c.contactId)) push({ ...call, contactIds: [c.contactId] })
       else c.via.add('bulk')
     }
   } catch (err) {
@@ -91,7 +132,7 @@ async function runCall(
           'bulk tag endpoint refused; this location uses single calls from now on',
         )
       ctx.bulkRefused.add(auth.locationId)
-      for (const c of contacts) pool.push(() => runCall(ctx, auth, { ...call, contactIds: [c.contactId] }, work, pool))
+      for (const c of contacts) push({ ...call, contactIds: [c.contactId] })
       return
     }
     const failure = failureFrom(err)

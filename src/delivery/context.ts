@@ -42,6 +42,8 @@ export interface EngineContext {
   signal: AbortSignal
   /** called once per finished attempt (metrics) */
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
+  /** called with the number of tags a round dropped because a later event had decided them (metrics) */
+  onSuperseded?: (location: string, tags: number) => void
   /** HighLevel's rate-limit headers last seen for a locationId, kept with each attempt */
   rateLimitOf?: (locationId: string) => Record<string, number | null> | null
 }

@@ -1,9 +1,10 @@
-import type { Job } from '../store/index.js'
+import type { AppliedTag, Job } from '../store/index.js'
 import { isAuthFailureCode } from './auth-health.js'
 import { retryDelay } from './backoff.js'
 import type { EngineContext } from './context.js'
 import { CIRCUIT_OPEN, type Failure } from './failure.js'
 import { CONTACT_NOT_FOUND } from './resolve-batch.js'
+import type { Superseded } from './fence.js'
 
 /** The outcome of one contact's jobs in a round (or of jobs that never got a contact). */
 export interface ContactResult {
@@ -11,6 +12,10 @@ export interface ContactResult {
   contactId: string | null
   failure?: Failure
   response?: unknown
+  /** the tags sent for the contact, with the intent that decided each (the fence) */
+  applied?: AppliedTag[]
+  /** tags a later event had decided: dropped, not sent */
+  superseded?: Superseded[]
 }
 
 /**
@@ -36,8 +41,22 @@ export async function finishJobs(
         attempt: { startedAt, finishedAt, outcome: 'done' as const, statusCode: 200, contactId, response, rateLimit },
       })),
     )
-  // One transaction for the round's successes: one commit instead of one per job.
-  await ctx.store.completeJobs(ctx.owner, done)
+  // One transaction for the round's successes and the fence they move: one commit, and no
+  // crash can leave a tag applied as done without its fence (or the reverse)
+  const ok = results.filter((r) => !r.failure)
+  await ctx.store.completeJobs(
+    ctx.owner,
+    done,
+    ok.flatMap((r) => r.applied ?? []),
+  )
+  for (const { jobs, superseded } of ok) {
+    if (!superseded?.length) continue
+    ctx.onSuperseded?.(jobs[0]?.location ?? '', superseded.length)
+    ctx.logger.info(
+      { location: jobs[0]?.location, jobIds: jobs.map((j) => j.id), superseded },
+      'intents superseded by a later event: not sent',
+    )
+  }
   for (const { job, attempt } of done) {
     ctx.onAttempt?.(job.location, 'done')
     ctx.logger.info(

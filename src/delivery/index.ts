@@ -1,5 +1,6 @@
 export { DeliveryWorker } from './worker.js'
 export type { DeliveryStatus, WorkerOptions } from './worker.js'
+export type { EngineClient } from './context.js'
 export { retryDelay } from './backoff.js'
 export type { BackoffPolicy } from './backoff.js'
 export { LocalRateBudget } from './budget.js'

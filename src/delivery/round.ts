@@ -40,14 +40,21 @@ async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Pro
     return
   }
   const results: ContactResult[] = []
+  // contacts whose calls all succeeded are recorded done at once (see applyTags)
+  const early = new Set<ContactWork>()
+  const finishing: Promise<void>[] = []
+  const finishEarly = (w: ContactWork): void => {
+    early.add(w)
+    finishing.push(finishJobs(ctx, [resultOf(w)], startedAt, auth.locationId))
+  }
   let todo = jobs
   for (let pass = 0; todo.length > 0; pass++) {
     const work = await resolveWork(ctx, auth, target.name, todo, results, pass > 0)
-    await applyTags(ctx, auth, work, new TaskPool(ctx.inFlightPerLocation))
+    await applyTags(ctx, auth, target.name, work, new TaskPool(ctx.inFlightPerLocation), finishEarly)
     todo = []
     const stale: string[] = []
     for (const w of work.values()) {
-      if (w.cut && w.failure === undefined) continue
+      if (early.has(w) || (w.cut && w.failure === undefined)) continue
       if (w.failure && isStaleContact(w.failure)) {
         stale.push(...w.cachedKeys)
         const resolved = w.jobs.filter((j) => j.contact.id === undefined)
@@ -69,6 +76,7 @@ async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Pro
         'HighLevel refused a cached contact id; resolving again',
       )
   }
+  await Promise.all(finishing)
   await finishJobs(ctx, results, startedAt, auth.locationId)
 }
 
@@ -138,10 +146,13 @@ async function resolveWork(
 }
 
 function resultOf(w: ContactWork): ContactResult {
+  const location = w.jobs[0]?.location ?? ''
   return {
     jobs: w.jobs,
     contactId: w.contactId,
     failure: w.failure,
+    applied: [...w.decided].map(([tag, by]) => ({ location, contactId: w.contactId, tag, ...by })),
+    superseded: w.superseded,
     response: {
       contactId: w.contactId,
       added: w.add,
@@ -150,6 +161,8 @@ function resultOf(w: ContactWork): ContactResult {
       coalesced: w.jobs.length,
       ...(w.created ? { created: true } : {}),
       ...(w.conflict ? { conflict: { ...w.conflict, winner: 'email' } } : {}),
+      // "superseded by event X": tags a later event had decided, dropped, not sent
+      ...(w.superseded.length > 0 ? { superseded: w.superseded } : {}),
     },
   }
 }

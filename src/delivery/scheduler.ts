@@ -108,14 +108,16 @@ export class Scheduler {
       for (;;) {
         this.#active.set(location, false)
         let run: LaneRun
+        let ranAt: number
         do {
+          ranAt = this.#now()
           run = await this.#opts.run(location)
           // a claim that was not full took everything due; what comes later wakes it or is scheduled
         } while ((run.more ?? run.handled > 0) && this.#running)
         if (!this.#running) return
         const again = (): boolean => this.#active.get(location) === true && run.heldUntil === null
         if (again()) continue
-        await this.#scheduleNext(location, run.heldUntil)
+        await this.#scheduleNext(location, run.heldUntil, ranAt)
         // woken while the next due time was read: one more round rather than a lost wake-up
         if (!again() || !this.#running) return
       }
@@ -127,8 +129,9 @@ export class Scheduler {
     }
   }
 
-  async #scheduleNext(location: string, heldUntil: number | null): Promise<void> {
-    const next = await this.#opts.agenda.nextDueAt(location)
+  /** `ranAt`: a job due then that the round did not take waits for its person's other job (person order) */
+  async #scheduleNext(location: string, heldUntil: number | null, ranAt: number): Promise<void> {
+    const next = await this.#opts.agenda.nextDueAt(location, ranAt)
     if (next === null) return
     this.#at(location, Math.max(next, heldUntil ?? 0))
   }

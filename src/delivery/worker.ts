@@ -56,6 +56,8 @@ export interface WorkerOptions {
   now?: () => number
   /** called once per finished attempt (metrics) */
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
+  /** tags dropped because a later event had decided them (the last word wins), per location */
+  onSuperseded?: (location: string, tags: number) => void
 }
 
 export interface DeliveryStatus {
@@ -85,6 +87,8 @@ export class DeliveryWorker {
   private readonly ctx: EngineContext
   private readonly abort = new AbortController()
   private current: Promise<number> | null = null
+  #starting: Promise<void> = Promise.resolve()
+  #stopped = false
 
   constructor(private readonly opts: WorkerOptions) {
     const now = opts.now ?? Date.now
@@ -129,6 +133,7 @@ export class DeliveryWorker {
       searchBatchSize: opts.searchBatchSize ?? 50,
       searchRefused: new Set(),
       onAttempt: opts.onAttempt,
+      ...(opts.onSuperseded ? { onSuperseded: opts.onSuperseded } : {}),
       ...(opts.rateLimitOf ? { rateLimitOf: opts.rateLimitOf } : {}),
       signal: this.abort.signal,
     }
@@ -142,8 +147,29 @@ export class DeliveryWorker {
     })
   }
 
+  /**
+   * Starts delivering. On a store with one delivering process (SQLite), the worker first
+   * takes the store's deliveries over: a predecessor killed mid-round left leases that
+   * would hold its jobs (and, by person order, every later job of the same people) for
+   * `leaseMs`; they are dropped at once, so the first round runs within the start.
+   */
   start(): void {
-    this.scheduler.start()
+    if (this.opts.store.takeOverLeases === undefined) return this.scheduler.start()
+    this.#starting = this.takeOver()
+      .catch((err: unknown) => this.opts.logger.error({ err }, 'delivery: taking over the store failed'))
+      .then(() => {
+        if (!this.#stopped) this.scheduler.start()
+      })
+  }
+
+  /** SQLite: becomes the store's delivering owner, dropping a dead predecessor's leases (see start). */
+  async takeOver(): Promise<void> {
+    const took = await this.opts.store.takeOverLeases?.(this.id, this.ctx.now())
+    if (took && took.released > 0)
+      this.opts.logger.info(
+        { released: took.released, previous: took.previous, epoch: took.epoch },
+        'took back the leases of a previous process; their jobs are due now',
+      )
   }
 
   /** New work was accepted for these locations (none named: look for any due work). */
@@ -204,6 +230,8 @@ export class DeliveryWorker {
    * can take those jobs.
    */
   async stop(graceMs = 10_000): Promise<void> {
+    this.#stopped = true
+    await this.#starting
     let timer: NodeJS.Timeout | undefined
     const grace = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, graceMs, 'late')))
     const all = Promise.all([this.scheduler.stop(), this.current ?? Promise.resolve()])

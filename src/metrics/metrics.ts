@@ -50,6 +50,7 @@ export class Metrics {
   readonly ingestSeconds: Histogram<'source'>
   readonly deliveries: Counter<'location' | 'outcome'>
   readonly #label: (location: string) => string
+  readonly superseded: Counter<'location'>
   readonly highlevelSeconds: Histogram<'endpoint' | 'status'>
   /** refused requests kept and re-verified, alerts sent */
   readonly ops = new OpsMetrics(this.registry)
@@ -80,6 +81,12 @@ export class Metrics {
       name: 'tagrelay_deliveries_total',
       help: 'Delivery attempts by location and outcome (done, retry, dead)',
       labelNames: ['location', 'outcome'],
+      registers,
+    })
+    this.superseded = new Counter({
+      name: 'tagrelay_superseded_intents_total',
+      help: 'Tags not sent because a later-accepted event had already decided them (the last word wins), by location',
+      labelNames: ['location'],
       registers,
     })
     this.highlevelSeconds = new Histogram({
@@ -228,6 +235,10 @@ export class Metrics {
   /** For the delivery worker: one count per finished attempt. */
   observeDelivery(location: string, outcome: 'done' | 'retry' | 'dead'): void {
     this.deliveries.inc({ location: this.#label(location), outcome })
+  }
+
+  observeSuperseded(location: string, tags: number): void {
+    this.superseded.inc({ location: this.#label(location) }, tags)
   }
 
   text(): Promise<string> {

@@ -55,8 +55,12 @@ export interface LocationDirectory {
 export interface JobAgenda {
   /** locations with at least one claimable job at `now` (pending, due, no live lease), at most `limit` */
   dueLocations(now: number, limit: number): Promise<string[]>
-  /** when the location's next pending job becomes claimable (its run_at or lease end), null when none */
-  nextDueAt(location: string): Promise<number | null>
+  /**
+   * when the location's next pending job becomes claimable (its run_at or lease end), null
+   * when none. With `after`, only times after it: a job due at `after` that the claim then
+   * passed over waits for another job of its person (person-order.ts), whose time counts.
+   */
+  nextDueAt(location: string, after?: number): Promise<number | null>
 }
 
 export interface LocationRow {

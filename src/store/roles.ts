@@ -17,6 +17,9 @@ import type {
   NewJob,
   OAuthTokens,
   StoredAttempt,
+  AppliedTag,
+  TagFence,
+  Takeover,
 } from './types.js'
 import type { JobAgenda, LocationDirectory } from './directory.js'
 import type { OperationsStore } from './ops/roles.js'
@@ -88,8 +91,22 @@ export interface EventIntake {
 export interface JobQueue {
   /** leases up to `limit` due jobs (pending, run_at <= now, no live lease), oldest first */
   claimJobs(opts: ClaimOptions): Promise<Job[]>
-  /** marks leased jobs done with their attempts, in one transaction (a round's worth); returns how many `owner` still held */
-  completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[]): Promise<number>
+  /**
+   * marks leased jobs done with their attempts, in one transaction (a round's worth); returns
+   * how many `owner` still held. `applied` (the tags the round sent, with the intent that
+   * decided each) moves the tag fence forward in the same transaction, also for jobs whose
+   * lease was lost: HighLevel did apply them.
+   */
+  completeJobs(owner: string, items: { id: number; attempt: AttemptRecord }[], applied?: AppliedTag[]): Promise<number>
+  /** the tag fence of `contactIds` at a location: contact id → lowercased tag → last intent applied */
+  loadFence(location: string, contactIds: string[]): Promise<Map<string, Map<string, TagFence>>>
+  /**
+   * Capability (SQLite: one delivering process per file): makes `owner` the store's
+   * delivering owner and drops every lease another owner holds, a dead predecessor's,
+   * so its jobs are due at once instead of after `leaseMs`. Absent on PostgreSQL, where
+   * other owners are live replicas: their leases run out unless renewed.
+   */
+  takeOverLeases?(owner: string, now: number): Promise<Takeover>
   /**
    * records a failed attempt: `retryAt` epoch ms keeps the job pending until then,
    * `null` moves it to the dead letters. Releases the lease. False if `owner` lost it.

@@ -52,6 +52,8 @@ export interface JobRow {
   created_at: number
   updated_at: number
   trace_parent?: string | null
+  /** null: the job's own id (see order-migrations.ts) */
+  accept_seq?: number | null
 }
 
 /**
@@ -82,6 +84,7 @@ function toContact(row: JobRow): ContactRef {
 export function toJob(row: JobRow): Job {
   const job: Job = {
     id: row.id,
+    seq: row.accept_seq ?? row.id,
     eventId: row.event_id,
     location: row.location,
     contact: toContact(row),

@@ -38,6 +38,11 @@ export type JobStatus = 'pending' | 'done' | 'dead'
 
 export interface Job extends NewJob {
   id: number
+  /**
+   * The accept order of the job's intents: its id, or for a re-run's job its event's
+   * first job's. Coalescing and the tag fence compare intents by it.
+   */
+  seq: number
   eventId: string
   status: JobStatus
   attempts: number
@@ -79,6 +84,29 @@ export interface ClaimOptions {
   location?: string
   /** no jobs of these locations (the lane for locations no longer configured) */
   excludeLocations?: string[]
+}
+
+/** The last intent applied on one tag of one contact: its accept sequence and event. */
+export interface TagFence {
+  seq: number
+  eventId: string
+}
+
+/** A tag a round sent, for the fence: the intent that decided it (tag lowercased). */
+export interface AppliedTag extends TagFence {
+  location: string
+  contactId: string
+  tag: string
+}
+
+/** What a SQLite process found when it took over the file's deliveries. */
+export interface Takeover {
+  /** how many owners have started on this store, this one included */
+  epoch: number
+  /** the owner before this one (null on a new store) */
+  previous: string | null
+  /** leases of dead owners dropped: those jobs are due at once */
+  released: number
 }
 
 /** A dead letter: the job, its attempts (HighLevel's answers kept) and its event's id. */

@@ -8,9 +8,12 @@ const PG = 'postgres://postgres@127.0.0.1:5432/test'
 t.test('crash and faults with their defaults and options', async (t) => {
   t.match(parseChaosArgs(['crash'], {}), { command: 'crash', kills: 20, store: 'sqlite', ratePerSec: 40, seed: Number })
   t.same(
-    parseChaosArgs(['crash', '--kills', '3', '--store', 'postgres', '--seed', '42', '--rate', '10'], {
-      TEST_DATABASE_URL: PG,
-    }),
+    parseChaosArgs(
+      ['crash', '--kills', '3', '--store', 'postgres', '--seed', '42', '--rate', '10', '--lease-ms', '1000'],
+      {
+        TEST_DATABASE_URL: PG,
+      },
+    ),
     {
       command: 'crash',
       kills: 3,
@@ -18,8 +21,18 @@ t.test('crash and faults with their defaults and options', async (t) => {
       databaseUrl: PG,
       seed: 42,
       ratePerSec: 10,
+      leaseMs: 1000,
     },
   )
+  t.match(parseChaosArgs(['crash'], {}), { leaseMs: 30_000 }, 'the service default lease')
+  t.match(parseChaosArgs(['model', '--kills', '3'], {}), {
+    command: 'model',
+    kills: 3,
+    leaseMs: 30_000,
+    scenarios: 200,
+  })
+  t.match(parseChaosArgs(['model'], {}), { kills: 0 })
+  t.throws(() => parseChaosArgs(['model', '--lease-ms', '5'], {}), /--lease-ms must be a whole number from 1000/)
   t.equal(
     parseChaosArgs(['crash', '--store', 'postgres'], { TEST_DATABASE_URL: 'x', CHAOS_DATABASE_URL: PG }).databaseUrl,
     PG,

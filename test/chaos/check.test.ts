@@ -14,7 +14,7 @@ function view(tags: Record<string, string[]>, repeats: Record<string, Record<str
 }
 
 const events = (...list: [string, string][]): Map<string, SentEvent> =>
-  new Map(list.map(([tag, contactId]) => [tag, { tag, contactId }]))
+  new Map(list.map(([tag, contactId]) => [tag, { tag, contactId, opt: 'in' as const }]))
 
 t.test('the set check: delivered, lost, duplicates and unacknowledged deliveries', async (t) => {
   const acknowledged = events(['chaos-0', 'a'], ['chaos-1', 'b'], ['chaos-2', 'a'], ['chaos-3', 'missing'])

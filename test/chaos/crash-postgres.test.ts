@@ -24,6 +24,7 @@ if (url) {
     t.equal(result.killedBySignal, 3, 'three processes died by SIGKILL')
     t.ok(result.acknowledged > 0, `${result.acknowledged} events acknowledged`)
     t.equal(result.lost, 0, `nothing acknowledged is missing (lost: ${result.lostTags.join(', ')})`)
+    t.equal(result.lastWordWrong, 0, `every contact at its last word (${result.lastWordWrongContacts.join(', ')})`)
     t.equal(result.delivered, result.acknowledged)
     t.equal(result.dead, 0, 'no dead letters')
   })

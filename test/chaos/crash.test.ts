@@ -23,6 +23,7 @@ t.test('three SIGKILLs under load: every acknowledged event is delivered (SQLite
   t.ok(result.acknowledged > 0, `${result.acknowledged} events acknowledged`)
   t.ok(result.unacknowledged > 0, 'events were sent while the service was down (no 202 for them)')
   t.equal(result.lost, 0, `nothing acknowledged is missing (lost: ${result.lostTags.join(', ')})`)
+  t.equal(result.lastWordWrong, 0, `every contact at its last word (${result.lastWordWrongContacts.join(', ')})`)
   t.equal(result.delivered, result.acknowledged)
   t.equal(result.dead, 0, 'no dead letters')
   t.ok(

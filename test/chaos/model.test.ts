@@ -46,8 +46,66 @@ t.test('the oracle follows the documented semantics on hand-written cases', asyn
   t.same([...(untag.contacts[0]?.tags ?? [])], ['k-b'])
 })
 
-t.test('100 seeded random scenarios against the sandbox: final tags and dead letters as the oracle says', async (t) => {
-  const lines: string[] = []
-  const result = await runModel({ scenarios: 100, seed: 20_261_127, log: (l) => lines.push(l) })
-  t.match(result, { check: 'model', scenarios: 100, mismatches: 0, unexpectedDeadLetters: 0 }, lines.join('\n'))
+t.test('the oracle models the not-found window: a waiting intent counts in accept order', async (t) => {
+  const base: Omit<Scenario, 'steps'> = {
+    seed: 1,
+    people: [{ email: 'q@x.test', phone: '+14155550002', existing: null }],
+    faults: { e5xx: 0, e429: 0, timeout: 0, reset: 0 },
+    rules: [
+      {
+        name: 'lead',
+        when: { field: 'kind', equals: 'lead' },
+        contact: 'email',
+        create: false,
+        tags: ['a'],
+        untag: ['b'],
+        stop: true,
+      },
+      {
+        name: 'convert',
+        when: { field: 'kind', equals: 'convert' },
+        contact: 'email',
+        create: true,
+        tags: ['b'],
+        untag: ['a'],
+        stop: true,
+      },
+    ],
+  }
+  const event = (kind: string, burst = false) => ({
+    type: 'event' as const,
+    person: 0,
+    kind,
+    total: 1,
+    sendId: false,
+    ...(burst ? { burst } : {}),
+  })
+  const later = runOracle({ ...base, steps: [event('lead'), event('convert', true)] })
+  t.same(
+    later.contacts.map((c) => [...c.tags]),
+    [['b']],
+    'the lead waits, the convert creates the person and has the last word',
+  )
+  t.same([...later.dead], [])
+  const reverse = runOracle({ ...base, steps: [event('convert'), event('lead', true)] })
+  t.same(
+    reverse.contacts.map((c) => [...c.tags]),
+    [['a']],
+    'the other way round, the lead is last',
+  )
+  const apart = runOracle({ ...base, steps: [event('lead'), event('convert')] })
+  t.same([...apart.dead], ['0|email:q@x.test|phone:'], 'not in one burst: the window ends first, a dead letter')
+  t.same(
+    apart.contacts.map((c) => [...c.tags]),
+    [['b']],
+  )
 })
+
+t.test(
+  '100 seeded random scenarios against the sandbox, each with a kill: final tags and dead letters as the oracle says',
+  async (t) => {
+    const lines: string[] = []
+    const result = await runModel({ scenarios: 100, seed: 20_261_127, kills: 1, log: (l) => lines.push(l) })
+    t.match(result, { check: 'model', scenarios: 100, mismatches: 0, unexpectedDeadLetters: 0 }, lines.join('\n'))
+  },
+)

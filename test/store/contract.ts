@@ -11,6 +11,7 @@ import { deliveryContract } from './contract-delivery.js'
 import { locationsContract } from './contract-locations.js'
 import { opsContract } from './contract-ops.js'
 import { securityContract } from './contract-security.js'
+import { orderContract } from './contract-order.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -128,4 +129,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   locationsContract(t, fresh)
   opsContract(t, fresh)
   securityContract(t, fresh)
+  orderContract(t, fresh)
 }

@@ -22,10 +22,18 @@ export function event(overrides: Partial<NewEvent> = {}): NewEvent {
   }
 }
 
+let people = 0
+
+/**
+ * A job for a new person each time (a@example.com, a2@example.com, ...): jobs of one
+ * person are claimed in accept order, one at a time (person order), so tests of the lease
+ * protocol itself use different people; tests of person order name the contact.
+ */
 export function job(overrides: Partial<NewJob> = {}): NewJob {
+  const n = people++
   return {
     location: 'main',
-    contact: { email: 'a@example.com' },
+    contact: { email: n === 0 ? 'a@example.com' : `a${n + 1}@example.com` },
     add: ['webinar-2026'],
     remove: [],
     rules: ['webinar lead'],

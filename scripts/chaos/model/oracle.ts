@@ -17,12 +17,34 @@ import type { ModelRule, Person, Scenario, Step } from './scenario.js'
  * - An id from the payload that HighLevel does not have is a dead letter.
  * - All intents landing on one contact apply as one net change: the last intent to
  *   mention a tag decides it.
+ * - The last word wins across time too (DESIGN.md invariant 11): for each contact and
+ *   tag, the intent of the latest-accepted event decides, whatever order deliveries,
+ *   retries and restarts happen in. So each tag of a contact remembers the accept order
+ *   of the intent that set it, and an older intent does not change it.
+ * - The not-found window: an intent whose person is not in HighLevel waits (for its
+ *   retries) instead of failing at once. If a later event of the same burst finds or
+ *   creates the person (their emails/phones overlap), the waiting intent applies to that
+ *   contact, in accept order (so the later event's word on a tag stands); a person is
+ *   looked up and created with every waiting intent's email and phone too. Still unfound
+ *   when the burst ends (the model's window is shorter than the drain that follows): a
+ *   dead letter.
  */
 export interface OracleContact {
   email: string | null
   phone: string | null
   tags: Set<string>
   alive: boolean
+  /** per tag: the accept order of the intent that decided it last */
+  decided?: Map<string, number>
+}
+
+/** An intent waiting in the not-found window for its person. */
+interface Waiting {
+  dead: string
+  ops: Op[]
+  seq: number
+  email: boolean
+  phone: boolean
 }
 
 export interface OracleResult {
@@ -61,13 +83,20 @@ export function runOracle(scenario: Scenario): OracleResult {
   const lastKnown = new Map<number, OracleContact>()
   const dead = new Set<string>()
   const alive = () => contacts.filter((c) => c.alive)
+  let waiting: Waiting[] = []
+  const flush = () => {
+    for (const w of waiting) dead.add(w.dead)
+    waiting = []
+  }
   scenario.steps.forEach((step, index) => {
+    if (step.type !== 'event' || !step.burst) flush()
     if (step.type === 'delete') {
       const person = scenario.people[step.person] as Person
       for (const c of alive()) if (c.email === person.email || c.phone === person.phone) c.alive = false
     }
-    if (step.type === 'event') event(scenario, step, index, contacts, lastKnown, dead, alive)
+    if (step.type === 'event') event(scenario, step, index, contacts, lastKnown, waiting, alive)
   })
+  flush()
   return { contacts: contacts.filter((c) => c.alive), dead }
 }
 
@@ -77,7 +106,7 @@ function event(
   index: number,
   contacts: OracleContact[],
   lastKnown: Map<number, OracleContact>,
-  dead: Set<string>,
+  waiting: Waiting[],
   alive: () => OracleContact[],
 ): void {
   const person = scenario.people[step.person] as Person
@@ -107,9 +136,14 @@ function event(
     ? [lookups]
     : [lookups.filter((i) => i.form === 'email'), lookups.filter((i) => i.form === 'phone')]
   const created: OracleContact[] = []
+  const late: { target: OracleContact; w: Waiting }[] = []
   for (const group of groups.filter((g) => g.length > 0)) {
-    const byEmail = group.some((i) => i.form !== 'phone')
-    const byPhone = group.some((i) => i.form !== 'email')
+    let byEmail = group.some((i) => i.form !== 'phone')
+    let byPhone = group.some((i) => i.form !== 'email')
+    // intents of the same person waiting in the not-found window join this lookup
+    const joined = waiting.filter((w) => (w.email && byEmail) || (w.phone && byPhone))
+    byEmail ||= joined.some((w) => w.email)
+    byPhone ||= joined.some((w) => w.phone)
     const found =
       (byEmail ? alive().find((c) => c.email === person.email) : undefined) ??
       (byPhone ? alive().find((c) => c.phone === person.phone) : undefined)
@@ -124,24 +158,35 @@ function event(
       created.push(target)
     }
     for (const i of group) i.target = target
+    if (target) {
+      for (const w of joined) late.push({ target, w })
+      waiting.splice(0, waiting.length, ...waiting.filter((w) => !joined.includes(w)))
+    } else
+      for (const i of group)
+        waiting.push({
+          dead: `${index}|${i.key}`,
+          ops: i.ops,
+          seq: index * 1000 + [...intents.values()].indexOf(i),
+          email: byEmail,
+          phone: byPhone,
+        })
   }
   contacts.push(...created)
-  const net = new Map<OracleContact, Map<string, 'add' | 'remove'>>()
-  for (const intent of intents.values()) {
-    if (!intent.target) {
-      dead.add(`${index}|${intent.key}`)
-      continue
-    }
-    const ops = net.get(intent.target) ?? new Map<string, 'add' | 'remove'>()
-    for (const [tag, op] of intent.ops) {
-      ops.delete(tag)
-      ops.set(tag, op)
-    }
-    net.set(intent.target, ops)
+  for (const { target, w } of late) apply(target, w.ops, w.seq)
+  ;[...intents.values()].forEach((intent, order) => {
+    if (intent.target) apply(intent.target, intent.ops, index * 1000 + order)
+    else if (intent.form === 'id')
+      waiting.push({ dead: `${index}|${intent.key}`, ops: [], seq: 0, email: false, phone: false })
+  })
+}
+
+/** An intent's ops on a contact, tag by tag, unless a later-accepted intent decided the tag. */
+function apply(contact: OracleContact, ops: readonly Op[], seq: number): void {
+  contact.decided ??= new Map()
+  for (const [tag, op] of ops) {
+    if ((contact.decided.get(tag) ?? -1) > seq) continue
+    contact.decided.set(tag, seq)
+    if (op === 'add') contact.tags.add(tag)
+    else contact.tags.delete(tag)
   }
-  for (const [contact, ops] of net)
-    for (const [tag, op] of ops) {
-      if (op === 'add') contact.tags.add(tag)
-      else contact.tags.delete(tag)
-    }
 }

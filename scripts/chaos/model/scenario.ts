@@ -24,7 +24,13 @@ export interface Person {
 
 /** One step of a scenario, run in order. */
 export type Step =
-  | { type: 'event'; person: number; kind: string; total: number; sendId: boolean }
+  /**
+   * `burst`: accepted right after the previous event with at most one delivery round
+   * between (`deliver`), not after the queue drained: intents of one person overlap in the
+   * queue (an opt-in and the opt-out after it, a lookup-only lead that is not found yet and
+   * the convert that creates the contact)
+   */
+  | { type: 'event'; person: number; kind: string; total: number; sendId: boolean; burst?: boolean; deliver?: boolean }
   | { type: 'delete'; person: number }
   | { type: 'restart' }
 
@@ -46,6 +52,8 @@ export interface Scenario {
 }
 
 export const TAG_POOL = ['lead', 'customer', 'vip', 'trial', 'churned', 'newsletter']
+/** the kinds of burst events: opposite intents on the same tags (see burstRules) */
+const BURST_KINDS = ['in', 'out', 'lead', 'convert']
 const KINDS = ['a', 'b', 'c']
 const FORMS: ContactForm[] = ['id', 'email', 'phone', 'email+phone']
 
@@ -79,13 +87,56 @@ function rule(random: () => number, i: number): ModelRule {
 }
 
 /**
+ * Rules with opposite intents, matched only by burst events: an opt-in and an opt-out on
+ * `subscribed` (the issue's marketing case), and a lookup-only `lead` (tags a, untag b)
+ * against a creating `convert` (tags b, untag a): a lead for a person nobody has yet is
+ * not found and waits for its retry while the convert creates the person.
+ */
+function burstRules(random: () => number): ModelRule[] {
+  // One contact form for all four, first in the file and each with stop: a round merges
+  // jobs whose emails or phones overlap into one person, so with mixed forms which jobs
+  // share a round (timing) would decide whom an intent reaches; that is the engine's
+  // documented grouping, not the last-word order this checks.
+  const form = pick(random, ['email', 'phone', 'email+phone'] as const)
+  const rule = (i: number, kind: string, r: Pick<ModelRule, 'create' | 'tags' | 'untag'>): ModelRule => ({
+    name: `burst ${i}`,
+    when: { field: 'kind', equals: kind },
+    contact: form,
+    stop: true,
+    ...r,
+  })
+  return [
+    rule(0, 'in', { create: random() < 0.5, tags: ['subscribed'], untag: [] }),
+    rule(1, 'out', { create: false, tags: [], untag: ['subscribed'] }),
+    rule(2, 'lead', { create: false, tags: ['a'], untag: ['b'] }),
+    rule(3, 'convert', { create: true, tags: ['b'], untag: ['a'] }),
+  ]
+}
+
+/** 2-5 events of one person with opposite intents, accepted back to back. */
+function burst(random: () => number, person: number): Step[] {
+  return Array.from({ length: between(random, 2, 5) }, (_, i) => ({
+    type: 'event' as const,
+    person,
+    kind: pick(random, BURST_KINDS),
+    total: between(random, 0, 250),
+    sendId: false,
+    ...(i > 0 ? { burst: true } : {}),
+    deliver: random() < 0.6,
+  }))
+}
+
+/**
  * A random scenario from a seed: 2-6 rules over every contact form (with and without
  * create:, tags, untag, stop, a template), 5-15 people (about half already in HighLevel
  * with tags), 5-20 events with contacts deleted between some of them and restarts, and
- * HighLevel faults (5xx, 429, timeouts) at random rates.
+ * HighLevel faults (5xx, 429, timeouts) at random rates. In 60 % of scenarios, bursts
+ * of opposite intents on one person too (burstRules).
  */
 export function generateScenario(seed: number, random: () => number): Scenario {
   const rules = Array.from({ length: between(random, 2, 6) }, (_, i) => rule(random, i))
+  const bursty = random() < 0.6
+  if (bursty) rules.unshift(...burstRules(random))
   const people: Person[] = Array.from({ length: between(random, 5, 15) }, (_, i) => ({
     email: `p${i}.${seed}@model.test`,
     phone: `+1415555${String(1000 + i).slice(-4)}`,
@@ -95,6 +146,10 @@ export function generateScenario(seed: number, random: () => number): Scenario {
   const events = between(random, 5, 20)
   for (let i = 0; i < events; i++) {
     const roll = random()
+    if (bursty && random() < 0.3) {
+      steps.push(...burst(random, between(random, 0, people.length - 1)))
+      continue
+    }
     if (roll < 0.1) steps.push({ type: 'delete', person: between(random, 0, people.length - 1) })
     else if (roll < 0.2) steps.push({ type: 'restart' })
     steps.push({

@@ -76,10 +76,12 @@ export class PostgresLocationDirectory implements LocationDirectory, JobAgenda {
     return rows.map((r) => r.location)
   }
 
-  async nextDueAt(location: string): Promise<number | null> {
+  async nextDueAt(location: string, after?: number): Promise<number | null> {
     const { rows } = await this.pool.query<{ at: number | null }>(
-      `SELECT min(GREATEST(run_at, COALESCE(lease_until, 0))) AS at FROM jobs WHERE location = $1 AND status = 'pending'`,
-      [location],
+      `SELECT min(at) AS at FROM (
+         SELECT GREATEST(run_at, COALESCE(lease_until, 0)) AS at FROM jobs WHERE location = $1 AND status = 'pending') t
+       WHERE $2::bigint IS NULL OR at > $2`,
+      [location, after ?? null],
     )
     return rows[0]?.at ?? null
   }

@@ -57,9 +57,10 @@ export class SqliteLocationDirectory implements LocationDirectory, JobAgenda {
         SELECT DISTINCT location FROM jobs
         WHERE status = 'pending' AND run_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
         LIMIT @limit`),
-      next: db.prepare<[string], { at: number | null }>(`
-        SELECT min(CASE WHEN lease_until IS NOT NULL AND lease_until > run_at THEN lease_until ELSE run_at END) AS at
-        FROM jobs WHERE location = ? AND status = 'pending'`),
+      next: db.prepare<[string, number], { at: number | null }>(`
+        SELECT min(at) AS at FROM (
+          SELECT CASE WHEN lease_until IS NOT NULL AND lease_until > run_at THEN lease_until ELSE run_at END AS at
+          FROM jobs WHERE location = ? AND status = 'pending') WHERE at > ?`),
     }
   }
 
@@ -109,7 +110,7 @@ export class SqliteLocationDirectory implements LocationDirectory, JobAgenda {
     return this.#q.due.all({ now, limit }).map((r) => r.location)
   }
 
-  async nextDueAt(location: string): Promise<number | null> {
-    return this.#q.next.get(location)?.at ?? null
+  async nextDueAt(location: string, after = Number.MIN_SAFE_INTEGER): Promise<number | null> {
+    return this.#q.next.get(location, after)?.at ?? null
   }
 }

@@ -3,6 +3,7 @@ import { prepareContactCacheQueries } from './queries/contact-cache.js'
 import { prepareDeadLetterQueries } from './queries/dead-letters.js'
 import { prepareDedupeQueries } from './queries/dedupe.js'
 import { prepareEventQueries } from './queries/events.js'
+import { prepareFenceQueries } from './queries/fence.js'
 import { prepareFinishQueries } from './queries/finish.js'
 import { prepareJobQueries } from './queries/jobs.js'
 import { prepareLeaseQueries } from './queries/leases.js'
@@ -23,6 +24,7 @@ export function prepareStatements(db: Database) {
     ...prepareJobQueries(db),
     ...prepareLeaseQueries(db),
     ...prepareFinishQueries(db),
+    ...prepareFenceQueries(db),
     ...prepareOAuthQueries(db),
     ...prepareDedupeQueries(db),
     ...prepareRetentionQueries(db),

@@ -1,8 +1,9 @@
 import type pg from 'pg'
-import type { AttemptRecord, JobStatus } from '../../types.js'
+import type { AppliedTag, AttemptRecord, JobStatus } from '../../types.js'
 import { toJson } from '../../rows.js'
 import type { JobRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
+import { personHeldSql } from '../../person-order.js'
 
 /**
  * The lease protocol on PostgreSQL.
@@ -11,6 +12,13 @@ import type { Queryable } from '../pool.js'
  * Without it the second claimer would block on the rows the first is leasing and then,
  * re-checking them, find them leased and claim nothing; with it, it passes over them and
  * leases the next due jobs in the same statement.
+ *
+ * A job whose person has another job leased, or an earlier one waiting for its retry,
+ * is passed over (person-order.ts says why). That check reads other rows, which a
+ * concurrent claim may be leasing in a transaction not yet committed; so a claim first
+ * takes a transaction-scoped advisory lock on its location (`claimLock`), and claims of
+ * one location run one after the other: the second one's statement sees the first's
+ * leases. A claim is a few milliseconds; the lock is held for no call to HighLevel.
  */
 export async function claimJobs(
   db: Queryable,
@@ -23,17 +31,54 @@ export async function claimJobs(
   const { rows } = await db.query<JobRow>(
     `UPDATE jobs SET lease_owner = $1, lease_until = $2
      WHERE id IN (
-       SELECT id FROM jobs
-       WHERE status = 'pending' AND run_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
-         AND ($5::text IS NULL OR location = $5)
-         AND ($6::text[] IS NULL OR location <> ALL ($6::text[]))
-       ORDER BY run_at, id
+       SELECT j.id FROM jobs j
+       WHERE j.status = 'pending' AND j.run_at <= $3 AND (j.lease_until IS NULL OR j.lease_until <= $3)
+         AND ($5::text IS NULL OR j.location = $5)
+         AND ($6::text[] IS NULL OR j.location <> ALL ($6::text[]))
+         AND ${personHeldSql('$3::bigint')}
+       ORDER BY j.run_at, j.id
        LIMIT $4
-       FOR UPDATE SKIP LOCKED)
+       FOR UPDATE OF j SKIP LOCKED)
      RETURNING *`,
     [owner, now + leaseMs, now, limit, where.location ?? null, where.excludeLocations ?? null],
   )
   return rows
+}
+
+/** Serialises the claims of one location across replicas until the transaction ends (see claimJobs). */
+export async function claimLock(db: Queryable, location: string | undefined): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 24))`, [`tagrelay:claim:${location ?? '*'}`])
+}
+
+/** The tag fence of some contacts at a location (see ../../order-migrations.ts). */
+export async function loadFence(db: Queryable, location: string, contactIds: string[]) {
+  const { rows } = await db.query<{ contact_id: string; tag: string; seq: string | number; event_id: string }>(
+    'SELECT contact_id, tag, seq, event_id FROM tag_fence WHERE location = $1 AND contact_id = ANY ($2::text[])',
+    [location, contactIds],
+  )
+  return rows
+}
+
+/** Moves the fence forward only (a late writer never moves a tag back); one statement for the round. */
+export async function recordApplied(db: Queryable, applied: readonly AppliedTag[], now: number): Promise<void> {
+  if (applied.length === 0) return
+  await db.query(
+    `INSERT INTO tag_fence (location, contact_id, tag, seq, event_id, updated_at)
+     SELECT DISTINCT ON (l, c, t) l, c, t, s, e, $6::bigint
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS a (l, c, t, s, e)
+     ORDER BY l, c, t, s DESC
+     ON CONFLICT (location, contact_id, tag) DO UPDATE SET
+       seq = excluded.seq, event_id = excluded.event_id, updated_at = excluded.updated_at
+     WHERE excluded.seq > tag_fence.seq`,
+    [
+      applied.map((a) => a.location),
+      applied.map((a) => a.contactId),
+      applied.map((a) => a.tag),
+      applied.map((a) => a.seq),
+      applied.map((a) => a.eventId),
+      now,
+    ],
+  )
 }
 
 /**

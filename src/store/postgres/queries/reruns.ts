@@ -12,8 +12,20 @@ export async function recordRerun(
   jobs: NewJob[],
 ): Promise<void> {
   if (jobs.length > 0) {
+    // a re-run's jobs keep their event's place in the accept order (the tag fence compares it)
+    const { rows } = await client.query<{ seq: string | null; last: string | null }>(
+      'SELECT min(coalesce(accept_seq, id)) AS seq, max(id) AS last FROM jobs WHERE event_id = $1',
+      [eventId],
+    )
     const values: unknown[] = []
     await client.query(jobsInsert({ id: eventId, receivedAt: record.at }, jobs, values), values)
+    const before = rows[0]
+    if (before?.seq != null)
+      await client.query('UPDATE jobs SET accept_seq = $1 WHERE event_id = $2 AND id > $3', [
+        before.seq,
+        eventId,
+        before.last ?? 0,
+      ])
   }
   await client.query(
     'INSERT INTO event_reruns (event_id, at, requested_by, rules_version, changes) VALUES ($1, $2, $3, $4, $5)',

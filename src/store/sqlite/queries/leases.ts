@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { JobRow } from '../../rows.js'
+import { personHeldSql } from '../../person-order.js'
 
 interface ClaimParams {
   owner: string
@@ -26,27 +27,32 @@ interface ClaimWhere {
  * mark are one statement, so no other connection can claim between them. SQLite has no
  * `SKIP LOCKED`, and needs none: writers are serialised by the database lock. The caller
  * still runs it in `BEGIN IMMEDIATE` (see store.ts) so the lock is taken up front.
+ *
+ * A job of a person another pending job of whom is leased, or an earlier one waits for
+ * its retry, is passed over (person-order.ts says why).
  */
 export function prepareLeaseQueries(db: Database) {
   const claim = db.prepare<ClaimParams, JobRow>(`
     UPDATE jobs SET lease_owner = @owner, lease_until = @lease_until
     WHERE id IN (
-      SELECT id FROM jobs
-      WHERE status = 'pending' AND run_at <= @now
-        AND (lease_until IS NULL OR lease_until <= @now)
-        AND (@location IS NULL OR location = @location)
-        AND (@exclude IS NULL OR location NOT IN (SELECT value FROM json_each(@exclude)))
-      ORDER BY run_at, id
+      SELECT j.id FROM jobs j
+      WHERE j.status = 'pending' AND j.run_at <= @now
+        AND (j.lease_until IS NULL OR j.lease_until <= @now)
+        AND (@location IS NULL OR j.location = @location)
+        AND (@exclude IS NULL OR j.location NOT IN (SELECT value FROM json_each(@exclude)))
+        AND ${personHeldSql('@now')}
+      ORDER BY j.run_at, j.id
       LIMIT @limit)
     RETURNING *`)
   // one location's claim on its own index: the generic one above scans every due job of every location
   const claimOne = db.prepare<Omit<ClaimParams, 'exclude'>, JobRow>(`
     UPDATE jobs SET lease_owner = @owner, lease_until = @lease_until
     WHERE id IN (
-      SELECT id FROM jobs INDEXED BY jobs_location_claim
-      WHERE location = @location AND status = 'pending' AND run_at <= @now
-        AND (lease_until IS NULL OR lease_until <= @now)
-      ORDER BY run_at, id
+      SELECT j.id FROM jobs j INDEXED BY jobs_location_claim
+      WHERE j.location = @location AND j.status = 'pending' AND j.run_at <= @now
+        AND (j.lease_until IS NULL OR j.lease_until <= @now)
+        AND ${personHeldSql('@now')}
+      ORDER BY j.run_at, j.id
       LIMIT @limit)
     RETURNING *`)
   const release = db.prepare<[string]>(`
@@ -60,7 +66,27 @@ export function prepareLeaseQueries(db: Database) {
   const defer = db.prepare<{ owner: string; ids: string; run_at: number; now: number }>(`
     UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = @run_at, updated_at = @now
     WHERE lease_owner = @owner AND status = 'pending' AND id IN (SELECT value FROM json_each(@ids))`)
+  const owner = db.prepare<{ owner: string; now: number }, { epoch: number }>(`
+    INSERT INTO delivery_owner (id, owner, epoch, started_at) VALUES (1, @owner, 1, @now)
+    ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, epoch = epoch + 1, started_at = excluded.started_at
+    RETURNING epoch`)
+  const previous = db.prepare<[], { owner: string }>('SELECT owner FROM delivery_owner WHERE id = 1')
+  const takeBack = db.prepare<[string]>(`
+    UPDATE jobs SET lease_owner = NULL, lease_until = NULL
+    WHERE lease_owner IS NOT NULL AND lease_owner <> ? AND status = 'pending'`)
+  const takeOver = db.transaction((o: string, now: number) => {
+    const before = previous.get()?.owner ?? null
+    const epoch = owner.get({ owner: o, now })?.epoch ?? 1
+    return { epoch, previous: before, released: takeBack.run(o).changes }
+  })
   return {
+    /**
+     * The file's deliveries become `owner`'s (epoch + 1); every lease another owner holds
+     * is a dead predecessor's and is dropped, so its jobs are due at once.
+     */
+    takeOverLeases(o: string, now: number): { epoch: number; previous: string | null; released: number } {
+      return takeOver.immediate(o, now)
+    },
     /** Hands jobs back unattempted (a circuit held their calls): no attempt spent. */
     deferJobs(owner: string, ids: number[], runAt: number, now: number): number {
       return defer.run({ owner, ids: JSON.stringify(ids), run_at: runAt, now }).changes
