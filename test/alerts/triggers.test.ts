@@ -139,6 +139,7 @@ t.test('a replica without the checking lease checks nothing', async (t) => {
 t.test('jobs waiting for their contact: left out of oldest_pending, named by their own quieter trigger', async (t) => {
   const waitingJob = (id: number, email: string, createdAt: number): Job => ({
     id,
+    seq: id,
     eventId: `evt-${id}`,
     location: 'clinic',
     contact: { email },
