@@ -12,12 +12,16 @@ import { setTimeout as delay } from 'node:timers/promises'
 export interface Clock {
   /** epoch milliseconds */
   now(): number
-  /** resolves after `ms` of this clock's time; rejects with the signal's reason when aborted */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /**
+   * resolves after `ms` of this clock's time; rejects with the signal's reason when aborted.
+   * `unref`: the wait alone does not keep the process alive (a background sweep's timer).
+   */
+  sleep(ms: number, signal?: AbortSignal, options?: { unref?: boolean }): Promise<void>
 }
 
-/** The real clock. A sleep keeps the process alive, as a timer does: stop loops with the signal. */
+/** The real clock. A sleep keeps the process alive, as a timer does, unless `unref`: stop loops with the signal. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) => delay(Math.max(0, ms), undefined, signal ? { signal } : undefined),
+  sleep: (ms, signal, options) =>
+    delay(Math.max(0, ms), undefined, { ...(signal ? { signal } : {}), ...(options?.unref ? { ref: false } : {}) }),
 }

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { systemClock, type Clock } from '../common/clock.js'
 import type { RateLimitInfo } from '../highlevel/index.js'
 
 export interface RateBudgetConfig {
@@ -74,7 +74,7 @@ export class LocalRateBudget implements RateBudget {
   constructor(
     private readonly config: RateBudgetConfig,
     private readonly onPause: (locationId: string, untilMs: number, reason: string) => void = () => {},
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   #state(locationId: string): LocationState {
@@ -104,16 +104,16 @@ export class LocalRateBudget implements RateBudget {
     const s = this.#state(locationId)
     for (;;) {
       signal?.throwIfAborted()
-      const now = this.now()
+      const now = this.clock.now()
       if (s.pausedUntil > now) {
-        await sleep(s.pausedUntil - now, undefined, { signal })
+        await this.clock.sleep(s.pausedUntil - now, signal)
         continue
       }
       if (now >= s.windowEnd && s.inFlight > 0) {
         // Not before every request of this window is answered: a late one may have
         // started the server's next window, and its answer (Remaining = Max − 1) moves
         // the end. Usually nothing is in flight by then (a window is spent in its first ms).
-        await sleep(1, undefined, { signal })
+        await this.clock.sleep(1, signal)
         continue
       }
       if (now >= s.windowEnd) {
@@ -126,7 +126,7 @@ export class LocalRateBudget implements RateBudget {
         s.inFlight++
         return
       }
-      await sleep(Math.max(1, s.windowEnd - now), undefined, { signal })
+      await this.clock.sleep(Math.max(1, s.windowEnd - now), signal)
     }
   }
 
@@ -137,7 +137,7 @@ export class LocalRateBudget implements RateBudget {
 
   observe(locationId: string, info: RateLimitInfo): void {
     const s = this.#state(locationId)
-    const now = this.now()
+    const now = this.clock.now()
     if (info.max !== null && info.max > 0) s.max = info.max
     if (info.intervalMs !== null && info.intervalMs > 0) s.intervalMs = info.intervalMs
     if (info.remaining !== null) {
@@ -167,7 +167,7 @@ export class LocalRateBudget implements RateBudget {
   pause(locationId: string, ms: number, reason: string): void {
     const s = this.#state(locationId)
     if (reason.includes('429')) s.http429++
-    this.#pauseUntil(locationId, s, this.now() + Math.max(0, ms), reason)
+    this.#pauseUntil(locationId, s, this.clock.now() + Math.max(0, ms), reason)
   }
 
   /**
@@ -177,8 +177,8 @@ export class LocalRateBudget implements RateBudget {
    */
   hold(locationId: string, ms: number, reason: string): void {
     const s = this.#state(locationId)
-    if (s.pausedUntil > this.now()) return
-    this.#pauseUntil(locationId, s, this.now() + Math.max(0, ms), reason)
+    if (s.pausedUntil > this.clock.now()) return
+    this.#pauseUntil(locationId, s, this.clock.now() + Math.max(0, ms), reason)
   }
 
   #pauseUntil(locationId: string, s: LocationState, until: number, reason: string): void {
@@ -200,7 +200,7 @@ export class LocalRateBudget implements RateBudget {
   }
 
   status(): LocationBudgetStatus[] {
-    const now = this.now()
+    const now = this.clock.now()
     return [...this.#states].map(([locationId, s]) => ({
       locationId,
       paused: s.pausedUntil > now,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { systemClock, type Clock } from '../common/clock.js'
 import type { JobAgenda } from '../store/index.js'
 import { DueHeap } from './due-heap.js'
 
@@ -20,7 +21,8 @@ export interface SchedulerOptions {
   /** how often one query looks for due work this process was not told of (other replicas, lease ends) */
   sweepMs: number
   logger: Logger
-  now?: () => number
+  /** reads the time and runs both timers (the due heap's and the sweep's); default the system clock */
+  clock?: Clock
 }
 
 /** No timer waits longer (setTimeout's limit is 2^31-1 ms); the top is looked at again then. */
@@ -42,27 +44,29 @@ const SWEEP_LIMIT = 5_000
  */
 export class Scheduler {
   readonly #opts: SchedulerOptions
-  readonly #now: () => number
+  readonly #clock: Clock
   readonly #heap = new DueHeap()
   /** locations whose loop runs; `true` when woken again during it */
   readonly #active = new Map<string, boolean>()
   readonly #loops = new Set<Promise<void>>()
-  #timer: NodeJS.Timeout | undefined
+  /** aborts the due heap's timer */
+  #timer: AbortController | undefined
   #timerAt = Infinity
-  #sweeper: NodeJS.Timeout | undefined
+  /** aborts the sweep's timer */
+  #sweeper: AbortController | undefined
   #running = false
 
   constructor(opts: SchedulerOptions) {
     this.#opts = opts
-    this.#now = opts.now ?? Date.now
+    this.#clock = opts.clock ?? systemClock
   }
 
   start(): void {
     if (this.#running) return
     this.#running = true
     void this.sweep()
-    this.#sweeper = setInterval(() => void this.sweep(), this.#opts.sweepMs)
-    this.#sweeper.unref()
+    this.#sweeper = new AbortController()
+    void this.#sweepEvery(this.#sweeper.signal)
   }
 
   /** Runs the location's lane now (or once more, if it is running). */
@@ -92,8 +96,8 @@ export class Scheduler {
   /** Stops waking anything; resolves when every running loop has ended. */
   async stop(): Promise<void> {
     this.#running = false
-    clearInterval(this.#sweeper)
-    clearTimeout(this.#timer)
+    this.#sweeper?.abort()
+    this.#timer?.abort()
     this.#timer = undefined
     while (this.#loops.size > 0) await Promise.all([...this.#loops])
   }
@@ -144,9 +148,29 @@ export class Scheduler {
   #arm(): void {
     const top = this.#heap.peek()
     if (top === null || !this.#running || top >= this.#timerAt) return
-    clearTimeout(this.#timer)
+    this.#timer?.abort()
     this.#timerAt = top
-    this.#timer = setTimeout(() => this.#fire(), Math.min(MAX_WAIT_MS, Math.max(0, top - this.#now())))
+    const timer = (this.#timer = new AbortController())
+    this.#clock.sleep(Math.min(MAX_WAIT_MS, Math.max(0, top - this.#now())), timer.signal).then(
+      () => this.#fire(),
+      () => {}, // replaced by an earlier one, or stopped
+    )
+  }
+
+  /** the sweep every `sweepMs`, on a timer that does not keep the process alive */
+  async #sweepEvery(signal: AbortSignal): Promise<void> {
+    try {
+      for (;;) {
+        await this.#clock.sleep(this.#opts.sweepMs, signal, { unref: true })
+        void this.sweep()
+      }
+    } catch {
+      // stopped
+    }
+  }
+
+  #now(): number {
+    return this.#clock.now()
   }
 
   #fire(): void {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { systemClock, type Clock } from '../common/clock.js'
 import type { RateLimitInfo } from '../highlevel/index.js'
 import type { RateWindowLog } from '../store/index.js'
 import type { LocalRateBudget, LocationBudgetStatus, RateBudget } from './budget.js'
@@ -35,7 +35,7 @@ export class SharedRateBudget implements RateBudget {
     private readonly shared: RateWindowLog,
     private readonly local: LocalRateBudget,
     private readonly onError: (err: unknown) => void = () => {},
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   readonly #trips = new Map<string, RoundTrips>()
@@ -45,7 +45,7 @@ export class SharedRateBudget implements RateBudget {
     try {
       const { cap, intervalMs } = this.local.window(locationId)
       const trips = this.#tripsOf(locationId)
-      const asked = this.now()
+      const asked = this.clock.now()
       const slot = await this.shared.reserve(locationId, { cap, intervalMs: intervalMs + trips.pad(intervalMs) })
       if (slot.pausedUntil > slot.now && slot.pausedBy !== this.id) {
         this.local.hold(
@@ -54,7 +54,7 @@ export class SharedRateBudget implements RateBudget {
           `paused by another replica: ${slot.pausedReason ?? 'no reason given'}`,
         )
       }
-      if (slot.at > slot.now) await sleep(slot.at - slot.now, undefined, { signal })
+      if (slot.at > slot.now) await this.clock.sleep(slot.at - slot.now, signal)
       trips.sent(asked + Math.max(0, slot.at - slot.now))
     } catch (err) {
       // the caller only calls done() after a successful take
@@ -64,7 +64,7 @@ export class SharedRateBudget implements RateBudget {
   }
 
   done(locationId: string): void {
-    this.#trips.get(locationId)?.answered(this.now())
+    this.#trips.get(locationId)?.answered(this.clock.now())
     this.local.done(locationId)
   }
 

@@ -11,6 +11,7 @@ import type { EngineClient, EngineContext } from './context.js'
 import { Lane } from './lane.js'
 import { Scheduler, type LaneRun } from './scheduler.js'
 import { locationStatuses, type LocationStatus } from './status.js'
+import { systemClock, type Clock } from '../common/clock.js'
 
 /**
  * The locations the engine delivers to, by the name jobs carry (a `Map` will do).
@@ -53,7 +54,8 @@ export interface WorkerOptions {
   contactNotFoundRetryMs?: number
   /** default: opens after 5 outage answers in a row, probes after 1 s doubling to 60 s */
   circuit?: CircuitPolicy
-  now?: () => number
+  /** reads the time and waits: the budget, circuit, auth health, retry times and scheduler (default the system clock) */
+  clock?: Clock
   /** called once per finished attempt (metrics) */
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
   /** tags dropped because a later event had decided them (the last word wins), per location */
@@ -91,12 +93,14 @@ export class DeliveryWorker {
   #stopped = false
 
   constructor(private readonly opts: WorkerOptions) {
-    const now = opts.now ?? Date.now
+    const clock = opts.clock ?? systemClock
+    const now = (): number => clock.now()
     this.budget =
       opts.budget ??
       new LocalRateBudget(
         { max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 1_000 },
         (locationId, until, reason) => opts.logger.warn({ locationId, until: new Date(until).toISOString() }, reason),
+        clock,
       )
     this.ctx = {
       store: opts.store,
@@ -143,7 +147,7 @@ export class DeliveryWorker {
       runnable: (location) => opts.locations.deliverable?.(location) !== false,
       sweepMs: opts.pollIntervalMs,
       logger: opts.logger,
-      now,
+      clock,
     })
   }
 

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { HIGHLEVEL_API_VERSION } from '../highlevel/index.js'
 import { SandboxClock } from './clock.js'
 import { CONTROL_PREFIX, controlRoute } from './control.js'
@@ -36,10 +35,10 @@ const INACTIVE = { statusCode: 401, message: 'Location is not active', error: 'U
  * (400), body/query validation (422), location access (403), contact existence (400).
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const clock = new SandboxClock(options.clockScale ?? 1)
+  const clock = new SandboxClock(options.clockScale ?? 1, options.clock)
   const store = new ContactStore()
   const limiter = new RateLimiter({ ...HIGHLEVEL_LIMITS, ...options.limits }, clock)
-  const faults = new FaultInjector(options.faults, options.random)
+  const faults = new FaultInjector(options.faults, options.random, () => clock.base.now())
   const installs = new SandboxInstalls(clock)
   const oauth = new SandboxOAuth(options.oauthClients ?? {}, clock, installs, options.accessTokenTtlSec)
   const webhooks = new AppWebhookSender(clock, options.appWebhookUrl, options.webhookSigningKey)
@@ -84,7 +83,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         { connection: 'close' },
       )
     }
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs)
+    if (faults.latencyMs > 0) await clock.base.sleep(faults.latencyMs)
     const fault = faults.next()
     if (fault?.kind === 'timeout') return 'timeout' // never answered; close() drops the socket
     if (fault?.kind === 'reset') {

@@ -4,6 +4,7 @@ import type { FaultSettings, FaultSettingsInput } from './faults.js'
 import type { InstallChoice } from './installs.js'
 import type { RateLimits } from './ratelimit.js'
 import type { SandboxContact, SeedContactInput } from './store.js'
+import type { Clock } from '../common/clock.js'
 
 export interface SandboxLogger {
   info(obj: Record<string, unknown>, msg?: string): void
@@ -22,6 +23,8 @@ export interface SandboxOptions {
   limits?: Partial<RateLimits>
   /** sandbox time runs this many times faster than real time (default 1) */
   clockScale?: number
+  /** the real time the sandbox scales: its windows, outages, added latency (default the system clock) */
+  clock?: Clock
   faults?: FaultSettingsInput
   /**
    * sandbox ms before a contact created or changed through upsert appears in Search

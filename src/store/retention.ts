@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../common/clock.js'
 import type { Housekeeping } from './roles.js'
 
 /**
@@ -13,7 +14,8 @@ export class RetentionTimer {
   readonly #everyMs: number
   readonly #onError: (err: unknown) => void
   readonly #onPruned: (n: number) => void
-  #timer: NodeJS.Timeout | null = null
+  readonly #clock: Clock
+  #timer: AbortController | null = null
   #running: Promise<void> | null = null
 
   constructor(opts: {
@@ -22,30 +24,45 @@ export class RetentionTimer {
     everyMs: number
     onError: (err: unknown) => void
     onPruned?: (n: number) => void
+    /** reads the time and waits between prunes (default the system clock) */
+    clock?: Clock
   }) {
     this.#store = opts.store
     this.#maxAgeMs = opts.maxAgeMs
     this.#everyMs = opts.everyMs
     this.#onError = opts.onError
     this.#onPruned = opts.onPruned ?? (() => {})
+    this.#clock = opts.clock ?? systemClock
   }
 
   start(): void {
     this.#tick()
-    this.#timer = setInterval(() => this.#tick(), this.#everyMs)
-    this.#timer.unref()
+    this.#timer = new AbortController()
+    void this.#every(this.#timer.signal)
   }
 
   async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer)
+    this.#timer?.abort()
     this.#timer = null
     await this.#running
+  }
+
+  /** a tick every `everyMs`, on a timer that does not keep the process alive */
+  async #every(signal: AbortSignal): Promise<void> {
+    try {
+      for (;;) {
+        await this.#clock.sleep(this.#everyMs, signal, { unref: true })
+        this.#tick()
+      }
+    } catch {
+      // stopped
+    }
   }
 
   #tick(): void {
     if (this.#running) return
     this.#running = this.#store
-      .pruneDelivered(Date.now() - this.#maxAgeMs)
+      .pruneDelivered(this.#clock.now() - this.#maxAgeMs)
       .then((n) => this.#onPruned(n), this.#onError)
       .finally(() => {
         this.#running = null

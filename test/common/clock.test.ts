@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import t from 'tap'
+import { childEnv, repoRoot } from '../helpers/cli.js'
 import { systemClock } from '../../src/common/clock.js'
 import { ManualClock } from '../helpers/manual-clock.js'
 
@@ -47,4 +49,18 @@ t.test('the system clock sleeps and can be aborted', async (t) => {
   const p = systemClock.sleep(60_000, ac.signal)
   ac.abort()
   await t.rejects(p)
+})
+
+t.test('an unref sleep of the system clock does not keep the process alive', async (t) => {
+  const script = `const { systemClock } = await import('./src/common/clock.ts')
+systemClock.sleep(60_000, undefined, { unref: true }).then(() => console.log('woke'))
+console.log('waiting')`
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: childEnv(),
+    timeout: 30_000,
+  })
+  t.equal(child.status, 0, child.stderr)
+  t.equal(child.stdout, 'waiting\n', 'the process ended with the minute still to go')
 })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { LocalRateBudget } from '../../src/delivery/index.js'
+import { ManualClock } from '../helpers/manual-clock.js'
 
 const info = (
   over: Partial<Record<'max' | 'remaining' | 'intervalMs' | 'dailyLimit' | 'dailyRemaining', number | null>>,
@@ -20,21 +21,34 @@ async function takeN(budget: LocalRateBudget, loc: string, n: number): Promise<v
 }
 
 t.test('a window allows max less the margin, then waits for the next window', async (t) => {
-  const budget = new LocalRateBudget({ max: 10, intervalMs: 1000, safetyMargin: 0.2, dailyReserve: 0 })
-  const start = Date.now()
+  const clock = new ManualClock()
+  const budget = new LocalRateBudget(
+    { max: 10, intervalMs: 1000, safetyMargin: 0.2, dailyReserve: 0 },
+    undefined,
+    clock,
+  )
+  const start = clock.now()
   await takeN(budget, 'L', 8)
-  t.ok(Date.now() - start < 800, 'eight at once')
+  t.equal(clock.now(), start, 'eight at once: no time passed')
   t.match(budget.status()[0], { locationId: 'L', used: 8, capacity: 8, paused: false })
-  await takeN(budget, 'L', 1)
-  t.ok(Date.now() - start >= 1000, 'the ninth waits for the window')
+  let ninth = false
+  const taking = takeN(budget, 'L', 1).then(() => (ninth = true))
+  await clock.untilSleeping()
+  await clock.advance(1000)
+  t.equal(ninth, false, 'the ninth still waits at the interval (the window ends a guard after it)')
+  await clock.advance(5)
+  await taking
+  t.equal(clock.now() - start, 1005, 'the ninth waits for the window: the interval plus a 5 ms guard')
 })
 
 t.test('locations have separate budgets', async (t) => {
-  const budget = new LocalRateBudget({ max: 2, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
+  const clock = new ManualClock()
+  const budget = new LocalRateBudget({ max: 2, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 }, undefined, clock)
   await takeN(budget, 'A', 2)
-  const start = Date.now()
+  const start = clock.now()
   await takeN(budget, 'B', 2)
-  t.ok(Date.now() - start < 100, 'B is not held up by A')
+  t.equal(clock.now(), start, 'B is not held up by A')
+  t.equal(clock.sleeping, 0, 'nothing waited')
 })
 
 t.test('a Remaining below our own count (another client) caps the window', async (t) => {
@@ -66,11 +80,22 @@ t.test('the daily reserve pauses the location until the day resets, and says why
 })
 
 t.test('a 429 pause holds the location for the given time and counts', async (t) => {
-  const budget = new LocalRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 })
-  // timed from before the pause: a loaded machine may take a while to reach the take
-  const start = Date.now()
+  const clock = new ManualClock()
+  const budget = new LocalRateBudget(
+    { max: 100, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 },
+    undefined,
+    clock,
+  )
+  const start = clock.now()
   budget.pause('L', 120, 'HighLevel answered 429; paused 120 ms')
-  t.match(budget.status()[0], { paused: true, http429: 1, reason: /429/ })
-  await takeN(budget, 'L', 1)
-  t.ok(Date.now() - start >= 119, `the take waited out the pause (${Date.now() - start} ms)`)
+  t.match(budget.status()[0], { paused: true, http429: 1, reason: /429/, pausedUntil: start + 120 })
+  let taken = false
+  const taking = takeN(budget, 'L', 1).then(() => (taken = true))
+  await clock.untilSleeping()
+  await clock.advance(119)
+  t.equal(taken, false, 'still paused 1 ms before its end')
+  await clock.advance(1)
+  await taking
+  t.equal(clock.now() - start, 120, 'the take waited out the pause, exactly')
+  t.match(budget.status()[0], { paused: false, http429: 1 })
 })

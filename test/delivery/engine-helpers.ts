@@ -69,7 +69,8 @@ export async function acceptJobs(store: Store, ...jobs: Partial<NewJob>[]): Prom
   return id
 }
 
-export async function until(check: () => Promise<boolean> | boolean, ms = 3000): Promise<boolean> {
+/** polls `check` until it holds; the deadline only ends a broken test (a loaded machine needs long) */
+export async function until(check: () => Promise<boolean> | boolean, ms = 30_000): Promise<boolean> {
   const end = Date.now() + ms
   while (Date.now() < end) {
     if (await check()) return true

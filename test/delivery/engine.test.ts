@@ -2,6 +2,7 @@ import t from 'tap'
 import { coalesce, planCalls } from '../../src/delivery/index.js'
 import { acceptJobs, engineSetup, LOC_A, LOC_B, until } from './engine-helpers.js'
 import { completeJob } from '../store/helpers/complete-job.js'
+import { systemClock } from '../../src/common/clock.js'
 
 /** lookups of any kind: batched searches and duplicate searches */
 const lookups = (calls: Record<string, number>): number =>
@@ -136,11 +137,12 @@ t.test('retries stop at maxAttempts: the job becomes a dead letter', async (t) =
   const { sandbox, store, worker } = await engineSetup(t)
   const c = sandbox.seedContact({ locationId: LOC_A, email: 'r@example.com' })
   await acceptJobs(store, { contact: { id: c.id } })
-  const w = worker({ maxAttempts: 2 })
+  let ahead = 0 // the worker's clock moves past the retry's backoff (at most 5 ms) instead of sleeping
+  const w = worker({ maxAttempts: 2, clock: { ...systemClock, now: () => Date.now() + ahead } })
   sandbox.failNext(503, 2)
   await w.runOnce()
   t.equal(await store.countJobs('pending'), 1)
-  await new Promise((r) => setTimeout(r, 20))
+  ahead += 20
   await w.runOnce()
   t.equal(await store.countJobs('dead'), 1)
 })
@@ -179,11 +181,14 @@ t.test("lease expiry hands a crashed worker's job to another worker", async (t) 
   const c = sandbox.seedContact({ locationId: LOC_A, email: 'lease@example.com' })
   await acceptJobs(store, { contact: { id: c.id }, add: ['leased'] })
   const crashed = await openSecond()
-  const claimed = await crashed.claimJobs({ owner: 'crashed-worker', limit: 10, leaseMs: 300, now: Date.now() })
+  let now = Date.now() // the second worker's clock: stands still until the test moves it
+  const claimed = await crashed.claimJobs({ owner: 'crashed-worker', limit: 10, leaseMs: 300, now })
   t.equal(claimed.length, 1, 'the first worker holds it')
-  const w = worker()
+  const w = worker({ clock: { ...systemClock, now: () => now } })
   t.equal(await w.runOnce(), 0, 'a live lease keeps it from others')
-  await new Promise((r) => setTimeout(r, 350))
+  now += 299
+  t.equal(await w.runOnce(), 0, 'still kept 1 ms before it ends')
+  now += 1
   t.equal(await w.runOnce(), 1, 'after expiry another worker takes it')
   t.same(sandbox.getContact(c.id)?.tags, ['leased'])
   t.equal(

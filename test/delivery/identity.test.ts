@@ -1,5 +1,6 @@
 import t from 'tap'
 import { acceptJobs, engineSetup, LOC_A } from './engine-helpers.js'
+import { systemClock } from '../../src/common/clock.js'
 
 t.test(
   'two rules, new contacts: one with create:, one lookup-only; every contact created once with both tags',
@@ -135,7 +136,7 @@ t.test('an outage opens the circuit: held jobs keep their attempts, one probe, t
   const w = worker({
     inFlightPerLocation: 1,
     circuit: { failures: 3, probeBaseMs: 10_000, probeMaxMs: 20_000 },
-    now: () => Date.now() + offset,
+    clock: { ...systemClock, now: () => Date.now() + offset },
   })
   await w.runOnce()
   const jobs = await store.listJobs()

@@ -5,6 +5,8 @@ import { HighLevelClient, type LocationAuth } from '../../src/highlevel/index.js
 import { createLogger } from '../../src/log.js'
 import { openStore, type NewJob, type Store } from '../../src/store/index.js'
 import { captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testSandbox } from '../helpers/build.js'
+import { systemClock } from '../../src/common/clock.js'
+import { until } from './engine-helpers.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -14,7 +16,14 @@ async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN, extra: Partial<
   const client = new HighLevelClient({ baseUrl: baseUrl ?? sandbox.url, timeoutMs: 1000 })
   const logs = captureLogs()
   const locations = new Map<string, LocationAuth>([['main', { locationId: LOCATION_ID, accessToken: () => token }]])
+  // the worker's clock runs ahead when the test says so (retry and not-found times pass
+  // without waiting), or stands still at a time the test chose
+  let ahead = 0
+  let frozen: number | null = null
+  const pass = (ms: number) => void (ahead += ms)
+  const freeze = (at: number) => void (frozen = at)
   const worker = new DeliveryWorker({
+    clock: { ...systemClock, now: () => (frozen ?? Date.now()) + ahead },
     store,
     client,
     locations,
@@ -29,20 +38,17 @@ async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN, extra: Partial<
     await client.close()
     await store.close()
   })
-  return { sandbox, store, worker, logs }
+  return { sandbox, store, worker, logs, pass, freeze }
 }
 
 let n = 0
-async function accept(store: Store, job: Partial<NewJob>): Promise<string> {
+async function accept(store: Store, job: Partial<NewJob>, receivedAt = Date.now() - 1): Promise<string> {
   const id = `evt-${++n}`
-  await store.accept(
-    { id, source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: {}, tags: job.add ?? [], explain: null },
-    [{ location: 'main', contact: {}, add: ['lead'], remove: [], rules: ['r'], ...job }],
-  )
+  await store.accept({ id, source: 'forms', receivedAt, headers: {}, body: {}, tags: job.add ?? [], explain: null }, [
+    { location: 'main', contact: {}, add: ['lead'], remove: [], rules: ['r'], ...job },
+  ])
   return id
 }
-
-const settle = () => new Promise((r) => setTimeout(r, 10))
 
 t.test('an email job is resolved through duplicate search and its tags added', async (t) => {
   const { sandbox, store, worker, logs } = await setup(t)
@@ -69,13 +75,19 @@ t.test('a job with a contact id skips the lookup', async (t) => {
 })
 
 t.test('an unknown email is looked for again until contactNotFoundRetryMs, then dead with the reason', async (t) => {
-  const { store, worker } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryMs: 300 })
-  const eventId = await accept(store, { contact: { email: 'nobody@example.com' } })
+  const { store, worker, pass, freeze } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryMs: 300 })
+  const receivedAt = Date.now() - 1
+  freeze(receivedAt) // the window counts from the job's arrival: time stands there until the test moves it
+  const eventId = await accept(store, { contact: { email: 'nobody@example.com' } }, receivedAt)
   await worker.runOnce()
   let [job] = await store.listJobs({ eventId })
   t.equal(job?.status, 'pending', 'not found is not final at once')
   t.match(job?.lastError, /TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email nobody@example.com/)
-  await new Promise((r) => setTimeout(r, 320))
+  pass(299)
+  await worker.runOnce()
+  ;[job] = await store.listJobs({ eventId })
+  t.equal(job?.status, 'pending', 'still looked for just before the window ends')
+  pass(1)
   await worker.runOnce()
   ;[job] = await store.listJobs({ eventId })
   t.equal(job?.status, 'dead', 'dead once the window is over')
@@ -83,12 +95,12 @@ t.test('an unknown email is looked for again until contactNotFoundRetryMs, then 
 })
 
 t.test('a contact created in HighLevel during the not-found window gets its tags', async (t) => {
-  const { sandbox, store, worker } = await setup(t)
+  const { sandbox, store, worker, pass } = await setup(t)
   const eventId = await accept(store, { contact: { email: 'later@example.com' }, add: ['lead'] })
   await worker.runOnce()
   t.equal((await store.listJobs({ eventId }))[0]?.status, 'pending')
   const made = sandbox.seedContact({ locationId: LOCATION_ID, email: 'later@example.com' })
-  await new Promise((r) => setTimeout(r, 10))
+  pass(10) // past the retry's backoff (at most 5 ms)
   await worker.runOnce()
   t.equal((await store.listJobs({ eventId }))[0]?.status, 'done')
   t.same(sandbox.getContact(made.id)?.tags, ['lead'])
@@ -104,7 +116,7 @@ t.test('a contact id HighLevel does not know is a permanent failure', async (t) 
 })
 
 t.test('a 5xx leaves the job pending with its attempt count and error, and a later run delivers it', async (t) => {
-  const { sandbox, store, worker } = await setup(t)
+  const { sandbox, store, worker, pass } = await setup(t)
   const contact = sandbox.seedContact({ locationId: LOCATION_ID, email: 'c@example.com' })
   const eventId = await accept(store, { contact: { id: contact.id } })
   sandbox.failNext(503)
@@ -112,7 +124,7 @@ t.test('a 5xx leaves the job pending with its attempt count and error, and a lat
   let [job] = await store.listJobs({ eventId })
   t.match(job, { status: 'pending', attempts: 1, lastError: /TAGRELAY_HL_SERVER_ERROR/ })
   t.same(sandbox.getContact(contact.id)?.tags, [])
-  await settle()
+  pass(10) // past the retry's backoff (at most 5 ms)
   await worker.runOnce()
   ;[job] = await store.listJobs({ eventId })
   t.match(job, { status: 'done', attempts: 2 })
@@ -141,7 +153,7 @@ t.test('the worker loop delivers on wake and stop releases nothing it finished',
   worker.start()
   const eventId = await accept(store, { contact: { email: 'd@example.com' } })
   worker.wake()
-  for (let i = 0; i < 100 && (await store.countJobs('pending')) > 0; i++) await settle()
+  t.ok(await until(async () => (await store.countJobs('pending')) === 0), 'delivered after the wake')
   await worker.stop(1000)
   t.same(sandbox.getContact(contact.id)?.tags, ['lead'])
   t.equal((await store.listJobs({ eventId }))[0]?.status, 'done')

@@ -11,6 +11,7 @@ import {
   PrivateIntegrationAuth,
 } from '../../src/highlevel/index.js'
 import { LOC_MAIN, sandboxFor, TOKEN_MAIN } from '../highlevel/fixtures/helpers.js'
+import { ManualClock } from '../helpers/manual-clock.js'
 
 const pit = new PrivateIntegrationAuth(LOC_MAIN, TOKEN_MAIN)
 const failure = (p: Promise<unknown>): Promise<HighLevelError> =>
@@ -43,9 +44,9 @@ t.test('429 with and without Retry-After: retryable either way, the delay only w
 })
 
 t.test('the burst limit is enforced per location, with a scaled clock', async (t) => {
-  // a 1 s window (10 s at clockScale 10): wide enough that a loaded CI machine still
-  // sends the first five requests inside one window
-  const sandbox = await sandboxFor(t, { limits: { burst: 5 }, clockScale: 10 })
+  // a 1 s window (10 s at clockScale 10), on a manual clock: time moves only when the test moves it
+  const clock = new ManualClock()
+  const sandbox = await sandboxFor(t, { limits: { burst: 5 }, clockScale: 10, clock })
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
   for (let i = 0; i < 5; i++) await client.findContact(pit, { email: `${i}@example.com` })
@@ -53,7 +54,9 @@ t.test('the burst limit is enforced per location, with a scaled clock', async (t
   const limited = await failure(client.findContact(pit, { email: 'x@example.com' }))
   t.type(limited, HighLevelRateLimitedError)
   t.equal((limited as HighLevelRateLimitedError).retryAfterMs, 1000, 'Retry-After in whole real seconds, at least 1')
-  await new Promise((r) => setTimeout(r, 1100)) // 11 sandbox seconds: a new window
+  await clock.advance(999) // 9.99 sandbox seconds: the same window
+  t.type(await failure(client.findContact(pit, { email: 'x@example.com' })), HighLevelRateLimitedError)
+  await clock.advance(1) // 10 sandbox seconds: a new window
   t.equal(await client.findContact(pit, { email: 'x@example.com' }), null)
   t.equal(client.lastRateLimit(LOC_MAIN)?.remaining, 4)
 })
@@ -103,7 +106,9 @@ t.test('400 "contact not found" is permanent', async (t) => {
 t.test('error rates, latency and an outage window; counters per endpoint', async (t) => {
   const rolls = [0.55, 0.05, 0.95] // statuses are tried in ascending order: 500 takes [0, 0.5), 503 [0.5, 0.6)
   let i = 0
+  const clock = new ManualClock()
   const sandbox = await sandboxFor(t, {
+    clock,
     random: () => rolls[i++ % rolls.length] ?? 0,
     faults: { errorRates: { 503: 0.1, 500: 0.5 } },
   })
@@ -115,16 +120,22 @@ t.test('error rates, latency and an outage window; counters per endpoint', async
   t.equal(await find(), null)
 
   sandbox.setFaults({ latencyMs: 60 })
-  const started = Date.now()
-  await find()
-  t.ok(Date.now() - started >= 55, 'latency added')
+  let answered = false
+  const slow = find().finally(() => (answered = true))
+  await clock.untilSleeping()
+  await clock.advance(59)
+  t.notOk(answered, 'not answered before the added latency')
+  await clock.advance(1)
+  t.equal(await slow, null, 'latency added, then answered')
 
   sandbox.setFaults({ outage: { startsInMs: 0, durationMs: 100 } })
   t.match(await failure(find()), { status: 503 })
-  await new Promise((r) => setTimeout(r, 110))
+  await clock.advance(99)
+  t.match(await failure(find()), { status: 503 }, 'still out 1 ms before its end')
+  await clock.advance(1)
   t.equal(await find(), null, 'the outage ended')
-  t.same(sandbox.injected, { 503: 1, 500: 1, outage: 1 }, 'dice statuses by status, the outage apart')
-  t.match(sandbox.calls, { total: 6, 'GET /contacts/search/duplicate': 6 })
+  t.same(sandbox.injected, { 503: 1, 500: 1, outage: 2 }, 'dice statuses by status, the outage apart')
+  t.match(sandbox.calls, { total: 7, 'GET /contacts/search/duplicate': 7 })
   sandbox.resetCalls()
   t.same(sandbox.calls, { total: 0 })
 })

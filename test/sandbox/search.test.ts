@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { HighLevelClient, HIGHLEVEL_API_VERSION } from '../../src/highlevel/index.js'
 import { recordingProxy } from '../highlevel/contract/recorder.js'
 import { authMain, LOC_MAIN, LOC_OTHER, sandboxFor, TOKEN_MAIN } from '../highlevel/fixtures/helpers.js'
+import { ManualClock } from '../helpers/manual-clock.js'
 
 /**
  * The documented body of Search Contacts (FACTS.md, "Search Contacts"; the official spec
@@ -59,14 +60,17 @@ t.test('one call finds many people by email or phone, with the documented body',
 })
 
 t.test('a contact created through upsert reaches search only after the index delay', async (t) => {
-  // a minute of sandbox time at clock x100: 600 ms of real time, room for a loaded machine
-  const sandbox = await sandboxFor(t, { clockScale: 100, searchIndexDelayMs: 60_000 })
+  // a minute of sandbox time at clock x100: 600 ms of a manual clock's time
+  const clock = new ManualClock()
+  const sandbox = await sandboxFor(t, { clockScale: 100, searchIndexDelayMs: 60_000, clock })
   const client = new HighLevelClient({ baseUrl: sandbox.url })
   t.teardown(() => client.close())
   const { contact } = await client.upsertContact(authMain, { email: 'new@example.com' })
   t.same(await client.searchContacts(authMain, [{ email: 'new@example.com' }]), [], 'search does not see it yet')
   t.equal((await client.findContact(authMain, { email: 'new@example.com' }))?.id, contact.id, 'duplicate search does')
-  await new Promise((r) => setTimeout(r, 650))
+  await clock.advance(599)
+  t.same(await client.searchContacts(authMain, [{ email: 'new@example.com' }]), [], 'not 100 sandbox ms before')
+  await clock.advance(1)
   t.same(
     (await client.searchContacts(authMain, [{ email: 'new@example.com' }])).map((c) => c.id),
     [contact.id],

@@ -4,31 +4,48 @@ import { openStore, RetentionTimer } from '../../src/store/index.js'
 import { runCli } from '../helpers/cli.js'
 import { attempt, event, job } from './fixtures.js'
 import { postgresForTests } from './helpers/postgres.js'
+import { ManualClock } from '../helpers/manual-clock.js'
 import { completeJob } from './helpers/complete-job.js'
 
 t.test('the retention timer prunes at start and then periodically, and stops cleanly', async (t) => {
   const store = await openStore({ url: 'sqlite::memory:' })
   t.teardown(() => store.close())
-  const old = Date.now() - 10_000
+  const clock = new ManualClock(Date.now())
+  const old = clock.now() - 10_000
   await store.accept(event({ receivedAt: old }), [job()])
-  const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: Date.now() })
+  const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: clock.now() })
   await completeJob(store, j!.id, 'A', attempt())
   const pruned: number[] = []
+  const prunedNow = () => new Promise<void>((r) => (onPruned = r))
+  let onPruned = (): void => {}
   const timer = new RetentionTimer({
     store,
     maxAgeMs: 5000,
     everyMs: 30,
     onError: (e) => t.fail(String(e)),
-    onPruned: (n) => pruned.push(n),
+    onPruned: (n) => {
+      pruned.push(n)
+      onPruned()
+    },
+    clock,
   })
+  let first = prunedNow()
   timer.start()
-  await new Promise((r) => setTimeout(r, 20))
+  await first
   t.equal(await store.countEvents(), 0, 'pruned at start')
-  await store.accept(event({ receivedAt: Date.now() - 10_000 }), [])
-  await new Promise((r) => setTimeout(r, 100))
+  await store.accept(event({ receivedAt: clock.now() - 10_000 }), [])
+  await clock.advance(29)
+  t.same(pruned, [1], 'not again before everyMs')
+  first = prunedNow()
+  await clock.advance(1)
+  await first
+  first = prunedNow()
+  await clock.advance(30)
+  await first
   await timer.stop()
+  t.equal(clock.sleeping, 0, 'stop ends the timer')
   t.equal(await store.countEvents(), 0, 'pruned again by the timer')
-  t.ok(pruned.length >= 2 && pruned[0] === 1, `ran periodically (${pruned.join(',')})`)
+  t.same(pruned, [1, 1, 0], 'at start, then every 30 ms of the clock')
 })
 
 t.test('a failing prune is reported, not thrown', async (t) => {

@@ -12,10 +12,11 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts')
 const ENTRY = new URL(FROM_SOURCE ? './writer-thread.ts' : './writer-thread.js', import.meta.url)
 
 /**
- * How to start the thread. Built code: the .js entry. From source, a TypeScript loader
- * given on the command line (tap's, `node --import tsx`) is inherited by the thread; the
- * `tsx` command registers its loader at run time instead, which a thread does not
- * inherit, so there the thread registers tsx itself before importing its entry.
+ * How to start the thread. Built code: the .js entry. From source, a `--loader` given
+ * on the command line (ts-node's) is inherited by the thread; module hooks registered at
+ * run time (the `tsx` command, `node --import tsx`, tap's test/helpers/tsx-coverage.mjs)
+ * are not, so there the thread registers tsx itself before importing its entry: the same
+ * compiler, and tsx's cache on disk, as the main thread.
  */
 function threadScript(): { script: string | URL; eval: boolean } {
   if (!FROM_SOURCE || process.execArgv.some((a) => /@tapjs\/typescript|ts-node/.test(a)))
