@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/common/clock.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,7 +48,7 @@ function worker(rig: Rig, store: Store, client: EngineClient, notFoundMs = 0, ba
     backoff: { baseMs: backoffMs, maxMs: backoffMs },
     budget: new LocalRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 0 }),
     contactNotFoundRetryMs: notFoundMs,
-    now: () => rig.now.t,
+    clock: { ...systemClock, now: () => rig.now.t },
   })
 }
 

@@ -1,3 +1,4 @@
+import { systemClock } from '../../../src/common/clock.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
 import { DeliveryWorker, LocalRateBudget } from '../../../src/delivery/index.js'
@@ -88,7 +89,7 @@ async function drive(
   const now = (): number => Date.now() + skew
   const newWorker = (dead?: DeadSwitch) =>
     new DeliveryWorker({
-      now,
+      clock: { ...systemClock, now },
       store: dead ? dead.store(store) : store,
       client: dead ? dead.client(client) : client,
       locations,
