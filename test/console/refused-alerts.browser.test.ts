@@ -29,7 +29,11 @@ else {
       t.equal(refused.statusCode, 401)
       t.ok(await c.until(() => slack.received.length > 0), 'the refusal raised an alert at the Slack receiver')
       const alert = JSON.parse(slack.received[0]!.body).text as string
-      t.match(alert, /\/console\/refused\?source=forms&status=refused/, 'the alert links to the console page to act on')
+      t.match(
+        alert,
+        /\/console\/refused\?source=forms&amp;status=refused/,
+        'the alert links to the console page to act on (& escaped as Slack asks)',
+      )
       t.notMatch(alert, /\/admin\//, 'and to no admin API path')
       t.match(alert, /signature or token did not match/, 'in words')
 
