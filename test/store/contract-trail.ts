@@ -178,7 +178,7 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal(awaited.count, 1)
     t.same(
       awaited.first.map((j) => [j.id, j.contact.email]),
-      [[oldestMain!.id, 'a@example.com']],
+      [[oldestMain!.id, oldestMain!.contact.email]],
     )
     t.equal((await store.alerts.awaitingContacts(T0 + 1, 10)).count, 0, 'only those waiting since before the time')
   })
