@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
-import type { ContactCache, JobAgenda, JobQueue } from '../store/index.js'
+import type { AuthFailureStore, ContactCache, JobAgenda, JobQueue } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import { LocalRateBudget, type RateBudget } from './budget.js'
 import { AuthHealth, type AuthHealthStatus } from './auth-health.js'
@@ -27,7 +27,8 @@ export interface LocationLookup {
 }
 
 export interface WorkerOptions {
-  store: JobQueue & ContactCache & { directory: JobAgenda }
+  /** with `authFailures`, each location's "failing since" survives a restart (auth-health.ts) */
+  store: JobQueue & ContactCache & { directory: JobAgenda; authFailures?: AuthFailureStore }
   client: EngineClient
   /** location name (what jobs carry) → credentials */
   locations: LocationLookup
@@ -123,7 +124,9 @@ export class DeliveryWorker {
                 'circuit closed: HighLevel answers again; deliveries resume',
               ),
       ),
-      authHealth: new AuthHealth(now),
+      authHealth: new AuthHealth(now, opts.store.authFailures, (err, doing) =>
+        opts.logger.error({ err }, `delivery: ${doing} in the store failed`),
+      ),
       retry: {
         ...opts.backoff,
         maxAttempts: opts.maxAttempts ?? 150,
@@ -158,12 +161,15 @@ export class DeliveryWorker {
    * `leaseMs`; they are dropped at once, so the first round runs within the start.
    */
   start(): void {
-    if (this.opts.store.takeOverLeases === undefined) return this.scheduler.start()
-    this.#starting = this.takeOver()
-      .catch((err: unknown) => this.opts.logger.error({ err }, 'delivery: taking over the store failed'))
-      .then(() => {
-        if (!this.#stopped) this.scheduler.start()
-      })
+    const { store } = this.opts
+    if (store.takeOverLeases === undefined && store.authFailures === undefined) return this.scheduler.start()
+    const takeOver = this.takeOver().catch((err: unknown) =>
+      this.opts.logger.error({ err }, 'delivery: taking over the store failed'),
+    )
+    // the failing credentials a previous process saw are read before the first round
+    this.#starting = Promise.all([takeOver, this.ctx.authHealth.load()]).then(() => {
+      if (!this.#stopped) this.scheduler.start()
+    })
   }
 
   /** SQLite: becomes the store's delivering owner, dropping a dead predecessor's leases (see start). */
@@ -185,6 +191,7 @@ export class DeliveryWorker {
   /** One round for every known location and every location with due work; resolves to the jobs handled. */
   runOnce(): Promise<number> {
     this.current = (async () => {
+      await this.ctx.authHealth.load()
       const names = new Set([
         ...this.opts.locations.keys(),
         ...(await this.opts.store.directory.dueLocations(this.ctx.now(), 100_000)),
@@ -231,7 +238,7 @@ export class DeliveryWorker {
   /**
    * Stops claiming, lets in-flight rounds finish for up to `graceMs` (waits on the rate
    * budget are cut at once), then releases whatever leases remain so another process
-   * can take those jobs.
+   * can take those jobs. Failing credentials it saw are in the store by then.
    */
   async stop(graceMs = 10_000): Promise<void> {
     this.#stopped = true
@@ -248,6 +255,7 @@ export class DeliveryWorker {
     clearTimeout(timer)
     if (finished === 'late')
       this.opts.logger.warn({ graceMs }, 'deliveries still in flight at the end of the grace period')
+    await this.ctx.authHealth.flush()
     const released = await this.opts.store.releaseLeases(this.id)
     if (released > 0) this.opts.logger.info({ released }, 'released leases of undelivered jobs')
   }

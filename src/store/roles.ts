@@ -24,6 +24,7 @@ import type {
 import type { JobAgenda, LocationDirectory } from './directory.js'
 import type { OperationsStore } from './ops/roles.js'
 import type { SecurityStore } from './security.js'
+import type { AuthFailureRoles } from './auth-failures.js'
 
 /** The window a shared budget enforces for one location. */
 export interface WindowLimits {
@@ -220,4 +221,5 @@ export interface Store
     RuleSetArchive,
     Housekeeping,
     OperationsStore,
-    SecurityStore {}
+    SecurityStore,
+    AuthFailureRoles {}

@@ -12,6 +12,7 @@ import { locationsContract } from './contract-locations.js'
 import { opsContract } from './contract-ops.js'
 import { securityContract } from './contract-security.js'
 import { orderContract } from './contract-order.js'
+import { authFailuresContract } from './contract-auth-failures.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
@@ -130,4 +131,5 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   opsContract(t, fresh)
   securityContract(t, fresh)
   orderContract(t, fresh)
+  authFailuresContract(t, fresh)
 }

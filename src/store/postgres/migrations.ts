@@ -13,6 +13,7 @@
  * stored request would no longer be the one that came in.
  */
 import { securityMigrations } from '../security.js'
+import { authFailureMigrations } from '../auth-failures.js'
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
 import { locationsMigrationSql } from '../directory.js'
 import { consoleMigrations } from '../console-migrations.js'
@@ -215,6 +216,8 @@ export const migrations: readonly Migration[] = [
   ...postgresRefusedMigrations,
   // 65-66: console sessions and used one-time values, in ../security.ts
   ...securityMigrations('BIGINT'),
+  // 70: failing credentials per location (issue 27), in ../auth-failures.ts
+  ...authFailureMigrations('BIGINT'),
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

@@ -29,6 +29,7 @@ import { migrations } from './migrations.js'
 import { createPool, inTransaction, type PostgresOptions } from './pool.js'
 import { PostgresLocationDirectory } from './directory.js'
 import { PostgresNonceStore, PostgresSessionStore } from './security.js'
+import { PostgresAuthFailureStore } from './auth-failures.js'
 import { PostgresRateWindowLog } from './rate-window.js'
 import { PostgresAlertOutbox, PostgresRefusedStore } from './ops.js'
 import { acceptEvent, insertEventWithJobs } from './queries/accept.js'
@@ -78,6 +79,7 @@ export class PostgresStore implements Store {
   readonly alerts: PostgresAlertOutbox
   readonly sessions: PostgresSessionStore
   readonly nonces: PostgresNonceStore
+  readonly authFailures: PostgresAuthFailureStore
   readonly #where: string
   #closed = false
 
@@ -90,6 +92,7 @@ export class PostgresStore implements Store {
     this.alerts = new PostgresAlertOutbox(pool)
     this.sessions = new PostgresSessionStore(pool)
     this.nonces = new PostgresNonceStore(pool)
+    this.authFailures = new PostgresAuthFailureStore(pool)
     this.schema = schema
     this.#where = where
   }

@@ -1,5 +1,6 @@
 import { consoleMigrations } from '../console-migrations.js'
 import { securityMigrations } from '../security.js'
+import { authFailureMigrations } from '../auth-failures.js'
 import { sqliteRefusedMigrations } from '../refused-migrations.js'
 import { orderMigrations, sqliteOwnerMigration } from '../order-migrations.js'
 import { sqliteOpsMigrations } from '../ops/migrations.js'
@@ -229,6 +230,8 @@ export const migrations: readonly Migration[] = [
   ...sqliteRefusedMigrations,
   // 65-66: console sessions and used one-time values, in ../security.ts
   ...securityMigrations('INTEGER'),
+  // 70: failing credentials per location (issue 27), in ../auth-failures.ts
+  ...authFailureMigrations('INTEGER'),
 ]
 
 /** The newest schema version this build knows. */
