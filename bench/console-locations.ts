@@ -69,7 +69,9 @@ export async function run(): Promise<void> {
     const first = await fetch(`${service.url}/oauth/install`, { redirect: 'manual' })
     const consent = await fetch(first.headers.get('location')!, { redirect: 'manual' })
     const back = new URL(consent.headers.get('location')!)
-    const res = await fetch(`${service.url}/oauth/callback${back.search}`)
+    // the install's state is bound to the browser that started it (its cookie)
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!
+    const res = await fetch(`${service.url}/oauth/callback${back.search}`, { headers: { cookie } })
     if (res.status !== 200) throw new Error(`install failed: ${res.status} ${await res.text()}`)
     const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }
     const listed = (await (
