@@ -17,6 +17,7 @@ config_folder() { # DIR PORT
 HL_TOKEN_MAIN=$hl_token
 TYPEFORM_TOKEN=$(rand)
 WEBSITE_TOKEN=$website_token
+TAGRELAY_ADMIN_TOKEN=$(rand)$(rand)
 TAGRELAY_HOST=127.0.0.1
 TAGRELAY_PORT=$2
 TAGRELAY_HIGHLEVEL_BASE_URL=http://127.0.0.1:$sandbox_port
