@@ -132,6 +132,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
         onAttempt: (location, outcome) => metrics.observeDelivery(location, outcome),
         onSuperseded: (location, tags) => metrics.observeSuperseded(location, tags),
+        onAlreadyApplied: (location, tags) => metrics.observeAlreadyApplied(location, tags),
         rateLimitOf: (id) => {
           const seen = client.lastRateLimit(id)
           return seen ? { ...seen } : null

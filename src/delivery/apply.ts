@@ -5,7 +5,8 @@ import { fencedChange, type Superseded } from './fence.js'
 import type { EngineContext } from './context.js'
 import { failureFrom, isAbort, isBulkRefusal, type Failure } from './failure.js'
 import { planCalls, type PlannedCall } from './plan.js'
-import type { TaskPool } from './pool.js'
+import { readBeforeWrite } from './in-doubt.js'
+import { TaskPool } from './pool.js'
 
 /** Everything one contact gets in a round: its jobs' intents folded into one net change. */
 export interface ContactWork {
@@ -24,6 +25,8 @@ export interface ContactWork {
   decided: Map<string, TagFence>
   /** tags a later event had already decided: not sent (the trail and a metric show them) */
   superseded: Superseded[]
+  /** tags a job in doubt found already applied (added, or already gone): not sent again (in-doubt.ts) */
+  alreadyApplied?: string[]
 }
 
 export function newWork(contactId: string): ContactWork {
@@ -64,6 +67,7 @@ export async function applyTags(
     const { add, remove, decided, superseded } = fencedChange(w.jobs, fence.get(w.contactId))
     Object.assign(w, { add, remove, decided, superseded })
   }
+  await readBeforeWrite(ctx, auth, work.values(), new TaskPool(ctx.inFlightPerLocation))
   const bulk = !ctx.bulkRefused.has(auth.locationId)
   const calls = new Map<string, number>() // per contact: calls planned and not finished
   const settle = (call: PlannedCall): void => {
@@ -79,7 +83,8 @@ export async function applyTags(
     pool.push(() => runCall(ctx, auth, call, work, push).finally(() => settle(call)))
   }
   for (const action of ['add', 'remove'] as const) {
-    const wants = new Map([...work.values()].map((w) => [w.contactId, w[action]]))
+    // a contact whose read was cut short by shutdown sends nothing: its jobs go back with the lease
+    const wants = new Map([...work.values()].filter((w) => !w.cut).map((w) => [w.contactId, w[action]]))
     for (const call of planCalls(action, wants, ctx.bulkSize, bulk)) push(call)
   }
   await pool.run()

@@ -8,7 +8,7 @@ import type { CircuitBreaker } from './circuit.js'
 
 export type EngineClient = Pick<
   HighLevelClient,
-  'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact' | 'searchContacts'
+  'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact' | 'searchContacts' | 'getContact'
 >
 
 export interface RetryPolicy extends BackoffPolicy {
@@ -44,6 +44,8 @@ export interface EngineContext {
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
   /** called with the number of tags a round dropped because a later event had decided them (metrics) */
   onSuperseded?: (location: string, tags: number) => void
+  /** called with the number of tags a job in doubt found already applied and did not send again (metrics) */
+  onAlreadyApplied?: (location: string, tags: number) => void
   /** HighLevel's rate-limit headers last seen for a locationId, kept with each attempt */
   rateLimitOf?: (locationId: string) => Record<string, number | null> | null
 }

@@ -163,6 +163,8 @@ function resultOf(w: ContactWork): ContactResult {
       ...(w.conflict ? { conflict: { ...w.conflict, winner: 'email' } } : {}),
       // "superseded by event X": tags a later event had decided, dropped, not sent
       ...(w.superseded.length > 0 ? { superseded: w.superseded } : {}),
+      // a job in doubt: tags a read found already applied, not sent again
+      ...(w.alreadyApplied ? { alreadyApplied: w.alreadyApplied } : {}),
     },
   }
 }

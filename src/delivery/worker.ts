@@ -61,6 +61,8 @@ export interface WorkerOptions {
   onAttempt?: (location: string, outcome: 'done' | 'retry' | 'dead') => void
   /** tags dropped because a later event had decided them (the last word wins), per location */
   onSuperseded?: (location: string, tags: number) => void
+  /** tags a job in doubt found already applied and did not send again, per location */
+  onAlreadyApplied?: (location: string, tags: number) => void
 }
 
 export interface DeliveryStatus {
@@ -141,6 +143,7 @@ export class DeliveryWorker {
       searchRefused: new Set(),
       onAttempt: opts.onAttempt,
       ...(opts.onSuperseded ? { onSuperseded: opts.onSuperseded } : {}),
+      ...(opts.onAlreadyApplied ? { onAlreadyApplied: opts.onAlreadyApplied } : {}),
       ...(opts.rateLimitOf ? { rateLimitOf: opts.rateLimitOf } : {}),
       signal: this.abort.signal,
     }

@@ -51,6 +51,7 @@ export class Metrics {
   readonly deliveries: Counter<'location' | 'outcome'>
   readonly #label: (location: string) => string
   readonly superseded: Counter<'location'>
+  readonly alreadyApplied: Counter<'location'>
   readonly highlevelSeconds: Histogram<'endpoint' | 'status'>
   /** refused requests kept and re-verified, alerts sent */
   readonly ops = new OpsMetrics(this.registry)
@@ -86,6 +87,12 @@ export class Metrics {
     this.superseded = new Counter({
       name: 'tagrelay_superseded_intents_total',
       help: 'Tags not sent because a later-accepted event had already decided them (the last word wins), by location',
+      labelNames: ['location'],
+      registers,
+    })
+    this.alreadyApplied = new Counter({
+      name: 'tagrelay_already_applied_tags_total',
+      help: 'Tags not sent again because a job in doubt (after a crash or a lost lease) found them already applied, by location',
       labelNames: ['location'],
       registers,
     })
@@ -239,6 +246,10 @@ export class Metrics {
 
   observeSuperseded(location: string, tags: number): void {
     this.superseded.inc({ location: this.#label(location) }, tags)
+  }
+
+  observeAlreadyApplied(location: string, tags: number): void {
+    this.alreadyApplied.inc({ location: this.#label(location) }, tags)
   }
 
   text(): Promise<string> {

@@ -1,6 +1,6 @@
 /**
- * Migrations 50-51, the last word across crashes (issue 24). 50 is the same change on
- * both stores (only a time's integer type differs); 51 exists only on SQLite.
+ * Migrations 50-52, the last word across crashes (issue 24). 50 and 52 are the same change
+ * on both stores (only a time's integer type differs); 51 exists only on SQLite.
  *
  * Why a fence table and not a "newest intent" column on the job: the fact to keep is
  * about a tag on a contact, not about a job. An older intent can arrive from any delayed
@@ -50,5 +50,20 @@ export const sqliteOwnerMigration = {
         epoch      INTEGER NOT NULL,
         started_at INTEGER NOT NULL
       ) STRICT;
+    `,
+}
+
+/**
+ * 52, both stores: a job whose last claim ended without an outcome (its owner was killed
+ * or lost the lease) is in doubt: HighLevel may have applied its calls already. Its next
+ * round reads the contact before writing and sends only what is not there yet
+ * (delivery/in-doubt.ts), so a crash costs a read, not a second tag write. Cleared when
+ * an attempt is recorded.
+ */
+export const inDoubtMigration = {
+  version: 52,
+  name: 'jobs_in_doubt',
+  sql: `
+      ALTER TABLE jobs ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
     `,
 }

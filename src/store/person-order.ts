@@ -36,3 +36,10 @@ export function personHeldSql(now: string): string {
 
 /** The fence's key for a tag: HighLevel stores tags lowercased and compares them so. */
 export const fenceTag = (tag: string): string => tag.toLowerCase()
+
+/**
+ * The claim's SET clause for `in_doubt` (order-migrations.ts, 52): a job whose lease is
+ * still named is claimed over a lease that ran out, so its last claim ended without an
+ * outcome. (An UPDATE's right-hand side reads the row as it was before the update.)
+ */
+export const IN_DOUBT_ON_CLAIM = 'in_doubt = CASE WHEN lease_owner IS NOT NULL THEN 1 ELSE in_doubt END'

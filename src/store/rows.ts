@@ -54,6 +54,8 @@ export interface JobRow {
   trace_parent?: string | null
   /** null: the job's own id (see order-migrations.ts) */
   accept_seq?: number | null
+  /** 1: the last claim ended without an outcome (order-migrations.ts, 52) */
+  in_doubt?: number | null
 }
 
 /**
@@ -100,6 +102,7 @@ export function toJob(row: JobRow): Job {
   }
   if (row.create_fields !== null) job.create = fromJson<Record<string, string>>(row.create_fields)
   if (row.trace_parent) job.traceParent = row.trace_parent
+  if (row.in_doubt) job.inDoubt = true
   return job
 }
 

@@ -56,6 +56,11 @@ export interface Job extends NewJob {
    * identity the job was given, so a resolved id HighLevel later refuses is looked up again.
    */
   contactId: string | null
+  /**
+   * The job's last claim ended without an outcome (its owner was killed, or its lease ran
+   * out mid-call): HighLevel may have applied its calls. Delivery reads the contact first.
+   */
+  inDoubt?: boolean
 }
 
 export interface EventRecord extends NewEvent {

@@ -109,6 +109,33 @@ export function orderContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.equal((await claim(store, 'dead', T0)).length, 1)
     const took = await store.takeOverLeases('next', T0 + 10)
     t.match(took, { epoch: 2, previous: 'dead', released: 1 })
-    t.equal((await claim(store, 'next', T0 + 10)).length, 1, 'claimable at once, not after the lease')
+    const [again] = await claim(store, 'next', T0 + 10)
+    t.equal(again?.inDoubt, true, "the dead owner's job comes back in doubt (its call may have been applied)")
+  })
+
+  t.test('in doubt: a job claimed over a lease that ran out, until an attempt is recorded', async (t) => {
+    const store = await fresh(t)
+    await store.accept(event(), [job(), job({ contact: { email: 'bob@example.com' } })])
+    const first = await claim(store, 'A', T0)
+    t.same(
+      first.map((j) => j.inDoubt),
+      [undefined, undefined],
+      'a first claim is not in doubt',
+    )
+    const [a, b] = first.sort((x, y) => x.id - y.id)
+    await store.completeJobs('A', [{ id: a!.id, attempt: attempt() }], [])
+    const again = await claim(store, 'B', T0 + 1000)
+    t.same(
+      again.map((j) => [j.id, j.inDoubt]),
+      [[b!.id, true]],
+      'the job whose lease ran out without an outcome is in doubt; the finished one is not claimed',
+    )
+    await store.failJob(b!.id, 'B', attempt({ outcome: 'retry', error: 'x' }), T0 + 2000)
+    const [retried] = await claim(store, 'C', T0 + 2000)
+    t.equal(retried?.id, b!.id)
+    t.equal(retried?.inDoubt, undefined, 'a recorded attempt clears the doubt')
+    await store.releaseLeases('C')
+    const [released] = await claim(store, 'D', T0 + 2001)
+    t.equal(released?.inDoubt, undefined, 'a lease handed back (a clean stop) is not in doubt')
   })
 }

@@ -44,7 +44,15 @@ export class DeadSwitch {
         if (this.on) throw new Killed()
         return answer
       }
-    const keys = ['addTags', 'removeTags', 'bulkTags', 'findContact', 'upsertContact', 'searchContacts'] as const
+    const keys = [
+      'addTags',
+      'removeTags',
+      'bulkTags',
+      'findContact',
+      'upsertContact',
+      'searchContacts',
+      'getContact',
+    ] as const
     return Object.fromEntries(keys.map((k) => [k, wrap(k)])) as unknown as EngineClient
   }
 }

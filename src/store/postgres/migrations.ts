@@ -18,7 +18,7 @@ import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
 import { locationsMigrationSql } from '../directory.js'
 import { consoleMigrations } from '../console-migrations.js'
 import { postgresRefusedMigrations } from '../refused-migrations.js'
-import { orderMigrations } from '../order-migrations.js'
+import { inDoubtMigration, orderMigrations } from '../order-migrations.js'
 import { postgresOpsMigrations } from '../ops/migrations.js'
 
 export interface Migration {
@@ -210,8 +210,9 @@ export const migrations: readonly Migration[] = [
   ...postgresOpsMigrations,
   // 40-42: the same SQL as SQLite's, in ../console-migrations.ts
   ...consoleMigrations,
-  // 50: the same change as SQLite's (51, the file's owner, is SQLite's alone), in ../order-migrations.ts
+  // 50 and 52: the same changes as SQLite's (51, the file's owner, is SQLite's alone), in ../order-migrations.ts
   ...orderMigrations('BIGINT'),
+  inDoubtMigration,
   // 60-64: refused requests off the hot path (issue 29), in ../refused-migrations.ts
   ...postgresRefusedMigrations,
   // 65-66: console sessions and used one-time values, in ../security.ts

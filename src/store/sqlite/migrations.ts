@@ -2,7 +2,7 @@ import { consoleMigrations } from '../console-migrations.js'
 import { securityMigrations } from '../security.js'
 import { authFailureMigrations } from '../auth-failures.js'
 import { sqliteRefusedMigrations } from '../refused-migrations.js'
-import { orderMigrations, sqliteOwnerMigration } from '../order-migrations.js'
+import { inDoubtMigration, orderMigrations, sqliteOwnerMigration } from '../order-migrations.js'
 import { sqliteOpsMigrations } from '../ops/migrations.js'
 /**
  * Numbered schema migrations for the SQLite store, applied in order by `migrate()`.
@@ -223,9 +223,10 @@ export const migrations: readonly Migration[] = [
   ...sqliteOpsMigrations,
   // 40-42: what the console reads (contacts of events and jobs, rate limits), in ../console-migrations.ts
   ...consoleMigrations,
-  // 50-51: the last word across crashes (tag fence, accept sequence, the file's delivering owner)
+  // 50-52: the last word across crashes (tag fence, accept sequence, the file's delivering owner, jobs in doubt)
   ...orderMigrations('INTEGER'),
   sqliteOwnerMigration,
+  inDoubtMigration,
   // 60-64: refused requests off the hot path (issue 29), in ../refused-migrations.ts
   ...sqliteRefusedMigrations,
   // 65-66: console sessions and used one-time values, in ../security.ts

@@ -3,7 +3,7 @@ import type { AppliedTag, AttemptRecord, JobStatus } from '../../types.js'
 import { toJson } from '../../rows.js'
 import type { JobRow } from '../../rows.js'
 import type { Queryable } from '../pool.js'
-import { personHeldSql } from '../../person-order.js'
+import { IN_DOUBT_ON_CLAIM, personHeldSql } from '../../person-order.js'
 
 /**
  * The lease protocol on PostgreSQL.
@@ -29,7 +29,7 @@ export async function claimJobs(
   where: { location?: string; excludeLocations?: string[] } = {},
 ): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
-    `UPDATE jobs SET lease_owner = $1, lease_until = $2
+    `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
      WHERE id IN (
        SELECT j.id FROM jobs j
        WHERE j.status = 'pending' AND j.run_at <= $3 AND (j.lease_until IS NULL OR j.lease_until <= $3)
@@ -110,7 +110,8 @@ export async function finishJob(
   const { rows } = await client.query<{ attempts: number }>(
     `UPDATE jobs SET
        status = $3, run_at = coalesce($4, run_at), attempts = attempts + 1, last_error = $5,
-       resolved_contact_id = coalesce($6, resolved_contact_id), lease_owner = NULL, lease_until = NULL, updated_at = $7
+       resolved_contact_id = coalesce($6, resolved_contact_id), lease_owner = NULL, lease_until = NULL,
+       in_doubt = 0, updated_at = $7
      WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
      RETURNING attempts`,
     [

@@ -31,6 +31,7 @@ export function prepareFinishQueries(db: Database) {
       resolved_contact_id = coalesce(@contact_id, resolved_contact_id),
       lease_owner = NULL,
       lease_until = NULL,
+      in_doubt    = 0,
       updated_at  = @now
     WHERE id = @id AND lease_owner = @owner AND status = 'pending'
     RETURNING attempts`)

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { JobRow } from '../../rows.js'
-import { personHeldSql } from '../../person-order.js'
+import { IN_DOUBT_ON_CLAIM, personHeldSql } from '../../person-order.js'
 
 interface ClaimParams {
   owner: string
@@ -29,11 +29,12 @@ interface ClaimWhere {
  * still runs it in `BEGIN IMMEDIATE` (see store.ts) so the lock is taken up front.
  *
  * A job of a person another pending job of whom is leased, or an earlier one waits for
- * its retry, is passed over (person-order.ts says why).
+ * its retry, is passed over (person-order.ts says why). A job claimed over a lease that
+ * ran out, or taken back from a dead owner, is marked in doubt (order-migrations.ts, 52).
  */
 export function prepareLeaseQueries(db: Database) {
   const claim = db.prepare<ClaimParams, JobRow>(`
-    UPDATE jobs SET lease_owner = @owner, lease_until = @lease_until
+    UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = @owner, lease_until = @lease_until
     WHERE id IN (
       SELECT j.id FROM jobs j
       WHERE j.status = 'pending' AND j.run_at <= @now
@@ -46,7 +47,7 @@ export function prepareLeaseQueries(db: Database) {
     RETURNING *`)
   // one location's claim on its own index: the generic one above scans every due job of every location
   const claimOne = db.prepare<Omit<ClaimParams, 'exclude'>, JobRow>(`
-    UPDATE jobs SET lease_owner = @owner, lease_until = @lease_until
+    UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = @owner, lease_until = @lease_until
     WHERE id IN (
       SELECT j.id FROM jobs j INDEXED BY jobs_location_claim
       WHERE j.location = @location AND j.status = 'pending' AND j.run_at <= @now
@@ -72,7 +73,7 @@ export function prepareLeaseQueries(db: Database) {
     RETURNING epoch`)
   const previous = db.prepare<[], { owner: string }>('SELECT owner FROM delivery_owner WHERE id = 1')
   const takeBack = db.prepare<[string]>(`
-    UPDATE jobs SET lease_owner = NULL, lease_until = NULL
+    UPDATE jobs SET in_doubt = 1, lease_owner = NULL, lease_until = NULL
     WHERE lease_owner IS NOT NULL AND lease_owner <> ? AND status = 'pending'`)
   const takeOver = db.transaction((o: string, now: number) => {
     const before = previous.get()?.owner ?? null
