@@ -18,6 +18,7 @@ import { openStore } from '../src/store/index.js'
  * then the same beside BENCH_FLOOD (300) requests of 1 MB with a bad signature at
  * concurrency 20 to the same source, until the flood is done. Must hold: every valid
  * webhook accepted, its p99 at most 3 times its p99 without the flood, RSS bounded.
+ * BENCH_GATE=off reads every large body at once (the body gate's baseline).
  */
 const FLOOD = Number(process.env.BENCH_FLOOD ?? 300)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20)
@@ -94,7 +95,12 @@ export async function run(): Promise<void> {
   try {
     const config = validateConfig(
       {
-        server: { host: '127.0.0.1', port: 0 },
+        // BENCH_GATE=off: every large body read at once, as before the body gate (the baseline)
+        server: {
+          host: '127.0.0.1',
+          port: 0,
+          ...(process.env.BENCH_GATE === 'off' ? { largeBodies: { atOnce: 1000 } } : {}),
+        },
         store: { url: `sqlite:${join(dir, 'refusals.db')}` },
         highlevel: {
           locations: { main: { locationId: 'loc0', auth: { type: 'private-integration', token: 'x'.repeat(20) } } },
@@ -134,11 +140,12 @@ export async function run(): Promise<void> {
     const common = { port, secret: SECRET, flood: FLOOD, concurrency: CONCURRENCY, floodBytes: FLOOD_BYTES }
     const start = (role: string, count = 0) =>
       new Worker(CLIENT, { eval: true, workerData: { ...common, role, count, intervalMs: INTERVAL_MS } })
+    // a client thread listening on its port stays alive: it is ended once it has answered
     const answer = <T>(worker: Worker): Promise<T> =>
       new Promise<T>((resolve, reject) => {
         worker.once('message', resolve)
         worker.once('error', reject)
-      })
+      }).finally(() => void worker.terminate())
     const alone = (await answer<{ samples: Sample[] }>(start('alone', BASELINE))).samples
     flooding = true
     const validWorker = start('beside')

@@ -21,6 +21,13 @@ export const serverSchema = z.strictObject({
   headersTimeoutMs: z.number().int().positive().default(5_000),
   /** how long shutdown waits for in-flight requests and deliveries */
   shutdownGraceMs: z.number().int().positive().default(10_000),
+  /** webhook bodies above `overBytes` (or of unknown length) are read `atOnce` at a time (http/body-gate.ts) */
+  largeBodies: z
+    .strictObject({
+      overBytes: byteSize.default(64 * 1024),
+      atOnce: z.number().int().min(1).max(1000).default(2),
+    })
+    .default({ overBytes: 64 * 1024, atOnce: 2 }),
 })
 
 const deliverySchema = z.strictObject({

@@ -3,6 +3,7 @@ import { ingest, summariseJobs } from '../../ingest/index.js'
 import { EventLocations, LocationNotInUrlError, admitLocation } from '../../locations/index.js'
 import { headersFromRaw, type InboundRequest, type Source } from '../../sources/index.js'
 import { withSpan } from '../../telemetry/index.js'
+import { BodyGate } from '../body-gate.js'
 import type { RouteDeps } from '../deps.js'
 
 declare module 'fastify' {
@@ -128,8 +129,14 @@ export function hookRoutes(app: FastifyInstance, deps: RouteDeps): void {
     })
   }
 
+  const gate = new BodyGate(deps.config.server.largeBodies)
   const options = {
     bodyLimit: deps.sources.maxBodyLimit(),
+    // after the checks below, before the body is read: large bodies wait their turn
+    preParsing: async (request: HookRequest, reply: FastifyReply, payload: NodeJS.ReadableStream) => {
+      await gate.admit(request, reply)
+      return payload
+    },
     // unknown source, rate limit and a URL that can never be accepted (a location where
     // the source takes none, none where it needs one, an unknown one) are refused before
     // the body is read: nothing of such a request is verified, parsed or kept
