@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import pino from 'pino'
 import t from 'tap'
 import { systemClock } from '../../src/common/clock.js'
 import { DeliveryWorker, LocalRateBudget, type EngineClient } from '../../src/delivery/index.js'
 import { HighLevelClient, type LocationAuth } from '../../src/highlevel/index.js'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
-import { openStore, type NewJob, type Store } from '../../src/store/index.js'
+import type { NewJob, Store } from '../../src/store/index.js'
 import { DeadSwitch } from '../../scripts/chaos/model/kill.js'
-import { freshSchema, postgresForTests } from '../store/helpers/postgres.js'
+import { storeKinds } from '../helpers/store-kinds.js'
 
 /**
  * Jobs in doubt (issue 24, fewer duplicate writes): a process killed after HighLevel
@@ -22,29 +19,6 @@ const TOKEN = 'pit-in-doubt-0123456789'
 const LEASE_MS = 30_000
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
-
-async function stores(t: Tap): Promise<{ name: string; open: (t: Tap) => () => Promise<Store> }[]> {
-  const out = [
-    {
-      name: 'SQLite',
-      open: (t: Tap) => {
-        const dir = mkdtempSync(join(tmpdir(), 'tagrelay-in-doubt-'))
-        t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-        return () => openStore({ url: `sqlite:${join(dir, 'tagrelay.db')}` })
-      },
-    },
-  ]
-  const url = await postgresForTests(t)
-  if (url)
-    out.push({
-      name: 'PostgreSQL',
-      open: (t: Tap) => {
-        const schema = freshSchema(t, url)
-        return () => openStore({ url, postgres: { schema, poolSize: 4 } })
-      },
-    })
-  return out
-}
 
 interface Rig {
   sandbox: Sandbox
@@ -100,7 +74,7 @@ const tagWrites = (s: Sandbox): number =>
   (s.calls['DELETE /contacts/:contactId/tags'] ?? 0) +
   (s.calls['POST /contacts/bulk/tags/update/:type'] ?? 0)
 
-for (const { name, open } of await stores(t)) {
+for (const { name, open } of await storeKinds(t, 'in-doubt')) {
   t.test(
     `${name}: killed after HighLevel applied a bulk add, before its answer: no tag is written twice`,
     async (t) => {

@@ -1,7 +1,4 @@
 import { systemClock } from '../../src/common/clock.js'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import pino from 'pino'
 import t from 'tap'
 import { DeliveryWorker, LocalRateBudget, type EngineClient } from '../../src/delivery/index.js'
@@ -10,7 +7,7 @@ import { judge } from '../../src/ingest/index.js'
 import { compileRules, ruleSchema } from '../../src/rules/index.js'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
-import { freshSchema, postgresForTests } from '../store/helpers/postgres.js'
+import { storeKinds } from '../helpers/store-kinds.js'
 import { DeadSwitch } from '../../scripts/chaos/model/kill.js'
 
 /**
@@ -94,28 +91,6 @@ const optRules = rules([
   },
 ])
 
-async function stores(t: Tap): Promise<{ name: string; open: (t: Tap) => () => Promise<Store> }[]> {
-  const out = [
-    {
-      name: 'SQLite',
-      open: (t: Tap) => {
-        const dir = mkdtempSync(join(tmpdir(), 'tagrelay-last-word-'))
-        t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-        return () => openStore({ url: `sqlite:${join(dir, 'tagrelay.db')}` })
-      },
-    },
-  ]
-  const url = await postgresForTests(t)
-  if (url)
-    out.push({
-      name: 'PostgreSQL',
-      open: (t: Tap) => {
-        const schema = freshSchema(t, url)
-        return () => openStore({ url, postgres: { schema, poolSize: 4 } })
-      },
-    })
-  return out
-}
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
 async function rigFor(t: Tap, open: () => Promise<Store>): Promise<Rig> {
@@ -131,7 +106,7 @@ async function rigFor(t: Tap, open: () => Promise<Store>): Promise<Rig> {
 const tagsOf = (sandbox: Sandbox, email: string): string[] =>
   [...(sandbox.listContacts(LOCATION).find((c) => c.email === email)?.tags ?? [])].sort()
 
-for (const { name, open } of await stores(t))
+for (const { name, open } of await storeKinds(t, 'last-word'))
   for (const killAt of ['addTags', 'searchContacts'] as const)
     t.test(
       `${name}: killed ${killAt === 'addTags' ? 'after HighLevel applied the opt-in, before its answer' : 'while the opt-in was looked up'}; the later opt-out stays the last word`,
