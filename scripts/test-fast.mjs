@@ -11,6 +11,8 @@ const globs = readFileSync(new URL('../test/slow.txt', import.meta.url), 'utf8')
   .filter(Boolean)
 // --exclude replaces tap's default (folders named dist, fixture, fixtures): keep it
 const exclude = `{**/{dist,fixture,fixtures}/**,${globs.join(',')}}`
+const built = spawnSync(process.execPath, [new URL('./tap-build.mjs', import.meta.url).pathname], { stdio: 'inherit' })
+if (built.status !== 0) process.exit(built.status ?? 1)
 const tap = spawnSync('npx', ['tap', `--exclude=${exclude}`, '--disable-coverage', ...process.argv.slice(2)], {
   stdio: 'inherit',
 })

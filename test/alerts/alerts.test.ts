@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import pino from 'pino'
 import t from 'tap'
+import { until } from '../helpers/until.js'
 import { AlertDispatcher, AlertMonitor, alertsSchema, testMessage, type AlertsConfig } from '../../src/alerts/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { tempDir } from '../helpers/build.js'
@@ -33,15 +34,6 @@ async function receivers(t: Tap): Promise<[Receiver, Receiver]> {
   t.teardown(() => slack.close())
   t.teardown(() => hook.close())
   return [slack, hook]
-}
-
-async function until(t: Tap, what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  t.fail(`timed out waiting for ${what}`)
 }
 
 /** `n` jobs of one event, all dead letters at `at` */

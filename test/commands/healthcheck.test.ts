@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { healthUrl } from '../../src/commands/healthcheck.js'
+import { cliCommand } from '../helpers/cli-build.js'
 import { childEnv, repoRoot } from '../helpers/cli.js'
 
 const LOCATION =
@@ -12,7 +13,7 @@ const LOCATION =
 
 /** `tagrelay <args>` without blocking this process (the health check calls a server in it). */
 async function runCliAsync(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, [...cliCommand(), ...args], {
     cwd: repoRoot,
     env: childEnv(env),
   })

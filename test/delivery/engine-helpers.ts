@@ -69,12 +69,4 @@ export async function acceptJobs(store: Store, ...jobs: Partial<NewJob>[]): Prom
   return id
 }
 
-/** polls `check` until it holds; the deadline only ends a broken test (a loaded machine needs long) */
-export async function until(check: () => Promise<boolean> | boolean, ms = 30_000): Promise<boolean> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return true
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  return check()
-}
+export { holds as until } from '../helpers/until.js'

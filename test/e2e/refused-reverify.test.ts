@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
 import t from 'tap'
+import { until } from '../helpers/until.js'
 import { request } from 'undici'
 import { startService, type Service } from '../../src/service.js'
 import {
@@ -12,8 +13,6 @@ import {
   testConfig,
   testSandbox,
 } from '../helpers/build.js'
-
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
 const OLD_SECRET = 'calendly-old-signing-key-0001'
 const NEW_SECRET = 'calendly-new-signing-key-0002'
@@ -49,15 +48,6 @@ async function call(
     ...(init.body !== undefined ? { body: init.body } : {}),
   })
   return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> }
-}
-
-async function until(t: Tap, what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  t.fail(`timed out waiting for ${what}`)
 }
 
 t.test(

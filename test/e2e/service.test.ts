@@ -1,10 +1,9 @@
 import { join } from 'node:path'
 import t from 'tap'
+import { until } from '../helpers/until.js'
 import { request } from 'undici'
 import { startService, type Service } from '../../src/service.js'
 import { captureLogs, HL_TOKEN, LOCATION_ID, SOURCE_TOKEN, tempDir, testConfig, testSandbox } from '../helpers/build.js'
-
-type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
 async function post(
   service: Service,
@@ -16,15 +15,6 @@ async function post(
     body: JSON.stringify(body),
   })
   return { status: res.statusCode, json: (await res.body.json()) as { id: string; tags: string[] } }
-}
-
-async function until(t: Tap, what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  t.fail(`timed out waiting for ${what}`)
 }
 
 t.test('an event posted over HTTP ends as tags on the sandbox contact', async (t) => {

@@ -13,15 +13,7 @@ import {
   testSandbox,
 } from '../helpers/build.js'
 import { sample } from '../helpers/metrics.js'
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return true
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  return false
-}
+import { holds as until } from '../helpers/until.js'
 
 t.test("one event's trail from receipt to HighLevel's answer, and the metrics it moved", async (t) => {
   const sandbox = await testSandbox(t)

@@ -2,23 +2,12 @@ import type { Service } from '../../src/service.js'
 import type { Sandbox } from '../../src/sandbox/index.js'
 import { ADMIN_TOKEN, HL_TOKEN, LOCATION_ID, testConfig } from './build.js'
 
-interface Tap {
-  fail(message: string): void
-}
-
 export const CLIENT = 'agencyapp01-k7x'
 export const SECRET = 'agency-app-secret-0001'
 export const COMPANY = 'agencyCompany0000042'
 const REDIRECT = 'https://tags.example.com/oauth/callback'
 
-export async function until(t: Tap, what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  t.fail(`timed out waiting for ${what}`)
-}
+export { until } from './until.js'
 
 /** A service with tagrelay's HighLevel app pointed at the sandbox and a source that takes the location from the URL. */
 export function agencyConfig(

@@ -1,13 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { cliCommand } from './cli-build.js'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
  * The environment for a `tagrelay` child process: without TAGRELAY_* (and, unless kept,
  * *_TOKEN) variables, so the caller's shell cannot change the outcome, and without
- * coverage: the child loads src/ through tsx, and that second, differently transpiled
- * copy of every file would be merged into tap's report and wreck it.
+ * coverage: the child runs a second, differently transpiled copy of src/ (cli-build.ts),
+ * which would be merged into tap's report and wreck it.
  */
 export function childEnv(extra: Record<string, string> = {}, dropTokens = true): NodeJS.ProcessEnv {
   const drop = dropTokens
@@ -17,9 +18,9 @@ export function childEnv(extra: Record<string, string> = {}, dropTokens = true):
   return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', ...extra }
 }
 
-/** Runs `tagrelay <args>` from the sources and waits for it. */
+/** Runs `tagrelay <args>` (the sources, compiled once: cli-build.ts) and waits for it. */
 export function runCli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  return spawnSync(process.execPath, [...cliCommand(), ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: childEnv(env),
@@ -27,9 +28,9 @@ export function runCli(args: string[], env: Record<string, string> = {}) {
   })
 }
 
-/** Starts `tagrelay <args>` from the sources as a long-running child. */
+/** Starts `tagrelay <args>` (the sources, compiled once) as a long-running child. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  return spawn(process.execPath, [...cliCommand(), ...args], {
     cwd: repoRoot,
     env: childEnv(env, false),
     stdio: ['ignore', 'pipe', 'pipe'],
