@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js'
 import type { Logger } from 'pino'
 import type { HighLevelClient, LocationAuth } from '../highlevel/index.js'
 import type { ContactCache, JobQueue } from '../store/index.js'
@@ -29,6 +30,8 @@ export interface EngineContext {
   logger: Logger
   owner: string
   now: () => number
+  /** the worker's clock: lease renewal waits on it */
+  clock: Clock
   retry: RetryPolicy
   inFlightPerLocation: number
   bulkSize: number

@@ -31,19 +31,30 @@ export class Lane {
     })
     if (jobs.length === 0) return 0
     const ids = jobs.map((j) => j.id)
-    const renew = setInterval(
-      () => {
-        ctx.store
-          .renewLeases(ctx.owner, ids, claim.leaseMs, ctx.now())
-          .catch((err: unknown) => ctx.logger.error({ err }, 'lease renewal failed'))
-      },
-      Math.max(100, Math.floor(claim.leaseMs / 3)),
-    )
+    const roundOver = new AbortController()
+    const renewing = this.#renew(ids, roundOver.signal)
     try {
       await deliverRound(ctx, target, jobs)
     } finally {
-      clearInterval(renew)
+      roundOver.abort()
+      await renewing
     }
     return jobs.length
+  }
+
+  /** Renews the round's leases every third of the lease until the round is over. */
+  async #renew(ids: number[], roundOver: AbortSignal): Promise<void> {
+    const { ctx, claim } = this
+    const every = Math.max(100, Math.floor(claim.leaseMs / 3))
+    for (;;) {
+      try {
+        await ctx.clock.sleep(every, roundOver)
+      } catch {
+        return // the round is over
+      }
+      await ctx.store
+        .renewLeases(ctx.owner, ids, claim.leaseMs, ctx.now())
+        .catch((err: unknown) => ctx.logger.error({ err }, 'lease renewal failed'))
+    }
   }
 }

@@ -112,6 +112,7 @@ export class DeliveryWorker {
       logger: opts.logger,
       owner: this.id,
       now,
+      clock,
       circuit: new CircuitBreaker(
         opts.circuit ?? { failures: 5, probeBaseMs: 1_000, probeMaxMs: 60_000 },
         now,

@@ -3,6 +3,8 @@ import { coalesce, planCalls } from '../../src/delivery/index.js'
 import { acceptJobs, engineSetup, LOC_A, LOC_B, until } from './engine-helpers.js'
 import { completeJob } from '../store/helpers/complete-job.js'
 import { systemClock } from '../../src/common/clock.js'
+import { ManualClock } from '../helpers/manual-clock.js'
+import { holds } from '../helpers/until.js'
 
 /** lookups of any kind: batched searches and duplicate searches */
 const lookups = (calls: Record<string, number>): number =>
@@ -203,18 +205,27 @@ t.test("lease expiry hands a crashed worker's job to another worker", async (t) 
 })
 
 t.test('leases are renewed while a slow round is in flight: a second worker cannot take its jobs', async (t) => {
-  const { sandbox, store, worker, openSecond } = await engineSetup(t, { faults: { latencyMs: 700 } })
+  // the sandbox answers 700 ms late on the same manual clock: time moves only when the test says
+  // (a minute ahead of the jobs' real-time run_at, so they are due)
+  const clock = new ManualClock(Date.now() + 60_000)
+  const { sandbox, store, worker, openSecond } = await engineSetup(t, { clock, faults: { latencyMs: 700 } })
   const c = sandbox.seedContact({ locationId: LOC_A, email: 'slow@example.com' })
   await acceptJobs(store, { contact: { id: c.id }, add: ['slow'] })
-  const w = worker({ leaseMs: 300 })
+  const w = worker({ leaseMs: 300, clock })
   const round = w.runOnce()
-  await new Promise((r) => setTimeout(r, 450))
   const other = await openSecond()
-  t.same(
-    await other.claimJobs({ owner: 'other', limit: 10, leaseMs: 1000, now: Date.now() }),
-    [],
-    'still leased past the first lease',
-  )
+  const steal = () => other.claimJobs({ owner: 'other', limit: 10, leaseMs: 1000, now: clock.now() })
+  // parked: HighLevel's late answer and the renewal (every 100 ms); a sleep of the renewal
+  // begins again only once its write is done (without renewal: one sleeper, a failure)
+  const parked = () => holds(() => clock.sleeping === 2, 10_000)
+  let waited = 0
+  t.ok(await parked(), 'the answer and the renewal wait')
+  while ((waited += 100) <= 600) {
+    await clock.advance(100)
+    if (!t.ok(await parked(), `renewed ${waited} ms in`)) break
+    t.same(await steal(), [], `still leased ${waited} ms in, twice the first lease`)
+  }
+  await clock.advance(800 - waited)
   t.equal(await round, 1)
   t.equal(await store.countJobs('done'), 1)
 })

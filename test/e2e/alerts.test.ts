@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
+import { until } from '../helpers/until.js'
 import { request } from 'undici'
 import { startService } from '../../src/service.js'
 import { slackReceiver } from '../alerts/receivers.js'
@@ -31,8 +32,7 @@ t.test('the running service alerts on refusals over the threshold, then says whe
     t.equal(res.statusCode, 401)
     await res.body.dump()
   }
-  const end = Date.now() + 10_000
-  while (slack.received.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 25))
+  await until(t, 'the alert and its recovery', () => slack.received.length >= 2)
   const texts = slack.received.map((r) => (JSON.parse(r.body) as { text: string }).text)
   t.match(texts[0], /Source forms: requests refused for their signature or token/)
   t.match(texts[0], /\/console\/refused\?source=forms/, 'the console page to act on')

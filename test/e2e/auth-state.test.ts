@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
+import { holds } from '../helpers/until.js'
 import { request } from 'undici'
 import { seedHash } from '../../src/highlevel/index.js'
 import { startSandbox } from '../../src/sandbox/index.js'
@@ -53,16 +54,18 @@ t.test('a broken OAuth connection shows in /admin/locations and the metrics, not
   await res.body.dump()
 
   let crm: Record<string, unknown> | undefined
-  const end = Date.now() + 10_000
-  while (Date.now() < end) {
-    const answer = await request(`${service.url}/admin/locations`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    })
-    const body = (await answer.body.json()) as { locations: Record<string, unknown>[] }
-    crm = body.locations.find((l) => l.name === 'crm')
-    if ((crm?.auth as { state?: string } | undefined)?.state?.startsWith('failing')) break
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  await holds(
+    async () => {
+      const answer = await request(`${service.url}/admin/locations`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+      const body = (await answer.body.json()) as { locations: Record<string, unknown>[] }
+      crm = body.locations.find((l) => l.name === 'crm')
+      return (crm?.auth as { state?: string } | undefined)?.state?.startsWith('failing') === true
+    },
+    60_000,
+    50,
+  )
   t.match(crm, {
     paused: true,
     pausedReason: /auth failing since .*TAGRELAY_HL_OAUTH_REFRESH_FAILED/,

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import t from 'tap'
+import { holds } from '../helpers/until.js'
 import { ADMIN_TOKEN, build } from '../helpers/build.js'
 import type { Store } from '../../src/store/index.js'
 
@@ -9,15 +10,10 @@ const bad = { 'content-type': 'application/json', 'x-tagrelay-token': 'wrong-tok
 
 /** Waits until the store holds `n` kept refusals (each keep is committed by the store's writer). */
 async function kept(t: Tap, store: Store, n: number): Promise<number> {
-  const end = Date.now() + 15_000
-  for (;;) {
-    const rows = await store.refused.list({ limit: 1000 })
-    if (rows.length >= n || Date.now() > end) {
-      t.equal(rows.length, n, `${n} kept`)
-      return rows.length
-    }
-    await new Promise((r) => setTimeout(r, 10))
-  }
+  let count = 0
+  await holds(async () => (count = (await store.refused.list({ limit: 1000 })).length) >= n)
+  t.equal(count, n, `${n} kept`)
+  return count
 }
 
 t.test('a kept refusal never waits on the event loop: the store writer commits it', async (t) => {
@@ -62,12 +58,11 @@ t.test('the byte cap counts every stored byte: headers and URL too', async (t) =
     t.equal(res.statusCode, 401)
   }
   // the last keep trims the source in its own transaction: wait for it, then look
-  const end = Date.now() + 15_000
   let rows = await store.refused.list({ limit: 100 })
-  while (Date.now() < end && !(rows[0] && (await store.refused.get(rows[0].id))?.url.includes('i=9'))) {
-    await new Promise((r) => setTimeout(r, 10))
+  await holds(async () => {
     rows = await store.refused.list({ limit: 100 })
-  }
+    return rows[0] !== undefined && (await store.refused.get(rows[0].id))?.url.includes('i=9') === true
+  })
   t.ok(rows.length > 0 && rows.length <= 5, `at most 5 of 1.7 kB each under 8 kB (kept ${rows.length})`)
   for (const r of rows) t.ok(r.bytes > 1700, `a row counts its headers and URL (${r.bytes} bytes)`)
   t.ok(rows.reduce((n, r) => n + r.bytes, 0) <= 8192, 'the source holds no more than its cap')
