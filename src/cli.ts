@@ -154,6 +154,7 @@ async function main(argv: string[]): Promise<void> {
         oauth: { type: 'string', multiple: true },
         agency: { type: 'string' },
         'app-webhook-url': { type: 'string' },
+        'shared-secret': { type: 'string' },
         'clock-scale': { type: 'string' },
         'latency-ms': { type: 'string' },
         'error-rate': { type: 'string', multiple: true },

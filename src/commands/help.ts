@@ -107,6 +107,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       '    --oauth ID:SECRET:LOCATION   accept an OAuth client (repeatable)',
       '    --agency COMPANY_ID:N        installs approve an agency with N new locations',
       '    --app-webhook-url URL        send signed INSTALL/UNINSTALL app webhooks there',
+      "    --shared-secret SECRET       the app's Shared Secret: GET /custom-page plays HighLevel around a Custom Page",
       '    --clock-scale N              run the rate-limit clock N times faster',
       '    --latency-ms N               delay every answer',
       '    --error-rate STATUS=RATE     answer STATUS to this share of calls (repeatable)',
