@@ -1,35 +1,29 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import type { AdminRole, Scope } from '../../../common/scope.js'
 import { TagrelayError } from '../../../errors.js'
 import { grantFor, readUserContext, SsoDisabledError, type UserContext } from '../../../highlevel/index.js'
 import { ssoInstallLookup } from '../../../locations/index.js'
 import type { RouteDeps } from '../../deps.js'
-import { AdminBadRequestError } from './errors.js'
+import { sameOrigin, sessionKeeper } from './caller.js'
+import { AdminBadRequestError, AdminCsrfError } from './errors.js'
 import { iso } from './times.js'
 import { AuthThrottle, type AdminThrottledError } from './throttle.js'
 
 export const SSO_PATH = '/admin/sso/highlevel'
 const ssoBody = z.strictObject({ payload: z.string() })
 
-/** Opens a session for the header (`Authorization: Session <value>`): the session keeper, wired by auth.ts. */
-export type OpenSsoSession = (
-  role: AdminRole,
-  scope: Scope,
-  ttlMs: number,
-) => Promise<{ value: string; expiresAt: number }>
-
 /**
  * `POST /admin/sso/highlevel {payload}`: single sign-on from the console framed in
  * HighLevel. Unauthenticated (the payload is the credential): it decrypts HighLevel's user
  * context with `highlevel.app.sharedSecret`, maps it to a scope and role (installs in the
- * store) and answers a short session for the `Authorization: Session` header, never a
+ * store) and answers a short session (`via: sso`) for the `Authorization: Session` header, never a
  * cookie (the frame is a third party). Refusals are 401 with a `TAGRELAY_SSO_*` code and
  * count per address like wrong sign-in tokens (429 `TAGRELAY_ADMIN_THROTTLED` once held).
  * Each sign-in and refusal is logged with the user, company, location and role, never the
  * payload or the secret.
  */
-export function ssoRoute(app: FastifyInstance, deps: RouteDeps, open: OpenSsoSession): void {
+export function ssoRoute(app: FastifyInstance, deps: RouteDeps): void {
+  const keeper = sessionKeeper(deps)
   const custom = deps.config.highlevel.app
   const secret = custom?.sharedSecret
   const ttlMs = (custom?.customPage.sessionMinutes ?? 60) * 60_000
@@ -42,6 +36,8 @@ export function ssoRoute(app: FastifyInstance, deps: RouteDeps, open: OpenSsoSes
 
   app.post(SSO_PATH, { bodyLimit: 16 * 1024 }, async (request, reply) => {
     if (secret === undefined) throw new SsoDisabledError()
+    // the framed page is on this host; a page elsewhere has no business here
+    if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin sign-in refused: the Origin is not this host')
     try {
       throttle.check(request.ip)
     } catch (err) {
@@ -56,12 +52,12 @@ export function ssoRoute(app: FastifyInstance, deps: RouteDeps, open: OpenSsoSes
     try {
       context = readUserContext(parsed.data.payload, secret)
       const grant = await grantFor(context, installs)
-      const session = await open(grant.role, grant.scope, ttlMs)
+      const { cookieValue: value, session } = await keeper.open(grant.role, grant.scope, { via: 'sso', ttlMs })
       request.log.info(
         { ...who(context), role: grant.role, scope: grant.scope, expiresAt: iso(session.expiresAt) },
         'console sign-in from HighLevel',
       )
-      return { session: session.value, role: grant.role, scope: grant.scope, expiresAt: iso(session.expiresAt) }
+      return { session: value, role: grant.role, scope: grant.scope, expiresAt: iso(session.expiresAt) }
     } catch (err) {
       if (err instanceof TagrelayError && err.statusCode === 401) {
         throttle.failed(request.ip)
