@@ -5,6 +5,7 @@ import type { RouteDeps } from '../../deps.js'
 import { callerOf, knownCaller, sameOrigin, sessionKeeper, setCaller, setSessionCookie } from './caller.js'
 import { AdminBadRequestError, AdminCsrfError, AdminReadOnlyError, AdminUnauthorizedError } from './errors.js'
 import { scopeView } from './scope-view.js'
+import { SSO_PATH } from './sso.js'
 import { cookieValue, SESSION_COOKIE, type Session } from './sessions.js'
 import { iso } from './times.js'
 import { AuthThrottle, type AdminThrottledError } from './throttle.js'
@@ -55,6 +56,7 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]
     if (request.method === 'POST' && (path === '/admin/session' || path === '/admin/portal-links/exchange')) return
+    if (request.method === 'POST' && path === SSO_PATH) return // sso.ts: the payload is the credential
     const headerSession = /^Session\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
     if (headerSession) {
       const session = await keeper.read(headerSession[1])

@@ -11,6 +11,7 @@ import { refusedRoutes } from './refused.js'
 import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
 import { rulesRoute } from './rules.js'
+import { ssoRoute } from './sso.js'
 import { suggestionRoute } from './suggestions.js'
 
 /**
@@ -27,7 +28,10 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     app.addHook('onRequest', async () => {
       throw new AdminDisabledError()
     })
-  } else adminAuth(app, deps)
+  } else {
+    adminAuth(app, deps)
+    ssoRoute(app, deps)
+  }
   rulesTestRoute(app, deps)
   rulesRoute(app, deps)
   eventRoutes(app, deps)
