@@ -3,8 +3,9 @@
 // counts, and the encrypted payload goes to tagrelay's back end, which decrypts it and
 // answers a short session for the `Authorization: Session` header. A third-party frame's
 // cookies are blocked or partitioned, so none is used: the session lives in memory, and in
-// this tab's sessionStorage when the browser allows it (so moving between pages does not
-// ask HighLevel again). Nothing here decrypts anything.
+// this tab's sessionStorage when the browser allows it. Chromium with third-party cookies
+// blocked denies a third-party frame its storage too, so there each page load asks
+// HighLevel again (one message and one sign-in per page). Nothing here decrypts anything.
 
 const KEY = 'tagrelay.highlevel.session'
 const ANSWER_MS = 10_000
