@@ -18,6 +18,7 @@ export const PAGES: readonly ConsolePage[] = [
   { name: 'alerts', title: 'Alerts', nav: true },
   { name: 'event', title: 'Event', nav: false },
   { name: 'sign-in', title: 'Sign in', nav: false },
+  { name: 'portal', title: 'Opening the console', nav: false },
 ]
 
 const escape = (s: string): string =>
@@ -36,7 +37,7 @@ export function pageShell(page: ConsolePage): string {
     )
     .join('')
   const header =
-    page.name === 'sign-in'
+    page.name === 'sign-in' || page.name === 'portal'
       ? ''
       : `<header><nav aria-label="Console"><a class="brand" href="/console/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="who"></span> <button type="button" id="sign-out">Sign out</button></p></nav></header>`
   return `<!doctype html>
