@@ -18,6 +18,7 @@ export const PAGES: readonly ConsolePage[] = [
   { name: 'alerts', title: 'Alerts', nav: true },
   { name: 'event', title: 'Event', nav: false },
   { name: 'sign-in', title: 'Sign in', nav: false },
+  { name: 'portal', title: 'Opening the console', nav: false },
 ]
 
 const escape = (s: string): string =>
@@ -48,7 +49,7 @@ export function pageShell(page: ConsolePage, framed?: FramedShell): string {
     .join('')
   const signOut = framed ? '' : ' <button type="button" id="sign-out">Sign out</button>'
   const header =
-    page.name === 'sign-in' || page.name === 'highlevel'
+    page.name === 'sign-in' || page.name === 'portal' || page.name === 'highlevel'
       ? ''
       : `<header><nav aria-label="Console"><a class="brand" href="${base}/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="who"></span>${signOut}</p></nav></header>`
   const frame = framed ? ` data-framed="true" data-parent-origins="${escape(framed.parentOrigins.join(' '))}"` : ''

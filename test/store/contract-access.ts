@@ -1,5 +1,5 @@
 import type { Store } from '../../src/store/index.js'
-import { T0 } from './fixtures.js'
+import { attempt, event, job, T0 } from './fixtures.js'
 import type { Tap } from './fixtures.js'
 
 const link = (id: string, hash: string, over: { expiresAt?: number } = {}) => ({
@@ -61,5 +61,37 @@ export function accessContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void 
     await portalLinks.create(link('race', 'hr'))
     const outcomes = await Promise.all([1, 2, 3, 4].map(() => portalLinks.use('hr', T0 + 5)))
     t.same(outcomes.map((o) => o.outcome).sort(), ['ok', 'used', 'used', 'used'])
+  })
+
+  t.test('a scope filters in the query: events by their jobs (or source, without jobs), dead letters', async (t) => {
+    const store = await fresh(t)
+    const a = event({ receivedAt: T0 + 1 })
+    const b = event({ receivedAt: T0 + 2 })
+    const both = event({ receivedAt: T0 + 3 })
+    const none = event({ receivedAt: T0 + 4, source: 'quiet' })
+    const noneElsewhere = event({ receivedAt: T0 + 5, source: 'other' })
+    await store.accept(a, [job({ location: 'loc-a' })])
+    await store.accept(b, [job({ location: 'loc-b' })])
+    await store.accept(both, [job({ location: 'loc-a' }), job({ location: 'loc-b' })])
+    await store.accept(none, [])
+    await store.accept(noneElsewhere, [])
+    const ids = async (within: { locations: string[]; sources: string[] }) =>
+      (await store.listEvents({ limit: 10, within })).map((e) => e.id)
+    t.same(await ids({ locations: ['loc-a'], sources: ['quiet'] }), [none.id, both.id, a.id])
+    t.same(await ids({ locations: ['loc-b'], sources: [] }), [both.id, b.id])
+    t.same(await ids({ locations: [], sources: [] }), [], 'an empty scope sees nothing')
+    t.same(
+      (await store.listEvents({ limit: 1, within: { locations: ['loc-b'], sources: [] } })).map((e) => e.id),
+      [both.id],
+      'the limit counts only what is inside',
+    )
+
+    const jobs = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 10 })
+    for (const j of jobs) await store.failJob(j.id, 'w', attempt({ outcome: 'dead', error: 'E: no' }), null)
+    const dead = async (locations: string[]) =>
+      (await store.listDeadLetters({ locations })).map((j) => j.location).sort()
+    t.same(await dead(['loc-a']), ['loc-a', 'loc-a'])
+    t.same(await dead(['loc-a', 'loc-b']), ['loc-a', 'loc-a', 'loc-b', 'loc-b'])
+    t.same(await dead([]), [], 'an empty list matches nothing')
   })
 }

@@ -326,11 +326,15 @@ export async function boot(render) {
     }
     return fail(err)
   }
+  // the scope first ("Acme Dental", a company, "All locations"), then what the role may do
+  const role = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
   const who = $('#who')
-  if (who) {
-    const role = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
-    who.textContent = FRAMED && session.scopeName ? `${role} · ${session.scopeName}` : role
-  }
+  if (who) who.textContent = `${session.scopeName ?? 'All locations'} · ${role}`
+  // alerts are the whole service's: a scoped session is not shown the page it cannot read
+  if (session.scope && session.scope.kind !== 'all')
+    $(`a[href="${consolePath('/console/alerts')}"]`)
+      ?.closest('li')
+      ?.remove()
   $('#sign-out')?.addEventListener('click', async () => {
     await api('DELETE', '/admin/session').catch(() => null)
     location.assign('/console/sign-in')

@@ -286,7 +286,7 @@ export class SqliteStore implements Store {
 
   async listDeadLetters(filter: DeadLetterFilter = {}): Promise<Job[]> {
     const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))
-    return this.#stmts.listDead(filter.afterId ?? 0, limit, filter.location ?? null).map(toJob)
+    return this.#stmts.listDead(filter.afterId ?? 0, limit, filter.location ?? null, filter.locations).map(toJob)
   }
 
   async getDeadLetter(id: number): Promise<DeadLetter | undefined> {

@@ -5,8 +5,8 @@ import type { RouteDeps } from '../../deps.js'
 import { callerOf, knownCaller, sameOrigin, sessionKeeper, setCaller, setSessionCookie } from './caller.js'
 import { AdminBadRequestError, AdminCsrfError, AdminReadOnlyError, AdminUnauthorizedError } from './errors.js'
 import { scopeView } from './scope-view.js'
+import { cookieValue, SESSION_COOKIE, type Session, type SessionKeeper } from './sessions.js'
 import { SSO_PATH } from './sso.js'
-import { cookieValue, SESSION_COOKIE, type Session } from './sessions.js'
 import { iso } from './times.js'
 import { AuthThrottle, type AdminThrottledError } from './throttle.js'
 
@@ -32,7 +32,15 @@ function readOnlyCall(request: FastifyRequest): boolean {
  * cross-site requests, and the token covers browsers or proxies that do not honour it. A
  * header-borne session needs neither: no browser sends that header on its own.
  */
-export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
+export interface AdminAuth {
+  keeper: SessionKeeper
+  /** refuses a client address held for wrong tokens (before any compare) */
+  guarded(request: FastifyRequest, reply: FastifyReply, kind: 'sign-in' | 'bearer'): void
+  /** counts a wrong token or link against the client address */
+  wrong(request: FastifyRequest, kind: 'sign-in' | 'bearer'): void
+}
+
+export function adminAuth(app: FastifyInstance, deps: RouteDeps): AdminAuth {
   const { admin } = deps.config
   const keeper = sessionKeeper(deps)
   const now = deps.clock ? () => deps.clock!.now() : Date.now
@@ -131,4 +139,5 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
     setSessionCookie(reply, request, '', 0)
     return reply.code(204).send()
   })
+  return { keeper, guarded, wrong }
 }

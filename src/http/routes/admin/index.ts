@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../../deps.js'
 import { adminAuth } from './auth.js'
+import { portalLinkRoutes } from './portal-links.js'
 import { AdminDisabledError } from './errors.js'
 import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
@@ -29,7 +30,7 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       throw new AdminDisabledError()
     })
   } else {
-    adminAuth(app, deps)
+    portalLinkRoutes(app, deps, adminAuth(app, deps))
     ssoRoute(app, deps)
   }
   rulesTestRoute(app, deps)
