@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import CryptoJS from 'crypto-js'
-import { chromium, type Frame, type Page } from 'playwright-core'
+import { chromium, type Frame, type Page, type Response } from 'playwright-core'
 import t from 'tap'
 import { startSandbox } from '../../src/sandbox/index.js'
 import { startService } from '../../src/service.js'
@@ -208,6 +208,36 @@ else {
         t.same(await seriousViolations(frame as unknown as Page), [], 'the refusal: axe clean')
         await page.close()
       })
+
+    await t.test('an ended session is opened again from HighLevel; a stale one is refused', async (t) => {
+      const sessions: string[] = []
+      const seen = (r: Response) => {
+        if (r.url().endsWith('/admin/sso/highlevel') && r.ok())
+          void r.json().then((b: { session: string }) => sessions.push(b.session))
+      }
+      browser.on('response', seen)
+      t.teardown(() => browser.off('response', seen))
+      const { page, frame } = await open(encrypt({ ...person, role: 'user', type: 'account', activeLocation: a1 }))
+      await frame.waitForURL(/\/console\/highlevel\/events$/)
+      await frame.getByText('a1@example.com').first().waitFor()
+      await until(t, 'the session seen', () => sessions.length === 1)
+      const revoke = async (value: string) => {
+        const [, , nonce] = JSON.parse(Buffer.from(value.split('.')[0]!, 'base64url').toString()) as string[]
+        await service.store.sessions.revoke(nonce!, Date.now())
+      }
+      // signed out behind its back: the list's next refresh asks HighLevel again and goes on
+      await revoke(sessions[0]!)
+      await until(t, 'a second sign-in', () => sessions.length === 2, 20_000)
+      await frame.getByText('a1@example.com').first().waitFor()
+      t.equal(await frame.getByText('tagrelay cannot open here').count(), 0, 'no refusal')
+      // the app is uninstalled from the location meanwhile: asking again is refused, and said so
+      await service.store.directory.removeLocation(a1, 'uninstalled in the test', Date.now())
+      await revoke(sessions[1]!)
+      await frame.getByText('tagrelay cannot open here').waitFor({ timeout: 20_000 })
+      t.match(await frame.locator('#app').innerText(), /NOT_INSTALLED/)
+      t.equal(await frame.locator('header, nav, table').count(), 0, 'the list is gone')
+      await page.close()
+    })
 
     await t.test('the console outside the frame still refuses to be framed', async (t) => {
       const { page, frame } = await open('x', '/console/events')
