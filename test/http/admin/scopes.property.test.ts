@@ -26,6 +26,7 @@ const ROUTES: Record<string, Kind> = {
   'DELETE /admin/session': { kind: 'own' },
   'GET /admin/openapi.json': { kind: 'own' },
   'POST /admin/portal-links/exchange': { kind: 'public' },
+  'POST /admin/sso/highlevel': { kind: 'public' },
   'POST /admin/portal-links': { kind: 'all-only' },
   'GET /admin/portal-links': { kind: 'all-only' },
   'DELETE /admin/portal-links/:id': { kind: 'all-only' },
