@@ -149,3 +149,22 @@ t.test('without the shared secret single sign-on is off', async (t) => {
   t.equal(res.statusCode, 404)
   t.equal(res.json().code, 'TAGRELAY_SSO_DISABLED')
 })
+
+t.test('an agency whose install was revoked: neither the agency nor its locations', async (t) => {
+  const { sso, store } = await setup(t)
+  const now = Date.now()
+  await store.directory.saveCompany({
+    companyId: AGENCY,
+    state: 'revoked',
+    stateReason: 'UNINSTALL',
+    installedAt: now,
+    updatedAt: now,
+  })
+  for (const context of [
+    { ...person, role: 'admin', type: 'agency' },
+    { ...person, role: 'user', type: 'account', activeLocation: LOC_A },
+  ]) {
+    const res = await sso(encrypt(context))
+    t.equal(res.json().code, 'TAGRELAY_SSO_NOT_INSTALLED', context.type)
+  }
+})
