@@ -39,7 +39,7 @@ export function pageShell(page: ConsolePage): string {
   const header =
     page.name === 'sign-in' || page.name === 'portal'
       ? ''
-      : `<header><nav aria-label="Console"><a class="brand" href="/console/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="who"></span> <button type="button" id="sign-out">Sign out</button></p></nav></header>`
+      : `<header><nav aria-label="Console"><a class="brand" href="/console/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="scope"></span> <span id="who"></span> <button type="button" id="sign-out">Sign out</button></p></nav></header>`
   return `<!doctype html>
 <html lang="en">
 <head>

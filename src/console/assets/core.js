@@ -299,8 +299,8 @@ export async function boot(render) {
     return fail(err)
   }
   // the scope first ("Acme Dental", a company, "All locations"), then what the role may do
-  const role = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
-  $('#who').textContent = `${session.scopeName ?? 'All locations'} · ${role}`
+  $('#scope').textContent = session.scopeName ?? 'All locations'
+  $('#who').textContent = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
   // alerts are the whole service's: a scoped session is not shown the page it cannot read
   if (session.scope && session.scope.kind !== 'all') $('a[href="/console/alerts"]')?.closest('li')?.remove()
   $('#sign-out').addEventListener('click', async () => {
