@@ -51,7 +51,7 @@ export function pageShell(page: ConsolePage, framed?: FramedShell): string {
   const header =
     page.name === 'sign-in' || page.name === 'portal' || page.name === 'highlevel'
       ? ''
-      : `<header><nav aria-label="Console"><a class="brand" href="${base}/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="who"></span>${signOut}</p></nav></header>`
+      : `<header><nav aria-label="Console"><a class="brand" href="${base}/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="scope"></span> <span id="who"></span>${signOut}</p></nav></header>`
   const frame = framed ? ` data-framed="true" data-parent-origins="${escape(framed.parentOrigins.join(' '))}"` : ''
   return `<!doctype html>
 <html lang="en">

@@ -327,9 +327,10 @@ export async function boot(render) {
     return fail(err)
   }
   // the scope first ("Acme Dental", a company, "All locations"), then what the role may do
-  const role = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
+  const scope = $('#scope')
+  if (scope) scope.textContent = session.scopeName ?? 'All locations'
   const who = $('#who')
-  if (who) who.textContent = `${session.scopeName ?? 'All locations'} · ${role}`
+  if (who) who.textContent = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
   // alerts are the whole service's: a scoped session is not shown the page it cannot read
   if (session.scope && session.scope.kind !== 'all')
     $(`a[href="${consolePath('/console/alerts')}"]`)
