@@ -145,6 +145,36 @@ async function main(argv: string[]): Promise<void> {
       })
       return
     }
+    case 'portal-link': {
+      const [{ runPortalLink }, { loadConfigFile }] = await Promise.all([
+        import('./commands/portal-link.js'),
+        import('./config/index.js'),
+      ])
+      const v = parse(command, rest, {
+        ...configOption,
+        location: { type: 'string', multiple: true },
+        company: { type: 'string' },
+        viewer: { type: 'boolean' },
+        ttl: { type: 'string' },
+        url: { type: 'string' },
+      })
+      const locations = v.location ?? []
+      if (locations.length > 0 === (v.company !== undefined))
+        throw new UsageError('portal-link needs --location NAME (one or more) or --company ID, not both', command)
+      const ttlMinutes = Number(v.ttl ?? '60')
+      if (!(Number.isSafeInteger(ttlMinutes) && ttlMinutes >= 1 && ttlMinutes <= 10_080))
+        throw new UsageError(`--ttl must be minutes from 1 to 10080 (a week), got ${v.ttl}`, command)
+      const file = configPath(v)
+      const config = { ...loadConfigFile(file, { allowMissingEnv: true }), store: loadStoreConfigFile(file) }
+      await runPortalLink(config, {
+        locations,
+        companyId: v.company,
+        viewer: v.viewer === true,
+        ttlMinutes,
+        url: v.url,
+      })
+      return
+    }
     case 'sandbox': {
       const { runSandbox } = await import('./demo/sandbox-command.js')
       const v = parse(command, rest, {
@@ -154,6 +184,7 @@ async function main(argv: string[]): Promise<void> {
         oauth: { type: 'string', multiple: true },
         agency: { type: 'string' },
         'app-webhook-url': { type: 'string' },
+        'shared-secret': { type: 'string' },
         'clock-scale': { type: 'string' },
         'latency-ms': { type: 'string' },
         'error-rate': { type: 'string', multiple: true },

@@ -80,6 +80,22 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
     example: 'tagrelay replay --id 42',
   },
+  'portal-link': {
+    usage:
+      'tagrelay portal-link (--location NAME... | --company ID) [--viewer] [--ttl MINUTES] [--url BASE] [--config FILE]',
+    summary:
+      'print a one-time link that opens the console for one location (or a company) only, without a token (needs admin.token and the store)',
+    options: [
+      '    --location NAME    a location by name or HighLevel id (repeat for several)',
+      '    --company ID       every location installed under this HighLevel company',
+      '    --viewer           read-only (default: may replay, re-run, re-verify)',
+      '    --ttl MINUTES      how long the link can be used (default 60, at most 10080)',
+      '    --url BASE         the public base URL, when server.publicUrl is not set',
+      CONFIG,
+      HELP,
+    ],
+    example: 'tagrelay portal-link --location "Acme Dental" --viewer --ttl 120',
+  },
   rerun: {
     usage: 'tagrelay rerun (--id ID | --source S --since T [--until T]) [--dry-run] [--replan] [--config FILE]',
     summary:
@@ -107,6 +123,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
       '    --oauth ID:SECRET:LOCATION   accept an OAuth client (repeatable)',
       '    --agency COMPANY_ID:N        installs approve an agency with N new locations',
       '    --app-webhook-url URL        send signed INSTALL/UNINSTALL app webhooks there',
+      "    --shared-secret SECRET       the app's Shared Secret: GET /custom-page plays HighLevel around a Custom Page",
       '    --clock-scale N              run the rate-limit clock N times faster',
       '    --latency-ms N               delay every answer',
       '    --error-rate STATUS=RATE     answer STATUS to this share of calls (repeatable)',

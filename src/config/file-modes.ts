@@ -13,6 +13,7 @@ const SECRET_KEYS = new Set([
   'refreshToken',
   'password',
   'secretKey',
+  'sharedSecret',
 ])
 /** `scheme://user:password@host`: the password part of a store URL */
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@:]*:([^/@]*)@/i

@@ -18,27 +18,41 @@ export const PAGES: readonly ConsolePage[] = [
   { name: 'alerts', title: 'Alerts', nav: true },
   { name: 'event', title: 'Event', nav: false },
   { name: 'sign-in', title: 'Sign in', nav: false },
+  { name: 'portal', title: 'Opening the console', nav: false },
 ]
 
 const escape = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 
+/** Where the console's pages live: `/console`, or `/console/highlevel` framed in HighLevel. */
+export const FRAMED_BASE = '/console/highlevel'
+
+/** A page framed in HighLevel (a Custom Page): the origins its script accepts the user context from. */
+export interface FramedShell {
+  parentOrigins: readonly string[]
+}
+
 /**
  * The HTML shell of a page: navigation and an empty `main` that the page's module fills
  * from the admin API. No data is rendered here, so nothing a sender wrote can reach the
- * HTML unescaped: the modules set text, never markup.
+ * HTML unescaped: the modules set text, never markup. A framed shell links inside
+ * `/console/highlevel`, has no sign-out (HighLevel signed the user in) and tells its
+ * script which parent origins may answer for the user.
  */
-export function pageShell(page: ConsolePage): string {
+export function pageShell(page: ConsolePage, framed?: FramedShell): string {
+  const base = framed ? FRAMED_BASE : '/console'
   const nav = PAGES.filter((p) => p.nav)
     .map(
       (p) =>
-        `<li><a href="/console/${p.name}"${p.name === page.name || (page.name === 'event' && p.name === 'events') ? ' aria-current="page"' : ''}>${escape(p.title)}</a></li>`,
+        `<li><a href="${base}/${p.name}"${p.name === page.name || (page.name === 'event' && p.name === 'events') ? ' aria-current="page"' : ''}>${escape(p.title)}</a></li>`,
     )
     .join('')
+  const signOut = framed ? '' : ' <button type="button" id="sign-out">Sign out</button>'
   const header =
-    page.name === 'sign-in'
+    page.name === 'sign-in' || page.name === 'portal' || page.name === 'highlevel'
       ? ''
-      : `<header><nav aria-label="Console"><a class="brand" href="/console/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="who"></span> <button type="button" id="sign-out">Sign out</button></p></nav></header>`
+      : `<header><nav aria-label="Console"><a class="brand" href="${base}/events">tagrelay</a><ul>${nav}</ul><p class="who"><span id="scope"></span> <span id="who"></span>${signOut}</p></nav></header>`
+  const frame = framed ? ` data-framed="true" data-parent-origins="${escape(framed.parentOrigins.join(' '))}"` : ''
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -50,7 +64,7 @@ export function pageShell(page: ConsolePage): string {
 <link rel="modulepreload" href="/console/assets/core.js">
 <script type="module" src="/console/assets/pages/${page.name}.js"></script>
 </head>
-<body data-page="${page.name}">
+<body data-page="${page.name}"${frame}>
 <a class="skip" href="#main">Skip to content</a>
 ${header}
 <main id="main" tabindex="-1">

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from '../config/index.js'
 import { TagrelayError } from '../errors.js'
+import { framedRoutes } from './framed.js'
 import { PAGES, pageShell } from './pages.js'
 
 class ConsoleDisabledError extends TagrelayError {
@@ -56,7 +57,7 @@ function secure(reply: FastifyReply): FastifyReply {
 }
 
 /**
- * /console: the pages and their assets. The pages are shells; everything they show or
+ * /console: the pages and their assets (and, framed in HighLevel, `framed.ts`). The pages are shells; everything they show or
  * change goes through the admin API with the session cookie, so the console can do
  * nothing the API does not allow (and a viewer's buttons would be refused there too).
  */
@@ -73,6 +74,7 @@ export function consoleRoutes(app: FastifyInstance, config: Config): void {
   app.get('/console', async (_request, reply) => reply.redirect('/console/events'))
   for (const page of PAGES) if (page.name !== 'event') app.get(`/console/${page.name}`, html(page.name))
   app.get('/console/events/:id', html('event'))
+  framedRoutes(app, config, CONSOLE_CSP)
   app.get<{ Params: { '*': string } }>('/console/assets/*', async (request, reply) => {
     const asset = assets.get(request.params['*'])
     if (!asset) return reply.callNotFound()

@@ -49,7 +49,7 @@ const summary = (job: Job): DeadLetterSummary => ({
 /** The dead-letter operations the admin API and `tagrelay replay` share. */
 export async function listDeadLetters(
   store: DeadLetterStore,
-  filter: { limit?: number; afterId?: number; location?: string } = {},
+  filter: { limit?: number; afterId?: number; location?: string; locations?: readonly string[] } = {},
 ): Promise<DeadLetterSummary[]> {
   return (await store.listDeadLetters(filter)).map(summary)
 }

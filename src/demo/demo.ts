@@ -9,6 +9,7 @@ import { startSandbox } from '../sandbox/index.js'
 import { TagrelayError } from '../errors.js'
 import { createLogger } from '../log.js'
 import { startService } from '../service.js'
+import { customPageLines, DEMO_APP_CLIENT, demoCustomPage, installDemoAgency, withCustomPage } from './custom-page.js'
 import { DEMO_CONTACTS, DEMO_EVENTS, DEMO_LOCATION_ID, EXAMPLES_DIR, readExample } from './samples.js'
 
 const secret = (): string => randomBytes(12).toString('hex')
@@ -28,7 +29,12 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
     )
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-demo-'))
   const hlToken = `pit-${secret()}`
-  const sandbox = await startSandbox({ tokens: { [hlToken]: DEMO_LOCATION_ID } })
+  // with --keep, the console opens inside the sandbox's HighLevel window too (single sign-on)
+  const sso = keep ? demoCustomPage() : null
+  const sandbox = await startSandbox({
+    tokens: { [hlToken]: DEMO_LOCATION_ID },
+    ...(sso ? { oauthClients: { [DEMO_APP_CLIENT]: sso.clientSecret }, sharedSecret: sso.sharedSecret } : {}),
+  })
   for (const c of DEMO_CONTACTS) sandbox.seedContact({ locationId: DEMO_LOCATION_ID, ...c })
 
   const env: NodeJS.ProcessEnv = {
@@ -43,7 +49,8 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
     TAGRELAY_VIEWER_TOKEN: `view-${secret()}`,
   }
   for (const e of DEMO_EVENTS) env[e.tokenVar] = secret()
-  const config = loadConfigFile(join(EXAMPLES_DIR, 'demo.yaml'), { env })
+  const loaded = loadConfigFile(join(EXAMPLES_DIR, 'demo.yaml'), { env })
+  const config = sso ? withCustomPage(loaded, sandbox, sso, env.TAGRELAY_PORT as string) : loaded
   const logFile = join(dir, 'tagrelay.log')
   const logStream = createWriteStream(logFile)
   const logger = createLogger({ level: 'info', stream: logStream })
@@ -91,6 +98,7 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
     console.log(`\nthe console: ${service.url}/console
   sign in with the admin token   ${env.TAGRELAY_ADMIN_TOKEN}
   or, read-only, the viewer token ${env.TAGRELAY_VIEWER_TOKEN}`)
+    console.log(customPageLines(sandbox, service.url, await installDemoAgency(service.url, sandbox)))
     console.log(`\nrunning until Ctrl-C. Post an event:
   curl -i -X POST '${service.url}/hooks/${first!.source}' \\
     -H 'content-type: application/json' -H 'x-tagrelay-token: ${env[first!.tokenVar]}' \\

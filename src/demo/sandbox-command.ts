@@ -9,6 +9,7 @@ export interface SandboxArgs {
   oauth?: string[]
   agency?: string
   'app-webhook-url'?: string
+  'shared-secret'?: string
   'clock-scale'?: string
   'latency-ms'?: string
   'error-rate'?: string[]
@@ -87,6 +88,7 @@ export async function runSandbox(args: SandboxArgs, opts: RunSandboxOptions = {}
       faults: faultsFromArgs(args),
       oauthClients: Object.fromEntries(oauth.map(([id, secret]) => [id, secret])),
       ...(args['app-webhook-url'] === undefined ? {} : { appWebhookUrl: args['app-webhook-url'] }),
+      ...(args['shared-secret'] === undefined ? {} : { sharedSecret: args['shared-secret'] }),
     })
   } catch (err) {
     if (err instanceof TagrelayError) throw err
@@ -102,6 +104,10 @@ export async function runSandbox(args: SandboxArgs, opts: RunSandboxOptions = {}
     log(`installs approve agency ${agency.companyId} with ${agency.count} locations (${locationIds[0]}, ...)`)
   }
   log(`install page: ${sandbox.url}/oauth/chooselocation (auto-approves); app webhook key ${sandbox.webhookPublicKey}`)
+  if (args['shared-secret'] !== undefined)
+    log(
+      `Custom Page: ${sandbox.url}/custom-page?user=location-user&location=LOCATION_ID&target=<tagrelay>/console/highlevel (user: agency-admin, location-user, location-admin)`,
+    )
   if (clockScale !== 1) log(`clock runs ${clockScale}x: the 10 s rate-limit window lasts ${10_000 / clockScale} ms`)
   log(`faults: POST ${sandbox.url}/_sandbox/faults, counters: GET ${sandbox.url}/_sandbox/calls`)
   await (opts.until ?? Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]))

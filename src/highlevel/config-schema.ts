@@ -31,6 +31,51 @@ export const locationSchema = z.strictObject({
   auth: authSchema,
 })
 
+/** HighLevel's own app origins: a Custom Page is framed by one of them (or a white-label domain). */
+export const HIGHLEVEL_FRAME_ORIGINS = ['https://app.gohighlevel.com', 'https://app.leadconnectorhq.com'] as const
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/**
+ * An origin that may frame the Custom Page: `https://host[:port]`, nothing after it (a
+ * trailing `/` is dropped). `http:` only on loopback (127.0.0.1, localhost, [::1]), for
+ * the sandbox and tests: a white-label domain is always https.
+ */
+export const frameOrigin = z.string().transform((s, ctx) => {
+  let url: URL
+  try {
+    url = new URL(s)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a URL: write https://app.example-agency.com' })
+    return z.NEVER
+  }
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+  const host = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(url.hostname)
+  if (!bare || !host || !/^[a-z]+:\/\/[^/?#\s]+\/?$/i.test(s)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'an origin only: scheme, host (no wildcard) and port, no path, query or user',
+    })
+    return z.NEVER
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+    ctx.addIssue({ code: 'custom', message: 'https only (http is allowed on 127.0.0.1 and localhost, for tests)' })
+  return url.origin
+})
+
+/** The Custom Page (tagrelay's console framed in HighLevel) and its single sign-on. */
+const customPageSchema = z.strictObject({
+  /** origins allowed to frame it besides HighLevel's own: the agency's white-label app domains */
+  frameOrigins: z.array(frameOrigin).max(50).default([]),
+  /** how long a session opened from HighLevel's user context lasts; HighLevel is asked again after */
+  sessionMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+})
+
 export const INSTALL_HOSTS = {
   standard: 'https://marketplace.gohighlevel.com',
   'white-label': 'https://marketplace.leadconnectorhq.com',
@@ -58,6 +103,12 @@ export const appSchema = z.strictObject({
   /** HighLevel's app webhook key (base64 SPKI or PEM); default HighLevel's published Ed25519 key */
   webhookPublicKey: z.string().min(1).optional(),
   refreshMarginMs: z.number().int().min(0).default(300_000),
+  /**
+   * the app's Shared Secret (Advanced Settings, Auth): decrypts the user context a Custom
+   * Page asks HighLevel for; set, it enables single sign-on at /console/highlevel
+   */
+  sharedSecret: secret.optional(),
+  customPage: customPageSchema.prefault({}),
 })
 
 export const highlevelSchema = z.strictObject({

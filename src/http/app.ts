@@ -16,6 +16,7 @@ import { hookRoutes } from './routes/hooks.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { metricsRoute } from './routes/metrics.js'
 import { registerBackpressure } from './plugins/backpressure.js'
+import { frameGuard } from './plugins/frame-guard.js'
 import { refuseWhileClosing } from './plugins/shutting-down.js'
 
 /** The path of a request target, origin-form (`/hooks/web`) or absolute-form (`http://host/hooks/web`). */
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     name !== undefined && deps.sources.names().includes(name) ? name : '(unknown)'
   installErrorHandler(app, { rejections, sourceOf })
   refuseWhileClosing(app)
+  frameGuard(app)
   const locations = Object.fromEntries(
     Object.entries(deps.config.highlevel.locations).map(([name, l]) => [name, l.locationId]),
   )

@@ -44,7 +44,7 @@ export class OpsMetrics {
     })
     this.adminAuthFailures = new Counter({
       name: 'tagrelay_admin_auth_failures_total',
-      help: 'Wrong admin or viewer tokens, by kind (sign-in, bearer)',
+      help: 'Wrong admin or viewer tokens, by kind (sign-in, bearer), and refused HighLevel sign-ins (highlevel-sso)',
       labelNames: ['kind'],
       registers,
     })

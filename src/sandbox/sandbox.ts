@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { HIGHLEVEL_API_VERSION } from '../highlevel/index.js'
 import { SandboxClock } from './clock.js'
 import { CONTROL_PREFIX, controlRoute } from './control.js'
+import { CUSTOM_PAGE_PATHS, customPageRoute } from './custom-page.js'
 import { AppWebhookSender } from './app-webhooks.js'
 import { faultBody, FaultInjector } from './faults.js'
 import { readRequestBody, sendJson } from './http.js'
@@ -52,6 +53,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | string> {
     const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
+    if (method === 'GET' && CUSTOM_PAGE_PATHS.has(url.pathname))
+      return customPageRoute(res, url, { installs, sharedSecret: options.sharedSecret })
     if (url.pathname.startsWith(CONTROL_PREFIX)) {
       const read = await readRequestBody(req)
       const result = controlRoute(

@@ -38,6 +38,11 @@ export interface SandboxOptions {
   appWebhookUrl?: string
   /** the Ed25519 private key that signs app webhooks (default: a fresh pair) */
   webhookSigningKey?: KeyObject
+  /**
+   * the Shared Secret of the marketplace app whose Custom Page `GET /custom-page` plays
+   * HighLevel's window for: it encrypts the user context with it
+   */
+  sharedSecret?: string
   /** dice for the fault rates (tests make them deterministic) */
   random?: () => number
   logger?: SandboxLogger

@@ -1,3 +1,7 @@
+import { EVERYTHING, type Scope } from '../common/scope.js'
+import type { PortalLinkStore } from './access.js'
+import { scopeFromText } from './access.js'
+
 /**
  * What the service's defences keep in the store, so that every replica (and a restart)
  * sees them: console sessions (a sign-out holds everywhere until the session expires) and
@@ -20,11 +24,18 @@ export interface StoredSession {
   expiresAt: number
   /** epoch ms of the sign-out; null while the session holds */
   revokedAt: number | null
+  /** what the session may see (migration 80); sessions from before are scope `all` */
+  scope: Scope
+  /** how it was opened: 'sign-in', 'sso', 'portal-link' (null before migration 80) */
+  via: string | null
 }
+
+/** What opening a session records; scope defaults to `all` and via to null. */
+export type NewSession = Omit<StoredSession, 'revokedAt' | 'scope' | 'via'> & { scope?: Scope; via?: string }
 
 export interface SessionStore {
   /** records a new session (and drops sessions that expired before its start) */
-  open(session: Omit<StoredSession, 'revokedAt'>): Promise<void>
+  open(session: NewSession): Promise<void>
   get(id: string): Promise<StoredSession | undefined>
   /** ends the session at `at` (a sign-out); a revoked or unknown session is left as it is */
   revoke(id: string, at: number): Promise<void>
@@ -44,6 +55,7 @@ export interface NonceStore {
 export interface SecurityStore {
   readonly sessions: SessionStore
   readonly nonces: NonceStore
+  readonly portalLinks: PortalLinkStore
 }
 
 export interface SessionRow {
@@ -52,6 +64,8 @@ export interface SessionRow {
   created_at: number
   expires_at: number
   revoked_at: number | null
+  scope: string | null
+  via: string | null
 }
 
 export const toStoredSession = (r: SessionRow): StoredSession => ({
@@ -60,6 +74,8 @@ export const toStoredSession = (r: SessionRow): StoredSession => ({
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
   revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  scope: r.scope === null ? EVERYTHING : scopeFromText(r.scope),
+  via: r.via,
 })
 
 /** Migrations 65-66 for one store (`int`: the integer type of an epoch-ms column). */

@@ -131,6 +131,11 @@ export interface DeadLetterFilter {
   /** only ids above this one (paging) */
   afterId?: number
   location?: string
+  /**
+   * only jobs of these locations (a caller's scope, issue 28), in the query itself so a
+   * page is never short; an empty list matches nothing
+   */
+  locations?: readonly string[]
 }
 
 /** One location's OAuth token pair, as the auth module keeps it. */
@@ -175,6 +180,12 @@ export interface EventFilter {
   contact?: string
   /** a location (its name in the config) that one of its jobs delivers to */
   location?: string
+  /**
+   * a caller's scope (issue 28): events with a job at one of `locations`, or with no job
+   * at all and from one of `sources` (a source whose default location is in scope); in
+   * the query itself, so pages are full and nothing outside is counted
+   */
+  within?: { locations: readonly string[]; sources: readonly string[] }
   /** a rule that matched it */
   rule?: string
   /** a rule that did not match it (pair with the rule's source) */

@@ -10,6 +10,7 @@ const NAMES = [
   'config',
   'migrate',
   'replay',
+  'portal-link',
   'rerun',
   'sandbox',
   'demo',

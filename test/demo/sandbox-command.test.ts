@@ -104,3 +104,21 @@ t.test('tagrelay sandbox --agency: the install page approves an agency with that
   stop()
   await running
 })
+
+t.test('tagrelay sandbox --shared-secret: the Custom Page plays HighLevel with it', async (t) => {
+  const lines: string[] = []
+  let stop!: () => void
+  const until = new Promise<void>((resolve) => (stop = resolve))
+  const running = runSandbox(
+    { port: '0', 'shared-secret': 'sandbox-shared-secret' },
+    { until, log: (l) => lines.push(l) },
+  )
+  while (!lines.some((l) => l.startsWith('Custom Page'))) await new Promise((r) => setTimeout(r, 10))
+  const base = /listening on (\S+)/.exec(lines.join('\n'))?.[1] ?? ''
+  const target = encodeURIComponent('http://127.0.0.1:8080/console/highlevel')
+  const res = await request(`${base}/custom-page?user=agency-admin&company=agencyCo&target=${target}`)
+  t.equal(res.statusCode, 200)
+  t.match(await res.body.text(), /data-payload="U2FsdGVkX1/, 'a payload in the OpenSSL salted format')
+  stop()
+  await running
+})

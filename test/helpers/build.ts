@@ -8,6 +8,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { buildApp, type AppDeps } from '../../src/http/index.js'
 import { createLogger } from '../../src/log.js'
 import { createSourceRegistry } from '../../src/sources/index.js'
+import { setUpLocations, type LocationRegistry } from '../../src/locations/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 
 export const HL_TOKEN = 'pit-7f3a9c21d84e4b6fa0c2'
@@ -117,6 +118,10 @@ export interface BuildOptions extends Omit<TestConfigOptions, 'storeUrl'> {
   rateLimits?: AppDeps['rateLimits']
   /** the delivery engine's per-location pauses (AppDeps.delivery) */
   pauses?: AppDeps['delivery']
+  /** the admin API's clock (sessions, throttle, portal links) */
+  clock?: AppDeps['clock']
+  /** a location registry over the store (installed locations), as `serve` builds it */
+  registry?: boolean
 }
 
 /** The app over a real SQLite file, driven with `app.inject` (no port, no delivery). */
@@ -130,9 +135,10 @@ export async function build(
   rejections: RejectionCounter
   config: Config
   reloadRules: (rules: unknown[]) => string
+  locations: LocationRegistry | undefined
 }> {
   const dir = tempDir(t)
-  const { now, rateLimits, pauses, ...configOpts } = opts
+  const { now, rateLimits, pauses, clock, registry, ...configOpts } = opts
   const config = testConfig({ storeUrl: `sqlite:${join(dir, 'test.db')}`, ...configOpts })
   const logs = captureLogs()
   const sources = createSourceRegistry(config.sources, {
@@ -144,6 +150,22 @@ export async function build(
   const store = await openStore({ url: config.store.url })
   let rules = compileConfigRules(config)
   const rejections = new RejectionCounter()
+  const locations = registry
+    ? (
+        await setUpLocations({
+          locations: config.highlevel.locations,
+          app: config.highlevel.app,
+          secretKey: undefined,
+          store,
+          client: {
+            refreshAccessToken: async () => Promise.reject(new Error('no HighLevel here')),
+            installs: {} as never,
+          },
+          logger,
+          syncMs: 0,
+        })
+      ).registry
+    : undefined
   const app = await buildApp({
     config,
     store,
@@ -153,8 +175,11 @@ export async function build(
     rejections,
     rateLimits,
     delivery: pauses,
+    ...(clock ? { clock } : {}),
+    ...(locations ? { locations } : {}),
   })
   t.teardown(async () => {
+    locations?.stop()
     await app.close()
     await store.close()
   })
@@ -163,5 +188,5 @@ export async function build(
     rules = compileConfigRules(testConfig({ storeUrl: config.store.url, ...configOpts, rules: extra }))
     return rules.version
   }
-  return { app, store, logs, rejections, config, reloadRules }
+  return { app, store, logs, rejections, config, reloadRules, locations }
 }

@@ -9,7 +9,15 @@ export function securityContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
     t.equal(await sessions.get('s1'), undefined)
     await sessions.open({ id: 's1', role: 'admin', createdAt: T0, expiresAt: T0 + 1000 })
     await sessions.open({ id: 's2', role: 'viewer', createdAt: T0, expiresAt: T0 + 5000 })
-    t.same(await sessions.get('s1'), { id: 's1', role: 'admin', createdAt: T0, expiresAt: T0 + 1000, revokedAt: null })
+    t.same(await sessions.get('s1'), {
+      id: 's1',
+      role: 'admin',
+      createdAt: T0,
+      expiresAt: T0 + 1000,
+      revokedAt: null,
+      scope: { kind: 'all' },
+      via: null,
+    })
     await sessions.revoke('s2', T0 + 10)
     await sessions.revoke('s2', T0 + 20)
     await sessions.revoke('unknown', T0 + 20)

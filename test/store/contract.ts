@@ -11,6 +11,7 @@ import { deliveryContract } from './contract-delivery.js'
 import { locationsContract } from './contract-locations.js'
 import { opsContract } from './contract-ops.js'
 import { securityContract } from './contract-security.js'
+import { accessContract } from './contract-access.js'
 import { orderContract } from './contract-order.js'
 import { authFailuresContract } from './contract-auth-failures.js'
 
@@ -130,6 +131,7 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   locationsContract(t, fresh)
   opsContract(t, fresh)
   securityContract(t, fresh)
+  accessContract(t, fresh)
   orderContract(t, fresh)
   authFailuresContract(t, fresh)
 }

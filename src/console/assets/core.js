@@ -1,11 +1,21 @@
 // The console's shared helpers: the admin API with the session cookie and its CSRF token,
 // DOM building that only ever sets text (nothing from an event becomes markup), times in
 // the reader's zone, the filter form, following a job, and the page boot (who is signed
-// in, sign-out). Each page module imports this one. Over 300 lines as one piece on
+// in, sign-out). Framed in HighLevel (`/console/highlevel/...`, framed.js) the session is
+// a header, not the cookie, and links stay under that prefix. Each page module imports this one. Over 300 lines as one piece on
 // purpose: it is the one module every page preloads, and splitting it would add a
 // round trip to every page's first paint.
 
 let session = null
+/** framed in HighLevel: framed.js, loaded by boot() only there */
+const FRAMED = document.body.dataset.framed === 'true'
+let framed = null
+
+/** A console path as this page reaches it: under /console/highlevel when framed in HighLevel. */
+export function consolePath(path) {
+  if (!FRAMED || !path.startsWith('/console/') || /^\/console\/(highlevel|assets)(\/|$|\?)/.test(path)) return path
+  return `/console/highlevel/${path.slice('/console/'.length)}`
+}
 
 export const $ = (sel, root = document) => root.querySelector(sel)
 export const app = () => $('#app')
@@ -17,6 +27,7 @@ export function h(tag, attrs = {}, ...children) {
     if (v === undefined || v === null || v === false) continue
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v)
     else if (k === 'class') el.className = v
+    else if (k === 'href') el.setAttribute(k, consolePath(String(v)))
     else el.setAttribute(k, v === true ? '' : String(v))
   }
   for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) el.append(c)
@@ -36,17 +47,27 @@ export class ApiError extends Error {
   }
 }
 
-/** One admin API call; a missing or expired session goes to the sign-in page. */
-export async function api(method, path, body) {
+/**
+ * One admin API call; a missing or expired session goes to the sign-in page. Framed in
+ * HighLevel the session goes as `Authorization: Session`, and an ended one is opened again
+ * from HighLevel's user context once, then refused.
+ */
+export async function api(method, path, body, again = true) {
   const headers = { accept: 'application/json' }
   if (body !== undefined) headers['content-type'] = 'application/json'
-  if (method !== 'GET' && session?.csrfToken) headers['x-csrf-token'] = session.csrfToken
+  if (FRAMED) headers.authorization = `Session ${framed?.framedSession() ?? ''}`
+  else if (method !== 'GET' && session?.csrfToken) headers['x-csrf-token'] = session.csrfToken
   const res = await fetch(path, {
     method,
     headers,
-    credentials: 'same-origin',
+    credentials: FRAMED ? 'omit' : 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
   })
+  if (res.status === 401 && FRAMED && framed) {
+    if (!again) throw new framed.Refusal('SESSION_ENDED', 'Your session has ended: open tagrelay again from HighLevel.')
+    await framed.signInFromHighLevel()
+    return api(method, path, body, false)
+  }
   if (res.status === 401 && path !== '/admin/session') {
     location.assign(`/console/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`)
     throw new ApiError(401, { message: 'signed out' })
@@ -66,7 +87,10 @@ export function say(text, kind = 'info') {
   el.dataset.kind = kind
 }
 
-export const fail = (err) => say(err instanceof ApiError ? `${err.message}` : String(err), 'error')
+export const fail = (err) =>
+  framed && err instanceof framed.Refusal
+    ? framed.showRefusal(err)
+    : say(err instanceof ApiError ? `${err.message}` : String(err), 'error')
 
 const pad = (n) => String(n).padStart(2, '0')
 const zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' })
@@ -290,6 +314,10 @@ export async function follow(check, { every = 1000, ms = 60_000, progress } = {}
 /** Runs a page once the session is known: fills the header, wires sign-out. */
 export async function boot(render) {
   try {
+    if (FRAMED) {
+      framed = await import('./framed.js')
+      if (!framed.framedSession()) await framed.signInFromHighLevel()
+    }
     session = await api('GET', '/admin/session')
   } catch (err) {
     if (err.status === 401) {
@@ -298,8 +326,17 @@ export async function boot(render) {
     }
     return fail(err)
   }
-  $('#who').textContent = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
-  $('#sign-out').addEventListener('click', async () => {
+  // the scope first ("Acme Dental", a company, "All locations"), then what the role may do
+  const scope = $('#scope')
+  if (scope) scope.textContent = session.scopeName ?? 'All locations'
+  const who = $('#who')
+  if (who) who.textContent = session.role === 'viewer' ? 'Viewer (read-only)' : 'Admin'
+  // alerts are the whole service's: a scoped session is not shown the page it cannot read
+  if (session.scope && session.scope.kind !== 'all')
+    $(`a[href="${consolePath('/console/alerts')}"]`)
+      ?.closest('li')
+      ?.remove()
+  $('#sign-out')?.addEventListener('click', async () => {
     await api('DELETE', '/admin/session').catch(() => null)
     location.assign('/console/sign-in')
   })

@@ -13,6 +13,7 @@
  * stored request would no longer be the one that came in.
  */
 import { securityMigrations } from '../security.js'
+import { accessMigrations } from '../access.js'
 import { authFailureMigrations } from '../auth-failures.js'
 import { RESOLVED_CONTACT_SQL } from '../sqlite/migrations.js'
 import { locationsMigrationSql } from '../directory.js'
@@ -219,6 +220,8 @@ export const migrations: readonly Migration[] = [
   ...securityMigrations('BIGINT'),
   // 70: failing credentials per location (issue 27), in ../auth-failures.ts
   ...authFailureMigrations('BIGINT'),
+  // 80-81: session scopes and portal links (issue 28)
+  ...accessMigrations('BIGINT'),
 ]
 
 export const latestVersion: number = Math.max(0, ...migrations.map((m) => m.version))

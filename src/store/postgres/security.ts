@@ -1,6 +1,9 @@
 import type pg from 'pg'
+import { EVERYTHING } from '../../common/scope.js'
+import { scopeToText } from '../access.js'
 import {
   toStoredSession,
+  type NewSession,
   type NonceStore,
   type SessionRow,
   type SessionStore,
@@ -11,14 +14,12 @@ import {
 export class PostgresSessionStore implements SessionStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async open(s: Omit<StoredSession, 'revokedAt'>): Promise<void> {
+  async open(s: NewSession): Promise<void> {
     await this.pool.query('DELETE FROM console_sessions WHERE expires_at < $1', [s.createdAt])
-    await this.pool.query('INSERT INTO console_sessions (id, role, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
-      s.id,
-      s.role,
-      s.createdAt,
-      s.expiresAt,
-    ])
+    await this.pool.query(
+      'INSERT INTO console_sessions (id, role, created_at, expires_at, scope, via) VALUES ($1, $2, $3, $4, $5, $6)',
+      [s.id, s.role, s.createdAt, s.expiresAt, scopeToText(s.scope ?? EVERYTHING), s.via ?? null],
+    )
   }
 
   async get(id: string): Promise<StoredSession | undefined> {

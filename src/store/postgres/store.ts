@@ -29,6 +29,7 @@ import { migrations } from './migrations.js'
 import { createPool, inTransaction, type PostgresOptions } from './pool.js'
 import { PostgresLocationDirectory } from './directory.js'
 import { PostgresNonceStore, PostgresSessionStore } from './security.js'
+import { PostgresPortalLinkStore } from './portal-links.js'
 import { PostgresAuthFailureStore } from './auth-failures.js'
 import { PostgresRateWindowLog } from './rate-window.js'
 import { PostgresAlertOutbox, PostgresRefusedStore } from './ops.js'
@@ -79,6 +80,7 @@ export class PostgresStore implements Store {
   readonly alerts: PostgresAlertOutbox
   readonly sessions: PostgresSessionStore
   readonly nonces: PostgresNonceStore
+  readonly portalLinks: PostgresPortalLinkStore
   readonly authFailures: PostgresAuthFailureStore
   readonly #where: string
   #closed = false
@@ -92,6 +94,7 @@ export class PostgresStore implements Store {
     this.alerts = new PostgresAlertOutbox(pool)
     this.sessions = new PostgresSessionStore(pool)
     this.nonces = new PostgresNonceStore(pool)
+    this.portalLinks = new PostgresPortalLinkStore(pool)
     this.authFailures = new PostgresAuthFailureStore(pool)
     this.schema = schema
     this.#where = where
@@ -288,7 +291,7 @@ export class PostgresStore implements Store {
 
   async listDeadLetters(filter: DeadLetterFilter = {}): Promise<Job[]> {
     const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))
-    return (await listDead(this.pool, filter.afterId ?? 0, limit, filter.location ?? null)).map(toJob)
+    return (await listDead(this.pool, filter.afterId ?? 0, limit, filter.location ?? null, filter.locations)).map(toJob)
   }
 
   async getDeadLetter(id: number): Promise<DeadLetter | undefined> {

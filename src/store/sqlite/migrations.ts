@@ -1,5 +1,6 @@
 import { consoleMigrations } from '../console-migrations.js'
 import { securityMigrations } from '../security.js'
+import { accessMigrations } from '../access.js'
 import { authFailureMigrations } from '../auth-failures.js'
 import { sqliteRefusedMigrations } from '../refused-migrations.js'
 import { inDoubtMigration, orderMigrations, sqliteOwnerMigration } from '../order-migrations.js'
@@ -233,6 +234,8 @@ export const migrations: readonly Migration[] = [
   ...securityMigrations('INTEGER'),
   // 70: failing credentials per location (issue 27), in ../auth-failures.ts
   ...authFailureMigrations('INTEGER'),
+  // 80-81: session scopes and portal links (issue 28)
+  ...accessMigrations('INTEGER'),
 ]
 
 /** The newest schema version this build knows. */

@@ -1,6 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3'
+import { EVERYTHING } from '../../common/scope.js'
+import { scopeToText } from '../access.js'
 import {
   toStoredSession,
+  type NewSession,
   type NonceStore,
   type SessionRow,
   type SessionStore,
@@ -12,7 +15,7 @@ export class SqliteSessionStore implements SessionStore {
   #q:
     | {
         prune: Statement<[number]>
-        insert: Statement<[string, string, number, number]>
+        insert: Statement<[string, string, number, number, string, string | null]>
         get: Statement<[string], SessionRow>
         revoke: Statement<[number, string]>
       }
@@ -24,18 +27,20 @@ export class SqliteSessionStore implements SessionStore {
     const db = this.db()
     return (this.#q ??= {
       prune: db.prepare('DELETE FROM console_sessions WHERE expires_at < ?'),
-      insert: db.prepare('INSERT INTO console_sessions (id, role, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO console_sessions (id, role, created_at, expires_at, scope, via) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       get: db.prepare('SELECT * FROM console_sessions WHERE id = ?'),
       revoke: db.prepare('UPDATE console_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     })
   }
 
-  async open(s: Omit<StoredSession, 'revokedAt'>): Promise<void> {
+  async open(s: NewSession): Promise<void> {
     const q = this.#s
     this.db()
       .transaction(() => {
         q.prune.run(s.createdAt)
-        q.insert.run(s.id, s.role, s.createdAt, s.expiresAt)
+        q.insert.run(s.id, s.role, s.createdAt, s.expiresAt, scopeToText(s.scope ?? EVERYTHING), s.via ?? null)
       })
       .immediate()
   }

@@ -33,6 +33,7 @@ import { prepareStatements, type Statements } from './statements.js'
 import { WriterConnection } from './writer.js'
 import { SqliteLocationDirectory } from './directory.js'
 import { SqliteNonceStore, SqliteSessionStore } from './security.js'
+import { SqlitePortalLinkStore } from './portal-links.js'
 import { SqliteAuthFailureStore } from './auth-failures.js'
 import { MainWrites } from './main-writes.js'
 import { SqliteAlertOutbox, SqliteRefusedStore } from './ops.js'
@@ -88,6 +89,7 @@ export class SqliteStore implements Store {
   readonly alerts = new SqliteAlertOutbox(() => this.#db)
   readonly sessions = new SqliteSessionStore(() => this.#db)
   readonly nonces = new SqliteNonceStore(() => this.#db)
+  readonly portalLinks = new SqlitePortalLinkStore(() => this.#db)
   readonly authFailures = new SqliteAuthFailureStore(
     () => this.#db,
     (op) => this.#writes.run(op),
@@ -284,7 +286,7 @@ export class SqliteStore implements Store {
 
   async listDeadLetters(filter: DeadLetterFilter = {}): Promise<Job[]> {
     const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))
-    return this.#stmts.listDead(filter.afterId ?? 0, limit, filter.location ?? null).map(toJob)
+    return this.#stmts.listDead(filter.afterId ?? 0, limit, filter.location ?? null, filter.locations).map(toJob)
   }
 
   async getDeadLetter(id: number): Promise<DeadLetter | undefined> {

@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import t from 'tap'
 import { ADMIN_TOKEN, build } from '../../helpers/build.js'
+import { routeTable } from '../../helpers/routes.js'
 
 type Json = Record<string, unknown>
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` }
@@ -69,35 +70,12 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
     }
   }
 
-  // and the other way: every admin route is in the document
-  for (const route of [
-    'GET /admin/events',
-    'GET /admin/events/{id}',
-    'GET /admin/locations',
-    'POST /admin/locations',
-    'PATCH /admin/locations/{name}',
-    'DELETE /admin/locations/{name}',
-    'POST /admin/rules/test',
-    'GET /admin/openapi.json',
-    'GET /admin/dead-letters',
-    'GET /admin/dead-letters/{id}',
-    'DELETE /admin/dead-letters/{id}',
-    'POST /admin/dead-letters/{id}/replay',
-    'POST /admin/dead-letters/replay',
-    'POST /admin/events/{id}/rerun',
-    'POST /admin/session',
-    'GET /admin/session',
-    'DELETE /admin/session',
-    'GET /admin/rules',
-    'GET /admin/dead-letters/count',
-    'GET /admin/dead-letters/groups',
-    'POST /admin/dead-letters/discard',
-    'GET /admin/refused/recent',
-    'POST /admin/refused/reverify',
-    'GET /admin/suggestions',
-  ]) {
-    const [method, path] = route.split(' ') as [string, string]
-    t.ok((doc.paths as Record<string, Json>)[path]?.[method.toLowerCase()], `${route} is documented`)
+  // and the other way: every admin route in Fastify's route table is in the document
+  const admin = routeTable(app).filter((r) => r.url.startsWith('/admin'))
+  t.ok(admin.length >= 32, `${admin.length} admin routes`)
+  for (const { method, url } of admin) {
+    const path = url.replace(/:(\w+)/g, '{$1}')
+    t.ok((doc.paths as Record<string, Json>)[path]?.[method.toLowerCase()], `${method} ${path} is documented`)
   }
 })
 

@@ -129,3 +129,32 @@ t.test('sign-out ends the session; expiry ends it too; no token, no console', as
   t.equal((await off.app.inject({ method: 'POST', url: '/admin/session', payload: { token: 'x' } })).statusCode, 404)
   t.equal((await off.app.inject({ url: '/console/events' })).statusCode, 404, 'the console is off without a token')
 })
+
+t.test('a session as a header (Authorization: Session): no CSRF, same store check; its scope reads back', async (t) => {
+  const { app, store } = await setup(t)
+  const { SessionKeeper } = await import('../../../src/http/routes/admin/sessions.js')
+  const keeper = new SessionKeeper({ admin: ADMIN_TOKEN, viewer: VIEWER }, 60_000, store.sessions)
+  const scope = { kind: 'locations' as const, locationIds: ['loc-x'] }
+  const { cookieValue, session } = await keeper.open('admin', scope, { via: 'sso' })
+  t.match(session, { role: 'admin', scope, via: 'sso' })
+  const authorization = `Session ${cookieValue}`
+  const who = await app.inject({ url: '/admin/session', headers: { authorization } })
+  t.equal(who.statusCode, 200)
+  t.match(who.json(), { role: 'admin', scope, scopeName: '1 location', via: 'sso' })
+  const change = await app.inject({
+    method: 'POST',
+    url: '/admin/dead-letters/replay',
+    headers: { authorization, origin: 'https://elsewhere.example' },
+    payload: { all: true },
+  })
+  t.equal(change.statusCode, 200, 'a header-borne session needs no CSRF token')
+  const out = await app.inject({ method: 'DELETE', url: '/admin/session', headers: { authorization } })
+  t.equal(out.statusCode, 204)
+  t.equal((await app.inject({ url: '/admin/events', headers: { authorization } })).statusCode, 401, 'revoked')
+  t.equal((await app.inject({ url: '/admin/events', headers: { authorization: 'Session x.y' } })).statusCode, 401)
+
+  const only = new SessionKeeper({ admin: ADMIN_TOKEN }, 60_000, store.sessions)
+  const viewer = await only.open('viewer', scope, { via: 'portal-link', ttlMs: 10 * 60_000 })
+  t.equal(viewer.session.expiresAt - Date.now() <= 60_000, true, 'never longer than the keeper allows')
+  t.match(await only.read(viewer.cookieValue), { role: 'viewer', via: 'portal-link' }, 'a viewer without viewerToken')
+})

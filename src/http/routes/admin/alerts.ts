@@ -5,6 +5,7 @@ import type { Alert } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
+import { requireScopeAll } from './scope-guard.js'
 
 const listQuery = z.strictObject({
   status: z.enum(['pending', 'sent', 'failed']).optional(),
@@ -30,6 +31,7 @@ const alertOut = (a: Alert): Record<string, unknown> => ({
 /** GET /admin/alerts: the alert outbox, newest first (pending, sent, and failed after their retries). */
 export function alertRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get('/admin/alerts', async (request) => {
+    requireScopeAll(request, 'the alerts of the whole service: reading them')
     const parsed = listQuery.safeParse(request.query ?? {})
     if (!parsed.success)
       throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)

@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { EVERYTHING } from '../../../common/scope.js'
 import type { RouteDeps } from '../../deps.js'
+import { callerOf, knownCaller, sameOrigin, sessionKeeper, setCaller, setSessionCookie } from './caller.js'
 import { AdminBadRequestError, AdminCsrfError, AdminReadOnlyError, AdminUnauthorizedError } from './errors.js'
-import { cookieValue, SESSION_COOKIE, SessionKeeper, type AdminRole, type Session } from './sessions.js'
+import { scopeView } from './scope-view.js'
+import { cookieValue, SESSION_COOKIE, type Session, type SessionKeeper } from './sessions.js'
+import { SSO_PATH } from './sso.js'
 import { iso } from './times.js'
 import { AuthThrottle, type AdminThrottledError } from './throttle.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const signInBody = z.strictObject({ token: z.string().min(1).max(1024) })
-
-/** Who is calling: the role, and the session when the call came with the cookie. */
-const callers = new WeakMap<FastifyRequest, { role: AdminRole; session: Session | null }>()
 
 /** Calls a viewer may make although they are not GETs: they change nothing. */
 function readOnlyCall(request: FastifyRequest): boolean {
@@ -22,41 +23,26 @@ function readOnlyCall(request: FastifyRequest): boolean {
   return /^\/admin\/events\/[^/]+\/rerun$/.test(path) && body?.dryRun === true
 }
 
-/** The request's own host, for the Origin check (a proxy may terminate TLS, so the scheme is not compared). */
-function sameOrigin(request: FastifyRequest): boolean {
-  const origin = request.headers.origin
-  if (origin === undefined) return true
-  try {
-    const from = new URL(origin)
-    return from.host === new URL(`${from.protocol}//${request.headers.host ?? ''}`).host
-  } catch {
-    return false
-  }
-}
-
-const behindHttps = (request: FastifyRequest): boolean =>
-  request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https'
-
-function setCookie(reply: FastifyReply, request: FastifyRequest, value: string, maxAgeSec: number): void {
-  const attrs = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSec}`]
-  if (behindHttps(request)) attrs.push('Secure')
-  reply.header('set-cookie', attrs.join('; '))
-}
-
 /**
  * Who may call /admin: `Authorization: Bearer` with the admin token (or the viewer token,
- * read-only), or the console's session cookie. Cookie calls that change something must
- * carry the session's CSRF token in `x-csrf-token` and, when the browser sends an Origin,
- * come from this host: SameSite=Strict already keeps the cookie off cross-site requests,
- * and the token covers browsers or proxies that do not honour it.
+ * read-only), both scope `all`; or a console session (any scope), as the session cookie
+ * or as `Authorization: Session <value>` (see `SessionKeeper`). Cookie calls that change
+ * something must carry the session's CSRF token in `x-csrf-token` and, when the browser
+ * sends an Origin, come from this host: SameSite=Strict already keeps the cookie off
+ * cross-site requests, and the token covers browsers or proxies that do not honour it. A
+ * header-borne session needs neither: no browser sends that header on its own.
  */
-export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
+export interface AdminAuth {
+  keeper: SessionKeeper
+  /** refuses a client address held for wrong tokens (before any compare) */
+  guarded(request: FastifyRequest, reply: FastifyReply, kind: 'sign-in' | 'bearer'): void
+  /** counts a wrong token or link against the client address */
+  wrong(request: FastifyRequest, kind: 'sign-in' | 'bearer'): void
+}
+
+export function adminAuth(app: FastifyInstance, deps: RouteDeps): AdminAuth {
   const { admin } = deps.config
-  const keeper = new SessionKeeper(
-    { admin: admin.token, viewer: admin.viewerToken },
-    admin.sessionMinutes * 60_000,
-    deps.store.sessions,
-  )
+  const keeper = sessionKeeper(deps)
   const now = deps.clock ? () => deps.clock!.now() : Date.now
   const throttle = new AuthThrottle(admin.throttle, now)
   const { adminAuthFailures, adminAuthThrottled } = deps.metrics.ops
@@ -76,12 +62,20 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
   }
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'POST' && request.url.split('?')[0] === '/admin/session') return
+    const path = request.url.split('?')[0]
+    if (request.method === 'POST' && (path === '/admin/session' || path === '/admin/portal-links/exchange')) return
+    if (request.method === 'POST' && path === SSO_PATH) return // sso.ts: the payload is the credential
+    const headerSession = /^Session\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+    if (headerSession) {
+      const session = await keeper.read(headerSession[1])
+      if (!session) throw new AdminUnauthorizedError('the console session has ended: open the console again')
+      return void setCaller(request, { role: session.role, scope: session.scope, session, carrier: 'header' })
+    }
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
     if (bearer) {
       guarded(request, reply, 'bearer')
       const role = keeper.roleOf(bearer[1] as string)
-      if (role) return void callers.set(request, { role, session: null })
+      if (role) return void setCaller(request, { role, scope: EVERYTHING, session: null, carrier: 'bearer' })
       wrong(request, 'bearer')
       reply.header('www-authenticate', 'Bearer realm="tagrelay admin"')
       throw new AdminUnauthorizedError('wrong admin token')
@@ -99,19 +93,27 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
       if (!keeper.checkCsrf(session, typeof presented === 'string' ? presented : undefined))
         throw new AdminCsrfError('missing or wrong x-csrf-token: take it from GET /admin/session')
     }
-    callers.set(request, { role: session.role, session })
+    setCaller(request, { role: session.role, scope: session.scope, session, carrier: 'cookie' })
   })
 
   app.addHook('preHandler', async (request) => {
-    if (callers.get(request)?.role === 'viewer' && !SAFE_METHODS.has(request.method) && !readOnlyCall(request))
+    if (knownCaller(request)?.role === 'viewer' && !SAFE_METHODS.has(request.method) && !readOnlyCall(request))
       throw new AdminReadOnlyError()
   })
 
-  const sessionOut = (role: AdminRole, session: Session | null) => ({
-    role,
-    expiresAt: session ? iso(session.expiresAt) : null,
-    csrfToken: session ? keeper.csrfToken(session) : null,
-  })
+  const sessionOut = (request: FastifyRequest, session: Session | null) => {
+    const caller = session ? { role: session.role, scope: session.scope } : callerOf(request)
+    const view = scopeView(deps, caller.scope)
+    return {
+      role: caller.role,
+      scope: caller.scope,
+      scopeName: view.displayName,
+      via: session?.via ?? 'token',
+      expiresAt: session ? iso(session.expiresAt) : null,
+      // only a cookie needs it; a header-borne session is not sent by the browser on its own
+      csrfToken: session ? keeper.csrfToken(session) : null,
+    }
+  }
 
   app.post('/admin/session', async (request, reply) => {
     const parsed = signInBody.safeParse(request.body)
@@ -123,19 +125,19 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): void {
       wrong(request, 'sign-in')
       throw new AdminUnauthorizedError('wrong token: use admin.token or admin.viewerToken')
     }
-    const { cookieValue: value, session } = await keeper.open(role)
-    setCookie(reply, request, value, Math.floor(keeper.ttlMs / 1000))
+    const { cookieValue: value, session } = await keeper.open(role, EVERYTHING, { via: 'sign-in' })
+    setSessionCookie(reply, request, value, Math.floor(keeper.ttlMs / 1000))
     request.log.info({ role, expiresAt: iso(session.expiresAt) }, 'console sign-in')
-    return sessionOut(role, session)
+    return sessionOut(request, session)
   })
   app.get('/admin/session', async (request) => {
-    const caller = callers.get(request) as { role: AdminRole; session: Session | null }
-    return sessionOut(caller.role, caller.session)
+    return sessionOut(request, callerOf(request).session)
   })
   app.delete('/admin/session', async (request, reply) => {
-    const caller = callers.get(request)
-    if (caller?.session) await keeper.end(caller.session)
-    setCookie(reply, request, '', 0)
+    const { session } = callerOf(request)
+    if (session) await keeper.end(session)
+    setSessionCookie(reply, request, '', 0)
     return reply.code(204).send()
   })
+  return { keeper, guarded, wrong }
 }

@@ -6,6 +6,8 @@ import { knownRules } from './names.js'
 /** What dead letters can be filtered by beside the location: the cause, the source, the rule, the age. */
 export interface DeadFilter {
   location?: string | undefined
+  /** the caller's scope: only these locations (in the store query); absent for scope all */
+  locations?: readonly string[] | undefined
   code?: string | undefined
   source?: string | undefined
   rule?: string | undefined
@@ -65,6 +67,7 @@ export async function scanDead(
       limit: PAGE,
       afterId: after,
       ...(f.location ? { location: f.location } : {}),
+      ...(f.locations ? { locations: f.locations } : {}),
     })
     for (const d of page) {
       const row = describeDead(d, sourceOf)

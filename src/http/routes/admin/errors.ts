@@ -36,3 +36,54 @@ export class AdminReadOnlyError extends TagrelayError {
     )
   }
 }
+
+/**
+ * A route over something global (the rules files, alerts, portal links, adding a
+ * location), or a change that would reach outside the caller's scope: only a credential
+ * of scope `all` may. Never answered for an id outside the scope: that is a 404, like an
+ * unknown id, so a scoped caller cannot learn what exists outside.
+ */
+export class AdminScopeError extends TagrelayError {
+  constructor(what: string) {
+    super(
+      'TAGRELAY_ADMIN_SCOPE',
+      `${what} needs a credential of scope all (admin.token or a session of every location)`,
+      403,
+    )
+  }
+}
+
+/** A portal link's secret that no link has (mistyped, or cut short when copied). */
+export class PortalLinkUnknownError extends TagrelayError {
+  constructor() {
+    super('TAGRELAY_PORTAL_LINK_UNKNOWN', 'this link is not valid: ask for a new one', 401)
+  }
+}
+
+export class PortalLinkUsedError extends TagrelayError {
+  constructor() {
+    super(
+      'TAGRELAY_PORTAL_LINK_USED',
+      'this link was already used: a portal link opens one session; ask for a new one',
+      410,
+    )
+  }
+}
+
+export class PortalLinkExpiredError extends TagrelayError {
+  constructor() {
+    super('TAGRELAY_PORTAL_LINK_EXPIRED', 'this link has expired: ask for a new one', 410)
+  }
+}
+
+export class PortalLinkRevokedError extends TagrelayError {
+  constructor() {
+    super('TAGRELAY_PORTAL_LINK_REVOKED', 'this link was revoked by an admin: ask for a new one', 410)
+  }
+}
+
+export class PortalLinkNotFoundError extends TagrelayError {
+  constructor(id: string) {
+    super('TAGRELAY_PORTAL_LINK_NOT_FOUND', `no portal link ${id}`, 404)
+  }
+}

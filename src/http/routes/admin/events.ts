@@ -10,6 +10,7 @@ import { iso } from './times.js'
 import { whySentence } from './why.js'
 import { whyTag } from './why-tag.js'
 import { canonical, knownNames, knownRules } from './names.js'
+import { eventIn, eventsWithin, viewOf } from './scope-guard.js'
 
 /** The 404 names a refusal kept under the same id: the log line's event id then leads somewhere. */
 export class EventNotFoundError extends TagrelayError {
@@ -65,9 +66,12 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!parsed.success)
       throw new AdminBadRequestError(`invalid query: ${formatIssues(parsed.error.issues).join('; ')}`)
     const { cursor, limit, ruleOutcome, ...typed } = parsed.data
-    const { filter, warnings } = canonicalFilter(deps, typed, ruleOutcome)
+    const view = viewOf(request, deps)
+    const { filter, warnings } = canonicalFilter(deps, typed, ruleOutcome, view.all ? undefined : view)
+    const within = eventsWithin(view, deps)
     const rows = await deps.store.listEvents({
       ...filter,
+      ...(within ? { within } : {}),
       limit: limit + 1,
       ...(cursor ? { after: decodeCursor(cursor) } : {}),
     })
@@ -77,7 +81,8 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
       events: page.map((e) => ({
         ...e,
         receivedAt: iso(e.receivedAt),
-        location: e.location ?? sourceLocation(e.source),
+        // an event of several locations names one in scope (or none) to a scoped caller
+        location: view.has(e.location ?? sourceLocation(e.source)) ? (e.location ?? sourceLocation(e.source)) : null,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null,
       warnings,
@@ -93,8 +98,15 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { id } = request.params
     const asked = trailQuery.safeParse(request.query ?? {})
     if (!asked.success) throw new AdminBadRequestError(`invalid query: ${formatIssues(asked.error.issues).join('; ')}`)
-    const event = await deps.store.getEvent(id)
-    if (!event) throw new EventNotFoundError(id, await deps.store.refused.get(id).catch(() => undefined))
+    const view = viewOf(request, deps)
+    const stored = await deps.store.getEvent(id)
+    // outside the scope: the very answer an unknown id gets (a refusal kept under the id too)
+    if (!stored || !eventIn(view, deps, stored)) {
+      const refused = await deps.store.refused.get(id).catch(() => undefined)
+      throw new EventNotFoundError(id, refused && view.has(sourceLocation(refused.source)) ? refused : undefined)
+    }
+    // a scoped caller reads the event's jobs at its own locations only
+    const event = view.all ? stored : { ...stored, jobs: stored.jobs.filter((j) => view.has(j.location)) }
     const attempts = await deps.store.listAttempts(id)
     const explain = await deps.ruleSets.explain(event)
     const intents = event.jobs.map((j) => ({
@@ -194,9 +206,12 @@ function canonicalFilter(
   deps: RouteDeps,
   typed: Omit<EventFilter, 'limit' | 'after'>,
   ruleOutcome: 'matched' | 'missed' | undefined,
+  scoped?: { entries: readonly { name: string }[] },
 ): { filter: Omit<EventFilter, 'limit' | 'after'>; warnings: string[] } {
   const warnings: string[] = []
-  const known = knownNames(deps)
+  const names = knownNames(deps)
+  // a warning names the nearest known locations: a scoped caller's own only
+  const known = scoped ? { ...names, allLocations: scoped.entries.map((e) => e.name) } : names
   const filter = { ...typed }
   if (filter.source) filter.source = canonical('source', filter.source, known.sources, warnings)
   if (filter.location) filter.location = canonical('location', filter.location, known.allLocations, warnings)

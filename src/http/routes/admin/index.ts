@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../../deps.js'
 import { adminAuth } from './auth.js'
+import { portalLinkRoutes } from './portal-links.js'
 import { AdminDisabledError } from './errors.js'
 import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
@@ -11,6 +12,7 @@ import { refusedRoutes } from './refused.js'
 import { rerunRoute } from './rerun.js'
 import { rulesTestRoute } from './rules-test.js'
 import { rulesRoute } from './rules.js'
+import { ssoRoute } from './sso.js'
 import { suggestionRoute } from './suggestions.js'
 
 /**
@@ -27,7 +29,10 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     app.addHook('onRequest', async () => {
       throw new AdminDisabledError()
     })
-  } else adminAuth(app, deps)
+  } else {
+    portalLinkRoutes(app, deps, adminAuth(app, deps))
+    ssoRoute(app, deps)
+  }
   rulesTestRoute(app, deps)
   rulesRoute(app, deps)
   eventRoutes(app, deps)

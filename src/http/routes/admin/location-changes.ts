@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { TagrelayError } from '../../../errors.js'
 import type { LocationEntry, LocationRegistry } from '../../../locations/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
+import { requireScopeAll, viewOf } from './scope-guard.js'
 
 class LocationNotFoundError extends TagrelayError {
   constructor(key: string) {
@@ -69,9 +70,11 @@ export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): voi
     if (!deps.locations) throw new LocationNotFoundError('(no registry)')
     return deps.locations
   }
-  const installed = async (key: string) => {
+  const installed = async (request: FastifyRequest, key: string) => {
     const entry = await registry().lookup(key)
-    if (!entry || entry.state === 'removed') throw new LocationNotFoundError(key)
+    // outside the caller's scope: the 404 of a location that does not exist
+    if (!entry || entry.state === 'removed' || !viewOf(request, deps).has(entry.key))
+      throw new LocationNotFoundError(key)
     if (entry.origin === 'config') throw new LocationFromConfigError(entry.name)
     const row = await deps.store.directory.getLocation(entry.key)
     if (!row) throw new LocationNotFoundError(key)
@@ -88,7 +91,7 @@ export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): voi
 
   app.patch<{ Params: { name: string } }>('/admin/locations/:name', async (request) => {
     const body = parse(changeBody, request.body)
-    const row = await installed(request.params.name)
+    const row = await installed(request, request.params.name)
     if (body.name !== undefined && !registry().nameFree(body.name, row.locationId))
       throw new LocationNameTakenError(body.name)
     const entry = await registry().save({
@@ -102,7 +105,7 @@ export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): voi
   })
 
   app.delete<{ Params: { name: string } }>('/admin/locations/:name', async (request) => {
-    const row = await installed(request.params.name)
+    const row = await installed(request, request.params.name)
     const reason = `location removed through the admin API at ${new Date().toISOString()}`
     const deadLettered = await registry().remove(row.locationId, reason)
     request.log.warn({ location: row.locationId, deadLettered }, 'location removed')
@@ -110,6 +113,7 @@ export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): voi
   })
 
   app.post('/admin/locations', async (request, reply) => {
+    requireScopeAll(request, 'adding a location')
     const body = parse(addBody, request.body)
     const company = await deps.store.directory.getCompany(body.companyId)
     if (company?.state !== 'active')

@@ -3,7 +3,9 @@ import type { LocationQueue, Store } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { iso } from './times.js'
 import { z } from 'zod'
-import { configEntry, type LocationEntry } from '../../../locations/index.js'
+import type { LocationEntry } from '../../../locations/index.js'
+import { knownLocations } from './scope-view.js'
+import { viewOf } from './scope-guard.js'
 import type { LocationConfig } from '../../../config/index.js'
 import { AdminBadRequestError } from './errors.js'
 import { locationChangeRoutes } from './location-changes.js'
@@ -92,10 +94,11 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const now = Date.now()
     const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((x) => [x.location, x]))
     const typed = q.data.q?.toLowerCase()
-    const entries = (
-      deps.locations?.list() ??
-      Object.entries(deps.config.highlevel.locations).map(([name, l]) => configEntry(name, l.locationId))
-    ).filter((e) => typed === undefined || e.name.toLowerCase().includes(typed))
+    const view = viewOf(request, deps)
+    // a scoped caller's locations only: the list, the total and the page
+    const entries = (view.all ? knownLocations(deps) : [...view.entries]).filter(
+      (e) => typed === undefined || e.name.toLowerCase().includes(typed),
+    )
     const all = sortLocations(entries, deps, queues, q.data.sort, q.data.order)
     const from = q.data.after === undefined ? 0 : all.findIndex((e) => e.name === q.data.after) + 1
     const page = all.slice(from, from + q.data.limit)

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { ERROR_TEXT, json, ref } from './openapi/common.js'
 import { paths } from './openapi/paths.js'
 import { schemas } from './openapi/schemas.js'
+import { portalLinkPaths } from './openapi/portal-links.js'
 import { addLocation, installedLocation, locationPaths, locationStatusExtra } from './openapi/locations.js'
 
 const status = schemas.LocationStatus as { properties: Record<string, unknown> }
@@ -19,14 +20,15 @@ export const openApiDocument = {
     title: 'tagrelay admin API',
     version: '1',
     description:
-      'Every route needs `Authorization: Bearer <admin.token>` or the console session cookie (401 without; 404 TAGRELAY_ADMIN_DISABLED when no token is configured). `admin.viewerToken` (bearer or session) reads and changes nothing (403 TAGRELAY_ADMIN_READ_ONLY). A state-changing call with the cookie needs `x-csrf-token` from GET /admin/session and no foreign Origin (403 TAGRELAY_ADMIN_CSRF).',
+      'Every route needs `Authorization: Bearer <admin.token>` or the console session cookie (401 without; 404 TAGRELAY_ADMIN_DISABLED when no token is configured). `admin.viewerToken` (bearer or session) reads and changes nothing (403 TAGRELAY_ADMIN_READ_ONLY). A state-changing call with the cookie needs `x-csrf-token` from GET /admin/session and no foreign Origin (403 TAGRELAY_ADMIN_CSRF). Every credential has a scope (issue 28): the tokens see everything; a console session (sign-in, SSO, portal link) may see one company or some locations, and then every route answers only within it: an id outside answers the 404 of an unknown id, and global routes (alerts, the rules tester, adding a location, portal links) answer 403 TAGRELAY_ADMIN_SCOPE.',
   },
   servers: [{ url: '/' }],
-  security: [{ adminToken: [] }, { consoleSession: [] }],
+  security: [{ adminToken: [] }, { consoleSession: [] }, { consoleSessionHeader: [] }],
   paths: {
     ...paths,
     '/admin/locations': { ...(paths['/admin/locations'] as object), post: addLocation },
     ...locationPaths,
+    ...portalLinkPaths,
   },
   components: {
     securitySchemes: {
@@ -35,7 +37,14 @@ export const openApiDocument = {
         type: 'apiKey',
         in: 'cookie',
         name: 'tagrelay_session',
-        description: 'set by POST /admin/session',
+        description: 'set by POST /admin/session or POST /admin/portal-links/exchange',
+      },
+      consoleSessionHeader: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description:
+          '`Session <value>`: the same session value, for the console framed in HighLevel where cookies are blocked; no CSRF token needed',
       },
     },
     responses: Object.fromEntries(

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
 import { RefusedNotFoundError, refusedContacts, reverifyRefused } from '../../../refused/index.js'
@@ -7,6 +7,7 @@ import type { RefusedRequest, RefusedSummary } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
+import { sourceLocation, sourcesIn, viewOf } from './scope-guard.js'
 
 const listQuery = z.strictObject({
   source: z.string().min(1).optional(),
@@ -83,19 +84,39 @@ function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: stri
  * the event of that same id (GET /admin/events/{id}).
  */
 export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  /**
+   * A refused request belongs to the location its source names; one from a source whose
+   * location comes from the payload (or an unknown source) is seen by scope `all` only.
+   */
+  const refusedIn = (request: FastifyRequest, source: string): boolean =>
+    viewOf(request, deps).has(sourceLocation(deps, source))
+  /** A kept request in the caller's scope, or the 404 of an unknown id. */
+  const keptInScope = async (request: FastifyRequest, id: string): Promise<RefusedRequest> => {
+    const kept = await deps.store.refused.get(id)
+    if (!kept || !refusedIn(request, kept.source)) throw new RefusedNotFoundError(id)
+    return kept
+  }
+
   app.get('/admin/refused', async (request) => {
     const q = parse(listQuery, request.query)
-    const rows = await deps.store.refused.list({
+    const view = viewOf(request, deps)
+    const filter = {
       limit: q.limit,
-      ...(q.source ? { source: q.source } : {}),
       ...(q.code ? { code: q.code } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.cursor ? { before: q.cursor } : {}),
-    })
-    const where = (source: string): string | null => {
-      const at = deps.config.sources[source]?.location
-      return typeof at === 'string' ? at : null
     }
+    // a scoped caller: one query per source of its locations (the config's few sources),
+    // merged newest first; the store filters, nothing outside is read
+    const sources = view.all ? [q.source] : sourcesIn(view, deps).filter((s) => !q.source || s === q.source)
+    const pages = await Promise.all(
+      sources.map((source) => deps.store.refused.list({ ...filter, ...(source ? { source } : {}) })),
+    )
+    const rows = pages
+      .flat()
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(0, q.limit)
+    const where = (source: string): string | null => sourceLocation(deps, source)
     return {
       items: rows.map((r) => ({
         ...summaryOut(r),
@@ -108,8 +129,7 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get('/admin/refused/:id', async (request) => {
     const { id } = parse(idParams, request.params)
-    const kept = await deps.store.refused.get(id)
-    if (!kept) throw new RefusedNotFoundError(id)
+    const kept = await keptInScope(request, id)
     const source = deps.sources.names().includes(kept.source) ? deps.sources.get(kept.source) : undefined
     return detailOut(kept, source?.secretHeaders ?? [], source?.secretQuery ?? [])
   })
@@ -120,7 +140,7 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const since = Date.now() - minutes * 60_000
     const sources = []
     for (const { source, count } of await deps.store.refused.countSince(since)) {
-      if (count === 0) continue
+      if (count === 0 || !refusedIn(request, source)) continue
       const rows = (await deps.store.refused.list({ source, status: 'refused', limit: KEPT_PER_SOURCE })).filter(
         (r) => r.receivedAt >= since,
       )
@@ -139,6 +159,7 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const results = []
     for (const id of ids) {
       try {
+        await keptInScope(request, id)
         results.push(await reverifyOne(id))
       } catch (err) {
         const e = err as { code?: string; message?: string }
@@ -149,7 +170,11 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { results }
   })
 
-  app.post('/admin/refused/:id/reverify', async (request) => reverifyOne(parse(idParams, request.params).id))
+  app.post('/admin/refused/:id/reverify', async (request) => {
+    const { id } = parse(idParams, request.params)
+    await keptInScope(request, id)
+    return reverifyOne(id)
+  })
 
   async function reverifyOne(id: string) {
     const source = (await deps.store.refused.get(id))?.source ?? '(unknown)'

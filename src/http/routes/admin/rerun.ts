@@ -3,7 +3,9 @@ import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
 import { rerunEvent } from '../../../rerun/index.js'
 import type { RouteDeps } from '../../deps.js'
-import { AdminBadRequestError } from './errors.js'
+import { AdminBadRequestError, AdminScopeError } from './errors.js'
+import { EventNotFoundError } from './events.js'
+import { eventIn, viewOf } from './scope-guard.js'
 
 const body = z
   .strictObject({ dryRun: z.boolean().default(false), replan: z.boolean().default(false) })
@@ -20,11 +22,25 @@ export function rerunRoute(app: FastifyInstance, deps: RouteDeps): void {
   app.post<{ Params: { id: string } }>('/admin/events/:id/rerun', async (request) => {
     const parsed = body.safeParse(request.body ?? undefined)
     if (!parsed.success) throw new AdminBadRequestError(`invalid body: ${formatIssues(parsed.error.issues).join('; ')}`)
-    const plan = await rerunEvent(
-      { store: deps.store, rules: deps.rules(), source: (name) => deps.sources.get(name) },
-      request.params.id,
-      { dryRun: parsed.data.dryRun, replan: parsed.data.replan, by: `admin API (${request.ip})` },
-    )
+    const rerunDeps = { store: deps.store, rules: deps.rules(), source: (name: string) => deps.sources.get(name) }
+    const view = viewOf(request, deps)
+    const by = `admin API (${request.ip})`
+    if (!view.all) {
+      // a scoped caller re-runs only events in its scope, and only when every job the plan
+      // touches (new or re-planned) stays there: the dry run decides before anything is written
+      const event = await deps.store.getEvent(request.params.id)
+      if (!event || !eventIn(view, deps, event)) throw new EventNotFoundError(request.params.id)
+      const dry = await rerunEvent(rerunDeps, request.params.id, { dryRun: true, replan: parsed.data.replan, by })
+      const touched = [...dry.jobs.map((j) => j.location), ...dry.waiting.map((w) => w.location)]
+      if (touched.some((l) => !view.has(l)) || event.jobs.some((j) => !view.has(j.location)))
+        throw new AdminScopeError('this re-run reaches locations outside your scope: it')
+      if (parsed.data.dryRun) return dry
+    }
+    const plan = await rerunEvent(rerunDeps, request.params.id, {
+      dryRun: parsed.data.dryRun,
+      replan: parsed.data.replan,
+      by,
+    })
     if (!plan.dryRun && (plan.jobs.length > 0 || plan.replanned.length > 0)) deps.onAccepted?.()
     request.log.info(
       {

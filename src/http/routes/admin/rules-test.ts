@@ -4,6 +4,7 @@ import { formatIssues } from '../../../config/index.js'
 import { testRules } from '../../../ingest/index.js'
 import type { AppDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
+import { requireScopeAll } from './scope-guard.js'
 
 const bodySchema = z.strictObject({
   source: z.string().min(1),
@@ -18,6 +19,8 @@ const bodySchema = z.strictObject({
  */
 export function rulesTestRoute(app: FastifyInstance, deps: AppDeps): void {
   app.post('/admin/rules/test', async (request) => {
+    // a payload may route to any location: the tester is for scope all only
+    requireScopeAll(request, 'the rules tester')
     const parsed = bodySchema.safeParse(request.body)
     if (!parsed.success)
       throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../../deps.js'
 import { iso } from './times.js'
+import { sourcesIn, viewOf } from './scope-guard.js'
 
 interface RuleDefinition {
   name: string
@@ -19,7 +20,12 @@ interface RuleDefinition {
  */
 export function rulesRoute(app: FastifyInstance, deps: RouteDeps): void {
   const since = Date.now()
-  app.get('/admin/rules', async () => {
+  app.get('/admin/rules', async (request) => {
+    const view = viewOf(request, deps)
+    // a scoped caller reads the rules of its sources that name no location outside it
+    const mine = new Set(sourcesIn(view, deps))
+    const shown = (r: RuleDefinition): boolean =>
+      view.all || (mine.has(r.source) && (r.location === undefined || view.has(String(r.location))))
     const rules = deps.rules()
     const [defs] = JSON.parse(rules.definition) as [RuleDefinition[], unknown]
     const counts = new Map<string, number>()
@@ -27,8 +33,8 @@ export function rulesRoute(app: FastifyInstance, deps: RouteDeps): void {
     return {
       version: rules.version,
       matchesSince: iso(since),
-      sources: deps.sources.names(),
-      rules: defs.map((r) => ({
+      sources: view.all ? deps.sources.names() : deps.sources.names().filter((s) => mine.has(s)),
+      rules: defs.filter(shown).map((r) => ({
         name: r.name,
         source: r.source,
         when: r.when ?? null,

@@ -1,10 +1,17 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { EVERYTHING, type AdminRole, type Scope } from '../../../common/scope.js'
 import type { SessionStore } from '../../../store/index.js'
 
-export type AdminRole = 'admin' | 'viewer'
+export type { AdminRole } from '../../../common/scope.js'
+
+/** How a session was opened: the console's sign-in with a token, HighLevel's user context, a portal link. */
+export type SessionVia = 'sign-in' | 'sso' | 'portal-link'
 
 export interface Session {
   role: AdminRole
+  /** what the session may see; kept in the store row, not in the cookie */
+  scope: Scope
+  via: SessionVia
   /** epoch ms */
   expiresAt: number
   /** random per sign-in: names the session for sign-out and derives its CSRF token */
@@ -16,16 +23,36 @@ export const SESSION_COOKIE = 'tagrelay_session'
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
 const sameSecret = (a: string, b: Buffer): boolean => timingSafeEqual(digest(a), b)
 
+/** The header that carries a session where a cookie cannot (the console framed in HighLevel). */
+export const SESSION_SCHEME = 'Session'
+
+const VIA: ReadonlySet<string> = new Set<SessionVia>(['sign-in', 'sso', 'portal-link'])
+
 /**
- * Console sessions as signed cookies, keyed by the token that signed in (changing
+ * Console sessions as signed values, keyed by the token that signed in (changing
  * `admin.token` or `viewerToken` ends every session opened with it), each also recorded
- * in the store (`console_sessions`): a cookie counts only while its row exists and is not
+ * in the store (`console_sessions`): a value counts only while its row exists and is not
  * revoked, so a sign-out holds on every replica sharing the store and after a restart,
- * until the session's expiry. The cookie is cleared in the browser too. Neither the token
- * nor anything derived from it without the HMAC reaches the browser.
+ * until the session's expiry. Neither the token nor anything derived from it without the
+ * HMAC reaches the browser.
+ *
+ * Every session has a role and a scope (issue 28). The scope lives in the store row only:
+ * the signed value names the row, so a scope can never be widened by editing a cookie,
+ * and the value stays short. Viewer sessions are signed with a key from
+ * `admin.viewerToken`, or, without one, from `admin.token` under another label (so that
+ * SSO and portal links can open viewer sessions on a service with no viewer token).
+ *
+ * One value, two carriers: the `tagrelay_session` cookie (HttpOnly, SameSite=Strict; a
+ * state-changing call must echo the CSRF token) or the header
+ * `Authorization: Session <value>`, for the console framed inside HighLevel, where a
+ * third-party iframe's cookies are blocked or partitioned and the page keeps the value in
+ * memory. A header-borne session needs no CSRF token: a browser never attaches that
+ * header by itself, so another site cannot make the victim's browser send it. The store
+ * check, revocation and expiry are the same for both.
  */
 export class SessionKeeper {
-  readonly #tokens: Array<{ role: AdminRole; digest: Buffer; key: Buffer }>
+  readonly #tokens: Array<{ role: AdminRole; digest: Buffer }>
+  readonly #keys = new Map<AdminRole, Buffer>()
 
   constructor(
     tokens: { admin?: string | undefined; viewer?: string | undefined },
@@ -33,13 +60,17 @@ export class SessionKeeper {
     private readonly store: SessionStore,
     readonly now: () => number = Date.now,
   ) {
-    const key = (role: AdminRole, t: string) =>
-      createHmac('sha256', t).update(`tagrelay console session ${role}`).digest()
+    const key = (role: string, t: string) => createHmac('sha256', t).update(`tagrelay console session ${role}`).digest()
     this.#tokens = []
-    if (tokens.admin)
-      this.#tokens.push({ role: 'admin', digest: digest(tokens.admin), key: key('admin', tokens.admin) })
-    if (tokens.viewer)
-      this.#tokens.push({ role: 'viewer', digest: digest(tokens.viewer), key: key('viewer', tokens.viewer) })
+    if (tokens.admin) {
+      this.#tokens.push({ role: 'admin', digest: digest(tokens.admin) })
+      this.#keys.set('admin', key('admin', tokens.admin))
+      this.#keys.set('viewer', key('viewer-without-viewer-token', tokens.admin))
+    }
+    if (tokens.viewer) {
+      this.#tokens.push({ role: 'viewer', digest: digest(tokens.viewer) })
+      this.#keys.set('viewer', key('viewer', tokens.viewer))
+    }
   }
 
   /** Which role a presented token grants, compared in constant time against each. */
@@ -49,10 +80,24 @@ export class SessionKeeper {
     return found
   }
 
-  async open(role: AdminRole): Promise<{ cookieValue: string; session: Session }> {
+  /**
+   * Opens a session of `role` over `scope` and records it in the store. `cookieValue` is
+   * the value for the `tagrelay_session` cookie or for `Authorization: Session <value>`
+   * (the caller picks the carrier). `ttlMs` shortens the session (never beyond the
+   * keeper's `ttlMs`, `admin.sessionMinutes`).
+   */
+  async open(
+    role: AdminRole,
+    scope: Scope = EVERYTHING,
+    options: { via?: SessionVia; ttlMs?: number } = {},
+  ): Promise<{ cookieValue: string; session: Session }> {
+    if (!this.#keys.has(role)) throw new Error(`no key to sign a ${role} session: admin.token is not set`)
     const now = this.now()
-    const session: Session = { role, expiresAt: now + this.ttlMs, nonce: randomBytes(16).toString('base64url') }
-    await this.store.open({ id: session.nonce, role, createdAt: now, expiresAt: session.expiresAt })
+    const ttl = Math.min(options.ttlMs ?? this.ttlMs, this.ttlMs)
+    const via = options.via ?? 'sign-in'
+    const nonce = randomBytes(16).toString('base64url')
+    const session: Session = { role, scope, via, expiresAt: now + ttl, nonce }
+    await this.store.open({ id: nonce, role, createdAt: now, expiresAt: session.expiresAt, scope, via })
     const payload = Buffer.from(JSON.stringify([session.role, session.expiresAt, session.nonce])).toString('base64url')
     return { cookieValue: `${payload}.${this.#sign(role, payload)}`, session }
   }
@@ -79,7 +124,8 @@ export class SessionKeeper {
     // only a cookie with a valid signature costs a store read
     const stored = await this.store.get(nonce)
     if (stored === undefined || stored.revokedAt !== null || stored.role !== role) return null
-    return { role, expiresAt, nonce }
+    const via = stored.via !== null && VIA.has(stored.via) ? (stored.via as SessionVia) : 'sign-in'
+    return { role, scope: stored.scope, via, expiresAt, nonce }
   }
 
   /** The CSRF token of a session: a state-changing call with the cookie must send it back. */
@@ -98,7 +144,7 @@ export class SessionKeeper {
   }
 
   #sign(role: AdminRole, payload: string): string | null {
-    const key = this.#tokens.find((t) => t.role === role)?.key
+    const key = this.#keys.get(role)
     return key ? createHmac('sha256', key).update(payload).digest('base64url') : null
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../../deps.js'
-import { knownNames } from './names.js'
+import { knownNames, knownRules } from './names.js'
+import { sourcesIn, viewOf } from './scope-guard.js'
 
 /**
  * GET /admin/suggestions: the names the console's filters offer (sources, locations,
@@ -8,8 +9,23 @@ import { knownNames } from './names.js'
  * registry. Locations are capped; `locationCount` says how many exist.
  */
 export function suggestionRoute(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/admin/suggestions', async () => {
+  app.get('/admin/suggestions', async (request) => {
     const { sources, locations, locationCount, rules, tags } = knownNames(deps)
-    return { sources, locations, locationCount, rules, tags }
+    const view = viewOf(request, deps)
+    if (view.all) return { sources, locations, locationCount, rules, tags }
+    // a scoped caller is offered the names of its own locations and sources only
+    const mine = new Set(sourcesIn(view, deps))
+    const names = view.entries.map((e) => e.name)
+    const ownRules = rules.filter((r) => mine.has(r.source))
+    const ownTags = knownRules(deps)
+      .filter((r) => mine.has(r.source))
+      .flatMap((r) => r.tags)
+    return {
+      sources: sources.filter((s) => mine.has(s)),
+      locations: names.slice(0, locations.length),
+      locationCount: names.length,
+      rules: ownRules,
+      tags: tags.filter((t) => ownTags.includes(t)),
+    }
   })
 }

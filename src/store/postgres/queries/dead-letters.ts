@@ -11,10 +11,12 @@ export async function listDead(
   after: number,
   limit: number,
   location: string | null,
+  locations?: readonly string[],
 ): Promise<JobRow[]> {
   const { rows } = await db.query<JobRow>(
-    `SELECT * FROM jobs WHERE status = 'dead' AND id > $1 AND ($3::text IS NULL OR location = $3) ORDER BY id LIMIT $2`,
-    [after, limit, location],
+    `SELECT * FROM jobs WHERE status = 'dead' AND id > $1 AND ($3::text IS NULL OR location = $3)
+       AND ($4::text[] IS NULL OR location = ANY($4)) ORDER BY id LIMIT $2`,
+    [after, limit, location, locations ? [...locations] : null],
   )
   return rows
 }

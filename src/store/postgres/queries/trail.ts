@@ -42,6 +42,8 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
                  AND (j.contact_id = $6 OR j.resolved_contact_id = $6 OR lower(j.contact_email) = lower($6) OR j.contact_phone = $6)))
          AND ($9::text IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.location = $9))
          AND ($10::text IS NULL OR e.tags::jsonb ? $10)
+         AND ($13::text[] IS NULL OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.location = ANY($13))
+              OR (NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id) AND e.source = ANY($14)))
          AND ($11::text IS NULL OR (e."explain"::jsonb -> 'matched') ? $11
               OR EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.rules::jsonb ? $11))
          AND ($12::text IS NULL OR (NOT coalesce((e."explain"::jsonb -> 'matched') ? $12, false)
@@ -63,6 +65,8 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
       filter.tag ?? null,
       filter.rule ?? null,
       filter.ruleMissed ?? null,
+      filter.within ? [...filter.within.locations] : null,
+      filter.within ? [...filter.within.sources] : null,
     ],
   )
   return rows.map((r) => ({

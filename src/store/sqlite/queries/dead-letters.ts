@@ -10,9 +10,11 @@ import { toAttempt, toJson, type AttemptRow, type JobRow } from '../../rows.js'
  * attempts gets one more try on replay.
  */
 export function prepareDeadLetterQueries(db: Database) {
-  const list = db.prepare<{ after: number; limit: number; location: string | null }, JobRow>(`
+  type ListParams = { after: number; limit: number; location: string | null; locations: string | null }
+  const list = db.prepare<ListParams, JobRow>(`
     SELECT * FROM jobs WHERE status = 'dead' AND id > @after
       AND (@location IS NULL OR location = @location)
+      AND (@locations IS NULL OR location IN (SELECT value FROM json_each(@locations)))
     ORDER BY id LIMIT @limit`)
   const one = db.prepare<[number], JobRow>(`SELECT * FROM jobs WHERE id = ? AND status = 'dead'`)
   const attempts = db.prepare<[number], AttemptRow>(`
@@ -38,8 +40,8 @@ export function prepareDeadLetterQueries(db: Database) {
   const deleteJob = db.prepare<[number]>(`DELETE FROM jobs WHERE id = ? AND status = 'dead'`)
 
   return {
-    listDead(after: number, limit: number, location: string | null): JobRow[] {
-      return list.all({ after, limit, location })
+    listDead(after: number, limit: number, location: string | null, locations?: readonly string[]): JobRow[] {
+      return list.all({ after, limit, location, locations: locations ? JSON.stringify(locations) : null })
     },
     selectDead(id: number): JobRow | undefined {
       return one.get(id)

@@ -47,6 +47,11 @@ export function prepareEventList(db: Database) {
       where.push(
         '(SELECT 1 FROM jobs j INDEXED BY jobs_event WHERE j.event_id = e.id AND j.location = @location LIMIT 1) IS NOT NULL',
       )
+    if (filter.within !== undefined)
+      where.push(`((SELECT 1 FROM jobs j INDEXED BY jobs_event WHERE j.event_id = e.id
+          AND j.location IN (SELECT value FROM json_each(@within_locations)) LIMIT 1) IS NOT NULL
+        OR ((SELECT 1 FROM jobs j INDEXED BY jobs_event WHERE j.event_id = e.id LIMIT 1) IS NULL
+          AND e.source IN (SELECT value FROM json_each(@within_sources))))`)
     if (filter.tag !== undefined) where.push('EXISTS (SELECT 1 FROM json_each(e.tags) t WHERE t.value = @tag)')
     if (filter.ruleMissed !== undefined)
       where.push(`NOT EXISTS (SELECT 1 FROM json_each(e."explain", '$.matched') r WHERE r.value = @rule_missed)
@@ -97,6 +102,11 @@ export function prepareEventList(db: Database) {
       if (v !== undefined) params[k] = v
     }
     if (filter.ruleMissed !== undefined) params.rule_missed = filter.ruleMissed
+    if (filter.within !== undefined)
+      Object.assign(params, {
+        within_locations: JSON.stringify(filter.within.locations),
+        within_sources: JSON.stringify(filter.within.sources),
+      })
     if (filter.after) Object.assign(params, { after_at: filter.after.receivedAt, after_id: filter.after.id })
     return statement(filter)
       .all(params)

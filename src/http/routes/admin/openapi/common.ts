@@ -21,7 +21,9 @@ export const idParam = (description: string): Json => ({
 export const ERROR_TEXT: Record<number, string> = {
   400: 'invalid query or body',
   401: 'missing or wrong admin token',
+  403: 'refused: a viewer asked for a change (TAGRELAY_ADMIN_READ_ONLY), the CSRF check failed (TAGRELAY_ADMIN_CSRF), or the route needs a credential of scope all (TAGRELAY_ADMIN_SCOPE)',
   404: 'not found (or admin disabled: no admin.token)',
+  410: 'the portal link was already used, has expired or was revoked (TAGRELAY_PORTAL_LINK_USED, _EXPIRED, _REVOKED)',
   429: 'too many wrong tokens from this address: held (Retry-After), TAGRELAY_ADMIN_THROTTLED',
 }
 

@@ -1,11 +1,15 @@
 import { deadFilterParams } from './console-ux.js'
 import { errors, json, stringList, type Json } from './common.js'
+import { scopeSchema } from './portal-links.js'
 
 const session: Json = {
   type: 'object',
   required: ['role', 'expiresAt', 'csrfToken'],
   properties: {
-    role: { enum: ['admin', 'viewer'], description: 'viewers (admin.viewerToken) read everything and change nothing' },
+    role: { enum: ['admin', 'viewer'], description: 'viewers read everything in their scope and change nothing' },
+    scope: scopeSchema,
+    scopeName: { type: 'string', description: '"All locations", the location\'s name, or the company and its count' },
+    via: { enum: ['token', 'sign-in', 'sso', 'portal-link'], description: 'how the session was opened' },
     expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'null when called with a bearer token' },
     csrfToken: {
       type: ['string', 'null'],

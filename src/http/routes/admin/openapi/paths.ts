@@ -3,6 +3,7 @@ import { alertPaths } from './alerts.js'
 import { refusedPaths } from './refused.js'
 import { consolePaths } from './console.js'
 import { rerunPaths } from './rerun.js'
+import { ssoPaths } from './sso.js'
 import { consoleUxPaths, deadFilterParams } from './console-ux.js'
 
 /** Every admin route, by path and method. */
@@ -12,6 +13,7 @@ export const paths: Record<string, Json> = {
   ...alertPaths,
   ...consolePaths,
   ...consoleUxPaths,
+  ...ssoPaths,
   '/admin/openapi.json': {
     get: {
       operationId: 'openapi',

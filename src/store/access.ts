@@ -1,0 +1,135 @@
+/**
+ * What scoped access keeps in the store (issue 28): the scope of each console session
+ * (migration 80) and portal links (migration 81), one-time links that open a scoped
+ * session. The SQL is the same on both stores but for the integer type of a time.
+ */
+import { EVERYTHING, type Scope } from '../common/scope.js'
+
+/** A scope as one TEXT column: JSON; a row from before migration 80 (NULL) is scope `all`. */
+export function scopeToText(scope: Scope): string {
+  if (scope.kind === 'company') return JSON.stringify({ kind: 'company', companyId: scope.companyId })
+  if (scope.kind === 'locations') return JSON.stringify({ kind: 'locations', locationIds: [...scope.locationIds] })
+  return JSON.stringify({ kind: 'all' })
+}
+
+/** The scope a column holds; anything unreadable is the empty list of locations (sees nothing), never `all`. */
+export function scopeFromText(text: string | null): Scope {
+  if (text === null) return EVERYTHING
+  try {
+    const v = JSON.parse(text) as { kind?: unknown; companyId?: unknown; locationIds?: unknown }
+    if (v.kind === 'all') return EVERYTHING
+    if (v.kind === 'company' && typeof v.companyId === 'string') return { kind: 'company', companyId: v.companyId }
+    if (v.kind === 'locations' && Array.isArray(v.locationIds) && v.locationIds.every((x) => typeof x === 'string'))
+      return { kind: 'locations', locationIds: v.locationIds as string[] }
+  } catch {
+    // below
+  }
+  return { kind: 'locations', locationIds: [] }
+}
+
+/** One portal link: its secret is never stored, only the SHA-256 of it. */
+export interface StoredPortalLink {
+  id: string
+  /** hex SHA-256 of the secret in the link's fragment */
+  secretHash: string
+  scope: Scope
+  role: string
+  /** a label for the list (e.g. "Acme Dental, viewer"), never a secret */
+  label: string
+  createdBy: string
+  /** epoch ms */
+  createdAt: number
+  expiresAt: number
+  usedAt: number | null
+  revokedAt: number | null
+}
+
+/** Why a link could not be exchanged (or `ok` with the link). */
+export type PortalLinkUse =
+  | { outcome: 'ok'; link: StoredPortalLink }
+  | { outcome: 'unknown' | 'used' | 'expired' | 'revoked'; link?: StoredPortalLink }
+
+export interface PortalLinkStore {
+  create(link: Omit<StoredPortalLink, 'usedAt' | 'revokedAt'>): Promise<void>
+  /** newest first; revoked, used and expired ones too, for `limit` rows */
+  list(limit: number): Promise<StoredPortalLink[]>
+  get(id: string): Promise<StoredPortalLink | undefined>
+  /** true when the link was revoked now, false when unknown or already revoked */
+  revoke(id: string, at: number): Promise<boolean>
+  /**
+   * Marks the link with this secret hash used at `at`, in one conditional UPDATE: of two
+   * exchanges at once exactly one gets `ok`; the other sees `used`.
+   */
+  use(secretHash: string, at: number): Promise<PortalLinkUse>
+}
+
+export interface PortalLinkRow {
+  id: string
+  secret_hash: string
+  scope: string
+  role: string
+  label: string
+  created_by: string
+  created_at: number
+  expires_at: number
+  used_at: number | null
+  revoked_at: number | null
+}
+
+export const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
+  id: r.id,
+  secretHash: r.secret_hash,
+  scope: scopeFromText(r.scope),
+  role: r.role,
+  label: r.label,
+  createdBy: r.created_by,
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  usedAt: r.used_at === null ? null : Number(r.used_at),
+  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+})
+
+/** Why an unusable link is refused, in the order the exchange reports it. */
+export function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLinkUse['outcome'] {
+  if (link === undefined) return 'unknown'
+  if (link.revokedAt !== null) return 'revoked'
+  if (link.usedAt !== null) return 'used'
+  if (link.expiresAt <= at) return 'expired'
+  return 'ok'
+}
+
+/** Migrations 80-81 for one store (`int`: the integer type of an epoch-ms column). */
+export const accessMigrations = (int: 'INTEGER' | 'BIGINT') => [
+  {
+    version: 80,
+    name: 'console_session_scope',
+    sql: `
+      -- What a console session may see (issue 28): JSON of the scope (all, a company, a
+      -- list of locations); NULL (sessions from before) is everything. And how it was
+      -- opened (sign-in, sso, portal-link), for the log and the console.
+      ALTER TABLE console_sessions ADD COLUMN scope TEXT;
+      ALTER TABLE console_sessions ADD COLUMN via TEXT;
+    `,
+  },
+  {
+    version: 81,
+    name: 'portal_links',
+    sql: `
+      -- One-time links that open a scoped console session. Only the SHA-256 of the
+      -- secret is kept; used_at is set once, by a conditional UPDATE (single use).
+      CREATE TABLE portal_links (
+        id          TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL UNIQUE,
+        scope       TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  ${int} NOT NULL,
+        expires_at  ${int} NOT NULL,
+        used_at     ${int},
+        revoked_at  ${int}
+      );
+      CREATE INDEX portal_links_created ON portal_links (created_at);
+    `,
+  },
+]
