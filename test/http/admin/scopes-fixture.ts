@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { locationInScope, type Scope } from '../../../src/common/scope.js'
 import type { Store } from '../../../src/store/index.js'
 import { ADMIN_TOKEN, HL_TOKEN, LOCATION_ID, SOURCE_TOKEN, build } from '../../helpers/build.js'
@@ -138,3 +139,25 @@ export async function outsideSnapshot(store: Store, made: Made, outside: (key: s
 /** An event is outside when every job is (or, without jobs, its source's location is). */
 export const eventOutside = (e: Made['events'][number], outside: (key: string) => boolean): boolean =>
   e.locations.length > 0 ? e.locations.every(outside) : outside(e.home)
+
+export const scopeArb: fc.Arbitrary<Scope> = fc.oneof(
+  fc.constant<Scope>({ kind: 'all' }),
+  fc.constantFrom('co-A', 'co-B', 'co-none').map((companyId): Scope => ({ kind: 'company', companyId })),
+  fc
+    .subarray(
+      LOCS.map((l) => l.locationId),
+      { minLength: 1 },
+    )
+    .map((locationIds): Scope => ({ kind: 'locations', locationIds })),
+)
+
+/** The words an answer must not hold for a scope: outside locations (id, key, quoted name), events, refused ids. */
+export function forbidden(scope: Scope, made: Made): string[] {
+  const out = LOCS.filter((l) => !inScope(scope, l))
+  const outside = (key: string) => out.some((l) => l.key === key)
+  return [
+    ...out.flatMap((l) => [l.locationId, `"${l.name}"`, `"${l.key}"`]),
+    ...made.events.filter((e) => eventOutside(e, outside)).map((e) => e.id),
+    ...made.refused.filter((r) => outside(r.location)).map((r) => r.id),
+  ]
+}

@@ -3,7 +3,7 @@ import t from 'tap'
 import type { Scope } from '../../../src/common/scope.js'
 import { sessionKeeper } from '../../../src/http/routes/admin/caller.js'
 import { routeTable } from '../../helpers/routes.js'
-import { eventOutside, inScope, LOCS, outsideSnapshot, scopedFixture, type Made } from './scopes-fixture.js'
+import { eventOutside, forbidden, inScope, LOCS, outsideSnapshot, scopeArb, scopedFixture } from './scopes-fixture.js'
 
 /**
  * Invariant 12 over every admin route, read from Fastify's route table: for random scopes
@@ -57,28 +57,6 @@ const ROUTES: Record<string, Kind> = {
     of: 'dead',
     body: (ids) => (ids.length ? { ids } : { all: true }),
   },
-}
-
-const scopeArb: fc.Arbitrary<Scope> = fc.oneof(
-  fc.constant<Scope>({ kind: 'all' }),
-  fc.constantFrom('co-A', 'co-B', 'co-none').map((companyId): Scope => ({ kind: 'company', companyId })),
-  fc
-    .subarray(
-      LOCS.map((l) => l.locationId),
-      { minLength: 1 },
-    )
-    .map((locationIds): Scope => ({ kind: 'locations', locationIds })),
-)
-
-/** The words an answer must not hold for a scope: outside locations (id, key, quoted name), events, refused ids. */
-function forbidden(scope: Scope, made: Made): string[] {
-  const out = LOCS.filter((l) => !inScope(scope, l))
-  const outside = (key: string) => out.some((l) => l.key === key)
-  return [
-    ...out.flatMap((l) => [l.locationId, `"${l.name}"`, `"${l.key}"`]),
-    ...made.events.filter((e) => eventOutside(e, outside)).map((e) => e.id),
-    ...made.refused.filter((r) => outside(r.location)).map((r) => r.id),
-  ]
 }
 
 t.test('every admin route answers only within the caller scope', async (t) => {
