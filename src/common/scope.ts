@@ -6,9 +6,7 @@
  * ids, never tagrelay's location names, because names can be renamed and ids cannot.
  */
 export type Scope =
-  | { kind: 'all' }
-  | { kind: 'company'; companyId: string }
-  | { kind: 'locations'; locationIds: readonly string[] }
+  { kind: 'all' } | { kind: 'company'; companyId: string } | { kind: 'locations'; locationIds: readonly string[] }
 
 export type AdminRole = 'admin' | 'viewer'
 
