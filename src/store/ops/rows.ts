@@ -18,7 +18,7 @@ export interface RefusedRow {
 }
 
 /** A row as listed: the body's first bytes and its length, not the body. */
-export type RefusedSummaryRow = Omit<RefusedRow, 'method' | 'url' | 'query' | 'body'> & {
+export type RefusedSummaryRow = Omit<RefusedRow, 'method' | 'query' | 'body'> & {
   body_head: Buffer
   body_bytes: number
 }
@@ -28,7 +28,7 @@ export const REFUSED_HEAD_BYTES = 16_384
 
 /** The list's columns; `head` and `length` are the dialect's byte substring and byte length. */
 export const REFUSED_SUMMARY_COLUMNS = (head: (n: number) => string, length: string): string =>
-  `id, source, received_at, code, headers, bytes, status, reverified_at, reverify_code,
+  `id, source, received_at, code, headers, bytes, status, reverified_at, reverify_code, url,
    ${head(REFUSED_HEAD_BYTES)} AS body_head, ${length} AS body_bytes`
 
 /**
@@ -51,8 +51,21 @@ const contentTypeOf = (headers: Record<string, string | string[]>): string | nul
   return (Array.isArray(type) ? type[0] : type) ?? null
 }
 
+/** The location segment of a hook URL (`/hooks/:source/:location`), as the webhook route reads it. */
+export function urlLocationOf(url: string): string | undefined {
+  const parts = (url.split('?')[0] ?? '').split('/').filter((p) => p !== '')
+  if (parts[0] !== 'hooks' || parts.length !== 3) return undefined
+  try {
+    return decodeURIComponent(parts[2]!)
+  } catch {
+    return parts[2]
+  }
+}
+
 export function toRefusedSummary(row: RefusedSummaryRow): RefusedSummary {
+  const urlLocation = urlLocationOf(row.url)
   return {
+    ...(urlLocation !== undefined ? { urlLocation } : {}),
     id: row.id,
     source: row.source,
     receivedAt: row.received_at,

@@ -41,6 +41,8 @@ export interface RefusedSummary {
    * (never on receipt: an unverified body is not parsed then); `complete` when that is all of it
    */
   head: { body: Buffer; complete: boolean; contentType: string | null }
+  /** the location the URL named (`/hooks/:source/:location`), absent when it named none: whose row it is */
+  urlLocation?: string
 }
 
 export interface RefusedRequest extends RefusedSummary {

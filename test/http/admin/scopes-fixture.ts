@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { locationInScope, type Scope } from '../../../src/common/scope.js'
 import type { Store } from '../../../src/store/index.js'
 import { ADMIN_TOKEN, HL_TOKEN, LOCATION_ID, SOURCE_TOKEN, build } from '../../helpers/build.js'
@@ -67,7 +68,10 @@ export async function scopedFixture(t: Tap) {
     registry: true,
     extra: { admin: { token: ADMIN_TOKEN } },
     locations: { side: { locationId: SIDE_ID, auth: { type: 'private-integration', token: HL_TOKEN } } },
-    sources: { sideForm: { location: 'side', verify: { type: 'token', token: SOURCE_TOKEN } } },
+    sources: {
+      sideForm: { location: 'side', verify: { type: 'token', token: SOURCE_TOKEN } },
+      perUrl: { location: { from: 'url' }, verify: { type: 'token', token: SOURCE_TOKEN } },
+    },
   })
   const { app, store, locations } = built
   const now = clock.now()
@@ -105,10 +109,19 @@ export async function scopedFixture(t: Tap) {
     await store.failJob(j.id, 'fixture', attempt, null)
     made.dead.push({ id: j.id, location: j.location })
   }
-  for (const source of ['forms', 'sideForm', 'forms', 'sideForm'])
-    await app.inject({ method: 'POST', url: `/hooks/${source}`, payload: { type: 'signup', email: 'r@example.com' } })
-  for (const r of await store.refused.list({ limit: 100 }))
-    made.refused.push({ id: r.id, location: r.source === 'sideForm' ? 'side' : 'main' })
+  // refused: by the source's location, and one whose URL names an installed location (B1)
+  for (const path of ['forms', 'sideForm', 'forms', 'sideForm', `perUrl/${LOCS[4]!.locationId}`])
+    await app.inject({ method: 'POST', url: `/hooks/${path}`, payload: { type: 'signup', email: 'r@example.com' } })
+  // a refusal is kept after its 401 is answered: wait for the five rows themselves
+  for (let looks = 0; (await store.refused.list({ limit: 100 })).length < 5; looks++) {
+    if (looks > 10_000) throw new Error('the refused requests were not kept')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  for (const r of await store.refused.list({ limit: 100 })) {
+    const named = LOCS.find((l) => l.locationId === r.urlLocation || l.name === r.urlLocation)
+    made.refused.push({ id: r.id, location: named?.key ?? (r.source === 'sideForm' ? 'side' : 'main') })
+  }
+  if (!made.refused.some((r) => r.location === LOCS[4]!.key)) throw new Error('no refused request kept for B1')
   return { ...built, clock, made }
 }
 
@@ -138,3 +151,25 @@ export async function outsideSnapshot(store: Store, made: Made, outside: (key: s
 /** An event is outside when every job is (or, without jobs, its source's location is). */
 export const eventOutside = (e: Made['events'][number], outside: (key: string) => boolean): boolean =>
   e.locations.length > 0 ? e.locations.every(outside) : outside(e.home)
+
+export const scopeArb: fc.Arbitrary<Scope> = fc.oneof(
+  fc.constant<Scope>({ kind: 'all' }),
+  fc.constantFrom('co-A', 'co-B', 'co-none').map((companyId): Scope => ({ kind: 'company', companyId })),
+  fc
+    .subarray(
+      LOCS.map((l) => l.locationId),
+      { minLength: 1 },
+    )
+    .map((locationIds): Scope => ({ kind: 'locations', locationIds })),
+)
+
+/** The words an answer must not hold for a scope: outside locations (id, key, quoted name), events, refused ids. */
+export function forbidden(scope: Scope, made: Made): string[] {
+  const out = LOCS.filter((l) => !inScope(scope, l))
+  const outside = (key: string) => out.some((l) => l.key === key)
+  return [
+    ...out.flatMap((l) => [l.locationId, `"${l.name}"`, `"${l.key}"`]),
+    ...made.events.filter((e) => eventOutside(e, outside)).map((e) => e.id),
+    ...made.refused.filter((r) => outside(r.location)).map((r) => r.id),
+  ]
+}

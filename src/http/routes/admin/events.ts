@@ -69,6 +69,9 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const view = viewOf(request, deps)
     const { filter, warnings } = canonicalFilter(deps, typed, ruleOutcome, view.all ? undefined : view)
     const within = eventsWithin(view, deps)
+    // a location outside the scope finds nothing, not the shared events that also go there
+    if (within && filter.location !== undefined && !view.has(filter.location))
+      return { events: [], nextCursor: null, warnings }
     const rows = await deps.store.listEvents({
       ...filter,
       ...(within ? { within } : {}),

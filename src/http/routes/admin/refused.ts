@@ -5,9 +5,9 @@ import { RefusedNotFoundError, refusedContacts, reverifyRefused } from '../../..
 import { looksCredential, looksSecretParam, redactHeaders, redactQuery } from '../../../sources/index.js'
 import type { RefusedRequest, RefusedSummary } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
-import { AdminBadRequestError } from './errors.js'
+import { AdminBadRequestError, AdminScopeError } from './errors.js'
 import { iso } from './times.js'
-import { sourceLocation, sourcesIn, viewOf } from './scope-guard.js'
+import { sourceLocation, viewOf } from './scope-guard.js'
 
 const listQuery = z.strictObject({
   source: z.string().min(1).optional(),
@@ -29,7 +29,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** A row as listed: whom it was about guessed now, from the body's first bytes (contacts.ts). */
-const summaryOut = ({ head, ...r }: RefusedSummary): Record<string, unknown> => ({
+const summaryOut = ({ head, urlLocation: _at, ...r }: RefusedSummary): Record<string, unknown> => ({
   ...r,
   contacts: refusedContacts(head),
   receivedAt: iso(r.receivedAt),
@@ -85,16 +85,31 @@ function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: stri
  */
 export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
   /**
-   * A refused request belongs to the location its source names; one from a source whose
-   * location comes from the payload (or an unknown source) is seen by scope `all` only.
+   * A refused request belongs to the location its URL named (`/hooks/:source/:location`),
+   * else to its source's default location; one of a source whose location comes from the
+   * payload (or an unknown source) is seen by scope `all` only.
    */
-  const refusedIn = (request: FastifyRequest, source: string): boolean =>
-    viewOf(request, deps).has(sourceLocation(deps, source))
+  const locationOf = (r: Pick<RefusedSummary, 'source' | 'urlLocation'>): string | null =>
+    r.urlLocation ?? sourceLocation(deps, r.source)
+  const refusedIn = (request: FastifyRequest, r: Pick<RefusedSummary, 'source' | 'urlLocation'>): boolean =>
+    viewOf(request, deps).has(locationOf(r))
   /** A kept request in the caller's scope, or the 404 of an unknown id. */
   const keptInScope = async (request: FastifyRequest, id: string): Promise<RefusedRequest> => {
     const kept = await deps.store.refused.get(id)
-    if (!kept || !refusedIn(request, kept.source)) throw new RefusedNotFoundError(id)
+    if (!kept || !refusedIn(request, kept)) throw new RefusedNotFoundError(id)
     return kept
+  }
+  /**
+   * A scoped caller re-verifies only when no rule of the source sends elsewhere: a rule's
+   * `location:` (fixed or from the payload) could put the new event's jobs outside its scope.
+   */
+  const reverifyInScope = async (request: FastifyRequest, id: string): Promise<void> => {
+    const kept = await keptInScope(request, id)
+    const view = viewOf(request, deps)
+    if (view.all) return
+    const [defs] = JSON.parse(deps.rules().definition) as [Array<{ source: string; location?: unknown }>, unknown]
+    if (defs.some((r) => r.source === kept.source && r.location !== undefined && !view.has(String(r.location))))
+      throw new AdminScopeError('re-verifying this request (a rule of its source may send it outside your scope)')
   }
 
   app.get('/admin/refused', async (request) => {
@@ -106,21 +121,23 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       ...(q.status ? { status: q.status } : {}),
       ...(q.cursor ? { before: q.cursor } : {}),
     }
-    // a scoped caller: one query per source of its locations (the config's few sources),
-    // merged newest first; the store filters, nothing outside is read
-    const sources = view.all ? [q.source] : sourcesIn(view, deps).filter((s) => !q.source || s === q.source)
+    // a scoped caller: every source's kept rows (the store keeps at most KEPT_PER_SOURCE of
+    // each, so this is bounded), those of its locations merged newest first: a request may
+    // name a location in its URL that its source's default is not
+    const sources = view.all ? [q.source] : Object.keys(deps.config.sources).filter((s) => !q.source || s === q.source)
+    const limit = view.all ? q.limit : KEPT_PER_SOURCE
     const pages = await Promise.all(
-      sources.map((source) => deps.store.refused.list({ ...filter, ...(source ? { source } : {}) })),
+      sources.map((source) => deps.store.refused.list({ ...filter, limit, ...(source ? { source } : {}) })),
     )
     const rows = pages
       .flat()
+      .filter((r) => view.all || refusedIn(request, r))
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(0, q.limit)
-    const where = (source: string): string | null => sourceLocation(deps, source)
     return {
       items: rows.map((r) => ({
         ...summaryOut(r),
-        location: where(r.source),
+        location: locationOf(r),
         eventId: r.status === 'accepted' ? r.id : null,
       })),
       nextCursor: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
@@ -140,9 +157,9 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const since = Date.now() - minutes * 60_000
     const sources = []
     for (const { source, count } of await deps.store.refused.countSince(since)) {
-      if (count === 0 || !refusedIn(request, source)) continue
+      if (count === 0) continue
       const rows = (await deps.store.refused.list({ source, status: 'refused', limit: KEPT_PER_SOURCE })).filter(
-        (r) => r.receivedAt >= since,
+        (r) => r.receivedAt >= since && refusedIn(request, r),
       )
       if (rows.length === 0) continue
       const codes = new Map<string, number>()
@@ -159,7 +176,7 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const results = []
     for (const id of ids) {
       try {
-        await keptInScope(request, id)
+        await reverifyInScope(request, id)
         results.push(await reverifyOne(id))
       } catch (err) {
         const e = err as { code?: string; message?: string }
@@ -172,7 +189,7 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/admin/refused/:id/reverify', async (request) => {
     const { id } = parse(idParams, request.params)
-    await keptInScope(request, id)
+    await reverifyInScope(request, id)
     return reverifyOne(id)
   })
 
