@@ -7,7 +7,10 @@ import type { FastifyInstance } from 'fastify'
  * only the HighLevel Custom Page (`/console/highlevel`) names who may frame it.
  */
 export function frameGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', async (_request, reply) => {
+  // a callback hook, not an async one: it runs on every request, webhooks included, and
+  // two headers need no promise
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.header('content-security-policy', "frame-ancestors 'none'").header('x-frame-options', 'DENY')
+    done()
   })
 }
