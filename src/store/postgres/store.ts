@@ -66,9 +66,6 @@ import { listAttempts, listEvents, queueStats } from './queries/trail.js'
  *
  * Why one row mapping (`../rows.js`) for both stores: the two schemas have
  * the same columns, so one mapping keeps the stores from drifting apart.
- *
- * Why one file of about 300 lines: it is the contract's one implementation on PostgreSQL,
- * each method a line or two over the query modules and roles it composes around one pool.
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const

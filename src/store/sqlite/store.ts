@@ -54,10 +54,6 @@ import { prepareRefusedKeep, type RefusedKeep } from './refused.js'
  * first and writes later can fail with SQLITE_BUSY when another connection wrote in
  * between, and busy_timeout cannot retry that. Taking the write lock up front makes a
  * second process wait its turn instead.
- *
- * Why one file of about 300 lines: it is the contract's one implementation on SQLite, each
- * method a line or two over the query modules and roles it composes; split, it would scatter
- * the one connection and its writer that every method shares.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const
