@@ -4,7 +4,7 @@ import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import t from 'tap'
-import { childEnv, repoRoot } from '../helpers/cli.js'
+import { checkoutRoot, childEnv, repoRoot } from '../helpers/cli.js'
 
 /**
  * The docs' runnable shell blocks, run as a reader would paste them: every ```sh runnable
@@ -49,18 +49,21 @@ function listening(port: number): Promise<boolean> {
 function freshCheckout(root: string): string {
   const dir = join(root, 'tagrelay')
   mkdirSync(dir)
-  const listed = spawnSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' })
+  const listed = spawnSync('git', ['ls-files', '-z'], { cwd: checkoutRoot, encoding: 'utf8' })
   if (listed.status === 0) {
     for (const file of listed.stdout.split('\0').filter(Boolean)) {
       mkdirSync(join(dir, dirname(file)), { recursive: true })
-      cpSync(join(repoRoot, file), join(dir, file))
+      cpSync(join(checkoutRoot, file), join(dir, file))
     }
   } else {
     const skip = /^(node_modules|dist|coverage|\.tap|\.git|data)$/
-    cpSync(repoRoot, dir, { recursive: true, filter: (src) => !skip.test(src.slice(repoRoot.length).split('/')[0]!) })
+    cpSync(checkoutRoot, dir, {
+      recursive: true,
+      filter: (src) => !skip.test(src.slice(checkoutRoot.length).split('/')[0]!),
+    })
   }
-  const linked = spawnSync('cp', ['-al', join(repoRoot, 'node_modules'), dir])
-  if (linked.status !== 0) cpSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), { recursive: true })
+  const linked = spawnSync('cp', ['-al', join(checkoutRoot, 'node_modules'), dir])
+  if (linked.status !== 0) cpSync(join(checkoutRoot, 'node_modules'), join(dir, 'node_modules'), { recursive: true })
   // npm rewrites its record of the tree; the copy gets its own instead of the shared one
   rmSync(join(dir, 'node_modules', '.package-lock.json'), { force: true })
   return dir

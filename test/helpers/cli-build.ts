@@ -32,6 +32,8 @@ let built: string | null | undefined
 function builtDir(): string | null {
   if (built !== undefined) return built
   if (process.env.TAGRELAY_TEST_CLI_FROM_SOURCE === '1') return (built = null)
+  // this file compiled: it runs from the suite's compiled copy (scripts/run-tests/build.mjs), src/ included
+  if (import.meta.url.endsWith('.js')) return (built = repoRoot)
   const sources = listSources(join(repoRoot, 'src'))
   const hash = createHash('sha256')
   for (const file of sources) {

@@ -1,8 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { realpathSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cliCommand } from './cli-build.js'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
+/**
+ * The checkout itself. It differs from repoRoot when the suite runs compiled
+ * (scripts/run-tests/build.mjs): repoRoot is then the compiled copy, whose package.json and
+ * node_modules are links into the checkout; a test that copies or installs uses this.
+ */
+export const checkoutRoot = dirname(realpathSync(join(repoRoot, 'package.json')))
 
 /**
  * The environment for a `tagrelay` child process: without TAGRELAY_* (and, unless kept,

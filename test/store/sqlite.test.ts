@@ -222,31 +222,51 @@ t.test('dedupe across two connections to one file: the second waits for the lock
 t.test(
   'dedupe across processes: simultaneous accepts of one key on separate connections store one event',
   async (t) => {
-    const { execFile } = await import('node:child_process')
+    const { spawn } = await import('node:child_process')
     const { fileURLToPath } = await import('node:url')
     const path = dbPath()
     const url = `sqlite:${path}`
     await (await openStore({ url })).close()
-    const worker = fileURLToPath(new URL('./helpers/accept-worker.ts', import.meta.url))
-    const startAt = Date.now() + 2500
-    // tsx maps the children's code differently from tap's loader (every function would be
-    // counted twice): keep them out of coverage
-    const childEnv = {
-      ...Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_)/.test(k)),
+    // the compiled worker when the suite runs compiled, else the source under tsx
+    const compiled = import.meta.url.endsWith('.js')
+    const worker = fileURLToPath(new URL(`./helpers/accept-worker.${compiled ? 'js' : 'ts'}`, import.meta.url))
+    // keep the children out of coverage: a second process's copy of src/ is not what the report counts
+    const childEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|_TAPJS_)/.test(k)),
+    )
+    // each child says `ready` with its connection open, and all are told `go` at once: a start
+    // barrier, so the accepts race however slowly each process started
+    const children = Array.from({ length: 4 }, (_, i) =>
+      spawn(
+        process.execPath,
+        [...(compiled ? [] : ['--import', 'tsx']), worker, url, 'same-delivery', `evt_proc_${i}`],
+        {
+          env: childEnv,
+          stdio: ['pipe', 'pipe', 'inherit'],
+        },
       ),
-      _TAPJS_PROCESSINFO_COVERAGE_: '0',
-    }
-    const run = (i: number) =>
-      new Promise<{ duplicate: boolean }>((resolve, reject) =>
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', worker, url, 'same-delivery', `evt_proc_${i}`, String(startAt)],
-          { env: childEnv },
-          (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as { duplicate: boolean })),
+    )
+    const outputs = children.map((child) => {
+      let out = ''
+      child.stdout.setEncoding('utf8')
+      const ready = new Promise<void>((resolve) =>
+        child.stdout.on('data', (chunk: string) => {
+          out += chunk
+          if (out.startsWith('ready\n')) resolve()
+        }),
+      )
+      const done = new Promise<{ duplicate: boolean }>((resolve, reject) =>
+        child.on('close', (code) =>
+          code === 0
+            ? resolve(JSON.parse(out.slice('ready\n'.length)) as { duplicate: boolean })
+            : reject(new Error(`worker exit ${code}`)),
         ),
       )
-    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => run(i)))
+      return { ready, done }
+    })
+    await Promise.all(outputs.map((o) => o.ready))
+    for (const child of children) child.stdin.end('go\n')
+    const answers = await Promise.all(outputs.map((o) => o.done))
     t.equal(answers.filter((r) => !r.duplicate).length, 1, 'one winner')
     const store = await openStore({ url })
     t.teardown(() => store.close())

@@ -1,12 +1,14 @@
-// Runs in a child process: opens its own connection, waits for the shared start time,
-// accepts one event with the given dedupe key and prints the result.
+// Runs in a child process: opens its own connection, says `ready`, waits for `go` on stdin
+// (the parent sends it to every worker at once), accepts one event with the given dedupe
+// key and prints the result.
+import { once } from 'node:events'
 import { openStore } from '../../../src/store/index.js'
 
-const [url, key, id, startAt] = process.argv.slice(2) as [string, string, string, string]
+const [url, key, id] = process.argv.slice(2) as [string, string, string]
 const store = await openStore({ url })
-while (Date.now() < Number(startAt)) {
-  // spin: a timer would add up to a few ms of jitter between processes
-}
+process.stdout.write('ready\n')
+process.stdin.resume()
+await once(process.stdin, 'data')
 const result = await store.accept(
   { id, source: 'race', receivedAt: Date.now(), headers: {}, body: { id }, tags: ['t'], explain: null },
   [{ location: 'main', contact: { email: 'a@example.com' }, add: ['t'], remove: [], rules: ['r'] }],
