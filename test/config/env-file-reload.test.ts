@@ -6,6 +6,7 @@ import { loadConfigFile, RulesHolder } from '../../src/config/index.js'
 import { loadEnvFile, reloadEnvFile } from '../../src/env-file.js'
 import { createLogger } from '../../src/log.js'
 import { captureLogs } from '../helpers/build.js'
+import { until } from '../helpers/until.js'
 
 const CONFIG = `
 highlevel: { locations: { main: { locationId: L1, auth: { type: private-integration, token: "\${HL_TOKEN}" } } } }
@@ -91,7 +92,7 @@ t.test('saving the env file is noticed like a config change', async (t) => {
   holder.watch()
   writeFileSync(join(dir, '.env'), 'HL_TOKEN=pit-one\nFORMS_SECRET=rotated\n')
   const said = () => logs.lines().find((l) => String(l.msg).startsWith('secrets changed'))
-  for (let i = 0; i < 100 && !said(); i++) await new Promise((r) => setTimeout(r, 50))
+  await until(t, 'the secrets-changed log line', () => said() !== undefined)
   t.match(said(), { level: 40, trigger: 'file change: .env', variables: ['FORMS_SECRET'] })
 })
 

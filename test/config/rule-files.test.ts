@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log.js'
 import { createSourceRegistry } from '../../src/sources/index.js'
 import { openStore } from '../../src/store/index.js'
 import { captureLogs } from '../helpers/build.js'
+import { holds } from '../helpers/until.js'
 
 const MAIN = `
 highlevel:
@@ -196,7 +197,7 @@ t.test('the holder reloads when a watched file changes (debounced)', async (t) =
     join(dir, 'rules', 'new.yaml'),
     '- { name: watched, source: typeform, contact: { email: email }, tags: [w2] }\n',
   )
-  for (let i = 0; i < 100 && holder.current().version === first; i++) await new Promise((r) => setTimeout(r, 50))
+  await holds(() => holder.current().version !== first)
   t.not(holder.current().version, first, 'a new file in a rules folder was picked up')
   t.equal(holder.current().count, 4)
   t.ok(

@@ -6,6 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { request } from 'undici'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { startService, type Service } from '../../src/service.js'
+import { holds } from '../helpers/until.js'
 import { ADMIN_TOKEN, captureLogs, HL_TOKEN, LOCATION_ID, SOURCE_TOKEN, tempDir, testConfig } from '../helpers/build.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -147,14 +148,6 @@ export async function startConsole(
     await p.keyboard.press('Enter')
     await p.waitForURL(/\/console\/events/)
   }
-  const until = async (check: () => Promise<boolean> | boolean, ms = 15_000) => {
-    const end = Date.now() + ms
-    while (Date.now() < end) {
-      if (await check()) return true
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    return false
-  }
   const c: Console = {
     service,
     sandbox,
@@ -163,7 +156,7 @@ export async function startConsole(
     page,
     post,
     signIn,
-    until,
+    until: holds,
     problems,
     restart: async (sources) => {
       await service.close()
