@@ -1,3 +1,4 @@
+import { codes } from '../errors.js'
 import type { LocationAuth, UpsertContactFields } from '../highlevel/index.js'
 import { budgeted } from './call.js'
 import type { EngineContext } from './context.js'
@@ -6,7 +7,7 @@ import { createFields, describeKeys, emailOf, phoneOf, type Person } from './ide
 import type { TaskPool } from './pool.js'
 import { searchPersons } from './search-batch.js'
 
-export const CONTACT_NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
+export const CONTACT_NOT_FOUND = codes.TAGRELAY_CONTACT_NOT_FOUND
 
 /**
  * Gives every person a contact id: the store's cache first (one query for the round;
