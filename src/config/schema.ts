@@ -30,7 +30,7 @@ export const serverSchema = z.strictObject({
     .default({ overBytes: 64 * 1024, atOnce: 2 }),
 })
 
-const deliverySchema = z.strictObject({
+export const deliverySchema = z.strictObject({
   enabled: z.boolean().default(true),
   pollIntervalMs: z.number().int().positive().default(500),
   /** jobs one location's lane claims per round: more jobs, more coalescing and bulk */

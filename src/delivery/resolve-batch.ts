@@ -1,7 +1,7 @@
 import { codes } from '../errors.js'
 import type { LocationAuth, UpsertContactFields } from '../highlevel/index.js'
 import { budgeted } from './call.js'
-import type { EngineContext } from './context.js'
+import { HOUR_MS, type EngineContext } from './context.js'
 import { failureFrom, isAbort, type Failure } from './failure.js'
 import { createFields, describeKeys, emailOf, phoneOf, type Person } from './identity.js'
 import type { TaskPool } from './pool.js'
@@ -67,7 +67,7 @@ export async function resolvePersons(
     })
   }
   await pool.run()
-  await ctx.store.rememberContacts(location, learned, ctx.now() + ctx.contactCacheTtlMs)
+  await ctx.store.rememberContacts(location, learned, ctx.now() + ctx.contactCacheTtlHours * HOUR_MS)
 }
 
 async function lookUp(
