@@ -183,7 +183,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     metrics: metrics.ops,
     held: () => worker?.status().locations ?? [],
     publicUrl: config.server.publicUrl,
-    notFoundHours: config.delivery.contactNotFoundRetryHours,
+    contactNotFoundRetryHours: config.delivery.contactNotFoundRetryHours,
   })
   if (opts.configFile && opts.watchRules !== false) holder.watch()
 

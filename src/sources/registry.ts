@@ -10,7 +10,7 @@ import {
 import { locationVerifyConfig } from './location-credentials.js'
 import { parseBody } from './parse/index.js'
 import { tokenBucket } from './rate-limit.js'
-import type { SourceConfig, SourceLocation } from './schema.js'
+import { DEDUPE_RETENTION_HOURS, type SourceConfig, type SourceLocation } from './schema.js'
 import { withSpan } from '../telemetry/index.js'
 import type { InboundRequest } from './types.js'
 import { digestSecrets, matchesAny } from './verify/constant-time.js'
@@ -200,7 +200,7 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
 
 function dedupeRule(config: SourceConfig, built: BuiltVerifier): DedupeRule | undefined {
   if (config.dedupe === false) return undefined
-  const retentionMs = (config.dedupe?.retentionHours ?? 24 * 7) * 3_600_000
+  const retentionMs = (config.dedupe?.retentionHours ?? DEDUPE_RETENTION_HOURS) * 3_600_000
   const from = config.dedupe?.header
     ? { header: config.dedupe.header }
     : config.dedupe?.path
