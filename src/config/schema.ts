@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { byteSize } from '../common/schema.js'
 import { highlevelSchema } from '../highlevel/config-schema.js'
 import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
-import { sourceSchema } from '../sources/schema.js'
+import { DEFAULT_BODY_LIMIT, sourceSchema } from '../sources/schema.js'
 import { parseStoreUrl } from '../store/index.js'
 import { refusedSchema } from '../refused/schema.js'
 import { alertsSchema } from '../alerts/schema.js'
@@ -10,7 +10,7 @@ import { alertsSchema } from '../alerts/schema.js'
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0').describe('the address to listen on (TAGRELAY_HOST)'),
   port: z.number().int().min(0).max(65535).default(8080).describe('the port to listen on (TAGRELAY_PORT)'),
-  bodyLimit: byteSize.default(1024 * 1024),
+  bodyLimit: byteSize.default(DEFAULT_BODY_LIMIT),
   publicUrl: z
     .url()
     .optional()

@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { byteSize, secretList } from '../common/schema.js'
 import { verifySchema } from './verify/index.js'
 
+/** `server.bodyLimit` (1 MiB): also a source registry's when built without one (commands, tests) */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
 export { verifySchema } from './verify/index.js'
 export type { VerifyConfig } from './verify/index.js'
 
