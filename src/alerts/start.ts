@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { OpsMetrics } from '../metrics/ops.js'
+import type { OpsMetrics } from '../metrics/index.js'
 import { randomUUID } from 'node:crypto'
 import type { AlertOutbox, JobQueue, RefusedRequestStore } from '../store/index.js'
 import { AlertDispatcher } from './dispatcher.js'

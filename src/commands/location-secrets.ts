@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js'
 import { codes, TagrelayError } from '../errors.js'
-import { locationSecret } from '../sources/location-credentials.js'
+import { locationSecret } from '../sources/index.js'
 
 export interface LocationSecret {
   /** the YAML name, or the locationId given for an installed location */

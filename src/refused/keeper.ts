@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { codes } from '../errors.js'
-import type { OpsMetrics } from '../metrics/ops.js'
+import type { OpsMetrics } from '../metrics/index.js'
 import { keptForm, type InboundRequest, type Source } from '../sources/index.js'
 import type { RefusedBounds, RefusedRequestStore } from '../store/index.js'
 import type { RefusedConfig } from './schema.js'
