@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import type { RejectionCounter } from '../common/rejections.js'
 import { codes, TagrelayError } from '../errors.js'
 
-/** Codes for the errors Fastify itself raises before our handlers run. */
+/** Codes for the errors Fastify itself raises before our handlers run, and @fastify/sensible's `httpErrors`. */
 const FASTIFY_CODES: Record<number, string> = {
   400: codes.TAGRELAY_BAD_REQUEST,
   404: codes.TAGRELAY_NOT_FOUND,
@@ -56,9 +56,7 @@ export function installErrorHandler(app: FastifyInstance, opts: ErrorHandlerOpti
     return reply.code(statusCode).send({ statusCode, code, message })
   })
 
-  app.setNotFoundHandler((request, reply) => {
-    const message = `no route ${request.method} ${request.url.split('?')[0]}`
-    opts.rejections?.inc('(unknown)', codes.TAGRELAY_NOT_FOUND)
-    return reply.code(404).send({ statusCode: 404, code: codes.TAGRELAY_NOT_FOUND, message })
-  })
+  // through the handler above like every other refusal (logged, counted): @fastify/sensible's
+  // 404 carries no code of ours, so it answers the code of its status, TAGRELAY_NOT_FOUND
+  app.setNotFoundHandler((request, reply) => reply.notFound(`no route ${request.method} ${request.url.split('?')[0]}`))
 }
