@@ -109,6 +109,18 @@ t.test('the docs name no code the catalogue lacks', async (t) => {
   t.same(unknown, [])
 })
 
+t.test("the webhook answers' table in docs/sources.md gives each code the catalogue's status", async (t) => {
+  const rows = [...readFileSync(join(repoRoot, 'docs/sources.md'), 'utf8').matchAll(/^\| (\d{3}) \| ([^|]+) \|/gm)]
+  const pairs = rows.flatMap(([, status, cell]) =>
+    [...cell!.matchAll(NAME)].map(([code]) => ({ code, status: Number(status) })),
+  )
+  t.ok(pairs.length > 10, 'the table is found')
+  t.same(
+    pairs.filter(({ code, status }) => !isErrorCode(code) || catalogue[code].status !== status),
+    [],
+  )
+})
+
 t.test('an error takes its status from the catalogue', async (t) => {
   const err = new TagrelayError(codes.TAGRELAY_RATE_LIMITED, 'slow down')
   t.match(err, { name: 'TagrelayError', code: 'TAGRELAY_RATE_LIMITED', statusCode: 429, message: 'slow down' })
