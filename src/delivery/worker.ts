@@ -224,9 +224,10 @@ export class DeliveryWorker {
   /**
    * Stops claiming, lets in-flight rounds finish for up to `graceMs` (waits on the rate
    * budget are cut at once), then releases whatever leases remain so another process
-   * can take those jobs. Failing credentials it saw are in the store by then.
+   * can take those jobs. Failing credentials it saw are in the store by then. The service
+   * passes what is left of `server.shutdownGraceMs`.
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  async stop(graceMs: number): Promise<void> {
     this.#stopped = true
     await this.#starting
     let timer: NodeJS.Timeout | undefined
