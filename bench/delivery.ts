@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
+import { deliverySchema } from '../src/config/index.js'
 import { DeliveryWorker, LocalRateBudget } from '../src/delivery/index.js'
 import { HighLevelClient, HighLevelRateLimitedError, type LocationAuth } from '../src/highlevel/index.js'
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js'
@@ -150,6 +151,7 @@ async function engine(workload: Workload): Promise<Figures> {
     )
   }
   const worker = new DeliveryWorker({
+    ...deliverySchema.parse({}),
     store,
     client,
     budget,

@@ -4,14 +4,14 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { commandHelp, COMMANDS, usage } from './commands/help.js'
 import { ConfigError, loadServerConfigFile, loadStoreConfigFile } from './config/index.js'
 import { loadEnvFile } from './env-file.js'
-import { TagrelayError } from './errors.js'
+import { codes, TagrelayError } from './errors.js'
 
 class UsageError extends TagrelayError {
   constructor(
     message: string,
     readonly command?: string,
   ) {
-    super('TAGRELAY_USAGE', message, 2)
+    super(codes.TAGRELAY_USAGE, message)
   }
 }
 
@@ -246,7 +246,7 @@ function run(): Promise<void> {
 }
 
 run().catch((err: unknown) => {
-  if (err instanceof UsageError || (err instanceof TagrelayError && err.code === 'TAGRELAY_USAGE')) {
+  if (err instanceof UsageError || (err instanceof TagrelayError && err.code === codes.TAGRELAY_USAGE)) {
     const command = err instanceof UsageError ? err.command : undefined
     console.error(`tagrelay: ${err.message}\n\n${command ? commandHelp(command) : usage()}`)
     process.exit(2)

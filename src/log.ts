@@ -3,7 +3,8 @@ import { redactUrl } from './sources/index.js'
 import { traceLogFields } from './telemetry/index.js'
 
 export interface LoggerOptions {
-  level?: string
+  /** the config's `log.level` */
+  level: string
   /** where lines go; stdout by default (tests pass a capture stream) */
   stream?: DestinationStream
   /** query parameter names that carry secrets, masked in logged URLs */
@@ -22,11 +23,11 @@ const OAUTH_PARAMS = ['code', 'state'] as const
  * redacted wherever they appear, and requests are logged through a serializer that masks
  * secret query parameters and never includes headers.
  */
-export function createLogger(opts: LoggerOptions = {}): Logger {
+export function createLogger(opts: LoggerOptions): Logger {
   const secretQuery = [...(opts.secretQueryParams ?? []), ...OAUTH_PARAMS]
   return pino(
     {
-      level: opts.level ?? 'info',
+      level: opts.level,
       base: { service: 'tagrelay' },
       // trace_id and span_id of the active span on every line (nothing when tracing is off)
       mixin: traceLogFields,

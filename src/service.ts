@@ -122,13 +122,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   })
   const worker = config.delivery.enabled
     ? new DeliveryWorker({
+        // batchSize, pollIntervalMs, leaseMs, circuitBreaker and the retry, batching and cache settings
+        ...config.delivery,
         store,
         client,
         locations: locations.registry,
         logger: deliveryLog,
-        batchSize: config.delivery.batchSize,
-        pollIntervalMs: config.delivery.pollIntervalMs,
-        leaseMs: config.delivery.leaseMs,
         backoff: { baseMs: config.delivery.retryBaseMs, maxMs: config.delivery.retryMaxMs },
         onAttempt: (location, outcome) => metrics.observeDelivery(location, outcome),
         onSuperseded: (location, tags) => metrics.observeSuperseded(location, tags),
@@ -137,15 +136,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
           const seen = client.lastRateLimit(id)
           return seen ? { ...seen } : null
         },
-        maxAttempts: config.delivery.retryMaxAttempts,
-        maxAgeMs: config.delivery.retryMaxAgeHours * 3_600_000,
         budget,
-        inFlightPerLocation: config.delivery.inFlightPerLocation,
-        bulkSize: config.delivery.bulkSize,
-        searchBatchSize: config.delivery.searchBatchSize,
-        contactCacheTtlMs: config.delivery.contactCacheTtlHours * 3_600_000,
-        contactNotFoundRetryMs: config.delivery.contactNotFoundRetryHours * 3_600_000,
-        circuit: config.delivery.circuitBreaker,
       })
     : null
   wakeLocation = (key) => worker?.wake([key])
@@ -192,7 +183,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     metrics: metrics.ops,
     held: () => worker?.status().locations ?? [],
     publicUrl: config.server.publicUrl,
-    notFoundHours: config.delivery.contactNotFoundRetryHours,
+    contactNotFoundRetryHours: config.delivery.contactNotFoundRetryHours,
   })
   if (opts.configFile && opts.watchRules !== false) holder.watch()
 

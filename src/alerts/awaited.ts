@@ -14,7 +14,7 @@ const who = (j: Job): string => j.contact.email ?? j.contact.phone ?? j.contact.
 export function awaitedMessage(
   step: NonNullable<WatchStep>,
   found: { count: number; first: Job[] },
-  notFoundHours: number,
+  contactNotFoundRetryHours: number,
   now: number,
   link: (path: string) => string,
 ): AlertMessage {
@@ -34,7 +34,7 @@ export function awaitedMessage(
       ? `${found.count} job${found.count === 1 ? '' : 's'} waiting for contacts HighLevel does not have`
       : 'No job waits for a contact any more',
     text: fire
-      ? `Waiting for ${people.join(', ')}${more} to exist in HighLevel. Their rules have no create:, so after ${notFoundHours} h they become dead letters; add create: to the rules to make new people (then replay).`
+      ? `Waiting for ${people.join(', ')}${more} to exist in HighLevel. Their rules have no create:, so after ${contactNotFoundRetryHours} h they become dead letters; add create: to the rules to make new people (then replay).`
       : 'Every contact waited for was found, created or given up on.',
     at: iso(now),
     details: {

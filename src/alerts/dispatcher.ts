@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { OpsMetrics } from '../metrics/ops.js'
+import type { OpsMetrics } from '../metrics/index.js'
 import type { Alert, AlertOutbox, NewAlert } from '../store/index.js'
 import type { AlertMessage } from './message.js'
 import type { AlertsConfig } from './schema.js'

@@ -31,8 +31,8 @@ export interface AlertMonitorOptions {
   logger: Logger
   /** server.publicUrl: links become absolute */
   publicUrl?: string
-  /** delivery.contactNotFoundRetryHours, named in the contacts_awaited alert (default 24) */
-  notFoundHours?: number
+  /** the config's delivery.contactNotFoundRetryHours, named in the contacts_awaited alert */
+  contactNotFoundRetryHours: number
   now?: () => number
 }
 
@@ -132,7 +132,7 @@ export class AlertMonitor {
       const found = await awaiting.call(this.#o.inputs.store, now - t.contactsAwaited.afterMinutes * MIN, 10)
       const on = new Set(found.count > 0 ? ['*'] : [])
       for (const [, step] of this.#awaited.step(on, now, 0, t.contactsAwaited.quietMinutes * MIN))
-        out.push(awaitedMessage(step!, found, this.#o.notFoundHours ?? 24, now, link))
+        out.push(awaitedMessage(step!, found, this.#o.contactNotFoundRetryHours, now, link))
     }
     this.#lastCheck = now
     for (const m of out) await this.#o.enqueue(m)

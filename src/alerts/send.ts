@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import { slackPayload, webhookPayload, type AlertMessage } from './message.js'
 import type { DestinationConfig } from './schema.js'
 import { standardWebhookHeaders } from './sign.js'
@@ -7,7 +7,7 @@ import { standardWebhookHeaders } from './sign.js'
 export class AlertSendError extends TagrelayError {
   constructor(destination: string, why: string) {
     // never the URL: a Slack webhook URL is a credential
-    super('TAGRELAY_ALERT_SEND_FAILED', `alert destination "${destination}": ${why}`, 502)
+    super(codes.TAGRELAY_ALERT_SEND_FAILED, `alert destination "${destination}": ${why}`)
   }
 }
 

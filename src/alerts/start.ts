@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { OpsMetrics } from '../metrics/ops.js'
+import type { OpsMetrics } from '../metrics/index.js'
 import { randomUUID } from 'node:crypto'
 import type { AlertOutbox, JobQueue, RefusedRequestStore } from '../store/index.js'
 import { AlertDispatcher } from './dispatcher.js'
@@ -17,8 +17,8 @@ export interface AlertsOptions {
   metrics?: OpsMetrics
   held?: AlertInputs['held']
   publicUrl?: string
-  /** delivery.contactNotFoundRetryHours, named in the contacts_awaited alert */
-  notFoundHours?: number
+  /** the config's delivery.contactNotFoundRetryHours, named in the contacts_awaited alert */
+  contactNotFoundRetryHours: number
   /** an undici dispatcher for the sends (tests) */
   dispatcher?: Dispatcher
   now?: () => number
@@ -72,7 +72,7 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
     logger: log,
     now,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
-    ...(opts.notFoundHours !== undefined ? { notFoundHours: opts.notFoundHours } : {}),
+    contactNotFoundRetryHours: opts.contactNotFoundRetryHours,
   })
   const active = Object.keys(config.destinations).length > 0
   let sweep: Promise<unknown> = Promise.resolve()

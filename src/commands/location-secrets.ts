@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js'
-import { TagrelayError } from '../errors.js'
-import { locationSecret } from '../sources/location-credentials.js'
+import { codes, TagrelayError } from '../errors.js'
+import { locationSecret } from '../sources/index.js'
 
 export interface LocationSecret {
   /** the YAML name, or the locationId given for an installed location */
@@ -11,7 +11,7 @@ export interface LocationSecret {
 
 class LocationSecretsUsageError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_USAGE', message, 2)
+    super(codes.TAGRELAY_USAGE, message)
   }
 }
 

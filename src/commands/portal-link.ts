@@ -1,13 +1,13 @@
 import type { Scope } from '../common/scope.js'
 import type { Config } from '../config/index.js'
-import { TagrelayError } from '../errors.js'
-import { mintPortalLink, portalUrl } from '../http/routes/admin/portal-links.js'
+import { codes, TagrelayError } from '../errors.js'
+import { mintPortalLink, portalUrl } from '../http/index.js'
 import { openStore, type Store } from '../store/index.js'
 
 /** A bad `tagrelay portal-link` invocation that only the config or the store can tell (usage exit code 2). */
 export class PortalLinkArgsError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_USAGE', message, 2)
+    super(codes.TAGRELAY_USAGE, message)
   }
 }
 

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os'
 import { compileConfigRules, type Config } from '../config/index.js'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import { rerunEvent, rerunEvents, type RerunPlan, type Waiting } from '../rerun/index.js'
 import { createSourceRegistry } from '../sources/index.js'
 import { openStore } from '../store/index.js'
@@ -24,7 +24,7 @@ function waitingLine(w: Waiting, applied: boolean): string {
 
 class RerunUsageError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_USAGE', `rerun: ${message}`, 400)
+    super(codes.TAGRELAY_USAGE, `rerun: ${message}`)
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { compileConfigRules, loadConfigFile } from '../config/index.js'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import { testRules } from '../ingest/index.js'
 import { createSourceRegistry, parseBody } from '../sources/index.js'
 
@@ -17,7 +17,7 @@ export interface TestRuleOptions {
 
 export class TestRuleInputError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_TEST_RULE_INPUT', message, 400)
+    super(codes.TAGRELAY_TEST_RULE_INPUT, message)
   }
 }
 

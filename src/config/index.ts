@@ -1,4 +1,4 @@
-export { configSchema } from './schema.js'
+export { configSchema, deliverySchema } from './schema.js'
 export { DEFAULT_HIGHLEVEL_BASE_URL } from '../highlevel/config-schema.js'
 export type { Config, ConfigInput, SourceConfig, LocationConfig } from './schema.js'
 export { loadConfigFile, parseConfigText, validateConfig, formatIssues } from './load.js'

@@ -9,12 +9,13 @@ import type { Config } from './schema.js'
  */
 export function ruleWarnings(config: Pick<Config, 'rules' | 'ruleOptions' | 'delivery'>): string[] {
   const warnings: string[] = []
-  const hours = config.delivery.contactNotFoundRetryHours
   for (const rule of config.rules) {
     const c = rule.contact
     if (!c || c.id !== undefined || c.create !== undefined || !rule.tags) continue
     const by = [c.email ? 'email' : '', c.phone ? 'phone' : ''].filter(Boolean).join(' or ')
-    warnings.push(`rule "${rule.name}" finds its contact by ${by} and cannot create it: ${noCreateAdvice(hours)}`)
+    warnings.push(
+      `rule "${rule.name}" finds its contact by ${by} and cannot create it: ${noCreateAdvice(config.delivery.contactNotFoundRetryHours)}`,
+    )
   }
   const phoneRules = config.rules.filter((r) => r.contact?.phone !== undefined).map((r) => `"${r.name}"`)
   if (phoneRules.length > 0 && config.ruleOptions.phoneCountry === undefined)

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { byteSize } from '../common/schema.js'
 import { highlevelSchema } from '../highlevel/config-schema.js'
 import { ruleOptionsSchema, ruleSchema } from '../rules/index.js'
-import { sourceSchema } from '../sources/schema.js'
+import { DEFAULT_BODY_LIMIT, sourceSchema } from '../sources/schema.js'
 import { parseStoreUrl } from '../store/index.js'
 import { refusedSchema } from '../refused/schema.js'
 import { alertsSchema } from '../alerts/schema.js'
@@ -10,7 +10,7 @@ import { alertsSchema } from '../alerts/schema.js'
 export const serverSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0').describe('the address to listen on (TAGRELAY_HOST)'),
   port: z.number().int().min(0).max(65535).default(8080).describe('the port to listen on (TAGRELAY_PORT)'),
-  bodyLimit: byteSize.default(1024 * 1024),
+  bodyLimit: byteSize.default(DEFAULT_BODY_LIMIT),
   publicUrl: z
     .url()
     .optional()
@@ -30,7 +30,7 @@ export const serverSchema = z.strictObject({
     .default({ overBytes: 64 * 1024, atOnce: 2 }),
 })
 
-const deliverySchema = z.strictObject({
+export const deliverySchema = z.strictObject({
   enabled: z.boolean().default(true),
   pollIntervalMs: z.number().int().positive().default(500),
   /** jobs one location's lane claims per round: more jobs, more coalescing and bulk */

@@ -3,13 +3,13 @@ import { extname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from '../config/index.js'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import { framedRoutes } from './framed.js'
 import { PAGES, pageShell } from './pages.js'
 
 class ConsoleDisabledError extends TagrelayError {
   constructor() {
-    super('TAGRELAY_ADMIN_DISABLED', 'the console is disabled: set admin.token in the config to enable it', 404)
+    super(codes.TAGRELAY_ADMIN_DISABLED, 'the console is disabled: set admin.token in the config to enable it')
   }
 }
 

@@ -1,3 +1,4 @@
+import { codes } from '../errors.js'
 import { HighLevelError } from '../highlevel/index.js'
 import type { AuthFailureStore } from '../store/index.js'
 
@@ -11,7 +12,11 @@ export interface AuthHealthStatus {
   nextTryAt: number | null
 }
 
-const AUTH_CODES = new Set(['TAGRELAY_HL_OAUTH_REFRESH_FAILED', 'TAGRELAY_HL_UNAUTHORIZED', 'TAGRELAY_HL_FORBIDDEN'])
+const AUTH_CODES: ReadonlySet<string> = new Set([
+  codes.TAGRELAY_HL_OAUTH_REFRESH_FAILED,
+  codes.TAGRELAY_HL_UNAUTHORIZED,
+  codes.TAGRELAY_HL_FORBIDDEN,
+])
 
 export const isAuthFailureCode = (code: string): boolean => AUTH_CODES.has(code)
 

@@ -1,3 +1,4 @@
+import { codes } from '../errors.js'
 import { HighLevelError, HighLevelRateLimitedError } from '../highlevel/index.js'
 import { retryDelay } from './backoff.js'
 
@@ -41,7 +42,7 @@ interface State {
 /** True for the answers that say HighLevel itself is down, not that the request was wrong. */
 export function isOutage(err: unknown): boolean {
   if (!(err instanceof HighLevelError) || err instanceof HighLevelRateLimitedError) return false
-  return err.status === null ? err.code !== 'TAGRELAY_HL_BAD_RESPONSE' : err.status >= 500
+  return err.status === null ? err.code !== codes.TAGRELAY_HL_BAD_RESPONSE : err.status >= 500
 }
 
 /**

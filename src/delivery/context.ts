@@ -12,15 +12,30 @@ export type EngineClient = Pick<
   'addTags' | 'removeTags' | 'bulkTags' | 'findContact' | 'upsertContact' | 'searchContacts' | 'getContact'
 >
 
-export interface RetryPolicy extends BackoffPolicy {
-  maxAttempts: number
-  maxAgeMs: number
+/**
+ * The config's `delivery` keys the engine reads, named as the config names them; their
+ * defaults are the config schema's (src/config/schema.ts) and nowhere else.
+ */
+export interface DeliverySettings {
+  /** retries stop (dead letter) after this many attempts or this age, whichever first */
+  retryMaxAttempts: number
+  retryMaxAgeHours: number
+  /** HighLevel calls in flight at once per location */
+  inFlightPerLocation: number
+  /** contacts per bulk tag call */
+  bulkSize: number
+  /** people per Search Contacts call (1: duplicate searches only) */
+  searchBatchSize: number
+  /** how long an email/phone -> contact id lookup is trusted */
+  contactCacheTtlHours: number
   /** a contact not found (no create:) is looked for again until the job is this old */
-  notFoundWindowMs: number
+  contactNotFoundRetryHours: number
 }
 
+export const HOUR_MS = 3_600_000
+
 /** What a lane's round needs; one per worker, shared by its lanes. */
-export interface EngineContext {
+export interface EngineContext extends DeliverySettings {
   /** the engine's roles of the store: its queue and the contact cache */
   store: JobQueue & ContactCache
   client: EngineClient
@@ -32,14 +47,9 @@ export interface EngineContext {
   now: () => number
   /** the worker's clock: lease renewal waits on it */
   clock: Clock
-  retry: RetryPolicy
-  inFlightPerLocation: number
-  bulkSize: number
-  contactCacheTtlMs: number
+  backoff: BackoffPolicy
   /** HighLevel locationIds whose bulk endpoint was refused: single calls from then on */
   bulkRefused: Set<string>
-  /** people per Search Contacts call (1: duplicate searches only) */
-  searchBatchSize: number
   /** HighLevel locationIds that refused Search Contacts: duplicate searches from then on */
   searchRefused: Set<string>
   signal: AbortSignal

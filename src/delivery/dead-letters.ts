@@ -1,12 +1,11 @@
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import type { AttemptRecord, DeadLetterStore, Job, Trail } from '../store/index.js'
 
 export class DeadLetterNotFoundError extends TagrelayError {
   constructor(id: number) {
     super(
-      'TAGRELAY_DEAD_LETTER_NOT_FOUND',
+      codes.TAGRELAY_DEAD_LETTER_NOT_FOUND,
       `job ${id} is not a dead letter (unknown, delivered, pending, or discarded)`,
-      404,
     )
   }
 }

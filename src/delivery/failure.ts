@@ -1,7 +1,8 @@
+import { codes } from '../errors.js'
 import { HighLevelError, HighLevelRateLimitedError } from '../highlevel/index.js'
 import { CircuitOpenError } from './circuit.js'
 
-export const CIRCUIT_OPEN = 'TAGRELAY_CIRCUIT_OPEN'
+export const CIRCUIT_OPEN = codes.TAGRELAY_CIRCUIT_OPEN
 
 /** Why a job was not delivered this time, and whether trying later can help. */
 export interface Failure {
@@ -37,7 +38,7 @@ export function failureFrom(err: unknown): Failure {
   // A bug of ours, not HighLevel's answer: keep the job and retry rather than lose it.
   return {
     retryable: true,
-    code: 'TAGRELAY_INTERNAL',
+    code: codes.TAGRELAY_INTERNAL,
     error: String(err),
     statusCode: null,
     response: null,

@@ -1,7 +1,7 @@
 import type { AppliedTag, Job } from '../store/index.js'
 import { isAuthFailureCode } from './auth-health.js'
 import { retryDelay } from './backoff.js'
-import type { EngineContext } from './context.js'
+import { HOUR_MS, type EngineContext } from './context.js'
 import { CIRCUIT_OPEN, type Failure } from './failure.js'
 import { CONTACT_NOT_FOUND } from './resolve-batch.js'
 import type { Superseded } from './fence.js'
@@ -78,7 +78,7 @@ export async function finishJobs(
     if (!failure || failure.code === CIRCUIT_OPEN) continue
     // one retry time for all of a contact's jobs: they stay together, so a person is
     // resolved as one next time too (apart, a lookup-only job would race the creating one)
-    const at = finishedAt + retryDelay(Math.max(...jobs.map((j) => j.attempts)), ctx.retry, failure.retryAfterMs)
+    const at = finishedAt + retryDelay(Math.max(...jobs.map((j) => j.attempts)), ctx.backoff, failure.retryAfterMs)
     for (const job of jobs) {
       const log = ctx.logger.child({ eventId: job.eventId, jobId: job.id, location: job.location })
       const retryAt = retries(ctx, job, failure, finishedAt) ? at : null
@@ -114,7 +114,9 @@ export async function finishJobs(
 function retries(ctx: EngineContext, job: Job, failure: Failure, now: number): boolean {
   if (!failure.retryable) return false
   // >= rather than ===: a replayed job that had used its attempts gets its one try
-  if (job.attempts + 1 >= ctx.retry.maxAttempts) return false
-  if (job.createdAt !== undefined && now - job.createdAt >= ctx.retry.maxAgeMs) return false
-  return !(failure.code === CONTACT_NOT_FOUND && now - (job.createdAt ?? now) >= ctx.retry.notFoundWindowMs)
+  if (job.attempts + 1 >= ctx.retryMaxAttempts) return false
+  if (job.createdAt !== undefined && now - job.createdAt >= ctx.retryMaxAgeHours * HOUR_MS) return false
+  return !(
+    failure.code === CONTACT_NOT_FOUND && now - (job.createdAt ?? now) >= ctx.contactNotFoundRetryHours * HOUR_MS
+  )
 }

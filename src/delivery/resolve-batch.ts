@@ -1,12 +1,13 @@
+import { codes } from '../errors.js'
 import type { LocationAuth, UpsertContactFields } from '../highlevel/index.js'
 import { budgeted } from './call.js'
-import type { EngineContext } from './context.js'
+import { HOUR_MS, type EngineContext } from './context.js'
 import { failureFrom, isAbort, type Failure } from './failure.js'
 import { createFields, describeKeys, emailOf, phoneOf, type Person } from './identity.js'
 import type { TaskPool } from './pool.js'
 import { searchPersons } from './search-batch.js'
 
-export const CONTACT_NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
+export const CONTACT_NOT_FOUND = codes.TAGRELAY_CONTACT_NOT_FOUND
 
 /**
  * Gives every person a contact id: the store's cache first (one query for the round;
@@ -66,7 +67,7 @@ export async function resolvePersons(
     })
   }
   await pool.run()
-  await ctx.store.rememberContacts(location, learned, ctx.now() + ctx.contactCacheTtlMs)
+  await ctx.store.rememberContacts(location, learned, ctx.now() + ctx.contactCacheTtlHours * HOUR_MS)
 }
 
 async function lookUp(

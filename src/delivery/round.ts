@@ -1,3 +1,4 @@
+import { codes } from '../errors.js'
 import type { LocationAuth } from '../highlevel/index.js'
 import type { Job } from '../store/index.js'
 import { applyTags, newWork, type ContactWork } from './apply.js'
@@ -31,7 +32,7 @@ async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Pro
   const { auth } = target
   if (!auth) {
     const failure = (job: Job) =>
-      permanentFailure('TAGRELAY_UNKNOWN_LOCATION', `location "${job.location}" is not configured any more`)
+      permanentFailure(codes.TAGRELAY_UNKNOWN_LOCATION, `location "${job.location}" is not configured any more`)
     await finishJobs(
       ctx,
       jobs.map((job) => ({ jobs: [job], failure: failure(job), contactId: null })),
@@ -104,7 +105,7 @@ async function resolveWork(
         jobs: [job],
         contactId: null,
         failure: permanentFailure(
-          'TAGRELAY_CONTACT_NOT_FOUND',
+          codes.TAGRELAY_CONTACT_NOT_FOUND,
           'the job names neither a contact id, an email nor a phone',
         ),
       })

@@ -4,10 +4,10 @@ import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
 import type { AuthFailureStore, ContactCache, JobAgenda, JobQueue } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
-import { LocalRateBudget, type RateBudget } from './budget.js'
+import { LocalRateBudget, type RateBudget, type RateBudgetConfig } from './budget.js'
 import { AuthHealth, type AuthHealthStatus } from './auth-health.js'
 import { CircuitBreaker, type CircuitPolicy, type CircuitStatus } from './circuit.js'
-import type { EngineClient, EngineContext } from './context.js'
+import type { DeliverySettings, EngineClient, EngineContext } from './context.js'
 import { Lane } from './lane.js'
 import { Scheduler, type LaneRun } from './scheduler.js'
 import { locationStatuses, type LocationStatus } from './status.js'
@@ -26,7 +26,7 @@ export interface LocationLookup {
   refresh?(name: string): Promise<void>
 }
 
-export interface WorkerOptions {
+export interface WorkerOptions extends DeliverySettings {
   /** with `authFailures`, each location's "failing since" survives a restart (auth-health.ts) */
   store: JobQueue & ContactCache & { directory: JobAgenda; authFailures?: AuthFailureStore }
   client: EngineClient
@@ -41,20 +41,10 @@ export interface WorkerOptions {
   pollIntervalMs: number
   leaseMs: number
   backoff: BackoffPolicy
-  /** retries stop after this many attempts (default 150) or this age (default 72 h) */
-  maxAttempts?: number
-  maxAgeMs?: number
-  /** default: 100 per 10 s with a 3 % margin, daily reserve 1,000 */
+  /** each location's rate budget (the service's is shared across replicas on PostgreSQL); default a local one of `rateLimit` */
   budget?: RateBudget
-  inFlightPerLocation?: number
-  bulkSize?: number
-  /** people per Search Contacts call (default 50; 1: duplicate searches only) */
-  searchBatchSize?: number
-  contactCacheTtlMs?: number
-  /** a contact not found (no create:) is looked for again for this long (default 24 h) */
-  contactNotFoundRetryMs?: number
-  /** default: opens after 5 outage answers in a row, probes after 1 s doubling to 60 s */
-  circuit?: CircuitPolicy
+  rateLimit: RateBudgetConfig
+  circuitBreaker: CircuitPolicy
   /** reads the time and waits: the budget, circuit, auth health, retry times and scheduler (default the system clock) */
   clock?: Clock
   /** called once per finished attempt (metrics) */
@@ -101,7 +91,7 @@ export class DeliveryWorker {
     this.budget =
       opts.budget ??
       new LocalRateBudget(
-        { max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 1_000 },
+        opts.rateLimit,
         (locationId, until, reason) => opts.logger.warn({ locationId, until: new Date(until).toISOString() }, reason),
         clock,
       )
@@ -113,34 +103,26 @@ export class DeliveryWorker {
       owner: this.id,
       now,
       clock,
-      circuit: new CircuitBreaker(
-        opts.circuit ?? { failures: 5, probeBaseMs: 1_000, probeMaxMs: 60_000 },
-        now,
-        (id, open, detail) =>
-          open
-            ? opts.logger.warn(
-                { locationId: id, ...detail },
-                'circuit opened: HighLevel keeps failing; deliveries held',
-              )
-            : opts.logger.info(
-                { locationId: id, ...detail },
-                'circuit closed: HighLevel answers again; deliveries resume',
-              ),
+      circuit: new CircuitBreaker(opts.circuitBreaker, now, (id, open, detail) =>
+        open
+          ? opts.logger.warn({ locationId: id, ...detail }, 'circuit opened: HighLevel keeps failing; deliveries held')
+          : opts.logger.info(
+              { locationId: id, ...detail },
+              'circuit closed: HighLevel answers again; deliveries resume',
+            ),
       ),
       authHealth: new AuthHealth(now, opts.store.authFailures, (err, doing) =>
         opts.logger.error({ err }, `delivery: ${doing} in the store failed`),
       ),
-      retry: {
-        ...opts.backoff,
-        maxAttempts: opts.maxAttempts ?? 150,
-        maxAgeMs: opts.maxAgeMs ?? 72 * 3_600_000,
-        notFoundWindowMs: opts.contactNotFoundRetryMs ?? 24 * 3_600_000,
-      },
-      inFlightPerLocation: opts.inFlightPerLocation ?? 10,
-      bulkSize: opts.bulkSize ?? 100,
-      contactCacheTtlMs: opts.contactCacheTtlMs ?? 24 * 3_600_000,
+      backoff: opts.backoff,
+      retryMaxAttempts: opts.retryMaxAttempts,
+      retryMaxAgeHours: opts.retryMaxAgeHours,
+      contactNotFoundRetryHours: opts.contactNotFoundRetryHours,
+      inFlightPerLocation: opts.inFlightPerLocation,
+      bulkSize: opts.bulkSize,
+      contactCacheTtlHours: opts.contactCacheTtlHours,
       bulkRefused: new Set(),
-      searchBatchSize: opts.searchBatchSize ?? 50,
+      searchBatchSize: opts.searchBatchSize,
       searchRefused: new Set(),
       onAttempt: opts.onAttempt,
       ...(opts.onSuperseded ? { onSuperseded: opts.onSuperseded } : {}),
@@ -242,9 +224,10 @@ export class DeliveryWorker {
   /**
    * Stops claiming, lets in-flight rounds finish for up to `graceMs` (waits on the rate
    * budget are cut at once), then releases whatever leases remain so another process
-   * can take those jobs. Failing credentials it saw are in the store by then.
+   * can take those jobs. Failing credentials it saw are in the store by then. The service
+   * passes what is left of `server.shutdownGraceMs`.
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  async stop(graceMs: number): Promise<void> {
     this.#stopped = true
     await this.#starting
     let timer: NodeJS.Timeout | undefined

@@ -6,7 +6,7 @@ import { once } from 'node:events'
 import { request } from 'undici'
 import { loadConfigFile } from '../config/index.js'
 import { startSandbox } from '../sandbox/index.js'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import { createLogger } from '../log.js'
 import { startService } from '../service.js'
 import { customPageLines, DEMO_APP_CLIENT, demoCustomPage, installDemoAgency, withCustomPage } from './custom-page.js'
@@ -23,9 +23,8 @@ const secret = (): string => randomBytes(12).toString('hex')
 export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
   if (!existsSync(join(EXAMPLES_DIR, 'demo.yaml')))
     throw new TagrelayError(
-      'TAGRELAY_USAGE',
+      codes.TAGRELAY_USAGE,
       `the demo runs from a checkout: it needs examples/ (not found at ${EXAMPLES_DIR}; the container image leaves it out). In a clone: npm install && npm run demo`,
-      2,
     )
   const dir = mkdtempSync(join(tmpdir(), 'tagrelay-demo-'))
   const hlToken = `pit-${secret()}`

@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import { startSandbox, type FaultSettingsInput } from '../sandbox/index.js'
 
 export interface SandboxArgs {
@@ -18,7 +18,7 @@ export interface SandboxArgs {
   outage?: string
 }
 
-const usage = (message: string) => new TagrelayError('TAGRELAY_USAGE', message, 2)
+const usage = (message: string) => new TagrelayError(codes.TAGRELAY_USAGE, message)
 
 function number(flag: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback

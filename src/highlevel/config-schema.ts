@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { secret } from '../common/schema.js'
 
 export const DEFAULT_HIGHLEVEL_BASE_URL = 'https://services.leadconnectorhq.com'
+/** `highlevel.timeoutMs`: also the client's when it is built without one (tests, the bench) */
+export const DEFAULT_HIGHLEVEL_TIMEOUT_MS = 15_000
 
 const privateIntegrationAuth = z.strictObject({
   type: z.literal('private-integration'),
@@ -113,7 +115,7 @@ export const appSchema = z.strictObject({
 
 export const highlevelSchema = z.strictObject({
   baseUrl: z.url({ protocol: /^https?$/ }).default(DEFAULT_HIGHLEVEL_BASE_URL),
-  timeoutMs: z.number().int().positive().default(15_000),
+  timeoutMs: z.number().int().positive().default(DEFAULT_HIGHLEVEL_TIMEOUT_MS),
   locations: z.record(z.string(), locationSchema).default({}),
   app: appSchema.optional(),
 })

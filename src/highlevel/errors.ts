@@ -1,4 +1,4 @@
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError, type ErrorCode } from '../errors.js'
 import { headerValue, type HeaderSource } from './headers.js'
 import { errorBodySchema } from './schemas.js'
 
@@ -12,21 +12,15 @@ export interface HighLevelErrorDetails {
 /**
  * Base of every HighLevel failure. `retryable` tells the delivery worker whether trying
  * the same call later can succeed; `statusCode` is what our own HTTP layer would answer
- * (502: the upstream failed us, 504 for timeouts).
+ * (the catalogue's: 502, the upstream failed us; 504 for timeouts).
  */
 export class HighLevelError extends TagrelayError {
   readonly status: number | null
   readonly retryable: boolean
   readonly responseBody: unknown
 
-  constructor(
-    code: string,
-    message: string,
-    retryable: boolean,
-    details: HighLevelErrorDetails = {},
-    statusCode = 502,
-  ) {
-    super(code, message, statusCode, details.cause === undefined ? undefined : { cause: details.cause })
+  constructor(code: ErrorCode, message: string, retryable: boolean, details: HighLevelErrorDetails = {}) {
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause })
     this.status = details.status ?? null
     this.retryable = retryable
     this.responseBody = details.responseBody
@@ -36,7 +30,7 @@ export class HighLevelError extends TagrelayError {
 /** 401. Retryable for now: a private integration token can be fixed or rotated in config. */
 export class HighLevelUnauthorizedError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_UNAUTHORIZED', message, true, { status: 401, ...details })
+    super(codes.TAGRELAY_HL_UNAUTHORIZED, message, true, { status: 401, ...details })
   }
 }
 
@@ -47,20 +41,20 @@ export class HighLevelUnauthorizedError extends HighLevelError {
  */
 export class HighLevelOAuthRefreshError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_OAUTH_REFRESH_FAILED', message, true, details)
+    super(codes.TAGRELAY_HL_OAUTH_REFRESH_FAILED, message, true, details)
   }
 }
 
 export class HighLevelForbiddenError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_FORBIDDEN', message, false, { status: 403, ...details })
+    super(codes.TAGRELAY_HL_FORBIDDEN, message, false, { status: 403, ...details })
   }
 }
 
 /** 400, 404, 422 and any other 4xx: the same request will fail again. */
 export class HighLevelRequestError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_BAD_REQUEST', message, false, { status: 400, ...details })
+    super(codes.TAGRELAY_HL_BAD_REQUEST, message, false, { status: 400, ...details })
   }
 }
 
@@ -70,33 +64,33 @@ export class HighLevelRateLimitedError extends HighLevelError {
 
   constructor(message: string, details: HighLevelErrorDetails & { retryAfterMs?: number | null } = {}) {
     const { retryAfterMs = null, ...rest } = details
-    super('TAGRELAY_HL_RATE_LIMITED', message, true, { status: 429, ...rest })
+    super(codes.TAGRELAY_HL_RATE_LIMITED, message, true, { status: 429, ...rest })
     this.retryAfterMs = retryAfterMs
   }
 }
 
 export class HighLevelServerError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_SERVER_ERROR', message, true, { status: 500, ...details })
+    super(codes.TAGRELAY_HL_SERVER_ERROR, message, true, { status: 500, ...details })
   }
 }
 
 export class HighLevelNetworkError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_NETWORK', message, true, { status: null, ...details })
+    super(codes.TAGRELAY_HL_NETWORK, message, true, { status: null, ...details })
   }
 }
 
 export class HighLevelTimeoutError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_TIMEOUT', message, true, { status: null, ...details }, 504)
+    super(codes.TAGRELAY_HL_TIMEOUT, message, true, { status: null, ...details })
   }
 }
 
 /** A 2xx whose body is not JSON or not the documented shape, or an unexpected status. */
 export class HighLevelResponseError extends HighLevelError {
   constructor(message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_BAD_RESPONSE', message, false, { status: null, ...details })
+    super(codes.TAGRELAY_HL_BAD_RESPONSE, message, false, { status: null, ...details })
   }
 }
 
@@ -149,7 +143,7 @@ export class HighLevelInstallGoneError extends HighLevelError {
   readonly reason: 'inactive' | 'uninstalled'
 
   constructor(reason: 'inactive' | 'uninstalled', message: string, details: HighLevelErrorDetails = {}) {
-    super('TAGRELAY_HL_INSTALL_GONE', message, false, details)
+    super(codes.TAGRELAY_HL_INSTALL_GONE, message, false, details)
     this.reason = reason
   }
 }

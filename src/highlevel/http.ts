@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici'
 import type { z } from 'zod'
 import type { LocationAuth } from './auth/types.js'
 import { parseJson, readText, scrubSecret } from './body.js'
+import { DEFAULT_HIGHLEVEL_TIMEOUT_MS } from './config-schema.js'
 import { errorFromResponse, HighLevelResponseError, HighLevelUnauthorizedError } from './errors.js'
 import { hasRateLimit, parseRateLimit, type RateLimitInfo } from './ratelimit.js'
 import { errorFromTransport } from './transport.js'
@@ -49,7 +50,7 @@ export class HighLevelHttp {
     const url = new URL(options.baseUrl)
     this.#origin = url.origin
     this.#basePath = url.pathname.replace(/\/+$/, '')
-    this.#timeoutMs = options.timeoutMs ?? 15_000
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_HIGHLEVEL_TIMEOUT_MS
     this.#onRateLimit = options.onRateLimit
     this.#onResponse = options.onResponse
     this.#ownsDispatcher = options.dispatcher === undefined

@@ -26,7 +26,7 @@ export function testRules(
   rules: CompiledRules,
   source: JudgedSource,
   inbound: Inbound,
-  notFoundHours?: number,
+  contactNotFoundRetryHours?: number,
 ): RuleTestAnswer {
   const j = judge(rules, source, inbound, { trace: true })
   return {
@@ -36,7 +36,7 @@ export function testRules(
     intents: j.intents,
     unmatched: j.evaluation.unmatched,
     ignored: j.ignored,
-    jobs: summariseJobs(j, notFoundHours),
+    jobs: summariseJobs(j, contactNotFoundRetryHours),
     trace: j.evaluation.trace,
     explanation: formatEvaluation(j.evaluation, { source: j.source, rulesVersion: j.rulesVersion }),
   }

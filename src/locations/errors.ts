@@ -1,12 +1,11 @@
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import type { LocationEntry } from './registry.js'
 
 export class UnknownLocationError extends TagrelayError {
   constructor(segment: string, where: string) {
     super(
-      'TAGRELAY_UNKNOWN_LOCATION',
+      codes.TAGRELAY_UNKNOWN_LOCATION,
       `no location "${segment}" (${where}): name a location from highlevel.locations, an installed location's name, or its HighLevel locationId`,
-      404,
     )
   }
 }
@@ -14,9 +13,8 @@ export class UnknownLocationError extends TagrelayError {
 export class LocationDisabledError extends TagrelayError {
   constructor(name: string) {
     super(
-      'TAGRELAY_LOCATION_DISABLED',
+      codes.TAGRELAY_LOCATION_DISABLED,
       `location "${name}" is disabled: nothing is accepted for it until it is enabled`,
-      404,
     )
   }
 }
@@ -25,9 +23,8 @@ export class LocationDisabledError extends TagrelayError {
 export class LocationGoneError extends TagrelayError {
   constructor(entry: Pick<LocationEntry, 'name' | 'state' | 'stateReason'>) {
     super(
-      'TAGRELAY_LOCATION_GONE',
+      codes.TAGRELAY_LOCATION_GONE,
       `location "${entry.name}" is ${entry.state}${entry.stateReason ? `: ${entry.stateReason}` : ''}`,
-      404,
     )
   }
 }
@@ -35,11 +32,10 @@ export class LocationGoneError extends TagrelayError {
 export class LocationNotInUrlError extends TagrelayError {
   constructor(source: string, fixed: boolean) {
     super(
-      'TAGRELAY_LOCATION_NOT_IN_URL',
+      codes.TAGRELAY_LOCATION_NOT_IN_URL,
       fixed
         ? `source "${source}" delivers to its configured location: post to /hooks/${source}`
         : `source "${source}" reads its location from the URL: post to /hooks/${source}/<location>`,
-      404,
     )
   }
 }
@@ -47,9 +43,8 @@ export class LocationNotInUrlError extends TagrelayError {
 export class LocationNotInPayloadError extends TagrelayError {
   constructor(source: string, path: string) {
     super(
-      'TAGRELAY_LOCATION_MISSING',
+      codes.TAGRELAY_LOCATION_MISSING,
       `source "${source}" reads its location from ${path}, which the payload lacks`,
-      400,
     )
   }
 }

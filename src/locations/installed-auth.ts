@@ -49,7 +49,9 @@ export class InstalledAuths {
       clientSecret: app.clientSecret,
       refreshToken: '',
       seedHash: INSTALL_SEED,
-      marginMs: app.refreshMarginMs,
+      refreshMarginMs: app.refreshMarginMs,
+      // a location's token; company() asks for the agency's
+      userType: 'Location',
       store: tokens,
       exchange,
       now,

@@ -1,13 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import type { NonceStore } from '../store/index.js'
 
 export class InstallStateError extends TagrelayError {
   constructor(why: string) {
     super(
-      'TAGRELAY_OAUTH_STATE_INVALID',
+      codes.TAGRELAY_OAUTH_STATE_INVALID,
       `the install's state ${why}: start again from /oauth/install (a link to /oauth/callback cannot be forged or replayed)`,
-      400,
     )
   }
 }

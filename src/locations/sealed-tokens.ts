@@ -1,12 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import type { OAuthTokens, TokenStore } from '../store/index.js'
 
 const PREFIX = 'sealed:v1:'
 
 export class TokenKeyError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_TOKEN_KEY_MISMATCH', message, 500)
+    super(codes.TAGRELAY_TOKEN_KEY_MISMATCH, message)
   }
 }
 

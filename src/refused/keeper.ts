@@ -1,16 +1,17 @@
 import type { Logger } from 'pino'
-import type { OpsMetrics } from '../metrics/ops.js'
+import { codes } from '../errors.js'
+import type { OpsMetrics } from '../metrics/index.js'
 import { keptForm, type InboundRequest, type Source } from '../sources/index.js'
 import type { RefusedBounds, RefusedRequestStore } from '../store/index.js'
 import type { RefusedConfig } from './schema.js'
 
 /** Refusals about who sent the request; malformed, oversized or rate-limited ones are not kept. */
 export const KEPT_CODES: ReadonlySet<string> = new Set([
-  'TAGRELAY_MISSING_TOKEN',
-  'TAGRELAY_BAD_TOKEN',
-  'TAGRELAY_MISSING_SIGNATURE',
-  'TAGRELAY_BAD_SIGNATURE',
-  'TAGRELAY_STALE_TIMESTAMP',
+  codes.TAGRELAY_MISSING_TOKEN,
+  codes.TAGRELAY_BAD_TOKEN,
+  codes.TAGRELAY_MISSING_SIGNATURE,
+  codes.TAGRELAY_BAD_SIGNATURE,
+  codes.TAGRELAY_STALE_TIMESTAMP,
 ])
 
 export interface RefusedKeeperOptions {

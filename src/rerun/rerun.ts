@@ -1,4 +1,4 @@
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 import { judge, type JudgedSource } from '../ingest/index.js'
 import type { CompiledRules } from '../rules/index.js'
 import type { EventRecord, Job, JobReplan, NewJob, Store } from '../store/index.js'
@@ -6,7 +6,7 @@ import { currentCreate, waitingJobs, type Waiting } from './replan.js'
 
 export class RerunEventNotFoundError extends TagrelayError {
   constructor(id: string) {
-    super('TAGRELAY_EVENT_NOT_FOUND', `no event ${id} (never received, or pruned)`, 404)
+    super(codes.TAGRELAY_EVENT_NOT_FOUND, `no event ${id} (never received, or pruned)`)
   }
 }
 

@@ -4,8 +4,8 @@ import type { RuleTrace, Unmatched } from './types.js'
  * What a person is told about a job whose contact is looked up but never created: said
  * once here, and repeated by `check`, `test-rule`, the 202 answer and the console.
  */
-export function noCreateAdvice(hours = 24): string {
-  return `new people wait up to ${hours} h, then become dead letters; add \`create:\` to make them`
+export function noCreateAdvice(contactNotFoundRetryHours = 24): string {
+  return `new people wait up to ${contactNotFoundRetryHours} h, then become dead letters; add \`create:\` to make them`
 }
 
 /** Identifiers the event had but no rule could use (a phone with no country...), per rule. */

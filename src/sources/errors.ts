@@ -1,20 +1,20 @@
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 
 export class UnknownSourceError extends TagrelayError {
   constructor(source: string) {
-    super('TAGRELAY_UNKNOWN_SOURCE', `no source named "${source}" is configured`, 404)
+    super(codes.TAGRELAY_UNKNOWN_SOURCE, `no source named "${source}" is configured`)
   }
 }
 
 export class MissingTokenError extends TagrelayError {
   constructor(source: string, where: string) {
-    super('TAGRELAY_MISSING_TOKEN', `source "${source}" requires a token (${where})`, 401)
+    super(codes.TAGRELAY_MISSING_TOKEN, `source "${source}" requires a token (${where})`)
   }
 }
 
 export class BadCredentialError extends TagrelayError {
   constructor(source: string) {
-    super('TAGRELAY_BAD_TOKEN', `the token sent for source "${source}" does not match`, 401)
+    super(codes.TAGRELAY_BAD_TOKEN, `the token sent for source "${source}" does not match`)
   }
 }
 
@@ -22,16 +22,15 @@ export class BadCredentialError extends TagrelayError {
 export class NoLocationCredentialError extends TagrelayError {
   constructor(source: string) {
     super(
-      'TAGRELAY_LOCATION_CREDENTIAL_NEEDED',
+      codes.TAGRELAY_LOCATION_CREDENTIAL_NEEDED,
       `source "${source}" has per-location credentials: post to /hooks/${source}/<location> with that location's secret`,
-      401,
     )
   }
 }
 
 export class MissingSignatureError extends TagrelayError {
   constructor(source: string, header: string) {
-    super('TAGRELAY_MISSING_SIGNATURE', `source "${source}" requires a signature in the ${header} header`, 401)
+    super(codes.TAGRELAY_MISSING_SIGNATURE, `source "${source}" requires a signature in the ${header} header`)
   }
 }
 
@@ -39,7 +38,7 @@ export class MissingSignatureError extends TagrelayError {
 export class BadSignatureError extends TagrelayError {
   readonly reason: string
   constructor(source: string, reason: string) {
-    super('TAGRELAY_BAD_SIGNATURE', `the signature sent for source "${source}" does not verify`, 401)
+    super(codes.TAGRELAY_BAD_SIGNATURE, `the signature sent for source "${source}" does not verify`)
     this.reason = reason
   }
 }
@@ -48,9 +47,8 @@ export class StaleTimestampError extends TagrelayError {
   constructor(source: string, skewSeconds: number, toleranceSeconds: number) {
     const when = skewSeconds > 0 ? `${skewSeconds}s in the future` : `${-skewSeconds}s old`
     super(
-      'TAGRELAY_STALE_TIMESTAMP',
+      codes.TAGRELAY_STALE_TIMESTAMP,
       `the signed timestamp for source "${source}" is ${when} (tolerance ${toleranceSeconds}s)`,
-      401,
     )
   }
 }
@@ -58,50 +56,48 @@ export class StaleTimestampError extends TagrelayError {
 export class DuplicateHeaderError extends TagrelayError {
   constructor(source: string, header: string) {
     super(
-      'TAGRELAY_DUPLICATE_HEADER',
+      codes.TAGRELAY_DUPLICATE_HEADER,
       `the ${header} header was sent more than once for source "${source}"; refusing to pick one`,
-      400,
     )
   }
 }
 
 export class BadBodyError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_BAD_BODY', message, 400)
+    super(codes.TAGRELAY_BAD_BODY, message)
   }
 }
 
 export class UnsupportedMediaTypeError extends TagrelayError {
   constructor(contentType: string) {
     super(
-      'TAGRELAY_UNSUPPORTED_MEDIA_TYPE',
+      codes.TAGRELAY_UNSUPPORTED_MEDIA_TYPE,
       `content type "${contentType}" is not supported (send JSON, application/x-www-form-urlencoded or multipart/form-data)`,
-      415,
     )
   }
 }
 
 export class UnsupportedCharsetError extends TagrelayError {
   constructor(charset: string) {
-    super('TAGRELAY_UNSUPPORTED_CHARSET', `charset "${charset}" is not supported (use utf-8 or iso-8859-1)`, 415)
+    super(codes.TAGRELAY_UNSUPPORTED_CHARSET, `charset "${charset}" is not supported (use utf-8 or iso-8859-1)`)
   }
 }
 
 export class BodyTooLargeError extends TagrelayError {
   constructor(source: string, limit: number) {
-    super('TAGRELAY_BODY_TOO_LARGE', `the body is larger than the ${limit} bytes source "${source}" accepts`, 413)
+    super(codes.TAGRELAY_BODY_TOO_LARGE, `the body is larger than the ${limit} bytes source "${source}" accepts`)
   }
 }
 
 export class TooDeepError extends TagrelayError {
   constructor(limit: number) {
-    super('TAGRELAY_TOO_DEEP', `the body nests deeper than ${limit} levels`, 400)
+    super(codes.TAGRELAY_TOO_DEEP, `the body nests deeper than ${limit} levels`)
   }
 }
 
 export class TooWideError extends TagrelayError {
   constructor(limit: number) {
-    super('TAGRELAY_TOO_WIDE', `the body holds more than ${limit} keys or elements`, 413)
+    super(codes.TAGRELAY_TOO_WIDE, `the body holds more than ${limit} keys or elements`)
   }
 }
 
@@ -109,23 +105,22 @@ export class RateLimitedError extends TagrelayError {
   /** whole seconds the sender should wait, for the Retry-After header */
   readonly retryAfter: number
   constructor(source: string, retryAfter: number) {
-    super('TAGRELAY_RATE_LIMITED', `source "${source}" is over its request rate; retry in ${retryAfter}s`, 429)
+    super(codes.TAGRELAY_RATE_LIMITED, `source "${source}" is over its request rate; retry in ${retryAfter}s`)
     this.retryAfter = retryAfter
   }
 }
 
 export class BadVerifyTokenError extends TagrelayError {
   constructor(source: string) {
-    super('TAGRELAY_BAD_VERIFY_TOKEN', `the subscription handshake for source "${source}" failed`, 403)
+    super(codes.TAGRELAY_BAD_VERIFY_TOKEN, `the subscription handshake for source "${source}" failed`)
   }
 }
 
 export class NoHandshakeError extends TagrelayError {
   constructor(source: string) {
     super(
-      'TAGRELAY_NO_HANDSHAKE',
+      codes.TAGRELAY_NO_HANDSHAKE,
       `source "${source}" has no GET subscription handshake configured (see sources.<name>.handshake)`,
-      405,
     )
   }
 }

@@ -5,6 +5,7 @@ export { parseBody } from './parse/index.js'
 export { headersFromRaw } from './headers.js'
 export { looksCredential, looksSecretParam, redactHeaders, redactQuery, redactUrl } from './redact.js'
 export { keptForm } from './keep.js'
+export { locationSecret } from './location-credentials.js'
 export type { KeptForm } from './keep.js'
 export {
   UnknownSourceError,

@@ -10,7 +10,7 @@ import {
 import { locationVerifyConfig } from './location-credentials.js'
 import { parseBody } from './parse/index.js'
 import { tokenBucket } from './rate-limit.js'
-import type { SourceConfig, SourceLocation } from './schema.js'
+import { DEDUPE_RETENTION_HOURS, DEFAULT_BODY_LIMIT, type SourceConfig, type SourceLocation } from './schema.js'
 import { withSpan } from '../telemetry/index.js'
 import type { InboundRequest } from './types.js'
 import { digestSecrets, matchesAny } from './verify/constant-time.js'
@@ -79,8 +79,6 @@ export interface RegistryOptions {
   bodyLimit?: number
 }
 
-const MIB = 1024 * 1024
-
 export function createSourceRegistry(
   sources: Record<string, SourceConfig>,
   options: RegistryOptions = {},
@@ -89,7 +87,7 @@ export function createSourceRegistry(
   const map = new Map<string, Source>()
   for (const [name, config] of Object.entries(sources)) map.set(name, createSource(name, config, now, options))
   const secretQuery = [...new Set([...map.values()].flatMap((s) => s.secretQuery))]
-  const maxBody = Math.max(options.bodyLimit ?? MIB, ...[...map.values()].map((s) => s.bodyLimit))
+  const maxBody = Math.max(options.bodyLimit ?? DEFAULT_BODY_LIMIT, ...[...map.values()].map((s) => s.bodyLimit))
   return {
     get(name) {
       const s = map.get(name)
@@ -108,7 +106,7 @@ export function createSourceRegistry(
 
 function createSource(name: string, config: SourceConfig, now: () => number, options: RegistryOptions): Source {
   const built = createVerifier(config.verify, { now, publicUrl: options.publicUrl })
-  const bodyLimit = config.bodyLimit ?? options.bodyLimit ?? MIB
+  const bodyLimit = config.bodyLimit ?? options.bodyLimit ?? DEFAULT_BODY_LIMIT
   const bucket = config.rateLimit ? tokenBucket(config.rateLimit, now) : undefined
   const dedupe = dedupeRule(config, built)
   const verifyTokens = config.handshake ? digestSecrets(config.handshake.verifyToken) : undefined
@@ -200,7 +198,7 @@ function createSource(name: string, config: SourceConfig, now: () => number, opt
 
 function dedupeRule(config: SourceConfig, built: BuiltVerifier): DedupeRule | undefined {
   if (config.dedupe === false) return undefined
-  const retentionMs = (config.dedupe?.retentionHours ?? 24 * 7) * 3_600_000
+  const retentionMs = (config.dedupe?.retentionHours ?? DEDUPE_RETENTION_HOURS) * 3_600_000
   const from = config.dedupe?.header
     ? { header: config.dedupe.header }
     : config.dedupe?.path

@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { byteSize, secretList } from '../common/schema.js'
 import { verifySchema } from './verify/index.js'
 
+/** `server.bodyLimit` (1 MiB): also a source registry's when built without one (commands, tests) */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
 export { verifySchema } from './verify/index.js'
 export type { VerifyConfig } from './verify/index.js'
 
@@ -13,6 +16,9 @@ export type { VerifyConfig } from './verify/index.js'
  * covers only the body (a captured request re-sent with a new delivery id is otherwise
  * a new event), off elsewhere.
  */
+/** Kept delivery ids: also what a source without a `dedupe:` key gets (sources/registry.ts). */
+export const DEDUPE_RETENTION_HOURS = 24 * 7
+
 const dedupeSchema = z.union([
   z.literal(false),
   z
@@ -24,10 +30,7 @@ const dedupeSchema = z.union([
         .optional(),
       path: z.string().min(1).optional(),
       bodyHash: z.boolean().optional(),
-      retentionHours: z
-        .number()
-        .positive()
-        .default(24 * 7),
+      retentionHours: z.number().positive().default(DEDUPE_RETENTION_HOURS),
     })
     .refine((d) => !(d.header && d.path), { message: 'give header or path, not both' }),
 ])

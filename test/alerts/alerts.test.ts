@@ -75,6 +75,7 @@ t.test('a dead-letter burst makes one digest per destination, not one message pe
   d.start()
   t.teardown(() => d.stop())
   const m = new AlertMonitor({
+    contactNotFoundRetryHours: 24,
     config: cfg,
     inputs: {
       store: { deadLettersSince: (a, b) => s.alerts.deadLettersSince(a, b), queueStats: () => s.queueStats() },

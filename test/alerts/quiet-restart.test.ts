@@ -32,6 +32,7 @@ async function restartStaysQuiet(t: Tap, open: () => Promise<Store>): Promise<vo
   const start = (store: Store) =>
     startAlerts({
       config,
+      contactNotFoundRetryHours: 24,
       store: {
         alerts: store.alerts,
         refused: { countSince: async () => [{ source: 'calendly', count: 7 }] },

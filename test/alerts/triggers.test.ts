@@ -26,6 +26,7 @@ function monitor(inputs: {
     },
   })
   const m = new AlertMonitor({
+    contactNotFoundRetryHours: 24,
     config,
     inputs: {
       store: {

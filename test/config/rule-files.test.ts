@@ -182,7 +182,7 @@ t.test('the holder reloads when a watched file changes (debounced)', async (t) =
   const holder = new RulesHolder({
     config: loadConfigFile(file, { env: {} }),
     configFile: file,
-    logger: createLogger({ stream: logs.stream }),
+    logger: createLogger({ level: 'info', stream: logs.stream }),
     load: { env: {} },
     debounceMs: 50,
   })
@@ -210,7 +210,7 @@ t.test('a holder without a config file keeps its rules', async (t) => {
   const { file } = setup(t)
   const holder = new RulesHolder({
     config: loadConfigFile(file, { env: {} }),
-    logger: createLogger({ stream: captureLogs().stream }),
+    logger: createLogger({ level: 'info', stream: captureLogs().stream }),
   })
   t.match(holder.reload('x'), { ok: true, changed: false })
   holder.watch()

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/log.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testSandbox } from '../helpers/build.js'
 import { systemClock } from '../../src/common/clock.js'
+import { deliveryDefaults } from '../helpers/delivery.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -39,6 +40,7 @@ t.test('a restarted worker reports the original failingSince; a success ends the
     store.authFailures.record = (f) => (writes.push(`record ${f.lastCode}`), record.call(store.authFailures, f))
     store.authFailures.clear = (id) => (writes.push('clear'), clear.call(store.authFailures, id))
     const worker = new DeliveryWorker({
+      ...deliveryDefaults(),
       clock: { ...systemClock, now: () => at },
       store,
       client,
@@ -123,6 +125,7 @@ t.test('start() reads the stored runs before the first round', async (t: Tap) =>
     lastMessage: 'HighLevel refused the refresh token',
   })
   const worker = new DeliveryWorker({
+    ...deliveryDefaults(),
     clock: { ...systemClock, now: () => since + 86_400_000 },
     store,
     client,

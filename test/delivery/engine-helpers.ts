@@ -5,6 +5,7 @@ import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 import { createLogger } from '../../src/log.js'
 import { openStore, type NewJob, type Store } from '../../src/store/index.js'
 import { captureLogs, tempDir } from '../helpers/build.js'
+import { deliveryDefaults } from '../helpers/delivery.js'
 
 type Teardown = { teardown(fn: () => unknown): void }
 
@@ -34,6 +35,7 @@ export async function engineSetup(t: Teardown, sandboxOpts: Partial<SandboxOptio
     })
     clients.push(client)
     return new DeliveryWorker({
+      ...deliveryDefaults(),
       store,
       client,
       budget,

@@ -140,7 +140,7 @@ t.test('retries stop at maxAttempts: the job becomes a dead letter', async (t) =
   const c = sandbox.seedContact({ locationId: LOC_A, email: 'r@example.com' })
   await acceptJobs(store, { contact: { id: c.id } })
   let ahead = 0 // the worker's clock moves past the retry's backoff (at most 5 ms) instead of sleeping
-  const w = worker({ maxAttempts: 2, clock: { ...systemClock, now: () => Date.now() + ahead } })
+  const w = worker({ retryMaxAttempts: 2, clock: { ...systemClock, now: () => Date.now() + ahead } })
   sandbox.failNext(503, 2)
   await w.runOnce()
   t.equal(await store.countJobs('pending'), 1)

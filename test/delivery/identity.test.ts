@@ -135,7 +135,7 @@ t.test('an outage opens the circuit: held jobs keep their attempts, one probe, t
   let offset = 0 // the worker's clock: moved past probe times instead of sleeping through them
   const w = worker({
     inFlightPerLocation: 1,
-    circuit: { failures: 3, probeBaseMs: 10_000, probeMaxMs: 20_000 },
+    circuitBreaker: { failures: 3, probeBaseMs: 10_000, probeMaxMs: 20_000 },
     clock: { ...systemClock, now: () => Date.now() + offset },
   })
   await w.runOnce()

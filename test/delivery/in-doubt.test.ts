@@ -7,6 +7,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import type { NewJob, Store } from '../../src/store/index.js'
 import { DeadSwitch } from '../../scripts/chaos/model/kill.js'
 import { storeKinds } from '../helpers/store-kinds.js'
+import { deliveryDefaults } from '../helpers/delivery.js'
 
 /**
  * Jobs in doubt (issue 24, fewer duplicate writes): a process killed after HighLevel
@@ -39,6 +40,7 @@ async function rigFor(t: Tap): Promise<Rig> {
 function worker(rig: Rig, store: Store, client: EngineClient): DeliveryWorker {
   const locations = new Map<string, LocationAuth>([['main', { locationId: LOCATION, accessToken: () => TOKEN }]])
   return new DeliveryWorker({
+    ...deliveryDefaults(),
     store,
     client,
     locations,

@@ -9,6 +9,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { storeKinds } from '../helpers/store-kinds.js'
 import { DeadSwitch } from '../../scripts/chaos/model/kill.js'
+import { deliveryDefaults, hours } from '../helpers/delivery.js'
 
 /**
  * Issue 24's two scenarios, through the real pipeline (judge, store, engine, sandbox):
@@ -35,6 +36,7 @@ interface Rig {
 function worker(rig: Rig, store: Store, client: EngineClient, notFoundMs = 0, backoffMs = 5_000): DeliveryWorker {
   const locations = new Map<string, LocationAuth>([['main', { locationId: LOCATION, accessToken: () => TOKEN }]])
   return new DeliveryWorker({
+    ...deliveryDefaults(),
     store,
     client,
     locations,
@@ -44,7 +46,7 @@ function worker(rig: Rig, store: Store, client: EngineClient, notFoundMs = 0, ba
     leaseMs: LEASE_MS,
     backoff: { baseMs: backoffMs, maxMs: backoffMs },
     budget: new LocalRateBudget({ max: 100, intervalMs: 10_000, safetyMargin: 0.03, dailyReserve: 0 }),
-    contactNotFoundRetryMs: notFoundMs,
+    contactNotFoundRetryHours: hours(notFoundMs),
     clock: { ...systemClock, now: () => rig.now.t },
   })
 }

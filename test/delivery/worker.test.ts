@@ -7,6 +7,7 @@ import { openStore, type NewJob, type Store } from '../../src/store/index.js'
 import { captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testSandbox } from '../helpers/build.js'
 import { systemClock } from '../../src/common/clock.js'
 import { until } from './engine-helpers.js'
+import { deliveryDefaults, hours } from '../helpers/delivery.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -23,6 +24,7 @@ async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN, extra: Partial<
   const pass = (ms: number) => void (ahead += ms)
   const freeze = (at: number) => void (frozen = at)
   const worker = new DeliveryWorker({
+    ...deliveryDefaults(),
     clock: { ...systemClock, now: () => (frozen ?? Date.now()) + ahead },
     store,
     client,
@@ -74,8 +76,8 @@ t.test('a job with a contact id skips the lookup', async (t) => {
   t.equal((sandbox.calls['GET /contacts/search/duplicate'] ?? 0) + (sandbox.calls['POST /contacts/search'] ?? 0), 0)
 })
 
-t.test('an unknown email is looked for again until contactNotFoundRetryMs, then dead with the reason', async (t) => {
-  const { store, worker, pass, freeze } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryMs: 300 })
+t.test('an unknown email is looked for again until contactNotFoundRetryHours, then dead with the reason', async (t) => {
+  const { store, worker, pass, freeze } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryHours: hours(300) })
   const receivedAt = Date.now() - 1
   freeze(receivedAt) // the window counts from the job's arrival: time stands there until the test moves it
   const eventId = await accept(store, { contact: { email: 'nobody@example.com' } }, receivedAt)
@@ -229,7 +231,7 @@ t.test('untag removes the tags from the contact', async (t) => {
 })
 
 t.test('without create, a contact found by neither email nor phone is a dead letter naming both', async (t) => {
-  const { store, worker } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryMs: 0 })
+  const { store, worker } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryHours: 0 })
   const eventId = await accept(store, { contact: { email: 'ghost@example.com', phone: '+14155550100' } })
   await worker.runOnce()
   const [job] = await store.listJobs({ eventId })

@@ -21,6 +21,7 @@ import {
   tempDir,
   testSandbox,
 } from '../helpers/build.js'
+import { deliveryDefaults, hours } from '../helpers/delivery.js'
 
 /**
  * Issue 30, item 1 end to end: a new person caught by a rule without `create:` is warned
@@ -58,6 +59,7 @@ async function setup(t: Tap) {
   const client = new HighLevelClient({ baseUrl: sandbox.url, timeoutMs: 2000 })
   const worker = (notFoundMs: number) =>
     new DeliveryWorker({
+      ...deliveryDefaults(),
       store,
       client,
       logger,
@@ -66,7 +68,7 @@ async function setup(t: Tap) {
       pollIntervalMs: 20,
       leaseMs: 5000,
       backoff: { baseMs: 1, maxMs: 2 },
-      contactNotFoundRetryMs: notFoundMs,
+      contactNotFoundRetryHours: hours(notFoundMs),
     })
   const rules = compileConfigRules(config)
   const app = await buildApp({

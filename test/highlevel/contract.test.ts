@@ -80,6 +80,8 @@ t.test('every client method, against the sandbox, speaks the official contract b
     clientId: 'client-1',
     clientSecret: 'secret-1',
     refreshToken: sandbox.issueRefreshToken('client-1', LOC_MAIN),
+    refreshMarginMs: 300_000,
+    userType: 'Location',
     store: memoryTokenStore(),
     exchange: (g) => client.refreshAccessToken(g),
   })

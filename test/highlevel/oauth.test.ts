@@ -30,6 +30,8 @@ async function setup(t: Test, sandboxOptions = {}) {
       clientId: CLIENT,
       clientSecret: SECRET,
       refreshToken,
+      refreshMarginMs: 300_000,
+      userType: 'Location',
       store,
       exchange: (grant) => client.refreshAccessToken(grant),
       ...extra,
@@ -103,7 +105,7 @@ t.test('the access token is refreshed before it expires', async (t) => {
   let now = 1_000_000
   const auth = oauthFor(memoryTokenStore(), sandbox.issueRefreshToken(CLIENT, LOC_MAIN), {
     now: () => now,
-    marginMs: 60_000,
+    refreshMarginMs: 60_000,
   })
   const first = await auth.accessToken()
   now += 3600_000 - 120_000
@@ -178,6 +180,8 @@ t.test('several locations, each with its own credentials', async (t) => {
     clientId: CLIENT,
     clientSecret: SECRET,
     refreshToken: sandbox.issueRefreshToken(CLIENT, LOC_OTHER),
+    refreshMarginMs: 300_000,
+    userType: 'Location',
     store,
     exchange: (g) => client.refreshAccessToken(g),
   })

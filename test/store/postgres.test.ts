@@ -119,6 +119,8 @@ if (url) {
           clientId: 'c',
           clientSecret: 's',
           refreshToken: 'refresh-0',
+          refreshMarginMs: 300_000,
+          userType: 'Location',
           store,
           exchange,
         }),

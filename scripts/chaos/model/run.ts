@@ -1,6 +1,7 @@
 import { systemClock } from '../../../src/common/clock.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
+import { deliverySchema } from '../../../src/config/index.js'
 import { DeliveryWorker, LocalRateBudget } from '../../../src/delivery/index.js'
 import { HighLevelClient, type LocationAuth } from '../../../src/highlevel/index.js'
 import { judge } from '../../../src/ingest/index.js'
@@ -89,6 +90,7 @@ async function drive(
   const now = (): number => Date.now() + skew
   const newWorker = (dead?: DeadSwitch) =>
     new DeliveryWorker({
+      ...deliverySchema.parse({}),
       clock: { ...systemClock, now },
       store: dead ? dead.store(store) : store,
       client: dead ? dead.client(client) : client,
@@ -98,11 +100,11 @@ async function drive(
       pollIntervalMs: 2,
       leaseMs: opts.leaseMs ?? 30_000,
       backoff: { baseMs: 1, maxMs: 4 },
-      maxAttempts: 10_000,
+      retryMaxAttempts: 10_000,
       // a 429 spends the window: with the sandbox's window scaled to 20 ms it costs 20 ms, not 10 s
       budget: new LocalRateBudget({ max: 100, intervalMs: 20, safetyMargin: 0.03, dailyReserve: 0 }),
-      contactNotFoundRetryMs: NOT_FOUND_WINDOW_MS,
-      circuit: { failures: 5, probeBaseMs: 2, probeMaxMs: 8 },
+      contactNotFoundRetryHours: NOT_FOUND_WINDOW_MS / 3_600_000,
+      circuitBreaker: { failures: 5, probeBaseMs: 2, probeMaxMs: 8 },
     })
   let worker = newWorker()
   const events = scenario.steps.flatMap((s, i) => (s.type === 'event' ? [i] : []))

@@ -42,14 +42,15 @@ export interface OAuthAuthOptions {
   store: OAuthTokenStore
   /** POST /oauth/token; `HighLevelClient.refreshAccessToken` */
   exchange(grant: RefreshGrant): Promise<IssuedTokens>
-  /** refresh this long before the access token expires (default 5 minutes) */
-  marginMs?: number
+  /** refresh this long before the access token expires (the config's, whose default is 5 minutes) */
+  refreshMarginMs: number
   now?: () => number
   /** the token store's key (default the locationId; an agency's pair is `company:<companyId>`) */
   tokenKey?: string
   /** what a usable stored pair must have grown from, instead of the hash of `refreshToken` (installs) */
   seedHash?: string
-  userType?: 'Location' | 'Company'
+  /** the token's user type in a refresh grant */
+  userType: 'Location' | 'Company'
   /**
    * A first pair when the store holds none, and a fresh one when the stored refresh token
    * is refused (a location token minted from the agency's); without it, `refreshToken` is exchanged.
@@ -89,7 +90,7 @@ export class OAuthAuth implements AuthProvider {
     this.#opts = opts
     this.locationId = opts.locationId
     this.#seedHash = opts.seedHash ?? seedHash(opts.refreshToken)
-    this.#marginMs = opts.marginMs ?? 5 * 60_000
+    this.#marginMs = opts.refreshMarginMs
     this.#now = opts.now ?? Date.now
   }
 
@@ -191,7 +192,7 @@ export class OAuthAuth implements AuthProvider {
       clientId,
       clientSecret,
       refreshToken: stored?.refreshToken ?? this.#opts.refreshToken,
-      userType: this.#opts.userType ?? 'Location',
+      userType: this.#opts.userType,
     }
     try {
       return await this.#opts.exchange(grant)

@@ -1,4 +1,4 @@
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 
 /**
  * Why a HighLevel user context (the Custom Page's single sign-on payload) was refused. Each
@@ -10,9 +10,8 @@ import { TagrelayError } from '../../errors.js'
 export class SsoPayloadUnreadableError extends TagrelayError {
   constructor(why: string) {
     super(
-      'TAGRELAY_SSO_PAYLOAD_UNREADABLE',
+      codes.TAGRELAY_SSO_PAYLOAD_UNREADABLE,
       `the HighLevel user context cannot be read: ${why} (is highlevel.app.sharedSecret this app's Shared Secret?)`,
-      401,
     )
   }
 }
@@ -20,21 +19,21 @@ export class SsoPayloadUnreadableError extends TagrelayError {
 /** It decrypted, but to something that is not a user context of the documented shape. */
 export class SsoContextInvalidError extends TagrelayError {
   constructor(why: string) {
-    super('TAGRELAY_SSO_CONTEXT_INVALID', `the HighLevel user context is not of the expected shape: ${why}`, 401)
+    super(codes.TAGRELAY_SSO_CONTEXT_INVALID, `the HighLevel user context is not of the expected shape: ${why}`)
   }
 }
 
 /** The user's company or sub-account is not one this app is installed on (or the location is another company's). */
 export class SsoNotInstalledError extends TagrelayError {
   constructor(why: string) {
-    super('TAGRELAY_SSO_NOT_INSTALLED', `no access through HighLevel: ${why}`, 401)
+    super(codes.TAGRELAY_SSO_NOT_INSTALLED, `no access through HighLevel: ${why}`)
   }
 }
 
 /** A user this mapping gives nothing to: an agency user who is not an admin, outside any sub-account. */
 export class SsoNoAccessError extends TagrelayError {
   constructor(why: string) {
-    super('TAGRELAY_SSO_NO_ACCESS', `no access through HighLevel: ${why}`, 401)
+    super(codes.TAGRELAY_SSO_NO_ACCESS, `no access through HighLevel: ${why}`)
   }
 }
 
@@ -42,9 +41,8 @@ export class SsoNoAccessError extends TagrelayError {
 export class SsoDisabledError extends TagrelayError {
   constructor() {
     super(
-      'TAGRELAY_SSO_DISABLED',
+      codes.TAGRELAY_SSO_DISABLED,
       'single sign-on from HighLevel is off: set highlevel.app.sharedSecret (the Shared Secret of the app) to enable it',
-      404,
     )
   }
 }

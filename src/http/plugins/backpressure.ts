@@ -1,14 +1,14 @@
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/index.js'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 
 export class OverloadedError extends TagrelayError {
   constructor(
     readonly retryAfter: number,
     readonly reason: string,
   ) {
-    super('TAGRELAY_OVERLOADED', `tagrelay is overloaded; retry after ${retryAfter} s`, 503)
+    super(codes.TAGRELAY_OVERLOADED, `tagrelay is overloaded; retry after ${retryAfter} s`)
   }
 }
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 
 export class ShuttingDownError extends TagrelayError {
   readonly retryAfter = 5
   constructor() {
-    super('TAGRELAY_SHUTTING_DOWN', 'tagrelay is shutting down; retry in a few seconds', 503)
+    super(codes.TAGRELAY_SHUTTING_DOWN, 'tagrelay is shutting down; retry in a few seconds')
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 import { appWebhookSchema, STATE_TTL_SEC } from '../../locations/index.js'
 import { createSourceRegistry, headersFromRaw, sourceSchema } from '../../sources/index.js'
 import type { RouteDeps } from '../deps.js'
@@ -17,9 +17,8 @@ function installCookie(reply: FastifyReply, request: FastifyRequest, value: stri
 class AppNotConfiguredError extends TagrelayError {
   constructor() {
     super(
-      'TAGRELAY_APP_NOT_CONFIGURED',
+      codes.TAGRELAY_APP_NOT_CONFIGURED,
       'installs need highlevel.app (client id and secret, redirect URL) in the config',
-      404,
     )
   }
 }
@@ -27,16 +26,15 @@ class AppNotConfiguredError extends TagrelayError {
 class InstallRefusedError extends TagrelayError {
   constructor(error: string, description: string | undefined) {
     super(
-      'TAGRELAY_OAUTH_REFUSED',
+      codes.TAGRELAY_OAUTH_REFUSED,
       `HighLevel did not grant the install: ${error}${description ? ` (${description})` : ''}`,
-      400,
     )
   }
 }
 
 class BadAppWebhookError extends TagrelayError {
   constructor(why: string) {
-    super('TAGRELAY_BAD_APP_WEBHOOK', `app webhook: ${why}`, 400)
+    super(codes.TAGRELAY_BAD_APP_WEBHOOK, `app webhook: ${why}`)
   }
 }
 

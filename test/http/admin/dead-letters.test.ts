@@ -9,6 +9,7 @@ import { createSourceRegistry } from '../../../src/sources/index.js'
 import { openStore } from '../../../src/store/index.js'
 import { runReplay } from '../../../src/commands/replay.js'
 import { captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testConfig, testSandbox } from '../../helpers/build.js'
+import { deliveryDefaults } from '../../helpers/delivery.js'
 
 const ADMIN = 'adm-9d2e7c4b1a0f4e3d8c6b'
 const auth = { authorization: `Bearer ${ADMIN}` }
@@ -24,6 +25,7 @@ async function setup(t: Tap) {
   const logger = createLogger({ level: 'silent', stream: captureLogs().stream })
   const client = new HighLevelClient({ baseUrl: sandbox.url, timeoutMs: 2000 })
   const worker = new DeliveryWorker({
+    ...deliveryDefaults(),
     store,
     client,
     logger,
@@ -33,7 +35,7 @@ async function setup(t: Tap) {
     leaseMs: 5000,
     backoff: { baseMs: 1, maxMs: 5 },
     // not found is dead at once here (no window): these tests are about the dead letters
-    contactNotFoundRetryMs: 0,
+    contactNotFoundRetryHours: 0,
   })
   let woken = 0
   const rules = compileConfigRules(config)

@@ -68,7 +68,7 @@ async function makeApp(t: Parameters<Parameters<typeof tap.test>[0]>[0], cfg = c
     store,
     sources: createSourceRegistry(cfg.sources),
     rules: () => rules,
-    logger: createLogger({ stream: logs.stream }),
+    logger: createLogger({ level: 'info', stream: logs.stream }),
   })
   t.teardown(async () => {
     await a.close()
