@@ -97,39 +97,3 @@ export function whyUnusable(link: StoredPortalLink | undefined, at: number): Por
   if (link.expiresAt <= at) return 'expired'
   return 'ok'
 }
-
-/** Migrations 80-81 for one store (`int`: the integer type of an epoch-ms column). */
-export const accessMigrations = (int: 'INTEGER' | 'BIGINT') => [
-  {
-    version: 80,
-    name: 'console_session_scope',
-    sql: `
-      -- What a console session may see (issue 28): JSON of the scope (all, a company, a
-      -- list of locations); NULL (sessions from before) is everything. And how it was
-      -- opened (sign-in, sso, portal-link), for the log and the console.
-      ALTER TABLE console_sessions ADD COLUMN scope TEXT;
-      ALTER TABLE console_sessions ADD COLUMN via TEXT;
-    `,
-  },
-  {
-    version: 81,
-    name: 'portal_links',
-    sql: `
-      -- One-time links that open a scoped console session. Only the SHA-256 of the
-      -- secret is kept; used_at is set once, by a conditional UPDATE (single use).
-      CREATE TABLE portal_links (
-        id          TEXT PRIMARY KEY,
-        secret_hash TEXT NOT NULL UNIQUE,
-        scope       TEXT NOT NULL,
-        role        TEXT NOT NULL,
-        label       TEXT NOT NULL,
-        created_by  TEXT NOT NULL,
-        created_at  ${int} NOT NULL,
-        expires_at  ${int} NOT NULL,
-        used_at     ${int},
-        revoked_at  ${int}
-      );
-      CREATE INDEX portal_links_created ON portal_links (created_at);
-    `,
-  },
-]

@@ -54,22 +54,3 @@ export const AUTH_FAILURE_MESSAGE_MAX = 1_000
 export const RECORD_AUTH_FAILURE_SQL = (p: [string, string, string, string]) => `
   INSERT INTO auth_failures (location_id, failing_since, last_code, last_message) VALUES (${p.join(', ')})
   ON CONFLICT (location_id) DO UPDATE SET last_code = excluded.last_code, last_message = excluded.last_message`
-
-/** Migration 70 for one store (`int`: the integer type of an epoch-ms column). */
-export const authFailureMigrations = (int: 'INTEGER' | 'BIGINT') => [
-  {
-    version: 70,
-    name: 'auth_failures',
-    sql: `
-      -- Locations whose credentials are failing, one row per current run of failures:
-      -- written when a run starts (not at every failure), deleted when a call succeeds,
-      -- so the console's "failing since" survives a restart.
-      CREATE TABLE auth_failures (
-        location_id   TEXT PRIMARY KEY,
-        failing_since ${int} NOT NULL,
-        last_code     TEXT NOT NULL,
-        last_message  TEXT NOT NULL
-      );
-    `,
-  },
-]

@@ -106,31 +106,3 @@ export function toStoredCompany(r: CompanyRow): StoredCompany {
     updatedAt: Number(r.updated_at),
   }
 }
-
-/** The locations tables, the same for both stores (types differ only in the integer width). */
-export function locationsMigrationSql(int: 'INTEGER' | 'BIGINT', bool: 'INTEGER' | 'BOOLEAN'): string {
-  const off = bool === 'BOOLEAN' ? 'FALSE' : '0'
-  return `
-      -- Locations installed through the OAuth app (YAML ones are not stored). A removed
-      -- location keeps its row, so every replica sees the removal.
-      CREATE TABLE locations (
-        location_id  TEXT PRIMARY KEY,
-        name         TEXT NOT NULL,
-        company_id   TEXT,
-        token_source TEXT NOT NULL,
-        state        TEXT NOT NULL,
-        state_reason TEXT,
-        disabled     ${bool} NOT NULL DEFAULT ${off},
-        installed_at ${int} NOT NULL,
-        updated_at   ${int} NOT NULL
-      );
-      CREATE INDEX locations_updated ON locations (updated_at);
-      CREATE INDEX locations_company ON locations (company_id);
-      CREATE TABLE companies (
-        company_id   TEXT PRIMARY KEY,
-        state        TEXT NOT NULL,
-        state_reason TEXT,
-        installed_at ${int} NOT NULL,
-        updated_at   ${int} NOT NULL
-      );`
-}

@@ -26,7 +26,7 @@ export { RetentionTimer } from './retention.js'
 
 export type { StoreLocation } from './url.js'
 export { parseStoreUrl } from './url.js'
-export { latestVersion as latestSchemaVersion } from './sqlite/migrations.js'
+export { latestVersion as latestSchemaVersion } from './migrations/index.js'
 
 /** What `openStore` needs: the `store` section of the config (its other keys are ignored). */
 export interface StoreSettings {

@@ -52,9 +52,9 @@ export interface JobRow {
   created_at: number
   updated_at: number
   trace_parent?: string | null
-  /** null: the job's own id (see order-migrations.ts) */
+  /** null: the job's own id (migrations/050-last-word-fence.ts) */
   accept_seq?: number | null
-  /** 1: the last claim ended without an outcome (order-migrations.ts, 52) */
+  /** 1: the last claim ended without an outcome (migrations/052-jobs-in-doubt.ts) */
   in_doubt?: number | null
 }
 

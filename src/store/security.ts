@@ -77,39 +77,3 @@ export const toStoredSession = (r: SessionRow): StoredSession => ({
   scope: r.scope === null ? EVERYTHING : scopeFromText(r.scope),
   via: r.via,
 })
-
-/** Migrations 65-66 for one store (`int`: the integer type of an epoch-ms column). */
-export const securityMigrations = (int: 'INTEGER' | 'BIGINT') => [
-  {
-    version: 65,
-    name: 'console_sessions',
-    sql: `
-      -- Console sessions, so a sign-out holds on every replica and after a restart until
-      -- the session's expiry. Rows are general (id, role, times, revoked) for other kinds
-      -- of sessions to come; expired rows are dropped at each sign-in.
-      CREATE TABLE console_sessions (
-        id         TEXT PRIMARY KEY,
-        role       TEXT NOT NULL,
-        created_at ${int} NOT NULL,
-        expires_at ${int} NOT NULL,
-        revoked_at ${int}
-      );
-      CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
-    `,
-  },
-  {
-    version: 66,
-    name: 'used_nonces',
-    sql: `
-      -- One-time values already used (an OAuth install's state, an app webhook's id), kept
-      -- until they could no longer be accepted anyway: a replay is refused on every replica.
-      CREATE TABLE used_nonces (
-        kind       TEXT NOT NULL,
-        nonce      TEXT NOT NULL,
-        expires_at ${int} NOT NULL,
-        PRIMARY KEY (kind, nonce)
-      );
-      CREATE INDEX used_nonces_expires ON used_nonces (expires_at);
-    `,
-  },
-]

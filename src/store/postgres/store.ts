@@ -24,8 +24,8 @@ import type {
 import type { RateWindowLog, Store } from '../roles.js'
 import { byDueOrder, toEvent, toJob, type EventRow } from '../rows.js'
 import { TagrelayError } from '../../errors.js'
-import { appliedPostgresVersions, migratePostgres } from './migrate.js'
-import { migrations } from './migrations.js'
+import { migrate, missingVersions } from '../migrations/run.js'
+import { appliedPostgresVersions, postgresMigrationTarget } from './migrate.js'
 import { createPool, inTransaction, type PostgresOptions } from './pool.js'
 import { PostgresLocationDirectory } from './directory.js'
 import { PostgresNonceStore, PostgresSessionStore } from './security.js'
@@ -99,7 +99,7 @@ export class PostgresStore implements Store {
 
   async migrate(): Promise<void> {
     await this.#reachable()
-    await migratePostgres(this.pool, this.schema)
+    await migrate(postgresMigrationTarget(this.pool, this.schema))
   }
 
   /**
@@ -122,8 +122,7 @@ export class PostgresStore implements Store {
   /** With `store.migrate: false`: refuse to start on a schema `tagrelay migrate` has not brought up to date. */
   async verifySchema(): Promise<void> {
     await this.#reachable()
-    const applied = new Set(await appliedPostgresVersions(this.pool).catch(() => [] as number[]))
-    const missing = migrations.filter((m) => !applied.has(m.version)).map((m) => m.version)
+    const missing = missingVersions('postgres', await appliedPostgresVersions(this.pool).catch(() => []))
     if (missing.length > 0) {
       throw new TagrelayError(
         'TAGRELAY_STORE_NOT_MIGRATED',

@@ -26,7 +26,8 @@ import type {
 import type { Store } from '../roles.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
-import { migrate } from './migrate.js'
+import { migrate } from '../migrations/run.js'
+import { sqliteMigrationTarget } from './migrate.js'
 import { openDatabase, type SqliteOptions } from './open.js'
 import { byDueOrder, toEvent, toJob } from '../rows.js'
 import { prepareStatements, type Statements } from './statements.js'
@@ -116,7 +117,7 @@ export class SqliteStore implements Store {
    * `:memory:` cannot be shared with a thread, so it commits on this one.
    */
   async migrate(): Promise<void> {
-    migrate(this.#db)
+    await migrate(sqliteMigrationTarget(this.#db))
     this.#q ??= prepareStatements(this.#db)
     this.#acceptHere ??= prepareAcceptBatch(this.#db)
     this.#directory ??= new SqliteLocationDirectory(this.#db)

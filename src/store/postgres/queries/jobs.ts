@@ -50,7 +50,7 @@ export async function claimLock(db: Queryable, location: string | undefined): Pr
   await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 24))`, [`tagrelay:claim:${location ?? '*'}`])
 }
 
-/** The tag fence of some contacts at a location (see ../../order-migrations.ts). */
+/** The tag fence of some contacts at a location (migrations/050-last-word-fence.ts). */
 export async function loadFence(db: Queryable, location: string, contactIds: string[]) {
   const { rows } = await db.query<{ contact_id: string; tag: string; seq: string | number; event_id: string }>(
     'SELECT contact_id, tag, seq, event_id FROM tag_fence WHERE location = $1 AND contact_id = ANY ($2::text[])',

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import type { AppliedTag, TagFence } from '../../types.js'
 
 /**
- * The tag fence (see ../../order-migrations.ts): read before a round sends, written in
+ * The tag fence (migrations/050-last-word-fence.ts): read before a round sends, written in
  * the transaction that completes the round's jobs. The upsert keeps the newer sequence
  * (`WHERE excluded.seq > seq`), so a late writer never moves a tag's fence back.
  */

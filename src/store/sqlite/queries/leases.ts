@@ -30,7 +30,7 @@ interface ClaimWhere {
  *
  * A job of a person another pending job of whom is leased, or an earlier one waits for
  * its retry, is passed over (person-order.ts says why). A job claimed over a lease that
- * ran out, or taken back from a dead owner, is marked in doubt (order-migrations.ts, 52).
+ * ran out, or taken back from a dead owner, is marked in doubt (migrations/052-jobs-in-doubt.ts).
  */
 export function prepareLeaseQueries(db: Database) {
   const claim = db.prepare<ClaimParams, JobRow>(`
