@@ -1,9 +1,10 @@
 /**
  * What scoped access keeps in the store (issue 28): the scope of each console session
  * (migration 80) and portal links (migration 81), one-time links that open a scoped
- * session. The SQL is the same on both stores but for the integer type of a time.
+ * session.
  */
 import { EVERYTHING, type Scope } from '../common/scope.js'
+import type { Sql } from './sql.js'
 
 /** A scope as one TEXT column: JSON; a row from before migration 80 (NULL) is scope `all`. */
 export function scopeToText(scope: Scope): string {
@@ -96,4 +97,52 @@ export function whyUnusable(link: StoredPortalLink | undefined, at: number): Por
   if (link.usedAt !== null) return 'used'
   if (link.expiresAt <= at) return 'expired'
   return 'ok'
+}
+
+/** Portal links over either store; the use is one conditional UPDATE. */
+export class PortalLinksSql implements PortalLinkStore {
+  constructor(private readonly sql: Sql) {}
+
+  async create(l: Omit<StoredPortalLink, 'usedAt' | 'revokedAt'>): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO portal_links (id, secret_hash, scope, role, label, created_by, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [l.id, l.secretHash, scopeToText(l.scope), l.role, l.label, l.createdBy, l.createdAt, l.expiresAt],
+    )
+  }
+
+  async list(limit: number): Promise<StoredPortalLink[]> {
+    const rows = await this.sql.all<PortalLinkRow>(
+      'SELECT * FROM portal_links ORDER BY created_at DESC, id DESC LIMIT $1',
+      [limit],
+    )
+    return rows.map(toPortalLink)
+  }
+
+  async get(id: string): Promise<StoredPortalLink | undefined> {
+    const row = await this.sql.get<PortalLinkRow>('SELECT * FROM portal_links WHERE id = $1', [id])
+    return row && toPortalLink(row)
+  }
+
+  async revoke(id: string, at: number): Promise<boolean> {
+    const n = await this.sql.run('UPDATE portal_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
+      at,
+      id,
+    ])
+    return n === 1
+  }
+
+  async use(secretHash: string, at: number): Promise<PortalLinkUse> {
+    const won = await this.sql.get<PortalLinkRow>(
+      `UPDATE portal_links SET used_at = $1
+       WHERE secret_hash = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 RETURNING *`,
+      [at, secretHash],
+    )
+    if (won) return { outcome: 'ok', link: toPortalLink(won) }
+    const row = await this.sql.get<PortalLinkRow>('SELECT * FROM portal_links WHERE secret_hash = $1', [secretHash])
+    const link = row && toPortalLink(row)
+    const why = whyUnusable(link, at)
+    // a row that was usable a moment ago but not updated here: another exchange took it
+    return { outcome: why === 'ok' ? 'used' : why, ...(link ? { link } : {}) }
+  }
 }

@@ -1,12 +1,12 @@
 import { EVERYTHING, type Scope } from '../common/scope.js'
 import type { PortalLinkStore } from './access.js'
-import { scopeFromText } from './access.js'
+import { scopeFromText, scopeToText } from './access.js'
+import { q, type Sql } from './sql.js'
 
 /**
  * What the service's defences keep in the store, so that every replica (and a restart)
  * sees them: console sessions (a sign-out holds everywhere until the session expires) and
- * used one-time values (an OAuth install's state, an app webhook's id). Migrations 65-66;
- * the SQL is the same on both stores but for the integer type of a time.
+ * used one-time values (an OAuth install's state, an app webhook's id). Migrations 65-66.
  */
 
 /**
@@ -77,3 +77,50 @@ export const toStoredSession = (r: SessionRow): StoredSession => ({
   scope: r.scope === null ? EVERYTHING : scopeFromText(r.scope),
   via: r.via,
 })
+
+/** Console sessions over either store. */
+export class SessionsSql implements SessionStore {
+  constructor(private readonly sql: Sql) {}
+
+  async open(s: NewSession): Promise<void> {
+    await this.sql.write(function* () {
+      yield* q.run('DELETE FROM console_sessions WHERE expires_at < $1', [s.createdAt])
+      yield* q.run(
+        'INSERT INTO console_sessions (id, role, created_at, expires_at, scope, via) VALUES ($1, $2, $3, $4, $5, $6)',
+        [s.id, s.role, s.createdAt, s.expiresAt, scopeToText(s.scope ?? EVERYTHING), s.via ?? null],
+      )
+    })
+  }
+
+  async get(id: string): Promise<StoredSession | undefined> {
+    const row = await this.sql.get<SessionRow>('SELECT * FROM console_sessions WHERE id = $1', [id])
+    return row && toStoredSession(row)
+  }
+
+  async revoke(id: string, at: number): Promise<void> {
+    await this.sql.run('UPDATE console_sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])
+  }
+}
+
+/**
+ * Used one-time values over either store. The insert decides: of two replicas using the
+ * same value at once, the primary key lets exactly one row in.
+ */
+export class NoncesSql implements NonceStore {
+  constructor(private readonly sql: Sql) {}
+
+  async use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    const inserted = await this.sql.write(function* () {
+      yield* q.run('DELETE FROM used_nonces WHERE expires_at <= $1', [now])
+      return yield* q.run(
+        'INSERT INTO used_nonces (kind, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [kind, nonce, expiresAt],
+      )
+    })
+    return inserted === 1
+  }
+
+  async release(kind: string, nonce: string): Promise<void> {
+    await this.sql.run('DELETE FROM used_nonces WHERE kind = $1 AND nonce = $2', [kind, nonce])
+  }
+}

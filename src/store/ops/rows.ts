@@ -26,11 +26,6 @@ export type RefusedSummaryRow = Omit<RefusedRow, 'method' | 'query' | 'body'> & 
 /** How much of a body the list reads: enough for the contacts of any form, bounded however large the body. */
 export const REFUSED_HEAD_BYTES = 16_384
 
-/** The list's columns; `head` and `length` are the dialect's byte substring and byte length. */
-export const REFUSED_SUMMARY_COLUMNS = (head: (n: number) => string, length: string): string =>
-  `id, source, received_at, code, headers, bytes, status, reverified_at, reverify_code, url,
-   ${head(REFUSED_HEAD_BYTES)} AS body_head, ${length} AS body_bytes`
-
 /**
  * The columns of a new row, in insert order (the stores bind them positionally). `bytes`
  * is every byte the row holds, so the per-source byte cap bounds what is really stored.
@@ -41,10 +36,6 @@ export function refusedValues(r: NewRefusedRequest): unknown[] {
   const text = [r.id, r.source, r.code, r.method, r.url, headers, query].reduce((n, s) => n + Buffer.byteLength(s), 0)
   return [r.id, r.source, r.receivedAt, r.code, r.method, r.url, headers, query, r.body, r.body.length + text]
 }
-
-export const REFUSED_INSERT_SQL = (p: (n: number) => string): string =>
-  `INSERT INTO refused_requests (id, source, received_at, code, method, url, headers, query, body, bytes)
-   VALUES (${Array.from({ length: 10 }, (_, i) => p(i + 1)).join(', ')}) ON CONFLICT (id) DO NOTHING`
 
 const contentTypeOf = (headers: Record<string, string | string[]>): string | null => {
   const type = headers['content-type']
@@ -126,14 +117,3 @@ export function toAlert(row: AlertRow): Alert {
     sentAt: row.sent_at,
   }
 }
-
-/** Trims one source to its bounds: the newest rows within both the count and the byte total stay. */
-export const TRIM_SOURCE_SQL = (p: (n: number) => string): string => `
-  DELETE FROM refused_requests WHERE id IN (
-    SELECT id FROM (
-      SELECT id,
-        ROW_NUMBER() OVER (ORDER BY id DESC) AS n,
-        SUM(bytes) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS total
-      FROM refused_requests WHERE source = ${p(1)}
-    ) ranked WHERE n > ${p(2)} OR total > ${p(3)}
-  )`

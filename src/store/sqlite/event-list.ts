@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
-import type { EventFilter, EventStatus, EventSummary } from '../../types.js'
-import { contactOf } from '../../rows.js'
+import type { EventFilter, EventStatus, EventSummary } from '../types.js'
+import { contactOf } from '../rows.js'
 
 interface SummaryRow {
   id: string

@@ -1,13 +1,10 @@
 import type pg from 'pg'
-import type { Queryable } from '../pool.js'
-import { TagrelayError } from '../../../errors.js'
-import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../../types.js'
-import { toJson } from '../../rows.js'
-
-const JOB_COLUMNS = 13
+import { TagrelayError } from '../../errors.js'
+import { EVENT_COLUMNS, eventValues, JOB_COLUMNS, jobValues } from '../inserts.js'
+import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 
 /**
- * Stores one event with its jobs inside the caller's transaction.
+ * Stores one event with its jobs; with a dedupe key, in one transaction on `client`.
  *
  * Why the dedupe keys are claimed first, with `INSERT ... ON CONFLICT DO UPDATE ... WHERE
  * expired`: the unique key is the arbiter across replicas. A second copy arriving while
@@ -66,56 +63,29 @@ export async function acceptEvent(
  * (BEGIN, two INSERTs, COMMIT). The jobs' foreign key is checked at the end of the
  * statement, when the event row exists.
  */
-export async function insertEventWithJobs(db: Queryable, event: NewEvent, jobs: NewJob[]): Promise<void> {
-  const values: unknown[] = [
-    event.id,
-    event.source,
-    event.receivedAt,
-    toJson(event.headers),
-    toJson(event.body),
-    toJson(event.tags),
-    toJson(event.explain),
-    event.contact?.id ?? null,
-    event.contact?.email?.toLowerCase() ?? null,
-    event.contact?.phone ?? null,
-  ]
-  const insertEvent = `INSERT INTO events (id, source, received_at, headers, body, tags, "explain", contact_id, contact_email, contact_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
-  const sql = jobs.length === 0 ? insertEvent : `WITH e AS (${insertEvent}) ${jobsInsert(event, jobs, values)}`
+export async function insertEventWithJobs(db: pg.Pool | pg.PoolClient, event: NewEvent, jobs: NewJob[]): Promise<void> {
+  const values: unknown[] = eventValues(event)
+  const insertEvent = `INSERT INTO events (${EVENT_COLUMNS}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`
+  const tuples = jobs.map((job) => {
+    const first = values.length
+    const own = jobValues(event.id, job, event.receivedAt)
+    values.push(...own)
+    // run_at, created_at and updated_at are the same parameter (../inserts.ts)
+    const p = own.map((_, k) => `$${first + k + 1}`)
+    return `(${[...p.slice(0, 10), p[9], p[9], p[10]].join(', ')})`
+  })
+  const sql =
+    jobs.length === 0
+      ? insertEvent
+      : `WITH e AS (${insertEvent}) INSERT INTO jobs (${JOB_COLUMNS}) VALUES ${tuples.join(', ')}`
   try {
     await db.query(sql, values)
   } catch (err) {
-    if ((err as { code?: string; constraint?: string }).code === '23505') {
+    if ((err as { code?: string }).code === '23505') {
       throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, {
         cause: err,
       })
     }
     throw err
   }
-}
-
-/** One multi-row INSERT for all of an event's jobs (ids in list order); appends its parameters to `values`. */
-export function jobsInsert(event: Pick<NewEvent, 'id' | 'receivedAt'>, jobs: NewJob[], values: unknown[]): string {
-  const first = values.length
-  const tuples = jobs.map((job, i) => {
-    values.push(
-      event.id,
-      job.location,
-      job.contact.id ?? null,
-      job.contact.email ?? null,
-      job.contact.phone ?? null,
-      job.create === undefined ? null : toJson(job.create),
-      toJson(job.add),
-      toJson(job.remove),
-      toJson(job.rules),
-      event.receivedAt,
-      event.receivedAt,
-      event.receivedAt,
-      job.traceParent ?? null,
-    )
-    const p = Array.from({ length: JOB_COLUMNS }, (_, k) => `$${first + i * JOB_COLUMNS + k + 1}`)
-    return `(${p.join(', ')})`
-  })
-  return `INSERT INTO jobs (event_id, location, contact_id, contact_email, contact_phone, create_fields,
-                       add_tags, remove_tags, rules, run_at, created_at, updated_at, trace_parent)
-     VALUES ${tuples.join(', ')}`
 }

@@ -1,13 +1,13 @@
-import type { EventFilter, EventStatus, EventSummary, LocationQueue, StoredAttempt } from '../../types.js'
-import { contactOf, toAttempt, type AttemptRow } from '../../rows.js'
-import type { Queryable } from '../pool.js'
+import type { EventFilter, EventStatus, EventSummary } from '../types.js'
+import { contactOf } from '../rows.js'
+import type pg from 'pg'
 
 /**
- * The reads behind the admin views and the scrape-time metrics, as in the SQLite store:
+ * The event list on PostgreSQL (its filters read the JSON columns as jsonb), as in the SQLite store:
  * keyset pagination on (received_at, id), the status derived from the jobs in SQL so a
  * status filter never returns short pages.
  */
-export async function listEvents(db: Queryable, filter: EventFilter): Promise<EventSummary[]> {
+export async function listEvents(db: pg.Pool, filter: EventFilter): Promise<EventSummary[]> {
   const { rows } = await db.query<{
     id: string
     source: string
@@ -79,45 +79,5 @@ export async function listEvents(db: Queryable, filter: EventFilter): Promise<Ev
     jobCount: Number(r.job_count),
     contact: contactOf(r),
     location: r.location,
-  }))
-}
-
-export async function listAttempts(db: Queryable, eventId: string): Promise<StoredAttempt[]> {
-  const { rows } = await db.query<AttemptRow & { job_id: number; attempt: number }>(
-    `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id, a.response, a.rate_limit
-     FROM attempts a JOIN jobs j ON j.id = a.job_id
-     WHERE j.event_id = $1
-     ORDER BY a.job_id, a.attempt`,
-    [eventId],
-  )
-  return rows.map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
-}
-
-export async function queueStats(db: Queryable): Promise<LocationQueue[]> {
-  const { rows } = await db.query<{
-    location: string
-    pending: number
-    dead: number
-    oldest: number | null
-    oldest_deliverable: number | null
-    awaiting: number
-  }>(
-    `SELECT location,
-            count(*) FILTER (WHERE status = 'pending') AS pending,
-            count(*) FILTER (WHERE status = 'dead') AS dead,
-            min(created_at) FILTER (WHERE status = 'pending') AS oldest,
-            min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE 'TAGRELAY_CONTACT_NOT_FOUND%'))
-              AS oldest_deliverable,
-            count(*) FILTER (WHERE status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%') AS awaiting
-     FROM jobs WHERE status IN ('pending', 'dead')
-     GROUP BY location ORDER BY location`,
-  )
-  return rows.map((r) => ({
-    location: r.location,
-    pending: Number(r.pending),
-    dead: Number(r.dead),
-    oldestPendingAt: r.oldest,
-    oldestDeliverableAt: r.oldest_deliverable,
-    awaitingContact: Number(r.awaiting),
   }))
 }
