@@ -64,7 +64,7 @@ export interface PortalLinkStore {
   use(secretHash: string, at: number): Promise<PortalLinkUse>
 }
 
-export interface PortalLinkRow {
+interface PortalLinkRow {
   id: string
   secret_hash: string
   scope: string
@@ -77,7 +77,7 @@ export interface PortalLinkRow {
   revoked_at: number | null
 }
 
-export const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
+const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
   id: r.id,
   secretHash: r.secret_hash,
   scope: scopeFromText(r.scope),
@@ -91,7 +91,7 @@ export const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
 })
 
 /** Why an unusable link is refused, in the order the exchange reports it. */
-export function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLinkUse['outcome'] {
+function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLinkUse['outcome'] {
   if (link === undefined) return 'unknown'
   if (link.revokedAt !== null) return 'revoked'
   if (link.usedAt !== null) return 'used'

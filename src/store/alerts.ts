@@ -1,9 +1,40 @@
 import type { AlertOutbox } from './ops/roles.js'
-import { toAlert, type AlertRow } from './ops/rows.js'
-import type { Alert, AlertFilter, NewAlert } from './ops/types.js'
+import type { Alert, AlertFilter, AlertStatus, NewAlert } from './ops/types.js'
 import { toJob, type JobRow } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { Job } from './types.js'
+
+interface AlertRow {
+  id: number
+  destination: string
+  kind: string
+  subject: string
+  state: string
+  payload: string
+  created_at: number
+  status: string
+  attempts: number
+  next_at: number
+  last_error: string | null
+  sent_at: number | null
+}
+
+function toAlert(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    destination: row.destination,
+    kind: row.kind,
+    subject: row.subject,
+    state: row.state,
+    payload: JSON.parse(row.payload) as unknown,
+    createdAt: row.created_at,
+    status: row.status as AlertStatus,
+    attempts: row.attempts,
+    nextAt: row.next_at,
+    lastError: row.last_error,
+    sentAt: row.sent_at,
+  }
+}
 
 const AWAITING_CONTACT = `status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%' AND created_at < $1`
 

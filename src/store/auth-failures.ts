@@ -34,14 +34,14 @@ export interface AuthFailureRoles {
   readonly authFailures: AuthFailureStore
 }
 
-export interface AuthFailureRow {
+interface AuthFailureRow {
   location_id: string
   failing_since: number | string
   last_code: string
   last_message: string
 }
 
-export const toStoredAuthFailure = (r: AuthFailureRow): StoredAuthFailure => ({
+const toStoredAuthFailure = (r: AuthFailureRow): StoredAuthFailure => ({
   locationId: r.location_id,
   failingSince: Number(r.failing_since),
   lastCode: r.last_code,
@@ -49,7 +49,7 @@ export const toStoredAuthFailure = (r: AuthFailureRow): StoredAuthFailure => ({
 })
 
 /** A message is kept at most this long (HighLevel's bodies can be long; the reason fits a line). */
-export const AUTH_FAILURE_MESSAGE_MAX = 1_000
+const AUTH_FAILURE_MESSAGE_MAX = 1_000
 
 /**
  * The role over either store. Replicas share the rows: the first to see a run of

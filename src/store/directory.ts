@@ -65,7 +65,7 @@ export interface JobAgenda {
   nextDueAt(location: string, after?: number): Promise<number | null>
 }
 
-export interface LocationRow {
+interface LocationRow {
   location_id: string
   name: string
   company_id: string | null
@@ -77,7 +77,7 @@ export interface LocationRow {
   updated_at: number
 }
 
-export interface CompanyRow {
+interface CompanyRow {
   company_id: string
   state: string
   state_reason: string | null
@@ -85,7 +85,7 @@ export interface CompanyRow {
   updated_at: number
 }
 
-export function toStoredLocation(r: LocationRow): StoredLocation {
+function toStoredLocation(r: LocationRow): StoredLocation {
   return {
     locationId: r.location_id,
     name: r.name,
@@ -99,7 +99,7 @@ export function toStoredLocation(r: LocationRow): StoredLocation {
   }
 }
 
-export function toStoredCompany(r: CompanyRow): StoredCompany {
+function toStoredCompany(r: CompanyRow): StoredCompany {
   return {
     companyId: r.company_id,
     state: r.state as StoredCompany['state'],

@@ -2,6 +2,7 @@ import type {
   AttemptRecord,
   ContactRef,
   EventRecord,
+  EventStatus,
   EventSummary,
   Job,
   JobStatus,
@@ -184,5 +185,34 @@ export function contactOf(r: {
     ...(r.contact_email ? { email: r.contact_email } : {}),
     ...(r.contact_phone ? { phone: r.contact_phone } : {}),
     ...(r.contact_id ? { id: r.contact_id } : {}),
+  }
+}
+
+/** A row of the event list as both stores' queries return it (`removed`: JSON text on SQLite, an array on PostgreSQL). */
+export interface EventSummaryRow {
+  id: string
+  source: string
+  received_at: number
+  tags: string
+  removed: string | string[]
+  status: EventStatus
+  job_count: number
+  contact_id: string | null
+  contact_email: string | null
+  contact_phone: string | null
+  location: string | null
+}
+
+export function toEventSummary(r: EventSummaryRow): EventSummary {
+  return {
+    id: r.id,
+    source: r.source,
+    receivedAt: r.received_at,
+    tags: JSON.parse(r.tags) as string[],
+    removed: typeof r.removed === 'string' ? (JSON.parse(r.removed) as string[]) : r.removed,
+    status: r.status,
+    jobCount: Number(r.job_count),
+    contact: contactOf(r),
+    location: r.location,
   }
 }

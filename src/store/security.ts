@@ -58,7 +58,7 @@ export interface SecurityStore {
   readonly portalLinks: PortalLinkStore
 }
 
-export interface SessionRow {
+interface SessionRow {
   id: string
   role: string
   created_at: number
@@ -68,7 +68,7 @@ export interface SessionRow {
   via: string | null
 }
 
-export const toStoredSession = (r: SessionRow): StoredSession => ({
+const toStoredSession = (r: SessionRow): StoredSession => ({
   id: r.id,
   role: r.role,
   createdAt: Number(r.created_at),

@@ -1,5 +1,5 @@
-import type { EventFilter, EventStatus, EventSummary } from '../types.js'
-import { contactOf } from '../rows.js'
+import type { EventFilter, EventSummary } from '../types.js'
+import { toEventSummary, type EventSummaryRow } from '../rows.js'
 import type pg from 'pg'
 
 /**
@@ -8,19 +8,7 @@ import type pg from 'pg'
  * status filter never returns short pages.
  */
 export async function listEvents(db: pg.Pool, filter: EventFilter): Promise<EventSummary[]> {
-  const { rows } = await db.query<{
-    id: string
-    source: string
-    received_at: number
-    tags: string
-    removed: string[]
-    status: EventStatus
-    job_count: number
-    contact_id: string | null
-    contact_email: string | null
-    contact_phone: string | null
-    location: string | null
-  }>(
+  const { rows } = await db.query<EventSummaryRow>(
     `SELECT * FROM (
        SELECT e.id, e.source, e.received_at, e.tags, e.contact_id, e.contact_email, e.contact_phone,
          (SELECT min(j.location) FROM jobs j WHERE j.event_id = e.id) AS location,
@@ -69,15 +57,5 @@ export async function listEvents(db: pg.Pool, filter: EventFilter): Promise<Even
       filter.within ? [...filter.within.sources] : null,
     ],
   )
-  return rows.map((r) => ({
-    id: r.id,
-    source: r.source,
-    receivedAt: r.received_at,
-    tags: JSON.parse(r.tags) as string[],
-    removed: r.removed,
-    status: r.status,
-    jobCount: Number(r.job_count),
-    contact: contactOf(r),
-    location: r.location,
-  }))
+  return rows.map(toEventSummary)
 }

@@ -1,20 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
-import type { EventFilter, EventStatus, EventSummary } from '../types.js'
-import { contactOf } from '../rows.js'
-
-interface SummaryRow {
-  id: string
-  source: string
-  received_at: number
-  tags: string
-  removed: string
-  status: EventStatus
-  job_count: number
-  contact_id: string | null
-  contact_email: string | null
-  contact_phone: string | null
-  location: string | null
-}
+import type { EventFilter, EventSummary } from '../types.js'
+import { toEventSummary, type EventSummaryRow as SummaryRow } from '../rows.js'
 
 type Params = Record<string, string | number>
 
@@ -108,18 +94,6 @@ export function prepareEventList(db: Database) {
         within_sources: JSON.stringify(filter.within.sources),
       })
     if (filter.after) Object.assign(params, { after_at: filter.after.receivedAt, after_id: filter.after.id })
-    return statement(filter)
-      .all(params)
-      .map((r) => ({
-        id: r.id,
-        source: r.source,
-        receivedAt: r.received_at,
-        tags: JSON.parse(r.tags) as string[],
-        removed: JSON.parse(r.removed) as string[],
-        status: r.status,
-        jobCount: r.job_count,
-        contact: contactOf(r),
-        location: r.location,
-      }))
+    return statement(filter).all(params).map(toEventSummary)
   }
 }
