@@ -6,6 +6,9 @@ import type { DeadLetter, DeadLetterFilter, Job, JobReplan } from './types.js'
 /** due now with its age restarted, lease dropped: what a replay and a replan do to a job */
 const AGAIN = `status = 'pending', run_at = $1, lease_owner = NULL, lease_until = NULL, updated_at = $1, created_at = $1`
 
+/** dead, or pending and not leased now (a leased job's worker holds it; it is replanned once handed back) */
+const REPLANNABLE = `(j.status = 'dead' OR (j.status = 'pending' AND (j.lease_until IS NULL OR j.lease_until <= $1)))`
+
 /**
  * Dead letters over either store: jobs with status 'dead', their attempts keeping
  * HighLevel's answers. A replay makes the job due now and restarts its age (`created_at`),
@@ -49,17 +52,25 @@ export class DeadLettersSql implements DeadLetterStore {
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b)
   }
 
-  /** a job leased now is left alone: its worker holds it (it is replanned once handed back) */
   async replanJobs(items: JobReplan[], now: number): Promise<number[]> {
     if (items.length === 0) return []
+    const creates = items.map((r) => (r.create === null ? null : toJson(r.create)))
+    const postgres = this.sql.dialect === 'postgres'
     const ids = await this.sql.write(function* () {
+      // PostgreSQL: one statement for all (a replay may replan thousands); SQLite: one per job, no round trip
+      if (postgres) {
+        const rows = yield* q.all<{ id: number }>(
+          `UPDATE jobs j SET create_fields = r.create_fields, ${AGAIN}
+           FROM unnest($2::bigint[], $3::text[]) AS r(id, create_fields) WHERE j.id = r.id AND ${REPLANNABLE} RETURNING j.id`,
+          [now, items.map((r) => r.id), creates],
+        )
+        return rows.map((r) => Number(r.id))
+      }
       const changed: number[] = []
-      for (const r of items) {
+      for (const [i, r] of items.entries()) {
         const row = yield* q.get<{ id: number }>(
-          `UPDATE jobs SET create_fields = $3, ${AGAIN}
-           WHERE id = $2 AND (status = 'dead' OR (status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)))
-           RETURNING id`,
-          [now, r.id, r.create === null ? null : toJson(r.create)],
+          `UPDATE jobs AS j SET create_fields = $3, ${AGAIN} WHERE j.id = $2 AND ${REPLANNABLE} RETURNING id`,
+          [now, r.id, creates[i]],
         )
         if (row) changed.push(Number(row.id))
       }
