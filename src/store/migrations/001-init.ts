@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 1: The events, their jobs (one per tagging intent) and every delivery attempt. */
 export default {
   version: 1,
   name: 'init',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 2: Delivery ids already seen, per source. */
 export default {
   version: 2,
   name: 'dedupe',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 3: The current OAuth token pair per location. */
 export default {
   version: 3,
   name: 'oauth_tokens',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 4: Contacts by phone, and the fields to create a missing one with. */
 export default {
   version: 4,
   name: 'job_contact_phone_and_create',

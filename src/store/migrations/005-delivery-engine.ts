@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 5: The contact cache and the per-location claim index. */
 export default {
   version: 5,
   name: 'delivery_engine',

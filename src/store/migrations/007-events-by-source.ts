@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 7: The admin event list filtered by source. */
 export default {
   version: 7,
   name: 'events_by_source',

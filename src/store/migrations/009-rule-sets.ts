@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 9: Every rule set that judged an event, by version. */
 export default {
   version: 9,
   name: 'rule_sets',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 10: The id delivery resolved, apart from the identity the job was given. */
 export default {
   version: 10,
   name: 'job_resolved_contact',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 11: Re-runs of stored events with later rules. */
 export default {
   version: 11,
   name: 'event_reruns',

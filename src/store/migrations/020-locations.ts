@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 20: Locations and companies installed through the OAuth app. */
 export default {
   version: 20,
   name: 'locations',

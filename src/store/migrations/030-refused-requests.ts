@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 30: Requests refused for their signature or token, kept for a second look. */
 export default {
   version: 30,
   name: 'refused_requests',

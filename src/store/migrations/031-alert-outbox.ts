@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 31: The alert outbox: durable, retried, leased. */
 export default {
   version: 31,
   name: 'alert_outbox',

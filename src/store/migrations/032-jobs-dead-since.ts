@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 32: Dead letters by the time they died. */
 export default {
   version: 32,
   name: 'jobs_dead_since',

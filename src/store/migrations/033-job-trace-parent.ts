@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 33: The traceparent of the webhook that made a job. */
 export default {
   version: 33,
   name: 'job_trace_parent',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 34: Which process checks the alert triggers. */
 export default {
   version: 34,
   name: 'alert_leader',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 40: A person's events among millions, from the jobs. */
 export default {
   version: 40,
   name: 'jobs_contact_indexes',

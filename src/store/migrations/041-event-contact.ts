@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 41: Who an event is about, even when no rule matched. */
 export default {
   version: 41,
   name: 'event_contact',

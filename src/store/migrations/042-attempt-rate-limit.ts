@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 42: HighLevel's rate-limit headers beside each attempt. */
 export default {
   version: 42,
   name: 'attempt_rate_limit',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 65: Console sessions, so a sign-out holds on every replica. */
 export default {
   version: 65,
   name: 'console_sessions',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 66: One-time values already used. */
 export default {
   version: 66,
   name: 'used_nonces',

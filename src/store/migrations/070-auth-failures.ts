@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 70: Failing credentials per location (issue 27). */
 export default {
   version: 70,
   name: 'auth_failures',

@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 80: What a console session may see (issue 28). */
 export default {
   version: 80,
   name: 'console_session_scope',

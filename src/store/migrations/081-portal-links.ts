@@ -1,6 +1,5 @@
 import type { Migration } from './migration.js'
 
-/** 81: One-time links that open a scoped console session (issue 28). */
 export default {
   version: 81,
   name: 'portal_links',
