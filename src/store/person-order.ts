@@ -1,6 +1,6 @@
 /**
- * The per-person order of the job queue, as SQL both stores run (the parameter marker
- * differs: `@now` on SQLite, `$n` on PostgreSQL).
+ * The per-person order of the job queue, as SQL both stores run (`now`: the claim's
+ * parameter for the time).
  *
  * Why at claim time: a person's jobs must not be in flight at once (two rounds, two
  * replicas: their calls reach HighLevel in any order), and a job that waits for a retry

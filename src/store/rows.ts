@@ -11,7 +11,8 @@ import type {
 } from './types.js'
 
 /**
- * Row shapes as SQLite returns them, and the one place they become contract types.
+ * Row shapes as both stores return them (PostgreSQL's BIGINT read as a number, see
+ * postgres/pool.ts), and the one place they become contract types.
  *
  * Why JSON text columns rather than child tables for tags, headers and the trace: they
  * are written once, read whole, and never queried by content. The admin views show them
