@@ -4,16 +4,17 @@
  *
  * Why a hand-written shim rather than a query builder (Kysely compiles for both dialects
  * without running anything): we counted what differs. Of the ~100 statements the two
- * stores run, 80 are one text for both here (the roles beside this file), once three
- * mechanical differences are rewritten at prepare time (below); the ~20 left differ in
- * ways a builder does not hide either: `SKIP LOCKED` and advisory locks (PostgreSQL
- * only), multi-row `unnest` inserts, the accept's dedupe claim, JSON functions in the
- * event list, and the SQLite writer thread with its group commit. A builder would still
- * need those branches, and it would cost where SQLite is fastest: a list parameter
- * becomes one placeholder per element there, so every list length is a new text to
- * prepare, where `json_each($n)` keeps one prepared statement; and it adds a dependency
- * and a second way to spell the SQL that the migrations, the event lists and the writer
- * thread would not use. So the SQL is written once, in PostgreSQL's spelling, and the
+ * stores run, 77 are one text for both here (the roles beside this file), once three
+ * mechanical differences are rewritten at prepare time (below); the ~23 left differ in
+ * ways a builder does not hide either: advisory locks (PostgreSQL only), one `unnest`
+ * statement for many rows on PostgreSQL where SQLite runs one per row (no round trip
+ * there), the accept's dedupe claim, JSON functions in the event list, the lease
+ * takeover of SQLite's one delivering process. A builder would still need those
+ * branches, and it would cost where SQLite is fastest: a list parameter becomes one
+ * placeholder per element there, so every list length is a new text to prepare, where
+ * `json_each($n)` keeps one prepared statement; and it adds a dependency and a second
+ * way to spell the SQL that the migrations, the event lists and the writer thread would
+ * not use. So the SQL is written once, in PostgreSQL's spelling, and the
  * SQLite driver (sqlite/sql.ts) rewrites, once per text: `::type` casts are dropped,
  * `= ANY ($n)` becomes `IN (SELECT value FROM json_each($n))` (arrays are bound as JSON
  * text), and `FOR UPDATE ... SKIP LOCKED` is dropped (SQLite serialises writers on its
