@@ -21,3 +21,17 @@ t.test('parameters bind by number; arrays as JSON, booleans as 0/1', async (t) =
     5: Buffer.from('x'),
   })
 })
+
+t.test('neither store imports the other: what they share is in src/store/', async (t) => {
+  const { readdirSync, readFileSync } = await import('node:fs')
+  for (const [own, other] of [
+    ['postgres', 'sqlite'],
+    ['sqlite', 'postgres'],
+  ]) {
+    const dir = new URL(`../../src/store/${own}/`, import.meta.url)
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(new URL(file, dir), 'utf8')
+      t.notMatch(text, new RegExp(`from '\\.\\./${other}/`), `${own}/${file} imports nothing of ${other}/`)
+    }
+  }
+})
