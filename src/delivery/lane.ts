@@ -13,7 +13,7 @@ export class Lane {
   constructor(
     private readonly ctx: EngineContext,
     readonly target: LaneTarget,
-    private readonly claim: { batchSize: number; leaseMs: number; excludeLocations?: string[] },
+    private readonly claim: { batchSize: number; leaseMs: number },
   ) {}
 
   /** Claims one batch and delivers it; resolves to the number of jobs handled. */
@@ -27,7 +27,7 @@ export class Lane {
       limit: claimable === 'probe' ? 1 : claim.batchSize,
       leaseMs: claim.leaseMs,
       now: ctx.now(),
-      ...(claim.excludeLocations ? { excludeLocations: claim.excludeLocations } : { location: target.name }),
+      location: target.name,
     })
     if (jobs.length === 0) return 0
     const ids = jobs.map((j) => j.id)

@@ -1,9 +1,10 @@
 /**
  * What scoped access keeps in the store (issue 28): the scope of each console session
  * (migration 80) and portal links (migration 81), one-time links that open a scoped
- * session. The SQL is the same on both stores but for the integer type of a time.
+ * session.
  */
 import { EVERYTHING, type Scope } from '../common/scope.js'
+import type { Sql } from './sql.js'
 
 /** A scope as one TEXT column: JSON; a row from before migration 80 (NULL) is scope `all`. */
 export function scopeToText(scope: Scope): string {
@@ -63,7 +64,7 @@ export interface PortalLinkStore {
   use(secretHash: string, at: number): Promise<PortalLinkUse>
 }
 
-export interface PortalLinkRow {
+interface PortalLinkRow {
   id: string
   secret_hash: string
   scope: string
@@ -76,7 +77,7 @@ export interface PortalLinkRow {
   revoked_at: number | null
 }
 
-export const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
+const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
   id: r.id,
   secretHash: r.secret_hash,
   scope: scopeFromText(r.scope),
@@ -90,7 +91,7 @@ export const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
 })
 
 /** Why an unusable link is refused, in the order the exchange reports it. */
-export function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLinkUse['outcome'] {
+function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLinkUse['outcome'] {
   if (link === undefined) return 'unknown'
   if (link.revokedAt !== null) return 'revoked'
   if (link.usedAt !== null) return 'used'
@@ -98,38 +99,50 @@ export function whyUnusable(link: StoredPortalLink | undefined, at: number): Por
   return 'ok'
 }
 
-/** Migrations 80-81 for one store (`int`: the integer type of an epoch-ms column). */
-export const accessMigrations = (int: 'INTEGER' | 'BIGINT') => [
-  {
-    version: 80,
-    name: 'console_session_scope',
-    sql: `
-      -- What a console session may see (issue 28): JSON of the scope (all, a company, a
-      -- list of locations); NULL (sessions from before) is everything. And how it was
-      -- opened (sign-in, sso, portal-link), for the log and the console.
-      ALTER TABLE console_sessions ADD COLUMN scope TEXT;
-      ALTER TABLE console_sessions ADD COLUMN via TEXT;
-    `,
-  },
-  {
-    version: 81,
-    name: 'portal_links',
-    sql: `
-      -- One-time links that open a scoped console session. Only the SHA-256 of the
-      -- secret is kept; used_at is set once, by a conditional UPDATE (single use).
-      CREATE TABLE portal_links (
-        id          TEXT PRIMARY KEY,
-        secret_hash TEXT NOT NULL UNIQUE,
-        scope       TEXT NOT NULL,
-        role        TEXT NOT NULL,
-        label       TEXT NOT NULL,
-        created_by  TEXT NOT NULL,
-        created_at  ${int} NOT NULL,
-        expires_at  ${int} NOT NULL,
-        used_at     ${int},
-        revoked_at  ${int}
-      );
-      CREATE INDEX portal_links_created ON portal_links (created_at);
-    `,
-  },
-]
+/** Portal links over either store; the use is one conditional UPDATE. */
+export class PortalLinksSql implements PortalLinkStore {
+  constructor(private readonly sql: Sql) {}
+
+  async create(l: Omit<StoredPortalLink, 'usedAt' | 'revokedAt'>): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO portal_links (id, secret_hash, scope, role, label, created_by, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [l.id, l.secretHash, scopeToText(l.scope), l.role, l.label, l.createdBy, l.createdAt, l.expiresAt],
+    )
+  }
+
+  async list(limit: number): Promise<StoredPortalLink[]> {
+    const rows = await this.sql.all<PortalLinkRow>(
+      'SELECT * FROM portal_links ORDER BY created_at DESC, id DESC LIMIT $1',
+      [limit],
+    )
+    return rows.map(toPortalLink)
+  }
+
+  async get(id: string): Promise<StoredPortalLink | undefined> {
+    const row = await this.sql.get<PortalLinkRow>('SELECT * FROM portal_links WHERE id = $1', [id])
+    return row && toPortalLink(row)
+  }
+
+  async revoke(id: string, at: number): Promise<boolean> {
+    const n = await this.sql.run('UPDATE portal_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
+      at,
+      id,
+    ])
+    return n === 1
+  }
+
+  async use(secretHash: string, at: number): Promise<PortalLinkUse> {
+    const won = await this.sql.get<PortalLinkRow>(
+      `UPDATE portal_links SET used_at = $1
+       WHERE secret_hash = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 RETURNING *`,
+      [at, secretHash],
+    )
+    if (won) return { outcome: 'ok', link: toPortalLink(won) }
+    const row = await this.sql.get<PortalLinkRow>('SELECT * FROM portal_links WHERE secret_hash = $1', [secretHash])
+    const link = row && toPortalLink(row)
+    const why = whyUnusable(link, at)
+    // a row that was usable a moment ago but not updated here: another exchange took it
+    return { outcome: why === 'ok' ? 'used' : why, ...(link ? { link } : {}) }
+  }
+}

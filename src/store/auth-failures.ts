@@ -1,7 +1,8 @@
+import type { Sql } from './sql.js'
+
 /**
  * Locations whose HighLevel credentials are failing (an OAuth refresh refused, a 401 or
- * 403), kept in the store so that "failing since" survives a restart. Migration 70; the
- * SQL is the same on both stores but for the integer type of a time. The delivery
+ * 403), kept in the store so that "failing since" survives a restart. Migration 70. The delivery
  * engine's AuthHealth (src/delivery/auth-health.ts) writes a row when a run of failures
  * starts or its error code changes, and deletes it when a call of the location succeeds.
  */
@@ -33,14 +34,14 @@ export interface AuthFailureRoles {
   readonly authFailures: AuthFailureStore
 }
 
-export interface AuthFailureRow {
+interface AuthFailureRow {
   location_id: string
   failing_since: number | string
   last_code: string
   last_message: string
 }
 
-export const toStoredAuthFailure = (r: AuthFailureRow): StoredAuthFailure => ({
+const toStoredAuthFailure = (r: AuthFailureRow): StoredAuthFailure => ({
   locationId: r.location_id,
   failingSince: Number(r.failing_since),
   lastCode: r.last_code,
@@ -48,28 +49,33 @@ export const toStoredAuthFailure = (r: AuthFailureRow): StoredAuthFailure => ({
 })
 
 /** A message is kept at most this long (HighLevel's bodies can be long; the reason fits a line). */
-export const AUTH_FAILURE_MESSAGE_MAX = 1_000
+const AUTH_FAILURE_MESSAGE_MAX = 1_000
 
-/** The upsert both stores run (placeholders aside): the run's start stays, the last error changes. */
-export const RECORD_AUTH_FAILURE_SQL = (p: [string, string, string, string]) => `
-  INSERT INTO auth_failures (location_id, failing_since, last_code, last_message) VALUES (${p.join(', ')})
-  ON CONFLICT (location_id) DO UPDATE SET last_code = excluded.last_code, last_message = excluded.last_message`
+/**
+ * The role over either store. Replicas share the rows: the first to see a run of
+ * failures records its start, the others keep it. On SQLite, writes go with the engine's
+ * grouped writes (sqlite/main-writes.ts): the lock is waited for with timers.
+ */
+export class AuthFailuresSql implements AuthFailureStore {
+  constructor(private readonly sql: Sql) {}
 
-/** Migration 70 for one store (`int`: the integer type of an epoch-ms column). */
-export const authFailureMigrations = (int: 'INTEGER' | 'BIGINT') => [
-  {
-    version: 70,
-    name: 'auth_failures',
-    sql: `
-      -- Locations whose credentials are failing, one row per current run of failures:
-      -- written when a run starts (not at every failure), deleted when a call succeeds,
-      -- so the console's "failing since" survives a restart.
-      CREATE TABLE auth_failures (
-        location_id   TEXT PRIMARY KEY,
-        failing_since ${int} NOT NULL,
-        last_code     TEXT NOT NULL,
-        last_message  TEXT NOT NULL
-      );
-    `,
-  },
-]
+  async list(): Promise<StoredAuthFailure[]> {
+    return (await this.sql.all<AuthFailureRow>('SELECT * FROM auth_failures ORDER BY failing_since, location_id')).map(
+      toStoredAuthFailure,
+    )
+  }
+
+  /** the run's start stays, the last error changes */
+  async record(f: StoredAuthFailure): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO auth_failures (location_id, failing_since, last_code, last_message) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (location_id) DO UPDATE SET last_code = excluded.last_code, last_message = excluded.last_message`,
+      [f.locationId, f.failingSince, f.lastCode, f.lastMessage.slice(0, AUTH_FAILURE_MESSAGE_MAX)],
+      { group: true },
+    )
+  }
+
+  async clear(locationId: string): Promise<void> {
+    await this.sql.run('DELETE FROM auth_failures WHERE location_id = $1', [locationId], { group: true })
+  }
+}

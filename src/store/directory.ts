@@ -1,3 +1,5 @@
+import { q, type Sql } from './sql.js'
+
 /**
  * Locations that live in the store (installed through HighLevel's OAuth app, managed
  * through the admin API) and what the scheduler asks of the queue. Both are
@@ -63,7 +65,7 @@ export interface JobAgenda {
   nextDueAt(location: string, after?: number): Promise<number | null>
 }
 
-export interface LocationRow {
+interface LocationRow {
   location_id: string
   name: string
   company_id: string | null
@@ -75,7 +77,7 @@ export interface LocationRow {
   updated_at: number
 }
 
-export interface CompanyRow {
+interface CompanyRow {
   company_id: string
   state: string
   state_reason: string | null
@@ -83,7 +85,7 @@ export interface CompanyRow {
   updated_at: number
 }
 
-export function toStoredLocation(r: LocationRow): StoredLocation {
+function toStoredLocation(r: LocationRow): StoredLocation {
   return {
     locationId: r.location_id,
     name: r.name,
@@ -97,7 +99,7 @@ export function toStoredLocation(r: LocationRow): StoredLocation {
   }
 }
 
-export function toStoredCompany(r: CompanyRow): StoredCompany {
+function toStoredCompany(r: CompanyRow): StoredCompany {
   return {
     companyId: r.company_id,
     state: r.state as StoredCompany['state'],
@@ -107,30 +109,97 @@ export function toStoredCompany(r: CompanyRow): StoredCompany {
   }
 }
 
-/** The locations tables, the same for both stores (types differ only in the integer width). */
-export function locationsMigrationSql(int: 'INTEGER' | 'BIGINT', bool: 'INTEGER' | 'BOOLEAN'): string {
-  const off = bool === 'BOOLEAN' ? 'FALSE' : '0'
-  return `
-      -- Locations installed through the OAuth app (YAML ones are not stored). A removed
-      -- location keeps its row, so every replica sees the removal.
-      CREATE TABLE locations (
-        location_id  TEXT PRIMARY KEY,
-        name         TEXT NOT NULL,
-        company_id   TEXT,
-        token_source TEXT NOT NULL,
-        state        TEXT NOT NULL,
-        state_reason TEXT,
-        disabled     ${bool} NOT NULL DEFAULT ${off},
-        installed_at ${int} NOT NULL,
-        updated_at   ${int} NOT NULL
-      );
-      CREATE INDEX locations_updated ON locations (updated_at);
-      CREATE INDEX locations_company ON locations (company_id);
-      CREATE TABLE companies (
-        company_id   TEXT PRIMARY KEY,
-        state        TEXT NOT NULL,
-        state_reason TEXT,
-        installed_at ${int} NOT NULL,
-        updated_at   ${int} NOT NULL
-      );`
+const SAVE_LOCATION = `
+  INSERT INTO locations (location_id, name, company_id, token_source, state, state_reason, disabled, installed_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  ON CONFLICT (location_id) DO UPDATE SET
+    name = excluded.name, company_id = excluded.company_id, token_source = excluded.token_source,
+    state = excluded.state, state_reason = excluded.state_reason, disabled = excluded.disabled,
+    installed_at = excluded.installed_at, updated_at = excluded.updated_at`
+
+const locationParams = (l: StoredLocation): unknown[] => [
+  l.locationId,
+  l.name,
+  l.companyId,
+  l.tokenSource,
+  l.state,
+  l.stateReason,
+  l.disabled,
+  Math.round(l.installedAt),
+  Math.round(l.updatedAt),
+]
+
+/** Stored locations and the scheduler's queries, over either store. Writes are rare (installs, admin). */
+export class DirectorySql implements LocationDirectory, JobAgenda {
+  constructor(private readonly sql: Sql) {}
+
+  async listLocations(since = -1): Promise<StoredLocation[]> {
+    const rows = await this.sql.all<LocationRow>('SELECT * FROM locations WHERE updated_at > $1 ORDER BY location_id', [
+      since,
+    ])
+    return rows.map(toStoredLocation)
+  }
+
+  async getLocation(locationId: string): Promise<StoredLocation | undefined> {
+    const row = await this.sql.get<LocationRow>('SELECT * FROM locations WHERE location_id = $1', [locationId])
+    return row && toStoredLocation(row)
+  }
+
+  async saveLocation(location: StoredLocation): Promise<void> {
+    await this.saveLocations([location])
+  }
+
+  async saveLocations(locations: StoredLocation[]): Promise<void> {
+    await this.sql.write(function* () {
+      for (const l of locations) yield* q.run(SAVE_LOCATION, locationParams(l))
+    })
+  }
+
+  async removeLocation(locationId: string, reason: string, now: number): Promise<number> {
+    return this.sql.write(function* () {
+      yield* q.run(
+        `UPDATE locations SET state = 'removed', state_reason = $2, updated_at = $3 WHERE location_id = $1`,
+        [locationId, reason, now],
+      )
+      return yield* q.run(
+        `UPDATE jobs SET status = 'dead', last_error = $2, lease_owner = NULL, lease_until = NULL, updated_at = $3
+         WHERE location = $1 AND status = 'pending'`,
+        [locationId, reason, now],
+      )
+    })
+  }
+
+  async getCompany(companyId: string): Promise<StoredCompany | undefined> {
+    const row = await this.sql.get<CompanyRow>('SELECT * FROM companies WHERE company_id = $1', [companyId])
+    return row && toStoredCompany(row)
+  }
+
+  async saveCompany(c: StoredCompany): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO companies (company_id, state, state_reason, installed_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (company_id) DO UPDATE SET state = excluded.state, state_reason = excluded.state_reason,
+         installed_at = excluded.installed_at, updated_at = excluded.updated_at`,
+      [c.companyId, c.state, c.stateReason, Math.round(c.installedAt), Math.round(c.updatedAt)],
+    )
+  }
+
+  async dueLocations(now: number, limit: number): Promise<string[]> {
+    const rows = await this.sql.all<{ location: string }>(
+      `SELECT DISTINCT location FROM jobs
+       WHERE status = 'pending' AND run_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) LIMIT $2`,
+      [now, limit],
+    )
+    return rows.map((r) => r.location)
+  }
+
+  async nextDueAt(location: string, after = Number.MIN_SAFE_INTEGER): Promise<number | null> {
+    const row = await this.sql.get<{ at: number | null }>(
+      `SELECT min(at) AS at FROM (
+         SELECT CASE WHEN lease_until IS NOT NULL AND lease_until > run_at THEN lease_until ELSE run_at END AS at
+         FROM jobs WHERE location = $1 AND status = 'pending') t
+       WHERE at > $2::bigint`,
+      [location, after],
+    )
+    return row?.at ?? null
+  }
 }

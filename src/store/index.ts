@@ -18,7 +18,7 @@ export type * from './security.js'
 export type * from './access.js'
 export { scopeFromText, scopeToText } from './access.js'
 export type * from './auth-failures.js'
-export { REFUSED_HEAD_BYTES } from './ops/rows.js'
+export { REFUSED_HEAD_BYTES } from './refused.js'
 export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
 export { PostgresRateWindowLog } from './postgres/rate-window.js'
@@ -26,7 +26,7 @@ export { RetentionTimer } from './retention.js'
 
 export type { StoreLocation } from './url.js'
 export { parseStoreUrl } from './url.js'
-export { latestVersion as latestSchemaVersion } from './sqlite/migrations.js'
+export { latestVersion as latestSchemaVersion } from './migrations/index.js'
 
 /** What `openStore` needs: the `store` section of the config (its other keys are ignored). */
 export interface StoreSettings {

@@ -1,6 +1,6 @@
 /**
- * The per-person order of the job queue, as SQL both stores run (the parameter marker
- * differs: `@now` on SQLite, `$n` on PostgreSQL).
+ * The per-person order of the job queue, as SQL both stores run (`now`: the claim's
+ * parameter for the time).
  *
  * Why at claim time: a person's jobs must not be in flight at once (two rounds, two
  * replicas: their calls reach HighLevel in any order), and a job that waits for a retry
@@ -38,7 +38,7 @@ export function personHeldSql(now: string): string {
 export const fenceTag = (tag: string): string => tag.toLowerCase()
 
 /**
- * The claim's SET clause for `in_doubt` (order-migrations.ts, 52): a job whose lease is
+ * The claim's SET clause for `in_doubt` (migrations/052-jobs-in-doubt.ts): a job whose lease is
  * still named is claimed over a lease that ran out, so its last claim ended without an
  * outcome. (An UPDATE's right-hand side reads the row as it was before the update.)
  */

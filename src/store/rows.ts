@@ -2,6 +2,7 @@ import type {
   AttemptRecord,
   ContactRef,
   EventRecord,
+  EventStatus,
   EventSummary,
   Job,
   JobStatus,
@@ -10,7 +11,8 @@ import type {
 } from './types.js'
 
 /**
- * Row shapes as SQLite returns them, and the one place they become contract types.
+ * Row shapes as both stores return them (PostgreSQL's BIGINT read as a number, see
+ * postgres/pool.ts), and the one place they become contract types.
  *
  * Why JSON text columns rather than child tables for tags, headers and the trace: they
  * are written once, read whole, and never queried by content. The admin views show them
@@ -52,9 +54,9 @@ export interface JobRow {
   created_at: number
   updated_at: number
   trace_parent?: string | null
-  /** null: the job's own id (see order-migrations.ts) */
+  /** null: the job's own id (migrations/050-last-word-fence.ts) */
   accept_seq?: number | null
-  /** 1: the last claim ended without an outcome (order-migrations.ts, 52) */
+  /** 1: the last claim ended without an outcome (migrations/052-jobs-in-doubt.ts) */
   in_doubt?: number | null
 }
 
@@ -184,5 +186,34 @@ export function contactOf(r: {
     ...(r.contact_email ? { email: r.contact_email } : {}),
     ...(r.contact_phone ? { phone: r.contact_phone } : {}),
     ...(r.contact_id ? { id: r.contact_id } : {}),
+  }
+}
+
+/** A row of the event list as both stores' queries return it (`removed`: JSON text on SQLite, an array on PostgreSQL). */
+export interface EventSummaryRow {
+  id: string
+  source: string
+  received_at: number
+  tags: string
+  removed: string | string[]
+  status: EventStatus
+  job_count: number
+  contact_id: string | null
+  contact_email: string | null
+  contact_phone: string | null
+  location: string | null
+}
+
+export function toEventSummary(r: EventSummaryRow): EventSummary {
+  return {
+    id: r.id,
+    source: r.source,
+    receivedAt: r.received_at,
+    tags: JSON.parse(r.tags) as string[],
+    removed: typeof r.removed === 'string' ? (JSON.parse(r.removed) as string[]) : r.removed,
+    status: r.status,
+    jobCount: Number(r.job_count),
+    contact: contactOf(r),
+    location: r.location,
   }
 }

@@ -1,12 +1,12 @@
 import { EVERYTHING, type Scope } from '../common/scope.js'
 import type { PortalLinkStore } from './access.js'
-import { scopeFromText } from './access.js'
+import { scopeFromText, scopeToText } from './access.js'
+import { q, type Sql } from './sql.js'
 
 /**
  * What the service's defences keep in the store, so that every replica (and a restart)
  * sees them: console sessions (a sign-out holds everywhere until the session expires) and
- * used one-time values (an OAuth install's state, an app webhook's id). Migrations 65-66;
- * the SQL is the same on both stores but for the integer type of a time.
+ * used one-time values (an OAuth install's state, an app webhook's id). Migrations 65-66.
  */
 
 /**
@@ -58,7 +58,7 @@ export interface SecurityStore {
   readonly portalLinks: PortalLinkStore
 }
 
-export interface SessionRow {
+interface SessionRow {
   id: string
   role: string
   created_at: number
@@ -68,7 +68,7 @@ export interface SessionRow {
   via: string | null
 }
 
-export const toStoredSession = (r: SessionRow): StoredSession => ({
+const toStoredSession = (r: SessionRow): StoredSession => ({
   id: r.id,
   role: r.role,
   createdAt: Number(r.created_at),
@@ -78,38 +78,49 @@ export const toStoredSession = (r: SessionRow): StoredSession => ({
   via: r.via,
 })
 
-/** Migrations 65-66 for one store (`int`: the integer type of an epoch-ms column). */
-export const securityMigrations = (int: 'INTEGER' | 'BIGINT') => [
-  {
-    version: 65,
-    name: 'console_sessions',
-    sql: `
-      -- Console sessions, so a sign-out holds on every replica and after a restart until
-      -- the session's expiry. Rows are general (id, role, times, revoked) for other kinds
-      -- of sessions to come; expired rows are dropped at each sign-in.
-      CREATE TABLE console_sessions (
-        id         TEXT PRIMARY KEY,
-        role       TEXT NOT NULL,
-        created_at ${int} NOT NULL,
-        expires_at ${int} NOT NULL,
-        revoked_at ${int}
-      );
-      CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
-    `,
-  },
-  {
-    version: 66,
-    name: 'used_nonces',
-    sql: `
-      -- One-time values already used (an OAuth install's state, an app webhook's id), kept
-      -- until they could no longer be accepted anyway: a replay is refused on every replica.
-      CREATE TABLE used_nonces (
-        kind       TEXT NOT NULL,
-        nonce      TEXT NOT NULL,
-        expires_at ${int} NOT NULL,
-        PRIMARY KEY (kind, nonce)
-      );
-      CREATE INDEX used_nonces_expires ON used_nonces (expires_at);
-    `,
-  },
-]
+/** Console sessions over either store. */
+export class SessionsSql implements SessionStore {
+  constructor(private readonly sql: Sql) {}
+
+  async open(s: NewSession): Promise<void> {
+    await this.sql.write(function* () {
+      yield* q.run('DELETE FROM console_sessions WHERE expires_at < $1', [s.createdAt])
+      yield* q.run(
+        'INSERT INTO console_sessions (id, role, created_at, expires_at, scope, via) VALUES ($1, $2, $3, $4, $5, $6)',
+        [s.id, s.role, s.createdAt, s.expiresAt, scopeToText(s.scope ?? EVERYTHING), s.via ?? null],
+      )
+    })
+  }
+
+  async get(id: string): Promise<StoredSession | undefined> {
+    const row = await this.sql.get<SessionRow>('SELECT * FROM console_sessions WHERE id = $1', [id])
+    return row && toStoredSession(row)
+  }
+
+  async revoke(id: string, at: number): Promise<void> {
+    await this.sql.run('UPDATE console_sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])
+  }
+}
+
+/**
+ * Used one-time values over either store. The insert decides: of two replicas using the
+ * same value at once, the primary key lets exactly one row in.
+ */
+export class NoncesSql implements NonceStore {
+  constructor(private readonly sql: Sql) {}
+
+  async use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    const inserted = await this.sql.write(function* () {
+      yield* q.run('DELETE FROM used_nonces WHERE expires_at <= $1', [now])
+      return yield* q.run(
+        'INSERT INTO used_nonces (kind, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [kind, nonce, expiresAt],
+      )
+    })
+    return inserted === 1
+  }
+
+  async release(kind: string, nonce: string): Promise<void> {
+    await this.sql.run('DELETE FROM used_nonces WHERE kind = $1 AND nonce = $2', [kind, nonce])
+  }
+}

@@ -87,8 +87,6 @@ export interface ClaimOptions {
   now: number
   /** only jobs of this location (the delivery engine runs one lane per location) */
   location?: string
-  /** no jobs of these locations (the lane for locations no longer configured) */
-  excludeLocations?: string[]
 }
 
 /** The last intent applied on one tag of one contact: its accept sequence and event. */

@@ -133,23 +133,25 @@ if (url) {
 
 if (url) {
   t.test('migrations: a failing one rolls back and keeps the earlier ones; a newer schema is refused', async (t) => {
-    const { migratePostgres, appliedPostgresVersions } = await import('../../src/store/postgres/migrate.js')
+    const { appliedPostgresVersions, postgresMigrationTarget } = await import('../../src/store/postgres/migrate.js')
+    const { migrate } = await import('../../src/store/migrations/run.js')
     const { createPool } = await import('../../src/store/postgres/pool.js')
-    const { latestVersion } = await import('../../src/store/postgres/migrations.js')
+    const { latestVersion } = await import('../../src/store/migrations/index.js')
     const schema = freshSchema(t, url)
     const pool = createPool(url, { schema })
     t.teardown(() => pool.end())
-    const one = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' }
+    const target = postgresMigrationTarget(pool, schema)
+    const one = { version: 1, name: 'one', sql: () => 'CREATE TABLE one (x INTEGER)' }
     await t.rejects(
-      migratePostgres(pool, schema, [
+      migrate(target, [
         one,
-        { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER); SELECT * FROM missing' },
+        { version: 2, name: 'two', sql: () => 'CREATE TABLE two (x INTEGER); SELECT * FROM missing' },
       ]),
     )
     t.same(await appliedPostgresVersions(pool), [1])
     const { rows } = await pool.query("SELECT to_regclass('two') AS t")
     t.equal(rows[0].t, null, 'the failed migration left no table')
-    await migratePostgres(pool, schema, [one, { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' }])
+    await migrate(target, [one, { version: 2, name: 'two', sql: () => 'CREATE TABLE two (x INTEGER)' }])
     t.same(await appliedPostgresVersions(pool), [1, 2], 'resumes after a fix')
 
     const newer = freshSchema(t, url)

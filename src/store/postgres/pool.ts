@@ -34,32 +34,3 @@ export function createPool(url: string, options: PostgresOptions = {}): pg.Pool 
   pool.on('error', () => {})
   return pool
 }
-
-export type Queryable = pg.Pool | pg.PoolClient
-
-/**
- * Runs `fn` in one transaction on one connection; rolls back on any error. Why a
- * connection whose ROLLBACK failed is destroyed rather than returned: it may still be
- * inside the transaction (holding its locks), and the next borrower would run in it.
- */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-  begin = 'BEGIN',
-): Promise<T> {
-  const client = await pool.connect()
-  let broken = false
-  try {
-    await client.query(begin)
-    const result = await fn(client)
-    await client.query('COMMIT')
-    return result
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true
-    })
-    throw err
-  } finally {
-    client.release(broken)
-  }
-}

@@ -1,41 +1,39 @@
 import type { Database } from 'better-sqlite3'
 import { TagrelayError } from '../../errors.js'
+import { eventValues, INSERT_EVENT, INSERT_JOB, jobValues } from '../inserts.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 import type { Outcome } from './group-commit.js'
-import { prepareDedupeQueries } from './queries/dedupe.js'
-import { prepareEventQueries } from './queries/events.js'
-import { jobInsertRow, prepareJobQueries, type JobInsertRow } from './queries/jobs.js'
-import { toJson, type EventRow } from '../rows.js'
+import { bind, toSqlite } from './sql.js'
 
 /**
- * One accept with every JSON column already serialised. Why serialise before batching:
- * the request's thread has to turn the objects into text at some point, and plain
- * strings are the cheapest thing to hand to the writer thread (no structured clone of
- * nested objects).
+ * One accept with every value already serialised (../inserts.ts). Why serialise before
+ * batching: the request's thread has to turn the objects into text at some point, and
+ * flat arrays of strings are the cheapest thing to hand to the writer thread.
  */
 export interface AcceptRow {
-  event: EventRow
-  jobs: JobInsertRow[]
+  id: string
+  source: string
+  receivedAt: number
+  event: unknown[]
+  jobs: unknown[][]
   dedupe: { key: string; expiresAt: number; alsoKeys?: readonly string[] } | null
 }
 
 export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions): AcceptRow {
   return {
-    event: {
-      id: event.id,
-      source: event.source,
-      received_at: event.receivedAt,
-      headers: toJson(event.headers),
-      body: toJson(event.body),
-      tags: toJson(event.tags),
-      explain: toJson(event.explain),
-      contact_id: event.contact?.id ?? null,
-      contact_email: event.contact?.email?.toLowerCase() ?? null,
-      contact_phone: event.contact?.phone ?? null,
-    },
-    jobs: jobs.map((job) => jobInsertRow(event.id, job, event.receivedAt)),
+    id: event.id,
+    source: event.source,
+    receivedAt: event.receivedAt,
+    event: eventValues(event),
+    jobs: jobs.map((job) => jobValues(event.id, job, event.receivedAt)),
     dedupe: opts.dedupe ?? null,
   }
+}
+
+interface FirstRow {
+  event_id: string
+  tags: string | null
+  explain: string | null
 }
 
 /**
@@ -55,22 +53,32 @@ export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions
  * nothing), so the table stays the size of the retention window.
  */
 export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome<AcceptResult>[] {
-  const q = { ...prepareEventQueries(db), ...prepareJobQueries(db), ...prepareDedupeQueries(db) }
+  const insertEvent = db.prepare(toSqlite(INSERT_EVENT))
+  const insertJob = db.prepare(toSqlite(INSERT_JOB))
+  const findLiveKey = db.prepare<[string, string, number], FirstRow>(`
+    SELECT d.event_id, e.tags, e."explain"
+    FROM dedupe d LEFT JOIN events e ON e.id = d.event_id
+    WHERE d.source = ? AND d.key = ? AND d.expires_at > ?`)
+  // an expired row for the same key is replaced: the key is live again for the new event
+  const rememberKey = db.prepare<[string, string, string, number]>(`
+    INSERT INTO dedupe (source, key, event_id, expires_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at`)
+  const pruneKeys = db.prepare<[number]>('DELETE FROM dedupe WHERE expires_at <= ?')
 
-  const acceptOne = ({ event, jobs, dedupe }: AcceptRow): AcceptResult => {
+  const acceptOne = ({ id, source, receivedAt, event, jobs, dedupe }: AcceptRow): AcceptResult => {
     const keys = dedupe ? [dedupe.key, ...(dedupe.alsoKeys ?? [])] : []
-    if (dedupe) q.pruneKeys(event.received_at)
+    if (dedupe) pruneKeys.run(receivedAt)
     for (const key of keys) {
-      const first = q.findLiveKey(event.source, key, event.received_at)
+      const first = findLiveKey.get(source, key, receivedAt)
       if (first) {
         const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
         const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
         return { duplicate: true, id: first.event_id, tags, explain }
       }
     }
-    insertEventOnce(q.insertEvent, event)
-    for (const job of jobs) q.insertJob(job)
-    for (const key of keys) q.rememberKey(event.source, key, event.id, dedupe!.expiresAt)
+    insertEventOnce(() => insertEvent.run(bind(event)), id)
+    for (const job of jobs) insertJob.run(bind(job))
+    for (const key of keys) rememberKey.run(source, key, id, dedupe!.expiresAt)
     return { duplicate: false }
   }
   // the usual batch: every accept succeeds, so no savepoints
@@ -98,14 +106,12 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
 }
 
 /** A second accept of the same event id is a caller bug or a dedupe race: say which. */
-function insertEventOnce(insert: (row: EventRow) => void, event: EventRow): void {
+function insertEventOnce(insert: () => void, id: string): void {
   try {
-    insert(event)
+    insert()
   } catch (err) {
     if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, {
-        cause: err,
-      })
+      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${id} is already stored`, 409, { cause: err })
     }
     throw err
   }

@@ -3,7 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { prepareAcceptBatch, type AcceptRow } from './accept.js'
 import type { Outcome } from './group-commit.js'
 import { openDatabase } from './open.js'
-import { prepareRefusedKeep, type RefusedKeep } from './refused.js'
+import { prepareRefusedKeep } from './refused.js'
 import { toWireError, type WireOutcome, type WriterReply, type WriterRequest } from './writer-wire.js'
 import type { AcceptResult } from '../types.js'
 
@@ -16,7 +16,7 @@ const port = parentPort!
 interface Open {
   db: BetterSqlite3.Database
   run: (rows: AcceptRow[]) => Outcome<AcceptResult>[]
-  keepRefused: RefusedKeep
+  keepRefused: ReturnType<typeof prepareRefusedKeep>
 }
 const open = new Map<number, Open>()
 

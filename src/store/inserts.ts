@@ -1,0 +1,47 @@
+import { toJson } from './rows.js'
+import type { NewEvent, NewJob } from './types.js'
+
+/**
+ * The event and job inserts, with their parameters in column order, as accepts (both
+ * stores) and re-runs write them. Why positional values with every JSON column already
+ * text: SQLite's accepts cross to the writer thread, and flat arrays of strings are the
+ * cheapest thing to clone.
+ */
+export const EVENT_COLUMNS = `id, source, received_at, headers, body, tags, "explain", contact_id, contact_email, contact_phone`
+export const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+export function eventValues(event: NewEvent): unknown[] {
+  return [
+    event.id,
+    event.source,
+    event.receivedAt,
+    toJson(event.headers),
+    toJson(event.body),
+    toJson(event.tags),
+    toJson(event.explain),
+    event.contact?.id ?? null,
+    event.contact?.email?.toLowerCase() ?? null,
+    event.contact?.phone ?? null,
+  ]
+}
+
+/** a new job is due at once: run_at, created_at and updated_at are its arrival */
+export const JOB_COLUMNS = `event_id, location, contact_id, contact_email, contact_phone, create_fields,
+  add_tags, remove_tags, rules, run_at, created_at, updated_at, trace_parent`
+export const INSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11)`
+
+export function jobValues(eventId: string, job: NewJob, runAt: number): unknown[] {
+  return [
+    eventId,
+    job.location,
+    job.contact.id ?? null,
+    job.contact.email ?? null,
+    job.contact.phone ?? null,
+    job.create === undefined ? null : toJson(job.create),
+    toJson(job.add),
+    toJson(job.remove),
+    toJson(job.rules),
+    runAt,
+    job.traceParent ?? null,
+  ]
+}

@@ -1,0 +1,19 @@
+import type { Migration } from './migration.js'
+
+export default {
+  version: 11,
+  name: 'event_reruns',
+  sql: (t) => `
+      -- Every re-run of a stored event with later rules: who, when, which rules version,
+      -- and what it changed (JSON). Its jobs are ordinary jobs of the event.
+      CREATE TABLE event_reruns (
+        id            ${t.serial},
+        event_id      TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+        at            ${t.int} NOT NULL,
+        requested_by  TEXT NOT NULL,
+        rules_version TEXT NOT NULL,
+        changes       TEXT NOT NULL
+      )${t.strict};
+      CREATE INDEX event_reruns_event ON event_reruns (event_id);
+`,
+} satisfies Migration

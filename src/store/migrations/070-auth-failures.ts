@@ -1,0 +1,17 @@
+import type { Migration } from './migration.js'
+
+export default {
+  version: 70,
+  name: 'auth_failures',
+  sql: (t) => `
+      -- Locations whose credentials are failing, one row per current run of failures:
+      -- written when a run starts (not at every failure), deleted when a call succeeds,
+      -- so the console's "failing since" survives a restart.
+      CREATE TABLE auth_failures (
+        location_id   TEXT PRIMARY KEY,
+        failing_since ${t.int} NOT NULL,
+        last_code     TEXT NOT NULL,
+        last_message  TEXT NOT NULL
+      );
+`,
+} satisfies Migration

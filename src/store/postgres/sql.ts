@@ -1,0 +1,72 @@
+import type pg from 'pg'
+import type { Body, Sql, Step } from '../sql.js'
+
+/** SQLite's planner hints mean nothing here. */
+const toPostgres = (text: string): string => text.replace(/INDEXED BY \w+/g, '')
+
+type Queryable = pg.Pool | pg.PoolClient
+
+/** The PostgreSQL driver: statements on the pool, transactions on one pooled connection each. */
+export class PostgresSql implements Sql {
+  readonly dialect = 'postgres' as const
+  readonly pool: pg.Pool
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool
+  }
+
+  async #exec(db: Queryable, step: Step): Promise<unknown> {
+    const result = await db.query(toPostgres(step.text), step.params as unknown[])
+    return step.kind === 'all' ? result.rows : (result.rowCount ?? 0)
+  }
+
+  async #drive<T>(db: Queryable, body: Body<T>): Promise<T> {
+    const steps = body()
+    let next = steps.next()
+    while (!next.done) next = steps.next(await this.#exec(db, next.value))
+    return next.value
+  }
+
+  async all<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    return (await this.#exec(this.pool, { kind: 'all', text, params })) as R[]
+  }
+
+  async get<R>(text: string, params: readonly unknown[] = []): Promise<R | undefined> {
+    return (await this.all<R>(text, params))[0]
+  }
+
+  async run(text: string, params: readonly unknown[] = []): Promise<number> {
+    return (await this.#exec(this.pool, { kind: 'run', text, params })) as number
+  }
+
+  write<T>(body: Body<T>): Promise<T> {
+    return this.transaction((c) => this.#drive(c, body))
+  }
+
+  read<T>(body: Body<T>): Promise<T> {
+    return this.transaction((c) => this.#drive(c, body), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection; rolls back on any error. Why a
+   * connection whose ROLLBACK failed is destroyed rather than returned: it may still be
+   * inside the transaction (holding its locks), and the next borrower would run in it.
+   */
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    const client = await this.pool.connect()
+    let broken = false
+    try {
+      await client.query(begin)
+      const result = await fn(client)
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true
+      })
+      throw err
+    } finally {
+      client.release(broken)
+    }
+  }
+}

@@ -1,0 +1,247 @@
+import type { JobQueue } from './roles.js'
+import { byDueOrder, toJob, toJson, type JobRow } from './rows.js'
+import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
+import { q, type Sql, type Step } from './sql.js'
+import type { AppliedTag, AttemptRecord, ClaimOptions, Job, JobStatus, LocationQueue, TagFence } from './types.js'
+
+const CLAIMABLE = `j.status = 'pending' AND j.run_at <= $3 AND (j.lease_until IS NULL OR j.lease_until <= $3)
+        AND ${personHeldSql('$3::bigint')}
+      ORDER BY j.run_at, j.id
+      LIMIT $4
+      FOR UPDATE OF j SKIP LOCKED`
+
+/** one location's claim on its own index (SQLite would otherwise scan every location's due jobs) */
+const CLAIM_AT = `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
+    WHERE id IN (
+      SELECT j.id FROM jobs j INDEXED BY jobs_location_claim WHERE j.location = $5 AND ${CLAIMABLE})
+    RETURNING *`
+
+const CLAIM_ANY = `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
+    WHERE id IN (SELECT j.id FROM jobs j WHERE ${CLAIMABLE})
+    RETURNING *`
+
+/** Moves a tag's fence forward only: a late writer never moves it back. */
+const FENCE_UPSERT = `ON CONFLICT (location, contact_id, tag) DO UPDATE SET
+       seq = excluded.seq, event_id = excluded.event_id, updated_at = excluded.updated_at
+     WHERE excluded.seq > tag_fence.seq`
+
+/**
+ * Ending an attempt: update the job, then record the attempt, in the caller's transaction.
+ * Why guarded by `lease_owner = $2 AND status = 'pending'`: a worker that stalled past
+ * its lease may finish after another worker re-claimed the job; the guard turns its late
+ * write into a no-op instead of a second outcome. `RETURNING attempts` numbers the
+ * attempt row without a second read. False if `owner` lost the lease.
+ */
+function* finish(
+  id: number,
+  owner: string,
+  attempt: AttemptRecord,
+  status: JobStatus,
+  runAt: number | null,
+): Generator<Step, boolean, unknown> {
+  const row = yield* q.get<{ attempts: number }>(
+    `UPDATE jobs SET
+       status = $3, run_at = coalesce($4, run_at), attempts = attempts + 1, last_error = $5,
+       resolved_contact_id = coalesce($6, resolved_contact_id), lease_owner = NULL, lease_until = NULL,
+       in_doubt = 0, updated_at = $7
+     WHERE id = $1 AND lease_owner = $2 AND status = 'pending'
+     RETURNING attempts`,
+    // the worker's clock, like every other time in the contract (tests inject it)
+    [
+      id,
+      owner,
+      status,
+      runAt,
+      status === 'done' ? null : (attempt.error ?? null),
+      attempt.contactId ?? null,
+      attempt.finishedAt,
+    ],
+  )
+  if (row === undefined) return false
+  yield* q.run(
+    `INSERT INTO attempts (job_id, attempt, started_at, finished_at, outcome, status_code, error, contact_id, response, rate_limit)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      id,
+      row.attempts,
+      attempt.startedAt,
+      attempt.finishedAt,
+      attempt.outcome,
+      attempt.statusCode ?? null,
+      attempt.error ?? null,
+      attempt.contactId ?? null,
+      attempt.response === undefined ? null : toJson(attempt.response),
+      attempt.rateLimit ? toJson(attempt.rateLimit) : null,
+    ],
+  )
+  return true
+}
+
+/**
+ * The delivery queue over either store: leased claims and their outcomes. Its writes go
+ * with the engine's grouped writes on SQLite (sqlite/main-writes.ts).
+ *
+ * Why leases rather than a `running` status: a worker that dies mid-job (OOM, SIGKILL,
+ * power) cannot clean up after itself. A lease is a promise that expires on its own, so
+ * the job is claimable again after `lease_until` with no janitor process. Status stays
+ * `pending` while leased; "leased" is just "pending with a live lease".
+ *
+ * Why one `UPDATE ... WHERE id IN (SELECT ... LIMIT) RETURNING *`: the pick and the mark
+ * are one statement. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets replicas claiming at
+ * once pass over each other's rows; SQLite serialises writers on its lock and needs none.
+ * A job of a person another pending job of whom is leased, or an earlier one waits for
+ * its retry, is passed over (person-order.ts says why). That check reads other rows,
+ * which a concurrent claim on PostgreSQL may be leasing in a transaction not yet
+ * committed; so a claim first takes a transaction-scoped advisory lock on its location,
+ * and claims of one location run one after the other. A job claimed over a lease that
+ * ran out is marked in doubt (migrations/052-jobs-in-doubt.ts).
+ */
+export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
+  constructor(private readonly sql: Sql) {}
+
+  async claimJobs({ owner, limit, leaseMs, now, location }: ClaimOptions): Promise<Job[]> {
+    // SQLite reads a negative LIMIT as "no limit": never let a bad config claim everything
+    const n = Math.floor(limit)
+    if (!(n >= 1)) return []
+    const postgres = this.sql.dialect === 'postgres'
+    const rows = await this.sql.write(
+      function* () {
+        if (postgres)
+          yield* q.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 24))', [`tagrelay:claim:${location ?? '*'}`])
+        const params = [owner, now + leaseMs, now, n]
+        return yield* q.all<JobRow>(location === undefined ? CLAIM_ANY : CLAIM_AT, [
+          ...params,
+          ...(location === undefined ? [] : [location]),
+        ])
+      },
+      { group: true },
+    )
+    // RETURNING does not follow the subquery's order
+    return rows.map(toJob).sort(byDueOrder)
+  }
+
+  async failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {
+    const status = retryAt === null ? 'dead' : 'pending'
+    return this.sql.write(() => finish(id, owner, attempt, status, retryAt), { group: true })
+  }
+
+  async completeJobs(
+    owner: string,
+    items: { id: number; attempt: AttemptRecord }[],
+    applied: AppliedTag[] = [],
+  ): Promise<number> {
+    if (items.length === 0 && applied.length === 0) return 0
+    const postgres = this.sql.dialect === 'postgres'
+    const now = items[0]?.attempt.finishedAt ?? Date.now()
+    return this.sql.write(
+      function* () {
+        if (postgres && applied.length > 0)
+          // one statement for the round (a multi-row insert may not touch a row twice: the newest per tag)
+          yield* q.run(
+            `INSERT INTO tag_fence (location, contact_id, tag, seq, event_id, updated_at)
+             SELECT DISTINCT ON (l, c, t) l, c, t, s, e, $6::bigint
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS a (l, c, t, s, e)
+             ORDER BY l, c, t, s DESC ${FENCE_UPSERT}`,
+            [
+              applied.map((a) => a.location),
+              applied.map((a) => a.contactId),
+              applied.map((a) => a.tag),
+              applied.map((a) => a.seq),
+              applied.map((a) => a.eventId),
+              now,
+            ],
+          )
+        else
+          for (const a of applied)
+            yield* q.run(
+              `INSERT INTO tag_fence (location, contact_id, tag, seq, event_id, updated_at)
+               VALUES ($1, $2, $3, $4, $5, $6) ${FENCE_UPSERT}`,
+              [a.location, a.contactId, a.tag, a.seq, a.eventId, now],
+            )
+        let done = 0
+        for (const { id, attempt } of items) if (yield* finish(id, owner, attempt, 'done', null)) done++
+        return done
+      },
+      { group: true },
+    )
+  }
+
+  async loadFence(location: string, contactIds: string[]): Promise<Map<string, Map<string, TagFence>>> {
+    const out = new Map<string, Map<string, TagFence>>()
+    if (contactIds.length === 0) return out
+    const rows = await this.sql.all<{ contact_id: string; tag: string; seq: number; event_id: string }>(
+      'SELECT contact_id, tag, seq, event_id FROM tag_fence WHERE location = $1 AND contact_id = ANY ($2::text[])',
+      [location, contactIds],
+    )
+    for (const r of rows) {
+      const tags = out.get(r.contact_id) ?? new Map<string, TagFence>()
+      tags.set(r.tag, { seq: Number(r.seq), eventId: r.event_id })
+      out.set(r.contact_id, tags)
+    }
+    return out
+  }
+
+  /**
+   * Only leases `owner` still holds: a job another worker took since stays theirs. Why
+   * SKIP LOCKED (PostgreSQL): the round being renewed finishes its jobs in a transaction
+   * that locks their rows one by one; a renewal waiting on them while holding others
+   * deadlocked with it. A row locked right now is being finished or claimed: no renewal.
+   */
+  async renewLeases(owner: string, ids: number[], leaseMs: number, now: number): Promise<number> {
+    if (ids.length === 0) return 0
+    return this.sql.run(
+      `UPDATE jobs SET lease_until = $3
+       WHERE id IN (
+         SELECT id FROM jobs WHERE id = ANY ($2::bigint[]) AND lease_owner = $1 AND status = 'pending'
+         FOR UPDATE SKIP LOCKED)`,
+      [owner, ids, now + leaseMs],
+      { group: true },
+    )
+  }
+
+  /** Hands jobs back unattempted (a circuit held their calls): no attempt spent. */
+  async deferJobs(owner: string, ids: number[], runAt: number, now: number): Promise<number> {
+    if (ids.length === 0) return 0
+    return this.sql.run(
+      `UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = $3, updated_at = $4
+       WHERE id = ANY ($2::bigint[]) AND lease_owner = $1 AND status = 'pending'`,
+      [owner, ids, runAt, now],
+      { group: true },
+    )
+  }
+
+  async releaseLeases(owner: string): Promise<number> {
+    return this.sql.run(
+      `UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND status = 'pending'`,
+      [owner],
+    )
+  }
+
+  async queueStats(): Promise<LocationQueue[]> {
+    const rows = await this.sql.all<
+      Record<'pending' | 'dead' | 'awaiting', number> & {
+        location: string
+        oldest: number | null
+        oldest_deliverable: number | null
+      }
+    >(
+      `SELECT location,
+              count(*) FILTER (WHERE status = 'pending') AS pending,
+              count(*) FILTER (WHERE status = 'dead') AS dead,
+              min(created_at) FILTER (WHERE status = 'pending') AS oldest,
+              min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE 'TAGRELAY_CONTACT_NOT_FOUND%'))
+                AS oldest_deliverable,
+              count(*) FILTER (WHERE status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%') AS awaiting
+       FROM jobs WHERE status IN ('pending', 'dead')
+       GROUP BY location ORDER BY location`,
+    )
+    return rows.map((r) => ({
+      location: r.location,
+      pending: Number(r.pending),
+      dead: Number(r.dead),
+      oldestPendingAt: r.oldest,
+      oldestDeliverableAt: r.oldest_deliverable,
+      awaitingContact: Number(r.awaiting),
+    }))
+  }
+}

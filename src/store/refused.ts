@@ -1,0 +1,181 @@
+import type { RefusedRequestStore } from './ops/roles.js'
+import type {
+  NewRefusedRequest,
+  RefusedBounds,
+  RefusedFilter,
+  RefusedRequest,
+  RefusedStatus,
+  RefusedSummary,
+} from './ops/types.js'
+import { q, type Body, type Sql } from './sql.js'
+
+/** A refused_requests row as both drivers return it (BIGINT read as number, see postgres/pool.ts). */
+interface RefusedRow {
+  id: string
+  source: string
+  received_at: number
+  code: string
+  method: string
+  url: string
+  headers: string
+  query: string
+  body: Buffer
+  bytes: number
+  status: string
+  reverified_at: number | null
+  reverify_code: string | null
+}
+
+/** A row as listed: the body's first bytes and its length, not the body. */
+type RefusedSummaryRow = Omit<RefusedRow, 'method' | 'query' | 'body'> & {
+  body_head: Buffer
+  body_bytes: number
+}
+
+/** How much of a body the list reads: enough for the contacts of any form, bounded however large the body. */
+export const REFUSED_HEAD_BYTES = 16_384
+
+/**
+ * The columns of a new row, in insert order (the stores bind them positionally). `bytes`
+ * is every byte the row holds, so the per-source byte cap bounds what is really stored.
+ */
+function refusedValues(r: NewRefusedRequest): unknown[] {
+  const headers = JSON.stringify(r.headers)
+  const query = JSON.stringify(r.query)
+  const text = [r.id, r.source, r.code, r.method, r.url, headers, query].reduce((n, s) => n + Buffer.byteLength(s), 0)
+  return [r.id, r.source, r.receivedAt, r.code, r.method, r.url, headers, query, r.body, r.body.length + text]
+}
+
+const contentTypeOf = (headers: Record<string, string | string[]>): string | null => {
+  const type = headers['content-type']
+  return (Array.isArray(type) ? type[0] : type) ?? null
+}
+
+/** The location segment of a hook URL (`/hooks/:source/:location`), as the webhook route reads it. */
+function urlLocationOf(url: string): string | undefined {
+  const parts = (url.split('?')[0] ?? '').split('/').filter((p) => p !== '')
+  if (parts[0] !== 'hooks' || parts.length !== 3) return undefined
+  try {
+    return decodeURIComponent(parts[2]!)
+  } catch {
+    return parts[2]
+  }
+}
+
+function toRefusedSummary(row: RefusedSummaryRow): RefusedSummary {
+  const urlLocation = urlLocationOf(row.url)
+  return {
+    ...(urlLocation !== undefined ? { urlLocation } : {}),
+    id: row.id,
+    source: row.source,
+    receivedAt: row.received_at,
+    code: row.code,
+    bytes: row.bytes,
+    status: row.status as RefusedStatus,
+    reverifiedAt: row.reverified_at,
+    reverifyCode: row.reverify_code,
+    head: {
+      body: Buffer.from(row.body_head),
+      complete: row.body_bytes <= REFUSED_HEAD_BYTES,
+      contentType: contentTypeOf(JSON.parse(row.headers) as Record<string, string | string[]>),
+    },
+  }
+}
+
+function toRefused(row: RefusedRow): RefusedRequest {
+  const body = Buffer.from(row.body)
+  const headers = JSON.parse(row.headers) as Record<string, string | string[]>
+  return {
+    ...toRefusedSummary({ ...row, body_head: body.subarray(0, REFUSED_HEAD_BYTES), body_bytes: body.length }),
+    method: row.method,
+    url: row.url,
+    headers,
+    query: JSON.parse(row.query) as Record<string, unknown>,
+    body,
+  }
+}
+
+export const INSERT_REFUSED = `INSERT INTO refused_requests (id, source, received_at, code, method, url, headers, query, body, bytes)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`
+
+/** Trims one source to its bounds: the newest rows within both the count and the byte total stay. */
+export const TRIM_SOURCE = `
+  DELETE FROM refused_requests WHERE id IN (
+    SELECT id FROM (
+      SELECT id,
+        ROW_NUMBER() OVER (ORDER BY id DESC) AS n,
+        SUM(bytes) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS total
+      FROM refused_requests WHERE source = $1
+    ) ranked WHERE n > $2 OR total > $3
+  )`
+
+export const EXPIRE_REFUSED = 'DELETE FROM refused_requests WHERE received_at < $1'
+
+/** One kept refusal, as refusedValues() orders its columns, and the bounds to trim its source to. */
+export type RefusedKeep = (values: unknown[], bounds: RefusedBounds) => Promise<void>
+
+/** The keep as one transaction: insert, trim the source, drop expired rows. */
+function keepBody(values: unknown[], bounds: RefusedBounds, dialect: Sql['dialect']): Body<void> {
+  return function* () {
+    yield* q.run(INSERT_REFUSED, values)
+    // one trim at a time per source, so two keeps cannot both leave one row too many (SQLite has one writer)
+    if (dialect === 'postgres')
+      yield* q.run('SELECT pg_advisory_xact_lock(hashtext($1))', [`tagrelay.refused.${String(values[1])}`])
+    yield* q.run(TRIM_SOURCE, [values[1], bounds.maxPerSource, bounds.maxBytesPerSource])
+    yield* q.run(EXPIRE_REFUSED, [(values[2] as number) - bounds.maxAgeMs])
+  }
+}
+
+/**
+ * Requests refused for their signature or token, over either store. A keep goes to
+ * `keep` when the store has a faster path (a SQLite file: its writer thread, see
+ * sqlite/writer.ts), else it is one transaction here.
+ */
+export class RefusedSql implements RefusedRequestStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly keepOn?: () => RefusedKeep | undefined,
+  ) {}
+
+  async keep(request: NewRefusedRequest, bounds: RefusedBounds): Promise<void> {
+    const values = refusedValues(request)
+    const elsewhere = this.keepOn?.()
+    if (elsewhere) await elsewhere(values, bounds)
+    else await this.sql.write(keepBody(values, bounds, this.sql.dialect))
+  }
+
+  /** the body's first bytes and its length, not the body */
+  async list(f: RefusedFilter): Promise<RefusedSummary[]> {
+    const rows = await this.sql.all<RefusedSummaryRow>(
+      `SELECT id, source, received_at, code, headers, bytes, status, reverified_at, reverify_code, url,
+         substr(body, 1, ${REFUSED_HEAD_BYTES}) AS body_head, length(body) AS body_bytes
+       FROM refused_requests
+       WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR code = $2)
+         AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR id < $4)
+       ORDER BY id DESC LIMIT $5`,
+      [f.source ?? null, f.code ?? null, f.status ?? null, f.before ?? null, f.limit],
+    )
+    return rows.map(toRefusedSummary)
+  }
+
+  async get(id: string): Promise<RefusedRequest | undefined> {
+    const row = await this.sql.get<RefusedRow>('SELECT * FROM refused_requests WHERE id = $1', [id])
+    return row && toRefused(row)
+  }
+
+  async markReverified(id: string, at: number, outcome: { accepted: true } | { code: string }): Promise<void> {
+    const accepted = 'accepted' in outcome
+    await this.sql.run(
+      'UPDATE refused_requests SET status = $1, reverified_at = $2, reverify_code = $3 WHERE id = $4',
+      [accepted ? 'accepted' : 'refused', at, accepted ? null : outcome.code, id],
+    )
+  }
+
+  async countSince(since: number): Promise<Array<{ source: string; count: number }>> {
+    const rows = await this.sql.all<{ source: string; count: number }>(
+      'SELECT source, count(*) AS count FROM refused_requests WHERE received_at > $1 GROUP BY source ORDER BY source',
+      [since],
+    )
+    return rows.map((r) => ({ source: r.source, count: Number(r.count) }))
+  }
+}
