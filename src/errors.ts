@@ -167,7 +167,10 @@ const CATALOGUE = {
   TAGRELAY_STORE_OPEN_FAILED: { status: 500, meaning: 'the store cannot be opened or reached' },
   TAGRELAY_STORE_NOT_MIGRATED: { status: 500, meaning: 'the store is older than this version: run tagrelay migrate' },
   TAGRELAY_STORE_SCHEMA_TOO_NEW: { status: 500, meaning: 'the store was migrated by a newer version of tagrelay' },
-  TAGRELAY_STORE_WRITER_FAILED: { status: 500, meaning: "SQLite's writer thread failed" },
+  TAGRELAY_STORE_WRITER_FAILED: {
+    status: 503,
+    meaning: "SQLite's writer thread failed: every write fails until the service restarts",
+  },
   TAGRELAY_STORE_DUPLICATE_EVENT: { status: 409, meaning: 'an event of that id is already stored' },
   TAGRELAY_TOKEN_KEY_MISMATCH: {
     status: 500,
@@ -215,13 +218,10 @@ export class TagrelayError extends Error {
   readonly code: ErrorCode
   readonly statusCode: number
 
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions)
-  /** @deprecated transitional, for src/store and the admin routes until they name codes from the catalogue */
-  constructor(code: string, message: string, statusCode?: number, options?: ErrorOptions)
-  constructor(code: string, message: string, third?: number | ErrorOptions, fourth?: ErrorOptions) {
-    super(message, typeof third === 'object' ? third : fourth)
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
     this.name = new.target.name
-    this.code = code as ErrorCode
-    this.statusCode = typeof third === 'number' ? third : isErrorCode(code) ? statusOf(code) : 500
+    this.code = code
+    this.statusCode = statusOf(code)
   }
 }

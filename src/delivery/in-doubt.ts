@@ -1,5 +1,5 @@
 import type { LocationAuth } from '../highlevel/index.js'
-import { fenceTag } from '../store/person-order.js'
+import { fenceTag } from '../store/index.js'
 import type { ContactWork } from './apply.js'
 import { budgeted } from './call.js'
 import type { EngineContext } from './context.js'

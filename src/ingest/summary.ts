@@ -21,7 +21,7 @@ export interface JobSummary {
  * for a new person without `create:` is only known to fail a day later, as a dead
  * letter; the sender's developer reads the 202 now.
  */
-export function summariseJobs(judgement: Pick<Judgement, 'intents'>, contactNotFoundRetryHours?: number): JobSummary[] {
+export function summariseJobs(judgement: Pick<Judgement, 'intents'>, contactNotFoundRetryHours: number): JobSummary[] {
   return judgement.intents.map((i) => {
     const out: JobSummary = { location: i.location, contact: i.contact, add: i.add, remove: i.remove }
     if (i.contact.id !== undefined) return out

@@ -26,7 +26,7 @@ export function testRules(
   rules: CompiledRules,
   source: JudgedSource,
   inbound: Inbound,
-  contactNotFoundRetryHours?: number,
+  contactNotFoundRetryHours: number,
 ): RuleTestAnswer {
   const j = judge(rules, source, inbound, { trace: true })
   return {
@@ -38,6 +38,10 @@ export function testRules(
     ignored: j.ignored,
     jobs: summariseJobs(j, contactNotFoundRetryHours),
     trace: j.evaluation.trace,
-    explanation: formatEvaluation(j.evaluation, { source: j.source, rulesVersion: j.rulesVersion }),
+    explanation: formatEvaluation(j.evaluation, {
+      source: j.source,
+      rulesVersion: j.rulesVersion,
+      contactNotFoundRetryHours,
+    }),
   }
 }

@@ -4,6 +4,8 @@ import type { ConditionTrace, ContactRef, Evaluation, RuleTrace } from './types.
 export interface ExplainHeader {
   source: string
   rulesVersion: string
+  /** the config's `delivery.contactNotFoundRetryHours`, named for a contact that is not created */
+  contactNotFoundRetryHours: number
 }
 
 /**
@@ -31,7 +33,8 @@ export function formatEvaluation(evaluation: Evaluation, header: ExplainHeader):
     if (i.create) {
       const fields = Object.entries(i.create).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       lines.push(`    create if missing with ${fields.length > 0 ? fields.join(', ') : 'its email/phone only'}`)
-    } else if (i.contact.id === undefined) lines.push(`    if missing in HighLevel: not created (${noCreateAdvice()})`)
+    } else if (i.contact.id === undefined)
+      lines.push(`    if missing in HighLevel: not created (${noCreateAdvice(header.contactNotFoundRetryHours)})`)
   }
   for (const u of unmatched) lines.push(`unmatched: rule "${u.rule}": ${u.reason}`)
   return lines.join('\n')

@@ -3,6 +3,7 @@ import type { Alert, AlertFilter, AlertStatus, NewAlert } from './ops/types.js'
 import { toJob, type JobRow } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { Job } from './types.js'
+import { codes } from '../errors.js'
 
 interface AlertRow {
   id: number
@@ -36,7 +37,7 @@ function toAlert(row: AlertRow): Alert {
   }
 }
 
-const AWAITING_CONTACT = `status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%' AND created_at < $1`
+const AWAITING_CONTACT = `status = 'pending' AND last_error LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%' AND created_at < $1`
 
 /** The alert outbox over either store: claims are leased like jobs, and skip rows another replica holds. */
 export class AlertOutboxSql implements AlertOutbox {

@@ -23,6 +23,8 @@ export type { SqliteOptions } from './sqlite/store.js'
 export type { PostgresOptions } from './postgres/store.js'
 export { PostgresRateWindowLog } from './postgres/rate-window.js'
 export { RetentionTimer } from './retention.js'
+/** the tag form the last-word fence compares (delivery's in-doubt check reads tags the same way) */
+export { fenceTag } from './person-order.js'
 
 export type { StoreLocation } from './url.js'
 export { parseStoreUrl } from './url.js'

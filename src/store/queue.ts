@@ -3,6 +3,7 @@ import { byDueOrder, toJob, toJson, type JobRow } from './rows.js'
 import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
 import { q, type Sql, type Step } from './sql.js'
 import type { AppliedTag, AttemptRecord, ClaimOptions, Job, JobStatus, LocationQueue, TagFence } from './types.js'
+import { codes } from '../errors.js'
 
 const CLAIMABLE = `j.status = 'pending' AND j.run_at <= $3 AND (j.lease_until IS NULL OR j.lease_until <= $3)
         AND ${personHeldSql('$3::bigint')}
@@ -229,9 +230,9 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
               count(*) FILTER (WHERE status = 'pending') AS pending,
               count(*) FILTER (WHERE status = 'dead') AS dead,
               min(created_at) FILTER (WHERE status = 'pending') AS oldest,
-              min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE 'TAGRELAY_CONTACT_NOT_FOUND%'))
+              min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%'))
                 AS oldest_deliverable,
-              count(*) FILTER (WHERE status = 'pending' AND last_error LIKE 'TAGRELAY_CONTACT_NOT_FOUND%') AS awaiting
+              count(*) FILTER (WHERE status = 'pending' AND last_error LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%') AS awaiting
        FROM jobs WHERE status IN ('pending', 'dead')
        GROUP BY location ORDER BY location`,
     )

@@ -1,11 +1,11 @@
-import { TagrelayError } from '../errors.js'
+import { codes, TagrelayError } from '../errors.js'
 
 export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string }
 
 const EXPECTED = '(expected sqlite:<path> or postgres://...)'
 
 function invalid(message: string): TagrelayError {
-  return new TagrelayError('TAGRELAY_CONFIG_INVALID', `store.url: ${message} ${EXPECTED}`)
+  return new TagrelayError(codes.TAGRELAY_CONFIG_INVALID, `store.url: ${message} ${EXPECTED}`)
 }
 
 /**

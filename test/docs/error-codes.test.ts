@@ -34,9 +34,6 @@ const ENVIRONMENT = new Set(
   ].map((name) => `TAGRELAY_${name}`),
 )
 
-/** Not converted yet: rewritten at the same time in other branches (issue 26, parts 1 and 2). */
-const NOT_YET = ['src/store/', 'src/http/routes/admin/']
-
 /** A whole name: `TAGRELAY_HL_*` in prose names none. */
 const NAME = /(?<![A-Za-z0-9_.])TAGRELAY_[A-Z0-9_]*[A-Z0-9](?![A-Za-z0-9_])/g
 
@@ -46,14 +43,25 @@ function files(dir: string, ending: string): string[] {
     .map((e) => relative(repoRoot, join(e.parentPath, e.name)).split('\\').join('/'))
 }
 
-/** Each name in a file's code (comment lines left out), with its line. */
-function namesIn(file: string): { name: string; at: string }[] {
-  const out: { name: string; at: string }[] = []
+/**
+ * Each name in a file's code (comment lines left out), with its line, and whether the code
+ * uses it as a value (the whole of a string, an object key, a SQL LIKE pattern) or only
+ * names it in prose (a message, an API description).
+ */
+function namesIn(file: string): { name: string; at: string; value: boolean }[] {
+  const out: { name: string; at: string; value: boolean }[] = []
   readFileSync(join(repoRoot, file), 'utf8')
     .split('\n')
     .forEach((line, i) => {
       if (/^\s*(\/\/|\/\*|\*)/.test(line)) return
-      for (const [name] of line.matchAll(NAME)) out.push({ name, at: `${file}:${i + 1}` })
+      for (const m of line.matchAll(NAME)) {
+        const [before, after] = [line[m.index - 1] ?? '', line[m.index + m[0].length] ?? '']
+        const value =
+          (/['"`]/.test(before) && after === before) ||
+          after === '%' ||
+          (line.trimStart().startsWith(m[0]) && after === ':')
+        out.push({ name: m[0], at: `${file}:${i + 1}`, value })
+      }
     })
   return out
 }
@@ -77,14 +85,19 @@ t.test('docs/errors.md holds the catalogue, every code and only those', async (t
 })
 
 t.test('src names a code only through the catalogue', async (t) => {
-  const bare = files('src', '.ts')
-    .filter((f) => f !== 'src/errors.ts' && !NOT_YET.some((dir) => f.startsWith(dir)))
+  const names = files('src', '.ts')
+    .filter((f) => f !== 'src/errors.ts')
     .flatMap(namesIn)
     .filter(({ name }) => !ENVIRONMENT.has(name))
   t.same(
-    bare.map(({ name, at }) => `${at} ${name}`),
+    names.filter(({ value }) => value).map(({ name, at }) => `${at} ${name}`),
     [],
     'a code written as a string: name it as codes.TAGRELAY_X (an environment variable: add it to ENVIRONMENT)',
+  )
+  t.same(
+    names.filter(({ name, value }) => !value && !isErrorCode(name)).map(({ name, at }) => `${at} ${name}`),
+    [],
+    'a message or description names a code the catalogue lacks',
   )
 })
 

@@ -129,7 +129,7 @@ t.test(
       'phone `(415) 555-0142` at "phone" ignored: no country; set `ruleOptions.phoneCountry` or send it with +country code',
     ])
     t.match(
-      formatEvaluation(without, { source: 's', rulesVersion: 'v' }),
+      formatEvaluation(without, { source: 's', rulesVersion: 'v', contactNotFoundRetryHours: 24 }),
       /phone `\(415\) 555-0142` at "phone" ignored: no country/,
     )
     const withCountry = compile([r], { phoneCountry: 'US' }).evaluate(event)
@@ -216,7 +216,7 @@ t.test('formatEvaluation explains rule by rule and condition by condition', asyn
   ])
   const text = formatEvaluation(
     rules.evaluate({ source: 's', body: { ...body, form: 'abc', items: [{ sku: 'pro' }] } }),
-    { source: 's', rulesVersion: rules.version },
+    { source: 's', rulesVersion: rules.version, contactNotFoundRetryHours: 24 },
   )
   t.match(text, `source s, rules version ${rules.version}: 2 of 4 rules matched`)
   t.match(text, '✓ rule "webinar": matched')
@@ -234,7 +234,11 @@ t.test('formatEvaluation explains rule by rule and condition by condition', asyn
   t.match(text, 'email a@example.com: add w; remove cold  (rules: webinar)')
   t.match(text, 'unmatched: rule "bad contact": no email at "nobody"')
   t.match(
-    formatEvaluation(rules.evaluate({ source: 'x', body }), { source: 'x', rulesVersion: 'v' }),
+    formatEvaluation(rules.evaluate({ source: 'x', body }), {
+      source: 'x',
+      rulesVersion: 'v',
+      contactNotFoundRetryHours: 24,
+    }),
     '(no rule for this source)',
   )
   const created = compile([
@@ -244,6 +248,7 @@ t.test('formatEvaluation explains rule by rule and condition by condition', asyn
     formatEvaluation(created.evaluate({ source: 's', body: { ...body, f: 'Ada' } }), {
       source: 's',
       rulesVersion: 'v',
+      contactNotFoundRetryHours: 24,
     }),
     'create if missing with firstName="Ada"',
   )

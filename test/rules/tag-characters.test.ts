@@ -40,7 +40,7 @@ t.test('a rendered tag is cleaned, and the explanation says what was removed', a
     },
   ])
   t.match(
-    formatEvaluation(evaluation, { source: 's', rulesVersion: rules.version }),
+    formatEvaluation(evaluation, { source: 's', rulesVersion: rules.version, contactNotFoundRetryHours: 24 }),
     'tag "utm-news[31mletter" from "utm-{{ src }}": removed 5 control or format characters',
   )
   const clean = rules.evaluate({ source: 's', body: { id: 'c1', src: 'mail\tout' } })

@@ -1,4 +1,4 @@
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 import { columnTypes, type Migration } from './migration.js'
 import { migrations as all } from './index.js'
 
@@ -42,10 +42,9 @@ export async function migrate(target: MigrationTarget, migrations: readonly Migr
     const newest = Math.max(0, ...applied)
     if (newest > known) {
       throw new TagrelayError(
-        'TAGRELAY_STORE_SCHEMA_TOO_NEW',
+        codes.TAGRELAY_STORE_SCHEMA_TOO_NEW,
         `database schema is at version ${newest} but this tagrelay knows only up to ${known}; ` +
           'upgrade tagrelay (or restore a backup taken before the newer version ran)',
-        500,
       )
     }
   }

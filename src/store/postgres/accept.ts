@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 import { EVENT_COLUMNS, eventValues, JOB_COLUMNS, jobValues } from '../inserts.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 
@@ -82,7 +82,7 @@ export async function insertEventWithJobs(db: pg.Pool | pg.PoolClient, event: Ne
     await db.query(sql, values)
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
-      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${event.id} is already stored`, 409, {
+      throw new TagrelayError(codes.TAGRELAY_STORE_DUPLICATE_EVENT, `event ${event.id} is already stored`, {
         cause: err,
       })
     }

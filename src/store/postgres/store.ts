@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 import { assembleStore, type OwnParts } from '../assemble.js'
 import { migrate, missingVersions } from '../migrations/run.js'
 import type { Store } from '../roles.js'
@@ -52,9 +52,8 @@ class PostgresOwn implements OwnParts {
       await this.pool.query('SELECT 1')
     } catch (err) {
       throw new TagrelayError(
-        'TAGRELAY_STORE_OPEN_FAILED',
+        codes.TAGRELAY_STORE_OPEN_FAILED,
         `cannot connect to PostgreSQL at ${this.where}: ${(err as Error).message}`,
-        500,
         { cause: err },
       )
     }
@@ -66,9 +65,8 @@ class PostgresOwn implements OwnParts {
     const missing = missingVersions('postgres', await appliedPostgresVersions(this.pool).catch(() => []))
     if (missing.length > 0) {
       throw new TagrelayError(
-        'TAGRELAY_STORE_NOT_MIGRATED',
+        codes.TAGRELAY_STORE_NOT_MIGRATED,
         `PostgreSQL schema "${this.schema}" lacks migrations ${missing.join(', ')}: run \`tagrelay migrate\` (store.migrate is false)`,
-        500,
       )
     }
   }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 import { eventValues, INSERT_EVENT, INSERT_JOB, jobValues } from '../inserts.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 import type { Outcome } from './group-commit.js'
@@ -111,7 +111,7 @@ function insertEventOnce(insert: () => void, id: string): void {
     insert()
   } catch (err) {
     if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      throw new TagrelayError('TAGRELAY_STORE_DUPLICATE_EVENT', `event ${id} is already stored`, 409, { cause: err })
+      throw new TagrelayError(codes.TAGRELAY_STORE_DUPLICATE_EVENT, `event ${id} is already stored`, { cause: err })
     }
     throw err
   }

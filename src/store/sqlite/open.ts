@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 
 export interface SqliteOptions {
   /**
@@ -35,7 +35,7 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
   const synchronous = options.synchronous ?? 'FULL'
   if (!SYNCHRONOUS.has(synchronous)) {
     throw new TagrelayError(
-      'TAGRELAY_CONFIG_INVALID',
+      codes.TAGRELAY_CONFIG_INVALID,
       `store: synchronous must be FULL or NORMAL, got "${synchronous}"`,
     )
   }
@@ -52,7 +52,7 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
   } catch (err) {
     db?.close()
     const reason = err instanceof Error ? err.message : String(err)
-    throw new TagrelayError('TAGRELAY_STORE_OPEN_FAILED', `cannot open SQLite database at ${path}: ${reason}`, 500, {
+    throw new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `cannot open SQLite database at ${path}: ${reason}`, {
       cause: err,
     })
   }

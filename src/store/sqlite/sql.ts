@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 import { drive, type Body, type Sql, type Step, type WriteOptions } from '../sql.js'
 import { MainWrites } from './main-writes.js'
 
@@ -50,7 +50,7 @@ export class SqliteSql implements Sql {
   /** throws unless migrated: fail at once when the store is used before `migrate()` */
   ready(): void {
     if (!this.#migrated)
-      throw new TagrelayError('TAGRELAY_STORE_NOT_MIGRATED', 'store used before migrate(): call migrate() first')
+      throw new TagrelayError(codes.TAGRELAY_STORE_NOT_MIGRATED, 'store used before migrate(): call migrate() first')
   }
 
   readonly #exec = (step: Step): unknown => {

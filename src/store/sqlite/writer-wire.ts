@@ -1,4 +1,4 @@
-import { TagrelayError } from '../../errors.js'
+import { isErrorCode, TagrelayError } from '../../errors.js'
 import type { RefusedBounds } from '../ops/types.js'
 import type { AcceptResult } from '../types.js'
 import type { AcceptRow } from './accept.js'
@@ -33,6 +33,7 @@ export function toWireError(err: unknown): WireError {
 
 /** Back to an error a caller can match on `code`, as if the write had run in this thread. */
 export function fromWireError(wire: WireError): Error {
-  if (wire.code?.startsWith('TAGRELAY_')) return new TagrelayError(wire.code, wire.message, wire.statusCode)
+  // the status is the catalogue's for the code, as it was in the writer thread
+  if (isErrorCode(wire.code)) return new TagrelayError(wire.code, wire.message)
   return Object.assign(new Error(wire.message), wire.code === undefined ? {} : { code: wire.code })
 }

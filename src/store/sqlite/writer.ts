@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { TagrelayError } from '../../errors.js'
+import { codes, TagrelayError } from '../../errors.js'
 import type { RefusedBounds } from '../ops/types.js'
 import type { AcceptResult } from '../types.js'
 import type { AcceptRow } from './accept.js'
@@ -91,9 +91,8 @@ class WriterThread {
 
   #fail(err: Error): void {
     this.#failure ??= new TagrelayError(
-      'TAGRELAY_STORE_WRITER_FAILED',
+      codes.TAGRELAY_STORE_WRITER_FAILED,
       `SQLite writer thread failed: ${err.message}`,
-      503,
       { cause: err },
     )
     for (const waiter of this.#pending.values()) waiter.reject(this.#failure)
@@ -124,12 +123,9 @@ export class WriterConnection {
       await thread.request({ op: 'open', db, path, options })
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err)
-      throw new TagrelayError(
-        'TAGRELAY_STORE_OPEN_FAILED',
-        `SQLite writer thread cannot open ${path}: ${reason}`,
-        500,
-        { cause: err },
-      )
+      throw new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `SQLite writer thread cannot open ${path}: ${reason}`, {
+        cause: err,
+      })
     }
     return new WriterConnection(thread, db)
   }

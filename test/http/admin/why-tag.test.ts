@@ -27,6 +27,7 @@ const input = (over: Partial<WhyInput> = {}): WhyInput => ({
   unmatched: [],
   jobs: [],
   heldBack: () => null,
+  contactNotFoundRetryHours: 24,
   ...over,
 })
 const job = (over: Partial<WhyJob>): WhyJob => ({

@@ -1,28 +1,28 @@
-import { TagrelayError } from '../../../errors.js'
+import { codes, TagrelayError } from '../../../errors.js'
 
 /** No `admin.token` configured: the admin routes do not exist. */
 export class AdminDisabledError extends TagrelayError {
   constructor() {
-    super('TAGRELAY_ADMIN_DISABLED', 'admin routes are disabled: set admin.token in the config to enable them', 404)
+    super(codes.TAGRELAY_ADMIN_DISABLED, 'admin routes are disabled: set admin.token in the config to enable them')
   }
 }
 
 export class AdminUnauthorizedError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_ADMIN_UNAUTHORIZED', message, 401)
+    super(codes.TAGRELAY_ADMIN_UNAUTHORIZED, message)
   }
 }
 
 export class AdminBadRequestError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_BAD_REQUEST', message, 400)
+    super(codes.TAGRELAY_BAD_REQUEST, message)
   }
 }
 
 /** A state-changing call with the session cookie but without its CSRF token, or from another origin. */
 export class AdminCsrfError extends TagrelayError {
   constructor(message: string) {
-    super('TAGRELAY_ADMIN_CSRF', message, 403)
+    super(codes.TAGRELAY_ADMIN_CSRF, message)
   }
 }
 
@@ -30,9 +30,8 @@ export class AdminCsrfError extends TagrelayError {
 export class AdminReadOnlyError extends TagrelayError {
   constructor() {
     super(
-      'TAGRELAY_ADMIN_READ_ONLY',
+      codes.TAGRELAY_ADMIN_READ_ONLY,
       'signed in as a viewer (admin.viewerToken): viewers see everything, change nothing',
-      403,
     )
   }
 }
@@ -46,9 +45,8 @@ export class AdminReadOnlyError extends TagrelayError {
 export class AdminScopeError extends TagrelayError {
   constructor(what: string) {
     super(
-      'TAGRELAY_ADMIN_SCOPE',
+      codes.TAGRELAY_ADMIN_SCOPE,
       `${what} needs a credential of scope all (admin.token or a session of every location)`,
-      403,
     )
   }
 }
@@ -56,34 +54,33 @@ export class AdminScopeError extends TagrelayError {
 /** A portal link's secret that no link has (mistyped, or cut short when copied). */
 export class PortalLinkUnknownError extends TagrelayError {
   constructor() {
-    super('TAGRELAY_PORTAL_LINK_UNKNOWN', 'this link is not valid: ask for a new one', 401)
+    super(codes.TAGRELAY_PORTAL_LINK_UNKNOWN, 'this link is not valid: ask for a new one')
   }
 }
 
 export class PortalLinkUsedError extends TagrelayError {
   constructor() {
     super(
-      'TAGRELAY_PORTAL_LINK_USED',
+      codes.TAGRELAY_PORTAL_LINK_USED,
       'this link was already used: a portal link opens one session; ask for a new one',
-      410,
     )
   }
 }
 
 export class PortalLinkExpiredError extends TagrelayError {
   constructor() {
-    super('TAGRELAY_PORTAL_LINK_EXPIRED', 'this link has expired: ask for a new one', 410)
+    super(codes.TAGRELAY_PORTAL_LINK_EXPIRED, 'this link has expired: ask for a new one')
   }
 }
 
 export class PortalLinkRevokedError extends TagrelayError {
   constructor() {
-    super('TAGRELAY_PORTAL_LINK_REVOKED', 'this link was revoked by an admin: ask for a new one', 410)
+    super(codes.TAGRELAY_PORTAL_LINK_REVOKED, 'this link was revoked by an admin: ask for a new one')
   }
 }
 
 export class PortalLinkNotFoundError extends TagrelayError {
   constructor(id: string) {
-    super('TAGRELAY_PORTAL_LINK_NOT_FOUND', `no portal link ${id}`, 404)
+    super(codes.TAGRELAY_PORTAL_LINK_NOT_FOUND, `no portal link ${id}`)
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
-import { TagrelayError } from '../../../errors.js'
+import { codes, TagrelayError } from '../../../errors.js'
 import { formatEvaluation } from '../../../rules/index.js'
 import type { EventFilter } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
@@ -16,7 +16,7 @@ import { eventIn, eventsWithin, viewOf } from './scope-guard.js'
 export class EventNotFoundError extends TagrelayError {
   constructor(id: string, refused?: { code: string }) {
     const hint = refused ? `; it was refused (${refused.code}): see /admin/refused/${id}` : ''
-    super('TAGRELAY_EVENT_NOT_FOUND', `no event ${id} (never received, or pruned)${hint}`, 404)
+    super(codes.TAGRELAY_EVENT_NOT_FOUND, `no event ${id} (never received, or pruned)${hint}`)
   }
 }
 
@@ -132,7 +132,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         doneAt: attempts.findLast((a) => a.jobId === j.id && a.outcome === 'done')?.finishedAt ?? null,
       })),
       heldBack: (name: string) => heldBack(deps, name),
-      notFoundHours: deps.config.delivery.contactNotFoundRetryHours,
+      contactNotFoundRetryHours: deps.config.delivery.contactNotFoundRetryHours,
     }
     const why = whySentence(whyInput)
     const tag = asked.data.tag?.trim()
@@ -164,7 +164,11 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         unmatched: explain.unmatched,
         explanation: formatEvaluation(
           { trace: explain.trace, unmatched: explain.unmatched, intents },
-          { source: event.source, rulesVersion: explain.rulesVersion ?? '(unknown)' },
+          {
+            source: event.source,
+            rulesVersion: explain.rulesVersion ?? '(unknown)',
+            contactNotFoundRetryHours: deps.config.delivery.contactNotFoundRetryHours,
+          },
         ),
       },
       intents,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { TagrelayError } from '../../../errors.js'
+import { codes, TagrelayError } from '../../../errors.js'
 import type { LocationEntry, LocationRegistry } from '../../../locations/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
@@ -9,23 +9,22 @@ import { requireScopeAll, viewOf } from './scope-guard.js'
 
 class LocationNotFoundError extends TagrelayError {
   constructor(key: string) {
-    super('TAGRELAY_LOCATION_NOT_FOUND', `no location "${key}" (a name, or an installed location's locationId)`, 404)
+    super(codes.TAGRELAY_LOCATION_NOT_FOUND, `no location "${key}" (a name, or an installed location's locationId)`)
   }
 }
 
 class LocationFromConfigError extends TagrelayError {
   constructor(name: string) {
     super(
-      'TAGRELAY_LOCATION_FROM_CONFIG',
+      codes.TAGRELAY_LOCATION_FROM_CONFIG,
       `location "${name}" comes from the config file: change it there (only installed locations change through the API)`,
-      409,
     )
   }
 }
 
 class LocationNameTakenError extends TagrelayError {
   constructor(name: string) {
-    super('TAGRELAY_LOCATION_NAME_TAKEN', `another location is named "${name}"`, 409)
+    super(codes.TAGRELAY_LOCATION_NAME_TAKEN, `another location is named "${name}"`)
   }
 }
 

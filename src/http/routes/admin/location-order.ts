@@ -1,3 +1,4 @@
+import { codes } from '../../../errors.js'
 import type { LocationEntry } from '../../../locations/index.js'
 import type { LocationQueue } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
@@ -42,8 +43,8 @@ export function sortLocations(
 export function lookups(searchRefused: boolean, failing: Failing | undefined): string {
   if (!searchRefused) return 'batched Search Contacts, then a duplicate search for whom it misses'
   if (
-    failing?.lastErrorCode === 'TAGRELAY_HL_UNAUTHORIZED' ||
-    failing?.lastErrorCode === 'TAGRELAY_HL_OAUTH_REFRESH_FAILED'
+    failing?.lastErrorCode === codes.TAGRELAY_HL_UNAUTHORIZED ||
+    failing?.lastErrorCode === codes.TAGRELAY_HL_OAUTH_REFRESH_FAILED
   )
     return 'duplicate search per person: Search Contacts was refused because the token is bad or was revoked (401), not for a missing scope'
   return 'duplicate search per person (Search Contacts was refused with 403: the app may lack contacts.readonly)'

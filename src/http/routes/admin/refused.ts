@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { formatIssues } from '../../../config/index.js'
+import { codes } from '../../../errors.js'
 import { RefusedNotFoundError, refusedContacts, reverifyRefused } from '../../../refused/index.js'
 import { looksCredential, looksSecretParam, redactHeaders, redactQuery } from '../../../sources/index.js'
 import type { RefusedRequest, RefusedSummary } from '../../../store/index.js'
@@ -205,7 +206,7 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       deps.logger.info({ source, refusedId: id, eventId: result.id }, 'refused request re-verified and accepted')
       return { id, verified: true as const, eventId: result.id, duplicate: result.duplicate, ...answer }
     } catch (err) {
-      if ((err as { code?: string }).code === 'TAGRELAY_STILL_REFUSED')
+      if ((err as { code?: string }).code === codes.TAGRELAY_STILL_REFUSED)
         deps.metrics.ops.refusedReverified.inc({ source, outcome: 'refused' })
       throw err
     }

@@ -26,6 +26,11 @@ export function rulesTestRoute(app: FastifyInstance, deps: AppDeps): void {
       throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
     const { source: name, payload, headers = {}, query = {} } = parsed.data
     const source = deps.sources.get(name)
-    return testRules(deps.rules(), source, { body: payload, headers, query, receivedAt: Date.now() })
+    return testRules(
+      deps.rules(),
+      source,
+      { body: payload, headers, query, receivedAt: Date.now() },
+      deps.config.delivery.contactNotFoundRetryHours,
+    )
   })
 }

@@ -25,8 +25,11 @@ const ssoBody = z.strictObject({ payload: z.string() })
 export function ssoRoute(app: FastifyInstance, deps: RouteDeps): void {
   const keeper = sessionKeeper(deps)
   const custom = deps.config.highlevel.app
-  const secret = custom?.sharedSecret
-  const ttlMs = (custom?.customPage.sessionMinutes ?? 60) * 60_000
+  // off without the app's Shared Secret
+  const sso =
+    custom?.sharedSecret === undefined
+      ? undefined
+      : { secret: custom.sharedSecret, ttlMs: custom.customPage.sessionMinutes * 60_000 }
   const now = deps.clock ? () => deps.clock!.now() : Date.now
   const throttle = new AuthThrottle(deps.config.admin.throttle, now)
   const installs = ssoInstallLookup(deps.store.directory)
@@ -35,7 +38,7 @@ export function ssoRoute(app: FastifyInstance, deps: RouteDeps): void {
     c && { userId: c.userId, companyId: c.companyId, location: c.activeLocation ?? null, hlRole: c.role, type: c.type }
 
   app.post(SSO_PATH, { bodyLimit: 16 * 1024 }, async (request, reply) => {
-    if (secret === undefined) throw new SsoDisabledError()
+    if (sso === undefined) throw new SsoDisabledError()
     // the framed page is on this host; a page elsewhere has no business here
     if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin sign-in refused: the Origin is not this host')
     try {
@@ -50,9 +53,12 @@ export function ssoRoute(app: FastifyInstance, deps: RouteDeps): void {
       throw new AdminBadRequestError('invalid request: send {"payload": "<the user context HighLevel gave the page>"}')
     let context: UserContext | undefined
     try {
-      context = readUserContext(parsed.data.payload, secret)
+      context = readUserContext(parsed.data.payload, sso.secret)
       const grant = await grantFor(context, installs)
-      const { cookieValue: value, session } = await keeper.open(grant.role, grant.scope, { via: 'sso', ttlMs })
+      const { cookieValue: value, session } = await keeper.open(grant.role, grant.scope, {
+        via: 'sso',
+        ttlMs: sso.ttlMs,
+      })
       request.log.info(
         { ...who(context), role: grant.role, scope: grant.scope, expiresAt: iso(session.expiresAt) },
         'console sign-in from HighLevel',

@@ -1,12 +1,11 @@
-import { TagrelayError } from '../../../errors.js'
+import { codes, TagrelayError } from '../../../errors.js'
 
 /** Too many wrong tokens from one address: held for a while (Retry-After). */
 export class AdminThrottledError extends TagrelayError {
   constructor(readonly retryAfterSec: number) {
     super(
-      'TAGRELAY_ADMIN_THROTTLED',
+      codes.TAGRELAY_ADMIN_THROTTLED,
       `too many wrong tokens from this address: try again in ${retryAfterSec} s (each further wrong token doubles the wait)`,
-      429,
     )
   }
 }

@@ -1,5 +1,6 @@
 import { reasonInWords } from '../../../common/reasons.js'
 import { noCreateAdvice, type ConditionTrace, type RuleTrace, type Unmatched } from '../../../rules/index.js'
+import { codes } from '../../../errors.js'
 
 export interface WhyJob {
   id: number
@@ -24,8 +25,8 @@ export interface WhyInput {
   jobs: WhyJob[]
   /** why deliveries to a location (by name) are held back now, if they are */
   heldBack: (location: string) => string | null
-  /** `delivery.contactNotFoundRetryHours` (default 24) */
-  notFoundHours?: number
+  /** the config's `delivery.contactNotFoundRetryHours` */
+  contactNotFoundRetryHours: number
 }
 
 export const NEEDS: Record<string, string> = {
@@ -46,7 +47,7 @@ export const NEEDS: Record<string, string> = {
 /** ISO 8601 (UTC): exact for API clients; the console shows it in the reader's zone */
 const time = (ms: number): string => new Date(ms).toISOString()
 const tags = (list: string[]): string => list.map((t) => `\`${t}\``).join(', ')
-const NOT_FOUND = 'TAGRELAY_CONTACT_NOT_FOUND'
+const NOT_FOUND = codes.TAGRELAY_CONTACT_NOT_FOUND
 
 /** The first leaf condition that failed: the one a person needs to read. */
 export function failedLeaf(c: ConditionTrace | undefined): Extract<ConditionTrace, { field: string }> | null {
@@ -86,7 +87,9 @@ function jobSentence(job: WhyJob, input: WhyInput): string {
     return `${what} not added: ${reasonInWords(job.lastError, job.location)} (dead letter ${job.id}: re-deliver it once fixed${notFound ? '; a re-delivery uses the rules in force, so a rule given `create:` creates the contact' : ''})`
   const held = input.heldBack(job.location)
   if (notFound && !held) {
-    const then = job.create ? 'the rule now creates it at the next attempt' : noCreateAdvice(input.notFoundHours)
+    const then = job.create
+      ? 'the rule now creates it at the next attempt'
+      : noCreateAdvice(input.contactNotFoundRetryHours)
     return `${what} waiting for the contact to exist in HighLevel (since ${time(job.createdAt ?? job.runAt)}; ${then}), next look at ${time(job.runAt)}`
   }
   return `${what} waiting: ${held ? `location ${job.location} held back, ${held}` : `next attempt at ${time(job.runAt)}`}${job.lastError ? ` (the last try failed: ${reasonInWords(job.lastError, job.location)})` : ''}`

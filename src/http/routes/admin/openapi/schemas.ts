@@ -1,3 +1,4 @@
+import { codes } from '../../../../errors.js'
 import { eventListExtra, whoWhere, whyTagSchema } from './console-ux.js'
 import { nullable, ref, stringList, type Json } from './common.js'
 
@@ -8,7 +9,7 @@ export const schemas: Record<string, Json> = {
     required: ['statusCode', 'code', 'message'],
     properties: {
       statusCode: { type: 'integer' },
-      code: { type: 'string', examples: ['TAGRELAY_ADMIN_UNAUTHORIZED'] },
+      code: { type: 'string', examples: [codes.TAGRELAY_ADMIN_UNAUTHORIZED] },
       message: { type: 'string' },
     },
   },
