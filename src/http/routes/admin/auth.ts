@@ -96,7 +96,8 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): AdminAuth {
     setCaller(request, { role: session.role, scope: session.scope, session, carrier: 'cookie' })
   })
 
-  app.addHook('preHandler', async (request) => {
+  // before validation: a viewer's change is refused as such, whatever its body
+  app.addHook('preValidation', async (request) => {
     if (knownCaller(request)?.role === 'viewer' && !SAFE_METHODS.has(request.method) && !readOnlyCall(request))
       throw new AdminReadOnlyError()
   })

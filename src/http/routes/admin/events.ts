@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
-import { formatIssues } from '../../../config/index.js'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { TagrelayError } from '../../../errors.js'
 import { formatEvaluation } from '../../../rules/index.js'
 import type { EventFilter } from '../../../store/index.js'
@@ -11,6 +10,8 @@ import { whySentence } from './why.js'
 import { whyTag } from './why-tag.js'
 import { canonical, knownNames, knownRules } from './names.js'
 import { eventIn, eventsWithin, viewOf } from './scope-guard.js'
+import { badRequest } from './schema-compilers.js'
+import { getEventTrail, listEvents } from './schemas/events.js'
 
 /** The 404 names a refusal kept under the same id: the log line's event id then leads somewhere. */
 export class EventNotFoundError extends TagrelayError {
@@ -19,26 +20,6 @@ export class EventNotFoundError extends TagrelayError {
     super('TAGRELAY_EVENT_NOT_FOUND', `no event ${id} (never received, or pruned)${hint}`, 404)
   }
 }
-
-/** An ISO 8601 date-time or epoch milliseconds. */
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{1,15}$/)])
-  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)))
-
-const listQuery = z.strictObject({
-  source: z.string().min(1).optional(),
-  status: z.enum(['none', 'pending', 'done', 'dead']).optional(),
-  contact: z.string().min(1).optional(),
-  location: z.string().min(1).optional(),
-  rule: z.string().min(1).optional(),
-  /** with rule: events it matched (the default) or events of its source it did not match */
-  ruleOutcome: z.enum(['matched', 'missed']).optional(),
-  tag: z.string().min(1).optional(),
-  since: instant.optional(),
-  until: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).optional(),
-})
 
 /** The cursor is opaque to clients: base64url of [receivedAt, id] of the page's last event. */
 const encodeCursor = (receivedAt: number, id: string): string =>
@@ -61,11 +42,10 @@ function decodeCursor(cursor: string): EventFilter['after'] {
  * with its status and response body. It answers "why is this tag missing" in one read.
  */
 export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/admin/events', async (request) => {
-    const parsed = listQuery.safeParse(request.query)
-    if (!parsed.success)
-      throw new AdminBadRequestError(`invalid query: ${formatIssues(parsed.error.issues).join('; ')}`)
-    const { cursor, limit, ruleOutcome, ...typed } = parsed.data
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const schemaErrorFormatter = badRequest('invalid query')
+  api.get('/admin/events', { schema: listEvents, schemaErrorFormatter }, async (request) => {
+    const { cursor, limit, ruleOutcome, ...typed } = request.query
     const view = viewOf(request, deps)
     const { filter, warnings } = canonicalFilter(deps, typed, ruleOutcome, view.all ? undefined : view)
     const within = eventsWithin(view, deps)
@@ -97,10 +77,8 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return typeof at === 'string' ? at : null
   }
 
-  app.get<{ Params: { id: string }; Querystring: unknown }>('/admin/events/:id', async (request) => {
+  api.get('/admin/events/:id', { schema: getEventTrail, schemaErrorFormatter }, async (request) => {
     const { id } = request.params
-    const asked = trailQuery.safeParse(request.query ?? {})
-    if (!asked.success) throw new AdminBadRequestError(`invalid query: ${formatIssues(asked.error.issues).join('; ')}`)
     const view = viewOf(request, deps)
     const stored = await deps.store.getEvent(id)
     // outside the scope: the very answer an unknown id gets (a refusal kept under the id too)
@@ -135,7 +113,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
       notFoundHours: deps.config.delivery.contactNotFoundRetryHours,
     }
     const why = whySentence(whyInput)
-    const tag = asked.data.tag?.trim()
+    const tag = request.query.tag?.trim()
     return {
       id: event.id,
       source: event.source,
@@ -198,8 +176,6 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
   })
 }
-
-const trailQuery = z.strictObject({ tag: z.string().min(1).max(200).optional() })
 
 /**
  * The typed names of a list query against the known ones (any case), with a warning for

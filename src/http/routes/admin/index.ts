@@ -14,6 +14,7 @@ import { rulesTestRoute } from './rules-test.js'
 import { rulesRoute } from './rules.js'
 import { ssoRoute } from './sso.js'
 import { suggestionRoute } from './suggestions.js'
+import { useZodSchemas } from './schema-compilers.js'
 
 /**
  * Everything under /admin, as one encapsulated plugin. Without a configured token every
@@ -21,6 +22,7 @@ import { suggestionRoute } from './suggestions.js'
  * guess. Who may call, and how (bearer token or console session), is `auth.ts`.
  */
 export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  useZodSchemas(app)
   // first, so that refusals and errors carry them too: answers hold emails and request bodies
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')

@@ -1,8 +1,11 @@
 import type { DeadLetterDetail, DeadLetterSummary } from '../../../delivery/index.js'
 
 /** Epoch ms as ISO 8601 (UTC), the one time format of the admin API. */
-export const iso = (ms: number | null | undefined): string | null =>
-  ms === null || ms === undefined ? null : new Date(ms).toISOString()
+export function iso(ms: number): string
+export function iso(ms: number | null | undefined): string | null
+export function iso(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString()
+}
 
 /** A dead letter as the admin API shows it: every time ISO 8601, like the events routes. */
 export function deadLetterOut(d: DeadLetterSummary): Record<string, unknown> {
