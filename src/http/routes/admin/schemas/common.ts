@@ -47,7 +47,7 @@ export function errors(...codes: Array<number | [number, string]>) {
 }
 
 /** An answer with no body (204). */
-export const noContent = (description: string) => z.null().describe(description)
+export const noContent = (description: string) => z.undefined().describe(description)
 
 /** Epoch ms shown as ISO 8601 (UTC), the one time format of the admin API. */
 export const isoTime = z.string().meta({ format: 'date-time' })
