@@ -70,10 +70,10 @@ export const anyObject = z.custom<object>((v) => typeof v === 'object' && v !== 
 export const RateLimit = named(
   'RateLimit',
   z.object({
-    max: z.number().int().nullable(),
+    max: z.number().int().nullable().optional(),
     remaining: z.number().int().nullable(),
-    intervalMs: z.number().int().nullable(),
-    dailyLimit: z.number().int().nullable(),
+    intervalMs: z.number().int().nullable().optional(),
+    dailyLimit: z.number().int().nullable().optional(),
     dailyRemaining: z.number().int().nullable(),
   }),
 )
