@@ -5,7 +5,7 @@ import { portalLinkRoutes } from './portal-links.js'
 import { AdminDisabledError } from './errors.js'
 import { eventRoutes } from './events.js'
 import { locationRoutes } from './locations.js'
-import { openApiRoute } from './openapi.js'
+import { openApi, openApiRoute } from './openapi.js'
 import { deadLetterRoutes } from './dead-letters.js'
 import { alertRoutes } from './alerts.js'
 import { refusedRoutes } from './refused.js'
@@ -23,6 +23,7 @@ import { useZodSchemas } from './schema-compilers.js'
  */
 export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   useZodSchemas(app)
+  await openApi(app)
   // first, so that refusals and errors carry them too: answers hold emails and request bodies
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')

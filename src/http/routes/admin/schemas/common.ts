@@ -1,15 +1,10 @@
 import { z } from 'zod'
 
 /**
- * The admin API's named shapes: each becomes `components.schemas.<id>` of the generated
- * OpenAPI document (an input shape gets the suffix `Input`), and is referenced by `$ref`.
+ * A named shape: `components.schemas.<id>` of the generated OpenAPI document, referenced by
+ * `$ref` (in zod's global registry, beside the descriptions; no other schema has an id).
  */
-export const registry = z.registry<{ id: string }>()
-
-export function named<T extends z.ZodType>(id: string, schema: T): T {
-  registry.add(schema, { id })
-  return schema
-}
+export const named = <T extends z.ZodType>(id: string, schema: T): T => schema.meta({ id }) as T
 
 /** Every error the admin API answers, from the one error handler. */
 export const ErrorAnswer = named(
@@ -59,6 +54,9 @@ export const Contact = named(
   'Contact',
   z.object({ email: z.string().optional(), phone: z.string().optional(), id: z.string().optional() }),
 )
+
+/** The request schema of a route that reads no parameters (unknown ones are ignored). */
+export const noParameters = z.object({})
 
 /** A path parameter `id` that is any non-empty text (an event or a refused request). */
 export const textId = (description: string) => z.object({ id: z.string().describe(description) })

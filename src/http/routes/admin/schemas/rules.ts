@@ -1,10 +1,11 @@
 import { z } from 'zod'
-import { anyObject, errors, isoTime, json, named, strings } from './common.js'
+import { anyObject, errors, isoTime, json, named, noParameters, strings } from './common.js'
 
 /** GET /admin/rules */
 export const listRules = {
   operationId: 'listRules',
   summary: 'The rules in force, each with how many events it matched since this process started',
+  querystring: noParameters,
   response: {
     200: json(
       z.object({
@@ -70,6 +71,7 @@ export const testRules = {
 export const getSuggestions = {
   operationId: 'getSuggestions',
   summary: 'The names filters can take: sources, locations (capped), rules with their source, static tags',
+  querystring: noParameters,
   response: {
     200: json(
       z.object({

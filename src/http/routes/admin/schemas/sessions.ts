@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { errors, isoTime, json, named, noContent, nullableTime } from './common.js'
+import { errors, isoTime, json, named, noContent, noParameters, nullableTime } from './common.js'
 
 const role = z.enum(['admin', 'viewer'])
 const scopeText = 'everything, every location installed under a HighLevel company, or a list of HighLevel location ids'
@@ -54,12 +54,14 @@ export const signIn = {
 export const getSession = {
   operationId: 'getSession',
   summary: 'Who is calling, and the CSRF token of the session',
+  querystring: noParameters,
   response: { 200: json(Session, 'the caller'), ...errors(401) },
 }
 
 export const signOut = {
   operationId: 'signOut',
   summary: 'Sign out: ends the session and clears the cookie',
+  querystring: noParameters,
   response: { 204: noContent('signed out'), ...errors(401) },
 }
 
@@ -118,6 +120,7 @@ export const makePortalLink = {
 export const listPortalLinks = {
   operationId: 'listPortalLinks',
   summary: 'The portal links, newest first (200), without secrets (admin or viewer, scope all)',
+  querystring: noParameters,
   response: { 200: json(z.object({ links: z.array(PortalLink) }), 'links'), ...errors(401, 403) },
 }
 
