@@ -4,8 +4,9 @@ import { adminAuth } from './auth.js'
 import { portalLinkRoutes } from './portal-links.js'
 import { AdminDisabledError } from './errors.js'
 import { eventRoutes } from './events.js'
+import { eventTrailRoute } from './event-trail.js'
 import { locationRoutes } from './locations.js'
-import { openApi, openApiRoute } from './openapi.js'
+import { openApi } from './openapi.js'
 import { deadLetterRoutes } from './dead-letters.js'
 import { alertRoutes } from './alerts.js'
 import { refusedRoutes } from './refused.js'
@@ -39,9 +40,9 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   rulesTestRoute(app, deps)
   rulesRoute(app, deps)
   eventRoutes(app, deps)
+  eventTrailRoute(app, deps)
   rerunRoute(app, deps)
   locationRoutes(app, deps)
-  openApiRoute(app)
   deadLetterRoutes(app, deps)
   refusedRoutes(app, deps)
   alertRoutes(app, deps)

@@ -9,7 +9,8 @@ const description =
 
 /**
  * The admin API's OpenAPI 3.1 document, generated from the routes' zod schemas by
- * `@fastify/swagger` (registered in the admin plugin, so it sees the admin routes only).
+ * `@fastify/swagger` (registered in the admin plugin before its routes, so it sees the
+ * admin routes only), and GET /admin/openapi.json, behind the admin token like the rest.
  * Only what no route says is written here: the title, the credentials, the servers.
  */
 export async function openApi(app: FastifyInstance): Promise<void> {
@@ -41,6 +42,13 @@ export async function openApi(app: FastifyInstance): Promise<void> {
     transform: jsonSchemaTransform,
     transformObject: (document) => withoutUnused(jsonSchemaTransformObject(document)),
   })
+  const schema = {
+    operationId: 'openapi',
+    summary: 'This document',
+    querystring: noParameters,
+    response: { 200: json(z.record(z.string(), z.unknown()), 'the OpenAPI document'), ...errors(401) },
+  }
+  app.get('/admin/openapi.json', { schema }, async () => app.swagger())
 }
 
 type Json = Record<string, unknown>
@@ -63,15 +71,4 @@ function withoutUnused<T>(document: T): T {
     next = next.filter((id) => !used.has(id) && used.add(id)).flatMap((id) => refs(schemas[id]))
   for (const id of Object.keys(schemas)) if (!used.has(id)) delete schemas[id]
   return document
-}
-
-/** GET /admin/openapi.json (behind the admin token like the rest). */
-export function openApiRoute(app: FastifyInstance): void {
-  const schema = {
-    operationId: 'openapi',
-    summary: 'This document',
-    querystring: noParameters,
-    response: { 200: json(z.record(z.string(), z.unknown()), 'the OpenAPI document'), ...errors(401) },
-  }
-  app.get('/admin/openapi.json', { schema }, async () => app.swagger())
 }
