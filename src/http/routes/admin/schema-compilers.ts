@@ -48,10 +48,16 @@ export const badRequestSaying =
 
 /**
  * The admin routes' schemas are zod: requests are validated (and coerced) before the
- * handler, answers are shaped by them (a field no schema names is not sent).
+ * handler, answers are shaped by them (a field no schema names is not sent). Every admin
+ * route declares both, or the service does not start: the OpenAPI document is made of them.
  */
 export function useZodSchemas(app: FastifyInstance): void {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setSchemaErrorFormatter(badRequest())
+  app.addHook('onRoute', (route) => {
+    const s = route.schema
+    if (!s?.response || !(s.querystring ?? s.params ?? s.body))
+      throw new Error(`admin route ${String(route.method)} ${route.url} needs a request and a response schema`)
+  })
 }
