@@ -57,7 +57,7 @@ export function ssoRoute(app: FastifyInstance, deps: RouteDeps): void {
     ),
   }
   app.withTypeProvider<ZodTypeProvider>().post(SSO_PATH, options, async (request) => {
-    if (secret === undefined) throw new SsoDisabledError()
+    if (secret === undefined) throw new SsoDisabledError() // refused at preValidation: this narrows the type
     let context: UserContext | undefined
     try {
       context = readUserContext(request.body.payload, secret)
