@@ -58,6 +58,13 @@ t.test('the document is valid OpenAPI 3.1 and every route it lists is served', a
       t.ok(operation.operationId && !ids.has(operation.operationId), `${method} ${path}: unique operationId`)
       ids.add(operation.operationId)
       t.ok(Object.keys(operation.responses).length > 0, `${method} ${path}: has responses`)
+      // generated from the route's response schema: the success answer is described, with its shape
+      const success = Object.entries(operation.responses as Record<string, { content?: Json }>).filter(([code]) =>
+        code.startsWith('2'),
+      )
+      t.equal(success.length, 1, `${method} ${path}: one success answer`)
+      for (const [code, answer] of success)
+        t.ok(code === '204' || answer.content?.['application/json'], `${method} ${path}: its ${code} has a schema`)
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) {
         t.ok(
           operation.parameters?.some((p) => p.in === 'path' && p.name === name),

@@ -1,17 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { z } from 'zod'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { EVERYTHING } from '../../../common/scope.js'
 import type { RouteDeps } from '../../deps.js'
 import { callerOf, knownCaller, sameOrigin, sessionKeeper, setCaller, setSessionCookie } from './caller.js'
-import { AdminBadRequestError, AdminCsrfError, AdminReadOnlyError, AdminUnauthorizedError } from './errors.js'
+import { AdminCsrfError, AdminReadOnlyError, AdminUnauthorizedError } from './errors.js'
 import { scopeView } from './scope-view.js'
-import { cookieValue, SESSION_COOKIE, type Session, type SessionKeeper } from './sessions.js'
+import { cookieValue, SESSION_COOKIE, type Session, type SessionKeeper, type SessionVia } from './sessions.js'
 import { SSO_PATH } from './sso.js'
 import { iso } from './times.js'
 import { AuthThrottle, type AdminThrottledError } from './throttle.js'
+import { badRequestSaying } from './schema-compilers.js'
+import * as schemas from './schemas/sessions.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-const signInBody = z.strictObject({ token: z.string().min(1).max(1024) })
 
 /** Calls a viewer may make although they are not GETs: they change nothing. */
 function readOnlyCall(request: FastifyRequest): boolean {
@@ -96,7 +97,8 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): AdminAuth {
     setCaller(request, { role: session.role, scope: session.scope, session, carrier: 'cookie' })
   })
 
-  app.addHook('preHandler', async (request) => {
+  // before validation: a viewer's change is refused as such, whatever its body
+  app.addHook('preValidation', async (request) => {
     if (knownCaller(request)?.role === 'viewer' && !SAFE_METHODS.has(request.method) && !readOnlyCall(request))
       throw new AdminReadOnlyError()
   })
@@ -104,23 +106,27 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): AdminAuth {
   const sessionOut = (request: FastifyRequest, session: Session | null) => {
     const caller = session ? { role: session.role, scope: session.scope } : callerOf(request)
     const view = scopeView(deps, caller.scope)
+    const via: SessionVia | 'token' = session?.via ?? 'token'
     return {
       role: caller.role,
       scope: caller.scope,
       scopeName: view.displayName,
-      via: session?.via ?? 'token',
+      via,
       expiresAt: session ? iso(session.expiresAt) : null,
       // only a cookie needs it; a header-borne session is not sent by the browser on its own
       csrfToken: session ? keeper.csrfToken(session) : null,
     }
   }
 
-  app.post('/admin/session', async (request, reply) => {
-    const parsed = signInBody.safeParse(request.body)
-    if (!parsed.success) throw new AdminBadRequestError('invalid request: send {"token": "<admin or viewer token>"}')
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const signIn = {
+    schema: schemas.signIn,
+    schemaErrorFormatter: badRequestSaying('invalid request: send {"token": "<admin or viewer token>"}'),
+  }
+  api.post('/admin/session', signIn, async (request, reply) => {
     if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin sign-in refused: the Origin is not this host')
     guarded(request, reply, 'sign-in')
-    const role = keeper.roleOf(parsed.data.token)
+    const role = keeper.roleOf(request.body.token)
     if (!role) {
       wrong(request, 'sign-in')
       throw new AdminUnauthorizedError('wrong token: use admin.token or admin.viewerToken')
@@ -130,10 +136,10 @@ export function adminAuth(app: FastifyInstance, deps: RouteDeps): AdminAuth {
     request.log.info({ role, expiresAt: iso(session.expiresAt) }, 'console sign-in')
     return sessionOut(request, session)
   })
-  app.get('/admin/session', async (request) => {
+  api.get('/admin/session', { schema: schemas.getSession }, async (request) => {
     return sessionOut(request, callerOf(request).session)
   })
-  app.delete('/admin/session', async (request, reply) => {
+  api.delete('/admin/session', { schema: schemas.signOut }, async (request, reply) => {
     const { session } = callerOf(request)
     if (session) await keeper.end(session)
     setSessionCookie(reply, request, '', 0)

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { z } from 'zod'
-import { formatIssues } from '../../../config/index.js'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import {
   DeadLetterNotFoundError,
   discardDeadLetter,
@@ -9,37 +8,10 @@ import {
 } from '../../../delivery/index.js'
 import { replayUnderRules } from '../../../rerun/index.js'
 import type { RouteDeps } from '../../deps.js'
-import { AdminBadRequestError } from './errors.js'
-import { deadLetterOut } from './times.js'
+import { deadLetterOut, deadRowOut } from './times.js'
 import { describeDead, groupDead, rulesSources, scanDead, storeOnly } from './dead-letter-groups.js'
 import { viewOf } from './scope-guard.js'
-
-const idParams = z.object({ id: z.coerce.number().int().positive() })
-const filters = {
-  location: z.string().min(1).optional(),
-  code: z.string().min(1).optional(),
-  source: z.string().min(1).optional(),
-  rule: z.string().min(1).optional(),
-  olderThanMinutes: z.coerce.number().int().min(0).optional(),
-}
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  after: z.coerce.number().int().min(0).default(0),
-  ...filters,
-})
-const countQuery = z.strictObject(filters)
-const discardBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(1000) })
-const replayBody = z.union([
-  z.strictObject({ ids: z.array(z.number().int().positive()).min(1) }),
-  z.strictObject({ all: z.literal(true) }),
-])
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {})
-  if (!parsed.success)
-    throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
-  return parsed.data
-}
+import * as schemas from './schemas/dead-letters.js'
 
 /**
  * /admin/dead-letters: jobs that will not be retried (permanent errors, exhausted
@@ -49,6 +21,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
  * Times are ISO 8601, as everywhere in the admin API.
  */
 export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = app.withTypeProvider<ZodTypeProvider>()
   const replayDeps = () => ({
     store: deps.store,
     rules: deps.rules(),
@@ -75,8 +48,8 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
     for (const id of ids) if (await inScope(request, id).catch(() => null)) kept.push(id)
     return kept
   }
-  app.get('/admin/dead-letters', async (request) => {
-    const { limit, after, ...asked } = parse(listQuery, request.query)
+  api.get('/admin/dead-letters', { schema: schemas.listDeadLetters }, async (request) => {
+    const { limit, after, ...asked } = request.query
     const f = { ...asked, ...scoped(request) }
     if (storeOnly(f)) {
       const items = await listDeadLetters(deps.store, {
@@ -87,16 +60,16 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       })
       const sourceOf = rulesSources(deps)
       return {
-        items: items.map((d) => deadLetterOut(describeDead(d, sourceOf))),
-        next: items.length === limit ? items.at(-1)?.id : null,
+        items: items.map((d) => deadRowOut(describeDead(d, sourceOf))),
+        next: items.length === limit ? (items.at(-1)?.id ?? null) : null,
       }
     }
     const { items, next } = await scanDead(deps, f, after, limit)
-    return { items: items.map(deadLetterOut), next }
+    return { items: items.map(deadRowOut), next }
   })
-  app.get('/admin/dead-letters/count', async (request) => {
+  api.get('/admin/dead-letters/count', { schema: schemas.countDeadLetters }, async (request) => {
     const view = viewOf(request, deps)
-    const f = { ...parse(countQuery, request.query), ...scoped(request) }
+    const f = { ...request.query, ...scoped(request) }
     if (!storeOnly(f)) return { count: (await scanDead(deps, f, 0, Number.MAX_SAFE_INTEGER)).items.length }
     if (f.location === undefined && view.all) return { count: await deps.store.countJobs('dead') }
     // per location from the queue figures: only the locations in scope are summed
@@ -104,11 +77,11 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
       f.location === undefined ? view.has(q.location) : q.location === f.location && view.has(q.location)
     return { count: (await deps.store.queueStats()).filter(counted).reduce((n, q) => n + q.dead, 0) }
   })
-  app.get('/admin/dead-letters/groups', async (request) => ({
-    groups: await groupDead(deps, { ...parse(countQuery, request.query), ...scoped(request) }),
+  api.get('/admin/dead-letters/groups', { schema: schemas.groupDeadLetters }, async (request) => ({
+    groups: await groupDead(deps, { ...request.query, ...scoped(request) }),
   }))
-  app.post('/admin/dead-letters/discard', async (request) => {
-    const { ids } = parse(discardBody, request.body)
+  api.post('/admin/dead-letters/discard', { schema: schemas.discardDeadLetters }, async (request) => {
+    const { ids } = request.body
     const discarded: number[] = []
     for (const id of await idsInScope(request, ids)) {
       try {
@@ -120,17 +93,17 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     return { discarded }
   })
-  app.get('/admin/dead-letters/:id', async (request) =>
-    deadLetterOut(await inspectDeadLetter(deps.store, await inScope(request, parse(idParams, request.params).id))),
+  api.get('/admin/dead-letters/:id', { schema: schemas.getDeadLetter }, async (request) =>
+    deadLetterOut(await inspectDeadLetter(deps.store, await inScope(request, request.params.id))),
   )
-  app.post('/admin/dead-letters/:id/replay', async (request) => {
-    const id = await inScope(request, parse(idParams, request.params).id)
+  api.post('/admin/dead-letters/:id/replay', { schema: schemas.replayDeadLetter }, async (request) => {
+    const id = await inScope(request, request.params.id)
     const replayed = await replayUnderRules(replayDeps(), [id])
     deps.onAccepted?.()
     return { replayed }
   })
-  app.post('/admin/dead-letters/replay', async (request) => {
-    const body = parse(replayBody, request.body)
+  api.post('/admin/dead-letters/replay', { schema: schemas.replayDeadLetters }, async (request) => {
+    const { body } = request
     const view = viewOf(request, deps)
     // "all" of a scoped caller is every dead letter of its locations, chosen in the store query
     const which = view.all
@@ -144,8 +117,8 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
     deps.onAccepted?.()
     return { replayed }
   })
-  app.delete('/admin/dead-letters/:id', async (request, reply) => {
-    await discardDeadLetter(deps.store, await inScope(request, parse(idParams, request.params).id))
+  api.delete('/admin/dead-letters/:id', { schema: schemas.discardDeadLetter }, async (request, reply) => {
+    await discardDeadLetter(deps.store, await inScope(request, request.params.id))
     return reply.code(204).send()
   })
 }

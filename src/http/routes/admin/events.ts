@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
-import { formatIssues } from '../../../config/index.js'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { codes, TagrelayError } from '../../../errors.js'
-import { formatEvaluation } from '../../../rules/index.js'
 import type { EventFilter } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
-import { whySentence } from './why.js'
-import { whyTag } from './why-tag.js'
-import { canonical, knownNames, knownRules } from './names.js'
-import { eventIn, eventsWithin, viewOf } from './scope-guard.js'
+import { canonical, knownNames } from './names.js'
+import { eventsWithin, sourceLocation, viewOf } from './scope-guard.js'
+import { badRequest } from './schema-compilers.js'
+import { listEvents } from './schemas/events.js'
 
 /** The 404 names a refusal kept under the same id: the log line's event id then leads somewhere. */
 export class EventNotFoundError extends TagrelayError {
@@ -19,26 +17,6 @@ export class EventNotFoundError extends TagrelayError {
     super(codes.TAGRELAY_EVENT_NOT_FOUND, `no event ${id} (never received, or pruned)${hint}`)
   }
 }
-
-/** An ISO 8601 date-time or epoch milliseconds. */
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.string().regex(/^\d{1,15}$/)])
-  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s)))
-
-const listQuery = z.strictObject({
-  source: z.string().min(1).optional(),
-  status: z.enum(['none', 'pending', 'done', 'dead']).optional(),
-  contact: z.string().min(1).optional(),
-  location: z.string().min(1).optional(),
-  rule: z.string().min(1).optional(),
-  /** with rule: events it matched (the default) or events of its source it did not match */
-  ruleOutcome: z.enum(['matched', 'missed']).optional(),
-  tag: z.string().min(1).optional(),
-  since: instant.optional(),
-  until: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).optional(),
-})
 
 /** The cursor is opaque to clients: base64url of [receivedAt, id] of the page's last event. */
 const encodeCursor = (receivedAt: number, id: string): string =>
@@ -55,17 +33,14 @@ function decodeCursor(cursor: string): EventFilter['after'] {
 }
 
 /**
- * GET /admin/events (newest first, keyset-paginated) and GET /admin/events/:id, the
- * trail of one event: what arrived (headers as stored, secrets already removed), how it
- * was verified, what the rules decided and why, the jobs, and every HighLevel attempt
- * with its status and response body. It answers "why is this tag missing" in one read.
+ * GET /admin/events: stored events, newest first, keyset-paginated, filtered by names
+ * typed in any case (one that exists nowhere is warned about). The trail of one event is
+ * `event-trail.ts`.
  */
 export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/admin/events', async (request) => {
-    const parsed = listQuery.safeParse(request.query)
-    if (!parsed.success)
-      throw new AdminBadRequestError(`invalid query: ${formatIssues(parsed.error.issues).join('; ')}`)
-    const { cursor, limit, ruleOutcome, ...typed } = parsed.data
+  const options = { schema: listEvents, schemaErrorFormatter: badRequest('invalid query') }
+  app.withTypeProvider<ZodTypeProvider>().get('/admin/events', options, async (request) => {
+    const { cursor, limit, ruleOutcome, ...typed } = request.query
     const view = viewOf(request, deps)
     const { filter, warnings } = canonicalFilter(deps, typed, ruleOutcome, view.all ? undefined : view)
     const within = eventsWithin(view, deps)
@@ -85,125 +60,15 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ...e,
         receivedAt: iso(e.receivedAt),
         // an event of several locations names one in scope (or none) to a scoped caller
-        location: view.has(e.location ?? sourceLocation(e.source)) ? (e.location ?? sourceLocation(e.source)) : null,
+        location: view.has(e.location ?? sourceLocation(deps, e.source))
+          ? (e.location ?? sourceLocation(deps, e.source))
+          : null,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.receivedAt, last.id) : null,
       warnings,
     }
   })
-
-  const sourceLocation = (source: string): string | null => {
-    const at = deps.config.sources[source]?.location
-    return typeof at === 'string' ? at : null
-  }
-
-  app.get<{ Params: { id: string }; Querystring: unknown }>('/admin/events/:id', async (request) => {
-    const { id } = request.params
-    const asked = trailQuery.safeParse(request.query ?? {})
-    if (!asked.success) throw new AdminBadRequestError(`invalid query: ${formatIssues(asked.error.issues).join('; ')}`)
-    const view = viewOf(request, deps)
-    const stored = await deps.store.getEvent(id)
-    // outside the scope: the very answer an unknown id gets (a refusal kept under the id too)
-    if (!stored || !eventIn(view, deps, stored)) {
-      const refused = await deps.store.refused.get(id).catch(() => undefined)
-      throw new EventNotFoundError(id, refused && view.has(sourceLocation(refused.source)) ? refused : undefined)
-    }
-    // a scoped caller reads the event's jobs at its own locations only
-    const event = view.all ? stored : { ...stored, jobs: stored.jobs.filter((j) => view.has(j.location)) }
-    const attempts = await deps.store.listAttempts(id)
-    const explain = await deps.ruleSets.explain(event)
-    const intents = event.jobs.map((j) => ({
-      location: j.location,
-      contact: j.contact,
-      add: j.add,
-      remove: j.remove,
-      rules: j.rules,
-      ...(j.create ? { create: j.create } : {}),
-    }))
-    const reruns = (await deps.store.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
-    const verify = deps.config.sources[event.source]?.verify.type ?? null
-    const refused = await deps.store.refused.get(id)
-    const whyInput = {
-      source: event.source,
-      trace: explain.trace,
-      unmatched: explain.unmatched,
-      jobs: event.jobs.map((j) => ({
-        ...j,
-        doneAt: attempts.findLast((a) => a.jobId === j.id && a.outcome === 'done')?.finishedAt ?? null,
-      })),
-      heldBack: (name: string) => heldBack(deps, name),
-      contactNotFoundRetryHours: deps.config.delivery.contactNotFoundRetryHours,
-    }
-    const why = whySentence(whyInput)
-    const tag = asked.data.tag?.trim()
-    return {
-      id: event.id,
-      source: event.source,
-      contact: event.contact ?? event.jobs[0]?.contact ?? {},
-      location: event.jobs[0]?.location ?? sourceLocation(event.source),
-      ...(tag
-        ? { whyTag: whyTag(canonical('tag', tag, knownNames(deps).tags, [], false), whyInput, knownRules(deps)) }
-        : {}),
-      receivedAt: iso(event.receivedAt),
-      status: statusOf(event.jobs.map((j) => j.status)),
-      why,
-      request: { headers: event.headers, body: event.body },
-      // only verified requests are events; one refused first and re-verified says so
-      verification: {
-        verified: true,
-        method: verify,
-        ...(refused?.status === 'accepted'
-          ? { refusedFirst: { code: refused.code, reverifiedAt: iso(refused.reverifiedAt) } }
-          : {}),
-      },
-      rules: {
-        version: explain.rulesVersion,
-        tags: event.tags,
-        trace: explain.trace,
-        traceFrom: explain.traceFrom,
-        unmatched: explain.unmatched,
-        explanation: formatEvaluation(
-          { trace: explain.trace, unmatched: explain.unmatched, intents },
-          {
-            source: event.source,
-            rulesVersion: explain.rulesVersion ?? '(unknown)',
-            contactNotFoundRetryHours: deps.config.delivery.contactNotFoundRetryHours,
-          },
-        ),
-      },
-      intents,
-      reruns,
-      jobs: event.jobs.map((j) => ({
-        id: j.id,
-        location: j.location,
-        contact: j.contact,
-        contactId: j.contactId,
-        add: j.add,
-        remove: j.remove,
-        status: j.status,
-        attempts: j.attempts,
-        lastError: j.lastError,
-        nextAttemptAt: j.status === 'pending' ? iso(j.runAt) : null,
-        trail: attempts
-          .filter((a) => a.jobId === j.id)
-          .map((a) => ({
-            attempt: a.attempt,
-            startedAt: iso(a.startedAt),
-            finishedAt: iso(a.finishedAt),
-            ms: a.finishedAt - a.startedAt,
-            outcome: a.outcome,
-            statusCode: a.statusCode ?? null,
-            error: a.error ?? null,
-            contactId: a.contactId ?? null,
-            response: a.response ?? null,
-            rateLimit: a.rateLimit ?? null,
-          })),
-      })),
-    }
-  })
 }
-
-const trailQuery = z.strictObject({ tag: z.string().min(1).max(200).optional() })
 
 /**
  * The typed names of a list query against the known ones (any case), with a warning for
@@ -238,21 +103,4 @@ function canonicalFilter(
     } else filter.rule = name
   }
   return { filter, warnings }
-}
-
-function statusOf(statuses: string[]): 'none' | 'pending' | 'done' | 'dead' {
-  if (statuses.length === 0) return 'none'
-  if (statuses.includes('dead')) return 'dead'
-  return statuses.includes('pending') ? 'pending' : 'done'
-}
-
-/** Why deliveries to a location (by its name in the config) are held back now, or null. */
-function heldBack(deps: RouteDeps, name: string): string | null {
-  if (!deps.config.delivery.enabled) return 'delivery.enabled is false in this process'
-  const locationId = deps.config.highlevel.locations[name]?.locationId
-  const engine = deps.delivery?.locations().find((l) => l.locationId === locationId)
-  if (engine?.paused)
-    return `${engine.reason ?? 'paused'}${engine.pausedUntil === null ? '' : ` until ${iso(engine.pausedUntil)}`}`
-  const failing = deps.delivery?.auth?.().find((a) => a.locationId === locationId)
-  return failing ? `credentials failing: ${failing.lastErrorMessage}` : null
 }

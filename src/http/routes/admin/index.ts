@@ -4,8 +4,9 @@ import { adminAuth } from './auth.js'
 import { portalLinkRoutes } from './portal-links.js'
 import { AdminDisabledError } from './errors.js'
 import { eventRoutes } from './events.js'
+import { eventTrailRoute } from './event-trail.js'
 import { locationRoutes } from './locations.js'
-import { openApiRoute } from './openapi.js'
+import { openApi } from './openapi.js'
 import { deadLetterRoutes } from './dead-letters.js'
 import { alertRoutes } from './alerts.js'
 import { refusedRoutes } from './refused.js'
@@ -14,6 +15,7 @@ import { rulesTestRoute } from './rules-test.js'
 import { rulesRoute } from './rules.js'
 import { ssoRoute } from './sso.js'
 import { suggestionRoute } from './suggestions.js'
+import { useZodSchemas } from './schema-compilers.js'
 
 /**
  * Everything under /admin, as one encapsulated plugin. Without a configured token every
@@ -21,6 +23,8 @@ import { suggestionRoute } from './suggestions.js'
  * guess. Who may call, and how (bearer token or console session), is `auth.ts`.
  */
 export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  useZodSchemas(app)
+  await openApi(app)
   // first, so that refusals and errors carry them too: answers hold emails and request bodies
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')
@@ -36,9 +40,9 @@ export async function adminRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   rulesTestRoute(app, deps)
   rulesRoute(app, deps)
   eventRoutes(app, deps)
+  eventTrailRoute(app, deps)
   rerunRoute(app, deps)
   locationRoutes(app, deps)
-  openApiRoute(app)
   deadLetterRoutes(app, deps)
   refusedRoutes(app, deps)
   alertRoutes(app, deps)

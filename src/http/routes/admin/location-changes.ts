@@ -1,11 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { z } from 'zod'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { codes, TagrelayError } from '../../../errors.js'
 import type { LocationEntry, LocationRegistry } from '../../../locations/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { AdminBadRequestError } from './errors.js'
 import { iso } from './times.js'
-import { requireScopeAll, viewOf } from './scope-guard.js'
+import { scopeAll, viewOf } from './scope-guard.js'
+import { badRequest } from './schema-compilers.js'
+import * as schemas from './schemas/locations.js'
+
+/** `body: <path>: <zod's message>; ...` */
+const schemaErrorFormatter = badRequest('body', (issues) =>
+  issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+)
 
 class LocationNotFoundError extends TagrelayError {
   constructor(key: string) {
@@ -28,24 +35,6 @@ class LocationNameTakenError extends TagrelayError {
   }
 }
 
-/** A name can be a URL segment: no slash, no control characters, not blank. */
-const nameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^/\\?#\p{Cc}]+$/u, 'a name has no slash, ?, # or control characters')
-
-const changeBody = z
-  .strictObject({ name: nameSchema.optional(), disabled: z.boolean().optional() })
-  .refine((b) => b.name !== undefined || b.disabled !== undefined, 'give name and/or disabled')
-
-const addBody = z.strictObject({
-  locationId: z.string().min(1).max(100),
-  companyId: z.string().min(1).max(100),
-  name: nameSchema.optional(),
-})
-
 const out = (e: LocationEntry) => ({
   name: e.name,
   key: e.key,
@@ -65,6 +54,7 @@ const out = (e: LocationEntry) => ({
  * location of an agency that installed the app (its token is minted when first needed).
  */
 export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = app.withTypeProvider<ZodTypeProvider>()
   const registry = (): LocationRegistry => {
     if (!deps.locations) throw new LocationNotFoundError('(no registry)')
     return deps.locations
@@ -79,17 +69,9 @@ export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): voi
     if (!row) throw new LocationNotFoundError(key)
     return row
   }
-  const parse = <T extends z.ZodType>(schema: T, body: unknown): z.output<T> => {
-    const r = schema.safeParse(body)
-    if (!r.success)
-      throw new AdminBadRequestError(
-        `body: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-      )
-    return r.data
-  }
 
-  app.patch<{ Params: { name: string } }>('/admin/locations/:name', async (request) => {
-    const body = parse(changeBody, request.body)
+  api.patch('/admin/locations/:name', { schema: schemas.changeLocation, schemaErrorFormatter }, async (request) => {
+    const { body } = request
     const row = await installed(request, request.params.name)
     if (body.name !== undefined && !registry().nameFree(body.name, row.locationId))
       throw new LocationNameTakenError(body.name)
@@ -103,7 +85,7 @@ export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): voi
     return { location: out(entry) }
   })
 
-  app.delete<{ Params: { name: string } }>('/admin/locations/:name', async (request) => {
+  api.delete('/admin/locations/:name', { schema: schemas.removeLocation }, async (request) => {
     const row = await installed(request, request.params.name)
     const reason = `location removed through the admin API at ${new Date().toISOString()}`
     const deadLettered = await registry().remove(row.locationId, reason)
@@ -111,30 +93,34 @@ export function locationChangeRoutes(app: FastifyInstance, deps: RouteDeps): voi
     return { removed: row.locationId, deadLettered }
   })
 
-  app.post('/admin/locations', async (request, reply) => {
-    requireScopeAll(request, 'adding a location')
-    const body = parse(addBody, request.body)
-    const company = await deps.store.directory.getCompany(body.companyId)
-    if (company?.state !== 'active')
-      throw new AdminBadRequestError(
-        `agency ${body.companyId} has not installed the app (or uninstalled it): install it through /oauth/install first`,
-      )
-    const known = await deps.store.directory.getLocation(body.locationId)
-    if (known && known.state !== 'removed') throw new LocationNameTakenError(known.name)
-    const name = body.name ?? body.locationId
-    if (!registry().nameFree(name, body.locationId)) throw new LocationNameTakenError(name)
-    const now = Date.now()
-    const entry = await registry().save({
-      locationId: body.locationId,
-      name,
-      companyId: body.companyId,
-      tokenSource: 'company',
-      state: 'active',
-      stateReason: null,
-      disabled: false,
-      installedAt: now,
-      updatedAt: now,
-    })
-    return reply.code(201).send({ location: out(entry) })
-  })
+  const preValidation = scopeAll('adding a location')
+  api.post(
+    '/admin/locations',
+    { schema: schemas.addLocation, schemaErrorFormatter, preValidation },
+    async (request, reply) => {
+      const { body } = request
+      const company = await deps.store.directory.getCompany(body.companyId)
+      if (company?.state !== 'active')
+        throw new AdminBadRequestError(
+          `agency ${body.companyId} has not installed the app (or uninstalled it): install it through /oauth/install first`,
+        )
+      const known = await deps.store.directory.getLocation(body.locationId)
+      if (known && known.state !== 'removed') throw new LocationNameTakenError(known.name)
+      const name = body.name ?? body.locationId
+      if (!registry().nameFree(name, body.locationId)) throw new LocationNameTakenError(name)
+      const now = Date.now()
+      const entry = await registry().save({
+        locationId: body.locationId,
+        name,
+        companyId: body.companyId,
+        tokenSource: 'company',
+        state: 'active',
+        stateReason: null,
+        disabled: false,
+        installedAt: now,
+        updatedAt: now,
+      })
+      return reply.code(201).send({ location: out(entry) })
+    },
+  )
 }

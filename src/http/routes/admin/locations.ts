@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { LocationQueue, Store } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { iso } from './times.js'
-import { z } from 'zod'
 import type { LocationEntry } from '../../../locations/index.js'
 import { knownLocations } from './scope-view.js'
 import { viewOf } from './scope-guard.js'
 import type { LocationConfig } from '../../../config/index.js'
-import { AdminBadRequestError } from './errors.js'
+import { badRequest } from './schema-compilers.js'
+import { listLocations } from './schemas/locations.js'
 import { locationChangeRoutes } from './location-changes.js'
 import { reasonInWords } from '../../../common/reasons.js'
 import { lookups, sortLocations } from './location-order.js'
@@ -69,17 +70,6 @@ function installedAuth(e: LocationEntry, clientId: string) {
   }
 }
 
-const listQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
-  /** keyset cursor: the `name` of the last location of the previous page */
-  after: z.string().min(1).optional(),
-  /** attention: held back and failing first, then those with dead letters, then by name */
-  sort: z.enum(['attention', 'name', 'pending', 'dead', 'oldest']).default('attention'),
-  order: z.enum(['asc', 'desc']).default('asc'),
-  /** names containing this, in any case */
-  q: z.string().min(1).max(200).optional(),
-})
-
 /**
  * GET /admin/locations: per location (YAML and installed, by name), its delivery queue,
  * the rate budget HighLevel last reported, whether deliveries are held back and why, and
@@ -88,20 +78,23 @@ const listQuery = z.strictObject({
  * `limit` and `after` (`next` is the cursor of the next page).
  */
 export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/admin/locations', async (request) => {
-    const q = listQuery.safeParse(request.query)
-    if (!q.success) throw new AdminBadRequestError(`query: ${q.error.issues.map((i) => i.message).join('; ')}`)
+  const options = {
+    schema: listLocations,
+    schemaErrorFormatter: badRequest('query', (issues) => issues.map((i) => i.message)),
+  }
+  app.withTypeProvider<ZodTypeProvider>().get('/admin/locations', options, async (request) => {
+    const asked = request.query
     const now = Date.now()
     const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((x) => [x.location, x]))
-    const typed = q.data.q?.toLowerCase()
+    const typed = asked.q?.toLowerCase()
     const view = viewOf(request, deps)
     // a scoped caller's locations only: the list, the total and the page
     const entries = (view.all ? knownLocations(deps) : [...view.entries]).filter(
       (e) => typed === undefined || e.name.toLowerCase().includes(typed),
     )
-    const all = sortLocations(entries, deps, queues, q.data.sort, q.data.order)
-    const from = q.data.after === undefined ? 0 : all.findIndex((e) => e.name === q.data.after) + 1
-    const page = all.slice(from, from + q.data.limit)
+    const all = sortLocations(entries, deps, queues, asked.sort, asked.order)
+    const from = asked.after === undefined ? 0 : all.findIndex((e) => e.name === asked.after) + 1
+    const page = all.slice(from, from + asked.limit)
     // the engine's state, read once per request rather than once per location
     const engines = new Map((deps.delivery?.locations() ?? []).map((l) => [l.locationId, l]))
     const failures = new Map((deps.delivery?.auth?.() ?? []).map((a) => [a.locationId, a]))
@@ -159,7 +152,7 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
         }
       }),
     )
-    const next = from + q.data.limit < all.length ? page.at(-1)?.name : undefined
+    const next = from + asked.limit < all.length ? page.at(-1)?.name : undefined
     return { locations, total: all.length, ...(next !== undefined ? { next } : {}) }
   })
   locationChangeRoutes(app, deps)

@@ -1,13 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { z } from 'zod'
-import { formatIssues } from '../../../config/index.js'
-import type { Scope } from '../../../common/scope.js'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { AdminRole, Scope } from '../../../common/scope.js'
 import type { StoredPortalLink } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { callerOf, sameOrigin, setSessionCookie } from './caller.js'
 import {
-  AdminBadRequestError,
   AdminCsrfError,
   PortalLinkExpiredError,
   PortalLinkNotFoundError,
@@ -15,36 +13,14 @@ import {
   PortalLinkUnknownError,
   PortalLinkUsedError,
 } from './errors.js'
-import { requireScopeAll } from './scope-guard.js'
+import { scopeAll } from './scope-guard.js'
 import { scopeView } from './scope-view.js'
 import type { AdminAuth } from './auth.js'
 import { iso } from './times.js'
-
-export const scopeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('all') }),
-  z.strictObject({ kind: z.literal('company'), companyId: z.string().min(1).max(200) }),
-  z.strictObject({
-    kind: z.literal('locations'),
-    locationIds: z.array(z.string().min(1).max(200)).min(1).max(200),
-  }),
-])
-const createBody = z.strictObject({
-  scope: scopeSchema,
-  role: z.enum(['admin', 'viewer']).default('viewer'),
-  ttlMinutes: z.number().int().min(1).max(10_080).default(60),
-  label: z.string().min(1).max(200).optional(),
-})
-const exchangeBody = z.strictObject({ secret: z.string().min(20).max(200) })
+import * as schemas from './schemas/sessions.js'
 
 /** Only the SHA-256 of a secret is stored: a copy of the database opens nothing. */
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex')
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {})
-  if (!parsed.success)
-    throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
-  return parsed.data
-}
 
 /** What a list shows of a link: never its secret or the secret's hash. */
 const linkOut = (l: StoredPortalLink, now: number) => ({
@@ -57,7 +33,8 @@ const linkOut = (l: StoredPortalLink, now: number) => ({
   expiresAt: iso(l.expiresAt),
   usedAt: iso(l.usedAt),
   revokedAt: iso(l.revokedAt),
-  state: l.revokedAt !== null ? 'revoked' : l.usedAt !== null ? 'used' : l.expiresAt <= now ? 'expired' : 'unused',
+  state: (l.revokedAt !== null ? 'revoked' : l.usedAt !== null ? 'used' : l.expiresAt <= now ? 'expired' : 'unused') as
+    'revoked' | 'used' | 'expired' | 'unused',
 })
 
 /** Where the link points: `server.publicUrl` when set, else the origin the request came to. */
@@ -112,29 +89,30 @@ export const portalUrl = (baseUrl: string, secret: string): string => `${baseUrl
  */
 export function portalLinkRoutes(app: FastifyInstance, deps: RouteDeps, auth: AdminAuth): void {
   const now = () => auth.keeper.now()
-  app.post('/admin/portal-links', async (request, reply) => {
-    requireScopeAll(request, 'making portal links')
-    const body = parse(createBody, request.body)
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const making = { schema: schemas.makePortalLink, preValidation: scopeAll('making portal links') }
+  api.post('/admin/portal-links', making, async (request, reply) => {
+    const { body } = request
     const createdBy = callerOf(request).session ? 'console session' : 'admin token'
     const { link, secret } = await mintPortalLink(deps, { ...body, createdBy }, now())
     request.log.info({ portalLink: link.id, scope: link.scope, role: link.role }, 'portal link made')
     return reply.code(201).send({ ...linkOut(link, now()), url: portalUrl(base(deps, request), secret) })
   })
-  app.get('/admin/portal-links', async (request) => {
-    requireScopeAll(request, 'listing portal links')
+  const listing = { schema: schemas.listPortalLinks, preValidation: scopeAll('listing portal links') }
+  api.get('/admin/portal-links', listing, async () => {
     const at = now()
     return { links: (await deps.store.portalLinks.list(200)).map((l) => linkOut(l, at)) }
   })
-  app.delete<{ Params: { id: string } }>('/admin/portal-links/:id', async (request, reply) => {
-    requireScopeAll(request, 'revoking portal links')
+  const revoking = { schema: schemas.revokePortalLink, preValidation: scopeAll('revoking portal links') }
+  api.delete('/admin/portal-links/:id', revoking, async (request, reply) => {
     const { id } = request.params
     if (!(await deps.store.portalLinks.get(id))) throw new PortalLinkNotFoundError(id)
     await deps.store.portalLinks.revoke(id, now())
     request.log.info({ portalLink: id }, 'portal link revoked')
     return reply.code(204).send()
   })
-  app.post('/admin/portal-links/exchange', async (request, reply) => {
-    const { secret } = parse(exchangeBody, request.body)
+  api.post('/admin/portal-links/exchange', { schema: schemas.exchangePortalLink }, async (request, reply) => {
+    const { secret } = request.body
     if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin exchange refused: the Origin is not this host')
     auth.guarded(request, reply, 'sign-in')
     const used = await deps.store.portalLinks.use(hashSecret(secret), now())
@@ -147,7 +125,7 @@ export function portalLinkRoutes(app: FastifyInstance, deps: RouteDeps, auth: Ad
       throw new PortalLinkUnknownError()
     }
     const { link } = used
-    const role = link.role === 'admin' ? 'admin' : 'viewer'
+    const role: AdminRole = link.role === 'admin' ? 'admin' : 'viewer'
     const { cookieValue, session } = await auth.keeper.open(role, link.scope, { via: 'portal-link' })
     setSessionCookie(reply, request, cookieValue, Math.floor((session.expiresAt - now()) / 1000))
     request.log.info({ portalLink: link.id, role, scope: link.scope }, 'console session opened by a portal link')

@@ -1,36 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { z } from 'zod'
-import { formatIssues } from '../../../config/index.js'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { codes } from '../../../errors.js'
 import { RefusedNotFoundError, refusedContacts, reverifyRefused } from '../../../refused/index.js'
 import { looksCredential, looksSecretParam, redactHeaders, redactQuery } from '../../../sources/index.js'
 import type { RefusedRequest, RefusedSummary } from '../../../store/index.js'
 import type { RouteDeps } from '../../deps.js'
-import { AdminBadRequestError, AdminScopeError } from './errors.js'
+import { AdminScopeError } from './errors.js'
 import { iso } from './times.js'
 import { sourceLocation, viewOf } from './scope-guard.js'
+import * as schemas from './schemas/refused.js'
 
-const listQuery = z.strictObject({
-  source: z.string().min(1).optional(),
-  code: z.string().min(1).optional(),
-  status: z.enum(['refused', 'accepted']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(64).optional(),
-})
-const idParams = z.object({ id: z.string().min(1).max(64) })
-const recentQuery = z.strictObject({ minutes: z.coerce.number().int().min(1).max(10_080).default(1440) })
-const bulkBody = z.strictObject({ ids: z.array(z.string().min(1).max(64)).min(1).max(100) })
 const KEPT_PER_SOURCE = 1000
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {})
-  if (!parsed.success)
-    throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
-  return parsed.data
-}
-
 /** A row as listed: whom it was about guessed now, from the body's first bytes (contacts.ts). */
-const summaryOut = ({ head, urlLocation: _at, ...r }: RefusedSummary): Record<string, unknown> => ({
+const summaryOut = ({ head, urlLocation: _at, ...r }: RefusedSummary) => ({
   ...r,
   contacts: refusedContacts(head),
   receivedAt: iso(r.receivedAt),
@@ -64,7 +47,7 @@ const hideDigests = <T>(values: Record<string, T>): Record<string, T | string> =
 }
 
 /** The kept request with credential headers and query values redacted; the body as text when it is UTF-8. */
-function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: string[]): Record<string, unknown> {
+function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: string[]) {
   const { body, headers, query, ...rest } = r
   const text = new TextDecoder('utf-8', { fatal: false }).decode(body)
   const utf8 = Buffer.from(text, 'utf8').equals(body)
@@ -75,7 +58,7 @@ function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: stri
     headers: hideDigests(redactHeaders(headers, secretHeaders)),
     query: hideDigests(redactQuery(query, secretQuery)),
     body: utf8 ? text : body.toString('base64'),
-    bodyEncoding: utf8 ? 'utf-8' : 'base64',
+    bodyEncoding: utf8 ? ('utf-8' as const) : ('base64' as const),
   }
 }
 
@@ -85,6 +68,7 @@ function detailOut(r: RefusedRequest, secretHeaders: string[], secretQuery: stri
  * the event of that same id (GET /admin/events/{id}).
  */
 export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = app.withTypeProvider<ZodTypeProvider>()
   /**
    * A refused request belongs to the location its URL named (`/hooks/:source/:location`),
    * else to its source's default location; one of a source whose location comes from the
@@ -113,8 +97,8 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
       throw new AdminScopeError('re-verifying this request (a rule of its source may send it outside your scope)')
   }
 
-  app.get('/admin/refused', async (request) => {
-    const q = parse(listQuery, request.query)
+  api.get('/admin/refused', { schema: schemas.listRefused }, async (request) => {
+    const q = request.query
     const view = viewOf(request, deps)
     const filter = {
       limit: q.limit,
@@ -145,16 +129,16 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
   })
 
-  app.get('/admin/refused/:id', async (request) => {
-    const { id } = parse(idParams, request.params)
+  api.get('/admin/refused/:id', { schema: schemas.getRefused }, async (request) => {
+    const { id } = request.params
     const kept = await keptInScope(request, id)
     const source = deps.sources.names().includes(kept.source) ? deps.sources.get(kept.source) : undefined
     return detailOut(kept, source?.secretHeaders ?? [], source?.secretQuery ?? [])
   })
 
   // the banner on Events: per source, how many are still refused since when, and the usual code
-  app.get('/admin/refused/recent', async (request) => {
-    const { minutes } = parse(recentQuery, request.query)
+  api.get('/admin/refused/recent', { schema: schemas.recentRefusals }, async (request) => {
+    const { minutes } = request.query
     const since = Date.now() - minutes * 60_000
     const sources = []
     for (const { source, count } of await deps.store.refused.countSince(since)) {
@@ -172,8 +156,8 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
   })
 
   // re-verify several at once: each answered on its own, none stops the others
-  app.post('/admin/refused/reverify', async (request) => {
-    const { ids } = parse(bulkBody, request.body)
+  api.post('/admin/refused/reverify', { schema: schemas.reverifyRefusedMany }, async (request) => {
+    const { ids } = request.body
     const results = []
     for (const id of ids) {
       try {
@@ -188,8 +172,8 @@ export function refusedRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return { results }
   })
 
-  app.post('/admin/refused/:id/reverify', async (request) => {
-    const { id } = parse(idParams, request.params)
+  api.post('/admin/refused/:id/reverify', { schema: schemas.reverifyRefused }, async (request) => {
+    const { id } = request.params
     await reverifyInScope(request, id)
     return reverifyOne(id)
   })

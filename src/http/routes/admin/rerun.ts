@@ -1,15 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
-import { formatIssues } from '../../../config/index.js'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { rerunEvent } from '../../../rerun/index.js'
 import type { RouteDeps } from '../../deps.js'
-import { AdminBadRequestError, AdminScopeError } from './errors.js'
+import { AdminScopeError } from './errors.js'
 import { EventNotFoundError } from './events.js'
 import { eventIn, viewOf } from './scope-guard.js'
-
-const body = z
-  .strictObject({ dryRun: z.boolean().default(false), replan: z.boolean().default(false) })
-  .default({ dryRun: false, replan: false })
+import { badRequest } from './schema-compilers.js'
+import * as schemas from './schemas/rerun.js'
 
 /**
  * POST /admin/events/:id/rerun: the stored event judged again by the rules in force now;
@@ -19,9 +16,9 @@ const body = z
  * made due now, even when the tags are the same.
  */
 export function rerunRoute(app: FastifyInstance, deps: RouteDeps): void {
-  app.post<{ Params: { id: string } }>('/admin/events/:id/rerun', async (request) => {
-    const parsed = body.safeParse(request.body ?? undefined)
-    if (!parsed.success) throw new AdminBadRequestError(`invalid body: ${formatIssues(parsed.error.issues).join('; ')}`)
+  const options = { schema: schemas.rerunEvent, schemaErrorFormatter: badRequest('invalid body') }
+  app.withTypeProvider<ZodTypeProvider>().post('/admin/events/:id/rerun', options, async (request) => {
+    const { dryRun, replan } = request.body
     const rerunDeps = { store: deps.store, rules: deps.rules(), source: (name: string) => deps.sources.get(name) }
     const view = viewOf(request, deps)
     const by = `admin API (${request.ip})`
@@ -30,15 +27,15 @@ export function rerunRoute(app: FastifyInstance, deps: RouteDeps): void {
       // touches (new or re-planned) stays there: the dry run decides before anything is written
       const event = await deps.store.getEvent(request.params.id)
       if (!event || !eventIn(view, deps, event)) throw new EventNotFoundError(request.params.id)
-      const dry = await rerunEvent(rerunDeps, request.params.id, { dryRun: true, replan: parsed.data.replan, by })
+      const dry = await rerunEvent(rerunDeps, request.params.id, { dryRun: true, replan, by })
       const touched = [...dry.jobs.map((j) => j.location), ...dry.waiting.map((w) => w.location)]
       if (touched.some((l) => !view.has(l)) || event.jobs.some((j) => !view.has(j.location)))
         throw new AdminScopeError('this re-run reaches locations outside your scope: it')
-      if (parsed.data.dryRun) return dry
+      if (dryRun) return dry
     }
     const plan = await rerunEvent(rerunDeps, request.params.id, {
-      dryRun: parsed.data.dryRun,
-      replan: parsed.data.replan,
+      dryRun,
+      replan,
       by,
     })
     if (!plan.dryRun && (plan.jobs.length > 0 || plan.replanned.length > 0)) deps.onAccepted?.()

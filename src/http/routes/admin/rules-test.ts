@@ -1,30 +1,19 @@
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
-import { formatIssues } from '../../../config/index.js'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { testRules } from '../../../ingest/index.js'
 import type { AppDeps } from '../../deps.js'
-import { AdminBadRequestError } from './errors.js'
-import { requireScopeAll } from './scope-guard.js'
-
-const bodySchema = z.strictObject({
-  source: z.string().min(1),
-  payload: z.unknown().refine((p) => p !== undefined, { message: 'payload is required' }),
-  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
-  query: z.record(z.string(), z.unknown()).optional(),
-})
+import { scopeAll } from './scope-guard.js'
+import * as schemas from './schemas/rules.js'
 
 /**
  * POST /admin/rules/test: evaluates the running rules on a sample payload, stores nothing
  * and delivers nothing, and answers the same explanation an event would be stored with.
  */
 export function rulesTestRoute(app: FastifyInstance, deps: AppDeps): void {
-  app.post('/admin/rules/test', async (request) => {
-    // a payload may route to any location: the tester is for scope all only
-    requireScopeAll(request, 'the rules tester')
-    const parsed = bodySchema.safeParse(request.body)
-    if (!parsed.success)
-      throw new AdminBadRequestError(`invalid request: ${formatIssues(parsed.error.issues).join('; ')}`)
-    const { source: name, payload, headers = {}, query = {} } = parsed.data
+  // a payload may route to any location: the tester is for scope all only
+  const options = { schema: schemas.testRules, preValidation: scopeAll('the rules tester') }
+  app.withTypeProvider<ZodTypeProvider>().post('/admin/rules/test', options, async (request) => {
+    const { source: name, payload, headers = {}, query = {} } = request.body
     const source = deps.sources.get(name)
     return testRules(
       deps.rules(),

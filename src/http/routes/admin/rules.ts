@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { RouteDeps } from '../../deps.js'
 import { iso } from './times.js'
 import { sourcesIn, viewOf } from './scope-guard.js'
+import { listRules } from './schemas/rules.js'
 
 interface RuleDefinition {
   name: string
@@ -20,7 +22,7 @@ interface RuleDefinition {
  */
 export function rulesRoute(app: FastifyInstance, deps: RouteDeps): void {
   const since = Date.now()
-  app.get('/admin/rules', async (request) => {
+  app.withTypeProvider<ZodTypeProvider>().get('/admin/rules', { schema: listRules }, async (request) => {
     const view = viewOf(request, deps)
     // a scoped caller reads the rules of its sources that name no location outside it
     const mine = new Set(sourcesIn(view, deps))

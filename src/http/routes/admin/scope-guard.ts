@@ -18,6 +18,12 @@ export function requireScopeAll(request: FastifyRequest, what: string): void {
   if (callerOf(request).scope.kind !== 'all') throw new AdminScopeError(what)
 }
 
+/** `requireScopeAll` as a route's preValidation hook: refused before the request is validated. */
+export const scopeAll =
+  (what: string) =>
+  async (request: FastifyRequest): Promise<void> =>
+    requireScopeAll(request, what)
+
 /** The default location a source names in the config (a string), or null when the payload decides. */
 export function sourceLocation(deps: Pick<RouteDeps, 'config'>, source: string): string | null {
   const at = deps.config.sources[source]?.location

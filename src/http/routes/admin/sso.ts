@@ -1,16 +1,17 @@
-import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { TagrelayError } from '../../../errors.js'
 import { grantFor, readUserContext, SsoDisabledError, type UserContext } from '../../../highlevel/index.js'
 import { ssoInstallLookup } from '../../../locations/index.js'
 import type { RouteDeps } from '../../deps.js'
 import { sameOrigin, sessionKeeper } from './caller.js'
-import { AdminBadRequestError, AdminCsrfError } from './errors.js'
+import { AdminCsrfError } from './errors.js'
 import { iso } from './times.js'
 import { AuthThrottle, type AdminThrottledError } from './throttle.js'
+import { badRequestSaying } from './schema-compilers.js'
+import { signInFromHighLevel } from './schemas/sessions.js'
 
 export const SSO_PATH = '/admin/sso/highlevel'
-const ssoBody = z.strictObject({ payload: z.string() })
 
 /**
  * `POST /admin/sso/highlevel {payload}`: single sign-on from the console framed in
@@ -37,7 +38,8 @@ export function ssoRoute(app: FastifyInstance, deps: RouteDeps): void {
   const who = (c: UserContext | undefined) =>
     c && { userId: c.userId, companyId: c.companyId, location: c.activeLocation ?? null, hlRole: c.role, type: c.type }
 
-  app.post(SSO_PATH, { bodyLimit: 16 * 1024 }, async (request, reply) => {
+  /** Before the body is read: disabled, a foreign page, a held address. */
+  const preValidation = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (sso === undefined) throw new SsoDisabledError()
     // the framed page is on this host; a page elsewhere has no business here
     if (!sameOrigin(request)) throw new AdminCsrfError('cross-origin sign-in refused: the Origin is not this host')
@@ -48,12 +50,20 @@ export function ssoRoute(app: FastifyInstance, deps: RouteDeps): void {
       reply.header('retry-after', String((err as AdminThrottledError).retryAfterSec))
       throw err
     }
-    const parsed = ssoBody.safeParse(request.body)
-    if (!parsed.success)
-      throw new AdminBadRequestError('invalid request: send {"payload": "<the user context HighLevel gave the page>"}')
+  }
+  const options = {
+    schema: signInFromHighLevel,
+    bodyLimit: 16 * 1024,
+    preValidation,
+    schemaErrorFormatter: badRequestSaying(
+      'invalid request: send {"payload": "<the user context HighLevel gave the page>"}',
+    ),
+  }
+  app.withTypeProvider<ZodTypeProvider>().post(SSO_PATH, options, async (request) => {
+    if (sso === undefined) throw new SsoDisabledError() // refused at preValidation: this narrows the type
     let context: UserContext | undefined
     try {
-      context = readUserContext(parsed.data.payload, sso.secret)
+      context = readUserContext(request.body.payload, sso.secret)
       const grant = await grantFor(context, installs)
       const { cookieValue: value, session } = await keeper.open(grant.role, grant.scope, {
         via: 'sso',

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { RouteDeps } from '../../deps.js'
 import { knownNames, knownRules } from './names.js'
 import { sourcesIn, viewOf } from './scope-guard.js'
+import { getSuggestions } from './schemas/rules.js'
 
 /**
  * GET /admin/suggestions: the names the console's filters offer (sources, locations,
@@ -9,7 +11,7 @@ import { sourcesIn, viewOf } from './scope-guard.js'
  * registry. Locations are capped; `locationCount` says how many exist.
  */
 export function suggestionRoute(app: FastifyInstance, deps: RouteDeps): void {
-  app.get('/admin/suggestions', async (request) => {
+  app.withTypeProvider<ZodTypeProvider>().get('/admin/suggestions', { schema: getSuggestions }, async (request) => {
     const { sources, locations, locationCount, rules, tags } = knownNames(deps)
     const view = viewOf(request, deps)
     if (view.all) return { sources, locations, locationCount, rules, tags }
