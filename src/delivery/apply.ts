@@ -1,48 +1,12 @@
 import type { LocationAuth } from '../highlevel/index.js'
-import type { Job, TagFence } from '../store/index.js'
 import { budgeted } from './call.js'
-import { fencedChange, type Superseded } from './fence.js'
+import { fencedChange } from './fence.js'
 import type { EngineContext } from './context.js'
-import { failureFrom, isAbort, isBulkRefusal, type Failure } from './failure.js'
+import { failureFrom, isAbort, isBulkRefusal } from './failure.js'
 import { planCalls, type PlannedCall } from './plan.js'
 import { readBeforeWrite } from './in-doubt.js'
 import { TaskPool } from './pool.js'
-
-/** Everything one contact gets in a round: its jobs' intents folded into one net change. */
-export interface ContactWork {
-  contactId: string
-  jobs: Job[]
-  add: string[]
-  remove: string[]
-  cachedKeys: string[]
-  created: boolean
-  conflict?: { emailContactId: string; phoneContactId: string }
-  failure?: Failure
-  via: Set<'bulk' | 'single'>
-  /** a call for this contact was cut short by shutdown: leave its jobs to the lease release */
-  cut: boolean
-  /** per tag sent (lowercased): the intent that decided it, recorded in the fence when done */
-  decided: Map<string, TagFence>
-  /** tags a later event had already decided: not sent (the trail and a metric show them) */
-  superseded: Superseded[]
-  /** tags a job in doubt found already applied (added, or already gone): not sent again (in-doubt.ts) */
-  alreadyApplied?: string[]
-}
-
-export function newWork(contactId: string): ContactWork {
-  return {
-    contactId,
-    jobs: [],
-    add: [],
-    remove: [],
-    cachedKeys: [],
-    created: false,
-    via: new Set(),
-    cut: false,
-    decided: new Map(),
-    superseded: [],
-  }
-}
+import type { ContactWork } from './work.js'
 
 /**
  * Coalesces each contact's jobs (accept order), drops what the tag fence says a later

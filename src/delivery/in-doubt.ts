@@ -1,10 +1,10 @@
 import type { LocationAuth } from '../highlevel/index.js'
 import { fenceTag } from '../store/index.js'
-import type { ContactWork } from './apply.js'
 import { budgeted } from './call.js'
 import type { EngineContext } from './context.js'
 import { isAbort } from './failure.js'
 import type { TaskPool } from './pool.js'
+import type { ContactWork } from './work.js'
 
 /**
  * Contacts with a job in doubt (its last claim ended without an outcome: the process was

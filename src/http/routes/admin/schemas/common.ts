@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { codes } from '../../../../errors.js'
 
 /**
  * A named shape: `components.schemas.<id>` of the generated OpenAPI document, referenced by
@@ -11,7 +12,7 @@ export const ErrorAnswer = named(
   'Error',
   z.object({
     statusCode: z.number().int(),
-    code: z.string().meta({ examples: ['TAGRELAY_ADMIN_UNAUTHORIZED'] }),
+    code: z.string().meta({ examples: [codes.TAGRELAY_ADMIN_UNAUTHORIZED] }),
     message: z.string(),
   }),
 )
