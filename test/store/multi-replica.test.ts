@@ -3,6 +3,7 @@ import t from 'tap'
 import { startSandbox } from '../../src/sandbox/index.js'
 import { openStore } from '../../src/store/index.js'
 import { spawnCli } from '../helpers/cli.js'
+import { until } from '../helpers/until.js'
 import { freshSchema, postgresForTests } from './helpers/postgres.js'
 
 const url = await postgresForTests(t)
@@ -12,12 +13,20 @@ const REPLICAS = 3
 const EVENTS = 60
 /** the sandbox's limit, small so that 60 calls need several windows: 10 per second */
 const LIMIT = { burst: 10, intervalMs: 1000 }
+/**
+ * The replicas keep 3 of the 10 calls back, as the default 3 % keeps 3 of HighLevel's 100:
+ * the budget times when a call is sent, the sandbox counts when it arrives, and a call
+ * sent at the end of one window can land in the next when the machine is busy. Scaled
+ * down, 3 % would leave one call of room, and one late call was a 429 beside the ingest
+ * bench (issue 25). Each replica alone would still send 7, three together 21 a window.
+ */
+const SAFETY_MARGIN = 0.3
 
 /**
  * Three `tagrelay serve` processes on one PostgreSQL schema and one sandbox location
  * limited to 10 calls a second. Each event carries its own tag, so no two can share a
  * bulk call: 60 tag calls, six windows' worth. Each replica alone would spend a whole
- * window (9 calls, with its 3 % margin) at once, three times the limit together; the
+ * window (7 calls, with the margin above) at once, over twice the limit together; the
  * budget they share through PostgreSQL keeps them to it (with `rateLimit.shared: false`
  * this test sees 429s: MULTI_REPLICA_SHARED=false shows it). Also checked: leases (no job delivered twice) and completeness.
  */
@@ -37,7 +46,7 @@ if (url) {
 server: { host: 127.0.0.1, port: 0 }
 store: { url: "${url}", migrate: false, postgres: { schema: ${schema}, poolSize: 4 } }
 log: { level: info }
-delivery: { pollIntervalMs: 20, batchSize: 5, leaseMs: 30000, rateLimit: { max: ${LIMIT.burst}, intervalMs: ${LIMIT.intervalMs}, shared: ${process.env.MULTI_REPLICA_SHARED ?? 'true'} } }
+delivery: { pollIntervalMs: 20, batchSize: 5, leaseMs: 30000, rateLimit: { max: ${LIMIT.burst}, intervalMs: ${LIMIT.intervalMs}, safetyMargin: ${SAFETY_MARGIN}, shared: ${process.env.MULTI_REPLICA_SHARED ?? 'true'} } }
 highlevel: { baseUrl: "${sandbox.url}", locations: { main: { locationId: ${LOCATION}, auth: { type: private-integration, token: ${TOKEN} } } } }
 sources: { forms: { location: main, verify: { type: none } } }
 rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicated, "n-{{ n }}"] } ]
@@ -65,8 +74,7 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
 
     const store = await openStore({ url, postgres: { schema }, migrate: false })
     t.teardown(() => store.close())
-    for (let i = 0; i < 300 && (await store.countJobs('done')) < EVENTS; i++)
-      await new Promise((r) => setTimeout(r, 100))
+    await until(t, 'every job done', async () => (await store.countJobs('done')) >= EVENTS)
     t.equal(await store.countJobs('done'), EVENTS, 'every job delivered')
     t.ok(
       contacts.every((c) => sandbox.getContact(c.id)?.tags.includes('replicated')),
