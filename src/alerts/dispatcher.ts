@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
+import { systemClock, type Clock } from '../common/clock.js'
 import type { Dispatcher } from 'undici'
 import type { OpsMetrics } from '../metrics/index.js'
 import type { Alert, AlertOutbox, NewAlert } from '../store/index.js'
@@ -13,7 +14,7 @@ export interface AlertDispatcherOptions {
   logger: Logger
   metrics?: OpsMetrics
   dispatcher?: Dispatcher
-  now?: () => number
+  clock?: Clock
 }
 
 const LEASE_MS = 60_000
@@ -28,22 +29,23 @@ const BATCH = 20
 export class AlertDispatcher {
   readonly #o: AlertDispatcherOptions
   readonly #owner = `alerts-${randomUUID()}`
-  readonly #now: () => number
-  #timer: NodeJS.Timeout | undefined
+  readonly #clock: Clock
+  /** aborts the idle wait before the next look at the outbox */
+  #idle: AbortController | undefined
   #running: Promise<void> | undefined
   #again = false
   #stopped = true
 
   constructor(opts: AlertDispatcherOptions) {
     this.#o = opts
-    this.#now = opts.now ?? Date.now
+    this.#clock = opts.clock ?? systemClock
   }
 
   /** Queues `message` for every destination (or the named ones) and wakes the sender. */
   async enqueue(message: AlertMessage, only?: string[]): Promise<void> {
     const names = Object.keys(this.#o.config.destinations).filter((n) => !only || only.includes(n))
     if (names.length === 0) return
-    const createdAt = this.#now()
+    const createdAt = this.#clock.now()
     const rows: NewAlert[] = names.map((destination) => ({
       destination,
       kind: message.kind,
@@ -67,19 +69,28 @@ export class AlertDispatcher {
       this.#again = true
       return
     }
-    clearTimeout(this.#timer)
+    this.#idle?.abort()
     this.#running = this.#loop().finally(() => {
       this.#running = undefined
       if (this.#stopped) return
       if (this.#again) this.wake()
-      else this.#timer = setTimeout(() => this.wake(), Math.min(this.#o.config.retry.baseMs, 5_000)).unref()
+      else this.#sleep()
     })
   }
 
   async stop(): Promise<void> {
     this.#stopped = true
-    clearTimeout(this.#timer)
+    this.#idle?.abort()
     await this.#running
+  }
+
+  /** looks again after a while for retries that came due; a wake() or stop() ends the wait */
+  #sleep(): void {
+    const idle = (this.#idle = new AbortController())
+    this.#clock.sleep(Math.min(this.#o.config.retry.baseMs, 5_000), idle.signal, { unref: true }).then(
+      () => this.wake(),
+      () => {}, // aborted
+    )
   }
 
   async #loop(): Promise<void> {
@@ -95,7 +106,7 @@ export class AlertDispatcher {
 
   /** One claim-and-send pass; returns how many alerts it claimed. */
   async runOnce(): Promise<number> {
-    const claimed = await this.#o.outbox.claim(this.#owner, BATCH, LEASE_MS, this.#now())
+    const claimed = await this.#o.outbox.claim(this.#owner, BATCH, LEASE_MS, this.#clock.now())
     await Promise.all(claimed.map((a) => this.#send(a)))
     return claimed.length
   }
@@ -108,10 +119,10 @@ export class AlertDispatcher {
       if (!dest) throw new Error('destination no longer configured')
       await sendAlert(alert.destination, dest, alert.payload as AlertMessage, `msg_tagrelay_${alert.id}`, {
         timeoutMs: config.timeoutMs,
-        now: this.#now(),
+        now: this.#clock.now(),
         ...(this.#o.dispatcher ? { dispatcher: this.#o.dispatcher } : {}),
       })
-      await outbox.markSent(alert.id, this.#owner, this.#now())
+      await outbox.markSent(alert.id, this.#owner, this.#clock.now())
       metrics?.alerts.inc({ ...labels, outcome: 'sent' })
       logger.info({ ...labels, alertId: alert.id, state: alert.state }, 'alert sent')
     } catch (err) {
@@ -119,7 +130,7 @@ export class AlertDispatcher {
       const last = !dest || alert.attempts >= config.retry.maxAttempts
       const delay = Math.min(config.retry.maxMs, config.retry.baseMs * 2 ** Math.min(30, alert.attempts - 1))
       await outbox
-        .markFailed(alert.id, this.#owner, why, last ? null : this.#now() + delay)
+        .markFailed(alert.id, this.#owner, why, last ? null : this.#clock.now() + delay)
         .catch((e: unknown) => logger.error({ err: e, alertId: alert.id }, 'alerts: recording a failed send failed'))
       metrics?.alerts.inc({ ...labels, outcome: last ? 'failed' : 'retry' })
       logger.warn(

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { systemClock, type Clock } from '../common/clock.js'
 import type { AlertOutbox, JobQueue } from '../store/index.js'
 import { awaitedMessage } from './awaited.js'
 import type { AlertMessage } from './message.js'
@@ -33,7 +34,7 @@ export interface AlertMonitorOptions {
   publicUrl?: string
   /** the config's delivery.contactNotFoundRetryHours, named in the contacts_awaited alert */
   contactNotFoundRetryHours: number
-  now?: () => number
+  clock?: Clock
 }
 
 const MIN = 60_000
@@ -45,7 +46,7 @@ const MIN = 60_000
  */
 export class AlertMonitor {
   readonly #o: AlertMonitorOptions
-  readonly #now: () => number
+  readonly #clock: Clock
   readonly #held = new WatchSet()
   readonly #pending = new WatchSet()
   readonly #refused = new WatchSet()
@@ -56,38 +57,46 @@ export class AlertMonitor {
     first: [] as Array<{ id: number; eventId: string; location: string; lastError: string | null }>,
   }
   #lastDigest: number | null = null
-  #timer: NodeJS.Timeout | undefined
-  #checking: Promise<void> | undefined
+  /** the check loop's stop: aborts its wait between checks */
+  #stop: AbortController | undefined
+  #loop: Promise<void> | undefined
   /** whether this process held the lease at its last check: on taking it, the outbox is read again */
   #leading = false
 
   constructor(opts: AlertMonitorOptions) {
     this.#o = opts
-    this.#now = opts.now ?? Date.now
-    this.#lastCheck = this.#now()
+    this.#clock = opts.clock ?? systemClock
+    this.#lastCheck = this.#clock.now()
   }
 
+  /** checks every `checkIntervalMs` (from the end of one check to the start of the next) until stop() */
   start(): void {
-    const tick = (): void => {
-      this.#checking = this.check()
-        .catch((err: unknown) => this.#o.logger.error({ err }, 'alerts: checking the triggers failed'))
-        .finally(() => {
-          this.#checking = undefined
-          if (this.#timer) this.#timer = setTimeout(tick, this.#o.config.checkIntervalMs).unref()
-        })
-    }
-    this.#timer = setTimeout(tick, this.#o.config.checkIntervalMs).unref()
+    if (this.#stop) return
+    const stop = (this.#stop = new AbortController())
+    this.#loop = (async () => {
+      for (;;) {
+        try {
+          await this.#clock.sleep(this.#o.config.checkIntervalMs, stop.signal, { unref: true })
+        } catch {
+          return // stopped
+        }
+        await this.check().catch((err: unknown) =>
+          this.#o.logger.error({ err }, 'alerts: checking the triggers failed'),
+        )
+      }
+    })()
   }
 
+  /** ends the loop; resolves when a check under way has finished */
   async stop(): Promise<void> {
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    await this.#checking
+    this.#stop?.abort()
+    this.#stop = undefined
+    await this.#loop
   }
 
   /** One pass over every trigger (by the replica holding the lease, when replicas share a store). */
   async check(): Promise<void> {
-    const now = this.#now()
+    const now = this.#clock.now()
     if (this.#o.inputs.lead && !(await this.#o.inputs.lead())) {
       this.#lastCheck = now
       this.#leading = false

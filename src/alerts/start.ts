@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { OpsMetrics } from '../metrics/index.js'
 import { randomUUID } from 'node:crypto'
+import { systemClock, type Clock } from '../common/clock.js'
 import type { AlertOutbox, JobQueue, RefusedRequestStore } from '../store/index.js'
 import { AlertDispatcher } from './dispatcher.js'
 import { AlertMonitor, type AlertInputs } from './monitor.js'
@@ -9,6 +10,8 @@ import type { AlertsConfig } from './schema.js'
 
 /** the newest alerts read to restore what was sent (one per destination, trigger and subject is enough) */
 const LAST_SENT = 500
+/** sent alerts older than `keepDays` are pruned this often */
+const PRUNE_EVERY_MS = 3_600_000
 
 export interface AlertsOptions {
   config: AlertsConfig
@@ -21,7 +24,7 @@ export interface AlertsOptions {
   contactNotFoundRetryHours: number
   /** an undici dispatcher for the sends (tests) */
   dispatcher?: Dispatcher
-  now?: () => number
+  clock?: Clock
 }
 
 export interface RunningAlerts {
@@ -38,13 +41,13 @@ export interface RunningAlerts {
 export function startAlerts(opts: AlertsOptions): RunningAlerts {
   const { config, store, logger } = opts
   const log = logger.child({ component: 'alerts' })
-  const now = opts.now ?? Date.now
+  const clock = opts.clock ?? systemClock
   const owner = `alerts-${randomUUID()}`
   const dispatcher = new AlertDispatcher({
     outbox: store.alerts,
     config,
     logger: log,
-    now,
+    clock,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
   })
@@ -59,7 +62,7 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
       ...(opts.held ? { held: opts.held } : {}),
       refusedSince: (since) => store.refused.countSince(since),
       // replicas sharing the store: the lease holder checks, the others only send
-      lead: () => store.alerts.lead(owner, config.checkIntervalMs * 3, now()),
+      lead: () => store.alerts.lead(owner, config.checkIntervalMs * 3, clock.now()),
       lastSent: async () =>
         (await store.alerts.list({ limit: LAST_SENT })).map((a) => ({
           kind: a.kind,
@@ -70,7 +73,7 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
     },
     enqueue: (m) => dispatcher.enqueue(m),
     logger: log,
-    now,
+    clock,
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     contactNotFoundRetryHours: opts.contactNotFoundRetryHours,
   })
@@ -82,16 +85,24 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
   } else {
     sweep = dispatcher.runOnce().catch((err: unknown) => log.error({ err }, 'alerts: reading the outbox failed'))
   }
-  const prune = setInterval(() => {
-    store.alerts
-      .prune(now() - config.keepDays * 86_400_000)
-      .catch((err: unknown) => log.error({ err }, 'alerts: pruning sent alerts failed'))
-  }, 3_600_000).unref()
+  const pruning = new AbortController()
+  void (async () => {
+    for (;;) {
+      try {
+        await clock.sleep(PRUNE_EVERY_MS, pruning.signal, { unref: true })
+      } catch {
+        return // stopped
+      }
+      await store.alerts
+        .prune(clock.now() - config.keepDays * 86_400_000)
+        .catch((err: unknown) => log.error({ err }, 'alerts: pruning sent alerts failed'))
+    }
+  })()
   return {
     dispatcher,
     monitor,
     async stop() {
-      clearInterval(prune)
+      pruning.abort()
       await sweep
       await monitor.stop()
       await dispatcher.stop()

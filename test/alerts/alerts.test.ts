@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import pino from 'pino'
 import t from 'tap'
+import { systemClock } from '../../src/common/clock.js'
 import { until } from '../helpers/until.js'
 import { AlertDispatcher, AlertMonitor, alertsSchema, testMessage, type AlertsConfig } from '../../src/alerts/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
@@ -83,7 +84,7 @@ t.test('a dead-letter burst makes one digest per destination, not one message pe
     enqueue: (msg) => d.enqueue(msg),
     logger: silent,
     publicUrl: 'https://tags.example.com',
-    now: () => now,
+    clock: { now: () => now, sleep: systemClock.sleep },
   })
   await deadLetters(s, 40, T0 + 1000)
   now = T0 + 2000

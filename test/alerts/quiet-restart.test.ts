@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import pino from 'pino'
 import t from 'tap'
+import { systemClock } from '../../src/common/clock.js'
 import { alertsSchema, startAlerts } from '../../src/alerts/index.js'
 import { openStore, type Store } from '../../src/store/index.js'
 import { tempDir } from '../helpers/build.js'
@@ -41,7 +42,7 @@ async function restartStaysQuiet(t: Tap, open: () => Promise<Store>): Promise<vo
       logger: pino({ level: 'silent' }),
       held,
       publicUrl: 'https://relay.example.com/',
-      now: () => now,
+      clock: { now: () => now, sleep: systemClock.sleep },
     })
   const firing = async (store: Store) =>
     (await store.alerts.list({ limit: 100 })).filter((a) => a.state === 'firing').map((a) => `${a.kind}:${a.subject}`)

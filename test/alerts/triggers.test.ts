@@ -1,5 +1,6 @@
 import pino from 'pino'
 import t from 'tap'
+import { systemClock } from '../../src/common/clock.js'
 import { AlertMonitor, alertsSchema, type AlertMessage } from '../../src/alerts/index.js'
 import type { Job, LocationQueue } from '../../src/store/index.js'
 
@@ -47,7 +48,7 @@ function monitor(inputs: {
     },
     enqueue: async (msg) => void sent.push(msg),
     logger: pino({ level: 'silent' }),
-    now: () => now,
+    clock: { now: () => now, sleep: systemClock.sleep },
   })
   return { m, sent, at: (ms: number) => (now = T0 + ms), inputs }
 }
