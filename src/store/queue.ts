@@ -1,3 +1,10 @@
+/**
+ * The delivery queue, one piece (over 300 lines): the claim, the outcomes, the lease
+ * renewals and the scheduler's due times all read and write the same leases and the
+ * same per-person order (person-order.ts), and each is only right given the others'
+ * guards (`lease_owner = $owner AND status = 'pending'`); split apart, that rule would be
+ * written in several files.
+ */
 import { byDueOrder, toJob, toJson, type JobRow } from './rows.js'
 import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
 import { q, type Sql, type Step } from './sql.js'
