@@ -145,7 +145,7 @@ async function engine(workload: Workload): Promise<Figures> {
       rules: ['bench'],
       ...(workload === 'w3' ? { create: { firstName: `Person ${e.contact}` } } : {}),
     }
-    await store.accept(
+    await store.intake.accept(
       { id: `evt-${i}`, source: 'bench', receivedAt: Date.now(), headers: {}, body: {}, tags: e.tags, explain: null },
       [job],
     )
@@ -165,11 +165,11 @@ async function engine(workload: Workload): Promise<Figures> {
   sandbox.resetCalls()
   const started = performance.now()
   worker.start()
-  while ((await store.countJobs('pending')) > 0) await new Promise((r) => setTimeout(r, 20))
+  while ((await store.housekeeping.countJobs('pending')) > 0) await new Promise((r) => setTimeout(r, 20))
   const drain = performance.now() - started
   const calls = sandbox.calls
   await worker.stop(1_000)
-  const dead = await store.countJobs('dead')
+  const dead = await store.housekeeping.countJobs('dead')
   if (dead > 0) throw new Error(`${dead} jobs dead-lettered in the benchmark`)
   for (let c = 0; c < CONTACTS; c++) {
     const contact = byId ? sandbox.getContact(ids[c] as string) : sandbox.findByEmail(LOCATION_ID, emails[c] as string)

@@ -154,7 +154,7 @@ export async function tagrelay(
   const service = await start({ config })
   try {
     const result = await autocannon(`${service.url}/hooks/bench`, body)
-    return { ...result, events: await service.store.countEvents() }
+    return { ...result, events: await service.store.housekeeping.countEvents() }
   } finally {
     await service.close()
   }

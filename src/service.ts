@@ -65,7 +65,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const rules = holder.current()
   const store = await openStore(config.store)
   const retention = new RetentionTimer({
-    store,
+    store: store.housekeeping,
     maxAgeMs: config.store.retention.maxAgeMs,
     everyMs: config.store.retention.everyMs,
     onError: (err) => logger.error({ err }, 'retention: pruning delivered events failed'),
@@ -142,7 +142,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   wakeLocation = (key) => worker?.wake([key])
 
   // the rules in force are recorded before the first request (reloaded ones by their first event)
-  const ruleSets = new RuleSetRecorder(store)
+  const ruleSets = new RuleSetRecorder(store.ruleSets)
   if (!(await ruleSets.ensure(holder.current())))
     logger.warn(
       { rules: holder.current().version },

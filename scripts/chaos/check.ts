@@ -95,7 +95,7 @@ export interface JobCheck {
 
 /** What the service's own store says about the run's jobs (read after it stopped). */
 export async function checkJobs(store: Store, maxAttempts: number): Promise<JobCheck> {
-  const jobs = await store.listJobs()
+  const jobs = await store.housekeeping.listJobs()
   const count = (status: string) => jobs.filter((j) => j.status === status).length
   return {
     jobs: jobs.length,
@@ -129,7 +129,7 @@ export async function checkLastWord(
 ): Promise<LastWordCheck> {
   const byEmail = new Map(contacts.map((c) => [c.email.toLowerCase(), c.id]))
   const last = new Map<string, { seq: number; subscribed: boolean }>()
-  for (const job of await store.listJobs()) {
+  for (const job of await store.housekeeping.listJobs()) {
     const id = job.contact.id ?? byEmail.get(job.contact.email?.toLowerCase() ?? '')
     const says = job.add.includes('subscribed') ? true : job.remove.includes('subscribed') ? false : undefined
     if (id === undefined || says === undefined || job.status !== 'done') continue

@@ -8,9 +8,10 @@ import type { AlertsConfig } from './schema.js'
 import { WatchSet } from './watch.js'
 
 export interface AlertInputs {
-  store: Pick<AlertOutbox, 'deadLettersSince'> &
-    Partial<Pick<AlertOutbox, 'awaitingContacts'>> &
-    Pick<JobQueue, 'queueStats'>
+  store: {
+    alerts: Pick<AlertOutbox, 'deadLettersSince'> & Partial<Pick<AlertOutbox, 'awaitingContacts'>>
+    jobs: Pick<JobQueue, 'stats'>
+  }
   /** the delivery engine's per-location state (HighLevel locationId) */
   held?: () => Array<{ locationId: string; paused: boolean; reason: string | null }>
   /** signature or token refusals per source since a time (the kept refused requests: every replica's) */
@@ -124,7 +125,7 @@ export class AlertMonitor {
         out.push(heldMessage(subject, step!, held.get(subject) ?? null, w.since, now, link))
     }
     if (t.oldestPending.enabled) {
-      const stats = await this.#o.inputs.store.queueStats()
+      const stats = await this.#o.inputs.store.jobs.stats()
       const old = new Map(
         stats
           .filter(
@@ -136,9 +137,9 @@ export class AlertMonitor {
         out.push(pendingMessage(subject, step!, old.get(subject), now, link))
     }
     if (t.refusals.enabled && this.#o.inputs.refusedSince) await this.#refusals(now, out, link)
-    const awaiting = this.#o.inputs.store.awaitingContacts
+    const awaiting = this.#o.inputs.store.alerts.awaitingContacts
     if (t.contactsAwaited.enabled && awaiting) {
-      const found = await awaiting.call(this.#o.inputs.store, now - t.contactsAwaited.afterMinutes * MIN, 10)
+      const found = await awaiting.call(this.#o.inputs.store.alerts, now - t.contactsAwaited.afterMinutes * MIN, 10)
       const on = new Set(found.count > 0 ? ['*'] : [])
       for (const [, step] of this.#awaited.step(on, now, 0, t.contactsAwaited.quietMinutes * MIN))
         out.push(awaitedMessage(step!, found, this.#o.contactNotFoundRetryHours, now, link))
@@ -169,7 +170,7 @@ export class AlertMonitor {
 
   async #deadLetters(now: number, out: AlertMessage[], link: (p: string) => string): Promise<void> {
     const t = this.#o.config.triggers.deadLetters
-    const fresh = await this.#o.inputs.store.deadLettersSince(this.#lastCheck, 5)
+    const fresh = await this.#o.inputs.store.alerts.deadLettersSince(this.#lastCheck, 5)
     const q = this.#deadQueued
     q.count += fresh.count
     for (const j of fresh.first) if (q.first.length < 5) q.first.push(j)
@@ -179,7 +180,7 @@ export class AlertMonitor {
       this.#lastDigest = now
       this.#deadQueued = { count: 0, first: [] }
     } else if (this.#lastDigest !== null && q.count === 0) {
-      const dead = (await this.#o.inputs.store.queueStats()).reduce((n, l) => n + l.dead, 0)
+      const dead = (await this.#o.inputs.store.jobs.stats()).reduce((n, l) => n + l.dead, 0)
       if (dead === 0) {
         out.push(deadLettersCleared(now, link))
         this.#lastDigest = null

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici'
 import type { OpsMetrics } from '../metrics/index.js'
 import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from '../common/clock.js'
-import type { AlertOutbox, JobQueue, RefusedRequestStore } from '../store/index.js'
+import type { RefusedRequestStore, Store } from '../store/index.js'
 import { AlertDispatcher } from './dispatcher.js'
 import { AlertMonitor, type AlertInputs } from './monitor.js'
 import type { AlertsConfig } from './schema.js'
@@ -15,7 +15,7 @@ const PRUNE_EVERY_MS = 3_600_000
 
 export interface AlertsOptions {
   config: AlertsConfig
-  store: { alerts: AlertOutbox; refused: Pick<RefusedRequestStore, 'countSince'> } & Pick<JobQueue, 'queueStats'>
+  store: Pick<Store, 'alerts' | 'jobs'> & { refused: Pick<RefusedRequestStore, 'countSince'> }
   logger: Logger
   metrics?: OpsMetrics
   held?: AlertInputs['held']
@@ -54,11 +54,7 @@ export function startAlerts(opts: AlertsOptions): RunningAlerts {
   const monitor = new AlertMonitor({
     config,
     inputs: {
-      store: {
-        deadLettersSince: (s, l) => store.alerts.deadLettersSince(s, l),
-        awaitingContacts: (before, l) => store.alerts.awaitingContacts(before, l),
-        queueStats: () => store.queueStats(),
-      },
+      store,
       ...(opts.held ? { held: opts.held } : {}),
       refusedSince: (since) => store.refused.countSince(since),
       // replicas sharing the store: the lease holder checks, the others only send

@@ -26,7 +26,7 @@ export async function applyTags(
   pool: TaskPool,
   onDone?: (w: ContactWork) => void,
 ): Promise<void> {
-  const fence = work.size === 0 ? new Map() : await ctx.store.loadFence(location, [...work.keys()])
+  const fence = work.size === 0 ? new Map() : await ctx.store.jobs.loadFence(location, [...work.keys()])
   for (const w of work.values()) {
     const { add, remove, decided, superseded } = fencedChange(w.jobs, fence.get(w.contactId))
     Object.assign(w, { add, remove, decided, superseded })

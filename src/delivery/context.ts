@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock.js'
 import type { Logger } from 'pino'
 import type { HighLevelClient, LocationAuth } from '../highlevel/index.js'
-import type { ContactCache, JobQueue } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import type { RateBudget } from './budget.js'
 import type { AuthHealth } from './auth-health.js'
@@ -37,7 +37,7 @@ export const HOUR_MS = 3_600_000
 /** What a lane's round needs; one per worker, shared by its lanes. */
 export interface EngineContext extends DeliverySettings {
   /** the engine's roles of the store: its queue and the contact cache */
-  store: JobQueue & ContactCache
+  store: Pick<Store, 'jobs' | 'contacts'>
   client: EngineClient
   budget: RateBudget
   circuit: CircuitBreaker

@@ -1,5 +1,5 @@
 import { codes, TagrelayError } from '../errors.js'
-import type { AttemptRecord, DeadLetterStore, Job, Trail } from '../store/index.js'
+import type { AttemptRecord, Job, Store } from '../store/index.js'
 
 export class DeadLetterNotFoundError extends TagrelayError {
   constructor(id: number) {
@@ -47,19 +47,19 @@ const summary = (job: Job): DeadLetterSummary => ({
 
 /** The dead-letter operations the admin API and `tagrelay replay` share. */
 export async function listDeadLetters(
-  store: DeadLetterStore,
+  store: Pick<Store, 'deadLetters'>,
   filter: { limit?: number; afterId?: number; location?: string; locations?: readonly string[] } = {},
 ): Promise<DeadLetterSummary[]> {
-  return (await store.listDeadLetters(filter)).map(summary)
+  return (await store.deadLetters.list(filter)).map(summary)
 }
 
 export async function inspectDeadLetter(
-  store: DeadLetterStore & Pick<Trail, 'getEvent'>,
+  store: Pick<Store, 'deadLetters' | 'trail'>,
   id: number,
 ): Promise<DeadLetterDetail> {
-  const found = await store.getDeadLetter(id)
+  const found = await store.deadLetters.get(id)
   if (!found) throw new DeadLetterNotFoundError(id)
-  const event = await store.getEvent(found.job.eventId)
+  const event = await store.trail.getEvent(found.job.eventId)
   const last = found.attempts.at(-1)
   return {
     ...summary(found.job),
@@ -72,16 +72,16 @@ export async function inspectDeadLetter(
 
 /** Puts dead letters back in the queue, due now, with a fresh retry schedule. */
 export async function replayDeadLetters(
-  store: DeadLetterStore,
+  store: Pick<Store, 'deadLetters'>,
   which: number[] | 'all',
   now = Date.now(),
 ): Promise<number[]> {
-  const replayed = await store.replayDeadLetters(which, now)
+  const replayed = await store.deadLetters.replay(which, now)
   if (which !== 'all' && which.length === 1 && replayed.length === 0)
     throw new DeadLetterNotFoundError(which[0] as number)
   return replayed
 }
 
-export async function discardDeadLetter(store: DeadLetterStore, id: number): Promise<void> {
-  if ((await store.discardDeadLetters([id])) === 0) throw new DeadLetterNotFoundError(id)
+export async function discardDeadLetter(store: Pick<Store, 'deadLetters'>, id: number): Promise<void> {
+  if ((await store.deadLetters.discard([id])) === 0) throw new DeadLetterNotFoundError(id)
 }

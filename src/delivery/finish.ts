@@ -44,7 +44,7 @@ export async function finishJobs(
   // One transaction for the round's successes and the fence they move: one commit, and no
   // crash can leave a tag applied as done without its fence (or the reverse)
   const ok = results.filter((r) => !r.failure)
-  await ctx.store.completeJobs(
+  await ctx.store.jobs.complete(
     ctx.owner,
     done,
     ok.flatMap((r) => r.applied ?? []),
@@ -73,7 +73,7 @@ export async function finishJobs(
   }
   // calls an open circuit held back were never sent: the jobs go back without an attempt
   const held = results.filter((r) => r.failure?.code === CIRCUIT_OPEN).flatMap((r) => r.jobs.map((j) => j.id))
-  if (held.length > 0) await ctx.store.deferJobs(ctx.owner, held, finishedAt, finishedAt)
+  if (held.length > 0) await ctx.store.jobs.defer(ctx.owner, held, finishedAt, finishedAt)
   for (const { jobs, contactId, failure } of results) {
     if (!failure || failure.code === CIRCUIT_OPEN) continue
     // one retry time for all of a contact's jobs: they stay together, so a person is
@@ -86,7 +86,7 @@ export async function finishJobs(
         retryAt === null && failure.code === CONTACT_NOT_FOUND && failure.retryable
           ? `${failure.error}, looked for since ${new Date(job.createdAt ?? finishedAt).toISOString()} (add create: to the rule to create it)`
           : failure.error
-      await ctx.store.failJob(
+      await ctx.store.jobs.fail(
         job.id,
         ctx.owner,
         {

@@ -22,7 +22,7 @@ export class Lane {
     // an open circuit: nothing is claimed (jobs keep their attempts) until a probe is due, then one job
     const claimable = target.auth ? ctx.circuit.claimable(target.auth.locationId) : 'all'
     if (claimable === 'none') return 0
-    const jobs = await ctx.store.claimJobs({
+    const jobs = await ctx.store.jobs.claim({
       owner: ctx.owner,
       limit: claimable === 'probe' ? 1 : claim.batchSize,
       leaseMs: claim.leaseMs,
@@ -52,7 +52,7 @@ export class Lane {
       } catch {
         return // the round is over
       }
-      await ctx.store
+      await ctx.store.jobs
         .renewLeases(ctx.owner, ids, claim.leaseMs, ctx.now())
         .catch((err: unknown) => ctx.logger.error({ err }, 'lease renewal failed'))
     }

@@ -27,7 +27,7 @@ export async function resolvePersons(
 ): Promise<void> {
   const cached = fresh
     ? new Map<string, string>()
-    : await ctx.store.lookupContacts(
+    : await ctx.store.contacts.lookup(
         location,
         persons.flatMap((p) => p.keys),
         ctx.now(),
@@ -67,7 +67,7 @@ export async function resolvePersons(
     })
   }
   await pool.run()
-  await ctx.store.rememberContacts(location, learned, ctx.now() + ctx.contactCacheTtlHours * HOUR_MS)
+  await ctx.store.contacts.remember(location, learned, ctx.now() + ctx.contactCacheTtlHours * HOUR_MS)
 }
 
 async function lookUp(

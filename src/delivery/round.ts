@@ -71,7 +71,7 @@ async function deliver(ctx: EngineContext, target: LaneTarget, jobs: Job[]): Pro
       } else if (w.failure && !w.failure.retryable) stale.push(...w.cachedKeys)
       results.push(resultOf(w))
     }
-    if (stale.length > 0) await ctx.store.forgetContacts(target.name, stale)
+    if (stale.length > 0) await ctx.store.contacts.forget(target.name, stale)
     if (todo.length > 0)
       ctx.logger.info(
         { location: target.name, jobs: todo.map((j) => j.id) },

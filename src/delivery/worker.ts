@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { LocationAuth } from '../highlevel/index.js'
-import type { AuthFailureStore, ContactCache, JobAgenda, JobQueue } from '../store/index.js'
+import type { AuthFailureStore, Store } from '../store/index.js'
 import type { BackoffPolicy } from './backoff.js'
 import { LocalRateBudget, type RateBudget, type RateBudgetConfig } from './budget.js'
 import { AuthHealth, type AuthHealthStatus } from './auth-health.js'
@@ -28,7 +28,7 @@ export interface LocationLookup {
 
 export interface WorkerOptions extends DeliverySettings {
   /** with `authFailures`, each location's "failing since" survives a restart (auth-health.ts) */
-  store: JobQueue & ContactCache & { directory: JobAgenda; authFailures?: AuthFailureStore }
+  store: Pick<Store, 'jobs' | 'contacts'> & { authFailures?: AuthFailureStore }
   client: EngineClient
   /** location name (what jobs carry) → credentials */
   locations: LocationLookup
@@ -131,7 +131,7 @@ export class DeliveryWorker {
       signal: this.abort.signal,
     }
     this.scheduler = new Scheduler({
-      agenda: opts.store.directory,
+      agenda: opts.store.jobs,
       run: (location) => this.#runLane(location),
       runnable: (location) => opts.locations.deliverable?.(location) !== false,
       sweepMs: opts.pollIntervalMs,
@@ -148,7 +148,7 @@ export class DeliveryWorker {
    */
   start(): void {
     const { store } = this.opts
-    if (store.takeOverLeases === undefined && store.authFailures === undefined) return this.scheduler.start()
+    if (store.jobs.takeOverLeases === undefined && store.authFailures === undefined) return this.scheduler.start()
     const takeOver = this.takeOver().catch((err: unknown) =>
       this.opts.logger.error({ err }, 'delivery: taking over the store failed'),
     )
@@ -160,7 +160,7 @@ export class DeliveryWorker {
 
   /** SQLite: becomes the store's delivering owner, dropping a dead predecessor's leases (see start). */
   async takeOver(): Promise<void> {
-    const took = await this.opts.store.takeOverLeases?.(this.id, this.ctx.now())
+    const took = await this.opts.store.jobs.takeOverLeases?.(this.id, this.ctx.now())
     if (took && took.released > 0)
       this.opts.logger.info(
         { released: took.released, previous: took.previous, epoch: took.epoch },
@@ -180,7 +180,7 @@ export class DeliveryWorker {
       await this.ctx.authHealth.load()
       const names = new Set([
         ...this.opts.locations.keys(),
-        ...(await this.opts.store.directory.dueLocations(this.ctx.now(), 100_000)),
+        ...(await this.opts.store.jobs.dueLocations(this.ctx.now(), 100_000)),
       ])
       const runs = await Promise.all(
         [...names].filter((n) => this.opts.locations.deliverable?.(n) !== false).map((n) => this.#runLane(n)),
@@ -243,7 +243,7 @@ export class DeliveryWorker {
     if (finished === 'late')
       this.opts.logger.warn({ graceMs }, 'deliveries still in flight at the end of the grace period')
     await this.ctx.authHealth.flush()
-    const released = await this.opts.store.releaseLeases(this.id)
+    const released = await this.opts.store.jobs.releaseLeases(this.id)
     if (released > 0) this.opts.logger.info({ released }, 'released leases of undelivered jobs')
   }
 }

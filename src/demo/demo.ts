@@ -77,11 +77,14 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<void> {
   }
 
   const started = Date.now()
-  while ((await service.store.countJobs('pending')) > 0 && Date.now() - started < 15_000) {
+  while ((await service.store.housekeeping.countJobs('pending')) > 0 && Date.now() - started < 15_000) {
     await new Promise((r) => setTimeout(r, 50))
   }
-  const done = await service.store.countJobs('done')
-  const total = done + (await service.store.countJobs('pending')) + (await service.store.countJobs('dead'))
+  const done = await service.store.housekeeping.countJobs('done')
+  const total =
+    done +
+    (await service.store.housekeeping.countJobs('pending')) +
+    (await service.store.housekeeping.countJobs('dead'))
   if (done !== total) failed = true
   console.log(`\ndelivered ${done} of ${total} jobs in ${Date.now() - started} ms\n`)
 

@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...deps,
     metrics,
     rejections,
-    ruleSets: deps.ruleSets ?? new RuleSetRecorder(deps.store),
+    ruleSets: deps.ruleSets ?? new RuleSetRecorder(deps.store.ruleSets),
     refusedKeeper:
       deps.refusedKeeper ??
       new RefusedKeeper({

@@ -4,7 +4,7 @@ import { currentTraceParent, withSpan } from '../telemetry/index.js'
 import { judge, type Inbound, type JudgedSource, type Judgement } from './judge.js'
 
 export interface IngestDeps {
-  store: Pick<Store, 'accept'>
+  store: Pick<Store, 'intake'>
   ruleSets: RuleSetRecorder
 }
 
@@ -56,7 +56,7 @@ export async function ingest(
     'tagrelay.store',
     { 'tagrelay.event_id': received.id, 'tagrelay.jobs': jobs.length },
     () =>
-      deps.store.accept(
+      deps.store.intake.accept(
         {
           id: received.id,
           source: source.name,

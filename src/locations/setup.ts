@@ -24,7 +24,7 @@ export async function setUpLocations(opts: {
   syncMs?: number
 }): Promise<LocationsSetup> {
   const { store, client, logger } = opts
-  const tokens = new SealedTokenStore(store, opts.secretKey)
+  const tokens = new SealedTokenStore(store.tokens, opts.secretKey)
   const registry = new LocationRegistry({
     locations: opts.locations,
     app: opts.app,

@@ -14,7 +14,7 @@ export interface PauseSource {
 }
 
 export interface MetricsOptions {
-  store: Pick<JobQueue, 'queueStats'>
+  store: { jobs: Pick<JobQueue, 'stats'> }
   pauses?: PauseSource
   /** config location name → HighLevel locationId, for the rate-budget gauge */
   locations?: Record<string, string>
@@ -133,9 +133,9 @@ export class Metrics {
     }
     const sum = (a: number, b: number): number => a + b
     // One store read per scrape serves the three queue gauges.
-    let queue: ReturnType<JobQueue['queueStats']> | null = null
-    const readQueue = (): ReturnType<JobQueue['queueStats']> =>
-      (queue ??= store.queueStats().finally(() => setTimeout(() => (queue = null), 0)))
+    let queue: ReturnType<JobQueue['stats']> | null = null
+    const readQueue = (): ReturnType<JobQueue['stats']> =>
+      (queue ??= store.jobs.stats().finally(() => setTimeout(() => (queue = null), 0)))
     new Gauge({
       name: 'tagrelay_queue_depth',
       help: 'Pending delivery jobs per location',

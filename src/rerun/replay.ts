@@ -1,17 +1,15 @@
 import { replayDeadLetters } from '../delivery/index.js'
-import type { DeadLetterStore, Job } from '../store/index.js'
+import type { Job, Store } from '../store/index.js'
 import { replansFor, type RerunDeps } from './rerun.js'
 
-export type ReplayDeps = Pick<RerunDeps, 'rules' | 'source'> & {
-  store: RerunDeps['store'] & DeadLetterStore
-}
+export type ReplayDeps = RerunDeps
 
-async function deadJobs(store: DeadLetterStore, which: number[] | 'all'): Promise<Job[]> {
+async function deadJobs(store: Pick<Store, 'deadLetters'>, which: number[] | 'all'): Promise<Job[]> {
   if (which !== 'all')
-    return (await Promise.all(which.map((id) => store.getDeadLetter(id)))).flatMap((d) => (d ? [d.job] : []))
+    return (await Promise.all(which.map((id) => store.deadLetters.get(id)))).flatMap((d) => (d ? [d.job] : []))
   const jobs: Job[] = []
   for (;;) {
-    const page = await store.listDeadLetters({ limit: 1000, afterId: jobs.at(-1)?.id ?? 0 })
+    const page = await store.deadLetters.list({ limit: 1000, afterId: jobs.at(-1)?.id ?? 0 })
     jobs.push(...page)
     if (page.length < 1000) return jobs
   }
@@ -25,7 +23,7 @@ async function deadJobs(store: DeadLetterStore, which: number[] | 'all'): Promis
  */
 export async function replayUnderRules(deps: ReplayDeps, which: number[] | 'all', now = Date.now()): Promise<number[]> {
   const replans = await replansFor(deps, await deadJobs(deps.store, which))
-  const replanned = await deps.store.replanJobs(replans, now)
+  const replanned = await deps.store.deadLetters.replan(replans, now)
   const done = new Set(replanned)
   const rest = which === 'all' ? 'all' : which.filter((id) => !done.has(id))
   const replayed = rest === 'all' || rest.length > 0 ? await replayDeadLetters(deps.store, rest, now) : []

@@ -11,7 +11,7 @@ export class RerunEventNotFoundError extends TagrelayError {
 }
 
 export interface RerunDeps {
-  store: Pick<Store, 'getEvent' | 'listEvents' | 'recordRerun' | 'replanJobs'>
+  store: Pick<Store, 'trail' | 'deadLetters'>
   /** the rules in force now */
   rules: CompiledRules
   /** the event's source as configured now (its location and secret names) */
@@ -55,13 +55,13 @@ export async function rerunEvent(
   eventId: string,
   opts: { dryRun: boolean; by: string; now?: number; replan?: boolean },
 ): Promise<RerunPlan> {
-  const event = await deps.store.getEvent(eventId)
+  const event = await deps.store.trail.getEvent(eventId)
   if (!event) throw new RerunEventNotFoundError(eventId)
   const plan = planRerun(deps, event, opts.dryRun)
   if (opts.dryRun) return plan
   const at = opts.now ?? Date.now()
   const replans: JobReplan[] = opts.replan ? plan.waiting.map((w) => ({ id: w.jobId, create: w.create })) : []
-  await deps.store.recordRerun(
+  await deps.store.trail.recordRerun(
     eventId,
     {
       at,
@@ -77,7 +77,7 @@ export async function rerunEvent(
     plan.jobs,
   )
   // after the record: a crash in between leaves the jobs as they were, and a second re-run replans them
-  if (replans.length > 0) plan.replanned = await deps.store.replanJobs(replans, at)
+  if (replans.length > 0) plan.replanned = await deps.store.deadLetters.replan(replans, at)
   return plan
 }
 
@@ -137,7 +137,7 @@ export async function replansFor(
   for (const j of jobs) byEvent.set(j.eventId, [...(byEvent.get(j.eventId) ?? []), j])
   const out: JobReplan[] = []
   for (const [eventId, list] of byEvent) {
-    const event = await deps.store.getEvent(eventId)
+    const event = await deps.store.trail.getEvent(eventId)
     if (!event) continue
     let plan: RerunPlan
     try {
@@ -162,7 +162,7 @@ export async function rerunEvents(
   const plans: RerunPlan[] = []
   let after: { receivedAt: number; id: string } | undefined
   for (;;) {
-    const page = await deps.store.listEvents({ ...filter, limit: 200, ...(after ? { after } : {}) })
+    const page = await deps.store.trail.listEvents({ ...filter, limit: 200, ...(after ? { after } : {}) })
     for (const e of page) plans.push(await rerunEvent(deps, e.id, opts))
     const last = page.at(-1)
     if (page.length < 200 || !last) return plans

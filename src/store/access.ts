@@ -4,6 +4,7 @@
  * session.
  */
 import { EVERYTHING, type Scope } from '../common/scope.js'
+import { fromRow, type Row } from './rows.js'
 import type { Sql } from './sql.js'
 
 /** A scope as one TEXT column: JSON; a row from before migration 80 (NULL) is scope `all`. */
@@ -50,44 +51,9 @@ export type PortalLinkUse =
   | { outcome: 'ok'; link: StoredPortalLink }
   | { outcome: 'unknown' | 'used' | 'expired' | 'revoked'; link?: StoredPortalLink }
 
-export interface PortalLinkStore {
-  create(link: Omit<StoredPortalLink, 'usedAt' | 'revokedAt'>): Promise<void>
-  /** newest first; revoked, used and expired ones too, for `limit` rows */
-  list(limit: number): Promise<StoredPortalLink[]>
-  get(id: string): Promise<StoredPortalLink | undefined>
-  /** true when the link was revoked now, false when unknown or already revoked */
-  revoke(id: string, at: number): Promise<boolean>
-  /**
-   * Marks the link with this secret hash used at `at`, in one conditional UPDATE: of two
-   * exchanges at once exactly one gets `ok`; the other sees `used`.
-   */
-  use(secretHash: string, at: number): Promise<PortalLinkUse>
-}
-
-interface PortalLinkRow {
-  id: string
-  secret_hash: string
-  scope: string
-  role: string
-  label: string
-  created_by: string
-  created_at: number
-  expires_at: number
-  used_at: number | null
-  revoked_at: number | null
-}
-
-const toPortalLink = (r: PortalLinkRow): StoredPortalLink => ({
-  id: r.id,
-  secretHash: r.secret_hash,
-  scope: scopeFromText(r.scope),
-  role: r.role,
-  label: r.label,
-  createdBy: r.created_by,
-  createdAt: Number(r.created_at),
-  expiresAt: Number(r.expires_at),
-  usedAt: r.used_at === null ? null : Number(r.used_at),
-  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+const toPortalLink = (r: Row): StoredPortalLink => ({
+  ...fromRow<StoredPortalLink>(r),
+  scope: scopeFromText(r.scope as string),
 })
 
 /** Why an unusable link is refused, in the order the exchange reports it. */
@@ -100,7 +66,7 @@ function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLink
 }
 
 /** Portal links over either store; the use is one conditional UPDATE. */
-export class PortalLinksSql implements PortalLinkStore {
+export class PortalLinksSql {
   constructor(private readonly sql: Sql) {}
 
   async create(l: Omit<StoredPortalLink, 'usedAt' | 'revokedAt'>): Promise<void> {
@@ -111,19 +77,20 @@ export class PortalLinksSql implements PortalLinkStore {
     )
   }
 
+  /** newest first; revoked, used and expired ones too, for `limit` rows */
   async list(limit: number): Promise<StoredPortalLink[]> {
-    const rows = await this.sql.all<PortalLinkRow>(
-      'SELECT * FROM portal_links ORDER BY created_at DESC, id DESC LIMIT $1',
-      [limit],
-    )
+    const rows = await this.sql.all<Row>('SELECT * FROM portal_links ORDER BY created_at DESC, id DESC LIMIT $1', [
+      limit,
+    ])
     return rows.map(toPortalLink)
   }
 
   async get(id: string): Promise<StoredPortalLink | undefined> {
-    const row = await this.sql.get<PortalLinkRow>('SELECT * FROM portal_links WHERE id = $1', [id])
+    const row = await this.sql.get<Row>('SELECT * FROM portal_links WHERE id = $1', [id])
     return row && toPortalLink(row)
   }
 
+  /** true when the link was revoked now, false when unknown or already revoked */
   async revoke(id: string, at: number): Promise<boolean> {
     const n = await this.sql.run('UPDATE portal_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [
       at,
@@ -132,14 +99,18 @@ export class PortalLinksSql implements PortalLinkStore {
     return n === 1
   }
 
+  /**
+   * Marks the link with this secret hash used at `at`, in one conditional UPDATE: of two
+   * exchanges at once exactly one gets `ok`; the other sees `used`.
+   */
   async use(secretHash: string, at: number): Promise<PortalLinkUse> {
-    const won = await this.sql.get<PortalLinkRow>(
+    const won = await this.sql.get<Row>(
       `UPDATE portal_links SET used_at = $1
        WHERE secret_hash = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 RETURNING *`,
       [at, secretHash],
     )
     if (won) return { outcome: 'ok', link: toPortalLink(won) }
-    const row = await this.sql.get<PortalLinkRow>('SELECT * FROM portal_links WHERE secret_hash = $1', [secretHash])
+    const row = await this.sql.get<Row>('SELECT * FROM portal_links WHERE secret_hash = $1', [secretHash])
     const link = row && toPortalLink(row)
     const why = whyUnusable(link, at)
     // a row that was usable a moment ago but not updated here: another exchange took it

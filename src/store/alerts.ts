@@ -1,46 +1,23 @@
-import type { AlertOutbox } from './ops/roles.js'
-import type { Alert, AlertFilter, AlertStatus, NewAlert } from './ops/types.js'
-import { toJob, type JobRow } from './rows.js'
+import type { Alert, AlertFilter, NewAlert } from './ops/types.js'
+import { fromRow, toJob, type JobRow, type Row } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { Job } from './types.js'
 import { codes } from '../errors.js'
 
-interface AlertRow {
-  id: number
-  destination: string
-  kind: string
-  subject: string
-  state: string
-  payload: string
-  created_at: number
-  status: string
-  attempts: number
-  next_at: number
-  last_error: string | null
-  sent_at: number | null
-}
+/** the columns an `Alert` has (not the lease) */
+const ALERT =
+  'id, destination, kind, subject, state, payload, created_at, status, attempts, next_at, last_error, sent_at'
 
-function toAlert(row: AlertRow): Alert {
-  return {
-    id: row.id,
-    destination: row.destination,
-    kind: row.kind,
-    subject: row.subject,
-    state: row.state,
-    payload: JSON.parse(row.payload) as unknown,
-    createdAt: row.created_at,
-    status: row.status as AlertStatus,
-    attempts: row.attempts,
-    nextAt: row.next_at,
-    lastError: row.last_error,
-    sentAt: row.sent_at,
-  }
-}
+const toAlert = (r: Row): Alert => ({ ...fromRow<Alert>(r), payload: JSON.parse(r.payload as string) as unknown })
 
 const AWAITING_CONTACT = `status = 'pending' AND last_error LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%' AND created_at < $1`
 
-/** The alert outbox over either store: claims are leased like jobs, and skip rows another replica holds. */
-export class AlertOutboxSql implements AlertOutbox {
+/**
+ * The alert outbox over either store: alerts wait here until their destination takes
+ * them, so a restart or a receiver that is down loses none. Claims are leased like jobs,
+ * and skip rows another replica holds.
+ */
+export class AlertOutboxSql {
   constructor(private readonly sql: Sql) {}
 
   async enqueue(alerts: NewAlert[]): Promise<void> {
@@ -54,21 +31,23 @@ export class AlertOutboxSql implements AlertOutbox {
     })
   }
 
+  /** leases up to `limit` pending alerts due at `now` (next_at <= now, no live lease) */
   async claim(owner: string, limit: number, leaseMs: number, now: number): Promise<Alert[]> {
     const rows = await this.sql.write(function* () {
-      return yield* q.all<AlertRow>(
+      return yield* q.all<Row>(
         `UPDATE alert_outbox SET lease_owner = $1, lease_until = $3::bigint + $4::bigint, attempts = attempts + 1
          WHERE id IN (
            SELECT id FROM alert_outbox
            WHERE status = 'pending' AND next_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
            ORDER BY next_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
+         RETURNING ${ALERT}`,
         [owner, Math.max(1, Math.floor(limit)), now, leaseMs],
       )
     })
     return rows.map(toAlert).sort((a, b) => a.nextAt - b.nextAt || a.id - b.id)
   }
 
+  /** the destination took it */
   async markSent(id: number, owner: string, now: number): Promise<void> {
     await this.sql.run(
       `UPDATE alert_outbox SET status = 'sent', sent_at = $1, lease_owner = NULL, lease_until = NULL, last_error = NULL
@@ -77,6 +56,7 @@ export class AlertOutboxSql implements AlertOutbox {
     )
   }
 
+  /** a failed try: due again at `retryAt`, or given up (`failed`) when null */
   async markFailed(id: number, owner: string, error: string, retryAt: number | null): Promise<void> {
     await this.sql.run(
       `UPDATE alert_outbox SET status = $1, last_error = $2, next_at = coalesce($3, next_at),
@@ -86,23 +66,27 @@ export class AlertOutboxSql implements AlertOutbox {
     )
   }
 
+  /** newest first */
   async list(filter: AlertFilter): Promise<Alert[]> {
-    const rows = await this.sql.all<AlertRow>(
-      `SELECT * FROM alert_outbox WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR id < $2)
+    const rows = await this.sql.all<Row>(
+      `SELECT ${ALERT} FROM alert_outbox WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR id < $2)
        ORDER BY id DESC LIMIT $3`,
       [filter.status ?? null, filter.before ?? null, filter.limit],
     )
     return rows.map(toAlert)
   }
 
+  /** drops sent and failed alerts created before `before`; returns how many */
   async prune(before: number): Promise<number> {
     return this.sql.run(`DELETE FROM alert_outbox WHERE status IN ('sent', 'failed') AND created_at < $1`, [before])
   }
 
+  /** jobs that became dead letters after `since` (epoch ms): how many, and the first `limit` of them */
   async deadLettersSince(since: number, limit: number): Promise<{ count: number; first: Job[] }> {
     return this.#countAndFirst(`status = 'dead' AND updated_at > $1`, 'ORDER BY updated_at, id', since, limit)
   }
 
+  /** pending jobs waiting since before `createdBefore` for their contact to exist in HighLevel: how many, and the oldest `limit` */
   async awaitingContacts(createdBefore: number, limit: number): Promise<{ count: number; first: Job[] }> {
     return this.#countAndFirst(AWAITING_CONTACT, 'ORDER BY created_at, id', createdBefore, limit)
   }
@@ -115,6 +99,10 @@ export class AlertOutboxSql implements AlertOutbox {
     return { count: Number(count?.n ?? 0), first: first.map(toJob) }
   }
 
+  /**
+   * takes or renews the one alert-checking lease for `owner` until `now + leaseMs`; true
+   * while `owner` holds it (replicas sharing a store then check the triggers once)
+   */
   async lead(owner: string, leaseMs: number, now: number): Promise<boolean> {
     const n = await this.sql.run(
       'UPDATE alert_leader SET owner = $1, until = $2 WHERE id = 1 AND (owner = $1 OR until <= $3)',

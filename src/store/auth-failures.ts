@@ -1,3 +1,4 @@
+import { fromRow, type Row } from './rows.js'
 import type { Sql } from './sql.js'
 
 /**
@@ -17,37 +18,6 @@ export interface StoredAuthFailure {
   lastMessage: string
 }
 
-export interface AuthFailureStore {
-  /** every location whose run of failures has not ended */
-  list(): Promise<StoredAuthFailure[]>
-  /**
-   * Records a failure: a new run starts at `failingSince`; for a run already recorded,
-   * only the code and message change (the run's start is kept).
-   */
-  record(failure: StoredAuthFailure): Promise<void>
-  /** the run ended (a call succeeded); an unknown location is a no-op */
-  clear(locationId: string): Promise<void>
-}
-
-/** The role as a store carries it beside the delivery contract. */
-export interface AuthFailureRoles {
-  readonly authFailures: AuthFailureStore
-}
-
-interface AuthFailureRow {
-  location_id: string
-  failing_since: number | string
-  last_code: string
-  last_message: string
-}
-
-const toStoredAuthFailure = (r: AuthFailureRow): StoredAuthFailure => ({
-  locationId: r.location_id,
-  failingSince: Number(r.failing_since),
-  lastCode: r.last_code,
-  lastMessage: r.last_message,
-})
-
 /** A message is kept at most this long (HighLevel's bodies can be long; the reason fits a line). */
 const AUTH_FAILURE_MESSAGE_MAX = 1_000
 
@@ -56,16 +26,19 @@ const AUTH_FAILURE_MESSAGE_MAX = 1_000
  * failures records its start, the others keep it. On SQLite, writes go with the engine's
  * grouped writes (sqlite/main-writes.ts): the lock is waited for with timers.
  */
-export class AuthFailuresSql implements AuthFailureStore {
+export class AuthFailuresSql {
   constructor(private readonly sql: Sql) {}
 
+  /** every location whose run of failures has not ended */
   async list(): Promise<StoredAuthFailure[]> {
-    return (await this.sql.all<AuthFailureRow>('SELECT * FROM auth_failures ORDER BY failing_since, location_id')).map(
-      toStoredAuthFailure,
-    )
+    const rows = await this.sql.all<Row>('SELECT * FROM auth_failures ORDER BY failing_since, location_id')
+    return rows.map((r) => fromRow<StoredAuthFailure>(r))
   }
 
-  /** the run's start stays, the last error changes */
+  /**
+   * Records a failure: a new run starts at `failingSince`; for a run already recorded,
+   * only the code and message change (the run's start is kept).
+   */
   async record(f: StoredAuthFailure): Promise<void> {
     await this.sql.run(
       `INSERT INTO auth_failures (location_id, failing_since, last_code, last_message) VALUES ($1, $2, $3, $4)
@@ -75,6 +48,7 @@ export class AuthFailuresSql implements AuthFailureStore {
     )
   }
 
+  /** the run ended (a call succeeded); an unknown location is a no-op */
   async clear(locationId: string): Promise<void> {
     await this.sql.run('DELETE FROM auth_failures WHERE location_id = $1', [locationId], { group: true })
   }

@@ -1,4 +1,3 @@
-import type { ContactCache } from './roles.js'
 import { q, type Sql } from './sql.js'
 
 const REMEMBER = 'INSERT INTO contact_cache (location, key, contact_id, expires_at)'
@@ -10,10 +9,11 @@ const REPLACE =
  * 'phone:..'). Expired rows are ignored on read and pruned on write, so the table stays
  * the size of the TTL. Writes go with the engine's grouped writes on SQLite.
  */
-export class ContactsSql implements ContactCache {
+export class ContactsSql {
   constructor(private readonly sql: Sql) {}
 
-  async lookupContacts(location: string, keys: string[], now: number): Promise<Map<string, string>> {
+  /** cached contact ids for `keys` ('email:..', 'phone:..') of a location, unexpired at `now` */
+  async lookup(location: string, keys: string[], now: number): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map()
     const rows = await this.sql.all<{ key: string; contact_id: string }>(
       'SELECT key, contact_id FROM contact_cache WHERE location = $1 AND key = ANY ($2::text[]) AND expires_at > $3',
@@ -22,11 +22,8 @@ export class ContactsSql implements ContactCache {
     return new Map(rows.map((r) => [r.key, r.contact_id]))
   }
 
-  async rememberContacts(
-    location: string,
-    entries: { key: string; contactId: string }[],
-    expiresAt: number,
-  ): Promise<void> {
+  /** remembers key -> contact id until `expiresAt` (replacing older entries) */
+  async remember(location: string, entries: { key: string; contactId: string }[], expiresAt: number): Promise<void> {
     if (entries.length === 0) return
     const now = Date.now()
     const postgres = this.sql.dialect === 'postgres'
@@ -49,7 +46,8 @@ export class ContactsSql implements ContactCache {
     )
   }
 
-  async forgetContacts(location: string, keys: string[]): Promise<void> {
+  /** drops cached keys (the contact id turned out stale) */
+  async forget(location: string, keys: string[]): Promise<void> {
     if (keys.length === 0) return
     await this.sql.run('DELETE FROM contact_cache WHERE location = $1 AND key = ANY ($2::text[])', [location, keys], {
       group: true,

@@ -1,4 +1,3 @@
-import type { DeadLetterStore } from './roles.js'
 import { toAttempt, toJob, toJson, type AttemptRow, type JobRow } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { DeadLetter, DeadLetterFilter, Job, JobReplan } from './types.js'
@@ -15,10 +14,11 @@ const REPLANNABLE = `(j.status = 'dead' OR (j.status = 'pending' AND (j.lease_un
  * so an age-expired job gets the retry window again; `attempts` keeps counting (the
  * attempt rows are numbered by it), so a job that used all its attempts gets one more.
  */
-export class DeadLettersSql implements DeadLetterStore {
+export class DeadLettersSql {
   constructor(private readonly sql: Sql) {}
 
-  async listDeadLetters(filter: DeadLetterFilter = {}): Promise<Job[]> {
+  /** dead jobs, oldest first */
+  async list(filter: DeadLetterFilter = {}): Promise<Job[]> {
     const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))
     const rows = await this.sql.all<JobRow>(
       `SELECT * FROM jobs WHERE status = 'dead' AND id > $1 AND ($3::text IS NULL OR location = $3)
@@ -28,7 +28,8 @@ export class DeadLettersSql implements DeadLetterStore {
     return rows.map(toJob)
   }
 
-  async getDeadLetter(id: number): Promise<DeadLetter | undefined> {
+  /** one dead job with its attempts; undefined when `id` is not a dead letter */
+  async get(id: number): Promise<DeadLetter | undefined> {
     return this.sql.read(function* () {
       const row = yield* q.get<JobRow>(`SELECT * FROM jobs WHERE id = $1 AND status = 'dead'`, [id])
       if (row === undefined) return undefined
@@ -41,7 +42,8 @@ export class DeadLettersSql implements DeadLetterStore {
     })
   }
 
-  async replayDeadLetters(ids: number[] | 'all', now: number): Promise<number[]> {
+  /** dead jobs back to pending, due at `now`, age restarted (attempts keep counting); 'all' replays every one. Returns the ids replayed */
+  async replay(ids: number[] | 'all', now: number): Promise<number[]> {
     if (ids !== 'all' && ids.length === 0) return []
     const rows = await this.sql.write(function* () {
       return yield* q.all<{ id: number }>(
@@ -52,7 +54,11 @@ export class DeadLettersSql implements DeadLetterStore {
     return rows.map((r) => Number(r.id)).sort((a, b) => a - b)
   }
 
-  async replanJobs(items: JobReplan[], now: number): Promise<number[]> {
+  /**
+   * Sets the create fields of dead or pending jobs (not those leased now) and makes them
+   * due at `now` with their age restarted, as a replay does. Returns the ids changed.
+   */
+  async replan(items: JobReplan[], now: number): Promise<number[]> {
     if (items.length === 0) return []
     const creates = items.map((r) => (r.create === null ? null : toJson(r.create)))
     const postgres = this.sql.dialect === 'postgres'
@@ -79,8 +85,8 @@ export class DeadLettersSql implements DeadLetterStore {
     return ids.sort((a, b) => a - b)
   }
 
-  /** deletes dead jobs; their attempts go with them (ON DELETE CASCADE), the event stays */
-  async discardDeadLetters(ids: number[]): Promise<number> {
+  /** deletes dead jobs, returning how many; their attempts go with them (ON DELETE CASCADE), the event stays */
+  async discard(ids: number[]): Promise<number> {
     if (ids.length === 0) return 0
     return this.sql.write(function* () {
       return yield* q.run(`DELETE FROM jobs WHERE status = 'dead' AND id = ANY ($1::bigint[])`, [ids])

@@ -1,13 +1,15 @@
-import type { Housekeeping, RuleSetArchive } from './roles.js'
 import { toJob, type JobRow } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { Job, JobStatus } from './types.js'
 
-/** Rule sets by version, retention and counts, over either store. */
-export class HousekeepingSql implements RuleSetArchive, Housekeeping {
+/** Rule sets by version, over either store. */
+export class RuleSetsSql {
   constructor(private readonly sql: Sql) {}
 
-  /** written once per version (at start and on reload), read by the trail */
+  /**
+   * records a rule set under its version (JSON text); a version already recorded is kept
+   * as it is. Written once per version (at start and on reload), read by the trail.
+   */
   async saveRuleSet(version: string, definition: string, now: number): Promise<void> {
     await this.sql.run(
       'INSERT INTO rule_sets (version, definition, created_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING',
@@ -15,13 +17,21 @@ export class HousekeepingSql implements RuleSetArchive, Housekeeping {
     )
   }
 
+  /** the JSON text recorded for `version`, if any */
   async loadRuleSet(version: string): Promise<string | undefined> {
     return (
       await this.sql.get<{ definition: string }>('SELECT definition FROM rule_sets WHERE version = $1', [version])
     )?.definition
   }
+}
+
+/** Retention and counts for operators, the demo, benchmarks and harnesses, over either store. */
+export class HousekeepingSql {
+  constructor(private readonly sql: Sql) {}
 
   /**
+   * Deletes events received before `before` (epoch ms) whose jobs are all done, with
+   * their jobs and attempts, and expired dedupe keys; returns the number deleted.
    * Why only events whose jobs are all done: a pending job is still to be delivered, and
    * a dead one is a dead letter, kept until replayed or discarded. Jobs and attempts go
    * with their event (ON DELETE CASCADE). Expired dedupe keys go too.

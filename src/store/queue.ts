@@ -1,8 +1,23 @@
-import type { JobQueue } from './roles.js'
+/**
+ * The delivery queue, one piece (over 300 lines): the claim, the outcomes, the lease
+ * renewals and the scheduler's due times all read and write the same leases and the
+ * same per-person order (person-order.ts), and each is only right given the others'
+ * guards (`lease_owner = $owner AND status = 'pending'`); split apart, that rule would be
+ * written in several files.
+ */
 import { byDueOrder, toJob, toJson, type JobRow } from './rows.js'
 import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
 import { q, type Sql, type Step } from './sql.js'
-import type { AppliedTag, AttemptRecord, ClaimOptions, Job, JobStatus, LocationQueue, TagFence } from './types.js'
+import type {
+  AppliedTag,
+  AttemptRecord,
+  ClaimOptions,
+  Job,
+  JobStatus,
+  LocationQueue,
+  TagFence,
+  Takeover,
+} from './types.js'
 import { codes } from '../errors.js'
 
 const CLAIMABLE = `j.status = 'pending' AND j.run_at <= $3 AND (j.lease_until IS NULL OR j.lease_until <= $3)
@@ -97,10 +112,24 @@ function* finish(
  * and claims of one location run one after the other. A job claimed over a lease that
  * ran out is marked in doubt (migrations/052-jobs-in-doubt.ts).
  */
-export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
-  constructor(private readonly sql: Sql) {}
+export class QueueSql {
+  /**
+   * Capability (SQLite: one delivering process per file): makes `owner` the store's
+   * delivering owner and drops every lease another owner holds, a dead predecessor's,
+   * so its jobs are due at once instead of after `leaseMs`. Absent on PostgreSQL, where
+   * other owners are live replicas: their leases run out unless renewed.
+   */
+  readonly takeOverLeases?: (owner: string, now: number) => Promise<Takeover>
 
-  async claimJobs({ owner, limit, leaseMs, now, location }: ClaimOptions): Promise<Job[]> {
+  constructor(
+    private readonly sql: Sql,
+    takeOverLeases?: (owner: string, now: number) => Promise<Takeover>,
+  ) {
+    if (takeOverLeases) this.takeOverLeases = takeOverLeases
+  }
+
+  /** leases up to `limit` due jobs (pending, run_at <= now, no live lease), oldest first */
+  async claim({ owner, limit, leaseMs, now, location }: ClaimOptions): Promise<Job[]> {
     // SQLite reads a negative LIMIT as "no limit": never let a bad config claim everything
     const n = Math.floor(limit)
     if (!(n >= 1)) return []
@@ -121,12 +150,22 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
     return rows.map(toJob).sort(byDueOrder)
   }
 
-  async failJob(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {
+  /**
+   * records a failed attempt: `retryAt` epoch ms keeps the job pending until then,
+   * `null` moves it to the dead letters. Releases the lease. False if `owner` lost it.
+   */
+  async fail(id: number, owner: string, attempt: AttemptRecord, retryAt: number | null): Promise<boolean> {
     const status = retryAt === null ? 'dead' : 'pending'
     return this.sql.write(() => finish(id, owner, attempt, status, retryAt), { group: true })
   }
 
-  async completeJobs(
+  /**
+   * marks leased jobs done with their attempts, in one transaction (a round's worth); returns
+   * how many `owner` still held. `applied` (the tags the round sent, with the intent that
+   * decided each) moves the tag fence forward in the same transaction, also for jobs whose
+   * lease was lost: HighLevel did apply them.
+   */
+  async complete(
     owner: string,
     items: { id: number; attempt: AttemptRecord }[],
     applied: AppliedTag[] = [],
@@ -167,6 +206,7 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
     )
   }
 
+  /** the tag fence of `contactIds` at a location: contact id → lowercased tag → last intent applied */
   async loadFence(location: string, contactIds: string[]): Promise<Map<string, Map<string, TagFence>>> {
     const out = new Map<string, Map<string, TagFence>>()
     if (contactIds.length === 0) return out
@@ -183,6 +223,7 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
   }
 
   /**
+   * Extends the leases `owner` still holds on `ids` to now + leaseMs; returns how many.
    * Only leases `owner` still holds: a job another worker took since stays theirs. Why
    * SKIP LOCKED (PostgreSQL): the round being renewed finishes its jobs in a transaction
    * that locks their rows one by one; a renewal waiting on them while holding others
@@ -200,8 +241,11 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
     )
   }
 
-  /** Hands jobs back unattempted (a circuit held their calls): no attempt spent. */
-  async deferJobs(owner: string, ids: number[], runAt: number, now: number): Promise<number> {
+  /**
+   * Hands leased jobs back without an attempt (their calls were never sent: the location's
+   * circuit is open), due at `runAt`; returns how many `owner` still held.
+   */
+  async defer(owner: string, ids: number[], runAt: number, now: number): Promise<number> {
     if (ids.length === 0) return 0
     return this.sql.run(
       `UPDATE jobs SET lease_owner = NULL, lease_until = NULL, run_at = $3, updated_at = $4
@@ -211,6 +255,7 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
     )
   }
 
+  /** drops every lease `owner` holds (graceful shutdown); returns how many */
   async releaseLeases(owner: string): Promise<number> {
     return this.sql.run(
       `UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND status = 'pending'`,
@@ -218,7 +263,8 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
     )
   }
 
-  async queueStats(): Promise<LocationQueue[]> {
+  /** pending and dead counts and the oldest pending job, per location that has any */
+  async stats(): Promise<LocationQueue[]> {
     const rows = await this.sql.all<
       Record<'pending' | 'dead' | 'awaiting', number> & {
         location: string
@@ -244,5 +290,31 @@ export class QueueSql implements Omit<JobQueue, 'takeOverLeases'> {
       oldestDeliverableAt: r.oldest_deliverable,
       awaitingContact: Number(r.awaiting),
     }))
+  }
+
+  /** locations with at least one claimable job at `now` (pending, due, no live lease), at most `limit` */
+  async dueLocations(now: number, limit: number): Promise<string[]> {
+    const rows = await this.sql.all<{ location: string }>(
+      `SELECT DISTINCT location FROM jobs
+       WHERE status = 'pending' AND run_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) LIMIT $2`,
+      [now, limit],
+    )
+    return rows.map((r) => r.location)
+  }
+
+  /**
+   * when the location's next pending job becomes claimable (its run_at or lease end), null
+   * when none. With `after`, only times after it: a job due at `after` that the claim then
+   * passed over waits for another job of its person (person-order.ts), whose time counts.
+   */
+  async nextDueAt(location: string, after = Number.MIN_SAFE_INTEGER): Promise<number | null> {
+    const row = await this.sql.get<{ at: number | null }>(
+      `SELECT min(at) AS at FROM (
+         SELECT CASE WHEN lease_until IS NOT NULL AND lease_until > run_at THEN lease_until ELSE run_at END AS at
+         FROM jobs WHERE location = $1 AND status = 'pending') t
+       WHERE at > $2::bigint`,
+      [location, after],
+    )
+    return row?.at ?? null
   }
 }

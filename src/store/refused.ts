@@ -1,4 +1,3 @@
-import type { RefusedRequestStore } from './ops/roles.js'
 import type {
   NewRefusedRequest,
   RefusedBounds,
@@ -131,12 +130,13 @@ function keepBody(values: unknown[], bounds: RefusedBounds, dialect: Sql['dialec
  * `keep` when the store has a faster path (a SQLite file: its writer thread, see
  * sqlite/writer.ts), else it is one transaction here.
  */
-export class RefusedSql implements RefusedRequestStore {
+export class RefusedSql {
   constructor(
     private readonly sql: Sql,
     private readonly keepOn?: () => RefusedKeep | undefined,
   ) {}
 
+  /** keeps one refused request, then trims its source to `bounds` (oldest first) and drops expired ones */
   async keep(request: NewRefusedRequest, bounds: RefusedBounds): Promise<void> {
     const values = refusedValues(request)
     const elsewhere = this.keepOn?.()
@@ -144,7 +144,7 @@ export class RefusedSql implements RefusedRequestStore {
     else await this.sql.write(keepBody(values, bounds, this.sql.dialect))
   }
 
-  /** the body's first bytes and its length, not the body */
+  /** newest first, with filters and a keyset cursor: the body's first bytes and its length, not the body */
   async list(f: RefusedFilter): Promise<RefusedSummary[]> {
     const rows = await this.sql.all<RefusedSummaryRow>(
       `SELECT id, source, received_at, code, headers, bytes, status, reverified_at, reverify_code, url,
@@ -163,6 +163,7 @@ export class RefusedSql implements RefusedRequestStore {
     return row && toRefused(row)
   }
 
+  /** records a re-verify: accepted (the event now exists under the same id) or still refused with `code` */
   async markReverified(id: string, at: number, outcome: { accepted: true } | { code: string }): Promise<void> {
     const accepted = 'accepted' in outcome
     await this.sql.run(
@@ -171,6 +172,7 @@ export class RefusedSql implements RefusedRequestStore {
     )
   }
 
+  /** refusals kept per source since `since` (epoch ms), for the refusals alert (every replica's) */
   async countSince(since: number): Promise<Array<{ source: string; count: number }>> {
     const rows = await this.sql.all<{ source: string; count: number }>(
       'SELECT source, count(*) AS count FROM refused_requests WHERE received_at > $1 GROUP BY source ORDER BY source',

@@ -7,7 +7,6 @@ import type {
   Job,
   JobStatus,
   NewEvent,
-  OAuthTokens,
 } from './types.js'
 
 /**
@@ -155,24 +154,35 @@ export function toAttempt(
   }
 }
 
-/** An `oauth_tokens` row (without its location key), as both stores read it. */
-export interface OAuthRow {
-  client_id: string
-  seed_hash: string
-  access_token: string
-  refresh_token: string
-  expires_at: number
-  updated_at: number
+/** A row as both drivers return it, before it becomes a contract type. */
+export type Row = Record<string, unknown>
+
+const camel = (column: string): string => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/**
+ * A row whose contract type is its table with the columns in camelCase (`installed_at` →
+ * `installedAt`): every column read as it is, the caller converting what differs (JSON
+ * text, SQLite's 0/1 booleans). Why trust the columns to the type: both drivers already
+ * read integers as numbers (postgres/pool.ts), and the queries name the table's columns,
+ * so a row and its type are written once, in the migration and the contract.
+ */
+export function fromRow<T>(row: Row): T {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as T
 }
 
-export function toOAuthTokens(row: OAuthRow): OAuthTokens {
+/**
+ * One statement that inserts a whole row or replaces the row with the same `key`, and its
+ * parameters from an object with the columns' camelCase names. Numbers are rounded:
+ * they are epoch ms here, and SQLite's STRICT integer columns refuse a fraction.
+ */
+export function upsert(table: string, columns: readonly string[], key: string) {
+  const set = columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`)
+  const placeholders = columns.map((_, i) => `$${i + 1}`)
   return {
-    clientId: row.client_id,
-    seedHash: row.seed_hash,
-    accessToken: row.access_token,
-    refreshToken: row.refresh_token,
-    expiresAt: row.expires_at,
-    updatedAt: row.updated_at,
+    text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
+      ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`,
+    values: (o: object): unknown[] =>
+      columns.map((c) => (o as Row)[camel(c)]).map((v) => (typeof v === 'number' ? Math.round(v) : v)),
   }
 }
 

@@ -1,6 +1,6 @@
 import { EVERYTHING, type Scope } from '../common/scope.js'
-import type { PortalLinkStore } from './access.js'
 import { scopeFromText, scopeToText } from './access.js'
+import { fromRow, type Row } from './rows.js'
 import { q, type Sql } from './sql.js'
 
 /**
@@ -33,55 +33,16 @@ export interface StoredSession {
 /** What opening a session records; scope defaults to `all` and via to null. */
 export type NewSession = Omit<StoredSession, 'revokedAt' | 'scope' | 'via'> & { scope?: Scope; via?: string }
 
-export interface SessionStore {
-  /** records a new session (and drops sessions that expired before its start) */
-  open(session: NewSession): Promise<void>
-  get(id: string): Promise<StoredSession | undefined>
-  /** ends the session at `at` (a sign-out); a revoked or unknown session is left as it is */
-  revoke(id: string, at: number): Promise<void>
-}
-
-export interface NonceStore {
-  /**
-   * Records `nonce` of `kind` as used until `expiresAt`: true the first time, false when
-   * it is already recorded and unexpired (a replay). Drops expired nonces of every kind.
-   */
-  use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean>
-  /** forgets a use whose action failed, so the sender's retry is not taken for a replay */
-  release(kind: string, nonce: string): Promise<void>
-}
-
-/** The defence roles a store carries beside the delivery contract. */
-export interface SecurityStore {
-  readonly sessions: SessionStore
-  readonly nonces: NonceStore
-  readonly portalLinks: PortalLinkStore
-}
-
-interface SessionRow {
-  id: string
-  role: string
-  created_at: number
-  expires_at: number
-  revoked_at: number | null
-  scope: string | null
-  via: string | null
-}
-
-const toStoredSession = (r: SessionRow): StoredSession => ({
-  id: r.id,
-  role: r.role,
-  createdAt: Number(r.created_at),
-  expiresAt: Number(r.expires_at),
-  revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
-  scope: r.scope === null ? EVERYTHING : scopeFromText(r.scope),
-  via: r.via,
+const toStoredSession = (r: Row): StoredSession => ({
+  ...fromRow<StoredSession>(r),
+  scope: r.scope === null ? EVERYTHING : scopeFromText(r.scope as string),
 })
 
 /** Console sessions over either store. */
-export class SessionsSql implements SessionStore {
+export class SessionsSql {
   constructor(private readonly sql: Sql) {}
 
+  /** records a new session (and drops sessions that expired before its start) */
   async open(s: NewSession): Promise<void> {
     await this.sql.write(function* () {
       yield* q.run('DELETE FROM console_sessions WHERE expires_at < $1', [s.createdAt])
@@ -93,10 +54,11 @@ export class SessionsSql implements SessionStore {
   }
 
   async get(id: string): Promise<StoredSession | undefined> {
-    const row = await this.sql.get<SessionRow>('SELECT * FROM console_sessions WHERE id = $1', [id])
+    const row = await this.sql.get<Row>('SELECT * FROM console_sessions WHERE id = $1', [id])
     return row && toStoredSession(row)
   }
 
+  /** ends the session at `at` (a sign-out); a revoked or unknown session is left as it is */
   async revoke(id: string, at: number): Promise<void> {
     await this.sql.run('UPDATE console_sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])
   }
@@ -106,9 +68,13 @@ export class SessionsSql implements SessionStore {
  * Used one-time values over either store. The insert decides: of two replicas using the
  * same value at once, the primary key lets exactly one row in.
  */
-export class NoncesSql implements NonceStore {
+export class NoncesSql {
   constructor(private readonly sql: Sql) {}
 
+  /**
+   * Records `nonce` of `kind` as used until `expiresAt`: true the first time, false when
+   * it is already recorded and unexpired (a replay). Drops expired nonces of every kind.
+   */
   async use(kind: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
     const inserted = await this.sql.write(function* () {
       yield* q.run('DELETE FROM used_nonces WHERE expires_at <= $1', [now])
@@ -120,6 +86,7 @@ export class NoncesSql implements NonceStore {
     return inserted === 1
   }
 
+  /** forgets a use whose action failed, so the sender's retry is not taken for a replay */
   async release(kind: string, nonce: string): Promise<void> {
     await this.sql.run('DELETE FROM used_nonces WHERE kind = $1 AND nonce = $2', [kind, nonce])
   }

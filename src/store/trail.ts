@@ -1,4 +1,3 @@
-import type { Trail } from './roles.js'
 import { toAttempt, toEvent, toJob, toJson, type AttemptRow, type EventRow, type JobRow } from './rows.js'
 import { INSERT_JOB, jobValues } from './inserts.js'
 import { q, type Sql } from './sql.js'
@@ -10,8 +9,12 @@ const JOBS_OF_EVENT = 'SELECT * FROM jobs WHERE event_id = $1 ORDER BY id'
  * What the admin API and the console read, over either store. The event list is each
  * store's own (`listEvents`): its filters read JSON columns, which the two spell apart.
  */
-export class TrailSql implements Omit<Trail, 'listEvents'> {
-  constructor(private readonly sql: Sql) {}
+export class TrailSql {
+  constructor(
+    private readonly sql: Sql,
+    /** events newest first, with filters and a keyset cursor */
+    readonly listEvents: EventList,
+  ) {}
 
   /** the event and its jobs from one snapshot */
   async getEvent(id: string): Promise<EventRecord | undefined> {
@@ -21,6 +24,7 @@ export class TrailSql implements Omit<Trail, 'listEvents'> {
     })
   }
 
+  /** every attempt of every job of the event, by job then attempt number */
   async listAttempts(eventId: string): Promise<StoredAttempt[]> {
     const rows = await this.sql.all<AttemptRow & { job_id: number; attempt: number }>(
       `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id,
@@ -33,6 +37,7 @@ export class TrailSql implements Omit<Trail, 'listEvents'> {
     return rows.map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
   }
 
+  /** the event's re-runs, oldest first */
   async listReruns(eventId: string): Promise<RerunRecord[]> {
     const rows = await this.sql.all<{ at: number; requested_by: string; rules_version: string; changes: string }>(
       'SELECT at, requested_by, rules_version, changes FROM event_reruns WHERE event_id = $1 ORDER BY id',

@@ -40,9 +40,9 @@ async function receivers(t: Tap): Promise<[Receiver, Receiver]> {
 /** `n` jobs of one event, all dead letters at `at` */
 async function deadLetters(s: Store, n: number, at: number): Promise<void> {
   const jobs = Array.from({ length: n }, (_, i) => job({ contact: { email: `p${i}@example.com` } }))
-  await s.accept(event(), jobs)
-  for (const j of await s.claimJobs({ owner: 'w', limit: n, leaseMs: 60_000, now: at }))
-    await s.failJob(
+  await s.intake.accept(event(), jobs)
+  for (const j of await s.jobs.claim({ owner: 'w', limit: n, leaseMs: 60_000, now: at }))
+    await s.jobs.fail(
       j.id,
       'w',
       attempt({ outcome: 'dead', error: `HTTP 422: invalid email ${j.id}`, finishedAt: at }),
@@ -79,7 +79,7 @@ t.test('a dead-letter burst makes one digest per destination, not one message pe
     contactNotFoundRetryHours: 24,
     config: cfg,
     inputs: {
-      store: { deadLettersSince: (a, b) => s.alerts.deadLettersSince(a, b), queueStats: () => s.queueStats() },
+      store: s,
     },
     enqueue: (msg) => d.enqueue(msg),
     logger: silent,

@@ -19,12 +19,16 @@ t.test("the monitor checks every checkIntervalMs of the clock's time, and not af
     config,
     inputs: {
       store: {
-        deadLettersSince: async () => ({ count: 0, first: [] }),
-        queueStats: async () => {
-          checks++
-          return []
+        alerts: {
+          deadLettersSince: async () => ({ count: 0, first: [] }),
+          awaitingContacts: async () => ({ count: 0, first: [] }),
         },
-        awaitingContacts: async () => ({ count: 0, first: [] }),
+        jobs: {
+          stats: async () => {
+            checks++
+            return []
+          },
+        },
       },
     },
     enqueue: async () => {},

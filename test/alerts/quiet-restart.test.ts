@@ -36,8 +36,8 @@ async function restartStaysQuiet(t: Tap, open: () => Promise<Store>): Promise<vo
       contactNotFoundRetryHours: 24,
       store: {
         alerts: store.alerts,
+        jobs: store.jobs,
         refused: { countSince: async () => [{ source: 'calendly', count: 7 }] },
-        queueStats: () => store.queueStats(),
       },
       logger: pino({ level: 'silent' }),
       held,

@@ -31,12 +31,14 @@ function monitor(inputs: {
     config,
     inputs: {
       store: {
-        deadLettersSince: async () => ({ count: 0, first: [] }),
-        queueStats: async () => inputs.queue ?? [],
-        awaitingContacts: async (before, limit) => {
-          const old = (inputs.awaiting ?? []).filter((j) => (j.createdAt ?? 0) < before)
-          return { count: old.length, first: old.slice(0, limit) }
+        alerts: {
+          deadLettersSince: async () => ({ count: 0, first: [] }),
+          awaitingContacts: async (before, limit) => {
+            const old = (inputs.awaiting ?? []).filter((j) => (j.createdAt ?? 0) < before)
+            return { count: old.length, first: old.slice(0, limit) }
+          },
         },
+        jobs: { stats: async () => inputs.queue ?? [] },
       },
       held: () => inputs.held ?? [],
       refusedSince: async (since) => {

@@ -12,7 +12,7 @@ else {
     // nobody is in HighLevel yet: every delivery ends as a dead letter (contact not found)
     for (const n of [1, 2, 3, 4]) await c.post('forms', { type: 'signup', email: `main${n}@example.com` })
     for (const n of [1, 2]) await c.post('shop', { email: `shop${n}@example.com` })
-    t.ok(await c.until(async () => (await store.countJobs('dead')) === 6), 'six dead letters')
+    t.ok(await c.until(async () => (await store.housekeeping.countJobs('dead')) === 6), 'six dead letters')
 
     const page = await c.page()
     await c.signIn(page)
@@ -43,7 +43,7 @@ else {
     t.pass('the page followed the replay until HighLevel answered')
     const tagsOf = (id: string) => c.sandbox.listContacts(LOCATION_ID).find((x) => x.id === id)?.tags ?? []
     t.ok(await c.until(() => tagsOf(ada.id).includes('lead')), 'delivered in the sandbox after the replay')
-    t.ok(await c.until(async () => (await store.countJobs('dead')) === 5), 'five left')
+    t.ok(await c.until(async () => (await store.housekeeping.countJobs('dead')) === 5), 'five left')
 
     // all that match a filter: the count first, then progress; the other location untouched
     for (const n of [2, 3, 4]) c.sandbox.seedContact({ locationId: LOCATION_ID, email: `main${n}@example.com` })
@@ -61,7 +61,7 @@ else {
       await c.until(() => c.sandbox.listContacts(LOCATION_ID).filter((x) => x.tags.includes('lead')).length === 4),
       'the three delivered',
     )
-    t.equal(await store.countJobs('dead'), 2, "the other location's two stay dead")
+    t.equal(await store.housekeeping.countJobs('dead'), 2, "the other location's two stay dead")
 
     // discard, after a confirmation that can be declined
     await page.goto(`${c.url}/console/dead-letters`)
@@ -72,11 +72,11 @@ else {
       .check()
     page.once('dialog', (d) => void d.dismiss())
     await page.getByRole('button', { name: 'Discard selected' }).click()
-    t.equal(await store.countJobs('dead'), 2, 'declined: nothing discarded')
+    t.equal(await store.housekeeping.countJobs('dead'), 2, 'declined: nothing discarded')
     page.once('dialog', (d) => void d.accept())
     await page.getByRole('button', { name: 'Discard selected' }).click()
     await page.getByText('Discarded 1 dead letter(s).').waitFor()
-    t.equal(await store.countJobs('dead'), 1, 'accepted: one discarded')
+    t.equal(await store.housekeeping.countJobs('dead'), 1, 'accepted: one discarded')
     t.ok(c.sandbox.listContacts(SECOND_LOCATION_ID).length === 0, 'nothing sent to the other location')
     t.same(c.problems, [], 'no CSP violation, script error or failed load')
   })

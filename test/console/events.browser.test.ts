@@ -13,7 +13,7 @@ else {
     const small = await c.post('forms', { type: 'order', email: 'ada@example.com', total: 80 })
     await c.post('forms', { type: 'order', email: 'ada@example.com', total: 150 })
     await c.post('forms', { type: 'signup', email: 'grace@example.com' })
-    t.ok(await c.until(async () => (await c.service.store.countJobs('pending')) === 0), 'delivery settled')
+    t.ok(await c.until(async () => (await c.service.store.housekeeping.countJobs('pending')) === 0), 'delivery settled')
 
     const page = await c.page()
     await c.signIn(page)

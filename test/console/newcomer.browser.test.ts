@@ -17,7 +17,7 @@ else {
     })
     const id = await c.post('forms', { type: 'signup', email: 'new@example.com' })
     t.ok(
-      await c.until(async () => (await c.service.store.listJobs({ eventId: id }))[0]?.lastError != null),
+      await c.until(async () => (await c.service.store.housekeeping.listJobs({ eventId: id }))[0]?.lastError != null),
       'the first lookup found nobody',
     )
     const page = await c.page()

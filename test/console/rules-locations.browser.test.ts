@@ -11,7 +11,7 @@ else {
     c.sandbox.seedContact({ locationId: LOCATION_ID, email: 'ada@example.com' })
     await c.post('forms', { type: 'signup', email: 'ada@example.com' })
     const stored = await c.post('forms', { type: 'order', email: 'ada@example.com', total: 80 })
-    t.ok(await c.until(async () => (await c.service.store.countJobs('done')) === 1), 'delivered')
+    t.ok(await c.until(async () => (await c.service.store.housekeeping.countJobs('done')) === 1), 'delivered')
 
     const page = await c.page()
     await c.signIn(page)

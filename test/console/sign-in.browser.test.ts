@@ -61,7 +61,7 @@ else {
     // CSRF: a page on another origin posts to the admin API with the browser's cookie
     const { store } = c.service
     await c.post('shop', { email: 'nobody@example.com' })
-    t.ok(await c.until(async () => (await store.countJobs('dead')) === 1), 'a dead letter to protect')
+    t.ok(await c.until(async () => (await store.housekeeping.countJobs('dead')) === 1), 'a dead letter to protect')
     const evil = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html')
       res.end(`<!doctype html><html lang="en"><title>evil</title><body>
@@ -81,7 +81,7 @@ else {
     await page.waitForURL(/\/admin\/dead-letters\/replay$/)
     await c.until(() => answers.length >= 2)
     t.same(answers, [403, 403], 'both refused')
-    t.equal(await store.countJobs('dead'), 1, 'nothing was replayed')
+    t.equal(await store.housekeeping.countJobs('dead'), 1, 'nothing was replayed')
 
     // sign-out: back to sign-in, and the old cookie no longer opens the API
     await page.goto(`${c.url}/console/events`)
@@ -107,7 +107,7 @@ else {
       return { status: res.status, code: ((await res.json()) as { code: string }).code }
     })
     t.same(forced, { status: 403, code: 'TAGRELAY_ADMIN_READ_ONLY' }, 'the API refuses a viewer')
-    t.equal(await store.countJobs('dead'), 1, 'still not replayed')
+    t.equal(await store.housekeeping.countJobs('dead'), 1, 'still not replayed')
     t.same(c.problems, [], 'no CSP violation or script error')
   })
 }

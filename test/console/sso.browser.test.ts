@@ -75,8 +75,8 @@ else {
       [b1, 'b1@example.com'],
     ])
       t.equal((await hook(service, loc!, email!)).status, 202, `an event at ${email}`)
-    await until(t, "a1's dead letter", async () => (await service.store.countJobs('dead')) === 1)
-    await until(t, 'the others delivered', async () => (await service.store.countJobs('pending')) === 0)
+    await until(t, "a1's dead letter", async () => (await service.store.housekeeping.countJobs('dead')) === 1)
+    await until(t, 'the others delivered', async () => (await service.store.housekeeping.countJobs('pending')) === 0)
 
     // Chromium with third-party cookies blocked, in a fresh profile
     const profile = mkdtempSync(join(tmpdir(), 'tagrelay-chromium-'))
@@ -161,7 +161,7 @@ else {
       sandbox.seedContact({ locationId: a1, email: 'a1@example.com' })
       await frame.getByRole('button', { name: /^Replay dead letter/ }).click()
       await frame.getByText(/Replayed 1 of 1 dead letter/).waitFor()
-      await until(t, 'the replay delivered', async () => (await service.store.countJobs('dead')) === 0)
+      await until(t, 'the replay delivered', async () => (await service.store.housekeeping.countJobs('dead')) === 0)
       t.pass('replayed from the frame')
       await page.close()
     })

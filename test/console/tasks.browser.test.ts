@@ -65,7 +65,10 @@ else {
         await c.post('orders', { email: `ann@example.com`, form_id: 'contact-us', total: 100 + n })
       const jane = await c.post('orders', { email: 'jane@example.com', form_id: 'order', total: 80 })
       await c.post('forms', { type: 'signup', email: 'ann@example.com' })
-      t.ok(await c.until(async () => (await c.service.store.countJobs('pending')) === 0), 'delivery settled')
+      t.ok(
+        await c.until(async () => (await c.service.store.housekeeping.countJobs('pending')) === 0),
+        'delivery settled',
+      )
 
       const page = await c.page()
       await c.signIn(page)
@@ -140,7 +143,10 @@ else {
 
       // (b) "Bob is missing call-booked": a dead letter
       const bob = await c.post('orders', { email: 'bob@example.com', kind: 'booking' })
-      t.ok(await c.until(async () => (await c.service.store.countJobs('dead')) === 1), 'bob is a dead letter')
+      t.ok(
+        await c.until(async () => (await c.service.store.housekeeping.countJobs('dead')) === 1),
+        'bob is a dead letter',
+      )
       await page.goto(`${c.url}/console/events`)
       await page.getByRole('table', { name: /Events/ }).waitFor()
       await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 27))

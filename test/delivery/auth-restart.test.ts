@@ -57,7 +57,7 @@ t.test('a restarted worker reports the original failingSince; a success ends the
 
   const first = await boot()
   const eventId = `evt-auth-${T0}`
-  await first.store.accept(
+  await first.store.intake.accept(
     { id: eventId, source: 'forms', receivedAt: T0 - 1000, headers: {}, body: {}, tags: ['lead'], explain: null },
     [{ location: 'main', contact: { email: 'kim@example.com' }, add: ['lead'], remove: [], rules: ['r'] }],
   )
@@ -73,7 +73,7 @@ t.test('a restarted worker reports the original failingSince; a success ends the
   at = T0 + 3_600_000
   const second = await boot()
   await second.worker.runOnce()
-  const [job] = await second.store.listJobs({ eventId })
+  const [job] = await second.store.housekeeping.listJobs({ eventId })
   t.match(job, { status: 'pending', attempts: 3, lastError: /TAGRELAY_HL_UNAUTHORIZED/ }, 'it did fail again')
   t.same(failing(second.worker), [[LOCATION_ID, T0, 'TAGRELAY_HL_UNAUTHORIZED']], 'still failing since the first 401')
   t.match(
@@ -87,7 +87,7 @@ t.test('a restarted worker reports the original failingSince; a success ends the
   token = HL_TOKEN
   at += 60_000
   await second.worker.runOnce()
-  t.equal((await second.store.listJobs({ eventId }))[0]?.status, 'done')
+  t.equal((await second.store.housekeeping.listJobs({ eventId }))[0]?.status, 'done')
   t.same(sandbox.getContact(contact.id)?.tags, ['lead'])
   t.same(failing(second.worker), [])
   await second.worker.stop(100)
@@ -98,12 +98,12 @@ t.test('a restarted worker reports the original failingSince; a success ends the
   // a third process starts clean, and its successes write nothing
   const third = await boot()
   const next = `evt-auth-${T0}-2`
-  await third.store.accept(
+  await third.store.intake.accept(
     { id: next, source: 'forms', receivedAt: at - 1000, headers: {}, body: {}, tags: ['lead'], explain: null },
     [{ location: 'main', contact: { email: 'kim@example.com' }, add: ['vip'], remove: [], rules: ['r'] }],
   )
   await third.worker.runOnce()
-  t.equal((await third.store.listJobs({ eventId: next }))[0]?.status, 'done')
+  t.equal((await third.store.housekeeping.listJobs({ eventId: next }))[0]?.status, 'done')
   t.same(failing(third.worker), [])
   await third.worker.stop(100)
   t.same(third.writes, [], 'a success with nothing stored writes nothing')

@@ -64,7 +64,7 @@ export async function engineSetup(t: Teardown, sandboxOpts: Partial<SandboxOptio
 let n = 0
 export async function acceptJobs(store: Store, ...jobs: Partial<NewJob>[]): Promise<string> {
   const id = `evt-engine-${++n}`
-  await store.accept(
+  await store.intake.accept(
     { id, source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: {}, tags: [], explain: null },
     jobs.map((job) => ({ location: 'a', contact: {}, add: ['lead'], remove: [], rules: ['r'], ...job })),
   )

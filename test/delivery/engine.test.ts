@@ -47,7 +47,7 @@ t.test('coalesced add/remove sequences for one contact end with the right tags, 
   t.equal(lookups(sandbox.calls), 1, 'one lookup for three events')
   t.equal(sandbox.calls['POST /contacts/:contactId/tags'], 1, 'one add call')
   t.equal(sandbox.calls['DELETE /contacts/:contactId/tags'], 1, 'one remove call')
-  t.equal(await store.countJobs('done'), 4)
+  t.equal(await store.housekeeping.countJobs('done'), 4)
 })
 
 t.test('the contact cache: a second batch for the same email makes no lookup', async (t) => {
@@ -75,9 +75,9 @@ t.test(
     t.equal(sandbox.calls['POST /contacts/bulk/tags/update/:type'], 1, 'one bulk call for five contacts')
     t.equal(sandbox.calls['POST /contacts/:contactId/tags'], 2, 'the two failed contacts retried singly, nobody else')
     for (const c of good) t.same([...(sandbox.getContact(c.id)?.tags ?? [])].sort(), ['lead', 'webinar'])
-    const dead = await store.listDeadLetters()
+    const dead = await store.deadLetters.list()
     t.same(dead.map((j) => j.contact.id).sort(), [foreign.id, 'aaaaaaaaaaaaaaaaaaaa'].sort())
-    t.equal(await store.countJobs('done'), 3)
+    t.equal(await store.housekeeping.countJobs('done'), 3)
   },
 )
 
@@ -119,17 +119,17 @@ t.test('a refused bulk endpoint makes the location fall back to single calls, an
   for (const c of cs) await acceptJobs(store, { contact: { id: c.id }, add: ['y'] })
   await w.runOnce()
   t.equal(sandbox.calls['POST /contacts/bulk/tags/update/:type'], 1, 'no second bulk attempt')
-  t.equal(await store.countJobs('done'), 4)
+  t.equal(await store.housekeeping.countJobs('done'), 4)
 })
 
 t.test("a permanent error dead-letters at once, with HighLevel's response kept", async (t) => {
   const { store, worker } = await engineSetup(t)
   await acceptJobs(store, { contact: { id: 'bbbbbbbbbbbbbbbbbbbb' }, add: ['x'] })
   await worker().runOnce()
-  const [dead] = await store.listDeadLetters()
+  const [dead] = await store.deadLetters.list()
   t.ok(dead, 'dead at the first attempt')
   t.equal(dead?.attempts, 1)
-  const letter = await store.getDeadLetter(dead?.id as number)
+  const letter = await store.deadLetters.get(dead?.id as number)
   t.equal(letter?.attempts[0]?.statusCode, 400)
   t.match(letter?.attempts[0]?.response, { message: /not found/i })
   t.match(dead?.lastError, /TAGRELAY_HL_BAD_REQUEST/)
@@ -143,10 +143,10 @@ t.test('retries stop at maxAttempts: the job becomes a dead letter', async (t) =
   const w = worker({ retryMaxAttempts: 2, clock: { ...systemClock, now: () => Date.now() + ahead } })
   sandbox.failNext(503, 2)
   await w.runOnce()
-  t.equal(await store.countJobs('pending'), 1)
+  t.equal(await store.housekeeping.countJobs('pending'), 1)
   ahead += 20
   await w.runOnce()
-  t.equal(await store.countJobs('dead'), 1)
+  t.equal(await store.housekeeping.countJobs('dead'), 1)
 })
 
 t.test('a 429 on one location pauses it and leaves the other location flowing', async (t) => {
@@ -170,9 +170,9 @@ t.test('a 429 on one location pauses it and leaves the other location flowing', 
   t.same(sandbox.getContact(a.id)?.tags, [], 'A not delivered yet')
   const statusA = w.status().locations.find((l) => l.locationId === LOC_A)
   t.match(statusA, { paused: true, reason: /429/, http429: 1 })
-  t.ok(await until(async () => (await store.countJobs('done')) === 2), "B's jobs done")
+  t.ok(await until(async () => (await store.housekeeping.countJobs('done')) === 2), "B's jobs done")
   t.same(
-    (await store.listJobs({ status: 'pending' })).map((j) => j.location),
+    (await store.housekeeping.listJobs({ status: 'pending' })).map((j) => j.location),
     ['a'],
     "A's job still pending, not failed",
   )
@@ -184,7 +184,7 @@ t.test("lease expiry hands a crashed worker's job to another worker", async (t) 
   await acceptJobs(store, { contact: { id: c.id }, add: ['leased'] })
   const crashed = await openSecond()
   let now = Date.now() // the second worker's clock: stands still until the test moves it
-  const claimed = await crashed.claimJobs({ owner: 'crashed-worker', limit: 10, leaseMs: 300, now })
+  const claimed = await crashed.jobs.claim({ owner: 'crashed-worker', limit: 10, leaseMs: 300, now })
   t.equal(claimed.length, 1, 'the first worker holds it')
   const w = worker({ clock: { ...systemClock, now: () => now } })
   t.equal(await w.runOnce(), 0, 'a live lease keeps it from others')
@@ -214,7 +214,7 @@ t.test('leases are renewed while a slow round is in flight: a second worker cann
   const w = worker({ leaseMs: 300, clock })
   const round = w.runOnce()
   const other = await openSecond()
-  const steal = () => other.claimJobs({ owner: 'other', limit: 10, leaseMs: 1000, now: clock.now() })
+  const steal = () => other.jobs.claim({ owner: 'other', limit: 10, leaseMs: 1000, now: clock.now() })
   // parked: HighLevel's late answer and the renewal (every 100 ms); a sleep of the renewal
   // begins again only once its write is done (without renewal: one sleeper, a failure)
   const parked = () => holds(() => clock.sleeping === 2, 10_000)
@@ -227,5 +227,5 @@ t.test('leases are renewed while a slow round is in flight: a second worker cann
   }
   await clock.advance(800 - waited)
   t.equal(await round, 1)
-  t.equal(await store.countJobs('done'), 1)
+  t.equal(await store.housekeeping.countJobs('done'), 1)
 })

@@ -23,8 +23,8 @@ t.test(
         },
       )
     await worker().runOnce()
-    t.equal(await store.countJobs('dead'), 0, 'no dead letter')
-    t.equal(await store.countJobs('done'), 10)
+    t.equal(await store.housekeeping.countJobs('dead'), 0, 'no dead letter')
+    t.equal(await store.housekeeping.countJobs('done'), 10)
     const contacts = sandbox.listContacts(LOC_A)
     t.equal(contacts.length, 5, 'each shopper created once')
     for (const c of contacts) {
@@ -41,7 +41,7 @@ t.test('a job keeps the identity it was given apart from the id it resolved to',
   const c = sandbox.seedContact({ locationId: LOC_A, email: 'kept@example.com' })
   const eventId = await acceptJobs(store, { contact: { email: 'kept@example.com', phone: '+14155550199' } })
   await worker().runOnce()
-  const [job] = await store.listJobs({ eventId })
+  const [job] = await store.housekeeping.listJobs({ eventId })
   t.same(job?.contact, { email: 'kept@example.com', phone: '+14155550199' })
   t.equal(job?.contactId, c.id)
   t.equal(job?.status, 'done')
@@ -59,11 +59,11 @@ t.test(
     const merged = sandbox.seedContact({ locationId: LOC_A, email: 'moved@example.com', tags: ['first'] })
     const eventId = await acceptJobs(store, { contact: { email: 'moved@example.com' }, add: ['second'] })
     await w.runOnce()
-    const [job] = await store.listJobs({ eventId })
+    const [job] = await store.housekeeping.listJobs({ eventId })
     t.match(job, { status: 'done', attempts: 1, contactId: merged.id })
     t.same(sandbox.getContact(merged.id)?.tags.sort(), ['first', 'second'])
     t.same(
-      await store.lookupContacts('a', ['email:moved@example.com'], Date.now()),
+      await store.contacts.lookup('a', ['email:moved@example.com'], Date.now()),
       new Map([['email:moved@example.com', merged.id]]),
     )
     t.ok(logs.lines().some((l) => l.msg === 'HighLevel refused a cached contact id; resolving again'))
@@ -82,23 +82,23 @@ t.test('a cached id deleted in HighLevel, with create: the contact is created ag
   const now = sandbox.listContacts(LOC_A)
   t.equal(now.length, 1)
   t.same(now[0]?.tags, ['b'])
-  t.equal(await store.countJobs('done'), 2)
+  t.equal(await store.housekeeping.countJobs('done'), 2)
 })
 
 t.test('replay resolves again from the identity, not from the id the job resolved to before', async (t) => {
   const { sandbox, store, worker } = await engineSetup(t)
   const old = sandbox.seedContact({ locationId: LOC_A, email: 'replay@example.com' })
   const w = worker()
-  await store.rememberContacts('a', [{ key: 'email:replay@example.com', contactId: old.id }], Date.now() + 60_000)
+  await store.contacts.remember('a', [{ key: 'email:replay@example.com', contactId: old.id }], Date.now() + 60_000)
   sandbox.failNext(422) // the tag call fails for good: dead, with the resolved id recorded
   const eventId = await acceptJobs(store, { contact: { email: 'replay@example.com' }, add: ['x'] })
   await w.runOnce()
-  t.match((await store.listJobs({ eventId }))[0], { status: 'dead', contactId: old.id })
+  t.match((await store.housekeeping.listJobs({ eventId }))[0], { status: 'dead', contactId: old.id })
   sandbox.deleteContact(old.id)
   const fresh = sandbox.seedContact({ locationId: LOC_A, email: 'replay@example.com' })
-  await store.replayDeadLetters('all', Date.now())
+  await store.deadLetters.replay('all', Date.now())
   await w.runOnce()
-  t.match((await store.listJobs({ eventId }))[0], { status: 'done', contactId: fresh.id })
+  t.match((await store.housekeeping.listJobs({ eventId }))[0], { status: 'done', contactId: fresh.id })
   t.same(sandbox.getContact(fresh.id)?.tags, ['x'])
 })
 
@@ -106,7 +106,7 @@ t.test('email and phone cached for different contacts: email wins and the attemp
   const { sandbox, store, worker } = await engineSetup(t)
   const byEmail = sandbox.seedContact({ locationId: LOC_A, email: 'who@example.com' })
   const byPhone = sandbox.seedContact({ locationId: LOC_A, phone: '+14155550111' })
-  await store.rememberContacts(
+  await store.contacts.remember(
     'a',
     [
       { key: 'email:who@example.com', contactId: byEmail.id },
@@ -118,7 +118,7 @@ t.test('email and phone cached for different contacts: email wins and the attemp
   await worker().runOnce()
   t.same(sandbox.getContact(byEmail.id)?.tags, ['t'])
   t.same(sandbox.getContact(byPhone.id)?.tags, [])
-  const [attempt] = await store.listAttempts(eventId)
+  const [attempt] = await store.trail.listAttempts(eventId)
   t.match(attempt?.response, {
     contactId: byEmail.id,
     conflict: { emailContactId: byEmail.id, phoneContactId: byPhone.id, winner: 'email' },
@@ -139,7 +139,7 @@ t.test('an outage opens the circuit: held jobs keep their attempts, one probe, t
     clock: { ...systemClock, now: () => Date.now() + offset },
   })
   await w.runOnce()
-  const jobs = await store.listJobs()
+  const jobs = await store.housekeeping.listJobs()
   t.equal(jobs.filter((j) => j.attempts > 0).length, 3, 'only the calls that opened it spent attempts')
   t.equal(sandbox.calls.total, 3)
   t.ok(logs.lines().some((l) => l.msg === 'circuit opened: HighLevel keeps failing; deliveries held'))
@@ -157,9 +157,9 @@ t.test('an outage opens the circuit: held jobs keep their attempts, one probe, t
   await w.runOnce()
   t.ok(logs.lines().some((l) => l.msg === 'circuit closed: HighLevel answers again; deliveries resume'))
   while ((await w.runOnce()) > 0);
-  t.equal(await store.countJobs('done'), 10)
+  t.equal(await store.housekeeping.countJobs('done'), 10)
   t.ok(
-    (await store.listJobs()).every((j) => j.attempts <= 3),
+    (await store.housekeeping.listJobs()).every((j) => j.attempts <= 3),
     'no job spent an attempt per failed poll',
   )
   t.same(w.status().locations.find((l) => l.locationId === LOC_A)?.circuitOpen, false)

@@ -57,7 +57,7 @@ function worker(rig: Rig, store: Store, client: EngineClient): DeliveryWorker {
 let n = 0
 async function accept(store: Store, at: number, jobs: Partial<NewJob>[]): Promise<void> {
   const id = `evt-in-doubt-${++n}-${Math.random().toString(36).slice(2)}`
-  await store.accept(
+  await store.intake.accept(
     { id, source: 'shop', receivedAt: at, headers: {}, body: {}, tags: [], explain: null },
     jobs.map((j) => ({ location: 'main', contact: {}, add: [], remove: [], rules: ['r'], ...j })),
   )
@@ -100,15 +100,15 @@ for (const { name, open } of await storeKinds(t, 'in-doubt')) {
       const writes = tagWrites(rig.sandbox)
       const next = await restart(rig, second)
       await next.runOnce()
-      t.equal(await second.countJobs('pending'), 0, 'every job done')
+      t.equal(await second.housekeeping.countJobs('pending'), 0, 'every job done')
       t.equal(tagWrites(rig.sandbox) - writes, 0, 'no tag write after the restart')
       t.equal(rig.sandbox.calls['GET /contacts/:contactId'], 3, 'one read per contact in doubt')
       for (const p of people) {
         t.same(rig.sandbox.repeatedTagAdds(p.id), {}, `${p.email}: no tag added twice`)
         t.same([...(rig.sandbox.getContact(p.id)?.tags ?? [])].sort(), ['lead', 'subscribed'])
       }
-      const [job] = await second.listJobs()
-      const trail = await second.listAttempts(job!.eventId)
+      const [job] = await second.housekeeping.listJobs()
+      const trail = await second.trail.listAttempts(job!.eventId)
       t.match(trail.at(-1), { outcome: 'done', response: { added: [], alreadyApplied: ['subscribed'] } })
     },
   )
@@ -124,18 +124,18 @@ for (const { name, open } of await storeKinds(t, 'in-doubt')) {
       { contact: { email: 'ada@example.com' }, add: ['subscribed', 'VIP'], remove: ['lead'] },
     ])
     // a fresh job of another person, claimed for the first time: not in doubt, written blind
-    const claimed = await store.claimJobs({ owner: 'dead', limit: 10, leaseMs: LEASE_MS, now: rig.now.t })
+    const claimed = await store.jobs.claim({ owner: 'dead', limit: 10, leaseMs: LEASE_MS, now: rig.now.t })
     t.equal(claimed.length, 1, 'the dead owner held the job')
     await accept(store, rig.now.t, [{ contact: { id: bob.id }, add: ['lead'] }])
     const next = await restart(rig, store)
     await next.runOnce()
-    t.equal(await store.countJobs('pending'), 0)
+    t.equal(await store.housekeeping.countJobs('pending'), 0)
     t.same([...(rig.sandbox.getContact(ada.id)?.tags ?? [])].sort(), ['subscribed', 'vip'])
     t.equal(rig.sandbox.calls['GET /contacts/:contactId'], 1, 'only the contact in doubt is read')
     t.equal(rig.sandbox.calls['POST /contacts/:contactId/tags'], 2, "ada's missing tag and bob's add, one call each")
     t.equal(rig.sandbox.calls['DELETE /contacts/:contactId/tags'] ?? 0, 0, "ada's removal already happened")
     t.same(rig.sandbox.repeatedTagAdds(bob.id), { lead: 1 }, 'a job not in doubt is not read: written as it is')
-    const trail = await store.listAttempts(claimed[0]!.eventId)
+    const trail = await store.trail.listAttempts(claimed[0]!.eventId)
     t.match(trail.at(-1), { outcome: 'done', response: { added: ['subscribed'], alreadyApplied: ['VIP', 'lead'] } })
   })
 }

@@ -61,7 +61,7 @@ async function accept(
 ) {
   const body = { kind, email }
   const j = judge(rules, SOURCE, { body, headers: {}, query: {}, receivedAt: at.t })
-  await store.accept(
+  await store.intake.accept(
     {
       id: `evt-${kind}-${n}-${Math.random().toString(36).slice(2)}`,
       source: 'shop',
@@ -137,7 +137,7 @@ for (const { name, open } of await storeKinds(t, 'last-word'))
         rig.now.t += LEASE_MS + 1_000 // the dead process's lease has run out by now in any case
         await next.runOnce()
         await next.runOnce()
-        t.equal(await second.countJobs('pending'), 0, 'everything delivered')
+        t.equal(await second.housekeeping.countJobs('pending'), 0, 'everything delivered')
         t.same(tagsOf(rig.sandbox, 'ada@example.com'), ['lead'], 'unsubscribed, as the last event said')
       },
     )
@@ -168,14 +168,18 @@ t.test('a not-found retry does not undo a later event that created the contact',
   const w = worker(rig, store, rig.client, 24 * 3_600_000, 60_000)
   await accept(rig.now, store, leadRules, 1, 'lead', 'q@example.com')
   await w.runOnce()
-  t.match(await store.listJobs(), [{ status: 'pending', attempts: 1 }], 'not found: the lead waits for its retry')
+  t.match(
+    await store.housekeeping.listJobs(),
+    [{ status: 'pending', attempts: 1 }],
+    'not found: the lead waits for its retry',
+  )
   rig.now.t += 1
   await accept(rig.now, store, leadRules, 2, 'convert', 'q@example.com')
-  for (let i = 0; i < 10 && (await store.countJobs('pending')) > 0; i++) {
+  for (let i = 0; i < 10 && (await store.housekeeping.countJobs('pending')) > 0; i++) {
     await w.runOnce()
     rig.now.t += 60_000 // past any retry of the lead
   }
-  t.equal(await store.countJobs('pending'), 0)
+  t.equal(await store.housekeeping.countJobs('pending'), 0)
   t.same(tagsOf(rig.sandbox, 'q@example.com'), ['b'], 'the convert came last: [b]')
 })
 
@@ -187,8 +191,8 @@ t.test(
     t.teardown(() => store.close())
     rig.sandbox.seedContact({ locationId: LOCATION, email: 'ada@example.com', tags: ['lead'] })
     await accept(rig.now, store, optRules, 1, 'optin', 'ada@example.com')
-    const [optin] = await store.claimJobs({ owner: 'x', limit: 1, leaseMs: 1000, now: rig.now.t })
-    await store.failJob(
+    const [optin] = await store.jobs.claim({ owner: 'x', limit: 1, leaseMs: 1000, now: rig.now.t })
+    await store.jobs.fail(
       optin!.id,
       'x',
       { startedAt: rig.now.t, finishedAt: rig.now.t, outcome: 'dead', error: 'E: gave up' },
@@ -198,12 +202,12 @@ t.test(
     const w = worker(rig, store, rig.client)
     await w.runOnce()
     const calls = rig.sandbox.calls.total
-    await store.replayDeadLetters([optin!.id], rig.now.t)
+    await store.deadLetters.replay([optin!.id], rig.now.t)
     t.equal(await w.runOnce(), 1, 'the replayed opt-in is handled')
     t.same(tagsOf(rig.sandbox, 'ada@example.com'), ['lead'], 'still unsubscribed')
     t.equal(rig.sandbox.calls.total - calls, 0, 'nothing sent to HighLevel for it')
-    const optout = (await store.listJobs()).find((j) => j.id !== optin!.id)!
-    const trail = await store.listAttempts(optin!.eventId)
+    const optout = (await store.housekeeping.listJobs()).find((j) => j.id !== optin!.id)!
+    const trail = await store.trail.listAttempts(optin!.eventId)
     t.match(trail.at(-1), {
       outcome: 'done',
       response: { superseded: [{ tag: 'subscribed', byEvent: optout.eventId }] },

@@ -18,7 +18,7 @@ t.test('a round finds its people with batched searches, not one lookup each', as
   await w.runOnce()
   t.equal(sandbox.calls[SEARCH], 3, '120 people in OR groups of 50: 3 searches')
   t.equal(sandbox.calls[DUPLICATE] ?? 0, 0, 'no duplicate search: everyone was found')
-  t.equal(await store.countJobs('done'), 240)
+  t.equal(await store.housekeeping.countJobs('done'), 240)
   for (const email of people) t.same(sandbox.findByEmail(LOC_A, email)?.tags.sort(), ['first', 'second'])
 })
 

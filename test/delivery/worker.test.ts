@@ -46,9 +46,10 @@ async function setup(t: Tap, baseUrl?: string, token = HL_TOKEN, extra: Partial<
 let n = 0
 async function accept(store: Store, job: Partial<NewJob>, receivedAt = Date.now() - 1): Promise<string> {
   const id = `evt-${++n}`
-  await store.accept({ id, source: 'forms', receivedAt, headers: {}, body: {}, tags: job.add ?? [], explain: null }, [
-    { location: 'main', contact: {}, add: ['lead'], remove: [], rules: ['r'], ...job },
-  ])
+  await store.intake.accept(
+    { id, source: 'forms', receivedAt, headers: {}, body: {}, tags: job.add ?? [], explain: null },
+    [{ location: 'main', contact: {}, add: ['lead'], remove: [], rules: ['r'], ...job }],
+  )
   return id
 }
 
@@ -58,7 +59,7 @@ t.test('an email job is resolved through duplicate search and its tags added', a
   const eventId = await accept(store, { contact: { email: 'ada@example.com' }, add: ['lead', 'webinar'] })
   t.equal(await worker.runOnce(), 1)
   t.same(sandbox.getContact(contact.id)?.tags.sort(), ['existing', 'lead', 'webinar'])
-  const [job] = await store.listJobs({ eventId })
+  const [job] = await store.housekeeping.listJobs({ eventId })
   t.match(job, { status: 'done', attempts: 1, contactId: contact.id })
   t.ok(
     logs.lines().some((l) => l.msg === 'tags applied' && l.eventId === eventId),
@@ -82,17 +83,17 @@ t.test('an unknown email is looked for again until contactNotFoundRetryHours, th
   freeze(receivedAt) // the window counts from the job's arrival: time stands there until the test moves it
   const eventId = await accept(store, { contact: { email: 'nobody@example.com' } }, receivedAt)
   await worker.runOnce()
-  let [job] = await store.listJobs({ eventId })
+  let [job] = await store.housekeeping.listJobs({ eventId })
   t.equal(job?.status, 'pending', 'not found is not final at once')
   t.match(job?.lastError, /TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email nobody@example.com/)
   pass(299)
   await worker.runOnce()
-  ;[job] = await store.listJobs({ eventId })
+  ;[job] = await store.housekeeping.listJobs({ eventId })
   t.equal(job?.status, 'pending', 'still looked for just before the window ends')
   // the window is over; the retry it was given may lie up to its jitter (backoff maxMs, 5) later
   pass(5)
   await worker.runOnce()
-  ;[job] = await store.listJobs({ eventId })
+  ;[job] = await store.housekeeping.listJobs({ eventId })
   t.equal(job?.status, 'dead', 'dead once the window is over')
   t.match(job?.lastError, /email nobody@example.com .*looked for since .*add create: to the rule/)
 })
@@ -101,11 +102,11 @@ t.test('a contact created in HighLevel during the not-found window gets its tags
   const { sandbox, store, worker, pass } = await setup(t)
   const eventId = await accept(store, { contact: { email: 'later@example.com' }, add: ['lead'] })
   await worker.runOnce()
-  t.equal((await store.listJobs({ eventId }))[0]?.status, 'pending')
+  t.equal((await store.housekeeping.listJobs({ eventId }))[0]?.status, 'pending')
   const made = sandbox.seedContact({ locationId: LOCATION_ID, email: 'later@example.com' })
   pass(10) // past the retry's backoff (at most 5 ms)
   await worker.runOnce()
-  t.equal((await store.listJobs({ eventId }))[0]?.status, 'done')
+  t.equal((await store.housekeeping.listJobs({ eventId }))[0]?.status, 'done')
   t.same(sandbox.getContact(made.id)?.tags, ['lead'])
 })
 
@@ -113,7 +114,7 @@ t.test('a contact id HighLevel does not know is a permanent failure', async (t) 
   const { store, worker } = await setup(t)
   const eventId = await accept(store, { contact: { id: 'doesNotExist00000000' } })
   await worker.runOnce()
-  const [job] = await store.listJobs({ eventId })
+  const [job] = await store.housekeeping.listJobs({ eventId })
   t.equal(job?.status, 'dead')
   t.match(job?.lastError, /TAGRELAY_HL_BAD_REQUEST/)
 })
@@ -124,12 +125,12 @@ t.test('a 5xx leaves the job pending with its attempt count and error, and a lat
   const eventId = await accept(store, { contact: { id: contact.id } })
   sandbox.failNext(503)
   await worker.runOnce()
-  let [job] = await store.listJobs({ eventId })
+  let [job] = await store.housekeeping.listJobs({ eventId })
   t.match(job, { status: 'pending', attempts: 1, lastError: /TAGRELAY_HL_SERVER_ERROR/ })
   t.same(sandbox.getContact(contact.id)?.tags, [])
   pass(10) // past the retry's backoff (at most 5 ms)
   await worker.runOnce()
-  ;[job] = await store.listJobs({ eventId })
+  ;[job] = await store.housekeeping.listJobs({ eventId })
   t.match(job, { status: 'done', attempts: 2 })
   t.same(sandbox.getContact(contact.id)?.tags, ['lead'])
 })
@@ -138,7 +139,7 @@ t.test('HighLevel unreachable: the job stays pending with a network error', asyn
   const { store, worker } = await setup(t, 'http://127.0.0.1:9')
   const eventId = await accept(store, { contact: { id: 'abc' } })
   await worker.runOnce()
-  const [job] = await store.listJobs({ eventId })
+  const [job] = await store.housekeeping.listJobs({ eventId })
   t.match(job, { status: 'pending', attempts: 1, lastError: /TAGRELAY_HL_NETWORK/ })
 })
 
@@ -146,7 +147,7 @@ t.test('a rejected token is retried, not dropped', async (t) => {
   const { store, worker } = await setup(t, undefined, 'pit-revoked-token')
   const eventId = await accept(store, { contact: { id: 'abc' } })
   await worker.runOnce()
-  const [job] = await store.listJobs({ eventId })
+  const [job] = await store.housekeeping.listJobs({ eventId })
   t.match(job, { status: 'pending', attempts: 1, lastError: /TAGRELAY_HL_UNAUTHORIZED/ })
 })
 
@@ -156,10 +157,10 @@ t.test('the worker loop delivers on wake and stop releases nothing it finished',
   worker.start()
   const eventId = await accept(store, { contact: { email: 'd@example.com' } })
   worker.wake()
-  t.ok(await until(async () => (await store.countJobs('pending')) === 0), 'delivered after the wake')
+  t.ok(await until(async () => (await store.housekeeping.countJobs('pending')) === 0), 'delivered after the wake')
   await worker.stop(1000)
   t.same(sandbox.getContact(contact.id)?.tags, ['lead'])
-  t.equal((await store.listJobs({ eventId }))[0]?.status, 'done')
+  t.equal((await store.housekeeping.listJobs({ eventId }))[0]?.status, 'done')
 })
 
 t.test('retryDelay: full jitter under an exponential ceiling, Retry-After as a floor', async (t) => {
@@ -194,7 +195,7 @@ t.test('a phone-only job is found by duplicate search on the number', async (t) 
   const contact = sandbox.seedContact({ locationId: LOCATION_ID, phone: '+14155550123' })
   const eventId = await accept(store, { contact: { phone: '+14155550123' }, add: ['sms-optin'] })
   await worker.runOnce()
-  t.match((await store.listJobs({ eventId }))[0], { status: 'done', contactId: contact.id })
+  t.match((await store.housekeeping.listJobs({ eventId }))[0], { status: 'done', contactId: contact.id })
   t.same(sandbox.getContact(contact.id)?.tags, ['sms-optin'])
 })
 
@@ -219,7 +220,7 @@ t.test('a missing contact is created through upsert when the rule asks, and tagg
   t.equal(created?.firstName, 'Fresh')
   t.same(created?.tags, ['new-lead'])
   t.equal(sandbox.calls['POST /contacts/upsert'], 1)
-  t.match((await store.listJobs({ eventId }))[0], { status: 'done', contactId: created?.id })
+  t.match((await store.housekeeping.listJobs({ eventId }))[0], { status: 'done', contactId: created?.id })
 })
 
 t.test('untag removes the tags from the contact', async (t) => {
@@ -234,7 +235,7 @@ t.test('without create, a contact found by neither email nor phone is a dead let
   const { store, worker } = await setup(t, undefined, HL_TOKEN, { contactNotFoundRetryHours: 0 })
   const eventId = await accept(store, { contact: { email: 'ghost@example.com', phone: '+14155550100' } })
   await worker.runOnce()
-  const [job] = await store.listJobs({ eventId })
+  const [job] = await store.housekeeping.listJobs({ eventId })
   t.equal(job?.status, 'dead')
   t.match(job?.lastError, /email ghost@example.com or phone \+14155550100/)
 })

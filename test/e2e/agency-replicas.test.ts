@@ -43,7 +43,7 @@ if (url) {
       sandbox.expireAccessTokens()
       const sends = locs.flatMap((loc, i) => [hook(a, loc, emails[i]!), hook(b, loc, emails[i]!)])
       t.ok((await Promise.all(sends)).every((r) => r.status === 202))
-      await until(t, `round ${round} delivered`, async () => (await a.store.countJobs('pending')) === 0)
+      await until(t, `round ${round} delivered`, async () => (await a.store.housekeeping.countJobs('pending')) === 0)
     }
     // one refresh per location per round, whichever replica did it
     t.equal(sandbox.calls['POST /oauth/token'], 3 * locs.length, 'one refresh per location per round')
@@ -57,7 +57,7 @@ if (url) {
         authB.refresh!({ reason: 'unauthorized', rejectedToken }),
       ])
     }
-    t.equal(await a.store.countJobs('dead'), 0, 'no job failed')
+    t.equal(await a.store.housekeeping.countJobs('dead'), 0, 'no job failed')
     const refusals = logs
       .lines()
       .filter((l) => /TAGRELAY_HL_OAUTH_REFRESH_FAILED|invalid_grant/.test(JSON.stringify(l)))

@@ -16,7 +16,7 @@ t.test('a broken OAuth connection shows in /admin/locations and the metrics, not
   const storeUrl = `sqlite:${join(tempDir(t), 'auth.db')}`
   // a stored pair that looks valid, but HighLevel knows neither its access nor its refresh token
   const store = await openStore({ url: storeUrl })
-  await store.saveOAuthTokens(OAUTH_LOCATION, {
+  await store.tokens.saveOAuthTokens(OAUTH_LOCATION, {
     clientId: 'client-1',
     seedHash: seedHash('configured-refresh-token'),
     accessToken: 'revoked-access-token',

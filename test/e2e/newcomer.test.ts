@@ -92,7 +92,7 @@ const auth = { authorization: `Bearer ${ADMIN_TOKEN}` }
 async function untilDead(store: Store, worker: DeliveryWorker, eventId: string): Promise<number> {
   for (;;) {
     await worker.runOnce()
-    const [job] = await store.listJobs({ eventId })
+    const [job] = await store.housekeeping.listJobs({ eventId })
     if (job?.status === 'dead') return job.id
   }
 }
@@ -161,7 +161,7 @@ t.test('a new person without create: is warned about, dies, and comes back with 
   const created = sandbox.findByEmail(LOCATION_ID, 'new@example.com')
   t.ok(created, 'one rerun created the contact')
   t.same(created?.tags, ['newsletter'], 'and landed the tag')
-  t.equal((await store.listJobs({ eventId: accepted.id }))[0]?.status, 'done')
+  t.equal((await store.housekeeping.listJobs({ eventId: accepted.id }))[0]?.status, 'done')
 
   // a second new person, dead under the old rules, comes back with one replay
   const second = await app.inject({

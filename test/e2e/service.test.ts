@@ -60,8 +60,10 @@ t.test('jobs pending at shutdown are delivered after a restart on the same SQLit
     ids.push(res.json.id)
   }
   // the engine has tried and failed (the circuit breaker may hold the other jobs back unattempted)
-  await until(t, 'a failed attempt', async () => (await first.store.listJobs()).some((j) => j.attempts > 0))
-  t.equal(await first.store.countJobs('pending'), 3)
+  await until(t, 'a failed attempt', async () =>
+    (await first.store.housekeeping.listJobs()).some((j) => j.attempts > 0),
+  )
+  t.equal(await first.store.housekeeping.countJobs('pending'), 3)
   await first.close()
 
   // Second run: same file, HighLevel back.
@@ -74,9 +76,9 @@ t.test('jobs pending at shutdown are delivered after a restart on the same SQLit
     logStream: captureLogs().stream,
   })
   t.teardown(() => second.close())
-  await until(t, 'all jobs delivered', async () => (await second.store.countJobs('done')) === 3)
+  await until(t, 'all jobs delivered', async () => (await second.store.housekeeping.countJobs('done')) === 3)
   for (const c of contacts) t.same(sandbox.getContact(c.id)?.tags, ['lead', 'signed up'], `${c.email} tagged`)
-  for (const id of ids) t.ok(await second.store.getEvent(id), 'every acknowledged event survived the restart')
+  for (const id of ids) t.ok(await second.store.trail.getEvent(id), 'every acknowledged event survived the restart')
 })
 
 t.test('close() stops accepting: a request after close is refused', async (t) => {

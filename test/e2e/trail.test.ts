@@ -33,7 +33,7 @@ t.test("one event's trail from receipt to HighLevel's answer, and the metrics it
   })
   t.equal(posted.statusCode, 202)
   const { id } = (await posted.body.json()) as { id: string }
-  t.ok(await until(async () => (await service.store.countJobs('done')) === 1), 'delivered')
+  t.ok(await until(async () => (await service.store.housekeeping.countJobs('done')) === 1), 'delivered')
 
   const admin = (path: string) =>
     request(`${service.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })

@@ -84,14 +84,14 @@ t.test('a rotated refresh token survives a restart (real SQLite file, closed and
   const contact = sandbox.seedContact({ locationId: LOC_MAIN })
 
   let store = await openStore({ url })
-  await client.addTags(oauthFor(store, configured), contact.id, ['before'])
-  const saved = await store.loadOAuthTokens(LOC_MAIN)
+  await client.addTags(oauthFor(store.tokens, configured), contact.id, ['before'])
+  const saved = await store.tokens.loadOAuthTokens(LOC_MAIN)
   t.not(saved?.refreshToken, configured, 'the spent configured token was replaced')
   await store.close()
 
   store = await openStore({ url })
   t.teardown(() => store.close())
-  const restarted = oauthFor(store, configured) // same config as before the restart
+  const restarted = oauthFor(store.tokens, configured) // same config as before the restart
   await client.addTags(restarted, contact.id, ['reuse'])
   t.equal(tokenCalls(sandbox), 1, 'the stored access token was reused, no refresh')
   sandbox.expireAccessTokens()

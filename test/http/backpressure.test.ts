@@ -41,7 +41,7 @@ t.test(
       code: 'TAGRELAY_OVERLOADED',
       message: 'tagrelay is overloaded; retry after 7 s',
     })
-    t.equal(await store.countEvents(), 0, 'nothing stored')
+    t.equal(await store.housekeeping.countEvents(), 0, 'nothing stored')
     t.equal((await app.inject({ url: '/healthz' })).statusCode, 200)
     t.equal((await app.inject({ url: '/readyz' })).statusCode, 200)
     t.equal(

@@ -50,13 +50,13 @@ async function send(app: Awaited<ReturnType<typeof build>>['app'], source: strin
 t.test('body-only senders: the same body with a new delivery id is a duplicate, nothing stored', async (t) => {
   const { app, store } = await build(t, { sources, rules })
   for (const source of [...BODY_ONLY, 'hmac', 'token-on']) {
-    const before = await store.countEvents()
+    const before = await store.housekeeping.countEvents()
     const first = await send(app, source, 'delivery-1')
     t.equal(first.statusCode, 202, `${source}: first`)
     const again = await send(app, source, 'delivery-2')
     t.equal(again.statusCode, 200, `${source}: the replay`)
     t.same(again.json(), { id: first.json().id, tags: ['t'], rules: [`r-${source}`], duplicate: true })
-    t.equal(await store.countEvents(), before + 1, `${source}: one event stored`)
+    t.equal(await store.housekeeping.countEvents(), before + 1, `${source}: one event stored`)
   }
 })
 
@@ -65,7 +65,7 @@ t.test('bodyHash: false turns it off; schemes that sign more than the body do no
   t.equal((await send(app, 'github-off', 'delivery-1')).statusCode, 202)
   t.equal((await send(app, 'github-off', 'delivery-2')).statusCode, 202, 'a new delivery id is a new event')
   t.equal((await send(app, 'github-off', 'delivery-2')).statusCode, 200, 'the delivery id still dedupes')
-  t.equal(await store.countEvents(), 2)
+  t.equal(await store.housekeeping.countEvents(), 2)
   t.equal((await send(app, 'hmac-url', '')).statusCode, 202)
   t.equal((await send(app, 'hmac-url', '')).statusCode, 202, 'hmac over {method}{url}{body}: no body hash by default')
 })

@@ -120,8 +120,8 @@ t.test('1,000 random malformed requests: never a 5xx, never a crash, never a sto
     { numRuns: 1000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
   )
   t.equal(n, 1000, 'ran 1,000 requests')
-  t.equal(await store.countEvents(), 0, 'no event stored')
-  t.equal(await store.countJobs(), 0, 'no job stored')
+  t.equal(await store.housekeeping.countEvents(), 0, 'no event stored')
+  t.equal(await store.housekeeping.countJobs(), 0, 'no job stored')
   const health = await app.inject({ method: 'GET', url: '/healthz' })
   t.equal(health.statusCode, 200, 'the app is still up')
 })

@@ -14,7 +14,7 @@ t.test('a verified JSON event is stored with its jobs and answered 202', async (
   t.equal(res.statusCode, 202)
   const body = res.json()
   t.match(body, { id: String, tags: ['lead', 'signed up'], rules: ['signup'] })
-  const event = await store.getEvent(body.id)
+  const event = await store.trail.getEvent(body.id)
   t.ok(event, 'the event is stored before the answer')
   t.same(event?.body, signup)
   t.equal(event?.headers['x-tagrelay-token'], '[redacted]', 'the source token is not stored')
@@ -31,7 +31,7 @@ t.test('the token may come in the query string', async (t) => {
   const { app, store } = await build(t)
   const res = await app.inject({ method: 'POST', url: `/hooks/forms?token=${SOURCE_TOKEN}`, payload: signup })
   t.equal(res.statusCode, 202)
-  t.equal(await store.countEvents(), 1)
+  t.equal(await store.housekeeping.countEvents(), 1)
 })
 
 t.test('an event no rule matches is still stored, with no jobs', async (t) => {
@@ -44,8 +44,8 @@ t.test('an event no rule matches is still stored, with no jobs', async (t) => {
   })
   t.equal(res.statusCode, 202)
   t.same(res.json().tags, [])
-  t.equal(await store.countEvents(), 1)
-  t.equal(await store.countJobs(), 0)
+  t.equal(await store.housekeeping.countEvents(), 1)
+  t.equal(await store.housekeeping.countJobs(), 0)
 })
 
 t.test('a matching rule whose contact cannot be read is reported in the answer', async (t) => {
@@ -58,7 +58,7 @@ t.test('a matching rule whose contact cannot be read is reported in the answer',
   })
   t.equal(res.statusCode, 202)
   t.match(res.json().unresolved, [{ rule: 'signup', reason: /not an email/ }])
-  t.equal(await store.countJobs(), 0)
+  t.equal(await store.housekeeping.countJobs(), 0)
 })
 
 const rejections: Array<{
@@ -145,8 +145,8 @@ for (const r of rejections) {
     t.equal(body.statusCode, r.status)
     t.equal(body.code, r.code)
     t.type(body.message, 'string')
-    t.equal(await store.countEvents(), 0, 'no event stored')
-    t.equal(await store.countJobs(), 0, 'no job stored')
+    t.equal(await store.housekeeping.countEvents(), 0, 'no event stored')
+    t.equal(await store.housekeeping.countJobs(), 0, 'no job stored')
     t.notOk(logs.text().includes(SOURCE_TOKEN), 'the source token is not logged')
   })
 }
@@ -185,7 +185,7 @@ t.test('every log line of a request carries its event id; no token is logged', a
 
 t.test('a store failure answers 500 and says nothing was stored', async (t) => {
   const { app, store } = await build(t)
-  store.accept = async () => {
+  store.intake.accept = async () => {
     throw new Error('disk I/O error')
   }
   const res = await app.inject({

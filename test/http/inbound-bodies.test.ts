@@ -14,7 +14,7 @@ t.test(
         payload,
       })
       t.equal(res.statusCode, 202, contentType)
-      return (await store.getEvent(res.json().id))?.body as Record<string, unknown>
+      return (await store.trail.getEvent(res.json().id))?.body as Record<string, unknown>
     }
     t.same(
       await post(
@@ -78,7 +78,7 @@ t.test(
     })
     t.equal(res.statusCode, 202)
     t.same(res.json().tags, ['jotform'], 'a rule reads q3_email from rawRequest')
-    t.match((await store.getEvent(res.json().id))?.body, {
+    t.match((await store.trail.getEvent(res.json().id))?.body, {
       formID: '123',
       q3_email: 'grace@example.com',
       rawRequest: { q4_name: { first: 'Grace' } },
@@ -138,7 +138,11 @@ t.test('body refusals: charset, depth, width, size, prototype keys', async (t) =
     t.equal(res.statusCode, status, what)
     if (code) t.equal(res.json().code, code, what)
   }
-  t.equal(await store.countEvents(), 1, 'only the valid one (a lone surrogate is valid JSON text) is stored')
+  t.equal(
+    await store.housekeeping.countEvents(),
+    1,
+    'only the valid one (a lone surrogate is valid JSON text) is stored',
+  )
 
   const form = await post(
     '/hooks/open',
@@ -147,13 +151,13 @@ t.test('body refusals: charset, depth, width, size, prototype keys', async (t) =
   )
   t.equal(form.statusCode, 202)
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
-  t.same((await store.getEvent(form.json().id))?.body, { ok: '1' }, 'the forbidden fields are dropped')
+  t.same((await store.trail.getEvent(form.json().id))?.body, { ok: '1' }, 'the forbidden fields are dropped')
   const mp = await post(
     '/hooks/open',
     'multipart/form-data; boundary=b',
     '--b\r\nContent-Disposition: form-data; name="__proto__[x]"\r\n\r\n1\r\n--b\r\nContent-Disposition: form-data; name="y"\r\n\r\n2\r\n--b--',
   )
-  t.same((await store.getEvent(mp.json().id))?.body, { y: '2' })
+  t.same((await store.trail.getEvent(mp.json().id))?.body, { y: '2' })
 })
 
 t.test('a source over its rate limit gets 429 with Retry-After; others are unaffected', async (t) => {

@@ -26,7 +26,7 @@ t.test('a Stripe event signed by Stripe’s library is accepted and stored; a ta
   t.equal(res.statusCode, 202)
   t.same(res.json().tags, ['customer'])
   t.equal(
-    (await store.getEvent(res.json().id))?.headers['stripe-signature'],
+    (await store.trail.getEvent(res.json().id))?.headers['stripe-signature'],
     '[redacted]',
     'the signature is not stored',
   )
@@ -44,7 +44,7 @@ t.test('a Stripe event signed by Stripe’s library is accepted and stored; a ta
     code: 'TAGRELAY_BAD_SIGNATURE',
     message: 'the signature sent for source "pay" does not verify',
   })
-  t.equal(await store.countEvents(), 1, 'the forgery is not stored')
+  t.equal(await store.housekeeping.countEvents(), 1, 'the forgery is not stored')
   t.equal(rejections.get('pay', 'TAGRELAY_BAD_SIGNATURE'), 1, 'counted by source and code')
   const line = logs.lines().find((l) => l.msg === 'request rejected')
   t.match(line, { source: 'pay', code: 'TAGRELAY_BAD_SIGNATURE', detail: 'digest mismatch' })
@@ -63,7 +63,7 @@ t.test('a Stripe event signed too long ago is refused as stale', async (t) => {
   })
   t.equal(res.statusCode, 401)
   t.equal(res.json().code, 'TAGRELAY_STALE_TIMESTAMP')
-  t.equal(await store.countEvents(), 0)
+  t.equal(await store.housekeeping.countEvents(), 0)
 })
 
 t.test('a repeated delivery answers 200 with the first result and stores nothing', async (t) => {
@@ -83,8 +83,8 @@ t.test('a repeated delivery answers 200 with the first result and stores nothing
   })
   t.equal(again.statusCode, 200)
   t.same(again.json(), { id: first.json().id, tags: ['customer'], rules: ['paid'], duplicate: true })
-  t.equal(await store.countEvents(), 1)
-  t.equal(await store.countJobs(), 1)
+  t.equal(await store.housekeeping.countEvents(), 1)
+  t.equal(await store.housekeeping.countJobs(), 1)
   const other = stripeEvent.replace('evt_1', 'evt_2')
   t.equal(
     (await app.inject({ method: 'POST', url: '/hooks/pay', headers: await stripeHeaders(other), payload: other }))
@@ -112,8 +112,8 @@ t.test('simultaneous copies over a real port store one event', async (t) => {
     ),
     'the rest are 200 with the first id',
   )
-  t.equal(await store.countEvents(), 1)
-  t.equal(await store.countJobs(), 1)
+  t.equal(await store.housekeeping.countEvents(), 1)
+  t.equal(await store.housekeeping.countJobs(), 1)
 })
 
 t.test('a duplicated signature header over a real port is refused, not picked from', async (t) => {
@@ -151,5 +151,5 @@ t.test('a duplicated signature header over a real port is refused, not picked fr
   })
   t.equal(status.code, 400, status.body)
   t.equal(JSON.parse(status.body).code, 'TAGRELAY_DUPLICATE_HEADER')
-  t.equal(await store.countEvents(), 0)
+  t.equal(await store.housekeeping.countEvents(), 0)
 })

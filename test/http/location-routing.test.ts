@@ -70,13 +70,13 @@ t.test(
     t.equal(byName.status, 202)
     t.same(byName.body.tags, ['seen', 'at-main'], '$location reads the routed location')
     t.equal((await post(service, `/hooks/byUrl/${LOCATION_ID}`, { email: 'b@example.com' })).status, 202)
-    const jobs = await service.store.listJobs()
+    const jobs = await service.store.housekeeping.listJobs()
     t.same(
       jobs.map((j) => j.location),
       ['main', 'main'],
     )
 
-    const before = await service.store.countEvents()
+    const before = await service.store.housekeeping.countEvents()
     const unknown = await post(service, '/hooks/byUrl/nowhere', { email: 'c@example.com' })
     t.equal(unknown.status, 404)
     t.equal(unknown.body.code, 'TAGRELAY_UNKNOWN_LOCATION')
@@ -86,7 +86,7 @@ t.test(
       (await post(service, '/hooks/open/main', { email: 'c@example.com' })).body.code,
       'TAGRELAY_LOCATION_NOT_IN_URL',
     )
-    t.equal(await service.store.countEvents(), before, 'nothing stored')
+    t.equal(await service.store.housekeeping.countEvents(), before, 'nothing stored')
   },
 )
 
@@ -97,7 +97,7 @@ t.test('the location from a payload path', async (t) => {
   t.same([missing.status, missing.body.code], [400, 'TAGRELAY_LOCATION_MISSING'])
   const unknown = await post(service, '/hooks/byBody', { location: { id: 'zzz' }, email: 'a@example.com' })
   t.same([unknown.status, unknown.body.code], [404, 'TAGRELAY_UNKNOWN_LOCATION'])
-  t.equal(await service.store.countEvents(), 1)
+  t.equal(await service.store.housekeeping.countEvents(), 1)
 })
 
 t.test(
@@ -123,10 +123,10 @@ t.test(
     t.equal((await api('PATCH', '/admin/locations/north-clinic', {})).status, 400)
 
     t.equal((await api('PATCH', '/admin/locations/north-clinic', { disabled: true })).status, 200)
-    const events = await service.store.countEvents()
+    const events = await service.store.housekeeping.countEvents()
     const disabled = await post(service, '/hooks/byUrl/north-clinic', { email: 'd@example.com' })
     t.same([disabled.status, disabled.body.code], [404, 'TAGRELAY_LOCATION_DISABLED'])
-    t.equal(await service.store.countEvents(), events, 'nothing stored')
+    t.equal(await service.store.housekeeping.countEvents(), events, 'nothing stored')
 
     const listed = (await (await api('GET', '/admin/locations')).json()) as { locations: Record<string, unknown>[] }
     t.match(
@@ -145,7 +145,7 @@ t.test(
 
     const removed = await api('DELETE', '/admin/locations/north-clinic')
     t.same(await removed.json(), { removed: 'instLoc000000000001', deadLettered: 3 })
-    const dead = await service.store.listDeadLetters()
+    const dead = await service.store.deadLetters.list()
     t.equal(dead.length, 3)
     t.match(dead[0]?.lastError, /removed through the admin API/)
     const gone = await post(service, '/hooks/byUrl/instLoc000000000001', { email: 'e@example.com' })

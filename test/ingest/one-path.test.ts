@@ -57,7 +57,7 @@ t.test('the webhook, the admin rules tester and tagrelay test-rule give the same
   const hook = await app.inject({ method: 'POST', url: '/hooks/shop', headers, payload })
   t.equal(hook.statusCode, 202, hook.body)
   const accepted = hook.json() as { id: string; tags: string[]; rules: string[]; unresolved?: unknown[] }
-  const stored = await store.getEvent(accepted.id)
+  const stored = await store.trail.getEvent(accepted.id)
 
   const admin = await app.inject({
     method: 'POST',

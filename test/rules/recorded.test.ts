@@ -39,7 +39,7 @@ t.test('an event keeps a compact explain; its trail evaluates again to the same 
   const store = await openStore({ url: `sqlite:${dir}/db.sqlite` })
   t.teardown(() => store.close())
   const rules = compileRules(RULES, { lowercaseTags: true })
-  const recorder = new RuleSetRecorder(store)
+  const recorder = new RuleSetRecorder(store.ruleSets)
   t.equal(await recorder.ensure(rules), true)
   t.equal(recorder.ensure(rules), true, 'once recorded, no promise and no store call')
 
@@ -57,7 +57,10 @@ t.test('an event keeps a compact explain; its trail evaluates again to the same 
   )
 
   // a fresh recorder (another process, after a restart) reads the rule set from the store
-  const explained = await new RuleSetRecorder(store).explain({ ...EVENT, explain: JSON.parse(JSON.stringify(stored)) })
+  const explained = await new RuleSetRecorder(store.ruleSets).explain({
+    ...EVENT,
+    explain: JSON.parse(JSON.stringify(stored)),
+  })
   t.equal(explained.traceFrom, 'recomputed')
   t.same(explained.trace, evaluation.trace, 'the same trace, condition by condition')
   t.same(explained.unmatched, evaluation.unmatched)

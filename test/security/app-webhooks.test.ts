@@ -58,8 +58,8 @@ t.test('app webhooks act only for this app, on what it installed, once; never on
     const res = await send({ type: 'UNINSTALL', appId: APP_ID, locationId: yaml })
     t.match(res.body, { handled: /ignored/ }, `UNINSTALL naming the YAML location (${yaml})`)
   }
-  t.equal(await service.store.countJobs('pending'), 1, "the YAML location's job is still pending")
-  t.equal(await service.store.countJobs('dead'), 0)
+  t.equal(await service.store.housekeeping.countJobs('pending'), 1, "the YAML location's job is still pending")
+  t.equal(await service.store.housekeeping.countJobs('dead'), 0)
 
   const stranger = await send({ type: 'INSTALL', appId: APP_ID, companyId: 'unknownCompany0001', locationId: 'x0001' })
   t.match(stranger.body, { handled: /ignored/ })

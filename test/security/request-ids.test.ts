@@ -51,7 +51,7 @@ t.test('an absolute-form webhook after a restart is accepted: its id is new, not
     t.match(id, UUID_V7, `run ${run}: the event id is a UUIDv7`)
     ids.push(id)
     await app.close()
-    t.equal(await store.countEvents(), run, `run ${run}: every event stored`)
+    t.equal(await store.housekeeping.countEvents(), run, `run ${run}: every event stored`)
     await store.close()
   }
   t.not(ids[0], ids[1])

@@ -70,26 +70,26 @@ export function accessContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void 
     const both = event({ receivedAt: T0 + 3 })
     const none = event({ receivedAt: T0 + 4, source: 'quiet' })
     const noneElsewhere = event({ receivedAt: T0 + 5, source: 'other' })
-    await store.accept(a, [job({ location: 'loc-a' })])
-    await store.accept(b, [job({ location: 'loc-b' })])
-    await store.accept(both, [job({ location: 'loc-a' }), job({ location: 'loc-b' })])
-    await store.accept(none, [])
-    await store.accept(noneElsewhere, [])
+    await store.intake.accept(a, [job({ location: 'loc-a' })])
+    await store.intake.accept(b, [job({ location: 'loc-b' })])
+    await store.intake.accept(both, [job({ location: 'loc-a' }), job({ location: 'loc-b' })])
+    await store.intake.accept(none, [])
+    await store.intake.accept(noneElsewhere, [])
     const ids = async (within: { locations: string[]; sources: string[] }) =>
-      (await store.listEvents({ limit: 10, within })).map((e) => e.id)
+      (await store.trail.listEvents({ limit: 10, within })).map((e) => e.id)
     t.same(await ids({ locations: ['loc-a'], sources: ['quiet'] }), [none.id, both.id, a.id])
     t.same(await ids({ locations: ['loc-b'], sources: [] }), [both.id, b.id])
     t.same(await ids({ locations: [], sources: [] }), [], 'an empty scope sees nothing')
     t.same(
-      (await store.listEvents({ limit: 1, within: { locations: ['loc-b'], sources: [] } })).map((e) => e.id),
+      (await store.trail.listEvents({ limit: 1, within: { locations: ['loc-b'], sources: [] } })).map((e) => e.id),
       [both.id],
       'the limit counts only what is inside',
     )
 
-    const jobs = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 10 })
-    for (const j of jobs) await store.failJob(j.id, 'w', attempt({ outcome: 'dead', error: 'E: no' }), null)
+    const jobs = await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 10 })
+    for (const j of jobs) await store.jobs.fail(j.id, 'w', attempt({ outcome: 'dead', error: 'E: no' }), null)
     const dead = async (locations: string[]) =>
-      (await store.listDeadLetters({ locations })).map((j) => j.location).sort()
+      (await store.deadLetters.list({ locations })).map((j) => j.location).sort()
     t.same(await dead(['loc-a']), ['loc-a', 'loc-a'])
     t.same(await dead(['loc-a', 'loc-b']), ['loc-a', 'loc-a', 'loc-b', 'loc-b'])
     t.same(await dead([]), [], 'an empty list matches nothing')

@@ -18,8 +18,8 @@ export function contactContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void
       job({ contact: { phone: '+442079460958' }, add: [], remove: ['old'] }),
       job(),
     ]
-    await store.accept(e, jobs)
-    const got = (await store.getEvent(e.id))?.jobs ?? []
+    await store.intake.accept(e, jobs)
+    const got = (await store.trail.getEvent(e.id))?.jobs ?? []
     t.same(
       got.map((j) => ({
         location: j.location,
@@ -37,7 +37,7 @@ export function contactContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void
     )
     t.notOk('create' in got[2]!, 'no create key when the rule gave none')
     t.equal(got[1]!.contactId, null, 'a phone is not a contact id')
-    const [claimed] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
+    const [claimed] = await store.jobs.claim({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
     t.same(claimed?.contact, jobs[0]!.contact, 'claimed jobs carry the phone too')
     t.same(claimed?.create, jobs[0]!.create, 'and the create fields')
   })

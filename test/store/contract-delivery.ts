@@ -7,17 +7,17 @@ import { completeJob } from './helpers/complete-job.js'
 export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
   t.test('claim by location, or from any location', async (t) => {
     const store = await fresh(t)
-    await store.accept(event({ receivedAt: T0 }), [
+    await store.intake.accept(event({ receivedAt: T0 }), [
       job({ location: 'a' }),
       job({ location: 'b' }),
       job({ location: 'gone' }),
     ])
-    const a = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, location: 'a' })
+    const a = await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 1000, now: T0, location: 'a' })
     t.same(
       a.map((j) => j.location),
       ['a'],
     )
-    const rest = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 })
+    const rest = await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 })
     t.same(
       rest.map((j) => j.location),
       ['b', 'gone'],
@@ -27,17 +27,17 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
 
   t.test('renewLeases extends only the leases the owner holds', async (t) => {
     const store = await fresh(t)
-    await store.accept(event({ receivedAt: T0 }), [job(), job()])
-    const [x, y] = await store.claimJobs({ owner: 'w1', limit: 2, leaseMs: 100, now: T0 })
-    t.equal(await store.renewLeases('w1', [x!.id, y!.id], 1000, T0 + 50), 2)
+    await store.intake.accept(event({ receivedAt: T0 }), [job(), job()])
+    const [x, y] = await store.jobs.claim({ owner: 'w1', limit: 2, leaseMs: 100, now: T0 })
+    t.equal(await store.jobs.renewLeases('w1', [x!.id, y!.id], 1000, T0 + 50), 2)
     t.same(
-      await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 500 }),
+      await store.jobs.claim({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 500 }),
       [],
       'renewed past the first lease',
     )
-    t.equal(await store.renewLeases('w2', [x!.id], 1000, T0 + 500), 0, 'not the owner')
+    t.equal(await store.jobs.renewLeases('w2', [x!.id], 1000, T0 + 500), 0, 'not the owner')
     t.equal(
-      (await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 1100 })).length,
+      (await store.jobs.claim({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 1100 })).length,
       2,
       'expired after the renewal',
     )
@@ -45,23 +45,23 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
 
   t.test('completeJobs completes many in one go, skipping lost leases', async (t) => {
     const store = await fresh(t)
-    await store.accept(event({ receivedAt: T0 }), [job(), job()])
-    const [x, y] = await store.claimJobs({ owner: 'w1', limit: 2, leaseMs: 100, now: T0 })
-    await store.claimJobs({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 200 })
+    await store.intake.accept(event({ receivedAt: T0 }), [job(), job()])
+    const [x, y] = await store.jobs.claim({ owner: 'w1', limit: 2, leaseMs: 100, now: T0 })
+    await store.jobs.claim({ owner: 'w2', limit: 2, leaseMs: 100, now: T0 + 200 })
     t.equal(
-      await store.completeJobs('w2', [
+      await store.jobs.complete('w2', [
         { id: x!.id, attempt: attempt() },
         { id: y!.id, attempt: attempt() },
       ]),
       2,
     )
-    t.equal(await store.completeJobs('w1', [{ id: x!.id, attempt: attempt() }]), 0)
-    t.equal(await store.countJobs('done'), 2)
+    t.equal(await store.jobs.complete('w1', [{ id: x!.id, attempt: attempt() }]), 0)
+    t.equal(await store.housekeeping.countJobs('done'), 2)
   })
 
   t.test('contact cache: per location, expires, forget', async (t) => {
     const store = await fresh(t)
-    await store.rememberContacts(
+    await store.contacts.remember(
       'a',
       [
         { key: 'email:x@example.com', contactId: 'c1' },
@@ -70,71 +70,74 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
       T0 + 1000,
     )
     t.same(
-      [...(await store.lookupContacts('a', ['email:x@example.com', 'email:y@example.com', 'phone:+14155550100'], T0))],
+      [...(await store.contacts.lookup('a', ['email:x@example.com', 'email:y@example.com', 'phone:+14155550100'], T0))],
       [
         ['email:x@example.com', 'c1'],
         ['phone:+14155550100', 'c2'],
       ].sort(),
     )
-    t.equal((await store.lookupContacts('b', ['email:x@example.com'], T0)).size, 0, 'another location')
-    t.equal((await store.lookupContacts('a', ['email:x@example.com'], T0 + 1000)).size, 0, 'expired')
-    await store.rememberContacts('a', [{ key: 'email:x@example.com', contactId: 'c3' }], T0 + 5000)
+    t.equal((await store.contacts.lookup('b', ['email:x@example.com'], T0)).size, 0, 'another location')
+    t.equal((await store.contacts.lookup('a', ['email:x@example.com'], T0 + 1000)).size, 0, 'expired')
+    await store.contacts.remember('a', [{ key: 'email:x@example.com', contactId: 'c3' }], T0 + 5000)
     t.equal(
-      (await store.lookupContacts('a', ['email:x@example.com'], T0 + 2000)).get('email:x@example.com'),
+      (await store.contacts.lookup('a', ['email:x@example.com'], T0 + 2000)).get('email:x@example.com'),
       'c3',
       'replaced',
     )
-    await store.forgetContacts('a', ['email:x@example.com'])
-    t.equal((await store.lookupContacts('a', ['email:x@example.com'], T0)).size, 0)
+    await store.contacts.forget('a', ['email:x@example.com'])
+    t.equal((await store.contacts.lookup('a', ['email:x@example.com'], T0)).size, 0)
   })
 
   t.test('dead letters: list, get with attempts, replay, discard', async (t) => {
     const store = await fresh(t)
     const e = event({ receivedAt: T0 })
-    await store.accept(e, [job(), job(), job()])
-    const jobs = await store.claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 })
+    await store.intake.accept(e, [job(), job(), job()])
+    const jobs = await store.jobs.claim({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 })
     for (const j of jobs.slice(0, 2))
-      await store.failJob(
+      await store.jobs.fail(
         j.id,
         'w',
         attempt({ outcome: 'dead', error: 'E: no', response: { message: 'Contact not found' } }),
         null,
       )
     await completeJob(store, jobs[2]!.id, 'w', attempt())
-    const dead = await store.listDeadLetters()
+    const dead = await store.deadLetters.list()
     t.same(
       dead.map((j) => j.id),
       [jobs[0]!.id, jobs[1]!.id],
     )
     t.same(
-      (await store.listDeadLetters({ afterId: jobs[0]!.id })).map((j) => j.id),
+      (await store.deadLetters.list({ afterId: jobs[0]!.id })).map((j) => j.id),
       [jobs[1]!.id],
       'paging',
     )
-    const one = await store.getDeadLetter(jobs[0]!.id)
+    const one = await store.deadLetters.get(jobs[0]!.id)
     t.match(one, {
       job: { eventId: e.id, status: 'dead' },
       attempts: [{ outcome: 'dead', response: { message: 'Contact not found' } }],
     })
-    t.equal(await store.getDeadLetter(jobs[2]!.id), undefined, 'a done job is no dead letter')
-    t.same(await store.replayDeadLetters([jobs[0]!.id, jobs[2]!.id], T0 + 10), [jobs[0]!.id])
-    const again = await store.claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 + 10 })
+    t.equal(await store.deadLetters.get(jobs[2]!.id), undefined, 'a done job is no dead letter')
+    t.same(await store.deadLetters.replay([jobs[0]!.id, jobs[2]!.id], T0 + 10), [jobs[0]!.id])
+    const again = await store.jobs.claim({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 + 10 })
     t.same(
       again.map((j) => j.id),
       [jobs[0]!.id],
       'replayed job is due',
     )
-    t.ok(await store.failJob(jobs[0]!.id, 'w', attempt({ outcome: 'dead' }), null), 'a second trail entry after replay')
-    t.same(await store.replayDeadLetters('all', T0 + 20), [jobs[0]!.id, jobs[1]!.id])
-    await store
-      .claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 + 20 })
-      .then((js) => Promise.all(js.map((j) => store.failJob(j.id, 'w', attempt({ outcome: 'dead' }), null))))
-    t.equal(await store.discardDeadLetters([jobs[1]!.id, jobs[2]!.id]), 1, 'only dead jobs are discarded')
+    t.ok(
+      await store.jobs.fail(jobs[0]!.id, 'w', attempt({ outcome: 'dead' }), null),
+      'a second trail entry after replay',
+    )
+    t.same(await store.deadLetters.replay('all', T0 + 20), [jobs[0]!.id, jobs[1]!.id])
+    await store.jobs
+      .claim({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 + 20 })
+      .then((js) => Promise.all(js.map((j) => store.jobs.fail(j.id, 'w', attempt({ outcome: 'dead' }), null))))
+    t.equal(await store.deadLetters.discard([jobs[1]!.id, jobs[2]!.id]), 1, 'only dead jobs are discarded')
     t.same(
-      (await store.listDeadLetters()).map((j) => j.id),
+      (await store.deadLetters.list()).map((j) => j.id),
       [jobs[0]!.id],
     )
-    t.ok(await store.getEvent(e.id), 'the event stays')
+    t.ok(await store.trail.getEvent(e.id), 'the event stays')
   })
 
   t.test(
@@ -142,17 +145,17 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
     async (t) => {
       const store = await fresh(t)
       const e = event()
-      await store.accept(e, [
+      await store.intake.accept(e, [
         job(),
         job({ add: ['b'] }),
         job({ add: ['c'] }),
         job({ add: ['d'], create: { firstName: 'Old' } }),
       ])
-      const [dead, leased, done] = await store.claimJobs({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 })
-      const idle = (await store.listJobs({ eventId: e.id })).find((j) => j.add[0] === 'd')
-      await store.failJob(dead!.id, 'w', attempt({ outcome: 'dead', error: 'TAGRELAY_CONTACT_NOT_FOUND: no' }), null)
+      const [dead, leased, done] = await store.jobs.claim({ owner: 'w', limit: 3, leaseMs: 1000, now: T0 })
+      const idle = (await store.housekeeping.listJobs({ eventId: e.id })).find((j) => j.add[0] === 'd')
+      await store.jobs.fail(dead!.id, 'w', attempt({ outcome: 'dead', error: 'TAGRELAY_CONTACT_NOT_FOUND: no' }), null)
       await completeJob(store, done!.id, 'w', attempt())
-      const changed = await store.replanJobs(
+      const changed = await store.deadLetters.replan(
         [
           { id: dead!.id, create: { firstName: 'Ada' } },
           { id: leased!.id, create: {} },
@@ -165,7 +168,7 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
         [...changed].sort((a, b) => a - b),
         [dead!.id, idle!.id].sort((a, b) => a - b),
       )
-      const byId = new Map((await store.listJobs({ eventId: e.id })).map((j) => [j.id, j]))
+      const byId = new Map((await store.housekeeping.listJobs({ eventId: e.id })).map((j) => [j.id, j]))
       t.match(byId.get(dead!.id), {
         status: 'pending',
         runAt: T0 + 50,
@@ -176,7 +179,7 @@ export function deliveryContract(t: Tap, fresh: (t: Tap) => Promise<Store>): voi
       t.equal(byId.get(idle!.id)?.runAt, T0 + 50)
       t.equal(byId.get(leased!.id)?.create, undefined, 'a job leased now is left to its worker')
       t.equal(byId.get(done!.id)?.status, 'done')
-      t.same(await store.replanJobs([], T0), [])
+      t.same(await store.deadLetters.replan([], T0), [])
     },
   )
 }

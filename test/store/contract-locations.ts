@@ -44,10 +44,10 @@ export function locationsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): vo
     const store = await fresh(t)
     await store.directory.saveLocation(installed('loc-a'))
     const e = event()
-    await store.accept(e, [job({ location: 'loc-a' }), job({ location: 'loc-a' }), job({ location: 'loc-b' })])
+    await store.intake.accept(e, [job({ location: 'loc-a' }), job({ location: 'loc-a' }), job({ location: 'loc-b' })])
     const n = await store.directory.removeLocation('loc-a', 'removed by the admin', T0 + 100)
     t.equal(n, 2)
-    const dead = await store.listDeadLetters()
+    const dead = await store.deadLetters.list()
     t.same(
       dead.map((j) => [j.location, j.lastError]),
       [
@@ -55,7 +55,7 @@ export function locationsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): vo
         ['loc-a', 'removed by the admin'],
       ],
     )
-    t.equal(await store.countJobs('pending'), 1)
+    t.equal(await store.housekeeping.countJobs('pending'), 1)
     t.match(await store.directory.getLocation('loc-a'), { state: 'removed', stateReason: 'removed by the admin' })
   })
 
@@ -84,15 +84,15 @@ export function locationsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): vo
   t.test('agenda: due locations and the next due time of one', async (t) => {
     const store = await fresh(t)
     const e = event({ receivedAt: T0 })
-    await store.accept(e, [job({ location: 'a' }), job({ location: 'b' }), job({ location: 'b' })])
-    t.same((await store.directory.dueLocations(T0 - 1, 10)).sort(), [], 'nothing due before its time')
-    t.same((await store.directory.dueLocations(T0, 10)).sort(), ['a', 'b'])
-    t.equal((await store.directory.dueLocations(T0, 1)).length, 1, 'limit holds')
-    t.equal(await store.directory.nextDueAt('a'), T0)
-    t.equal(await store.directory.nextDueAt('none'), null)
-    const claimed = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1_000, now: T0, location: 'a' })
+    await store.intake.accept(e, [job({ location: 'a' }), job({ location: 'b' }), job({ location: 'b' })])
+    t.same((await store.jobs.dueLocations(T0 - 1, 10)).sort(), [], 'nothing due before its time')
+    t.same((await store.jobs.dueLocations(T0, 10)).sort(), ['a', 'b'])
+    t.equal((await store.jobs.dueLocations(T0, 1)).length, 1, 'limit holds')
+    t.equal(await store.jobs.nextDueAt('a'), T0)
+    t.equal(await store.jobs.nextDueAt('none'), null)
+    const claimed = await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 1_000, now: T0, location: 'a' })
     t.equal(claimed.length, 1)
-    t.same(await store.directory.dueLocations(T0 + 10, 10), ['b'], 'a leased job is not due')
-    t.equal(await store.directory.nextDueAt('a'), T0 + 1_000, 'due again when its lease ends')
+    t.same(await store.jobs.dueLocations(T0 + 10, 10), ['b'], 'a leased job is not due')
+    t.equal(await store.jobs.nextDueAt('a'), T0 + 1_000, 'due again when its lease ends')
   })
 }

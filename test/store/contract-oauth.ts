@@ -16,16 +16,16 @@ const pair = (n: number, overrides: Partial<OAuthTokens> = {}): OAuthTokens => (
 export function oauthContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
   t.test('oauth tokens: nothing stored yet', async (t) => {
     const store = await fresh(t)
-    t.equal(await store.loadOAuthTokens('loc-a'), undefined)
+    t.equal(await store.tokens.loadOAuthTokens('loc-a'), undefined)
   })
 
   t.test('oauth tokens: a save replaces the pair, per location', async (t) => {
     const store = await fresh(t)
-    await store.saveOAuthTokens('loc-a', pair(1))
-    await store.saveOAuthTokens('loc-b', pair(7, { clientId: 'client-2' }))
-    t.same(await store.loadOAuthTokens('loc-a'), pair(1))
-    await store.saveOAuthTokens('loc-a', pair(2, { seedHash: 'b'.repeat(64) }))
-    t.same(await store.loadOAuthTokens('loc-a'), pair(2, { seedHash: 'b'.repeat(64) }), 'the spent pair is gone')
-    t.same(await store.loadOAuthTokens('loc-b'), pair(7, { clientId: 'client-2' }), 'other locations untouched')
+    await store.tokens.saveOAuthTokens('loc-a', pair(1))
+    await store.tokens.saveOAuthTokens('loc-b', pair(7, { clientId: 'client-2' }))
+    t.same(await store.tokens.loadOAuthTokens('loc-a'), pair(1))
+    await store.tokens.saveOAuthTokens('loc-a', pair(2, { seedHash: 'b'.repeat(64) }))
+    t.same(await store.tokens.loadOAuthTokens('loc-a'), pair(2, { seedHash: 'b'.repeat(64) }), 'the spent pair is gone')
+    t.same(await store.tokens.loadOAuthTokens('loc-b'), pair(7, { clientId: 'client-2' }), 'other locations untouched')
   })
 }

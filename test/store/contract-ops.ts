@@ -172,11 +172,15 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
 
   t.test('alerts: dead letters since a time, counted, the first ones in the order they died', async (t) => {
     const store = await fresh(t)
-    await store.accept(event(), [job(), job({ contact: { email: 'b@example.com' } }), job({ location: 'other' })])
-    const jobs = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 60_000, now: T0 })
+    await store.intake.accept(event(), [
+      job(),
+      job({ contact: { email: 'b@example.com' } }),
+      job({ location: 'other' }),
+    ])
+    const jobs = await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: T0 })
     const dieAt = [T0 + 300, T0 + 100, T0 + 200]
     for (const [i, j] of jobs.entries())
-      await store.failJob(j.id, 'w', attempt({ outcome: 'dead', error: `no ${i}`, finishedAt: dieAt[i]! }), null)
+      await store.jobs.fail(j.id, 'w', attempt({ outcome: 'dead', error: `no ${i}`, finishedAt: dieAt[i]! }), null)
     const since = await store.alerts.deadLettersSince(T0 + 150, 1)
     t.equal(since.count, 2)
     t.same(
@@ -189,8 +193,8 @@ export function opsContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
   t.test('jobs: a trace context given with a job comes back with it; none, none', async (t) => {
     const store = await fresh(t)
     const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
-    await store.accept(event(), [job({ traceParent: tp }), job({ contact: { email: 'b@example.com' } })])
-    const claimed = await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 60_000, now: T0 })
+    await store.intake.accept(event(), [job({ traceParent: tp }), job({ contact: { email: 'b@example.com' } })])
+    const claimed = await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: T0 })
     t.equal(claimed[0]!.traceParent, tp)
     t.notOk('traceParent' in claimed[1]!, 'absent, not null, when there was none')
   })

@@ -7,13 +7,13 @@ import { completeJob } from './helpers/complete-job.js'
 export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
   t.test('rule sets: recorded once per version, read back as written', async (t) => {
     const store = await fresh(t)
-    t.equal(await store.loadRuleSet('abc123'), undefined, 'nothing before it is recorded')
+    t.equal(await store.ruleSets.loadRuleSet('abc123'), undefined, 'nothing before it is recorded')
     const text = JSON.stringify([[{ name: 'r', source: 'forms', tags: ['x'] }], {}])
-    await store.saveRuleSet('abc123', text, T0)
-    await store.saveRuleSet('abc123', '"something else"', T0 + 1)
-    t.equal(await store.loadRuleSet('abc123'), text, 'a version is never rewritten')
-    await Promise.all([store.saveRuleSet('v2', '[]', T0), store.saveRuleSet('v2', '[]', T0)])
-    t.equal(await store.loadRuleSet('v2'), '[]', 'two replicas recording the same version at once is fine')
+    await store.ruleSets.saveRuleSet('abc123', text, T0)
+    await store.ruleSets.saveRuleSet('abc123', '"something else"', T0 + 1)
+    t.equal(await store.ruleSets.loadRuleSet('abc123'), text, 'a version is never rewritten')
+    await Promise.all([store.ruleSets.saveRuleSet('v2', '[]', T0), store.ruleSets.saveRuleSet('v2', '[]', T0)])
+    t.equal(await store.ruleSets.loadRuleSet('v2'), '[]', 'two replicas recording the same version at once is fine')
   })
 
   t.test('listEvents: newest first, filters, keyset pages', async (t) => {
@@ -28,15 +28,15 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       tags: [],
       contact: { email: 'Grace@Example.com', phone: '+442079460958' },
     })
-    await store.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
-    await store.accept(b, [job({ contact: { id: 'c_42' }, location: 'second', rules: ['vip'], add: ['vip'] })])
-    await store.accept(c, [
+    await store.intake.accept(a, [job({ contact: { email: 'Ada@Example.com' } })])
+    await store.intake.accept(b, [job({ contact: { id: 'c_42' }, location: 'second', rules: ['vip'], add: ['vip'] })])
+    await store.intake.accept(c, [
       job({ contact: { phone: '+14155552671' }, remove: ['lead-cold'] }),
       job({ remove: ['lead-cold', 'trial'] }),
     ])
-    await store.accept(d, [])
-    const ids = async (filter: Parameters<Store['listEvents']>[0]): Promise<string[]> =>
-      (await store.listEvents(filter)).map((e) => e.id)
+    await store.intake.accept(d, [])
+    const ids = async (filter: Parameters<Store['trail']['listEvents']>[0]): Promise<string[]> =>
+      (await store.trail.listEvents(filter)).map((e) => e.id)
 
     t.same(await ids({ limit: 10 }), ['evt_d', 'evt_c', 'evt_b', 'evt_a'], 'newest first, ties by id descending')
     t.same(await ids({ limit: 10, source: 'forms' }), ['evt_d', 'evt_c', 'evt_a'])
@@ -60,8 +60,8 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.same(await ids({ limit: 10, tag: 'utm' }), [], 'a whole tag, not a part of one')
     t.same(await ids({ limit: 10, contact: 'ada@example.com', source: 'shop' }), [], 'contact and source combine')
 
-    const [job1] = await store.claimJobs({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 + 100 })
-    await store.failJob(
+    const [job1] = await store.jobs.claim({ owner: 'w', limit: 1, leaseMs: 1000, now: T0 + 100 })
+    await store.jobs.fail(
       job1!.id,
       'w',
       attempt({ outcome: 'dead', statusCode: 422, response: { message: 'bad' } }),
@@ -70,7 +70,7 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.same(await ids({ limit: 10, status: 'dead' }), ['evt_a'])
     t.same(await ids({ limit: 10, status: 'pending' }), ['evt_c', 'evt_b'])
 
-    const first = await store.listEvents({ limit: 2 })
+    const first = await store.trail.listEvents({ limit: 2 })
     t.same(
       first.map((e) => e.id),
       ['evt_d', 'evt_c'],
@@ -101,11 +101,11 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
   t.test('listAttempts: every attempt of every job, in order, with the response body', async (t) => {
     const store = await fresh(t)
     const e = event()
-    await store.accept(e, [job(), job({ location: 'other' })])
-    await store.accept(event(), [job()])
-    const jobs = await store.listJobs({ eventId: e.id })
-    await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 })
-    await store.failJob(
+    await store.intake.accept(e, [job(), job({ location: 'other' })])
+    await store.intake.accept(event(), [job()])
+    const jobs = await store.housekeeping.listJobs({ eventId: e.id })
+    await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 })
+    await store.jobs.fail(
       jobs[0]!.id,
       'w',
       attempt({
@@ -117,7 +117,7 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       }),
       T0 + 50,
     )
-    await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 60 })
+    await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 60 })
     await completeJob(
       store,
       jobs[0]!.id,
@@ -130,7 +130,7 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
       }),
     )
     await completeJob(store, jobs[1]!.id, 'w', attempt({ statusCode: 201 }))
-    const trail = await store.listAttempts(e.id)
+    const trail = await store.trail.listAttempts(e.id)
     t.same(
       trail.map((a) => [a.jobId, a.attempt, a.outcome, a.statusCode]),
       [
@@ -146,24 +146,26 @@ export function trailContract(t: Tap, fresh: (t: Tap) => Promise<Store>): void {
     t.same(trail[0]!.rateLimit, { max: 100, remaining: 0, intervalMs: 10000, dailyLimit: 200000, dailyRemaining: 150 })
     t.same(trail[1]!.rateLimit, { remaining: 99 }, 'rate-limit headers kept with the attempt')
     t.notOk('rateLimit' in trail[2]!, 'none when none was seen')
-    t.same(await store.listAttempts('nope'), [])
+    t.same(await store.trail.listAttempts('nope'), [])
   })
 
   t.test('queueStats: pending, dead and the oldest pending job per location', async (t) => {
     const store = await fresh(t)
-    t.same(await store.queueStats(), [])
-    await store.accept(event({ receivedAt: T0 + 5 }), [job(), job({ location: 'eu' })])
-    await store.accept(event({ receivedAt: T0 + 1 }), [job()])
-    await store.accept(event({ receivedAt: T0 + 9 }), [job({ location: 'eu' })])
-    const eu = (await store.listJobs()).filter((j) => j.location === 'eu')
-    await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 100 })
-    await store.failJob(eu[0]!.id, 'w', attempt({ outcome: 'dead' }), null)
+    t.same(await store.jobs.stats(), [])
+    await store.intake.accept(event({ receivedAt: T0 + 5 }), [job(), job({ location: 'eu' })])
+    await store.intake.accept(event({ receivedAt: T0 + 1 }), [job()])
+    await store.intake.accept(event({ receivedAt: T0 + 9 }), [job({ location: 'eu' })])
+    const eu = (await store.housekeeping.listJobs()).filter((j) => j.location === 'eu')
+    await store.jobs.claim({ owner: 'w', limit: 10, leaseMs: 1000, now: T0 + 100 })
+    await store.jobs.fail(eu[0]!.id, 'w', attempt({ outcome: 'dead' }), null)
     await completeJob(store, eu[1]!.id, 'w', attempt())
     // the oldest main job waits for its contact to exist in HighLevel: counted apart
-    const oldestMain = (await store.listJobs()).find((j) => j.location === 'main' && j.createdAt === T0 + 1)
+    const oldestMain = (await store.housekeeping.listJobs()).find(
+      (j) => j.location === 'main' && j.createdAt === T0 + 1,
+    )
     const notFound = 'TAGRELAY_CONTACT_NOT_FOUND: no HighLevel contact with email a@example.com'
-    await store.failJob(oldestMain!.id, 'w', attempt({ outcome: 'retry', error: notFound }), T0 + 200)
-    t.same(await store.queueStats(), [
+    await store.jobs.fail(oldestMain!.id, 'w', attempt({ outcome: 'retry', error: notFound }), T0 + 200)
+    t.same(await store.jobs.stats(), [
       { location: 'eu', pending: 0, dead: 1, oldestPendingAt: null, oldestDeliverableAt: null, awaitingContact: 0 },
       {
         location: 'main',

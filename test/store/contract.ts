@@ -29,12 +29,12 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   t.test('migrate twice is a no-op', async (t) => {
     const store = await fresh(t)
     const e = event()
-    await store.accept(e, [job()])
+    await store.intake.accept(e, [job()])
     await store.migrate()
     await store.migrate()
-    t.equal(await store.countEvents(), 1)
-    t.equal(await store.countJobs(), 1)
-    t.ok(await store.getEvent(e.id))
+    t.equal(await store.housekeeping.countEvents(), 1)
+    t.equal(await store.housekeeping.countJobs(), 1)
+    t.ok(await store.trail.getEvent(e.id))
   })
 
   t.test('accept then getEvent round-trips everything', async (t) => {
@@ -45,8 +45,8 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
       job({ location: 'other', contact: { id: 'c_given' }, add: ['a', 'b'], remove: ['old'], rules: ['r1', 'r2'] }),
       job({ contact: { id: 'c_both', email: 'both@example.com' }, add: [], rules: [] }),
     ]
-    await store.accept(e, jobs)
-    const got = await store.getEvent(e.id)
+    await store.intake.accept(e, jobs)
+    const got = await store.trail.getEvent(e.id)
     if (!got) throw new Error('event not found')
     const { jobs: gotJobs, ...gotEvent } = got
     t.same(gotEvent, e)
@@ -63,54 +63,54 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
       t.equal(typeof j.id, 'number')
     })
     t.ok(gotJobs[0]!.id < gotJobs[1]!.id && gotJobs[1]!.id < gotJobs[2]!.id, 'jobs in insertion order')
-    t.equal(await store.getEvent('nope'), undefined)
+    t.equal(await store.trail.getEvent('nope'), undefined)
   })
 
   t.test('accept with no jobs stores the event', async (t) => {
     const store = await fresh(t)
     const e = event()
-    await store.accept(e, [])
-    t.same((await store.getEvent(e.id))?.jobs, [])
-    t.equal(await store.countEvents(), 1)
+    await store.intake.accept(e, [])
+    t.same((await store.trail.getEvent(e.id))?.jobs, [])
+    t.equal(await store.housekeeping.countEvents(), 1)
   })
 
   t.test('accept is atomic', async (t) => {
     const store = await fresh(t)
     const bad = job({ location: null as unknown as string })
     const e = event()
-    await t.rejects(store.accept(e, [job(), bad]), 'a failing second job fails the accept')
-    t.equal(await store.getEvent(e.id), undefined, 'no event')
-    t.equal(await store.countEvents(), 0)
-    t.equal(await store.countJobs(), 0, 'not even the first job')
+    await t.rejects(store.intake.accept(e, [job(), bad]), 'a failing second job fails the accept')
+    t.equal(await store.trail.getEvent(e.id), undefined, 'no event')
+    t.equal(await store.housekeeping.countEvents(), 0)
+    t.equal(await store.housekeeping.countJobs(), 0, 'not even the first job')
 
     const first = event()
-    await store.accept(first, [job()])
-    await t.rejects(store.accept({ ...event(), id: first.id }, [job(), job()]), 'duplicate event id')
-    t.equal(await store.countEvents(), 1)
-    t.equal(await store.countJobs(), 1, 'the duplicate added no jobs')
+    await store.intake.accept(first, [job()])
+    await t.rejects(store.intake.accept({ ...event(), id: first.id }, [job(), job()]), 'duplicate event id')
+    t.equal(await store.housekeeping.countEvents(), 1)
+    t.equal(await store.housekeeping.countJobs(), 1, 'the duplicate added no jobs')
   })
 
   t.test('listJobs and counts filter', async (t) => {
     const store = await fresh(t)
     const a = event()
     const b = event()
-    await store.accept(a, [job(), job()])
-    await store.accept(b, [job()])
-    t.equal((await store.listJobs()).length, 3)
-    t.equal((await store.listJobs({ eventId: a.id })).length, 2)
-    t.equal((await store.listJobs({ eventId: b.id, status: 'pending' })).length, 1)
-    t.equal((await store.listJobs({ status: 'dead' })).length, 0)
-    const [j] = await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 })
-    await store.failJob(j!.id, 'w1', attempt({ outcome: 'dead', error: 'boom' }), null)
+    await store.intake.accept(a, [job(), job()])
+    await store.intake.accept(b, [job()])
+    t.equal((await store.housekeeping.listJobs()).length, 3)
+    t.equal((await store.housekeeping.listJobs({ eventId: a.id })).length, 2)
+    t.equal((await store.housekeeping.listJobs({ eventId: b.id, status: 'pending' })).length, 1)
+    t.equal((await store.housekeeping.listJobs({ status: 'dead' })).length, 0)
+    const [j] = await store.jobs.claim({ owner: 'w1', limit: 1, leaseMs: 1000, now: T0 })
+    await store.jobs.fail(j!.id, 'w1', attempt({ outcome: 'dead', error: 'boom' }), null)
     t.same(
-      (await store.listJobs({ status: 'dead' })).map((x) => x.id),
+      (await store.housekeeping.listJobs({ status: 'dead' })).map((x) => x.id),
       [j!.id],
     )
-    t.equal(await store.countEvents(), 2)
-    t.equal(await store.countJobs(), 3)
-    t.equal(await store.countJobs('pending'), 2)
-    t.equal(await store.countJobs('dead'), 1)
-    t.equal(await store.countJobs('done'), 0)
+    t.equal(await store.housekeeping.countEvents(), 2)
+    t.equal(await store.housekeeping.countJobs(), 3)
+    t.equal(await store.housekeeping.countJobs('pending'), 2)
+    t.equal(await store.housekeeping.countJobs('dead'), 1)
+    t.equal(await store.housekeeping.countJobs('done'), 0)
   })
 
   t.test('ping and close', async (t) => {

@@ -41,14 +41,14 @@ t.test('sqlite: one bad write in a batch fails alone; dedupe holds inside a batc
   t.teardown(() => store.close())
   const opts = { dedupe: { key: 'dup', expiresAt: T0 + 1000 } }
   const taken = event()
-  await store.accept(taken, [])
+  await store.intake.accept(taken, [])
   const results = await Promise.allSettled([
-    store.accept(event(), [job()]),
-    store.accept({ ...event(), id: taken.id }, [job()]),
-    store.accept(event(), [job()], opts),
-    store.accept(event(), [job()], opts),
-    store.accept(event(), [job({ location: null as unknown as string })]),
-    store.accept(event(), [job()]),
+    store.intake.accept(event(), [job()]),
+    store.intake.accept({ ...event(), id: taken.id }, [job()]),
+    store.intake.accept(event(), [job()], opts),
+    store.intake.accept(event(), [job()], opts),
+    store.intake.accept(event(), [job({ location: null as unknown as string })]),
+    store.intake.accept(event(), [job()]),
   ])
   t.same(
     results.map((r) => r.status),
@@ -56,13 +56,13 @@ t.test('sqlite: one bad write in a batch fails alone; dedupe holds inside a batc
   )
   t.match(results[1], { reason: { code: 'TAGRELAY_STORE_DUPLICATE_EVENT' } })
   t.match(results[3], { value: { duplicate: true } }, 'the second copy in the same batch is a duplicate')
-  t.equal(await store.countEvents(), 4)
-  t.equal(await store.countJobs(), 3, 'the failed writes left no jobs')
+  t.equal(await store.housekeeping.countEvents(), 4)
+  t.equal(await store.housekeeping.countJobs(), 3, 'the failed writes left no jobs')
 })
 
 t.test('sqlite: close writes what is queued', async (t) => {
   const store = await openStore({ url: 'sqlite::memory:' })
-  const pending = store.accept(event(), [job()])
+  const pending = store.intake.accept(event(), [job()])
   await store.close()
   t.same(await pending, { duplicate: false })
 })

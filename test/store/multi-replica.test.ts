@@ -74,8 +74,8 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
 
     const store = await openStore({ url, postgres: { schema }, migrate: false })
     t.teardown(() => store.close())
-    await until(t, 'every job done', async () => (await store.countJobs('done')) >= EVENTS)
-    t.equal(await store.countJobs('done'), EVENTS, 'every job delivered')
+    await until(t, 'every job done', async () => (await store.housekeeping.countJobs('done')) >= EVENTS)
+    t.equal(await store.housekeeping.countJobs('done'), EVENTS, 'every job delivered')
     t.ok(
       contacts.every((c) => sandbox.getContact(c.id)?.tags.includes('replicated')),
       'every contact tagged',
@@ -91,7 +91,7 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
       (sandbox.calls['POST /contacts/bulk/tags/update/:type'] ?? 0)
     t.equal(tagCalls, EVENTS, `${tagCalls} tag calls for ${EVENTS} jobs: none delivered twice`)
     t.ok(
-      (await store.listJobs()).every((j) => j.attempts === 1),
+      (await store.housekeeping.listJobs()).every((j) => j.attempts === 1),
       'one attempt per job',
     )
     t.equal(

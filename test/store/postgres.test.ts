@@ -18,8 +18,8 @@ if (url) {
     const schema = freshSchema(t, url)
     const stores = await Promise.all([1, 2, 3].map(() => openStore({ url, postgres: { schema } })))
     t.teardown(() => Promise.all(stores.map((s) => s.close())))
-    await stores[0]!.accept(event(), [job()])
-    t.equal(await stores[2]!.countJobs(), 1)
+    await stores[0]!.intake.accept(event(), [job()])
+    t.equal(await stores[2]!.housekeeping.countJobs(), 1)
   })
 
   t.test('migrate: false refuses an unmigrated schema, then works once migrated', async (t) => {
@@ -28,7 +28,7 @@ if (url) {
     await (await openStore({ url, postgres: { schema } })).close()
     const store = await openStore({ url, postgres: { schema }, migrate: false })
     t.teardown(() => store.close())
-    t.equal(await store.countEvents(), 0)
+    t.equal(await store.housekeeping.countEvents(), 0)
   })
 
   t.test('two pools never claim the same job (SKIP LOCKED)', async (t) => {
@@ -39,13 +39,13 @@ if (url) {
       await a.close()
       await b.close()
     })
-    for (let i = 0; i < 30; i++) await a.accept(event({ receivedAt: T0 + i }), [job(), job()])
+    for (let i = 0; i < 30; i++) await a.intake.accept(event({ receivedAt: T0 + i }), [job(), job()])
     const seen: number[] = []
     for (let round = 0; round < 12; round++) {
       const claims = await Promise.all([
-        a.claimJobs({ owner: 'A', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
-        b.claimJobs({ owner: 'B', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
-        a.claimJobs({ owner: 'C', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+        a.jobs.claim({ owner: 'A', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+        b.jobs.claim({ owner: 'B', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+        a.jobs.claim({ owner: 'C', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
       ])
       for (const c of claims) seen.push(...c.map((j) => j.id))
     }
@@ -61,15 +61,15 @@ if (url) {
     const schema = freshSchema(t, url)
     const store = await openStore({ url, postgres: { schema } })
     t.teardown(() => store.close())
-    for (let i = 0; i < 3; i++) await store.accept(event({ receivedAt: T0 + i }), [job()])
-    const ids = (await store.claimJobs({ owner: 'W', limit: 3, leaseMs: 1000, now: T0 + 100 })).map((j) => j.id)
+    for (let i = 0; i < 3; i++) await store.intake.accept(event({ receivedAt: T0 + i }), [job()])
+    const ids = (await store.jobs.claim({ owner: 'W', limit: 3, leaseMs: 1000, now: T0 + 100 })).map((j) => j.id)
     t.equal(ids.length, 3)
     const finisher = new pg.Client({ connectionString: url })
     await finisher.connect()
     t.teardown(() => finisher.end())
     await finisher.query('BEGIN')
     await finisher.query(`UPDATE ${schema}.jobs SET updated_at = updated_at WHERE id = $1`, [ids[1]])
-    const renewal = store.renewLeases('W', ids, 1000, T0 + 500)
+    const renewal = store.jobs.renewLeases('W', ids, 1000, T0 + 500)
     t.equal(
       await Promise.race([renewal, sleep(3000, 'still waiting')]),
       2,
@@ -77,7 +77,7 @@ if (url) {
     )
     await finisher.query('ROLLBACK')
     await renewal
-    t.equal(await store.renewLeases('W', ids, 1000, T0 + 600), 3, 'once released, it is renewed too')
+    t.equal(await store.jobs.renewLeases('W', ids, 1000, T0 + 600), 3, 'once released, it is renewed too')
   })
 
   t.test('dedupe across two pools: simultaneous copies store one event', async (t) => {
@@ -90,10 +90,10 @@ if (url) {
     })
     const opts = { dedupe: { key: 'same', expiresAt: T0 + 86_400_000 } }
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).accept(event(), [job()], opts)),
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).intake.accept(event(), [job()], opts)),
     )
     t.equal(results.filter((r) => !r.duplicate).length, 1)
-    t.equal(await a.countEvents(), 1)
+    t.equal(await a.housekeeping.countEvents(), 1)
   })
 }
 
@@ -121,7 +121,7 @@ if (url) {
           refreshToken: 'refresh-0',
           refreshMarginMs: 300_000,
           userType: 'Location',
-          store,
+          store: store.tokens,
           exchange,
         }),
     )

@@ -12,14 +12,14 @@ t.test('the retention timer prunes at start and then periodically, and stops cle
   t.teardown(() => store.close())
   const clock = new ManualClock(Date.now())
   const old = clock.now() - 10_000
-  await store.accept(event({ receivedAt: old }), [job()])
-  const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: clock.now() })
+  await store.intake.accept(event({ receivedAt: old }), [job()])
+  const [j] = await store.jobs.claim({ owner: 'A', limit: 1, leaseMs: 1000, now: clock.now() })
   await completeJob(store, j!.id, 'A', attempt())
   const pruned: number[] = []
   const prunedNow = () => new Promise<void>((r) => (onPruned = r))
   let onPruned = (): void => {}
   const timer = new RetentionTimer({
-    store,
+    store: store.housekeeping,
     maxAgeMs: 5000,
     everyMs: 30,
     onError: (e) => t.fail(String(e)),
@@ -32,8 +32,8 @@ t.test('the retention timer prunes at start and then periodically, and stops cle
   let first = prunedNow()
   timer.start()
   await first
-  t.equal(await store.countEvents(), 0, 'pruned at start')
-  await store.accept(event({ receivedAt: clock.now() - 10_000 }), [])
+  t.equal(await store.housekeeping.countEvents(), 0, 'pruned at start')
+  await store.intake.accept(event({ receivedAt: clock.now() - 10_000 }), [])
   await clock.advance(29)
   t.same(pruned, [1], 'not again before everyMs')
   first = prunedNow()
@@ -44,7 +44,7 @@ t.test('the retention timer prunes at start and then periodically, and stops cle
   await first
   await timer.stop()
   t.equal(clock.sleeping, 0, 'stop ends the timer')
-  t.equal(await store.countEvents(), 0, 'pruned again by the timer')
+  t.equal(await store.housekeeping.countEvents(), 0, 'pruned again by the timer')
   t.same(pruned, [1, 1, 0], 'at start, then every 30 ms of the clock')
 })
 
@@ -52,7 +52,12 @@ t.test('a failing prune is reported, not thrown', async (t) => {
   const store = await openStore({ url: 'sqlite::memory:' })
   await store.close()
   const errors: unknown[] = []
-  const timer = new RetentionTimer({ store, maxAgeMs: 1, everyMs: 1000, onError: (e) => errors.push(e) })
+  const timer = new RetentionTimer({
+    store: store.housekeeping,
+    maxAgeMs: 1,
+    everyMs: 1000,
+    onError: (e) => errors.push(e),
+  })
   timer.start()
   await timer.stop()
   t.equal(errors.length, 1)
@@ -84,5 +89,5 @@ t.test('tagrelay migrate on PostgreSQL', async (t) => {
   t.match(res.stdout, `migrations applied (postgres, schema ${schema})`)
   const store = await openStore({ url, postgres: { schema }, migrate: false })
   t.teardown(() => store.close())
-  t.equal(await store.countEvents(), 0, 'the schema is ready for replicas started with migrate: false')
+  t.equal(await store.housekeeping.countEvents(), 0, 'the schema is ready for replicas started with migrate: false')
 })

@@ -36,7 +36,7 @@ t.test('open creates the parent directory and sets pragmas', async (t) => {
 t.test('a store used before migrate() says so', async (t) => {
   const store = openSqliteStore(':memory:')
   t.teardown(() => store.close())
-  await t.rejects(store.countEvents(), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
+  await t.rejects(store.housekeeping.countEvents(), { code: 'TAGRELAY_STORE_NOT_MIGRATED' })
 })
 
 t.test('migrations have increasing versions and unique names', async (t) => {
@@ -113,27 +113,27 @@ t.test('data survives close and reopen', async (t) => {
   const path = dbPath()
   const e = event()
   let store = await openStore({ url: `sqlite:${path}` })
-  await store.accept(e, [job(), job()])
-  const [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
+  await store.intake.accept(e, [job(), job()])
+  const [j] = await store.jobs.claim({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
   await completeJob(store, j!.id, 'A', attempt({ contactId: 'c1' }))
   await store.close()
 
   store = await openStore({ url: `sqlite:${path}` })
   t.teardown(() => store.close())
-  const got = await store.getEvent(e.id)
+  const got = await store.trail.getEvent(e.id)
   t.equal(got?.body && JSON.stringify(got.body), JSON.stringify(e.body))
   t.match(got?.jobs, [{ status: 'done', contactId: 'c1' }, { status: 'pending' }])
-  t.equal(await store.countJobs('done'), 1)
+  t.equal(await store.housekeeping.countJobs('done'), 1)
 })
 
 t.test('attempt rows record every attempt', async (t) => {
   const path = dbPath()
   const store = await openStore({ url: `sqlite:${path}` })
   t.teardown(() => store.close())
-  await store.accept(event(), [job()])
-  let [j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
-  await store.failJob(j!.id, 'A', attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited' }), T0 + 100)
-  ;[j] = await store.claimJobs({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 + 100 })
+  await store.intake.accept(event(), [job()])
+  let [j] = await store.jobs.claim({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 })
+  await store.jobs.fail(j!.id, 'A', attempt({ outcome: 'retry', statusCode: 429, error: 'rate limited' }), T0 + 100)
+  ;[j] = await store.jobs.claim({ owner: 'A', limit: 1, leaseMs: 1000, now: T0 + 100 })
   await completeJob(store, j!.id, 'B', attempt())
   await completeJob(store, j!.id, 'A', attempt({ contactId: 'c9', response: { tags: ['x'] } }))
 
@@ -166,15 +166,15 @@ t.test('attempt rows record every attempt', async (t) => {
     ],
     'the lost-lease completion left no row',
   )
-  t.match(await store.listJobs(), [{ attempts: 2, status: 'done' }])
+  t.match(await store.housekeeping.listJobs(), [{ attempts: 2, status: 'done' }])
 })
 
 t.test('a duplicate event id is a TagrelayError', async (t) => {
   const store = await openStore({ url: 'sqlite::memory:' })
   t.teardown(() => store.close())
   const e = event()
-  await store.accept(e, [])
-  await t.rejects(store.accept(e, []), { code: 'TAGRELAY_STORE_DUPLICATE_EVENT', statusCode: 409 })
+  await store.intake.accept(e, [])
+  await t.rejects(store.intake.accept(e, []), { code: 'TAGRELAY_STORE_DUPLICATE_EVENT', statusCode: 409 })
 })
 
 t.test('two connections on one file never claim the same job', async (t) => {
@@ -185,12 +185,12 @@ t.test('two connections on one file never claim the same job', async (t) => {
     await a.close()
     await b.close()
   })
-  for (let i = 0; i < 10; i++) await a.accept(event({ receivedAt: T0 + i }), [job(), job()])
+  for (let i = 0; i < 10; i++) await a.intake.accept(event({ receivedAt: T0 + i }), [job(), job()])
   const seen: number[] = []
   for (let round = 0; round < 10; round++) {
     const claims = await Promise.all([
-      a.claimJobs({ owner: 'A', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
-      b.claimJobs({ owner: 'B', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+      a.jobs.claim({ owner: 'A', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
+      b.jobs.claim({ owner: 'B', limit: 3, leaseMs: 60_000, now: T0 + 100 }),
     ])
     for (const c of claims) seen.push(...c.map((j) => j.id))
   }
@@ -214,14 +214,14 @@ t.test('dedupe across two connections to one file: the second waits for the lock
   })
   const opts = { dedupe: { key: 'delivery-1', expiresAt: T0 + 86_400_000 } }
   const results = await Promise.all([
-    a.accept(event(), [job()], opts),
-    b.accept(event(), [job()], opts),
-    a.accept(event(), [job()], opts),
-    b.accept(event(), [job()], opts),
+    a.intake.accept(event(), [job()], opts),
+    b.intake.accept(event(), [job()], opts),
+    a.intake.accept(event(), [job()], opts),
+    b.intake.accept(event(), [job()], opts),
   ])
   t.equal(results.filter((r) => !r.duplicate).length, 1)
-  t.equal(await a.countEvents(), 1)
-  t.equal(await b.countJobs(), 1)
+  t.equal(await a.housekeeping.countEvents(), 1)
+  t.equal(await b.housekeeping.countJobs(), 1)
 })
 
 t.test(
@@ -275,8 +275,8 @@ t.test(
     t.equal(answers.filter((r) => !r.duplicate).length, 1, 'one winner')
     const store = await openStore({ url })
     t.teardown(() => store.close())
-    t.equal(await store.countEvents(), 1)
-    t.equal(await store.countJobs(), 1)
+    t.equal(await store.housekeeping.countEvents(), 1)
+    t.equal(await store.housekeeping.countJobs(), 1)
   },
 )
 
@@ -301,7 +301,7 @@ t.test('migration 10: a resolved contact id moves apart from the identity the jo
   db.close()
   const store = await openStore({ url: `sqlite:${path}` })
   t.teardown(() => store.close())
-  const [resolved, given] = await store.listJobs({ eventId: 'e1' })
+  const [resolved, given] = await store.housekeeping.listJobs({ eventId: 'e1' })
   t.same(resolved?.contact, { email: 'a@example.com' })
   t.equal(resolved?.contactId, 'resolvedId0000000001')
   t.same(given?.contact, { id: 'givenId0000000000001' })

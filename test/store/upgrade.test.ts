@@ -57,37 +57,37 @@ async function postgresSchema(url: string, schema: string): Promise<unknown> {
 }
 
 async function readsAndWrites(t: Tap, store: Store): Promise<void> {
-  const first = await store.getEvent('evt_fixture_1')
+  const first = await store.trail.getEvent('evt_fixture_1')
   t.match(first, { source: 'typeform', contact: { email: 'a@example.com' } }, 'an old event reads back')
   t.match(first?.jobs, [
     { status: 'done', contactId: 'c-1', location: 'main' },
     { status: 'dead', location: 'loc2' },
   ])
-  t.match(await store.listDeadLetters(), [{ eventId: 'evt_fixture_1', lastError: /bad phone/ }])
-  t.equal(await store.countJobs('pending'), 1)
-  t.match(await store.loadOAuthTokens('loc2'), { refreshToken: 'rt', clientId: 'app' })
-  t.same(await store.lookupContacts('main', ['email:a@example.com'], T0), new Map([['email:a@example.com', 'c-1']]))
-  t.equal(await store.loadRuleSet('v1'), '{"rules":[]}')
+  t.match(await store.deadLetters.list(), [{ eventId: 'evt_fixture_1', lastError: /bad phone/ }])
+  t.equal(await store.housekeeping.countJobs('pending'), 1)
+  t.match(await store.tokens.loadOAuthTokens('loc2'), { refreshToken: 'rt', clientId: 'app' })
+  t.same(await store.contacts.lookup('main', ['email:a@example.com'], T0), new Map([['email:a@example.com', 'c-1']]))
+  t.equal(await store.ruleSets.loadRuleSet('v1'), '{"rules":[]}')
   t.match(await store.directory.getLocation('loc2'), { name: 'second', companyId: 'co1', disabled: false })
   t.match(await store.alerts.list({ limit: 10 }), [{ kind: 'test', payload: { hi: 1 } }])
   t.match(await store.refused.list({ limit: 10 }), [{ source: 'typeform', code: 'TAGRELAY_BAD_SIGNATURE' }])
   t.match(await store.sessions.get('s1'), { role: 'admin' })
   t.match(await store.authFailures.list(), [{ locationId: 'loc2' }])
   t.match(await store.portalLinks.get('pl1'), { scope: { kind: 'locations', locationIds: ['loc2'] } })
-  const fence = await store.loadFence('main', ['c-1'])
+  const fence = await store.jobs.loadFence('main', ['c-1'])
   t.equal(fence.get('c-1')?.get('webinar-2026')?.eventId, 'evt_fixture_1')
 
-  const dup = await store.accept(event({ receivedAt: T0 + 5000 }), [job()], {
+  const dup = await store.intake.accept(event({ receivedAt: T0 + 5000 }), [job()], {
     dedupe: { key: 'd-1', expiresAt: T0 + 86_400_000 },
   })
   t.match(dup, { duplicate: true, id: 'evt_fixture_1' }, 'an old dedupe key still holds')
   const fresh = event({ receivedAt: T0 + 6000 })
-  t.same(await store.accept(fresh, [job({ location: 'main' })]), { duplicate: false }, 'a new event is accepted')
-  const claimed = await store.claimJobs({ owner: 'new', limit: 10, leaseMs: 60_000, now: T0 + 7000 })
+  t.same(await store.intake.accept(fresh, [job({ location: 'main' })]), { duplicate: false }, 'a new event is accepted')
+  const claimed = await store.jobs.claim({ owner: 'new', limit: 10, leaseMs: 60_000, now: T0 + 7000 })
   t.equal(claimed.length, 2, 'the old pending job and the new one are claimed')
   const ids = claimed.map((j) => ({ id: j.id, attempt: attempt() }))
-  t.equal(await store.completeJobs('new', ids), 2)
-  t.equal(await store.countJobs('done'), 3)
+  t.equal(await store.jobs.complete('new', ids), 2)
+  t.equal(await store.housekeeping.countJobs('done'), 3)
   t.ok(
     claimed.every((j) => j.id > 0 && j.seq === j.id),
     'new job ids follow the old ones',

@@ -54,7 +54,7 @@ t.test('openStore', async (t) => {
 
   const mem = await openStore({ url: 'sqlite::memory:' })
   t.equal(mem.kind, 'sqlite')
-  t.equal(await mem.countEvents(), 0, 'migrated and usable')
+  t.equal(await mem.housekeeping.countEvents(), 0, 'migrated and usable')
   await mem.close()
 
   const dir = t.testdir({})

@@ -10,11 +10,13 @@ t.test(
     const store = await openStore({ url: `sqlite:${dir}/db.sqlite` })
     t.teardown(() => store.close())
     const e = event({ explain: { rulesVersion: 'v1', trace: [{ rule: 'a', matched: true, tags: ['x'] }] } })
-    await store.accept(e, [job()])
-    t.same((await store.getEvent(e.id))?.explain, e.explain, 'the trace reads back as stored')
-    const bad = await store.accept(event(), [job({ location: null as unknown as string })]).catch((err: unknown) => err)
+    await store.intake.accept(e, [job()])
+    t.same((await store.trail.getEvent(e.id))?.explain, e.explain, 'the trace reads back as stored')
+    const bad = await store.intake
+      .accept(event(), [job({ location: null as unknown as string })])
+      .catch((err: unknown) => err)
     t.match(bad, { code: 'SQLITE_CONSTRAINT_NOTNULL' }, "SQLite's error code crosses the thread")
-    const dup = await store.accept({ ...event(), id: e.id }, []).catch((err: unknown) => err)
+    const dup = await store.intake.accept({ ...event(), id: e.id }, []).catch((err: unknown) => err)
     t.match(dup, { name: 'TagrelayError', code: 'TAGRELAY_STORE_DUPLICATE_EVENT', statusCode: 409 })
   },
 )
@@ -25,12 +27,12 @@ t.test('writerThread: false commits on the event loop with the same results', as
   t.teardown(() => store.close())
   const opts = { dedupe: { key: 'k', expiresAt: Date.now() + 60_000 } }
   const [first, second] = await Promise.all([
-    store.accept(event(), [job()], opts),
-    store.accept(event(), [job()], opts),
+    store.intake.accept(event(), [job()], opts),
+    store.intake.accept(event(), [job()], opts),
   ])
   t.same(first, { duplicate: false })
   t.match(second, { duplicate: true })
-  t.equal(await store.countJobs(), 1)
+  t.equal(await store.housekeeping.countJobs(), 1)
 })
 
 t.test('a file the writer thread cannot open fails the store at start, naming the file', async (t) => {
@@ -49,7 +51,7 @@ t.test('a commit waiting on the disk lock does not stall the event loop', async 
   const other = new Database(`${dir}/db.sqlite`)
   other.exec('BEGIN IMMEDIATE')
   let settled = false
-  const accepted = store.accept(event(), [job()]).finally(() => (settled = true))
+  const accepted = store.intake.accept(event(), [job()]).finally(() => (settled = true))
   // the event loop keeps turning while the writer waits: a stalled loop would run these
   // turns only after the commit (or its busy timeout), when the accept has settled
   let turns = 0
@@ -62,5 +64,5 @@ t.test('a commit waiting on the disk lock does not stall the event loop', async 
   other.exec('COMMIT')
   other.close()
   t.same(await accepted, { duplicate: false }, 'committed once the lock was free')
-  t.equal(await store.countEvents(), 1)
+  t.equal(await store.housekeeping.countEvents(), 1)
 })

@@ -22,15 +22,27 @@ export class DeadSwitch {
     this.on = true
   }
 
+  /**
+   * The store as the dead process sees it: every call of the roles it writes through
+   * fails. The scheduler's agenda (`jobs.dueLocations`, `jobs.nextDueAt`) and the roles
+   * the engine only reports to stay as they are.
+   */
   store(store: Store): Store {
-    return new Proxy(store, {
-      get: (target, key) => {
-        const value = Reflect.get(target, key) as unknown
-        if (typeof value !== 'function' || key === 'directory') return value
-        return (...args: unknown[]) =>
-          this.on ? Promise.reject(new Killed()) : (value as (...a: unknown[]) => unknown).apply(target, args)
-      },
-    })
+    const roles = new Map<PropertyKey, object>()
+    const dead = <T extends object>(target: T, spare: readonly PropertyKey[] = []): T =>
+      new Proxy(target, {
+        get: (t, key) => {
+          const value = Reflect.get(t, key) as unknown
+          if (typeof value === 'function' && !spare.includes(key))
+            return (...args: unknown[]) =>
+              this.on ? Promise.reject(new Killed()) : (value as (...a: unknown[]) => unknown).apply(t, args)
+          if (t !== store || !KILLED_ROLES.includes(key as never)) return value
+          if (!roles.has(key))
+            roles.set(key, dead(value as object, key === 'jobs' ? ['dueLocations', 'nextDueAt'] : []))
+          return roles.get(key)
+        },
+      })
+    return dead(store)
   }
 
   /** `dieAfter`: this call's answer is lost and the process dies once HighLevel has it. */
@@ -56,6 +68,17 @@ export class DeadSwitch {
     return Object.fromEntries(keys.map((k) => [k, wrap(k)])) as unknown as EngineClient
   }
 }
+
+const KILLED_ROLES = [
+  'intake',
+  'jobs',
+  'contacts',
+  'trail',
+  'deadLetters',
+  'tokens',
+  'ruleSets',
+  'housekeeping',
+] as const
 
 export class Killed extends Error {
   constructor() {

@@ -148,7 +148,7 @@ async function drive(
       query: {},
       receivedAt,
     })
-    await store.accept(
+    await store.intake.accept(
       { id, source: 'shop', receivedAt, headers: {}, body, tags: judgement.tags, explain: null },
       judgement.jobs,
     )
@@ -177,7 +177,7 @@ async function drain(worker: DeliveryWorker, store: Store): Promise<void> {
   const end = Date.now() + 120_000 // real time: a loaded machine runs 8 scenarios at once
   while (Date.now() < end) {
     if ((await worker.runOnce()) > 0) continue
-    if ((await store.countJobs('pending')) === 0) return
+    if ((await store.housekeeping.countJobs('pending')) === 0) return
     await sleep(1)
   }
   throw new Error('the queue did not drain within 120 s')
@@ -195,9 +195,9 @@ async function compare(
   const expected = oracle.contacts.map(line).sort()
   const actual = sandbox.listContacts(LOCATION).map(line).sort()
   if (process.env.MODEL_DEBUG)
-    for (const j of await store.listJobs())
+    for (const j of await store.housekeeping.listJobs())
       console.log(stepOf.get(j.eventId), j.id, j.seq, j.status, j.attempts, j.contact, j.add, j.remove, j.lastError)
-  const dead = (await store.listDeadLetters({ limit: 100_000 })).map(
+  const dead = (await store.deadLetters.list({ limit: 100_000 })).map(
     (j) =>
       `${stepOf.get(j.eventId)}|${j.contact.id !== undefined ? 'id' : `email:${j.contact.email ?? ''}|phone:${j.contact.phone ?? ''}`}`,
   )

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 1,
-  name: 'init',
-  sql: (t) => `
+export default migration(1, 'init', (t) => {
+  return `
       -- One row per accepted webhook delivery. JSON columns hold the request as stored
       -- (secrets already removed) and the rules' trace, for "why is this tag missing".
       CREATE TABLE events (
@@ -59,5 +57,5 @@ export default {
         response    TEXT
       )${t.strict};
       CREATE UNIQUE INDEX attempts_job ON attempts (job_id, attempt);
-`,
-} satisfies Migration
+`
+})

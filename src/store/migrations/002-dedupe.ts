@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 2,
-  name: 'dedupe',
-  sql: (t) => `
+export default migration(2, 'dedupe', (t) => {
+  return `
       -- One row per remembered delivery id. The primary key is the dedupe check itself:
       -- accept() reads and inserts inside one write transaction, so two copies arriving
       -- together store one event. No foreign key to events: pruning old events must not
@@ -17,5 +15,5 @@ export default {
       )${t.strictNoRowid};
       -- pruning expired keys
       CREATE INDEX dedupe_expires ON dedupe (expires_at);
-`,
-} satisfies Migration
+`
+})

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 3,
-  name: 'oauth_tokens',
-  sql: (t) => `
+export default migration(3, 'oauth_tokens', (t) => {
+  return `
       -- The current OAuth token pair per HighLevel location. HighLevel's refresh tokens
       -- are single-use: the row is written before a new access token is used, so a
       -- restart continues from the newest refresh token, never the one in the config.
@@ -18,5 +16,5 @@ export default {
         expires_at    ${t.int} NOT NULL,
         updated_at    ${t.int} NOT NULL
       )${t.strict};
-`,
-} satisfies Migration
+`
+})

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 5,
-  name: 'delivery_engine',
-  sql: (t) => `
+export default migration(5, 'delivery_engine', (t) => {
+  return `
       -- email/phone -> HighLevel contact id, per location, so that a contact is looked up
       -- once per TTL rather than once per event. key is 'email:<address>' or 'phone:<E.164>'.
       CREATE TABLE contact_cache (
@@ -16,5 +14,5 @@ export default {
       CREATE INDEX contact_cache_expires ON contact_cache (expires_at);
       -- the delivery engine claims per location (one lane each)
       CREATE INDEX jobs_location_claim ON jobs (location, status, run_at, id);
-`,
-} satisfies Migration
+`
+})

@@ -1,11 +1,8 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
 /** 6: PostgreSQL only: the rate budget shared by replicas (one process's SQLite store keeps its budget in memory). Replaced by 8. */
-export default {
-  version: 6,
-  name: 'rate_budget',
-  only: 'postgres',
-  sql: () => `
+export default migration(6, 'rate_budget', 'postgres', () => {
+  return `
       -- The per-location request budget shared by every replica: a token bucket,
       -- refilled lazily by the statement that takes from it.
       CREATE TABLE rate_budget (
@@ -13,5 +10,5 @@ export default {
         tokens     DOUBLE PRECISION NOT NULL,
         updated_at BIGINT NOT NULL
       );
-`,
-} satisfies Migration
+`
+})

@@ -1,10 +1,8 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 7,
-  name: 'events_by_source',
-  sql: () => `
+export default migration(7, 'events_by_source', () => {
+  return `
       -- The admin event list filtered by source, newest first (keyset on received_at, id).
       CREATE INDEX events_source_received_at ON events (source, received_at);
-`,
-} satisfies Migration
+`
+})

@@ -1,11 +1,8 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
 /** 8: PostgreSQL only: the shared rate budget as a sliding-window log (PostgresRateWindowLog says why). */
-export default {
-  version: 8,
-  name: 'rate_window',
-  only: 'postgres',
-  sql: () => `
+export default migration(8, 'rate_window', 'postgres', () => {
+  return `
       -- The token bucket of migration 6 could put ~2x the limit into one of HighLevel's
       -- fixed windows. Its state is transient, so the old table just goes.
       DROP TABLE IF EXISTS rate_budget;
@@ -18,5 +15,5 @@ export default {
         paused_reason TEXT,
         paused_by     TEXT
       );
-`,
-} satisfies Migration
+`
+})

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 9,
-  name: 'rule_sets',
-  sql: (t) => `
+export default migration(9, 'rule_sets', (t) => {
+  return `
       -- Every rule set that judged an event, by its version (the hash of its text). An
       -- event stores only its rules version and the rules that matched; its full explain
       -- trace is recomputed from the stored request and the rule set, when asked for.
@@ -12,5 +10,5 @@ export default {
         definition TEXT NOT NULL,
         created_at ${t.int} NOT NULL
       )${t.strict};
-`,
-} satisfies Migration
+`
+})

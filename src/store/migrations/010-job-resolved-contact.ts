@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 10,
-  name: 'job_resolved_contact',
-  sql: () => `
+export default migration(10, 'job_resolved_contact', () => {
+  return `
       -- A job keeps the identity it was given (contact_id: only an id from the payload)
       -- apart from the id delivery resolved its email/phone to, so that a stale resolved
       -- id can be looked up again. Rules give either an id or an email/phone, never both:
@@ -11,5 +9,5 @@ export default {
       ALTER TABLE jobs ADD COLUMN resolved_contact_id TEXT;
       UPDATE jobs SET resolved_contact_id = contact_id, contact_id = NULL
       WHERE contact_id IS NOT NULL AND (contact_email IS NOT NULL OR contact_phone IS NOT NULL);
-`,
-} satisfies Migration
+`
+})

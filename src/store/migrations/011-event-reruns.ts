@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 11,
-  name: 'event_reruns',
-  sql: (t) => `
+export default migration(11, 'event_reruns', (t) => {
+  return `
       -- Every re-run of a stored event with later rules: who, when, which rules version,
       -- and what it changed (JSON). Its jobs are ordinary jobs of the event.
       CREATE TABLE event_reruns (
@@ -15,5 +13,5 @@ export default {
         changes       TEXT NOT NULL
       )${t.strict};
       CREATE INDEX event_reruns_event ON event_reruns (event_id);
-`,
-} satisfies Migration
+`
+})

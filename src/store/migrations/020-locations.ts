@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 20,
-  name: 'locations',
-  sql: (t) => `
+export default migration(20, 'locations', (t) => {
+  return `
       -- Locations installed through the OAuth app (YAML ones are not stored). A removed
       -- location keeps its row, so every replica sees the removal.
       CREATE TABLE locations (
@@ -26,5 +24,5 @@ export default {
         installed_at ${t.int} NOT NULL,
         updated_at   ${t.int} NOT NULL
       );
-`,
-} satisfies Migration
+`
+})

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 30,
-  name: 'refused_requests',
-  sql: (t) => `
+export default migration(30, 'refused_requests', (t) => {
+  return `
       -- Requests refused for a bad or missing signature or token, kept (bounded per source)
       -- for a second look; credential values only as hashes. Body kept as received.
       CREATE TABLE refused_requests (
@@ -25,5 +23,5 @@ export default {
       -- per-source trimming and the list filtered by source, newest first (ids are UUIDv7)
       CREATE INDEX refused_requests_source ON refused_requests (source, id);
       CREATE INDEX refused_requests_received_at ON refused_requests (received_at);
-`,
-} satisfies Migration
+`
+})

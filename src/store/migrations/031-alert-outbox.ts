@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 31,
-  name: 'alert_outbox',
-  sql: (t) => `
+export default migration(31, 'alert_outbox', (t) => {
+  return `
       -- Alerts waiting for (or taken by) their destination: durable, retried, leased.
       CREATE TABLE alert_outbox (
         id          ${t.serial},
@@ -22,5 +20,5 @@ export default {
         sent_at     ${t.int}
       )${t.strict};
       CREATE INDEX alert_outbox_due ON alert_outbox (status, next_at);
-`,
-} satisfies Migration
+`
+})

@@ -1,11 +1,9 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 33,
-  name: 'job_trace_parent',
-  sql: () => `
+export default migration(33, 'job_trace_parent', () => {
+  return `
       -- the W3C traceparent of the webhook span that made the job (NULL without tracing),
       -- so its HighLevel calls join the webhook's trace, after a restart too
       ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
-`,
-} satisfies Migration
+`
+})

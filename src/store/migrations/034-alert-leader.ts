@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 34,
-  name: 'alert_leader',
-  sql: (t) => `
+export default migration(34, 'alert_leader', (t) => {
+  return `
       -- one row: which process checks the alert triggers, until when (a lease)
       CREATE TABLE alert_leader (
         id    INTEGER PRIMARY KEY CHECK (id = 1),
@@ -11,5 +9,5 @@ export default {
         until ${t.int} NOT NULL
       );
       INSERT INTO alert_leader (id, owner, until) VALUES (1, '', 0);
-`,
-} satisfies Migration
+`
+})

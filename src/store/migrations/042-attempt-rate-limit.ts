@@ -1,10 +1,8 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 42,
-  name: 'attempt_rate_limit',
-  sql: () => `
+export default migration(42, 'attempt_rate_limit', () => {
+  return `
       -- HighLevel's rate-limit headers beside each attempt (JSON), for the console's timeline.
       ALTER TABLE attempts ADD COLUMN rate_limit TEXT;
-`,
-} satisfies Migration
+`
+})

@@ -1,4 +1,4 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
 /**
  * 52: A job whose last claim ended without an outcome (its owner was killed or lost the
@@ -6,10 +6,8 @@ import type { Migration } from './migration.js'
  * the contact before writing and sends only what is not there yet (delivery/in-doubt.ts),
  * so a crash costs a read, not a second tag write. Cleared when an attempt is recorded.
  */
-export default {
-  version: 52,
-  name: 'jobs_in_doubt',
-  sql: () => `
+export default migration(52, 'jobs_in_doubt', () => {
+  return `
       ALTER TABLE jobs ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
-`,
-} satisfies Migration
+`
+})

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 65,
-  name: 'console_sessions',
-  sql: (t) => `
+export default migration(65, 'console_sessions', (t) => {
+  return `
       -- Console sessions, so a sign-out holds on every replica and after a restart until
       -- the session's expiry. Rows are general (id, role, times, revoked) for other kinds
       -- of sessions to come; expired rows are dropped at each sign-in.
@@ -15,5 +13,5 @@ export default {
         revoked_at ${t.int}
       );
       CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
-`,
-} satisfies Migration
+`
+})

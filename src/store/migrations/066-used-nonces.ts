@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 66,
-  name: 'used_nonces',
-  sql: (t) => `
+export default migration(66, 'used_nonces', (t) => {
+  return `
       -- One-time values already used (an OAuth install's state, an app webhook's id), kept
       -- until they could no longer be accepted anyway: a replay is refused on every replica.
       CREATE TABLE used_nonces (
@@ -13,5 +11,5 @@ export default {
         PRIMARY KEY (kind, nonce)
       );
       CREATE INDEX used_nonces_expires ON used_nonces (expires_at);
-`,
-} satisfies Migration
+`
+})

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 70,
-  name: 'auth_failures',
-  sql: (t) => `
+export default migration(70, 'auth_failures', (t) => {
+  return `
       -- Locations whose credentials are failing, one row per current run of failures:
       -- written when a run starts (not at every failure), deleted when a call succeeds,
       -- so the console's "failing since" survives a restart.
@@ -13,5 +11,5 @@ export default {
         last_code     TEXT NOT NULL,
         last_message  TEXT NOT NULL
       );
-`,
-} satisfies Migration
+`
+})

@@ -1,9 +1,7 @@
-import type { Migration } from './migration.js'
+import { migration } from './migration.js'
 
-export default {
-  version: 81,
-  name: 'portal_links',
-  sql: (t) => `
+export default migration(81, 'portal_links', (t) => {
+  return `
       -- One-time links that open a scoped console session. Only the SHA-256 of the
       -- secret is kept; used_at is set once, by a conditional UPDATE (single use).
       CREATE TABLE portal_links (
@@ -19,5 +17,5 @@ export default {
         revoked_at  ${t.int}
       );
       CREATE INDEX portal_links_created ON portal_links (created_at);
-`,
-} satisfies Migration
+`
+})

@@ -20,10 +20,12 @@
  * longer be the one that came in. Why `STRICT` tables on SQLite: SQLite otherwise
  * stores whatever it is given; STRICT makes a fractional timestamp fail at its insert.
  */
+type Store = 'sqlite' | 'postgres'
+
 export interface Migration {
   version: number
   name: string
-  only?: 'sqlite' | 'postgres'
+  only?: Store
   sql(types: ColumnTypes): string
 }
 
@@ -43,7 +45,7 @@ export interface ColumnTypes {
   octets(expr: string): string
 }
 
-export const columnTypes: Record<'sqlite' | 'postgres', ColumnTypes> = {
+export const columnTypes: Record<Store, ColumnTypes> = {
   sqlite: {
     int: 'INTEGER',
     serial: 'INTEGER PRIMARY KEY AUTOINCREMENT',
@@ -64,4 +66,14 @@ export const columnTypes: Record<'sqlite' | 'postgres', ColumnTypes> = {
     strictNoRowid: '',
     octets: (e) => `octet_length(${e})`,
   },
+}
+
+/** One migration file's default export: `migration(7, 'events_by_source', (t) => { return `...` })`. */
+export function migration(
+  version: number,
+  name: string,
+  ...rest: [Migration['sql']] | [Store, Migration['sql']]
+): Migration {
+  const [only, sql] = rest.length === 1 ? [undefined, rest[0]] : rest
+  return only === undefined ? { version, name, sql } : { version, name, only, sql }
 }

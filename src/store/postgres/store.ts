@@ -2,8 +2,8 @@ import type pg from 'pg'
 import { codes, TagrelayError } from '../../errors.js'
 import { assembleStore, type OwnParts } from '../assemble.js'
 import { migrate, missingVersions } from '../migrations/run.js'
-import type { Store } from '../roles.js'
-import type { AcceptOptions, AcceptResult, EventFilter, EventSummary, NewEvent, NewJob } from '../types.js'
+import type { Store, StoreLifecycle } from '../roles.js'
+import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 import { acceptEvent, insertEventWithJobs } from './accept.js'
 import { listEvents } from './event-list.js'
 import { appliedPostgresVersions, postgresMigrationTarget } from './migrate.js'
@@ -21,10 +21,10 @@ import { PostgresSql } from './sql.js'
  * transactions from many connections together (its WAL writer flushes them in one fsync),
  * so each accept is simply its own transaction on a pooled connection.
  */
-class PostgresOwn implements OwnParts {
+class PostgresOwn implements StoreLifecycle {
   readonly kind = 'postgres' as const
   readonly rateWindow: PostgresRateWindowLog
-  readonly #sql: PostgresSql
+  readonly sql: PostgresSql
   #closed = false
 
   /** `where`: host:port for error messages (never the URL, which holds the password) */
@@ -33,12 +33,17 @@ class PostgresOwn implements OwnParts {
     readonly schema: string,
     private readonly where: string,
   ) {
-    this.#sql = new PostgresSql(pool)
+    this.sql = new PostgresSql(pool)
     this.rateWindow = new PostgresRateWindowLog(pool)
   }
 
-  get sql(): PostgresSql {
-    return this.#sql
+  /** what this store brings to the roles (../assemble.ts) */
+  static parts(s: PostgresOwn): OwnParts {
+    return {
+      accept: (event, jobs, opts) => s.#accept(event, jobs, opts),
+      listEvents: (filter) => listEvents(s.pool, filter),
+      withOAuthLock: (location, fn) => s.#withOAuthLock(location, fn),
+    }
   }
 
   async migrate(): Promise<void> {
@@ -72,16 +77,12 @@ class PostgresOwn implements OwnParts {
   }
 
   /** Without a dedupe key an accept is one statement (one round trip); with one, a transaction. */
-  async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
+  async #accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
     if (!opts.dedupe) {
       await insertEventWithJobs(this.pool, event, jobs)
       return { duplicate: false }
     }
-    return this.#sql.transaction((client) => acceptEvent(client, event, jobs, opts))
-  }
-
-  async listEvents(filter: EventFilter): Promise<EventSummary[]> {
-    return listEvents(this.pool, filter)
+    return this.sql.transaction((client) => acceptEvent(client, event, jobs, opts))
   }
 
   /**
@@ -90,8 +91,8 @@ class PostgresOwn implements OwnParts {
    * wait until the first has saved the new pair; it then reloads and finds it fresh. The
    * lock ends with the transaction, so a replica that dies mid-refresh frees it.
    */
-  async withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
-    return this.#sql.transaction(async (client) => {
+  async #withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
+    return this.sql.transaction(async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('tagrelay.oauth.' || $1))", [location])
       return fn()
     })
@@ -113,7 +114,7 @@ export type PostgresStore = Store & PostgresOwn
 /** Opens a pool on `url`; the schema is not touched until `migrate()` (`openStore()` does both). */
 export function openPostgresStore(url: string, options: PostgresOptions = {}): PostgresStore {
   const own = new PostgresOwn(createPool(url, options), options.schema ?? 'public', hostOf(url))
-  return assembleStore(own.sql, own)
+  return assembleStore(own.sql, own, PostgresOwn.parts(own))
 }
 
 function hostOf(url: string): string {

@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { assembleStore, type OwnParts } from '../assemble.js'
 import { migrate } from '../migrations/run.js'
 import type { RefusedKeep } from '../refused.js'
-import type { Store } from '../roles.js'
+import type { Store, StoreLifecycle } from '../roles.js'
 import { q } from '../sql.js'
 import type { AcceptOptions, AcceptResult, EventFilter, EventSummary, NewEvent, NewJob, Takeover } from '../types.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
@@ -23,7 +23,7 @@ import { WriterConnection } from './writer.js'
  * local, and a synchronous call cannot interleave with another one on the same
  * connection, so transactions need no locking in JS.
  */
-class SqliteOwn implements OwnParts {
+class SqliteOwn implements StoreLifecycle {
   readonly kind = 'sqlite' as const
   readonly #db: BetterSqlite3.Database
   readonly #sql: SqliteSql
@@ -33,7 +33,7 @@ class SqliteOwn implements OwnParts {
   readonly #oauthLocks = new Map<string, Promise<unknown>>()
   #acceptHere: ((rows: AcceptRow[]) => Outcome<AcceptResult>[]) | undefined
   #keepHere: ReturnType<typeof prepareRefusedKeep> | undefined
-  #listEvents: ((filter: EventFilter) => EventSummary[]) | undefined
+  #eventList: ((filter: EventFilter) => EventSummary[]) | undefined
   #writer: WriterConnection | undefined
 
   constructor(
@@ -66,18 +66,29 @@ class SqliteOwn implements OwnParts {
     }
   }
 
+  /** what this store brings to the roles (../assemble.ts) */
+  static parts(s: SqliteOwn): OwnParts {
+    return {
+      accept: (event, jobs, opts) => s.#accept(event, jobs, opts),
+      listEvents: (filter) => s.#listEvents(filter),
+      takeOverLeases: (owner, now) => s.#takeOverLeases(owner, now),
+      withOAuthLock: (location, fn) => s.#withOAuthLock(location, fn),
+      keepRefused: () => s.#keepRefused(),
+    }
+  }
+
   /**
    * Accepts go through group commit (group-commit.ts): those that arrive while a batch
    * commits share the next transaction, in arrival order, so two copies in one batch
    * still store one event (accept.ts has the dedupe check and the savepoint fallback).
    */
-  async accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
+  async #accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
     this.#sql.ready() // fail at once, not in the batch, when used before migrate()
     return this.#accepts.submit(toAcceptRow(event, jobs, opts))
   }
 
   /** kept refusals are written by the writer thread, like accepts (here only for `:memory:`) */
-  readonly keepRefused = (): RefusedKeep => {
+  #keepRefused(): RefusedKeep {
     this.#sql.ready()
     const writer = this.#writer
     if (writer) return (values, bounds) => writer.keepRefused(values, bounds)
@@ -85,9 +96,9 @@ class SqliteOwn implements OwnParts {
     return async (values, bounds) => here(values, bounds)
   }
 
-  async listEvents(filter: EventFilter): Promise<EventSummary[]> {
+  async #listEvents(filter: EventFilter): Promise<EventSummary[]> {
     this.#sql.ready()
-    return (this.#listEvents ??= prepareEventList(this.#db))(filter)
+    return (this.#eventList ??= prepareEventList(this.#db))(filter)
   }
 
   /**
@@ -95,7 +106,7 @@ class SqliteOwn implements OwnParts {
    * process: every lease another owner holds is a dead predecessor's and is dropped (the
    * job marked in doubt), so its jobs are due at once instead of after `leaseMs`.
    */
-  async takeOverLeases(owner: string, now: number): Promise<Takeover> {
+  async #takeOverLeases(owner: string, now: number): Promise<Takeover> {
     return this.#sql.write(
       function* () {
         const before = yield* q.get<{ owner: string }>('SELECT owner FROM delivery_owner WHERE id = 1')
@@ -117,7 +128,7 @@ class SqliteOwn implements OwnParts {
   }
 
   /** One process owns a SQLite file's deliveries: a promise chain per location is the lock. */
-  async withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
+  async #withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
     const before = this.#oauthLocks.get(location) ?? Promise.resolve()
     const run = before.then(fn, fn)
     const tail = run.catch(() => undefined)
@@ -151,7 +162,7 @@ export function openSqliteStore(path: string, options: SqliteOptions & { maxBatc
   const db = openDatabase(path, options)
   const sql = new SqliteSql(db)
   const own = new SqliteOwn(db, sql, path, options)
-  return assembleStore(sql, own, own.keepRefused)
+  return assembleStore(sql, own, SqliteOwn.parts(own))
 }
 
 export type { SqliteOptions }

@@ -56,7 +56,7 @@ async function setup(t: Tap) {
   const ids: string[] = []
   for (const n of [1, 2]) {
     const id = `evt-dl-${n}`
-    await store.accept(
+    await store.intake.accept(
       { id, source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: { n }, tags: ['lead'], explain: null },
       [{ location: 'main', contact: { email: 'later@example.com' }, add: [`t${n}`], remove: [], rules: ['signup'] }],
     )
@@ -111,7 +111,7 @@ t.test("dead letters: list, inspect with the event and HighLevel's answer, repla
   const discard = await app.inject({ method: 'DELETE', url: `/admin/dead-letters/${second?.id}`, headers: auth })
   t.equal(discard.statusCode, 204)
   t.same((await app.inject({ url: '/admin/dead-letters', headers: auth })).json().items, [])
-  t.ok(await store.getEvent(ids[1] as string), 'discard keeps the event')
+  t.ok(await store.trail.getEvent(ids[1] as string), 'discard keeps the event')
   t.equal(
     (await app.inject({ method: 'DELETE', url: `/admin/dead-letters/${second?.id}`, headers: auth })).json().code,
     'TAGRELAY_DEAD_LETTER_NOT_FOUND',
@@ -137,7 +137,7 @@ t.test('replay all through the admin API and tagrelay replay', async (t) => {
   t.same([...(sandbox.getContact(contact.id)?.tags ?? [])].sort(), ['t1', 't2'])
 
   // Dead again (contact gone from the cache's point of view: a new unknown email), then the CLI.
-  await store.accept(
+  await store.intake.accept(
     { id: 'evt-dl-cli', source: 'forms', receivedAt: Date.now() - 1, headers: {}, body: {}, tags: [], explain: null },
     [{ location: 'main', contact: { email: 'cli@example.com' }, add: ['cli'], remove: [], rules: ['signup'] }],
   )
@@ -145,7 +145,7 @@ t.test('replay all through the admin API and tagrelay replay', async (t) => {
   const lines: string[] = []
   t.same(await runReplay(config, {}, (l) => lines.push(l)), [])
   t.match(lines.join('\n'), /event evt-dl-cli\tmain\tcli@example.com/)
-  const [dead] = await store.listDeadLetters()
+  const [dead] = await store.deadLetters.list()
   const cli = sandbox.seedContact({ locationId: LOCATION_ID, email: 'cli@example.com' })
   t.same(await runReplay(config, { id: dead?.id as number }, (l) => lines.push(l)), [dead?.id])
   await worker.runOnce()

@@ -82,7 +82,7 @@ t.test('the list filters by source, status, contact and time, and pages with a c
     all.events.map((e) => e.id),
     'pages of one walk the same list, none repeated or skipped',
   )
-  t.equal(await store.countEvents(), 3)
+  t.equal(await store.housekeeping.countEvents(), 3)
 
   for (const bad of [
     '?status=lost',
@@ -173,6 +173,6 @@ t.test('after a rules reload, an older event is still explained by the rules tha
     fresh.trace.find((r) => r.rule === 'added later'),
     { matched: true },
   )
-  const stored = await store.getEvent(after)
+  const stored = await store.trail.getEvent(after)
   t.notOk(JSON.stringify(stored?.explain).includes('"condition"'), 'no condition trace stored with the event')
 })

@@ -47,7 +47,7 @@ t.test('per location: queue, budget, auth state without secrets', async (t) => {
     auth: { type: 'oauth', state: /no token yet/, accessTokenExpiresAt: null },
   })
 
-  await store.saveOAuthTokens('oauthLoc0001', {
+  await store.tokens.saveOAuthTokens('oauthLoc0001', {
     clientId: 'client-1',
     seedHash: 'x',
     accessToken: 'access-secret-1',

@@ -21,7 +21,7 @@ t.test('a stored event re-run with fixed rules: dry run, then the difference enq
     payload: { type: 'signup', email: 'ada@example.com', plan: 'pro' },
   })
   const id = posted.json<{ id: string }>().id
-  const firstVersion = (await store.getEvent(id))?.explain as { rulesVersion?: string }
+  const firstVersion = (await store.trail.getEvent(id))?.explain as { rulesVersion?: string }
   const version = reloadRules([proRule]) // the rule that should have been there
 
   const rerun = (payload?: object) =>
@@ -36,11 +36,11 @@ t.test('a stored event re-run with fixed rules: dry run, then the difference enq
     jobs: [{ location: 'main', contact: { email: 'ada@example.com' }, add: ['pro'], remove: ['trial'] }],
     noLongerAdded: [],
   })
-  t.equal((await store.listJobs({ eventId: id })).length, 1, 'a dry run stores nothing')
+  t.equal((await store.housekeeping.listJobs({ eventId: id })).length, 1, 'a dry run stores nothing')
 
   const real = await rerun()
   t.match(real.json(), { dryRun: false, jobs: [{ add: ['pro'], remove: ['trial'] }] })
-  const jobs = await store.listJobs({ eventId: id })
+  const jobs = await store.housekeeping.listJobs({ eventId: id })
   t.equal(jobs.length, 2)
   t.match(jobs[1], { status: 'pending', add: ['pro'], remove: ['trial'], contact: { email: 'ada@example.com' } })
   t.same((await rerun()).json().jobs, [], 'a second re-run finds nothing new')

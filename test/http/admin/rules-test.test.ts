@@ -112,7 +112,7 @@ t.test('POST /admin/rules/test explains the evaluation without storing anything'
   ])
   t.match(body.trace[2], { rule: 'by id', matched: false })
   t.match(body.explanation, '✓ $headers.x-region equals "eu": found "EU"')
-  t.equal(await store.countEvents(), 0, 'nothing stored')
+  t.equal(await store.housekeeping.countEvents(), 0, 'nothing stored')
 
   const noMatch = await app.inject({
     method: 'POST',
@@ -207,7 +207,7 @@ t.test(
       payload: JSON.stringify({ ...sample.payload, want_id: true }),
     })
     t.equal(res.statusCode, 202, res.body)
-    const event = await store.getEvent(res.json().id)
+    const event = await store.trail.getEvent(res.json().id)
     t.match(event?.jobs, [
       {
         location: 'europe',

@@ -91,14 +91,14 @@ export async function scopedFixture(t: Tap) {
   const made: Made = { events: [], dead: [], refused: [] }
   const accept = async (source: string, at: string[]) => {
     const e = ev(source, now)
-    await store.accept(e, at.map(job))
+    await store.intake.accept(e, at.map(job))
     made.events.push({ id: e.id, locations: at, home: source === 'sideForm' ? 'side' : 'main' })
   }
   for (const l of LOCS) for (let i = 0; i < 3; i++) await accept(l.key === 'side' ? 'sideForm' : 'forms', [l.key])
   await accept('forms', [LOCS[2]!.key, LOCS[4]!.key]) // one event, two companies
   await accept('open', []) // no jobs: belongs to its source's location (main)
   await accept('sideForm', [])
-  const claimed = await store.claimJobs({ owner: 'fixture', limit: 100, leaseMs: 60_000, now })
+  const claimed = await store.jobs.claim({ owner: 'fixture', limit: 100, leaseMs: 60_000, now })
   // two of each location's three jobs die, one stays leased
   const seen = new Map<string, number>()
   for (const j of claimed) {
@@ -106,7 +106,7 @@ export async function scopedFixture(t: Tap) {
     seen.set(j.location, n)
     if (n > 2) continue
     const attempt = { startedAt: now, finishedAt: now + 1, outcome: 'dead' as const, statusCode: 422, error: 'E: no' }
-    await store.failJob(j.id, 'fixture', attempt, null)
+    await store.jobs.fail(j.id, 'fixture', attempt, null)
     made.dead.push({ id: j.id, location: j.location })
   }
   // refused: by the source's location, and one whose URL names an installed location (B1)
@@ -129,16 +129,16 @@ export async function scopedFixture(t: Tap) {
 export async function outsideSnapshot(store: Store, made: Made, outside: (key: string) => boolean) {
   const events = []
   for (const e of made.events.filter((e) => eventOutside(e, outside))) {
-    const got = await store.getEvent(e.id)
+    const got = await store.trail.getEvent(e.id)
     events.push({
       id: e.id,
       jobs: got?.jobs.map((j) => [j.id, j.status, j.runAt, j.attempts]),
-      reruns: (await store.listReruns(e.id)).length,
+      reruns: (await store.trail.listReruns(e.id)).length,
     })
   }
   const dead = []
   for (const d of made.dead.filter((d) => outside(d.location)))
-    dead.push({ id: d.id, still: (await store.getDeadLetter(d.id)) !== undefined })
+    dead.push({ id: d.id, still: (await store.deadLetters.get(d.id)) !== undefined })
   const refused = []
   for (const r of made.refused.filter((r) => outside(r.location)))
     refused.push({ id: r.id, status: (await store.refused.get(r.id))?.status })

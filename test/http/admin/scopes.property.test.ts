@@ -138,7 +138,7 @@ t.test('every admin route answers only within the caller scope', async (t) => {
             if (url === '/admin/dead-letters/count') {
               const live = made.dead.filter((d) => !isOut(d.location))
               let n = 0
-              for (const d of live) if (await store.getDeadLetter(d.id)) n++
+              for (const d of live) if (await store.deadLetters.get(d.id)) n++
               if (res.json<{ count: number }>().count !== n)
                 t.fail(`the dead-letter count reaches outside ${JSON.stringify(scope)}`)
             }

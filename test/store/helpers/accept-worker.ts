@@ -9,7 +9,7 @@ const store = await openStore({ url })
 process.stdout.write('ready\n')
 process.stdin.resume()
 await once(process.stdin, 'data')
-const result = await store.accept(
+const result = await store.intake.accept(
   { id, source: 'race', receivedAt: Date.now(), headers: {}, body: { id }, tags: ['t'], explain: null },
   [{ location: 'main', contact: { email: 'a@example.com' }, add: ['t'], remove: [], rules: ['r'] }],
   { dedupe: { key, expiresAt: Date.now() + 60_000 } },

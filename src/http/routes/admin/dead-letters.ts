@@ -39,7 +39,7 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const inScope = async (request: FastifyRequest, id: number): Promise<number> => {
     const view = viewOf(request, deps)
     if (view.all) return id
-    const found = await deps.store.getDeadLetter(id)
+    const found = await deps.store.deadLetters.get(id)
     if (!found || !view.has(found.job.location)) throw new DeadLetterNotFoundError(id)
     return id
   }
@@ -71,11 +71,11 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const view = viewOf(request, deps)
     const f = { ...request.query, ...scoped(request) }
     if (!storeOnly(f)) return { count: (await scanDead(deps, f, 0, Number.MAX_SAFE_INTEGER)).items.length }
-    if (f.location === undefined && view.all) return { count: await deps.store.countJobs('dead') }
+    if (f.location === undefined && view.all) return { count: await deps.store.housekeeping.countJobs('dead') }
     // per location from the queue figures: only the locations in scope are summed
     const counted = (q: { location: string }) =>
       f.location === undefined ? view.has(q.location) : q.location === f.location && view.has(q.location)
-    return { count: (await deps.store.queueStats()).filter(counted).reduce((n, q) => n + q.dead, 0) }
+    return { count: (await deps.store.jobs.stats()).filter(counted).reduce((n, q) => n + q.dead, 0) }
   })
   api.get('/admin/dead-letters/groups', { schema: schemas.groupDeadLetters }, async (request) => ({
     groups: await groupDead(deps, { ...request.query, ...scoped(request) }),
@@ -127,7 +127,7 @@ export function deadLetterRoutes(app: FastifyInstance, deps: RouteDeps): void {
 async function allDeadIds(deps: Pick<RouteDeps, 'store'>, locations: readonly string[]): Promise<number[]> {
   const ids: number[] = []
   for (;;) {
-    const page = await deps.store.listDeadLetters({ limit: 1000, afterId: ids.at(-1) ?? 0, locations })
+    const page = await deps.store.deadLetters.list({ limit: 1000, afterId: ids.at(-1) ?? 0, locations })
     ids.push(...page.map((j) => j.id))
     if (page.length < 1000) return ids
   }

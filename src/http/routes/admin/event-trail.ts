@@ -22,7 +22,7 @@ export function eventTrailRoute(app: FastifyInstance, deps: RouteDeps): void {
   app.withTypeProvider<ZodTypeProvider>().get('/admin/events/:id', options, async (request) => {
     const { id } = request.params
     const view = viewOf(request, deps)
-    const stored = await deps.store.getEvent(id)
+    const stored = await deps.store.trail.getEvent(id)
     // outside the scope: the very answer an unknown id gets (a refusal kept under the id too)
     if (!stored || !eventIn(view, deps, stored)) {
       const refused = await deps.store.refused.get(id).catch(() => undefined)
@@ -30,7 +30,7 @@ export function eventTrailRoute(app: FastifyInstance, deps: RouteDeps): void {
     }
     // a scoped caller reads the event's jobs at its own locations only
     const event = view.all ? stored : { ...stored, jobs: stored.jobs.filter((j) => view.has(j.location)) }
-    const attempts = await deps.store.listAttempts(id)
+    const attempts = await deps.store.trail.listAttempts(id)
     const explain = await deps.ruleSets.explain(event)
     const intents = event.jobs.map((j) => ({
       location: j.location,
@@ -40,7 +40,7 @@ export function eventTrailRoute(app: FastifyInstance, deps: RouteDeps): void {
       rules: j.rules,
       ...(j.create ? { create: j.create } : {}),
     }))
-    const reruns = (await deps.store.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
+    const reruns = (await deps.store.trail.listReruns(id)).map((r) => ({ ...r, at: iso(r.at) }))
     const verify = deps.config.sources[event.source]?.verify.type ?? null
     const refused = await deps.store.refused.get(id)
     const whyInput = {

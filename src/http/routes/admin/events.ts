@@ -47,7 +47,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
     // a location outside the scope finds nothing, not the shared events that also go there
     if (within && filter.location !== undefined && !view.has(filter.location))
       return { events: [], nextCursor: null, warnings }
-    const rows = await deps.store.listEvents({
+    const rows = await deps.store.trail.listEvents({
       ...filter,
       ...(within ? { within } : {}),
       limit: limit + 1,

@@ -21,7 +21,7 @@ type AuthFailure = ReturnType<NonNullable<NonNullable<RouteDeps['delivery']>['au
  */
 async function authState(
   location: Pick<LocationConfig, 'locationId' | 'auth'>,
-  store: Pick<Store, 'loadOAuthTokens'>,
+  store: Pick<Store, 'tokens'>,
   now: number,
   failing: AuthFailure | undefined,
   tokenKey = location.locationId,
@@ -38,7 +38,7 @@ async function authState(
     }
   if (auth.type === 'private-integration')
     return { type: auth.type, state: 'static token (never expires; a 401 needs a new token in the config)' }
-  const stored = await store.loadOAuthTokens(tokenKey).catch(() => undefined)
+  const stored = await store.tokens.loadOAuthTokens(tokenKey).catch(() => undefined)
   if (!stored || stored.clientId !== auth.clientId) {
     return {
       type: auth.type,
@@ -85,7 +85,7 @@ export function locationRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.withTypeProvider<ZodTypeProvider>().get('/admin/locations', options, async (request) => {
     const asked = request.query
     const now = Date.now()
-    const queues = new Map<string, LocationQueue>((await deps.store.queueStats()).map((x) => [x.location, x]))
+    const queues = new Map<string, LocationQueue>((await deps.store.jobs.stats()).map((x) => [x.location, x]))
     const typed = asked.q?.toLowerCase()
     const view = viewOf(request, deps)
     // a scoped caller's locations only: the list, the total and the page

@@ -25,7 +25,7 @@ export function rerunRoute(app: FastifyInstance, deps: RouteDeps): void {
     if (!view.all) {
       // a scoped caller re-runs only events in its scope, and only when every job the plan
       // touches (new or re-planned) stays there: the dry run decides before anything is written
-      const event = await deps.store.getEvent(request.params.id)
+      const event = await deps.store.trail.getEvent(request.params.id)
       if (!event || !eventIn(view, deps, event)) throw new EventNotFoundError(request.params.id)
       const dry = await rerunEvent(rerunDeps, request.params.id, { dryRun: true, replan, by })
       const touched = [...dry.jobs.map((j) => j.location), ...dry.waiting.map((w) => w.location)]
