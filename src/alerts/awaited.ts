@@ -1,8 +1,8 @@
 import type { Job } from '../store/index.js'
 import type { AlertMessage } from './message.js'
+import { iso, watchMessage } from './messages.js'
 import type { WatchStep } from './watch.js'
 
-const iso = (ms: number): string => new Date(ms).toISOString()
 const who = (j: Job): string => j.contact.email ?? j.contact.phone ?? j.contact.id ?? '?'
 
 /**
@@ -18,7 +18,6 @@ export function awaitedMessage(
   now: number,
   link: (path: string) => string,
 ): AlertMessage {
-  const fire = step === 'fire'
   const people = found.first.map(
     (j) =>
       `${who(j)} (${j.location}, since ${iso(j.createdAt ?? j.runAt)
@@ -26,17 +25,14 @@ export function awaitedMessage(
         .replace('T', ' ')} UTC)`,
   )
   const more = found.count > found.first.length ? ` and ${found.count - found.first.length} more` : ''
-  return {
+  return watchMessage(step, now, {
     kind: 'contacts_awaited',
-    state: fire ? 'firing' : 'resolved',
     subject: '*',
-    title: fire
-      ? `${found.count} job${found.count === 1 ? '' : 's'} waiting for contacts HighLevel does not have`
-      : 'No job waits for a contact any more',
-    text: fire
-      ? `Waiting for ${people.join(', ')}${more} to exist in HighLevel. Their rules have no create:, so after ${contactNotFoundRetryHours} h they become dead letters; add create: to the rules to make new people (then replay).`
-      : 'Every contact waited for was found, created or given up on.',
-    at: iso(now),
+    firing: [
+      `${found.count} job${found.count === 1 ? '' : 's'} waiting for contacts HighLevel does not have`,
+      `Waiting for ${people.join(', ')}${more} to exist in HighLevel. Their rules have no create:, so after ${contactNotFoundRetryHours} h they become dead letters; add create: to the rules to make new people (then replay).`,
+    ],
+    resolved: ['No job waits for a contact any more', 'Every contact waited for was found, created or given up on.'],
     details: {
       count: found.count,
       contacts: found.first.map((j) => ({
@@ -49,5 +45,5 @@ export function awaitedMessage(
       })),
     },
     links: found.first.map((j) => link(`/console/events/${j.eventId}`)),
-  }
+  })
 }

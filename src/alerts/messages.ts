@@ -1,10 +1,10 @@
 import type { LocationQueue } from '../store/index.js'
-import type { AlertMessage } from './message.js'
+import type { AlertKind, AlertMessage } from './message.js'
 import type { WatchStep } from './watch.js'
 import { reasonInWords } from '../common/reasons.js'
 
 type Link = (path: string) => string
-const iso = (ms: number): string => new Date(ms).toISOString()
+export const iso = (ms: number): string => new Date(ms).toISOString()
 const minutes = (ms: number): number => Math.round(ms / 60_000)
 
 /** The first dead letters of a digest: enough to start from, with links to their trails. */
@@ -45,6 +45,32 @@ export function deadLettersCleared(now: number, link: Link): AlertMessage {
   }
 }
 
+/** What a watched condition's alert says when it fires and when it clears: [title, text] each. */
+export interface WatchedAlert {
+  kind: AlertKind
+  subject: string
+  firing: [title: string, text: string]
+  resolved: [title: string, text: string]
+  details: Record<string, unknown>
+  links: string[]
+}
+
+/** A watched condition's alert for a step (`Watch`): firing, or resolved once it cleared. */
+export function watchMessage(step: NonNullable<WatchStep>, now: number, alert: WatchedAlert): AlertMessage {
+  const fire = step === 'fire'
+  const [title, text] = fire ? alert.firing : alert.resolved
+  return {
+    kind: alert.kind,
+    state: fire ? 'firing' : 'resolved',
+    subject: alert.subject,
+    title,
+    text,
+    at: iso(now),
+    details: alert.details,
+    links: alert.links,
+  }
+}
+
 export function heldMessage(
   locationId: string,
   step: NonNullable<WatchStep>,
@@ -53,19 +79,17 @@ export function heldMessage(
   now: number,
   link: Link,
 ): AlertMessage {
-  const fire = step === 'fire'
-  return {
+  return watchMessage(step, now, {
     kind: 'location_held',
-    state: fire ? 'firing' : 'resolved',
     subject: locationId,
-    title: fire ? `Location ${locationId} held back` : `Location ${locationId} delivering again`,
-    text: fire
-      ? `Nothing has been delivered to HighLevel location ${locationId} for ${minutes(now - (since ?? now))} min: ${reason ? reasonInWords(reason) : 'paused'}. It is listed first on the locations page.`
-      : `Deliveries to ${locationId} resumed.`,
-    at: iso(now),
+    firing: [
+      `Location ${locationId} held back`,
+      `Nothing has been delivered to HighLevel location ${locationId} for ${minutes(now - (since ?? now))} min: ${reason ? reasonInWords(reason) : 'paused'}. It is listed first on the locations page.`,
+    ],
+    resolved: [`Location ${locationId} delivering again`, `Deliveries to ${locationId} resumed.`],
     details: { locationId, reason, since: since === null ? null : iso(since) },
     links: [link('/console/locations')],
-  }
+  })
 }
 
 export function pendingMessage(
@@ -75,19 +99,17 @@ export function pendingMessage(
   now: number,
   link: Link,
 ): AlertMessage {
-  const fire = step === 'fire'
   // jobs waiting for their contact are not late: the contacts_awaited trigger names them
   const oldest = queue?.oldestDeliverableAt ?? null
   const awaiting = queue?.awaitingContact ?? 0
-  return {
+  return watchMessage(step, now, {
     kind: 'oldest_pending',
-    state: fire ? 'firing' : 'resolved',
     subject: location,
-    title: fire ? `Deliveries to ${location} are behind` : `Deliveries to ${location} caught up`,
-    text: fire
-      ? `The oldest tag waiting for ${location} has waited ${minutes(now - (oldest ?? now))} min (${(queue?.pending ?? 0) - awaiting} waiting${awaiting > 0 ? `, and ${awaiting} waiting for their contact, not counted` : ''}).`
-      : `No job of ${location} is waiting too long any more.`,
-    at: iso(now),
+    firing: [
+      `Deliveries to ${location} are behind`,
+      `The oldest tag waiting for ${location} has waited ${minutes(now - (oldest ?? now))} min (${(queue?.pending ?? 0) - awaiting} waiting${awaiting > 0 ? `, and ${awaiting} waiting for their contact, not counted` : ''}).`,
+    ],
+    resolved: [`Deliveries to ${location} caught up`, `No job of ${location} is waiting too long any more.`],
     details: {
       location,
       pending: (queue?.pending ?? 0) - awaiting,
@@ -98,7 +120,7 @@ export function pendingMessage(
       link(`/console/events?location=${encodeURIComponent(location)}&status=pending`),
       link('/console/locations'),
     ],
-  }
+  })
 }
 
 export function refusalMessage(
@@ -109,21 +131,17 @@ export function refusalMessage(
   now: number,
   link: Link,
 ): AlertMessage {
-  const fire = step === 'fire'
-  return {
+  return watchMessage(step, now, {
     kind: 'refusals',
-    state: fire ? 'firing' : 'resolved',
     subject: source,
-    title: fire
-      ? `Source ${source}: requests refused for their signature or token`
-      : `Source ${source}: refusals stopped`,
-    text: fire
-      ? `${count} requests from ${source} were refused in ${windowMinutes} min because their signature or token did not match: did the sender change its secret? They are kept: fix the secret in the config, then re-verify them all at once.`
-      : `No more refusals on ${source} within ${windowMinutes} min.`,
-    at: iso(now),
+    firing: [
+      `Source ${source}: requests refused for their signature or token`,
+      `${count} requests from ${source} were refused in ${windowMinutes} min because their signature or token did not match: did the sender change its secret? They are kept: fix the secret in the config, then re-verify them all at once.`,
+    ],
+    resolved: [`Source ${source}: refusals stopped`, `No more refusals on ${source} within ${windowMinutes} min.`],
     details: { source, count, windowMinutes },
     links: [link(`/console/refused?source=${encodeURIComponent(source)}&status=refused`)],
-  }
+  })
 }
 
 /** `tagrelay alerts test`: a sample that says where it came from. */

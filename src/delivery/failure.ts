@@ -18,36 +18,28 @@ export interface Failure {
 export function failureFrom(err: unknown): Failure {
   if (err instanceof HighLevelError) {
     return {
-      retryable: err.retryable,
-      code: err.code,
-      error: err.message,
+      ...failure(err.retryable, err.code, err.message, err.responseBody ?? null),
       statusCode: err.status,
-      response: err.responseBody ?? null,
       retryAfterMs: err instanceof HighLevelRateLimitedError ? err.retryAfterMs : null,
     }
   }
-  if (err instanceof CircuitOpenError)
-    return {
-      retryable: true,
-      code: CIRCUIT_OPEN,
-      error: err.message,
-      statusCode: null,
-      response: null,
-      retryAfterMs: null,
-    }
+  if (err instanceof CircuitOpenError) return retryLater(CIRCUIT_OPEN, err.message)
   // A bug of ours, not HighLevel's answer: keep the job and retry rather than lose it.
-  return {
-    retryable: true,
-    code: codes.TAGRELAY_INTERNAL,
-    error: String(err),
-    statusCode: null,
-    response: null,
-    retryAfterMs: null,
-  }
+  return retryLater(codes.TAGRELAY_INTERNAL, String(err))
+}
+
+/** A failure without an HTTP status or a wait HighLevel asked for. */
+function failure(retryable: boolean, code: string, error: string, response: unknown = null): Failure {
+  return { retryable, code, error, statusCode: null, response, retryAfterMs: null }
+}
+
+/** Retried with the usual backoff. */
+export function retryLater(code: string, error: string): Failure {
+  return failure(true, code, error)
 }
 
 export function permanentFailure(code: string, error: string, response: unknown = null): Failure {
-  return { retryable: false, code, error, statusCode: null, response, retryAfterMs: null }
+  return failure(false, code, error, response)
 }
 
 /** The bulk endpoint itself was refused (not a contact's problem): fall back to single calls. */

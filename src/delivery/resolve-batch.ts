@@ -2,7 +2,7 @@ import { codes } from '../errors.js'
 import type { LocationAuth, UpsertContactFields } from '../highlevel/index.js'
 import { budgeted } from './call.js'
 import { HOUR_MS, type EngineContext } from './context.js'
-import { failureFrom, isAbort, type Failure } from './failure.js'
+import { failureFrom, isAbort, retryLater, type Failure } from './failure.js'
 import { createFields, describeKeys, emailOf, phoneOf, type Person } from './identity.js'
 import type { TaskPool } from './pool.js'
 import { searchPersons } from './search-batch.js'
@@ -111,5 +111,5 @@ async function lookUp(
  * contact moments later, so the job retries until `contactNotFoundRetryHours` (finish.ts).
  */
 export function notFound(error: string): Failure {
-  return { retryable: true, code: CONTACT_NOT_FOUND, error, statusCode: null, response: null, retryAfterMs: null }
+  return retryLater(CONTACT_NOT_FOUND, error)
 }

@@ -69,25 +69,26 @@ export class HighLevelClient {
   }
 
   /** POST /contacts/{contactId}/tags; answers all of the contact's tags. */
-  async addTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
-    const path = contactPath(contactId, '/tags')
-    const result = await this.#http.call(auth, {
-      method: 'POST',
-      path,
-      route: 'POST /contacts/:contactId/tags',
-      body: { tags },
-      schema: tagsResponseSchema,
-    })
-    return { ...result }
+  addTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
+    return this.#tags('POST', auth, contactId, tags)
   }
 
   /** DELETE /contacts/{contactId}/tags with a JSON body; answers the tags left. */
-  async removeTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
+  removeTags(auth: LocationAuth, contactId: string, tags: string[]): Promise<{ tags: string[] }> {
+    return this.#tags('DELETE', auth, contactId, tags)
+  }
+
+  async #tags(
+    method: 'POST' | 'DELETE',
+    auth: LocationAuth,
+    contactId: string,
+    tags: string[],
+  ): Promise<{ tags: string[] }> {
     const path = contactPath(contactId, '/tags')
     const result = await this.#http.call(auth, {
-      method: 'DELETE',
+      method,
       path,
-      route: 'DELETE /contacts/:contactId/tags',
+      route: `${method} /contacts/:contactId/tags`,
       body: { tags },
       schema: tagsResponseSchema,
     })

@@ -1,3 +1,5 @@
+import { CREATE_FIELDS } from '../rules/index.js'
+
 /**
  * What `upsertContact` may send. `tags` is typed `never` and refused at run time too:
  * HighLevel's upsert replaces all of a contact's tags with the list it is given, so one
@@ -25,27 +27,11 @@ export interface UpsertContactFields {
   tags?: never
 }
 
-/** Documented UpsertContactDto fields we support; HighLevel answers 422 to any other. */
-const ALLOWED = new Set<string>([
-  'email',
-  'phone',
-  'firstName',
-  'lastName',
-  'name',
-  'companyName',
-  'address1',
-  'city',
-  'state',
-  'postalCode',
-  'country',
-  'website',
-  'timezone',
-  'gender',
-  'dateOfBirth',
-  'source',
-  'assignedTo',
-  'dnd',
-])
+/**
+ * Documented UpsertContactDto fields we support; HighLevel answers 422 to any other: the
+ * contact's own email and phone, what a rule's `create:` may set, the owner and DND.
+ */
+const ALLOWED = new Set<string>(['email', 'phone', ...CREATE_FIELDS, 'assignedTo', 'dnd'])
 
 export function assertUpsertFields(fields: UpsertContactFields): void {
   const keys = Object.keys(fields)

@@ -19,26 +19,8 @@ export interface CompiledCondition {
  * of the evaluation's cost; the bare form allocates nothing and short-circuits.
  */
 export function compileCondition(c: Condition): CompiledCondition {
-  if ('all' in c) {
-    const parts = c.all.map(compileCondition)
-    return {
-      trace: (event) => {
-        const conditions = parts.map((p) => p.trace(event))
-        return { op: 'all', passed: conditions.every((t) => t.passed), conditions }
-      },
-      passes: (event) => parts.every((p) => p.passes(event)),
-    }
-  }
-  if ('any' in c) {
-    const parts = c.any.map(compileCondition)
-    return {
-      trace: (event) => {
-        const conditions = parts.map((p) => p.trace(event))
-        return { op: 'any', passed: conditions.some((t) => t.passed), conditions }
-      },
-      passes: (event) => parts.some((p) => p.passes(event)),
-    }
-  }
+  if ('all' in c) return compileGroup('all', c.all)
+  if ('any' in c) return compileGroup('any', c.any)
   if ('not' in c) {
     const inner = compileCondition(c.not)
     return {
@@ -50,6 +32,19 @@ export function compileCondition(c: Condition): CompiledCondition {
     }
   }
   return compileLeaf(c)
+}
+
+/** `all` passes when every part does, `any` when one does; traced, every part is evaluated. */
+function compileGroup(op: 'all' | 'any', conditions: Condition[]): CompiledCondition {
+  const parts = conditions.map(compileCondition)
+  const holds = op === 'all' ? 'every' : 'some'
+  return {
+    trace: (event) => {
+      const traces = parts.map((p) => p.trace(event))
+      return { op, passed: traces[holds]((t) => t.passed), conditions: traces }
+    },
+    passes: (event) => parts[holds]((p) => p.passes(event)),
+  }
 }
 
 function compileLeaf(c: LeafCondition): CompiledCondition {

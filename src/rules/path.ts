@@ -1,3 +1,4 @@
+import { problemOf } from './problem.js'
 import type { RuleEvent } from './types.js'
 
 /**
@@ -73,22 +74,12 @@ function checkRoot(path: string, steps: Step[]): void {
 }
 
 export function isValidPath(path: string): boolean {
-  try {
-    parsePath(path)
-    return true
-  } catch {
-    return false
-  }
+  return pathProblem(path) === undefined
 }
 
 /** The reason a path is invalid, or undefined (for schema messages). */
 export function pathProblem(path: string): string | undefined {
-  try {
-    parsePath(path)
-    return undefined
-  } catch (err) {
-    return (err as Error).message
-  }
+  return problemOf(() => parsePath(path))
 }
 
 export function compileField(path: string): CompiledPath {

@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js'
+import { problemOf } from './problem.js'
 
 /**
  * `matches` uses RE2 semantics (the re2js package): matching time is linear in the input,
@@ -11,10 +12,8 @@ export function compileRegex(pattern: string, caseSensitive: boolean): (s: strin
 }
 
 export function regexProblem(pattern: string): string | undefined {
-  try {
-    RE2JS.compile(pattern)
-    return undefined
-  } catch (err) {
-    return `invalid regular expression (RE2 syntax: no look-around or back-references): ${(err as Error).message}`
-  }
+  const problem = problemOf(() => RE2JS.compile(pattern))
+  return problem === undefined
+    ? undefined
+    : `invalid regular expression (RE2 syntax: no look-around or back-references): ${problem}`
 }

@@ -103,7 +103,8 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 /**
  * Fields HighLevel's `POST /contacts/upsert` accepts for a new contact. `email` and `phone`
  * come from the contact itself; `tags` is deliberately absent: through upsert it would
- * overwrite the contact's tags.
+ * overwrite the contact's tags. The one list: the HighLevel client's upsert check
+ * (highlevel/contact-fields.ts) allows these and the few fields rules never set.
  */
 export const CREATE_FIELDS = [
   'firstName',

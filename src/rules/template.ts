@@ -1,5 +1,6 @@
 import { INVISIBLE } from './invisible.js'
 import { compilePath, pathProblem, type PathReader } from './path.js'
+import { problemOf } from './problem.js'
 import type { RuleEvent } from './types.js'
 import { dateValue, isScalar } from './values.js'
 
@@ -34,12 +35,7 @@ export function isTemplate(s: string): boolean {
 }
 
 export function templateProblem(s: string): string | undefined {
-  try {
-    parseTemplate(s)
-    return undefined
-  } catch (err) {
-    return (err as Error).message
-  }
+  return problemOf(() => parseTemplate(s))
 }
 
 export function compileTemplate(s: string): CompiledTemplate {

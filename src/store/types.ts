@@ -136,19 +136,8 @@ export interface DeadLetterFilter {
   locations?: readonly string[]
 }
 
-/** One location's OAuth token pair, as the auth module keeps it. */
-export interface OAuthTokens {
-  /** the OAuth app the tokens were issued to */
-  clientId: string
-  /** SHA-256 (hex) of the configured refresh token the chain started from */
-  seedHash: string
-  accessToken: string
-  refreshToken: string
-  /** epoch ms at which the access token expires */
-  expiresAt: number
-  /** epoch ms of the save */
-  updatedAt: number
-}
+/** One location's OAuth token pair: defined below both the store and the auth module, which share it */
+export type { OAuthTokens } from '../common/oauth-tokens.js'
 
 export interface AcceptOptions {
   /**

@@ -7,6 +7,8 @@
 // blocked denies a third-party frame its storage too, so there each page load asks
 // HighLevel again (one message and one sign-in per page). Nothing here decrypts anything.
 
+import { postForSession } from './core.js'
+
 const KEY = 'tagrelay.highlevel.session'
 const ANSWER_MS = 10_000
 let memory = null
@@ -67,13 +69,7 @@ export async function signInFromHighLevel() {
   forgetSession()
   const origins = (document.body.dataset.parentOrigins ?? '').split(' ').filter(Boolean)
   const payload = await askParent(origins)
-  const res = await fetch('/admin/sso/highlevel', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    credentials: 'omit',
-    body: JSON.stringify({ payload }),
-  })
-  const json = await res.json().catch(() => null)
+  const { res, json } = await postForSession('/admin/sso/highlevel', { payload }, 'omit')
   if (!res.ok || typeof json?.session !== 'string')
     throw new Refusal(json?.code ?? `HTTP ${res.status}`, json?.message ?? 'tagrelay refused the sign-in.')
   memory = json.session

@@ -1,6 +1,7 @@
 export type { AuthProvider, LocationAuth, RefreshRequest } from './types.js'
 export { PrivateIntegrationAuth } from './private-integration.js'
 export { OAuthAuth, seedHash } from './oauth.js'
-export type { IssuedTokens, OAuthAuthOptions, OAuthTokenRecord, OAuthTokenStore, RefreshGrant } from './oauth.js'
+export type { IssuedTokens, OAuthAuthOptions, OAuthTokenStore, RefreshGrant } from './oauth.js'
+export type { OAuthTokens } from '../../common/oauth-tokens.js'
 export { createLocationAuths } from './from-config.js'
 export type { AuthDeps } from './from-config.js'

@@ -1,21 +1,12 @@
 import { createHash } from 'node:crypto'
 import { HighLevelError, HighLevelInstallGoneError, HighLevelOAuthRefreshError, installGoneReason } from '../errors.js'
+import type { OAuthTokens } from '../../common/oauth-tokens.js'
 import type { AuthProvider, RefreshRequest } from './types.js'
-
-/** The stored pair; the store module's `OAuthTokens` has this shape. */
-export interface OAuthTokenRecord {
-  clientId: string
-  seedHash: string
-  accessToken: string
-  refreshToken: string
-  expiresAt: number
-  updatedAt: number
-}
 
 /** Where token pairs live across restarts: the `Store` satisfies it. */
 export interface OAuthTokenStore {
-  loadOAuthTokens(location: string): Promise<OAuthTokenRecord | undefined>
-  saveOAuthTokens(location: string, tokens: OAuthTokenRecord): Promise<void>
+  loadOAuthTokens(location: string): Promise<OAuthTokens | undefined>
+  saveOAuthTokens(location: string, tokens: OAuthTokens): Promise<void>
   /** serialises refreshes of one location across replicas (the PostgreSQL store's advisory lock) */
   withOAuthLock?<T>(location: string, fn: () => Promise<T>): Promise<T>
 }
@@ -82,7 +73,7 @@ export class OAuthAuth implements AuthProvider {
   readonly #seedHash: string
   readonly #marginMs: number
   readonly #now: () => number
-  #current: OAuthTokenRecord | undefined
+  #current: OAuthTokens | undefined
   #loaded = false
   #refreshing: Promise<string> | null = null
 
@@ -117,16 +108,16 @@ export class OAuthAuth implements AuthProvider {
     return this.#opts.tokenKey ?? this.locationId
   }
 
-  #fresh(tokens: OAuthTokenRecord): boolean {
+  #fresh(tokens: OAuthTokens): boolean {
     return tokens.expiresAt - this.#marginMs > this.#now()
   }
 
   /** A stored pair counts only if it grew from the configured app and grant. */
-  #usable(tokens: OAuthTokenRecord | undefined): OAuthTokenRecord | undefined {
+  #usable(tokens: OAuthTokens | undefined): OAuthTokens | undefined {
     return tokens?.clientId === this.#opts.clientId && tokens.seedHash === this.#seedHash ? tokens : undefined
   }
 
-  async #load(): Promise<OAuthTokenRecord | undefined> {
+  async #load(): Promise<OAuthTokens | undefined> {
     if (!this.#loaded) {
       this.#current = this.#usable(await this.#opts.store.loadOAuthTokens(this.#key))
       this.#loaded = true
@@ -172,7 +163,7 @@ export class OAuthAuth implements AuthProvider {
       throw this.#refusal(err)
     }
     const now = this.#now()
-    const tokens: OAuthTokenRecord = {
+    const tokens: OAuthTokens = {
       clientId,
       seedHash: this.#seedHash,
       accessToken: issued.accessToken,
@@ -185,7 +176,7 @@ export class OAuthAuth implements AuthProvider {
     return tokens.accessToken
   }
 
-  async #issue(stored: OAuthTokenRecord | undefined): Promise<IssuedTokens> {
+  async #issue(stored: OAuthTokens | undefined): Promise<IssuedTokens> {
     const { clientId, clientSecret, mint } = this.#opts
     if (stored === undefined && mint) return mint()
     const grant = {

@@ -1,4 +1,4 @@
-import { app, h, say } from '../core.js'
+import { app, h, postForSession, say } from '../core.js'
 
 // A portal link: /console/portal#<secret>. The secret is in the fragment, which the
 // browser never sends to a server, so no access log sees it. It is taken out of the
@@ -16,13 +16,7 @@ const MESSAGES = {
 async function exchange() {
   if (!secret) return show('This page opens the console from a portal link, and this address has none.')
   say('Opening the console…')
-  const res = await fetch('/admin/portal-links/exchange', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    credentials: 'same-origin',
-    body: JSON.stringify({ secret }),
-  })
-  const body = await res.json().catch(() => null)
+  const { res, json: body } = await postForSession('/admin/portal-links/exchange', { secret }, 'same-origin')
   if (res.ok) return location.replace('/console/events')
   show(MESSAGES[body?.code] ?? body?.message ?? `The link could not be used (HTTP ${res.status}).`)
 }
