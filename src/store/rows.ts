@@ -8,6 +8,7 @@ import type {
   JobStatus,
   NewEvent,
 } from './types.js'
+import { placeholders } from './sql.js'
 
 /**
  * Row shapes as both stores return them (PostgreSQL's BIGINT read as a number, see
@@ -177,9 +178,8 @@ export function fromRow<T>(row: Row): T {
  */
 export function upsert(table: string, columns: readonly string[], key: string) {
   const set = columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`)
-  const placeholders = columns.map((_, i) => `$${i + 1}`)
   return {
-    text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
+    text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders(columns.length)}
       ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`,
     values: (o: object): unknown[] =>
       columns.map((c) => (o as Row)[camel(c)]).map((v) => (typeof v === 'number' ? Math.round(v) : v)),

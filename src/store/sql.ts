@@ -74,6 +74,11 @@ export interface Sql {
   read<T>(body: Body<T>): Promise<T>
 }
 
+/** `($1, $2, ...)`: `n` parameters numbered after `from` */
+export function placeholders(n: number, from = 0): string {
+  return `(${Array.from({ length: n }, (_, i) => `$${from + i + 1}`).join(', ')})`
+}
+
 /** Runs a body step by step with `exec` (synchronous for SQLite, so this works for both). */
 export function drive<T>(body: Body<T>, exec: (step: Step) => unknown): T {
   const steps = body()
