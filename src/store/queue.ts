@@ -5,7 +5,7 @@
  * guards (`lease_owner = $owner AND status = 'pending'`); split apart, that rule would be
  * written in several files.
  */
-import { byDueOrder, toJob, toJson, type JobRow } from './rows.js'
+import { byDueOrder, fromRow, toJob, toJson, type JobRow, type Row } from './rows.js'
 import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
 import { q, type Sql, type Step } from './sql.js'
 import type {
@@ -265,31 +265,18 @@ export class QueueSql {
 
   /** pending and dead counts and the oldest pending job, per location that has any */
   async stats(): Promise<LocationQueue[]> {
-    const rows = await this.sql.all<
-      Record<'pending' | 'dead' | 'awaiting', number> & {
-        location: string
-        oldest: number | null
-        oldest_deliverable: number | null
-      }
-    >(
+    const rows = await this.sql.all<Row>(
       `SELECT location,
               count(*) FILTER (WHERE status = 'pending') AS pending,
               count(*) FILTER (WHERE status = 'dead') AS dead,
-              min(created_at) FILTER (WHERE status = 'pending') AS oldest,
+              min(created_at) FILTER (WHERE status = 'pending') AS oldest_pending_at,
               min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%'))
-                AS oldest_deliverable,
-              count(*) FILTER (WHERE status = 'pending' AND last_error LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%') AS awaiting
+                AS oldest_deliverable_at,
+              count(*) FILTER (WHERE status = 'pending' AND last_error LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%') AS awaiting_contact
        FROM jobs WHERE status IN ('pending', 'dead')
        GROUP BY location ORDER BY location`,
     )
-    return rows.map((r) => ({
-      location: r.location,
-      pending: Number(r.pending),
-      dead: Number(r.dead),
-      oldestPendingAt: r.oldest,
-      oldestDeliverableAt: r.oldest_deliverable,
-      awaitingContact: Number(r.awaiting),
-    }))
+    return rows.map((r) => fromRow<LocationQueue>(r))
   }
 
   /** locations with at least one claimable job at `now` (pending, due, no live lease), at most `limit` */

@@ -147,10 +147,9 @@ export class RefusedSql {
 
   /** refusals kept per source since `since` (epoch ms), for the refusals alert (every replica's) */
   async countSince(since: number): Promise<Array<{ source: string; count: number }>> {
-    const rows = await this.sql.all<{ source: string; count: number }>(
+    return this.sql.all<{ source: string; count: number }>(
       'SELECT source, count(*) AS count FROM refused_requests WHERE received_at > $1 GROUP BY source ORDER BY source',
       [since],
     )
-    return rows.map((r) => ({ source: r.source, count: Number(r.count) }))
   }
 }

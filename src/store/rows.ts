@@ -128,33 +128,6 @@ export function byDueOrder(a: Job, b: Job): number {
   return a.runAt - b.runAt || a.id - b.id
 }
 
-/** An `attempts` row as both stores return it (the trail adds job_id and attempt). */
-export interface AttemptRow {
-  started_at: number
-  finished_at: number
-  outcome: AttemptRecord['outcome']
-  status_code: number | null
-  error: string | null
-  contact_id: string | null
-  response: string | null
-  rate_limit?: string | null
-}
-
-export function toAttempt(
-  r: AttemptRow,
-): Required<Omit<AttemptRecord, 'rateLimit'>> & Pick<AttemptRecord, 'rateLimit'> {
-  return {
-    ...(r.rate_limit ? { rateLimit: JSON.parse(r.rate_limit) as AttemptRecord['rateLimit'] } : {}),
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    outcome: r.outcome,
-    statusCode: r.status_code,
-    error: r.error,
-    contactId: r.contact_id,
-    response: r.response === null ? null : (JSON.parse(r.response) as unknown),
-  }
-}
-
 /** A row as both drivers return it, before it becomes a contract type. */
 export type Row = Record<string, unknown>
 
@@ -169,6 +142,19 @@ const camel = (column: string): string => column.replace(/_([a-z])/g, (_, c: str
  */
 export function fromRow<T>(row: Row): T {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as T
+}
+
+/**
+ * An `attempts` row as the contract has it (the trail's with its job_id and attempt): every
+ * column by name, the JSON ones parsed; `rateLimit` only when the row has one.
+ */
+export function toAttempt<T extends AttemptRecord = AttemptRecord>(row: Row): T {
+  const { response, rateLimit, ...columns } = fromRow<Record<'response' | 'rateLimit', string | null>>(row)
+  return {
+    ...(rateLimit ? { rateLimit: JSON.parse(rateLimit) as unknown } : {}),
+    ...columns,
+    response: response === null ? null : (JSON.parse(response) as unknown),
+  } as T
 }
 
 /**
