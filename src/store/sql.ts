@@ -13,7 +13,7 @@
  * branches, and it would cost where SQLite is fastest: a list parameter becomes one
  * placeholder per element there, so every list length is a new text to prepare, where
  * `json_each($n)` keeps one prepared statement; and it adds a dependency and a second
- * way to spell the SQL that the migrations, the event lists and the writer thread would
+ * way to spell the SQL that the migrations and the writer thread would
  * not use. So the SQL is written once, in PostgreSQL's spelling, and the
  * SQLite driver (sqlite/sql.ts) rewrites, once per text: `::type` casts are dropped,
  * `= ANY ($n)` becomes `IN (SELECT value FROM json_each($n))` (arrays are bound as JSON

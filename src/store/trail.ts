@@ -1,20 +1,19 @@
 import { fromRow, toAttempt, toEvent, toJob, toJson, type EventRow, type JobRow, type Row } from './rows.js'
 import { INSERT_JOB, jobValues } from './inserts.js'
+import { listEvents } from './event-list.js'
 import { q, type Sql } from './sql.js'
 import type { EventFilter, EventRecord, EventSummary, NewJob, RerunRecord, StoredAttempt } from './types.js'
 
 const JOBS_OF_EVENT = 'SELECT * FROM jobs WHERE event_id = $1 ORDER BY id'
 
-/**
- * What the admin API and the console read, over either store. The event list is each
- * store's own (`listEvents`): its filters read JSON columns, which the two spell apart.
- */
+/** What the admin API and the console read, over either store. */
 export class TrailSql {
-  constructor(
-    private readonly sql: Sql,
-    /** events newest first, with filters and a keyset cursor */
-    readonly listEvents: EventList,
-  ) {}
+  constructor(private readonly sql: Sql) {}
+
+  /** events newest first, with filters and a keyset cursor (event-list.ts) */
+  async listEvents(filter: EventFilter): Promise<EventSummary[]> {
+    return listEvents(this.sql, filter)
+  }
 
   /** the event and its jobs from one snapshot */
   async getEvent(id: string): Promise<EventRecord | undefined> {
@@ -68,5 +67,3 @@ export class TrailSql {
     })
   }
 }
-
-export type EventList = (filter: EventFilter) => Promise<EventSummary[]>

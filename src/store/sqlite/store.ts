@@ -4,9 +4,8 @@ import { migrate } from '../migrations/run.js'
 import type { RefusedKeep } from '../refused.js'
 import type { Store, StoreLifecycle } from '../roles.js'
 import { q } from '../sql.js'
-import type { AcceptOptions, AcceptResult, EventFilter, EventSummary, NewEvent, NewJob, Takeover } from '../types.js'
+import type { AcceptOptions, AcceptResult, NewEvent, NewJob, Takeover } from '../types.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
-import { prepareEventList } from './event-list.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import { sqliteMigrationTarget } from './migrate.js'
 import { openDatabase, type SqliteOptions } from './open.js'
@@ -16,7 +15,7 @@ import { WriterConnection } from './writer.js'
 
 /**
  * What the embedded store has of its own: one better-sqlite3 connection per process, a
- * writer thread for accepts and refusals, its event list, its lease takeover and its
+ * writer thread for accepts and refusals, its lease takeover and its
  * OAuth lock. Every other role is the shared one over `SqliteSql` (../assemble.ts).
  *
  * Why synchronous better-sqlite3 behind an async contract: SQLite work here is short and
@@ -29,7 +28,6 @@ class SqliteOwn implements StoreLifecycle {
   readonly #oauthLocks = new Map<string, Promise<unknown>>()
   #acceptHere: ((rows: AcceptRow[]) => Outcome<AcceptResult>[]) | undefined
   #keepHere: ReturnType<typeof prepareRefusedKeep> | undefined
-  #eventList: ((filter: EventFilter) => EventSummary[]) | undefined
   #writer: WriterConnection | undefined
 
   constructor(
@@ -62,7 +60,6 @@ class SqliteOwn implements StoreLifecycle {
   static parts(s: SqliteOwn): OwnParts {
     return {
       accept: (event, jobs, opts) => s.#accept(event, jobs, opts),
-      listEvents: (filter) => s.#listEvents(filter),
       takeOverLeases: (owner, now) => s.#takeOverLeases(owner, now),
       withOAuthLock: (location, fn) => s.#withOAuthLock(location, fn),
       keepRefused: () => s.#keepRefused(),
@@ -86,11 +83,6 @@ class SqliteOwn implements StoreLifecycle {
     if (writer) return (values, bounds) => writer.keepRefused(values, bounds)
     const here = (this.#keepHere ??= prepareRefusedKeep(this.db))
     return async (values, bounds) => here(values, bounds)
-  }
-
-  async #listEvents(filter: EventFilter): Promise<EventSummary[]> {
-    this.sql.ready()
-    return (this.#eventList ??= prepareEventList(this.db))(filter)
   }
 
   /**
