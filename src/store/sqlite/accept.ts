@@ -9,7 +9,7 @@ import {
   type FirstRow,
 } from '../inserts.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
-import type { Outcome } from './group-commit.js'
+import { eachIsolated, type Outcome } from './group-commit.js'
 import { bind, toSqlite } from './sql.js'
 
 /**
@@ -86,17 +86,8 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
   const optimistic = db.transaction((rows: AcceptRow[]) =>
     rows.map((row): Outcome<AcceptResult> => ({ ok: true, value: acceptOne(row) })),
   )
-  // after a failure: each accept in its own savepoint (`one` nests in the batch's transaction)
-  const one = db.transaction(acceptOne)
-  const isolated = db.transaction((rows: AcceptRow[]) =>
-    rows.map((row): Outcome<AcceptResult> => {
-      try {
-        return { ok: true, value: one(row) }
-      } catch (error) {
-        return { ok: false, error }
-      }
-    }),
-  )
+  // after a failure: each accept in its own savepoint (nested in the batch's transaction)
+  const isolated = db.transaction(eachIsolated(db, acceptOne))
   return (rows) => {
     try {
       return optimistic.immediate(rows)
