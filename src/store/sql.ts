@@ -86,3 +86,11 @@ export function drive<T>(body: Body<T>, exec: (step: Step) => unknown): T {
   while (!next.done) next = steps.next(exec(next.value))
   return next.value
 }
+
+/** The same for a driver whose statements are asynchronous (PostgreSQL). */
+export async function driveAsync<T>(body: Body<T>, exec: (step: Step) => Promise<unknown>): Promise<T> {
+  const steps = body()
+  let next = steps.next()
+  while (!next.done) next = steps.next(await exec(next.value))
+  return next.value
+}
