@@ -26,15 +26,12 @@ const CLAIMABLE = `j.status = 'pending' AND j.run_at <= $3 AND (j.lease_until IS
       LIMIT $4
       FOR UPDATE OF j SKIP LOCKED`
 
+const claim = (from: string): string => `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
+    WHERE id IN (SELECT j.id FROM ${from} ${CLAIMABLE})
+    RETURNING *`
 /** one location's claim on its own index (SQLite would otherwise scan every location's due jobs) */
-const CLAIM_AT = `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
-    WHERE id IN (
-      SELECT j.id FROM jobs j INDEXED BY jobs_location_claim WHERE j.location = $5 AND ${CLAIMABLE})
-    RETURNING *`
-
-const CLAIM_ANY = `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
-    WHERE id IN (SELECT j.id FROM jobs j WHERE ${CLAIMABLE})
-    RETURNING *`
+const CLAIM_AT = claim('jobs j INDEXED BY jobs_location_claim WHERE j.location = $5 AND')
+const CLAIM_ANY = claim('jobs j WHERE')
 
 /** Moves a tag's fence forward only: a late writer never moves it back. */
 const FENCE_UPSERT = `ON CONFLICT (location, contact_id, tag) DO UPDATE SET
@@ -138,11 +135,8 @@ export class QueueSql {
       function* () {
         if (postgres)
           yield* q.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 24))', [`tagrelay:claim:${location ?? '*'}`])
-        const params = [owner, now + leaseMs, now, n]
-        return yield* q.all<JobRow>(location === undefined ? CLAIM_ANY : CLAIM_AT, [
-          ...params,
-          ...(location === undefined ? [] : [location]),
-        ])
+        const [text, at] = location === undefined ? [CLAIM_ANY, []] : [CLAIM_AT, [location]]
+        return yield* q.all<JobRow>(text, [owner, now + leaseMs, now, n, ...at])
       },
       { group: true },
     )
