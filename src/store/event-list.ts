@@ -1,4 +1,4 @@
-import { toEventSummary, type EventSummaryRow } from './rows.js'
+import { toEventSummary, type Row } from './rows.js'
 import type { Sql } from './sql.js'
 import type { EventFilter, EventSummary } from './types.js'
 
@@ -64,7 +64,7 @@ export async function listEvents(sql: Sql, filter: EventFilter): Promise<EventSu
   const removed = pg
     ? 'ARRAY(SELECT DISTINCT r FROM jobs j, jsonb_array_elements_text(j.remove_tags::jsonb) r WHERE j.event_id = e.id)'
     : '(SELECT json_group_array(DISTINCT r.value) FROM jobs j, json_each(j.remove_tags) r WHERE j.event_id = e.id)'
-  const rows = await sql.all<EventSummaryRow>(
+  const rows = await sql.all<Row>(
     `SELECT * FROM (
        SELECT e.id, e.source, e.received_at, e.tags, e.contact_id, e.contact_email, e.contact_phone,
          (SELECT min(j.location) FROM jobs j WHERE j.event_id = e.id) AS location,

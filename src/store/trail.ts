@@ -1,4 +1,4 @@
-import { fromRow, toAttempt, toEvent, toJob, toJson, type EventRow, type JobRow, type Row } from './rows.js'
+import { fromRow, toAttempt, toEvent, toJob, toJson, type JobRow, type Row } from './rows.js'
 import { INSERT_JOB, jobValues } from './inserts.js'
 import { listEvents } from './event-list.js'
 import { q, type Sql } from './sql.js'
@@ -18,7 +18,7 @@ export class TrailSql {
   /** the event and its jobs from one snapshot */
   async getEvent(id: string): Promise<EventRecord | undefined> {
     return this.sql.read(function* () {
-      const row = yield* q.get<EventRow>('SELECT * FROM events WHERE id = $1', [id])
+      const row = yield* q.get<Row>('SELECT * FROM events WHERE id = $1', [id])
       return row && toEvent(row, (yield* q.all<JobRow>(JOBS_OF_EVENT, [id])).map(toJob))
     })
   }
