@@ -59,12 +59,8 @@ export interface FirstRow {
 
 export function duplicateOf(first: FirstRow): AcceptResult {
   const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
-  return {
-    duplicate: true,
-    id: first.event_id,
-    tags,
-    explain: first.explain === null ? null : JSON.parse(first.explain),
-  }
+  const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
+  return { duplicate: true, id: first.event_id, tags, explain }
 }
 
 /** A second accept of the same event id is a caller bug or a dedupe race: say which (`code`: the driver's for it). */
