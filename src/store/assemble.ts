@@ -11,18 +11,16 @@ import type { EventIntake, Store, StoreLifecycle, TokenStore } from './roles.js'
 import { NoncesSql, SessionsSql } from './security.js'
 import type { Sql } from './sql.js'
 import { TokensSql } from './tokens.js'
-import type { EventList } from './trail.js'
 import { TrailSql } from './trail.js'
 import type { Takeover } from './types.js'
 
 /**
  * What each store brings of its own to the roles (sqlite/store.ts, postgres/store.ts):
- * the accept path, the event list, the OAuth refresh lock, SQLite's lease takeover and
+ * the accept path, the OAuth refresh lock, SQLite's lease takeover and
  * its faster path for kept refusals.
  */
 export interface OwnParts {
   accept: EventIntake['accept']
-  listEvents: EventList
   withOAuthLock: TokenStore['withOAuthLock']
   takeOverLeases?: (owner: string, now: number) => Promise<Takeover>
   keepRefused?: () => RefusedKeep | undefined
@@ -38,7 +36,7 @@ export function assembleStore<L extends StoreLifecycle>(sql: Sql, lifecycle: L, 
     intake: { accept: own.accept },
     jobs: new QueueSql(sql, own.takeOverLeases),
     contacts: new ContactsSql(sql),
-    trail: new TrailSql(sql, own.listEvents),
+    trail: new TrailSql(sql),
     deadLetters: new DeadLettersSql(sql),
     tokens: new TokensSql(sql, own.withOAuthLock),
     ruleSets: new RuleSetsSql(sql),

@@ -1,4 +1,4 @@
-import { toAttempt, toJob, toJson, type AttemptRow, type JobRow } from './rows.js'
+import { toAttempt, toJob, toJson, type JobRow, type Row } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { DeadLetter, DeadLetterFilter, Job, JobReplan } from './types.js'
 
@@ -33,12 +33,12 @@ export class DeadLettersSql {
     return this.sql.read(function* () {
       const row = yield* q.get<JobRow>(`SELECT * FROM jobs WHERE id = $1 AND status = 'dead'`, [id])
       if (row === undefined) return undefined
-      const attempts = yield* q.all<AttemptRow>(
+      const attempts = yield* q.all<Row>(
         `SELECT started_at, finished_at, outcome, status_code, error, contact_id, response, rate_limit
          FROM attempts WHERE job_id = $1 ORDER BY attempt`,
         [id],
       )
-      return { job: toJob(row), attempts: attempts.map(toAttempt) }
+      return { job: toJob(row), attempts: attempts.map((a) => toAttempt(a)) }
     })
   }
 

@@ -43,25 +43,11 @@ const toStoredLocation = (r: Row): StoredLocation => ({
 
 const SAVE_LOCATION = upsert(
   'locations',
-  [
-    'location_id',
-    'name',
-    'company_id',
-    'token_source',
-    'state',
-    'state_reason',
-    'disabled',
-    'installed_at',
-    'updated_at',
-  ],
+  'location_id, name, company_id, token_source, state, state_reason, disabled, installed_at, updated_at',
   'location_id',
 )
 
-const SAVE_COMPANY = upsert(
-  'companies',
-  ['company_id', 'state', 'state_reason', 'installed_at', 'updated_at'],
-  'company_id',
-)
+const SAVE_COMPANY = upsert('companies', 'company_id, state, state_reason, installed_at, updated_at', 'company_id')
 
 /** Stored locations over either store. Writes are rare (installs, admin). */
 export class DirectorySql {

@@ -1,5 +1,7 @@
 import { toJson } from './rows.js'
-import type { NewEvent, NewJob } from './types.js'
+import { codes, TagrelayError } from '../errors.js'
+import { placeholders } from './sql.js'
+import type { AcceptResult, NewEvent, NewJob } from './types.js'
 
 /**
  * The event and job inserts, with their parameters in column order, as accepts (both
@@ -8,7 +10,7 @@ import type { NewEvent, NewJob } from './types.js'
  * cheapest thing to clone.
  */
 export const EVENT_COLUMNS = `id, source, received_at, headers, body, tags, "explain", contact_id, contact_email, contact_phone`
-export const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+export const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${placeholders(10)}`
 
 export function eventValues(event: NewEvent): unknown[] {
   return [
@@ -28,7 +30,7 @@ export function eventValues(event: NewEvent): unknown[] {
 /** a new job is due at once: run_at, created_at and updated_at are its arrival */
 export const JOB_COLUMNS = `event_id, location, contact_id, contact_email, contact_phone, create_fields,
   add_tags, remove_tags, rules, run_at, created_at, updated_at, trace_parent`
-export const INSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11)`
+export const INSERT_JOB = `INSERT INTO jobs (${JOB_COLUMNS}) VALUES ${placeholders(13)}`
 
 export function jobValues(eventId: string, job: NewJob, runAt: number): unknown[] {
   return [
@@ -42,6 +44,27 @@ export function jobValues(eventId: string, job: NewJob, runAt: number): unknown[
     toJson(job.remove),
     toJson(job.rules),
     runAt,
+    runAt,
+    runAt,
     job.traceParent ?? null,
   ]
+}
+
+/** The first event with a live dedupe key, as both accepts read it (`tags`/`explain` NULL when pruned since). */
+export interface FirstRow {
+  event_id: string
+  tags: string | null
+  explain: string | null
+}
+
+export function duplicateOf(first: FirstRow): AcceptResult {
+  const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
+  const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
+  return { duplicate: true, id: first.event_id, tags, explain }
+}
+
+/** A second accept of the same event id is a caller bug or a dedupe race: say which (`code`: the driver's for it). */
+export function asDuplicateEvent(id: string, err: unknown, code: string): Error {
+  if ((err as { code?: unknown }).code !== code) return err as Error
+  return new TagrelayError(codes.TAGRELAY_STORE_DUPLICATE_EVENT, `event ${id} is already stored`, { cause: err })
 }

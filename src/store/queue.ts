@@ -5,7 +5,7 @@
  * guards (`lease_owner = $owner AND status = 'pending'`); split apart, that rule would be
  * written in several files.
  */
-import { byDueOrder, toJob, toJson, type JobRow } from './rows.js'
+import { byDueOrder, fromRow, toJob, toJson, type JobRow, type Row } from './rows.js'
 import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
 import { q, type Sql, type Step } from './sql.js'
 import type {
@@ -26,15 +26,12 @@ const CLAIMABLE = `j.status = 'pending' AND j.run_at <= $3 AND (j.lease_until IS
       LIMIT $4
       FOR UPDATE OF j SKIP LOCKED`
 
+const claim = (from: string): string => `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
+    WHERE id IN (SELECT j.id FROM ${from} ${CLAIMABLE})
+    RETURNING *`
 /** one location's claim on its own index (SQLite would otherwise scan every location's due jobs) */
-const CLAIM_AT = `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
-    WHERE id IN (
-      SELECT j.id FROM jobs j INDEXED BY jobs_location_claim WHERE j.location = $5 AND ${CLAIMABLE})
-    RETURNING *`
-
-const CLAIM_ANY = `UPDATE jobs SET ${IN_DOUBT_ON_CLAIM}, lease_owner = $1, lease_until = $2
-    WHERE id IN (SELECT j.id FROM jobs j WHERE ${CLAIMABLE})
-    RETURNING *`
+const CLAIM_AT = claim('jobs j INDEXED BY jobs_location_claim WHERE j.location = $5 AND')
+const CLAIM_ANY = claim('jobs j WHERE')
 
 /** Moves a tag's fence forward only: a late writer never moves it back. */
 const FENCE_UPSERT = `ON CONFLICT (location, contact_id, tag) DO UPDATE SET
@@ -138,11 +135,8 @@ export class QueueSql {
       function* () {
         if (postgres)
           yield* q.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 24))', [`tagrelay:claim:${location ?? '*'}`])
-        const params = [owner, now + leaseMs, now, n]
-        return yield* q.all<JobRow>(location === undefined ? CLAIM_ANY : CLAIM_AT, [
-          ...params,
-          ...(location === undefined ? [] : [location]),
-        ])
+        const [text, at] = location === undefined ? [CLAIM_ANY, []] : [CLAIM_AT, [location]]
+        return yield* q.all<JobRow>(text, [owner, now + leaseMs, now, n, ...at])
       },
       { group: true },
     )
@@ -265,31 +259,18 @@ export class QueueSql {
 
   /** pending and dead counts and the oldest pending job, per location that has any */
   async stats(): Promise<LocationQueue[]> {
-    const rows = await this.sql.all<
-      Record<'pending' | 'dead' | 'awaiting', number> & {
-        location: string
-        oldest: number | null
-        oldest_deliverable: number | null
-      }
-    >(
+    const rows = await this.sql.all<Row>(
       `SELECT location,
               count(*) FILTER (WHERE status = 'pending') AS pending,
               count(*) FILTER (WHERE status = 'dead') AS dead,
-              min(created_at) FILTER (WHERE status = 'pending') AS oldest,
+              min(created_at) FILTER (WHERE status = 'pending') AS oldest_pending_at,
               min(created_at) FILTER (WHERE status = 'pending' AND (last_error IS NULL OR last_error NOT LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%'))
-                AS oldest_deliverable,
-              count(*) FILTER (WHERE status = 'pending' AND last_error LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%') AS awaiting
+                AS oldest_deliverable_at,
+              count(*) FILTER (WHERE status = 'pending' AND last_error LIKE '${codes.TAGRELAY_CONTACT_NOT_FOUND}%') AS awaiting_contact
        FROM jobs WHERE status IN ('pending', 'dead')
        GROUP BY location ORDER BY location`,
     )
-    return rows.map((r) => ({
-      location: r.location,
-      pending: Number(r.pending),
-      dead: Number(r.dead),
-      oldestPendingAt: r.oldest,
-      oldestDeliverableAt: r.oldest_deliverable,
-      awaitingContact: Number(r.awaiting),
-    }))
+    return rows.map((r) => fromRow<LocationQueue>(r))
   }
 
   /** locations with at least one claimable job at `now` (pending, due, no live lease), at most `limit` */

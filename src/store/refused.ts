@@ -1,35 +1,6 @@
-import type {
-  NewRefusedRequest,
-  RefusedBounds,
-  RefusedFilter,
-  RefusedRequest,
-  RefusedStatus,
-  RefusedSummary,
-} from './ops/types.js'
+import type { NewRefusedRequest, RefusedBounds, RefusedFilter, RefusedRequest, RefusedSummary } from './ops/types.js'
+import { fromRow, type Row } from './rows.js'
 import { q, type Body, type Sql } from './sql.js'
-
-/** A refused_requests row as both drivers return it (BIGINT read as number, see postgres/pool.ts). */
-interface RefusedRow {
-  id: string
-  source: string
-  received_at: number
-  code: string
-  method: string
-  url: string
-  headers: string
-  query: string
-  body: Buffer
-  bytes: number
-  status: string
-  reverified_at: number | null
-  reverify_code: string | null
-}
-
-/** A row as listed: the body's first bytes and its length, not the body. */
-type RefusedSummaryRow = Omit<RefusedRow, 'method' | 'query' | 'body'> & {
-  body_head: Buffer
-  body_bytes: number
-}
 
 /** How much of a body the list reads: enough for the contacts of any form, bounded however large the body. */
 export const REFUSED_HEAD_BYTES = 16_384
@@ -61,44 +32,36 @@ function urlLocationOf(url: string): string | undefined {
   }
 }
 
-function toRefusedSummary(row: RefusedSummaryRow): RefusedSummary {
-  const urlLocation = urlLocationOf(row.url)
+/** The columns a list reads: the body's first bytes and its length, not the body. */
+const LISTED = `id, source, received_at, code, bytes, status, reverified_at, reverify_code, url, headers,
+  substr(body, 1, ${REFUSED_HEAD_BYTES}) AS body_head, length(body) AS body_bytes`
+
+type Listed = Omit<RefusedSummary, 'head' | 'urlLocation'> & {
+  url: string
+  headers: string
+  bodyHead: Uint8Array
+  bodyBytes: number
+}
+
+function toRefusedSummary(row: Row): RefusedSummary {
+  const { url, headers, bodyHead, bodyBytes, ...columns } = fromRow<Listed>(row)
+  const urlLocation = urlLocationOf(url)
   return {
     ...(urlLocation !== undefined ? { urlLocation } : {}),
-    id: row.id,
-    source: row.source,
-    receivedAt: row.received_at,
-    code: row.code,
-    bytes: row.bytes,
-    status: row.status as RefusedStatus,
-    reverifiedAt: row.reverified_at,
-    reverifyCode: row.reverify_code,
+    ...columns,
     head: {
-      body: Buffer.from(row.body_head),
-      complete: row.body_bytes <= REFUSED_HEAD_BYTES,
-      contentType: contentTypeOf(JSON.parse(row.headers) as Record<string, string | string[]>),
+      body: Buffer.from(bodyHead),
+      complete: bodyBytes <= REFUSED_HEAD_BYTES,
+      contentType: contentTypeOf(JSON.parse(headers) as Record<string, string | string[]>),
     },
   }
 }
 
-function toRefused(row: RefusedRow): RefusedRequest {
-  const body = Buffer.from(row.body)
-  const headers = JSON.parse(row.headers) as Record<string, string | string[]>
-  return {
-    ...toRefusedSummary({ ...row, body_head: body.subarray(0, REFUSED_HEAD_BYTES), body_bytes: body.length }),
-    method: row.method,
-    url: row.url,
-    headers,
-    query: JSON.parse(row.query) as Record<string, unknown>,
-    body,
-  }
-}
-
-export const INSERT_REFUSED = `INSERT INTO refused_requests (id, source, received_at, code, method, url, headers, query, body, bytes)
+const INSERT_REFUSED = `INSERT INTO refused_requests (id, source, received_at, code, method, url, headers, query, body, bytes)
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`
 
 /** Trims one source to its bounds: the newest rows within both the count and the byte total stay. */
-export const TRIM_SOURCE = `
+const TRIM_SOURCE = `
   DELETE FROM refused_requests WHERE id IN (
     SELECT id FROM (
       SELECT id,
@@ -108,13 +71,13 @@ export const TRIM_SOURCE = `
     ) ranked WHERE n > $2 OR total > $3
   )`
 
-export const EXPIRE_REFUSED = 'DELETE FROM refused_requests WHERE received_at < $1'
+const EXPIRE_REFUSED = 'DELETE FROM refused_requests WHERE received_at < $1'
 
 /** One kept refusal, as refusedValues() orders its columns, and the bounds to trim its source to. */
 export type RefusedKeep = (values: unknown[], bounds: RefusedBounds) => Promise<void>
 
 /** The keep as one transaction: insert, trim the source, drop expired rows. */
-function keepBody(values: unknown[], bounds: RefusedBounds, dialect: Sql['dialect']): Body<void> {
+export function keepBody(values: unknown[], bounds: RefusedBounds, dialect: Sql['dialect']): Body<void> {
   return function* () {
     yield* q.run(INSERT_REFUSED, values)
     // one trim at a time per source, so two keeps cannot both leave one row too many (SQLite has one writer)
@@ -146,10 +109,8 @@ export class RefusedSql {
 
   /** newest first, with filters and a keyset cursor: the body's first bytes and its length, not the body */
   async list(f: RefusedFilter): Promise<RefusedSummary[]> {
-    const rows = await this.sql.all<RefusedSummaryRow>(
-      `SELECT id, source, received_at, code, headers, bytes, status, reverified_at, reverify_code, url,
-         substr(body, 1, ${REFUSED_HEAD_BYTES}) AS body_head, length(body) AS body_bytes
-       FROM refused_requests
+    const rows = await this.sql.all<Row>(
+      `SELECT ${LISTED} FROM refused_requests
        WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR code = $2)
          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR id < $4)
        ORDER BY id DESC LIMIT $5`,
@@ -159,8 +120,20 @@ export class RefusedSql {
   }
 
   async get(id: string): Promise<RefusedRequest | undefined> {
-    const row = await this.sql.get<RefusedRow>('SELECT * FROM refused_requests WHERE id = $1', [id])
-    return row && toRefused(row)
+    const row = await this.sql.get<Row & { method: string; url: string; headers: string; query: string; body: Buffer }>(
+      `SELECT ${LISTED}, method, query, body FROM refused_requests WHERE id = $1`,
+      [id],
+    )
+    if (row === undefined) return undefined
+    const { method, query, body, ...listed } = row
+    return {
+      ...toRefusedSummary(listed),
+      method,
+      url: row.url,
+      headers: JSON.parse(row.headers) as Record<string, string | string[]>,
+      query: JSON.parse(query) as Record<string, unknown>,
+      body: Buffer.from(body),
+    }
   }
 
   /** records a re-verify: accepted (the event now exists under the same id) or still refused with `code` */
@@ -174,10 +147,9 @@ export class RefusedSql {
 
   /** refusals kept per source since `since` (epoch ms), for the refusals alert (every replica's) */
   async countSince(since: number): Promise<Array<{ source: string; count: number }>> {
-    const rows = await this.sql.all<{ source: string; count: number }>(
+    return this.sql.all<{ source: string; count: number }>(
       'SELECT source, count(*) AS count FROM refused_requests WHERE received_at > $1 GROUP BY source ORDER BY source',
       [since],
     )
-    return rows.map((r) => ({ source: r.source, count: Number(r.count) }))
   }
 }

@@ -9,31 +9,20 @@ import type { Housekeeping } from './roles.js'
  * the deletes are idempotent, so the only cost is a repeated cheap query.
  */
 export class RetentionTimer {
-  readonly #store: Pick<Housekeeping, 'pruneDelivered'>
-  readonly #maxAgeMs: number
-  readonly #everyMs: number
-  readonly #onError: (err: unknown) => void
-  readonly #onPruned: (n: number) => void
-  readonly #clock: Clock
   #timer: AbortController | null = null
   #running: Promise<void> | null = null
 
-  constructor(opts: {
-    store: Pick<Housekeeping, 'pruneDelivered'>
-    maxAgeMs: number
-    everyMs: number
-    onError: (err: unknown) => void
-    onPruned?: (n: number) => void
-    /** reads the time and waits between prunes (default the system clock) */
-    clock?: Clock
-  }) {
-    this.#store = opts.store
-    this.#maxAgeMs = opts.maxAgeMs
-    this.#everyMs = opts.everyMs
-    this.#onError = opts.onError
-    this.#onPruned = opts.onPruned ?? (() => {})
-    this.#clock = opts.clock ?? systemClock
-  }
+  constructor(
+    private readonly opts: {
+      store: Pick<Housekeeping, 'pruneDelivered'>
+      maxAgeMs: number
+      everyMs: number
+      onError: (err: unknown) => void
+      onPruned?: (n: number) => void
+      /** reads the time and waits between prunes (default the system clock) */
+      clock?: Clock
+    },
+  ) {}
 
   start(): void {
     this.#tick()
@@ -51,7 +40,7 @@ export class RetentionTimer {
   async #every(signal: AbortSignal): Promise<void> {
     try {
       for (;;) {
-        await this.#clock.sleep(this.#everyMs, signal, { unref: true })
+        await (this.opts.clock ?? systemClock).sleep(this.opts.everyMs, signal, { unref: true })
         this.#tick()
       }
     } catch {
@@ -61,9 +50,10 @@ export class RetentionTimer {
 
   #tick(): void {
     if (this.#running) return
-    this.#running = this.#store
-      .pruneDelivered(this.#clock.now() - this.#maxAgeMs)
-      .then((n) => this.#onPruned(n), this.#onError)
+    const { store, clock = systemClock, maxAgeMs, onPruned, onError } = this.opts
+    this.#running = store
+      .pruneDelivered(clock.now() - maxAgeMs)
+      .then((n) => onPruned?.(n), onError)
       .finally(() => {
         this.#running = null
       })

@@ -1,13 +1,5 @@
-import type {
-  AttemptRecord,
-  ContactRef,
-  EventRecord,
-  EventStatus,
-  EventSummary,
-  Job,
-  JobStatus,
-  NewEvent,
-} from './types.js'
+import type { AttemptRecord, ContactRef, EventRecord, EventSummary, Job, JobStatus } from './types.js'
+import { placeholders } from './sql.js'
 
 /**
  * Row shapes as both stores return them (PostgreSQL's BIGINT read as a number, see
@@ -17,19 +9,6 @@ import type {
  * are written once, read whole, and never queried by content. The admin views show them
  * as they came; a join per tag would cost every insert for no reader.
  */
-
-export interface EventRow {
-  id: string
-  source: string
-  received_at: number
-  headers: string
-  body: string
-  tags: string
-  explain: string
-  contact_id?: string | null
-  contact_email?: string | null
-  contact_phone?: string | null
-}
 
 export interface JobRow {
   id: number
@@ -107,51 +86,27 @@ export function toJob(row: JobRow): Job {
   return job
 }
 
-export function toEvent(row: EventRow, jobs: Job[]): EventRecord {
-  const event: NewEvent = {
-    id: row.id,
-    source: row.source,
-    receivedAt: row.received_at,
-    headers: fromJson<Record<string, string>>(row.headers),
-    body: fromJson<unknown>(row.body),
-    tags: fromJson<string[]>(row.tags),
-    explain: fromJson<unknown>(row.explain),
+export function toEvent(row: Row, jobs: Job[]): EventRecord {
+  const r = fromRow<
+    Record<'id' | 'source' | 'headers' | 'body' | 'tags' | 'explain', string> & Identity & { receivedAt: number }
+  >(row)
+  const contact = contactOf(r)
+  return {
+    id: r.id,
+    source: r.source,
+    receivedAt: r.receivedAt,
+    headers: JSON.parse(r.headers) as Record<string, string>,
+    body: JSON.parse(r.body) as unknown,
+    tags: JSON.parse(r.tags) as string[],
+    explain: JSON.parse(r.explain) as unknown,
+    ...(Object.keys(contact).length > 0 ? { contact } : {}),
+    jobs,
   }
-  const contact = contactOf(row)
-  if (Object.keys(contact).length > 0) event.contact = contact
-  return { ...event, jobs }
 }
 
 /** Claimed jobs in the contract's order: oldest due first, then by id. */
 export function byDueOrder(a: Job, b: Job): number {
   return a.runAt - b.runAt || a.id - b.id
-}
-
-/** An `attempts` row as both stores return it (the trail adds job_id and attempt). */
-export interface AttemptRow {
-  started_at: number
-  finished_at: number
-  outcome: AttemptRecord['outcome']
-  status_code: number | null
-  error: string | null
-  contact_id: string | null
-  response: string | null
-  rate_limit?: string | null
-}
-
-export function toAttempt(
-  r: AttemptRow,
-): Required<Omit<AttemptRecord, 'rateLimit'>> & Pick<AttemptRecord, 'rateLimit'> {
-  return {
-    ...(r.rate_limit ? { rateLimit: JSON.parse(r.rate_limit) as AttemptRecord['rateLimit'] } : {}),
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    outcome: r.outcome,
-    statusCode: r.status_code,
-    error: r.error,
-    contactId: r.contact_id,
-    response: r.response === null ? null : (JSON.parse(r.response) as unknown),
-  }
 }
 
 /** A row as both drivers return it, before it becomes a contract type. */
@@ -171,15 +126,29 @@ export function fromRow<T>(row: Row): T {
 }
 
 /**
- * One statement that inserts a whole row or replaces the row with the same `key`, and its
- * parameters from an object with the columns' camelCase names. Numbers are rounded:
- * they are epoch ms here, and SQLite's STRICT integer columns refuse a fraction.
+ * An `attempts` row as the contract has it (the trail's with its job_id and attempt): every
+ * column by name, the JSON ones parsed; `rateLimit` only when the row has one.
  */
-export function upsert(table: string, columns: readonly string[], key: string) {
-  const set = columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`)
-  const placeholders = columns.map((_, i) => `$${i + 1}`)
+export function toAttempt<T extends AttemptRecord = AttemptRecord>(row: Row): T {
+  const { response, rateLimit, ...columns } = fromRow<Record<'response' | 'rateLimit', string | null>>(row)
   return {
-    text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})
+    ...(rateLimit ? { rateLimit: JSON.parse(rateLimit) as unknown } : {}),
+    ...columns,
+    response: response === null ? null : (JSON.parse(response) as unknown),
+  } as T
+}
+
+/**
+ * One statement that inserts a whole row (`columnList`: its columns, comma-separated) or
+ * replaces the row with the same `key`, and its parameters from an object with the
+ * columns' camelCase names. Numbers are rounded: they are epoch ms here, and SQLite's
+ * STRICT integer columns refuse a fraction.
+ */
+export function upsert(table: string, columnList: string, key: string) {
+  const columns = columnList.split(', ')
+  const set = columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`)
+  return {
+    text: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders(columns.length)}
       ON CONFLICT (${key}) DO UPDATE SET ${set.join(', ')}`,
     values: (o: object): unknown[] =>
       columns.map((c) => (o as Row)[camel(c)]).map((v) => (typeof v === 'number' ? Math.round(v) : v)),
@@ -187,42 +156,33 @@ export function upsert(table: string, columns: readonly string[], key: string) {
 }
 
 /** Who an event is about, as stored at ingest (only the identifiers it gave). */
-export function contactOf(r: {
-  contact_id?: string | null
-  contact_email?: string | null
-  contact_phone?: string | null
-}): EventSummary['contact'] {
+export function contactOf(r: Identity): EventSummary['contact'] {
   return {
-    ...(r.contact_email ? { email: r.contact_email } : {}),
-    ...(r.contact_phone ? { phone: r.contact_phone } : {}),
-    ...(r.contact_id ? { id: r.contact_id } : {}),
+    ...(r.contactEmail ? { email: r.contactEmail } : {}),
+    ...(r.contactPhone ? { phone: r.contactPhone } : {}),
+    ...(r.contactId ? { id: r.contactId } : {}),
   }
 }
 
-/** A row of the event list as both stores' queries return it (`removed`: JSON text on SQLite, an array on PostgreSQL). */
-export interface EventSummaryRow {
-  id: string
-  source: string
-  received_at: number
-  tags: string
-  removed: string | string[]
-  status: EventStatus
-  job_count: number
-  contact_id: string | null
-  contact_email: string | null
-  contact_phone: string | null
-  location: string | null
+/** The identity columns of an event (or a listed one), as fromRow names them. */
+interface Identity {
+  contactId: string | null
+  contactEmail: string | null
+  contactPhone: string | null
 }
 
-export function toEventSummary(r: EventSummaryRow): EventSummary {
+export function toEventSummary(row: Row): EventSummary {
+  const r = fromRow<
+    Omit<EventSummary, 'tags' | 'removed' | 'contact'> & Identity & { tags: string; removed: string | string[] }
+  >(row)
   return {
     id: r.id,
     source: r.source,
-    receivedAt: r.received_at,
+    receivedAt: r.receivedAt,
     tags: JSON.parse(r.tags) as string[],
     removed: typeof r.removed === 'string' ? (JSON.parse(r.removed) as string[]) : r.removed,
     status: r.status,
-    jobCount: Number(r.job_count),
+    jobCount: r.jobCount,
     contact: contactOf(r),
     location: r.location,
   }

@@ -13,7 +13,7 @@
  * branches, and it would cost where SQLite is fastest: a list parameter becomes one
  * placeholder per element there, so every list length is a new text to prepare, where
  * `json_each($n)` keeps one prepared statement; and it adds a dependency and a second
- * way to spell the SQL that the migrations, the event lists and the writer thread would
+ * way to spell the SQL that the migrations and the writer thread would
  * not use. So the SQL is written once, in PostgreSQL's spelling, and the
  * SQLite driver (sqlite/sql.ts) rewrites, once per text: `::type` casts are dropped,
  * `= ANY ($n)` becomes `IN (SELECT value FROM json_each($n))` (arrays are bound as JSON
@@ -74,10 +74,23 @@ export interface Sql {
   read<T>(body: Body<T>): Promise<T>
 }
 
+/** `($1, $2, ...)`: `n` parameters numbered after `from` */
+export function placeholders(n: number, from = 0): string {
+  return `(${Array.from({ length: n }, (_, i) => `$${from + i + 1}`).join(', ')})`
+}
+
 /** Runs a body step by step with `exec` (synchronous for SQLite, so this works for both). */
 export function drive<T>(body: Body<T>, exec: (step: Step) => unknown): T {
   const steps = body()
   let next = steps.next()
   while (!next.done) next = steps.next(exec(next.value))
+  return next.value
+}
+
+/** The same for a driver whose statements are asynchronous (PostgreSQL). */
+export async function driveAsync<T>(body: Body<T>, exec: (step: Step) => Promise<unknown>): Promise<T> {
+  const steps = body()
+  let next = steps.next()
+  while (!next.done) next = steps.next(await exec(next.value))
   return next.value
 }

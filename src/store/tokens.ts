@@ -4,7 +4,7 @@ import type { OAuthTokens } from './types.js'
 
 const SAVE = upsert(
   'oauth_tokens',
-  ['location', 'client_id', 'seed_hash', 'access_token', 'refresh_token', 'expires_at', 'updated_at'],
+  'location, client_id, seed_hash, access_token, refresh_token, expires_at, updated_at',
   'location',
 )
 

@@ -1,32 +1,31 @@
-import { toAttempt, toEvent, toJob, toJson, type AttemptRow, type EventRow, type JobRow } from './rows.js'
+import { fromRow, toAttempt, toEvent, toJob, toJson, type JobRow, type Row } from './rows.js'
 import { INSERT_JOB, jobValues } from './inserts.js'
+import { listEvents } from './event-list.js'
 import { q, type Sql } from './sql.js'
 import type { EventFilter, EventRecord, EventSummary, NewJob, RerunRecord, StoredAttempt } from './types.js'
 
 const JOBS_OF_EVENT = 'SELECT * FROM jobs WHERE event_id = $1 ORDER BY id'
 
-/**
- * What the admin API and the console read, over either store. The event list is each
- * store's own (`listEvents`): its filters read JSON columns, which the two spell apart.
- */
+/** What the admin API and the console read, over either store. */
 export class TrailSql {
-  constructor(
-    private readonly sql: Sql,
-    /** events newest first, with filters and a keyset cursor */
-    readonly listEvents: EventList,
-  ) {}
+  constructor(private readonly sql: Sql) {}
+
+  /** events newest first, with filters and a keyset cursor (event-list.ts) */
+  async listEvents(filter: EventFilter): Promise<EventSummary[]> {
+    return listEvents(this.sql, filter)
+  }
 
   /** the event and its jobs from one snapshot */
   async getEvent(id: string): Promise<EventRecord | undefined> {
     return this.sql.read(function* () {
-      const row = yield* q.get<EventRow>('SELECT * FROM events WHERE id = $1', [id])
+      const row = yield* q.get<Row>('SELECT * FROM events WHERE id = $1', [id])
       return row && toEvent(row, (yield* q.all<JobRow>(JOBS_OF_EVENT, [id])).map(toJob))
     })
   }
 
   /** every attempt of every job of the event, by job then attempt number */
   async listAttempts(eventId: string): Promise<StoredAttempt[]> {
-    const rows = await this.sql.all<AttemptRow & { job_id: number; attempt: number }>(
+    const rows = await this.sql.all<Row>(
       `SELECT a.job_id, a.attempt, a.started_at, a.finished_at, a.outcome, a.status_code, a.error, a.contact_id,
               a.response, a.rate_limit
        FROM attempts a JOIN jobs j ON j.id = a.job_id
@@ -34,21 +33,16 @@ export class TrailSql {
        ORDER BY a.job_id, a.attempt`,
       [eventId],
     )
-    return rows.map((r) => ({ jobId: r.job_id, attempt: r.attempt, ...toAttempt(r) }))
+    return rows.map((r) => toAttempt<StoredAttempt>(r))
   }
 
   /** the event's re-runs, oldest first */
   async listReruns(eventId: string): Promise<RerunRecord[]> {
-    const rows = await this.sql.all<{ at: number; requested_by: string; rules_version: string; changes: string }>(
-      'SELECT at, requested_by, rules_version, changes FROM event_reruns WHERE event_id = $1 ORDER BY id',
+    const rows = await this.sql.all<Row>(
+      'SELECT at, requested_by AS "by", rules_version, changes FROM event_reruns WHERE event_id = $1 ORDER BY id',
       [eventId],
     )
-    return rows.map((r) => ({
-      at: Number(r.at),
-      by: r.requested_by,
-      rulesVersion: r.rules_version,
-      changes: JSON.parse(r.changes) as unknown,
-    }))
+    return rows.map((r) => ({ ...fromRow<RerunRecord>(r), changes: JSON.parse(r.changes as string) as unknown }))
   }
 
   /** the re-run's jobs (due at once) and its record in one transaction */
@@ -73,5 +67,3 @@ export class TrailSql {
     })
   }
 }
-
-export type EventList = (filter: EventFilter) => Promise<EventSummary[]>

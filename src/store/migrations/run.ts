@@ -1,18 +1,21 @@
 import { codes, TagrelayError } from '../../errors.js'
 import { columnTypes, type Migration } from './migration.js'
 import { migrations as all } from './index.js'
+import { q, type Body, type Step } from '../sql.js'
 
 /** What the runner needs of a store's connection; each dialect provides one. */
 export interface MigrationTarget {
   readonly kind: 'sqlite' | 'postgres'
   /** runs `fn` while no other process migrates this store (PostgreSQL: an advisory lock) */
   exclusive<T>(fn: () => Promise<T>): Promise<T>
-  appliedVersions(): Promise<number[]>
-  /**
-   * In one transaction: `check` the recorded versions, then unless `version` is among
-   * them run `sql` and record it.
-   */
-  apply(m: { version: number; name: string; sql: string }, check: (applied: number[]) => void): Promise<void>
+  /** runs `body` in one transaction; a `run` step without parameters is a script (several statements) */
+  transaction<T>(body: Body<T>): Promise<T>
+}
+
+function* appliedVersions(): Generator<Step, number[], unknown> {
+  return (yield* q.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map(
+    (r) => r.version,
+  )
 }
 
 /**
@@ -50,10 +53,20 @@ export async function migrate(target: MigrationTarget, migrations: readonly Migr
   }
   const types = columnTypes[target.kind]
   await target.exclusive(async () => {
-    check(await target.appliedVersions())
+    check(await target.transaction(appliedVersions))
     for (const m of migrations) {
       if (m.only !== undefined && m.only !== target.kind) continue
-      await target.apply({ version: m.version, name: m.name, sql: m.sql(types) }, check)
+      await target.transaction(function* () {
+        const applied = yield* appliedVersions()
+        check(applied)
+        if (applied.includes(m.version)) return
+        yield* q.run(m.sql(types))
+        yield* q.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          Date.now(),
+        ])
+      })
     }
   })
 }

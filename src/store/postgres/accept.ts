@@ -1,6 +1,14 @@
 import type pg from 'pg'
-import { codes, TagrelayError } from '../../errors.js'
-import { EVENT_COLUMNS, eventValues, JOB_COLUMNS, jobValues } from '../inserts.js'
+import {
+  asDuplicateEvent,
+  duplicateOf,
+  eventValues,
+  INSERT_EVENT,
+  JOB_COLUMNS,
+  jobValues,
+  type FirstRow,
+} from '../inserts.js'
+import { placeholders } from '../sql.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 
 /**
@@ -39,18 +47,12 @@ export async function acceptEvent(
           keys,
           event.id,
         ])
-      const { rows } = await client.query<{ event_id: string; tags: string | null; explain: string | null }>(
+      const { rows } = await client.query<FirstRow>(
         `SELECT d.event_id, e.tags, e."explain" FROM dedupe d LEFT JOIN events e ON e.id = d.event_id
          WHERE d.source = $1 AND d.key = ANY($2::text[]) ORDER BY d.key LIMIT 1`,
         [event.source, keys],
       )
-      const first = rows[0]!
-      return {
-        duplicate: true,
-        id: first.event_id,
-        tags: first.tags === null ? [] : (JSON.parse(first.tags) as string[]),
-        explain: first.explain === null ? null : (JSON.parse(first.explain) as unknown),
-      }
+      return duplicateOf(rows[0]!)
     }
   }
   await insertEventWithJobs(client, event, jobs)
@@ -65,27 +67,18 @@ export async function acceptEvent(
  */
 export async function insertEventWithJobs(db: pg.Pool | pg.PoolClient, event: NewEvent, jobs: NewJob[]): Promise<void> {
   const values: unknown[] = eventValues(event)
-  const insertEvent = `INSERT INTO events (${EVENT_COLUMNS}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`
   const tuples = jobs.map((job) => {
-    const first = values.length
     const own = jobValues(event.id, job, event.receivedAt)
     values.push(...own)
-    // run_at, created_at and updated_at are the same parameter (../inserts.ts)
-    const p = own.map((_, k) => `$${first + k + 1}`)
-    return `(${[...p.slice(0, 10), p[9], p[9], p[10]].join(', ')})`
+    return placeholders(own.length, values.length - own.length)
   })
   const sql =
     jobs.length === 0
-      ? insertEvent
-      : `WITH e AS (${insertEvent}) INSERT INTO jobs (${JOB_COLUMNS}) VALUES ${tuples.join(', ')}`
+      ? INSERT_EVENT
+      : `WITH e AS (${INSERT_EVENT}) INSERT INTO jobs (${JOB_COLUMNS}) VALUES ${tuples.join(', ')}`
   try {
     await db.query(sql, values)
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') {
-      throw new TagrelayError(codes.TAGRELAY_STORE_DUPLICATE_EVENT, `event ${event.id} is already stored`, {
-        cause: err,
-      })
-    }
-    throw err
+    throw asDuplicateEvent(event.id, err, '23505')
   }
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { MigrationTarget } from '../migrations/run.js'
+import { driveAsync } from '../sql.js'
 
 /**
  * The migration runner's PostgreSQL side.
@@ -12,10 +13,6 @@ import type { MigrationTarget } from '../migrations/run.js'
 export function postgresMigrationTarget(pool: pg.Pool, schema: string): MigrationTarget {
   let client: pg.PoolClient | undefined
   const on = (): pg.PoolClient => client!
-  const versions = async (): Promise<number[]> =>
-    (await on().query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map(
-      (r) => r.version,
-    )
   return {
     kind: 'postgres',
     async exclusive(fn) {
@@ -45,22 +42,17 @@ export function postgresMigrationTarget(pool: pg.Pool, schema: string): Migratio
         client = undefined
       }
     },
-    appliedVersions: versions,
-    async apply(m, check) {
+    async transaction(body) {
       const c = on()
       await c.query('BEGIN')
       try {
-        const applied = await versions()
-        check(applied)
-        if (!applied.includes(m.version)) {
-          await c.query(m.sql)
-          await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-            m.version,
-            m.name,
-            Date.now(),
-          ])
-        }
+        // without parameters pg sends the simple protocol: a migration's several statements
+        const result = await driveAsync(body, async ({ kind, text, params }) => {
+          const r = await c.query(text, [...params])
+          return kind === 'all' ? r.rows : r.rowCount
+        })
         await c.query('COMMIT')
+        return result
       } catch (err) {
         await c.query('ROLLBACK')
         throw err

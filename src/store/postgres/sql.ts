@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Body, Sql, Step } from '../sql.js'
+import { driveAsync, type Body, type Sql, type Step } from '../sql.js'
 
 /** SQLite's planner hints mean nothing here. */
 const toPostgres = (text: string): string => text.replace(/INDEXED BY \w+/g, '')
@@ -20,13 +20,6 @@ export class PostgresSql implements Sql {
     return step.kind === 'all' ? result.rows : (result.rowCount ?? 0)
   }
 
-  async #drive<T>(db: Queryable, body: Body<T>): Promise<T> {
-    const steps = body()
-    let next = steps.next()
-    while (!next.done) next = steps.next(await this.#exec(db, next.value))
-    return next.value
-  }
-
   async all<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
     return (await this.#exec(this.pool, { kind: 'all', text, params })) as R[]
   }
@@ -40,11 +33,14 @@ export class PostgresSql implements Sql {
   }
 
   write<T>(body: Body<T>): Promise<T> {
-    return this.transaction((c) => this.#drive(c, body))
+    return this.transaction((c) => driveAsync(body, (step) => this.#exec(c, step)))
   }
 
   read<T>(body: Body<T>): Promise<T> {
-    return this.transaction((c) => this.#drive(c, body), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    return this.transaction(
+      (c) => driveAsync(body, (step) => this.#exec(c, step)),
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    )
   }
 
   /**

@@ -5,7 +5,6 @@ import { migrate, missingVersions } from '../migrations/run.js'
 import type { Store, StoreLifecycle } from '../roles.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 import { acceptEvent, insertEventWithJobs } from './accept.js'
-import { listEvents } from './event-list.js'
 import { appliedPostgresVersions, postgresMigrationTarget } from './migrate.js'
 import { createPool, type PostgresOptions } from './pool.js'
 import { PostgresRateWindowLog } from './rate-window.js'
@@ -13,7 +12,7 @@ import { PostgresSql } from './sql.js'
 
 /**
  * What the shared store for several replicas has of its own: a pg pool on one
- * PostgreSQL database, its accept path, its event list, the rate budget every replica
+ * PostgreSQL database, its accept path, the rate budget every replica
  * shares and the OAuth lock they all honour. Every other role is the shared one over
  * `PostgresSql` (../assemble.ts).
  *
@@ -41,7 +40,6 @@ class PostgresOwn implements StoreLifecycle {
   static parts(s: PostgresOwn): OwnParts {
     return {
       accept: (event, jobs, opts) => s.#accept(event, jobs, opts),
-      listEvents: (filter) => listEvents(s.pool, filter),
       withOAuthLock: (location, fn) => s.#withOAuthLock(location, fn),
     }
   }

@@ -1,8 +1,15 @@
 import type { Database } from 'better-sqlite3'
-import { codes, TagrelayError } from '../../errors.js'
-import { eventValues, INSERT_EVENT, INSERT_JOB, jobValues } from '../inserts.js'
+import {
+  asDuplicateEvent,
+  duplicateOf,
+  eventValues,
+  INSERT_EVENT,
+  INSERT_JOB,
+  jobValues,
+  type FirstRow,
+} from '../inserts.js'
 import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
-import type { Outcome } from './group-commit.js'
+import { eachIsolated, type Outcome } from './group-commit.js'
 import { bind, toSqlite } from './sql.js'
 
 /**
@@ -28,12 +35,6 @@ export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions
     jobs: jobs.map((job) => jobValues(event.id, job, event.receivedAt)),
     dedupe: opts.dedupe ?? null,
   }
-}
-
-interface FirstRow {
-  event_id: string
-  tags: string | null
-  explain: string | null
 }
 
 /**
@@ -70,13 +71,13 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
     if (dedupe) pruneKeys.run(receivedAt)
     for (const key of keys) {
       const first = findLiveKey.get(source, key, receivedAt)
-      if (first) {
-        const tags = first.tags === null ? [] : (JSON.parse(first.tags) as string[])
-        const explain: unknown = first.explain === null ? null : JSON.parse(first.explain)
-        return { duplicate: true, id: first.event_id, tags, explain }
-      }
+      if (first) return duplicateOf(first)
     }
-    insertEventOnce(() => insertEvent.run(bind(event)), id)
+    try {
+      insertEvent.run(bind(event))
+    } catch (err) {
+      throw asDuplicateEvent(id, err, 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    }
     for (const job of jobs) insertJob.run(bind(job))
     for (const key of keys) rememberKey.run(source, key, id, dedupe!.expiresAt)
     return { duplicate: false }
@@ -85,34 +86,13 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
   const optimistic = db.transaction((rows: AcceptRow[]) =>
     rows.map((row): Outcome<AcceptResult> => ({ ok: true, value: acceptOne(row) })),
   )
-  // after a failure: each accept in its own savepoint (`one` nests in the batch's transaction)
-  const one = db.transaction(acceptOne)
-  const isolated = db.transaction((rows: AcceptRow[]) =>
-    rows.map((row): Outcome<AcceptResult> => {
-      try {
-        return { ok: true, value: one(row) }
-      } catch (error) {
-        return { ok: false, error }
-      }
-    }),
-  )
+  // after a failure: each accept in its own savepoint (nested in the batch's transaction)
+  const isolated = db.transaction(eachIsolated(db, acceptOne))
   return (rows) => {
     try {
       return optimistic.immediate(rows)
     } catch {
       return isolated.immediate(rows)
     }
-  }
-}
-
-/** A second accept of the same event id is a caller bug or a dedupe race: say which. */
-function insertEventOnce(insert: () => void, id: string): void {
-  try {
-    insert()
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      throw new TagrelayError(codes.TAGRELAY_STORE_DUPLICATE_EVENT, `event ${id} is already stored`, { cause: err })
-    }
-    throw err
   }
 }

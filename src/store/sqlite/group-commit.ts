@@ -1,4 +1,19 @@
+import type { Database } from 'better-sqlite3'
+
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown }
+
+/** Runs `fn` on each item in a savepoint of its own (inside the caller's transaction): one outcome each. */
+export function eachIsolated<I, O>(db: Database, fn: (item: I) => O): (items: I[]) => Outcome<O>[] {
+  const one = db.transaction(fn)
+  return (items) =>
+    items.map((item): Outcome<O> => {
+      try {
+        return { ok: true, value: one(item) }
+      } catch (error) {
+        return { ok: false, error }
+      }
+    })
+}
 
 /**
  * `runBatch` must run all items in ONE transaction, isolating each in a savepoint, and
@@ -26,15 +41,13 @@ export type BatchRunner<I, O> = (items: I[]) => Outcome<O>[] | Promise<Outcome<O
  */
 export class GroupCommit<I, O> {
   readonly #queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = []
-  readonly #runBatch: BatchRunner<I, O>
-  readonly #maxBatch: number
   #scheduled = false
   #draining: Promise<void> | null = null
 
-  constructor(runBatch: BatchRunner<I, O>, maxBatch = 256) {
-    this.#runBatch = runBatch
-    this.#maxBatch = maxBatch
-  }
+  constructor(
+    private readonly runBatch: BatchRunner<I, O>,
+    private readonly maxBatch = 256,
+  ) {}
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -66,10 +79,10 @@ export class GroupCommit<I, O> {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch)
+      const batch = this.#queue.splice(0, this.maxBatch)
       let outcomes: Outcome<O>[]
       try {
-        outcomes = await this.#runBatch(batch.map((b) => b.item))
+        outcomes = await this.runBatch(batch.map((b) => b.item))
       } catch (err) {
         for (const b of batch) b.reject(err)
         continue

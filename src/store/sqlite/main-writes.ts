@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { GroupCommit, type Outcome } from './group-commit.js'
+import { eachIsolated, GroupCommit, type Outcome } from './group-commit.js'
 
 /** as long as busy_timeout waits elsewhere */
 const BUSY_TIMEOUT_MS = 5_000
@@ -28,15 +28,7 @@ export class MainWrites {
   readonly #commit: GroupCommit<{ op: () => unknown; durable: boolean }, unknown>
 
   constructor(db: Database) {
-    const batch = db.transaction((ops: { op: () => unknown }[]): Outcome<unknown>[] =>
-      ops.map(({ op }) => {
-        try {
-          return { ok: true, value: db.transaction(op)() }
-        } catch (error) {
-          return { ok: false, error }
-        }
-      }),
-    )
+    const batch = db.transaction(eachIsolated(db, ({ op }: { op: () => unknown }) => op()))
     const attempt = (ops: { op: () => unknown; durable: boolean }[]): Outcome<unknown>[] | undefined => {
       const level = db.pragma('synchronous', { simple: true }) as number
       const timeout = db.pragma('busy_timeout', { simple: true }) as number

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { MigrationTarget } from '../migrations/run.js'
+import { drive, type Step } from '../sql.js'
+import { executor } from './sql.js'
 
 /**
  * The migration runner's SQLite side: each migration in its own `BEGIN IMMEDIATE`
@@ -12,23 +14,14 @@ export function sqliteMigrationTarget(db: Database): MigrationTarget {
     name       TEXT NOT NULL,
     applied_at INTEGER NOT NULL
   ) STRICT`)
-  const versions = (): number[] => appliedVersions(db)
-  const record = db.prepare<[number, string, number]>(
-    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-  )
+  const statements = executor(db)
+  // a migration's SQL is a script: several statements, run as written
+  const exec = (step: Step): unknown =>
+    step.kind === 'run' && step.params.length === 0 ? db.exec(step.text) : statements(step)
   return {
     kind: 'sqlite',
     exclusive: (fn) => fn(),
-    appliedVersions: async () => versions(),
-    async apply(m, check) {
-      db.transaction(() => {
-        const applied = versions()
-        check(applied)
-        if (applied.includes(m.version)) return
-        db.exec(m.sql)
-        record.run(m.version, m.name, Date.now())
-      }).immediate()
-    },
+    transaction: async (body) => db.transaction(() => drive(body, exec)).immediate(),
   }
 }
 

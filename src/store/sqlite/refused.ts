@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import type { RefusedBounds } from '../ops/types.js'
-import { EXPIRE_REFUSED, INSERT_REFUSED, TRIM_SOURCE } from '../refused.js'
-import { bind, toSqlite } from './sql.js'
+import { keepBody } from '../refused.js'
+import { drive } from '../sql.js'
+import { executor } from './sql.js'
 
 /**
  * The keep transaction (insert, trim the source, drop expired rows) on `db`, the writer
@@ -10,16 +11,12 @@ import { bind, toSqlite } from './sql.js'
  * behind a flood of refusals.
  */
 export function prepareRefusedKeep(db: Database): (values: unknown[], bounds: RefusedBounds) => void {
-  const insert = db.prepare(toSqlite(INSERT_REFUSED))
-  const trim = db.prepare(toSqlite(TRIM_SOURCE))
-  const expire = db.prepare(toSqlite(EXPIRE_REFUSED))
+  const exec = executor(db)
   const keep = db.transaction((values: unknown[], bounds: RefusedBounds) => {
     // a body that crossed threads arrives as a Uint8Array; SQLite binds a Buffer as a BLOB
     const body = values[8] as Uint8Array
     values[8] = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-    insert.run(bind(values))
-    trim.run(bind([values[1], bounds.maxPerSource, bounds.maxBytesPerSource]))
-    expire.run(bind([(values[2] as number) - bounds.maxAgeMs]))
+    drive(keepBody(values, bounds, 'sqlite'), exec)
   })
   // Why without its own fsync: nobody was told a refusal is stored, so losing the last
   // few to a power cut is harmless; the next accept's commit (synchronous=FULL) syncs

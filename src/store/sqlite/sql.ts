@@ -20,6 +20,21 @@ export function bind(params: readonly unknown[]): Record<number, unknown> {
   return named
 }
 
+/** Runs steps on `db`, each text prepared once, on first use (after `before()`, which may throw). */
+export function executor(db: BetterSqlite3.Database, before = (): void => {}): (step: Step) => unknown {
+  const statements = new Map<string, BetterSqlite3.Statement>()
+  return (step) => {
+    let statement = statements.get(step.text)
+    if (statement === undefined) {
+      before()
+      statement = db.prepare(toSqlite(step.text))
+      statements.set(step.text, statement)
+    }
+    const params = bind(step.params)
+    return step.kind === 'all' ? statement.all(params) : statement.run(params).changes
+  }
+}
+
 /**
  * The SQLite driver, on the store's main connection. Statements are prepared once per
  * text, on first use: SQLite checks table names at prepare time, so only after
@@ -33,13 +48,14 @@ export function bind(params: readonly unknown[]): Record<number, unknown> {
 export class SqliteSql implements Sql {
   readonly dialect = 'sqlite' as const
   readonly #db: BetterSqlite3.Database
-  readonly #statements = new Map<string, BetterSqlite3.Statement>()
   readonly #writes: MainWrites
+  readonly #exec: (step: Step) => unknown
   #migrated = false
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db
     this.#writes = new MainWrites(db)
+    this.#exec = executor(db, () => this.ready())
   }
 
   /** statements may be prepared from now on */
@@ -51,17 +67,6 @@ export class SqliteSql implements Sql {
   ready(): void {
     if (!this.#migrated)
       throw new TagrelayError(codes.TAGRELAY_STORE_NOT_MIGRATED, 'store used before migrate(): call migrate() first')
-  }
-
-  readonly #exec = (step: Step): unknown => {
-    let statement = this.#statements.get(step.text)
-    if (statement === undefined) {
-      this.ready()
-      statement = this.#db.prepare(toSqlite(step.text))
-      this.#statements.set(step.text, statement)
-    }
-    const params = bind(step.params)
-    return step.kind === 'all' ? statement.all(params) : statement.run(params).changes
   }
 
   async all<R>(text: string, params: readonly unknown[] = [], options?: WriteOptions): Promise<R[]> {

@@ -4,9 +4,8 @@ import { migrate } from '../migrations/run.js'
 import type { RefusedKeep } from '../refused.js'
 import type { Store, StoreLifecycle } from '../roles.js'
 import { q } from '../sql.js'
-import type { AcceptOptions, AcceptResult, EventFilter, EventSummary, NewEvent, NewJob, Takeover } from '../types.js'
+import type { AcceptOptions, AcceptResult, NewEvent, NewJob, Takeover } from '../types.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
-import { prepareEventList } from './event-list.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import { sqliteMigrationTarget } from './migrate.js'
 import { openDatabase, type SqliteOptions } from './open.js'
@@ -16,7 +15,7 @@ import { WriterConnection } from './writer.js'
 
 /**
  * What the embedded store has of its own: one better-sqlite3 connection per process, a
- * writer thread for accepts and refusals, its event list, its lease takeover and its
+ * writer thread for accepts and refusals, its lease takeover and its
  * OAuth lock. Every other role is the shared one over `SqliteSql` (../assemble.ts).
  *
  * Why synchronous better-sqlite3 behind an async contract: SQLite work here is short and
@@ -25,27 +24,18 @@ import { WriterConnection } from './writer.js'
  */
 class SqliteOwn implements StoreLifecycle {
   readonly kind = 'sqlite' as const
-  readonly #db: BetterSqlite3.Database
-  readonly #sql: SqliteSql
-  readonly #path: string
-  readonly #options: SqliteOptions
   readonly #accepts: GroupCommit<AcceptRow, AcceptResult>
   readonly #oauthLocks = new Map<string, Promise<unknown>>()
   #acceptHere: ((rows: AcceptRow[]) => Outcome<AcceptResult>[]) | undefined
   #keepHere: ReturnType<typeof prepareRefusedKeep> | undefined
-  #eventList: ((filter: EventFilter) => EventSummary[]) | undefined
   #writer: WriterConnection | undefined
 
   constructor(
-    db: BetterSqlite3.Database,
-    sql: SqliteSql,
-    path: string,
-    options: SqliteOptions & { maxBatch?: number },
+    private readonly db: BetterSqlite3.Database,
+    private readonly sql: SqliteSql,
+    private readonly path: string,
+    private readonly options: SqliteOptions & { maxBatch?: number },
   ) {
-    this.#db = db
-    this.#sql = sql
-    this.#path = path
-    this.#options = options
     this.#accepts = new GroupCommit(
       (rows) => (this.#writer ? this.#writer.run(rows) : this.#acceptHere!(rows)),
       options.maxBatch,
@@ -58,11 +48,11 @@ class SqliteOwn implements StoreLifecycle {
    * schema. `:memory:` cannot be shared with a thread, so it commits on this one.
    */
   async migrate(): Promise<void> {
-    await migrate(sqliteMigrationTarget(this.#db))
-    this.#sql.migrated()
-    this.#acceptHere ??= prepareAcceptBatch(this.#db)
-    if (this.#path !== ':memory:' && this.#options.writerThread !== false) {
-      this.#writer ??= await WriterConnection.open(this.#path, { synchronous: this.#options.synchronous })
+    await migrate(sqliteMigrationTarget(this.db))
+    this.sql.migrated()
+    this.#acceptHere ??= prepareAcceptBatch(this.db)
+    if (this.path !== ':memory:' && this.options.writerThread !== false) {
+      this.#writer ??= await WriterConnection.open(this.path, { synchronous: this.options.synchronous })
     }
   }
 
@@ -70,7 +60,6 @@ class SqliteOwn implements StoreLifecycle {
   static parts(s: SqliteOwn): OwnParts {
     return {
       accept: (event, jobs, opts) => s.#accept(event, jobs, opts),
-      listEvents: (filter) => s.#listEvents(filter),
       takeOverLeases: (owner, now) => s.#takeOverLeases(owner, now),
       withOAuthLock: (location, fn) => s.#withOAuthLock(location, fn),
       keepRefused: () => s.#keepRefused(),
@@ -83,22 +72,17 @@ class SqliteOwn implements StoreLifecycle {
    * still store one event (accept.ts has the dedupe check and the savepoint fallback).
    */
   async #accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
-    this.#sql.ready() // fail at once, not in the batch, when used before migrate()
+    this.sql.ready() // fail at once, not in the batch, when used before migrate()
     return this.#accepts.submit(toAcceptRow(event, jobs, opts))
   }
 
   /** kept refusals are written by the writer thread, like accepts (here only for `:memory:`) */
   #keepRefused(): RefusedKeep {
-    this.#sql.ready()
+    this.sql.ready()
     const writer = this.#writer
     if (writer) return (values, bounds) => writer.keepRefused(values, bounds)
-    const here = (this.#keepHere ??= prepareRefusedKeep(this.#db))
+    const here = (this.#keepHere ??= prepareRefusedKeep(this.db))
     return async (values, bounds) => here(values, bounds)
-  }
-
-  async #listEvents(filter: EventFilter): Promise<EventSummary[]> {
-    this.#sql.ready()
-    return (this.#eventList ??= prepareEventList(this.#db))(filter)
   }
 
   /**
@@ -107,7 +91,7 @@ class SqliteOwn implements StoreLifecycle {
    * job marked in doubt), so its jobs are due at once instead of after `leaseMs`.
    */
   async #takeOverLeases(owner: string, now: number): Promise<Takeover> {
-    return this.#sql.write(
+    return this.sql.write(
       function* () {
         const before = yield* q.get<{ owner: string }>('SELECT owner FROM delivery_owner WHERE id = 1')
         const row = yield* q.get<{ epoch: number }>(
@@ -141,16 +125,16 @@ class SqliteOwn implements StoreLifecycle {
   }
 
   async ping(): Promise<void> {
-    this.#db.prepare('SELECT 1').get()
+    this.db.prepare('SELECT 1').get()
     if (this.#writer?.failure) throw this.#writer.failure
   }
 
   async close(): Promise<void> {
-    if (!this.#db.open) return
+    if (!this.db.open) return
     await this.#accepts.flush()
-    await this.#sql.flush()
+    await this.sql.flush()
     await this.#writer?.close()
-    this.#db.close()
+    this.db.close()
   }
 }
 
