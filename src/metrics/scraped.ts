@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { JobQueue } from '../store/index.js'
-import type { MetricsOptions } from './metrics.js'
+import type { MetricsOptions } from './options.js'
 
 type Sample<L extends string> = [labels: Record<L, string>, value: number]
 type Read<L extends string> = () => Iterable<Sample<L>> | Promise<Iterable<Sample<L>>>

@@ -78,21 +78,6 @@ export async function api(method, path, body, again = true) {
   return json
 }
 
-/**
- * A POST of JSON that opens a session (a portal link's secret, HighLevel's user context):
- * none is sent yet, so no session header, CSRF token or sign-in redirect as `api` has.
- * Answers the response and its JSON (null when it has none).
- */
-export async function postForSession(path, body, credentials) {
-  const res = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    credentials,
-    body: JSON.stringify(body),
-  })
-  return { res, json: await res.json().catch(() => null) }
-}
-
 export const isViewer = () => session?.role === 'viewer'
 
 /** Say something to everyone, screen readers included (`#status` is a live region). */

@@ -7,7 +7,7 @@
 // blocked denies a third-party frame its storage too, so there each page load asks
 // HighLevel again (one message and one sign-in per page). Nothing here decrypts anything.
 
-import { postForSession } from './core.js'
+import { postForSession } from './open-session.js'
 
 const KEY = 'tagrelay.highlevel.session'
 const ANSWER_MS = 10_000

@@ -1,4 +1,5 @@
-import { app, h, postForSession, say } from '../core.js'
+import { app, h, say } from '../core.js'
+import { postForSession } from '../open-session.js'
 
 // A portal link: /console/portal#<secret>. The secret is in the fragment, which the
 // browser never sends to a server, so no access log sees it. It is taken out of the
