@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { keepSrcCoverage, reportCoverage, resetCoverage, coverageDirs } from './run-tests/coverage.mjs'
 import { buildTests } from './run-tests/build.mjs'
+import { killTree } from './run-tests/kill-tree.mjs'
 import { globToRegExp, listTestFiles, longestFirst, slowGlobs } from './run-tests/files.mjs'
 import { parseSummary } from './run-tests/summary.mjs'
 
@@ -98,11 +99,7 @@ function run(unit) {
   const timer = setTimeout(
     () => {
       timedOut = true
-      try {
-        process.kill(-child.pid, 'SIGKILL')
-      } catch {
-        // already gone
-      }
+      killTree(child.pid)
     },
     (timeout + 10) * 1000,
   )
@@ -124,13 +121,7 @@ function run(unit) {
 const running = new Set()
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    for (const child of running) {
-      try {
-        process.kill(-child.pid, 'SIGKILL')
-      } catch {
-        // already gone
-      }
-    }
+    for (const child of running) killTree(child.pid)
     process.exit(130)
   })
 }
