@@ -57,9 +57,15 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
     })
     const applied = children.map(() => 0)
-    children.forEach((child, i) =>
-      child.stdout!.on('data', (c: Buffer) => (applied[i]! += c.toString().split('"msg":"tags applied"').length - 1)),
-    )
+    // counted by whole lines: a busy machine splits a log line across two chunks
+    children.forEach((child, i) => {
+      let partial = ''
+      child.stdout!.on('data', (c: Buffer) => {
+        const lines = (partial + c.toString()).split('\n')
+        partial = lines.pop()!
+        applied[i]! += lines.filter((line) => line.includes('"msg":"tags applied"')).length
+      })
+    })
     const urls = await Promise.all(children.map((child) => listeningUrl(child)))
 
     const started = Date.now()
