@@ -1,6 +1,6 @@
 import { request } from 'undici'
 import t from 'tap'
-import { adversarialStrings } from '../helpers/adversarial.js'
+import { adversarialStrings, cpuSlowdown } from '../helpers/adversarial.js'
 import { build } from '../helpers/build.js'
 
 /**
@@ -14,8 +14,9 @@ const WAIT_LIMIT_MS = 250
 /**
  * How much slower than its own CPU time this process runs right now: 1 on an idle
  * machine, 6 when two cores are shared by twelve busy processes. The 250 ms are the
- * machine's time, so on a shared machine the window scales by this factor (measured
- * before and after each request); on an idle one it is exactly 250 ms.
+ * machine's time, so on a shared machine the window scales by this factor or by
+ * `cpuSlowdown()` (the CPU a fixed piece of work costs), whichever is larger, measured
+ * before and after each request; on an idle one it is exactly 250 ms.
  */
 function slowdown(): number {
   const wall = performance.now()
@@ -76,10 +77,9 @@ t.test('no hostile request makes /healthz wait more than 250 ms', async (t) => {
     body: '{"v":"a@b.co"}',
     headers: { 'content-type': 'application/json' },
   })
-  const waits: string[] = []
-  let worst = 0
-  for (const [name, type, body] of HOSTILE) {
-    const before = slowdown()
+  /** The longest /healthz wait while one hostile request is received, and the slowdown around it. */
+  async function longestWait(type: string, body: string) {
+    const before = Math.max(slowdown(), cpuSlowdown())
     let done = false
     let slowest = 0
     const poll = (async () => {
@@ -98,14 +98,26 @@ t.test('no hostile request makes /healthz wait more than 250 ms', async (t) => {
     await res.body.text()
     done = true
     await poll
-    const factor = Math.max(before, slowdown())
-    const wait = slowest / factor
-    worst = Math.max(worst, wait)
-    t.ok(status < 500, `${name}: answered ${status}`)
-    t.comment(`${name}: /healthz waited at most ${slowest.toFixed(0)} ms, slowdown ${factor.toFixed(1)}`)
-    if (wait > WAIT_LIMIT_MS)
+    const factor = Math.max(before, slowdown(), cpuSlowdown())
+    return { status, slowest, factor, wait: slowest / factor }
+  }
+
+  const waits: string[] = []
+  let worst = 0
+  for (const [name, type, body] of HOSTILE) {
+    // measured up to twice more while over the limit (the least counts): a neighbour's burst
+    // lands in one request, a blocking parse or pattern stalls every time
+    let m = await longestWait(type, body)
+    for (let retry = 0; retry < 2 && m.wait > WAIT_LIMIT_MS; retry++) {
+      const again = await longestWait(type, body)
+      if (again.wait < m.wait) m = again
+    }
+    worst = Math.max(worst, m.wait)
+    t.ok(m.status < 500, `${name}: answered ${m.status}`)
+    t.comment(`${name}: /healthz waited at most ${m.slowest.toFixed(0)} ms, slowdown ${m.factor.toFixed(1)}`)
+    if (m.wait > WAIT_LIMIT_MS)
       waits.push(
-        `${name} (${body.length} bytes): /healthz waited ${slowest.toFixed(0)} ms at slowdown ${factor.toFixed(1)}`,
+        `${name} (${body.length} bytes): /healthz waited ${m.slowest.toFixed(0)} ms at slowdown ${m.factor.toFixed(1)}`,
       )
   }
   t.same(waits, [], `every /healthz answered within ${WAIT_LIMIT_MS} ms (worst ${worst.toFixed(0)} ms, load-adjusted)`)
