@@ -217,30 +217,44 @@ async function naive(): Promise<Figures> {
   return figures(scale, calls, count(), drain, NAIVE_EVENTS)
 }
 
+/**
+ * `BENCH_WORKLOADS=w1` (a comma list of w1, w2, w3, naive) runs only those: W1's drain is
+ * local work of about 3 s, and telling a change in it from noise takes several rounds of
+ * W1 alone, not one run of the whole bench (about 10 minutes, most of it the naive strategy).
+ */
+const ALL_WORKLOADS = ['w1', 'naive', 'w2', 'w3'] as const
+function chosenWorkloads(): ReadonlyArray<(typeof ALL_WORKLOADS)[number]> {
+  const asked = (process.env.BENCH_WORKLOADS ?? ALL_WORKLOADS.join(',')).split(',').map((w) => w.trim().toLowerCase())
+  const unknown = asked.filter((w) => !(ALL_WORKLOADS as readonly string[]).includes(w))
+  if (unknown.length > 0)
+    throw new Error(`BENCH_WORKLOADS: unknown workload ${unknown.join(', ')} (known: ${ALL_WORKLOADS.join(', ')})`)
+  return ALL_WORKLOADS.filter((w) => asked.includes(w))
+}
+
 export async function run(): Promise<void> {
+  const workloads = chosenWorkloads()
   console.log(
-    `delivery: ${EVENTS} events, ${CONTACTS} contacts, ${TAG_SETS.length} tag sets; sandbox ${RATE.max} req / ${RATE.intervalMs / 1000} s, clock x${scaleOf('w1')} for W1 and W2, x${scaleOf('w3')} for W3 and the naive strategy`,
+    `delivery: ${EVENTS} events, ${CONTACTS} contacts, ${TAG_SETS.length} tag sets; sandbox ${RATE.max} req / ${RATE.intervalMs / 1000} s, clock x${scaleOf('w1')} for W1 and W2, x${scaleOf('w3')} for W3 and the naive strategy; workloads ${workloads.join(', ')}`,
   )
-  const w1 = await engine('w1')
-  const w2 = await engine('w2')
-  const w3 = await engine('w3')
-  const w1Naive = await naive()
-  const show = (name: string, f: Figures) =>
+  const results: Record<string, Figures> = {}
+  const names = { w1: 'W1', naive: 'W1 naive', w2: 'W2', w3: 'W3' } as const
+  for (const w of ['w1', 'w2', 'w3', 'naive'] as const)
+    if (workloads.includes(w)) results[names[w]] = w === 'naive' ? await naive() : await engine(w)
+  for (const [name, f] of Object.entries(results))
     console.log(
       `${name.padEnd(9)} events ${String(f.events).padStart(6)}  calls ${String(f.calls).padStart(6)}  per event ${f.callsPerEvent.toFixed(4)}  429s ${f.http429}  drain ${f.drainS} s (sandbox time) vs floor ${f.floorS} s = ${f.drainVsFloor.toFixed(3)}x`,
     )
-  show('W1', w1)
-  show('W1 naive', w1Naive)
-  show('W2', w2)
-  show('W3', w3)
-  for (const [name, f] of Object.entries({ W1: w1, 'W1 naive': w1Naive, W2: w2, W3: w3 })) {
+  for (const [name, f] of Object.entries(results))
     console.log(`${name.padEnd(9)} calls by endpoint: ${JSON.stringify(f.byEndpoint)}`)
-  }
-  const pick = (f: Figures) => ({
-    callsPerEvent: f.callsPerEvent,
-    http429: f.http429,
-    drainVsFloor: f.drainVsFloor,
-    byEndpoint: f.byEndpoint,
-  })
-  console.log(JSON.stringify({ bench: 'delivery', w1: pick(w1), w1Naive: pick(w1Naive), w2: pick(w2), w3: pick(w3) }))
+  const pick = (f: Figures | undefined) =>
+    f && { callsPerEvent: f.callsPerEvent, http429: f.http429, drainVsFloor: f.drainVsFloor, byEndpoint: f.byEndpoint }
+  console.log(
+    JSON.stringify({
+      bench: 'delivery',
+      w1: pick(results['W1']),
+      w1Naive: pick(results['W1 naive']),
+      w2: pick(results['W2']),
+      w3: pick(results['W3']),
+    }),
+  )
 }
