@@ -1,5 +1,5 @@
 import type { Alert, AlertFilter, NewAlert } from './ops/types.js'
-import { fromRow, toJob, type JobRow, type Row } from './rows.js'
+import { fromRow, toJob, type Row } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { Job } from './types.js'
 import { codes } from '../errors.js'
@@ -94,7 +94,7 @@ export class AlertOutboxSql {
   async #countAndFirst(where: string, order: string, at: number, limit: number) {
     const [count, first] = await Promise.all([
       this.sql.get<{ n: number }>(`SELECT count(*) AS n FROM jobs WHERE ${where}`, [at]),
-      this.sql.all<JobRow>(`SELECT * FROM jobs WHERE ${where} ${order} LIMIT $2`, [at, limit]),
+      this.sql.all<Row>(`SELECT * FROM jobs WHERE ${where} ${order} LIMIT $2`, [at, limit]),
     ])
     return { count: Number(count?.n ?? 0), first: first.map(toJob) }
   }

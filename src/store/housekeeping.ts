@@ -1,4 +1,4 @@
-import { toJob, type JobRow } from './rows.js'
+import { toJob, type Row } from './rows.js'
 import { q, type Sql } from './sql.js'
 import type { Job, JobStatus } from './types.js'
 
@@ -61,7 +61,7 @@ export class HousekeepingSql {
   }
 
   async listJobs(filter: { eventId?: string; status?: JobStatus } = {}): Promise<Job[]> {
-    const rows = await this.sql.all<JobRow>(
+    const rows = await this.sql.all<Row>(
       `SELECT * FROM jobs WHERE ($1::text IS NULL OR event_id = $1) AND ($2::text IS NULL OR status = $2) ORDER BY id`,
       [filter.eventId ?? null, filter.status ?? null],
     )

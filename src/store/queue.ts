@@ -5,7 +5,7 @@
  * guards (`lease_owner = $owner AND status = 'pending'`); split apart, that rule would be
  * written in several files.
  */
-import { byDueOrder, fromRow, toJob, toJson, type JobRow, type Row } from './rows.js'
+import { byDueOrder, fromRow, toJob, toJson, type Row } from './rows.js'
 import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
 import { q, type Sql, type Step } from './sql.js'
 import type {
@@ -136,7 +136,7 @@ export class QueueSql {
         if (postgres)
           yield* q.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 24))', [`tagrelay:claim:${location ?? '*'}`])
         const [text, at] = location === undefined ? [CLAIM_ANY, []] : [CLAIM_AT, [location]]
-        return yield* q.all<JobRow>(text, [owner, now + leaseMs, now, n, ...at])
+        return yield* q.all<Row>(text, [owner, now + leaseMs, now, n, ...at])
       },
       { group: true },
     )

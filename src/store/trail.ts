@@ -1,4 +1,4 @@
-import { fromRow, toAttempt, toEvent, toJob, toJson, type JobRow, type Row } from './rows.js'
+import { fromRow, toAttempt, toEvent, toJob, toJson, type Row } from './rows.js'
 import { INSERT_JOB, jobValues } from './inserts.js'
 import { listEvents } from './event-list.js'
 import { q, type Sql } from './sql.js'
@@ -19,7 +19,7 @@ export class TrailSql {
   async getEvent(id: string): Promise<EventRecord | undefined> {
     return this.sql.read(function* () {
       const row = yield* q.get<Row>('SELECT * FROM events WHERE id = $1', [id])
-      return row && toEvent(row, (yield* q.all<JobRow>(JOBS_OF_EVENT, [id])).map(toJob))
+      return row && toEvent(row, (yield* q.all<Row>(JOBS_OF_EVENT, [id])).map(toJob))
     })
   }
 
