@@ -24,11 +24,7 @@ export interface NewRefusedRequest {
 
 export type RefusedStatus = 'refused' | 'accepted'
 
-export interface RefusedSummary {
-  id: string
-  source: string
-  receivedAt: number
-  code: string
+export interface RefusedSummary extends Pick<NewRefusedRequest, 'id' | 'source' | 'receivedAt' | 'code'> {
   /** every byte the row holds (body, URL, headers, query): what the per-source cap counts */
   bytes: number
   status: RefusedStatus
@@ -45,13 +41,7 @@ export interface RefusedSummary {
   urlLocation?: string
 }
 
-export interface RefusedRequest extends RefusedSummary {
-  method: string
-  url: string
-  headers: Record<string, string | string[]>
-  query: Record<string, unknown>
-  body: Buffer
-}
+export type RefusedRequest = RefusedSummary & Pick<NewRefusedRequest, 'method' | 'url' | 'headers' | 'query' | 'body'>
 
 /** What one source keeps at most; the oldest go first. */
 export interface RefusedBounds {

@@ -17,13 +17,10 @@ import { bind, toSqlite } from './sql.js'
  * batching: the request's thread has to turn the objects into text at some point, and
  * flat arrays of strings are the cheapest thing to hand to the writer thread.
  */
-export interface AcceptRow {
-  id: string
-  source: string
-  receivedAt: number
+export interface AcceptRow extends Pick<NewEvent, 'id' | 'source' | 'receivedAt'> {
   event: unknown[]
   jobs: unknown[][]
-  dedupe: { key: string; expiresAt: number; alsoKeys?: readonly string[] } | null
+  dedupe: NonNullable<AcceptOptions['dedupe']> | null
 }
 
 export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions): AcceptRow {
