@@ -27,12 +27,9 @@ export interface StoredLocation {
   updatedAt: number
 }
 
-export interface StoredCompany {
+export interface StoredCompany extends Pick<StoredLocation, 'stateReason' | 'installedAt' | 'updatedAt'> {
   companyId: string
   state: 'active' | 'revoked' | 'removed'
-  stateReason: string | null
-  installedAt: number
-  updatedAt: number
 }
 
 const toStoredLocation = (r: Row): StoredLocation => ({

@@ -38,6 +38,9 @@ const FENCE_UPSERT = `ON CONFLICT (location, contact_id, tag) DO UPDATE SET
        seq = excluded.seq, event_id = excluded.event_id, updated_at = excluded.updated_at
      WHERE excluded.seq > tag_fence.seq`
 
+/** an AppliedTag's fields in the tag_fence insert's column order */
+const FENCE_KEYS = ['location', 'contactId', 'tag', 'seq', 'eventId'] as const
+
 /**
  * Ending an attempt: update the job, then record the attempt, in the caller's transaction.
  * Why guarded by `lease_owner = $2 AND status = 'pending'`: a worker that stalled past
@@ -176,14 +179,7 @@ export class QueueSql {
              SELECT DISTINCT ON (l, c, t) l, c, t, s, e, $6::bigint
              FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS a (l, c, t, s, e)
              ORDER BY l, c, t, s DESC ${FENCE_UPSERT}`,
-            [
-              applied.map((a) => a.location),
-              applied.map((a) => a.contactId),
-              applied.map((a) => a.tag),
-              applied.map((a) => a.seq),
-              applied.map((a) => a.eventId),
-              now,
-            ],
+            [...FENCE_KEYS.map((k) => applied.map((a) => a[k])), now],
           )
         else
           for (const a of applied)

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { MigrationTarget } from '../migrations/run.js'
+import { recordedVersions, type MigrationTarget } from '../migrations/run.js'
 import { driveAsync } from '../sql.js'
 
 /**
@@ -63,8 +63,7 @@ export function postgresMigrationTarget(pool: pg.Pool, schema: string): Migratio
 
 /** Versions recorded as applied, oldest first (none when the table does not exist yet). */
 export async function appliedPostgresVersions(pool: pg.Pool): Promise<number[]> {
-  const { rows } = await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
-  return rows.map((r) => r.version)
+  return driveAsync(recordedVersions, async (step) => (await pool.query(step.text)).rows)
 }
 
 export function quoteIdent(name: string): string {

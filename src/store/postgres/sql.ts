@@ -9,11 +9,8 @@ type Queryable = pg.Pool | pg.PoolClient
 /** The PostgreSQL driver: statements on the pool, transactions on one pooled connection each. */
 export class PostgresSql implements Sql {
   readonly dialect = 'postgres' as const
-  readonly pool: pg.Pool
 
-  constructor(pool: pg.Pool) {
-    this.pool = pool
-  }
+  constructor(readonly pool: pg.Pool) {}
 
   async #exec(db: Queryable, step: Step): Promise<unknown> {
     const result = await db.query(toPostgres(step.text), step.params as unknown[])

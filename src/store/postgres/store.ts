@@ -123,5 +123,3 @@ function hostOf(url: string): string {
     return 'the configured server'
   }
 }
-
-export type { PostgresOptions }

@@ -148,5 +148,3 @@ export function openSqliteStore(path: string, options: SqliteOptions & { maxBatc
   const own = new SqliteOwn(db, sql, path, options)
   return assembleStore(sql, own, SqliteOwn.parts(own))
 }
-
-export type { SqliteOptions }

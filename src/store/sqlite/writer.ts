@@ -106,14 +106,12 @@ let nextDb = 0
 
 /** One database file's connection on the writer thread. */
 export class WriterConnection {
-  readonly #thread: WriterThread
-  readonly #db: number
   #closed = false
 
-  private constructor(thread: WriterThread, db: number) {
-    this.#thread = thread
-    this.#db = db
-  }
+  private constructor(
+    private readonly thread: WriterThread,
+    private readonly db: number,
+  ) {}
 
   /** Opens the file on the writer thread; its statements need the schema migrated first. */
   static async open(path: string, options: SqliteOptions): Promise<WriterConnection> {
@@ -132,11 +130,11 @@ export class WriterConnection {
 
   /** Set once the thread has died: accepts then fail, and `ping()` reports it. */
   get failure(): Error | null {
-    return this.#thread.failure
+    return this.thread.failure
   }
 
   async run(rows: AcceptRow[]): Promise<Outcome<AcceptResult>[]> {
-    const reply = await this.#thread.request({ op: 'accept', db: this.#db, rows })
+    const reply = await this.thread.request({ op: 'accept', db: this.db, rows })
     return (reply.outcomes ?? []).map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) }))
   }
 
@@ -154,16 +152,16 @@ export class WriterConnection {
     const moved = owns ? body : Buffer.from(body)
     const message = {
       op: 'refused' as const,
-      db: this.#db,
+      db: this.db,
       values: values.map((v, i) => (i === 8 ? moved : v)),
       bounds,
     }
-    await this.#thread.request(message, owns ? [body.buffer as ArrayBuffer] : [])
+    await this.thread.request(message, owns ? [body.buffer as ArrayBuffer] : [])
   }
 
   async close(): Promise<void> {
-    if (this.#closed || this.#thread.failure) return
+    if (this.#closed || this.thread.failure) return
     this.#closed = true
-    await this.#thread.request({ op: 'close', db: this.#db })
+    await this.thread.request({ op: 'close', db: this.db })
   }
 }
