@@ -5,7 +5,7 @@
  */
 import { EVERYTHING, type Scope } from '../common/scope.js'
 import { fromRow, type Row } from './rows.js'
-import type { Sql } from './sql.js'
+import { SqlRole } from './sql.js'
 
 /** A scope as one TEXT column: JSON; a row from before migration 80 (NULL) is scope `all`. */
 export function scopeToText(scope: Scope): string {
@@ -66,9 +66,7 @@ function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLink
 }
 
 /** Portal links over either store; the use is one conditional UPDATE. */
-export class PortalLinksSql {
-  constructor(private readonly sql: Sql) {}
-
+export class PortalLinksSql extends SqlRole {
   async create(l: Omit<StoredPortalLink, 'usedAt' | 'revokedAt'>): Promise<void> {
     await this.sql.run(
       `INSERT INTO portal_links (id, secret_hash, scope, role, label, created_by, created_at, expires_at)

@@ -1,5 +1,5 @@
 import { toAttempt, toJob, toJson, type Row } from './rows.js'
-import { q, type Sql } from './sql.js'
+import { q, SqlRole } from './sql.js'
 import type { DeadLetter, DeadLetterFilter, Job, JobReplan } from './types.js'
 
 /** due now with its age restarted, lease dropped: what a replay and a replan do to a job */
@@ -14,9 +14,7 @@ const REPLANNABLE = `(j.status = 'dead' OR (j.status = 'pending' AND (j.lease_un
  * so an age-expired job gets the retry window again; `attempts` keeps counting (the
  * attempt rows are numbered by it), so a job that used all its attempts gets one more.
  */
-export class DeadLettersSql {
-  constructor(private readonly sql: Sql) {}
-
+export class DeadLettersSql extends SqlRole {
   /** dead jobs, oldest first */
   async list(filter: DeadLetterFilter = {}): Promise<Job[]> {
     const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))

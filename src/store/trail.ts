@@ -1,15 +1,13 @@
 import { fromRow, toAttempt, toEvent, toJob, toJson, type Row } from './rows.js'
 import { INSERT_JOB, jobValues } from './inserts.js'
 import { listEvents } from './event-list.js'
-import { q, type Sql } from './sql.js'
+import { q, SqlRole } from './sql.js'
 import type { EventFilter, EventRecord, EventSummary, NewJob, RerunRecord, StoredAttempt } from './types.js'
 
 const JOBS_OF_EVENT = 'SELECT * FROM jobs WHERE event_id = $1 ORDER BY id'
 
 /** What the admin API and the console read, over either store. */
-export class TrailSql {
-  constructor(private readonly sql: Sql) {}
-
+export class TrailSql extends SqlRole {
   /** events newest first, with filters and a keyset cursor (event-list.ts) */
   async listEvents(filter: EventFilter): Promise<EventSummary[]> {
     return listEvents(this.sql, filter)
