@@ -15,7 +15,6 @@ export type * from './directory.js'
 export type * from './ops/types.js'
 export type * from './security.js'
 export type * from './access.js'
-export { scopeFromText, scopeToText } from './access.js'
 export type * from './auth-failures.js'
 export { REFUSED_HEAD_BYTES } from './refused.js'
 export type { SqliteOptions, PostgresOptions }

@@ -22,12 +22,10 @@ export interface NewRefusedRequest {
   body: Buffer
 }
 
-export type RefusedStatus = 'refused' | 'accepted'
-
 export interface RefusedSummary extends Pick<NewRefusedRequest, 'id' | 'source' | 'receivedAt' | 'code'> {
   /** every byte the row holds (body, URL, headers, query): what the per-source cap counts */
   bytes: number
-  status: RefusedStatus
+  status: 'refused' | 'accepted'
   /** epoch ms of the last re-verify, null when never tried */
   reverifiedAt: number | null
   /** the code the last failed re-verify gave, null otherwise */
@@ -53,13 +51,11 @@ export interface RefusedBounds {
 export interface RefusedFilter {
   source?: string
   code?: string
-  status?: RefusedStatus
+  status?: RefusedSummary['status']
   /** keyset cursor: only ids strictly below this one (ids are UUIDv7: time first) */
   before?: string
   limit: number
 }
-
-export type AlertStatus = 'pending' | 'sent' | 'failed'
 
 /** One alert message for one destination, queued durably. */
 export interface NewAlert {
@@ -77,7 +73,7 @@ export interface NewAlert {
 
 export interface Alert extends NewAlert {
   id: number
-  status: AlertStatus
+  status: 'pending' | 'sent' | 'failed'
   attempts: number
   nextAt: number
   lastError: string | null
@@ -85,7 +81,7 @@ export interface Alert extends NewAlert {
 }
 
 export interface AlertFilter {
-  status?: AlertStatus
+  status?: Alert['status']
   /** keyset cursor: only ids strictly below this one (newest first) */
   before?: number
   limit: number

@@ -51,9 +51,12 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
     return db
   } catch (err) {
     db?.close()
-    const reason = err instanceof Error ? err.message : String(err)
-    throw new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `cannot open SQLite database at ${path}: ${reason}`, {
-      cause: err,
-    })
+    throw openFailed(`cannot open SQLite database at ${path}`, err)
   }
+}
+
+/** TAGRELAY_STORE_OPEN_FAILED: `what` could not be done, for `err`'s reason (the main connection's or the writer thread's). */
+export function openFailed(what: string, err: unknown): TagrelayError {
+  const reason = err instanceof Error ? err.message : String(err)
+  return new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `${what}: ${reason}`, { cause: err })
 }

@@ -4,7 +4,7 @@ import type { RefusedBounds } from '../ops/types.js'
 import type { AcceptResult } from '../types.js'
 import type { AcceptRow } from './accept.js'
 import type { Outcome } from './group-commit.js'
-import type { SqliteOptions } from './open.js'
+import { openFailed, type SqliteOptions } from './open.js'
 import { fromWireError, type WriterReply, type WriterRequest } from './writer-wire.js'
 
 // under tsx / ts-node the sources are .ts files; built, they are .js
@@ -120,10 +120,7 @@ export class WriterConnection {
     try {
       await thread.request({ op: 'open', db, path, options })
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err)
-      throw new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `SQLite writer thread cannot open ${path}: ${reason}`, {
-        cause: err,
-      })
+      throw openFailed(`SQLite writer thread cannot open ${path}`, err)
     }
     return new WriterConnection(thread, db)
   }
