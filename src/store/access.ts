@@ -51,10 +51,10 @@ export type PortalLinkUse =
   | { outcome: 'ok'; link: StoredPortalLink }
   | { outcome: 'unknown' | 'used' | 'expired' | 'revoked'; link?: StoredPortalLink }
 
-const toPortalLink = (r: Row): StoredPortalLink => ({
-  ...fromRow<StoredPortalLink>(r),
-  scope: scopeFromText(r.scope as string),
-})
+/** A row whose `scope` column holds a scope's text (portal links, console sessions), as its contract type. */
+export const fromScopedRow = <T>(r: Row): T => ({ ...fromRow<T>(r), scope: scopeFromText(r.scope as string | null) })
+
+const toPortalLink = fromScopedRow<StoredPortalLink>
 
 /** Why an unusable link is refused, in the order the exchange reports it. */
 function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLinkUse['outcome'] {

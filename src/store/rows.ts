@@ -74,15 +74,14 @@ export function toJob(row: Row): Job {
   return job
 }
 
+/** An `events` row (its columns: id, source, received_at, the JSON texts, the identity) with its jobs. */
 export function toEvent(row: Row, jobs: Job[]): EventRecord {
-  const r = fromRow<
-    Record<'id' | 'source' | 'headers' | 'body' | 'tags' | 'explain', string> & Identity & { receivedAt: number }
-  >(row)
-  const contact = contactOf(r)
+  type Columns = Pick<EventRecord, 'id' | 'source' | 'receivedAt'> &
+    Record<'headers' | 'body' | 'tags' | 'explain', string>
+  const { contactId, contactEmail, contactPhone, ...r } = fromRow<Columns & Identity>(row)
+  const contact = contactOf({ contactId, contactEmail, contactPhone })
   return {
-    id: r.id,
-    source: r.source,
-    receivedAt: r.receivedAt,
+    ...r,
     headers: JSON.parse(r.headers) as Record<string, string>,
     body: JSON.parse(r.body) as unknown,
     tags: JSON.parse(r.tags) as string[],
@@ -153,11 +152,7 @@ export function contactOf(r: Identity): EventSummary['contact'] {
 }
 
 /** The identity columns of an event (or a listed one), as fromRow names them. */
-interface Identity {
-  contactId: string | null
-  contactEmail: string | null
-  contactPhone: string | null
-}
+type Identity = Record<'contactId' | 'contactEmail' | 'contactPhone', string | null>
 
 export function toEventSummary(row: Row): EventSummary {
   const r = fromRow<

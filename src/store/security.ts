@@ -1,6 +1,6 @@
 import { EVERYTHING, type Scope } from '../common/scope.js'
-import { scopeFromText, scopeToText } from './access.js'
-import { fromRow, type Row } from './rows.js'
+import { fromScopedRow, scopeToText } from './access.js'
+import type { Row } from './rows.js'
 import { q, SqlRole } from './sql.js'
 
 /**
@@ -33,10 +33,7 @@ export interface StoredSession {
 /** What opening a session records; scope defaults to `all` and via to null. */
 export type NewSession = Omit<StoredSession, 'revokedAt' | 'scope' | 'via'> & { scope?: Scope; via?: string }
 
-const toStoredSession = (r: Row): StoredSession => ({
-  ...fromRow<StoredSession>(r),
-  scope: r.scope === null ? EVERYTHING : scopeFromText(r.scope as string),
-})
+const toStoredSession = fromScopedRow<StoredSession>
 
 /** Console sessions over either store. */
 export class SessionsSql extends SqlRole {

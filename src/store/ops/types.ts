@@ -48,10 +48,7 @@ export interface RefusedBounds {
   maxAgeMs: number
 }
 
-export interface RefusedFilter {
-  source?: string
-  code?: string
-  status?: RefusedSummary['status']
+export interface RefusedFilter extends Partial<Pick<RefusedSummary, 'source' | 'code' | 'status'>> {
   /** keyset cursor: only ids strictly below this one (ids are UUIDv7: time first) */
   before?: string
   limit: number

@@ -49,7 +49,8 @@ class WriterThread {
   readonly #worker: Worker
   readonly #pending = new Map<number, { resolve: (r: WriterReply) => void; reject: (e: unknown) => void }>()
   #seq = 0
-  #failure: Error | null = null
+  /** set once the thread has died */
+  failure: Error | null = null
 
   /** The process's writer thread, started on first use (again if the last one died). */
   static get(): WriterThread {
@@ -66,12 +67,8 @@ class WriterThread {
     this.#worker.on('exit', (code) => this.#fail(new Error(`writer thread exited (code ${code})`)))
   }
 
-  get failure(): Error | null {
-    return this.#failure
-  }
-
   request(msg: DistributiveOmit<WriterRequest, 'seq'>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
-    if (this.#failure) return Promise.reject(this.#failure)
+    if (this.failure) return Promise.reject(this.failure)
     const seq = ++this.#seq
     return new Promise((resolve, reject) => {
       this.#pending.set(seq, { resolve, reject })
@@ -90,12 +87,12 @@ class WriterThread {
   }
 
   #fail(err: Error): void {
-    this.#failure ??= new TagrelayError(
+    this.failure ??= new TagrelayError(
       codes.TAGRELAY_STORE_WRITER_FAILED,
       `SQLite writer thread failed: ${err.message}`,
       { cause: err },
     )
-    for (const waiter of this.#pending.values()) waiter.reject(this.#failure)
+    for (const waiter of this.#pending.values()) waiter.reject(this.failure)
     this.#pending.clear()
   }
 }
