@@ -55,8 +55,7 @@ export async function migrate(target: MigrationTarget, migrations: readonly Migr
   const types = columnTypes[target.kind]
   await target.exclusive(async () => {
     check(await target.transaction(recordedVersions))
-    for (const m of migrations) {
-      if (m.only !== undefined && m.only !== target.kind) continue
+    for (const m of migrations.filter((m) => (m.only ?? target.kind) === target.kind)) {
       await target.transaction(function* () {
         const applied = yield* recordedVersions()
         check(applied)

@@ -17,8 +17,6 @@ export interface SqliteOptions {
   writerThread?: boolean
 }
 
-const SYNCHRONOUS = new Set(['FULL', 'NORMAL'])
-
 /**
  * Opens a better-sqlite3 connection with the settings tagrelay relies on.
  *
@@ -33,7 +31,7 @@ const SYNCHRONOUS = new Set(['FULL', 'NORMAL'])
  */
 export function openDatabase(path: string, options: SqliteOptions = {}): Database.Database {
   const synchronous = options.synchronous ?? 'FULL'
-  if (!SYNCHRONOUS.has(synchronous)) {
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
     throw new TagrelayError(
       codes.TAGRELAY_CONFIG_INVALID,
       `store: synchronous must be FULL or NORMAL, got "${synchronous}"`,
