@@ -5,7 +5,7 @@
  */
 import { EVERYTHING, type Scope } from '../common/scope.js'
 import { fromRow, type Row } from './rows.js'
-import type { Sql } from './sql.js'
+import { SqlRole } from './sql.js'
 
 /** A scope as one TEXT column: JSON; a row from before migration 80 (NULL) is scope `all`. */
 export function scopeToText(scope: Scope): string {
@@ -51,10 +51,10 @@ export type PortalLinkUse =
   | { outcome: 'ok'; link: StoredPortalLink }
   | { outcome: 'unknown' | 'used' | 'expired' | 'revoked'; link?: StoredPortalLink }
 
-const toPortalLink = (r: Row): StoredPortalLink => ({
-  ...fromRow<StoredPortalLink>(r),
-  scope: scopeFromText(r.scope as string),
-})
+/** A row whose `scope` column holds a scope's text (portal links, console sessions), as its contract type. */
+export const fromScopedRow = <T>(r: Row): T => ({ ...fromRow<T>(r), scope: scopeFromText(r.scope as string | null) })
+
+const toPortalLink = fromScopedRow<StoredPortalLink>
 
 /** Why an unusable link is refused, in the order the exchange reports it. */
 function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLinkUse['outcome'] {
@@ -66,9 +66,7 @@ function whyUnusable(link: StoredPortalLink | undefined, at: number): PortalLink
 }
 
 /** Portal links over either store; the use is one conditional UPDATE. */
-export class PortalLinksSql {
-  constructor(private readonly sql: Sql) {}
-
+export class PortalLinksSql extends SqlRole {
   async create(l: Omit<StoredPortalLink, 'usedAt' | 'revokedAt'>): Promise<void> {
     await this.sql.run(
       `INSERT INTO portal_links (id, secret_hash, scope, role, label, created_by, created_at, expires_at)

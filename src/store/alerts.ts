@@ -1,6 +1,6 @@
 import type { Alert, AlertFilter, NewAlert } from './ops/types.js'
-import { fromRow, toJob, type JobRow, type Row } from './rows.js'
-import { q, type Sql } from './sql.js'
+import { fromRow, toJob, type Row } from './rows.js'
+import { q, SqlRole } from './sql.js'
 import type { Job } from './types.js'
 import { codes } from '../errors.js'
 
@@ -17,9 +17,7 @@ const AWAITING_CONTACT = `status = 'pending' AND last_error LIKE '${codes.TAGREL
  * them, so a restart or a receiver that is down loses none. Claims are leased like jobs,
  * and skip rows another replica holds.
  */
-export class AlertOutboxSql {
-  constructor(private readonly sql: Sql) {}
-
+export class AlertOutboxSql extends SqlRole {
   async enqueue(alerts: NewAlert[]): Promise<void> {
     await this.sql.write(function* () {
       for (const a of alerts)
@@ -94,7 +92,7 @@ export class AlertOutboxSql {
   async #countAndFirst(where: string, order: string, at: number, limit: number) {
     const [count, first] = await Promise.all([
       this.sql.get<{ n: number }>(`SELECT count(*) AS n FROM jobs WHERE ${where}`, [at]),
-      this.sql.all<JobRow>(`SELECT * FROM jobs WHERE ${where} ${order} LIMIT $2`, [at, limit]),
+      this.sql.all<Row>(`SELECT * FROM jobs WHERE ${where} ${order} LIMIT $2`, [at, limit]),
     ])
     return { count: Number(count?.n ?? 0), first: first.map(toJob) }
   }

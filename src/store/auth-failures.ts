@@ -1,5 +1,5 @@
 import { fromRow, type Row } from './rows.js'
-import type { Sql } from './sql.js'
+import { SqlRole } from './sql.js'
 
 /**
  * Locations whose HighLevel credentials are failing (an OAuth refresh refused, a 401 or
@@ -26,9 +26,7 @@ const AUTH_FAILURE_MESSAGE_MAX = 1_000
  * failures records its start, the others keep it. On SQLite, writes go with the engine's
  * grouped writes (sqlite/main-writes.ts): the lock is waited for with timers.
  */
-export class AuthFailuresSql {
-  constructor(private readonly sql: Sql) {}
-
+export class AuthFailuresSql extends SqlRole {
   /** every location whose run of failures has not ended */
   async list(): Promise<StoredAuthFailure[]> {
     const rows = await this.sql.all<Row>('SELECT * FROM auth_failures ORDER BY failing_since, location_id')

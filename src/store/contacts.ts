@@ -1,4 +1,4 @@
-import { q, type Sql } from './sql.js'
+import { q, SqlRole } from './sql.js'
 
 const REMEMBER = 'INSERT INTO contact_cache (location, key, contact_id, expires_at)'
 const REPLACE =
@@ -9,9 +9,7 @@ const REPLACE =
  * 'phone:..'). Expired rows are ignored on read and pruned on write, so the table stays
  * the size of the TTL. Writes go with the engine's grouped writes on SQLite.
  */
-export class ContactsSql {
-  constructor(private readonly sql: Sql) {}
-
+export class ContactsSql extends SqlRole {
   /** cached contact ids for `keys` ('email:..', 'phone:..') of a location, unexpired at `now` */
   async lookup(location: string, keys: string[], now: number): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map()

@@ -1,5 +1,5 @@
-import { toAttempt, toJob, toJson, type JobRow, type Row } from './rows.js'
-import { q, type Sql } from './sql.js'
+import { toAttempt, toJob, toJson, type Row } from './rows.js'
+import { q, SqlRole } from './sql.js'
 import type { DeadLetter, DeadLetterFilter, Job, JobReplan } from './types.js'
 
 /** due now with its age restarted, lease dropped: what a replay and a replan do to a job */
@@ -14,13 +14,11 @@ const REPLANNABLE = `(j.status = 'dead' OR (j.status = 'pending' AND (j.lease_un
  * so an age-expired job gets the retry window again; `attempts` keeps counting (the
  * attempt rows are numbered by it), so a job that used all its attempts gets one more.
  */
-export class DeadLettersSql {
-  constructor(private readonly sql: Sql) {}
-
+export class DeadLettersSql extends SqlRole {
   /** dead jobs, oldest first */
   async list(filter: DeadLetterFilter = {}): Promise<Job[]> {
     const limit = Math.max(1, Math.min(1000, Math.floor(filter.limit ?? 100)))
-    const rows = await this.sql.all<JobRow>(
+    const rows = await this.sql.all<Row>(
       `SELECT * FROM jobs WHERE status = 'dead' AND id > $1 AND ($3::text IS NULL OR location = $3)
          AND ($4::text[] IS NULL OR location = ANY ($4::text[])) ORDER BY id LIMIT $2`,
       [filter.afterId ?? 0, limit, filter.location ?? null, filter.locations ? [...filter.locations] : null],
@@ -31,7 +29,7 @@ export class DeadLettersSql {
   /** one dead job with its attempts; undefined when `id` is not a dead letter */
   async get(id: number): Promise<DeadLetter | undefined> {
     return this.sql.read(function* () {
-      const row = yield* q.get<JobRow>(`SELECT * FROM jobs WHERE id = $1 AND status = 'dead'`, [id])
+      const row = yield* q.get<Row>(`SELECT * FROM jobs WHERE id = $1 AND status = 'dead'`, [id])
       if (row === undefined) return undefined
       const attempts = yield* q.all<Row>(
         `SELECT started_at, finished_at, outcome, status_code, error, contact_id, response, rate_limit

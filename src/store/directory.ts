@@ -1,5 +1,5 @@
 import { fromRow, upsert, type Row } from './rows.js'
-import { q, type Sql } from './sql.js'
+import { q, SqlRole } from './sql.js'
 
 /**
  * Locations that live in the store (installed through HighLevel's OAuth app, managed
@@ -27,12 +27,9 @@ export interface StoredLocation {
   updatedAt: number
 }
 
-export interface StoredCompany {
+export interface StoredCompany extends Pick<StoredLocation, 'stateReason' | 'installedAt' | 'updatedAt'> {
   companyId: string
   state: 'active' | 'revoked' | 'removed'
-  stateReason: string | null
-  installedAt: number
-  updatedAt: number
 }
 
 const toStoredLocation = (r: Row): StoredLocation => ({
@@ -50,9 +47,7 @@ const SAVE_LOCATION = upsert(
 const SAVE_COMPANY = upsert('companies', 'company_id, state, state_reason, installed_at, updated_at', 'company_id')
 
 /** Stored locations over either store. Writes are rare (installs, admin). */
-export class DirectorySql {
-  constructor(private readonly sql: Sql) {}
-
+export class DirectorySql extends SqlRole {
   /** every stored location (removed ones too, so replicas see removals), or those changed after `since` */
   async listLocations(since = -1): Promise<StoredLocation[]> {
     const rows = await this.sql.all<Row>('SELECT * FROM locations WHERE updated_at > $1 ORDER BY location_id', [since])

@@ -1,11 +1,9 @@
-import { toJob, type JobRow } from './rows.js'
-import { q, type Sql } from './sql.js'
+import { toJob, type Row } from './rows.js'
+import { q, SqlRole } from './sql.js'
 import type { Job, JobStatus } from './types.js'
 
 /** Rule sets by version, over either store. */
-export class RuleSetsSql {
-  constructor(private readonly sql: Sql) {}
-
+export class RuleSetsSql extends SqlRole {
   /**
    * records a rule set under its version (JSON text); a version already recorded is kept
    * as it is. Written once per version (at start and on reload), read by the trail.
@@ -26,9 +24,7 @@ export class RuleSetsSql {
 }
 
 /** Retention and counts for operators, the demo, benchmarks and harnesses, over either store. */
-export class HousekeepingSql {
-  constructor(private readonly sql: Sql) {}
-
+export class HousekeepingSql extends SqlRole {
   /**
    * Deletes events received before `before` (epoch ms) whose jobs are all done, with
    * their jobs and attempts, and expired dedupe keys; returns the number deleted.
@@ -61,7 +57,7 @@ export class HousekeepingSql {
   }
 
   async listJobs(filter: { eventId?: string; status?: JobStatus } = {}): Promise<Job[]> {
-    const rows = await this.sql.all<JobRow>(
+    const rows = await this.sql.all<Row>(
       `SELECT * FROM jobs WHERE ($1::text IS NULL OR event_id = $1) AND ($2::text IS NULL OR status = $2) ORDER BY id`,
       [filter.eventId ?? null, filter.status ?? null],
     )

@@ -2,10 +2,10 @@
  * The store module's public face: the `Store` contract and `openStore()`. Other modules
  * import from here only, never from `./sqlite` directly.
  */
+import type { PostgresOptions } from './postgres/pool.js'
 import { openPostgresStore } from './postgres/store.js'
-import type { PostgresOptions } from './postgres/store.js'
+import type { SqliteOptions } from './sqlite/open.js'
 import { openSqliteStore } from './sqlite/store.js'
-import type { SqliteOptions } from './sqlite/store.js'
 import type { Store } from './roles.js'
 import { parseStoreUrl } from './url.js'
 
@@ -15,18 +15,15 @@ export type * from './directory.js'
 export type * from './ops/types.js'
 export type * from './security.js'
 export type * from './access.js'
-export { scopeFromText, scopeToText } from './access.js'
 export type * from './auth-failures.js'
 export { REFUSED_HEAD_BYTES } from './refused.js'
-export type { SqliteOptions } from './sqlite/store.js'
-export type { PostgresOptions } from './postgres/store.js'
+export type { SqliteOptions, PostgresOptions }
 export { PostgresRateWindowLog } from './postgres/rate-window.js'
 export { RetentionTimer } from './retention.js'
 /** the tag form the last-word fence compares (delivery's in-doubt check reads tags the same way) */
 export { fenceTag } from './person-order.js'
 
-export type { StoreLocation } from './url.js'
-export { parseStoreUrl } from './url.js'
+export { parseStoreUrl, type StoreLocation } from './url.js'
 export { latestVersion as latestSchemaVersion } from './migrations/index.js'
 
 /** What `openStore` needs: the `store` section of the config (its other keys are ignored). */

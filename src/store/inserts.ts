@@ -9,8 +9,7 @@ import type { AcceptResult, NewEvent, NewJob } from './types.js'
  * text: SQLite's accepts cross to the writer thread, and flat arrays of strings are the
  * cheapest thing to clone.
  */
-export const EVENT_COLUMNS = `id, source, received_at, headers, body, tags, "explain", contact_id, contact_email, contact_phone`
-export const INSERT_EVENT = `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${placeholders(10)}`
+export const INSERT_EVENT = `INSERT INTO events (id, source, received_at, headers, body, tags, "explain", contact_id, contact_email, contact_phone) VALUES ${placeholders(10)}`
 
 export function eventValues(event: NewEvent): unknown[] {
   return [

@@ -5,7 +5,7 @@
  * guards (`lease_owner = $owner AND status = 'pending'`); split apart, that rule would be
  * written in several files.
  */
-import { byDueOrder, fromRow, toJob, toJson, type JobRow, type Row } from './rows.js'
+import { byDueOrder, fromRow, toJob, toJson, type Row } from './rows.js'
 import { IN_DOUBT_ON_CLAIM, personHeldSql } from './person-order.js'
 import { q, type Sql, type Step } from './sql.js'
 import type {
@@ -37,6 +37,9 @@ const CLAIM_ANY = claim('jobs j WHERE')
 const FENCE_UPSERT = `ON CONFLICT (location, contact_id, tag) DO UPDATE SET
        seq = excluded.seq, event_id = excluded.event_id, updated_at = excluded.updated_at
      WHERE excluded.seq > tag_fence.seq`
+
+/** an AppliedTag's fields in the tag_fence insert's column order */
+const FENCE_KEYS = ['location', 'contactId', 'tag', 'seq', 'eventId'] as const
 
 /**
  * Ending an attempt: update the job, then record the attempt, in the caller's transaction.
@@ -136,7 +139,7 @@ export class QueueSql {
         if (postgres)
           yield* q.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 24))', [`tagrelay:claim:${location ?? '*'}`])
         const [text, at] = location === undefined ? [CLAIM_ANY, []] : [CLAIM_AT, [location]]
-        return yield* q.all<JobRow>(text, [owner, now + leaseMs, now, n, ...at])
+        return yield* q.all<Row>(text, [owner, now + leaseMs, now, n, ...at])
       },
       { group: true },
     )
@@ -176,14 +179,7 @@ export class QueueSql {
              SELECT DISTINCT ON (l, c, t) l, c, t, s, e, $6::bigint
              FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS a (l, c, t, s, e)
              ORDER BY l, c, t, s DESC ${FENCE_UPSERT}`,
-            [
-              applied.map((a) => a.location),
-              applied.map((a) => a.contactId),
-              applied.map((a) => a.tag),
-              applied.map((a) => a.seq),
-              applied.map((a) => a.eventId),
-              now,
-            ],
+            [...FENCE_KEYS.map((k) => applied.map((a) => a[k])), now],
           )
         else
           for (const a of applied)

@@ -64,16 +64,8 @@ type Role<T> = { [K in keyof T]: T[K] }
 export type JobQueue = Role<QueueSql>
 /** What the delivery scheduler asks the queue: which locations have due work, and when next. */
 export type JobAgenda = Pick<JobQueue, 'dueLocations' | 'nextDueAt'>
-/** email/phone → contact id, per location, so a person is looked up once a day, not once per event. */
-export type ContactCache = Role<ContactsSql>
-/** What the admin API and the console read: events, their jobs and every attempt. */
-export type Trail = Role<TrailSql>
-/** Jobs HighLevel refused for good or whose retries ran out, kept until replayed or discarded. */
-export type DeadLetterStore = Role<DeadLettersSql>
 /** OAuth token pairs per location, rotated under a lock every replica honours (highlevel's `OAuthTokenStore`). */
 export type TokenStore = Role<TokensSql>
-/** Rule sets by version, so events keep a compact explain (the rules module's `RuleSetStore`). */
-export type RuleSetArchive = Role<RuleSetsSql>
 /** Retention and counts for operators, the demo, benchmarks and harnesses. */
 export type Housekeeping = Role<HousekeepingSql>
 /** Locations installed through HighLevel's OAuth app and managed through the admin API. */
@@ -86,8 +78,6 @@ export type AlertOutbox = Role<AlertOutboxSql>
 export type SessionStore = Role<SessionsSql>
 /** One-time values already used (an OAuth install's state, an app webhook's id). */
 export type NonceStore = Role<NoncesSql>
-/** One-time links that open a scoped console session (issue 28). */
-export type PortalLinkStore = Role<PortalLinksSql>
 /** Locations whose HighLevel credentials are failing, so "failing since" survives a restart. */
 export type AuthFailureStore = Role<AuthFailuresSql>
 
@@ -122,17 +112,22 @@ export interface StoreLifecycle {
 export interface Store extends StoreLifecycle {
   readonly intake: EventIntake
   readonly jobs: JobQueue
-  readonly contacts: ContactCache
-  readonly trail: Trail
-  readonly deadLetters: DeadLetterStore
+  /** email/phone → contact id, per location, so a person is looked up once a day, not once per event. */
+  readonly contacts: Role<ContactsSql>
+  /** What the admin API and the console read: events, their jobs and every attempt. */
+  readonly trail: Role<TrailSql>
+  /** Jobs HighLevel refused for good or whose retries ran out, kept until replayed or discarded. */
+  readonly deadLetters: Role<DeadLettersSql>
   readonly tokens: TokenStore
-  readonly ruleSets: RuleSetArchive
+  /** Rule sets by version, so events keep a compact explain (the rules module's `RuleSetStore`). */
+  readonly ruleSets: Role<RuleSetsSql>
   readonly housekeeping: Housekeeping
   readonly directory: LocationDirectory
   readonly refused: RefusedRequestStore
   readonly alerts: AlertOutbox
   readonly sessions: SessionStore
   readonly nonces: NonceStore
-  readonly portalLinks: PortalLinkStore
+  /** One-time links that open a scoped console session (issue 28). */
+  readonly portalLinks: Role<PortalLinksSql>
   readonly authFailures: AuthFailureStore
 }

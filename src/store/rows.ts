@@ -1,4 +1,4 @@
-import type { AttemptRecord, ContactRef, EventRecord, EventSummary, Job, JobStatus } from './types.js'
+import type { AttemptRecord, ContactRef, EventRecord, EventSummary, Job } from './types.js'
 import { placeholders } from './sql.js'
 
 /**
@@ -9,34 +9,6 @@ import { placeholders } from './sql.js'
  * are written once, read whole, and never queried by content. The admin views show them
  * as they came; a join per tag would cost every insert for no reader.
  */
-
-export interface JobRow {
-  id: number
-  event_id: string
-  location: string
-  contact_id: string | null
-  /** the id delivery resolved email/phone (or the given id) to; contact_id keeps the given one */
-  resolved_contact_id: string | null
-  contact_email: string | null
-  contact_phone: string | null
-  create_fields: string | null
-  add_tags: string
-  remove_tags: string
-  rules: string
-  status: JobStatus
-  attempts: number
-  last_error: string | null
-  run_at: number
-  lease_owner: string | null
-  lease_until: number | null
-  created_at: number
-  updated_at: number
-  trace_parent?: string | null
-  /** null: the job's own id (migrations/050-last-word-fence.ts) */
-  accept_seq?: number | null
-  /** 1: the last claim ended without an outcome (migrations/052-jobs-in-doubt.ts) */
-  in_doubt?: number | null
-}
 
 /**
  * `undefined` is not JSON: a missing body or trace is stored as `null`, so it reads back
@@ -51,50 +23,65 @@ function fromJson<T>(text: string | null): T {
 }
 
 /**
- * The contract's `ContactRef` is rebuilt from the identity columns, exactly as the job
- * was given it (`contact_id` only holds an id from the payload); the id delivery
- * resolved is `contactId`. Keys whose column is NULL are left out.
+ * A `jobs` row as fromRow names its columns. `contactId` only holds an id from the
+ * payload; `resolvedContactId` is the id delivery resolved email/phone (or the given id)
+ * to. `acceptSeq` null: the job's own id (migrations/050-last-word-fence.ts); `inDoubt`
+ * 1: the last claim ended without an outcome (migrations/052-jobs-in-doubt.ts).
  */
-function toContact(row: JobRow): ContactRef {
+type JobColumns = Pick<
+  Job,
+  'id' | 'eventId' | 'location' | 'status' | 'attempts' | 'lastError' | 'runAt' | 'createdAt'
+> &
+  Identity &
+  Record<'addTags' | 'removeTags' | 'rules', string> &
+  Record<'resolvedContactId' | 'createFields' | 'traceParent', string | null> &
+  Record<'acceptSeq' | 'inDoubt', number | null>
+
+/**
+ * The contract's `ContactRef` is rebuilt from the identity columns, exactly as the job
+ * was given it; the id delivery resolved is `contactId`. Keys whose column is NULL are
+ * left out.
+ */
+function toContact(r: Identity): ContactRef {
   const contact: ContactRef = {}
-  if (row.contact_id !== null) contact.id = row.contact_id
-  if (row.contact_email !== null) contact.email = row.contact_email
-  if (row.contact_phone !== null) contact.phone = row.contact_phone
+  if (r.contactId !== null) contact.id = r.contactId
+  if (r.contactEmail !== null) contact.email = r.contactEmail
+  if (r.contactPhone !== null) contact.phone = r.contactPhone
   return contact
 }
 
-export function toJob(row: JobRow): Job {
+export function toJob(row: Row): Job {
+  const r = fromRow<JobColumns>(row)
   const job: Job = {
-    id: row.id,
-    seq: row.accept_seq ?? row.id,
-    eventId: row.event_id,
-    location: row.location,
-    contact: toContact(row),
-    add: fromJson<string[]>(row.add_tags),
-    remove: fromJson<string[]>(row.remove_tags),
-    rules: fromJson<string[]>(row.rules),
-    status: row.status,
-    attempts: row.attempts,
-    lastError: row.last_error,
-    runAt: row.run_at,
-    createdAt: row.created_at,
-    contactId: row.resolved_contact_id ?? row.contact_id,
+    id: r.id,
+    seq: r.acceptSeq ?? r.id,
+    eventId: r.eventId,
+    location: r.location,
+    contact: toContact(r),
+    add: fromJson<string[]>(r.addTags),
+    remove: fromJson<string[]>(r.removeTags),
+    rules: fromJson<string[]>(r.rules),
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    runAt: r.runAt,
+    createdAt: r.createdAt,
+    contactId: r.resolvedContactId ?? r.contactId,
   }
-  if (row.create_fields !== null) job.create = fromJson<Record<string, string>>(row.create_fields)
-  if (row.trace_parent) job.traceParent = row.trace_parent
-  if (row.in_doubt) job.inDoubt = true
+  if (r.createFields !== null) job.create = fromJson<Record<string, string>>(r.createFields)
+  if (r.traceParent) job.traceParent = r.traceParent
+  if (r.inDoubt) job.inDoubt = true
   return job
 }
 
+/** An `events` row (its columns: id, source, received_at, the JSON texts, the identity) with its jobs. */
 export function toEvent(row: Row, jobs: Job[]): EventRecord {
-  const r = fromRow<
-    Record<'id' | 'source' | 'headers' | 'body' | 'tags' | 'explain', string> & Identity & { receivedAt: number }
-  >(row)
-  const contact = contactOf(r)
+  type Columns = Pick<EventRecord, 'id' | 'source' | 'receivedAt'> &
+    Record<'headers' | 'body' | 'tags' | 'explain', string>
+  const { contactId, contactEmail, contactPhone, ...r } = fromRow<Columns & Identity>(row)
+  const contact = contactOf({ contactId, contactEmail, contactPhone })
   return {
-    id: r.id,
-    source: r.source,
-    receivedAt: r.receivedAt,
+    ...r,
     headers: JSON.parse(r.headers) as Record<string, string>,
     body: JSON.parse(r.body) as unknown,
     tags: JSON.parse(r.tags) as string[],
@@ -165,11 +152,7 @@ export function contactOf(r: Identity): EventSummary['contact'] {
 }
 
 /** The identity columns of an event (or a listed one), as fromRow names them. */
-interface Identity {
-  contactId: string | null
-  contactEmail: string | null
-  contactPhone: string | null
-}
+type Identity = Record<'contactId' | 'contactEmail' | 'contactPhone', string | null>
 
 export function toEventSummary(row: Row): EventSummary {
   const r = fromRow<

@@ -1,7 +1,7 @@
 import { EVERYTHING, type Scope } from '../common/scope.js'
-import { scopeFromText, scopeToText } from './access.js'
-import { fromRow, type Row } from './rows.js'
-import { q, type Sql } from './sql.js'
+import { fromScopedRow, scopeToText } from './access.js'
+import type { Row } from './rows.js'
+import { q, SqlRole } from './sql.js'
 
 /**
  * What the service's defences keep in the store, so that every replica (and a restart)
@@ -33,15 +33,10 @@ export interface StoredSession {
 /** What opening a session records; scope defaults to `all` and via to null. */
 export type NewSession = Omit<StoredSession, 'revokedAt' | 'scope' | 'via'> & { scope?: Scope; via?: string }
 
-const toStoredSession = (r: Row): StoredSession => ({
-  ...fromRow<StoredSession>(r),
-  scope: r.scope === null ? EVERYTHING : scopeFromText(r.scope as string),
-})
+const toStoredSession = fromScopedRow<StoredSession>
 
 /** Console sessions over either store. */
-export class SessionsSql {
-  constructor(private readonly sql: Sql) {}
-
+export class SessionsSql extends SqlRole {
   /** records a new session (and drops sessions that expired before its start) */
   async open(s: NewSession): Promise<void> {
     await this.sql.write(function* () {
@@ -68,9 +63,7 @@ export class SessionsSql {
  * Used one-time values over either store. The insert decides: of two replicas using the
  * same value at once, the primary key lets exactly one row in.
  */
-export class NoncesSql {
-  constructor(private readonly sql: Sql) {}
-
+export class NoncesSql extends SqlRole {
   /**
    * Records `nonce` of `kind` as used until `expiresAt`: true the first time, false when
    * it is already recorded and unexpired (a replay). Drops expired nonces of every kind.

@@ -74,6 +74,11 @@ export interface Sql {
   read<T>(body: Body<T>): Promise<T>
 }
 
+/** A role written once over a store's `Sql` (../assemble.ts gives each its store's). */
+export abstract class SqlRole {
+  constructor(protected readonly sql: Sql) {}
+}
+
 /** `($1, $2, ...)`: `n` parameters numbered after `from` */
 export function placeholders(n: number, from = 0): string {
   return `(${Array.from({ length: n }, (_, i) => `$${from + i + 1}`).join(', ')})`

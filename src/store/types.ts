@@ -19,7 +19,7 @@ export interface NewEvent {
   /** the rules' explain trace, stored as-is */
   explain: unknown
   /** who the event is about, even when no rule matched: found by the contact filter */
-  contact?: { id?: string; email?: string; phone?: string }
+  contact?: ContactRef
 }
 
 export interface NewJob {
@@ -188,17 +188,13 @@ export interface EventFilter {
   limit: number
 }
 
-export interface EventSummary {
-  id: string
-  source: string
-  receivedAt: number
-  tags: string[]
+export interface EventSummary extends Pick<NewEvent, 'id' | 'source' | 'receivedAt' | 'tags'> {
   /** tags its jobs remove (each once), so a list shows removals beside additions */
   removed: string[]
   status: EventStatus
   jobCount: number
   /** who it is about, as the event gave it (empty when no rule could read a contact) */
-  contact: { id?: string; email?: string; phone?: string }
+  contact: ContactRef
   /** the location its first job delivers to (by name), null without a job */
   location: string | null
 }

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(1, 'init', (t) => {
-  return `
+export default migration(1, 'init')`
       -- One row per accepted webhook delivery. JSON columns hold the request as stored
       -- (secrets already removed) and the rules' trace, for "why is this tag missing".
       CREATE TABLE events (
@@ -58,4 +57,3 @@ export default migration(1, 'init', (t) => {
       )${t.strict};
       CREATE UNIQUE INDEX attempts_job ON attempts (job_id, attempt);
 `
-})

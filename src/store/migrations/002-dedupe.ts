@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(2, 'dedupe', (t) => {
-  return `
+export default migration(2, 'dedupe')`
       -- One row per remembered delivery id. The primary key is the dedupe check itself:
       -- accept() reads and inserts inside one write transaction, so two copies arriving
       -- together store one event. No foreign key to events: pruning old events must not
@@ -16,4 +15,3 @@ export default migration(2, 'dedupe', (t) => {
       -- pruning expired keys
       CREATE INDEX dedupe_expires ON dedupe (expires_at);
 `
-})

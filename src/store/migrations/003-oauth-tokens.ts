@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(3, 'oauth_tokens', (t) => {
-  return `
+export default migration(3, 'oauth_tokens')`
       -- The current OAuth token pair per HighLevel location. HighLevel's refresh tokens
       -- are single-use: the row is written before a new access token is used, so a
       -- restart continues from the newest refresh token, never the one in the config.
@@ -17,4 +16,3 @@ export default migration(3, 'oauth_tokens', (t) => {
         updated_at    ${t.int} NOT NULL
       )${t.strict};
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(5, 'delivery_engine', (t) => {
-  return `
+export default migration(5, 'delivery_engine')`
       -- email/phone -> HighLevel contact id, per location, so that a contact is looked up
       -- once per TTL rather than once per event. key is 'email:<address>' or 'phone:<E.164>'.
       CREATE TABLE contact_cache (
@@ -15,4 +14,3 @@ export default migration(5, 'delivery_engine', (t) => {
       -- the delivery engine claims per location (one lane each)
       CREATE INDEX jobs_location_claim ON jobs (location, status, run_at, id);
 `
-})

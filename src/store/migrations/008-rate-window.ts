@@ -1,8 +1,7 @@
 import { migration } from './migration.js'
 
 /** 8: PostgreSQL only: the shared rate budget as a sliding-window log (PostgresRateWindowLog says why). */
-export default migration(8, 'rate_window', 'postgres', () => {
-  return `
+export default migration(8, 'rate_window', 'postgres')`
       -- The token bucket of migration 6 could put ~2x the limit into one of HighLevel's
       -- fixed windows. Its state is transient, so the old table just goes.
       DROP TABLE IF EXISTS rate_budget;
@@ -16,4 +15,3 @@ export default migration(8, 'rate_window', 'postgres', () => {
         paused_by     TEXT
       );
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(9, 'rule_sets', (t) => {
-  return `
+export default migration(9, 'rule_sets')`
       -- Every rule set that judged an event, by its version (the hash of its text). An
       -- event stores only its rules version and the rules that matched; its full explain
       -- trace is recomputed from the stored request and the rule set, when asked for.
@@ -11,4 +10,3 @@ export default migration(9, 'rule_sets', (t) => {
         created_at ${t.int} NOT NULL
       )${t.strict};
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(11, 'event_reruns', (t) => {
-  return `
+export default migration(11, 'event_reruns')`
       -- Every re-run of a stored event with later rules: who, when, which rules version,
       -- and what it changed (JSON). Its jobs are ordinary jobs of the event.
       CREATE TABLE event_reruns (
@@ -14,4 +13,3 @@ export default migration(11, 'event_reruns', (t) => {
       )${t.strict};
       CREATE INDEX event_reruns_event ON event_reruns (event_id);
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(20, 'locations', (t) => {
-  return `
+export default migration(20, 'locations')`
       -- Locations installed through the OAuth app (YAML ones are not stored). A removed
       -- location keeps its row, so every replica sees the removal.
       CREATE TABLE locations (
@@ -25,4 +24,3 @@ export default migration(20, 'locations', (t) => {
         updated_at   ${t.int} NOT NULL
       );
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(30, 'refused_requests', (t) => {
-  return `
+export default migration(30, 'refused_requests')`
       -- Requests refused for a bad or missing signature or token, kept (bounded per source)
       -- for a second look; credential values only as hashes. Body kept as received.
       CREATE TABLE refused_requests (
@@ -24,4 +23,3 @@ export default migration(30, 'refused_requests', (t) => {
       CREATE INDEX refused_requests_source ON refused_requests (source, id);
       CREATE INDEX refused_requests_received_at ON refused_requests (received_at);
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(31, 'alert_outbox', (t) => {
-  return `
+export default migration(31, 'alert_outbox')`
       -- Alerts waiting for (or taken by) their destination: durable, retried, leased.
       CREATE TABLE alert_outbox (
         id          ${t.serial},
@@ -21,4 +20,3 @@ export default migration(31, 'alert_outbox', (t) => {
       )${t.strict};
       CREATE INDEX alert_outbox_due ON alert_outbox (status, next_at);
 `
-})

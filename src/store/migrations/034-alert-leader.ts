@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(34, 'alert_leader', (t) => {
-  return `
+export default migration(34, 'alert_leader')`
       -- one row: which process checks the alert triggers, until when (a lease)
       CREATE TABLE alert_leader (
         id    INTEGER PRIMARY KEY CHECK (id = 1),
@@ -10,4 +9,3 @@ export default migration(34, 'alert_leader', (t) => {
       );
       INSERT INTO alert_leader (id, owner, until) VALUES (1, '', 0);
 `
-})

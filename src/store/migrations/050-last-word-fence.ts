@@ -1,4 +1,4 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
 /**
  * 50: The last word across crashes (issue 24): the accept order of a job's intents and
@@ -11,8 +11,7 @@ import { migration } from './migration.js'
  * and maybe pruned; one row per (location, contact, tag) holding the accept sequence of
  * the last intent applied is what every one of those paths can be checked against.
  */
-export default migration(50, 'last_word_fence', (t) => {
-  return `
+export default migration(50, 'last_word_fence')`
       -- The accept order of a job's intents. NULL: the job's own id (every accepted job). A
       -- re-run's jobs carry their event's first job's sequence, so a re-run of an old event
       -- does not count as newer than what was accepted after it.
@@ -29,4 +28,3 @@ export default migration(50, 'last_word_fence', (t) => {
         PRIMARY KEY (location, contact_id, tag)
       );
 `
-})

@@ -5,8 +5,7 @@ import { migration } from './migration.js'
  * delivering process; when a new one starts, any lease another owner holds belongs to a
  * dead predecessor, and waiting `leaseMs` for it to run out only delays delivery.
  */
-export default migration(51, 'delivery_owner', 'sqlite', () => {
-  return `
+export default migration(51, 'delivery_owner', 'sqlite')`
       CREATE TABLE delivery_owner (
         id         INTEGER PRIMARY KEY CHECK (id = 1),
         owner      TEXT NOT NULL,
@@ -14,4 +13,3 @@ export default migration(51, 'delivery_owner', 'sqlite', () => {
         started_at INTEGER NOT NULL
       ) STRICT;
 `
-})

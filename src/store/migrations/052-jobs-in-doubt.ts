@@ -6,8 +6,6 @@ import { migration } from './migration.js'
  * the contact before writing and sends only what is not there yet (delivery/in-doubt.ts),
  * so a crash costs a read, not a second tag write. Cleared when an attempt is recorded.
  */
-export default migration(52, 'jobs_in_doubt', () => {
-  return `
+export default migration(52, 'jobs_in_doubt')`
       ALTER TABLE jobs ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0;
 `
-})

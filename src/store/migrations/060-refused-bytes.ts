@@ -1,4 +1,4 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
 /**
  * 60: Refused requests counted by every byte they hold (issue 29).
@@ -10,12 +10,10 @@ import { migration } from './migration.js'
  *   bodies and 16 kB of headers each were counted as 2 kB before.
  * - the per-source index also covers `bytes`: trimming a source reads no row's body.
  */
-export default migration(60, 'refused_bytes', (t) => {
-  return `
+export default migration(60, 'refused_bytes')`
       ALTER TABLE refused_requests DROP COLUMN contacts;
       UPDATE refused_requests
          SET bytes = ${t.octets('body')} + ${t.octets(`id || source || code || method || url || headers || query`)};
       DROP INDEX refused_requests_source;
       CREATE INDEX refused_requests_source ON refused_requests (source, id, bytes);
 `
-})

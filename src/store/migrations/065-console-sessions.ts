@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(65, 'console_sessions', (t) => {
-  return `
+export default migration(65, 'console_sessions')`
       -- Console sessions, so a sign-out holds on every replica and after a restart until
       -- the session's expiry. Rows are general (id, role, times, revoked) for other kinds
       -- of sessions to come; expired rows are dropped at each sign-in.
@@ -14,4 +13,3 @@ export default migration(65, 'console_sessions', (t) => {
       );
       CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(66, 'used_nonces', (t) => {
-  return `
+export default migration(66, 'used_nonces')`
       -- One-time values already used (an OAuth install's state, an app webhook's id), kept
       -- until they could no longer be accepted anyway: a replay is refused on every replica.
       CREATE TABLE used_nonces (
@@ -12,4 +11,3 @@ export default migration(66, 'used_nonces', (t) => {
       );
       CREATE INDEX used_nonces_expires ON used_nonces (expires_at);
 `
-})

@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(70, 'auth_failures', (t) => {
-  return `
+export default migration(70, 'auth_failures')`
       -- Locations whose credentials are failing, one row per current run of failures:
       -- written when a run starts (not at every failure), deleted when a call succeeds,
       -- so the console's "failing since" survives a restart.
@@ -12,4 +11,3 @@ export default migration(70, 'auth_failures', (t) => {
         last_message  TEXT NOT NULL
       );
 `
-})

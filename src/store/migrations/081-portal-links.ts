@@ -1,7 +1,6 @@
-import { migration } from './migration.js'
+import { migration, t } from './migration.js'
 
-export default migration(81, 'portal_links', (t) => {
-  return `
+export default migration(81, 'portal_links')`
       -- One-time links that open a scoped console session. Only the SHA-256 of the
       -- secret is kept; used_at is set once, by a conditional UPDATE (single use).
       CREATE TABLE portal_links (
@@ -18,4 +17,3 @@ export default migration(81, 'portal_links', (t) => {
       );
       CREATE INDEX portal_links_created ON portal_links (created_at);
 `
-})

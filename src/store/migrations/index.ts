@@ -6,6 +6,3 @@ export const migrations: readonly Migration[] = Object.values(each).sort((a, b) 
 
 /** The newest schema version this build knows. */
 export const latestVersion: number = Math.max(...migrations.map((m) => m.version))
-
-export type { Migration, ColumnTypes } from './migration.js'
-export { columnTypes } from './migration.js'

@@ -68,12 +68,26 @@ export const columnTypes: Record<Store, ColumnTypes> = {
   },
 }
 
-/** One migration file's default export: `migration(7, 'events_by_source', (t) => { return `...` })`. */
-export function migration(
-  version: number,
-  name: string,
-  ...rest: [Migration['sql']] | [Store, Migration['sql']]
-): Migration {
-  const [only, sql] = rest.length === 1 ? [undefined, rest[0]] : rest
-  return only === undefined ? { version, name, sql } : { version, name, only, sql }
+/** A store's spelling in a migration's SQL, filled in when the SQL is made for that store. */
+type Spelling = (types: ColumnTypes) => string
+type Named = Exclude<keyof ColumnTypes, 'octets'>
+const NAMED: Named[] = ['int', 'serial', 'blob', 'bool', 'false', 'strict', 'strictNoRowid']
+
+/** What a migration's SQL interpolates: `${t.int}`, `${t.octets('body')}`. */
+export const t = {
+  ...(Object.fromEntries(NAMED.map((k) => [k, (types: ColumnTypes) => types[k]])) as Record<Named, Spelling>),
+  octets(expr: string): Spelling {
+    return (types) => types.octets(expr)
+  },
+}
+
+/**
+ * One migration file's default export, its SQL a tagged template:
+ * ``migration(7, 'events_by_source')`CREATE INDEX ...` `` (`only`: the one store that needs it).
+ */
+export function migration(version: number, name: string, only?: Store) {
+  return (text: TemplateStringsArray, ...spellings: Spelling[]): Migration => {
+    const sql = (types: ColumnTypes): string => text.reduce((out, s, i) => out + spellings[i - 1]!(types) + s)
+    return only === undefined ? { version, name, sql } : { version, name, only, sql }
+  }
 }

@@ -12,7 +12,8 @@ export interface MigrationTarget {
   transaction<T>(body: Body<T>): Promise<T>
 }
 
-function* appliedVersions(): Generator<Step, number[], unknown> {
+/** The versions recorded as applied, oldest first. */
+export function* recordedVersions(): Generator<Step, number[], unknown> {
   return (yield* q.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map(
     (r) => r.version,
   )
@@ -53,11 +54,10 @@ export async function migrate(target: MigrationTarget, migrations: readonly Migr
   }
   const types = columnTypes[target.kind]
   await target.exclusive(async () => {
-    check(await target.transaction(appliedVersions))
-    for (const m of migrations) {
-      if (m.only !== undefined && m.only !== target.kind) continue
+    check(await target.transaction(recordedVersions))
+    for (const m of migrations.filter((m) => (m.only ?? target.kind) === target.kind)) {
       await target.transaction(function* () {
-        const applied = yield* appliedVersions()
+        const applied = yield* recordedVersions()
         check(applied)
         if (applied.includes(m.version)) return
         yield* q.run(m.sql(types))

@@ -22,16 +22,10 @@ export interface NewRefusedRequest {
   body: Buffer
 }
 
-export type RefusedStatus = 'refused' | 'accepted'
-
-export interface RefusedSummary {
-  id: string
-  source: string
-  receivedAt: number
-  code: string
+export interface RefusedSummary extends Pick<NewRefusedRequest, 'id' | 'source' | 'receivedAt' | 'code'> {
   /** every byte the row holds (body, URL, headers, query): what the per-source cap counts */
   bytes: number
-  status: RefusedStatus
+  status: 'refused' | 'accepted'
   /** epoch ms of the last re-verify, null when never tried */
   reverifiedAt: number | null
   /** the code the last failed re-verify gave, null otherwise */
@@ -45,13 +39,7 @@ export interface RefusedSummary {
   urlLocation?: string
 }
 
-export interface RefusedRequest extends RefusedSummary {
-  method: string
-  url: string
-  headers: Record<string, string | string[]>
-  query: Record<string, unknown>
-  body: Buffer
-}
+export type RefusedRequest = RefusedSummary & Pick<NewRefusedRequest, 'method' | 'url' | 'headers' | 'query' | 'body'>
 
 /** What one source keeps at most; the oldest go first. */
 export interface RefusedBounds {
@@ -60,16 +48,11 @@ export interface RefusedBounds {
   maxAgeMs: number
 }
 
-export interface RefusedFilter {
-  source?: string
-  code?: string
-  status?: RefusedStatus
+export interface RefusedFilter extends Partial<Pick<RefusedSummary, 'source' | 'code' | 'status'>> {
   /** keyset cursor: only ids strictly below this one (ids are UUIDv7: time first) */
   before?: string
   limit: number
 }
-
-export type AlertStatus = 'pending' | 'sent' | 'failed'
 
 /** One alert message for one destination, queued durably. */
 export interface NewAlert {
@@ -87,7 +70,7 @@ export interface NewAlert {
 
 export interface Alert extends NewAlert {
   id: number
-  status: AlertStatus
+  status: 'pending' | 'sent' | 'failed'
   attempts: number
   nextAt: number
   lastError: string | null
@@ -95,7 +78,7 @@ export interface Alert extends NewAlert {
 }
 
 export interface AlertFilter {
-  status?: AlertStatus
+  status?: Alert['status']
   /** keyset cursor: only ids strictly below this one (newest first) */
   before?: number
   limit: number

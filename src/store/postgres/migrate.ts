@@ -1,6 +1,7 @@
 import type pg from 'pg'
-import type { MigrationTarget } from '../migrations/run.js'
+import { recordedVersions, type MigrationTarget } from '../migrations/run.js'
 import { driveAsync } from '../sql.js'
+import { exec } from './sql.js'
 
 /**
  * The migration runner's PostgreSQL side.
@@ -47,10 +48,7 @@ export function postgresMigrationTarget(pool: pg.Pool, schema: string): Migratio
       await c.query('BEGIN')
       try {
         // without parameters pg sends the simple protocol: a migration's several statements
-        const result = await driveAsync(body, async ({ kind, text, params }) => {
-          const r = await c.query(text, [...params])
-          return kind === 'all' ? r.rows : r.rowCount
-        })
+        const result = await driveAsync(body, (step) => exec(c, step))
         await c.query('COMMIT')
         return result
       } catch (err) {
@@ -63,8 +61,7 @@ export function postgresMigrationTarget(pool: pg.Pool, schema: string): Migratio
 
 /** Versions recorded as applied, oldest first (none when the table does not exist yet). */
 export async function appliedPostgresVersions(pool: pg.Pool): Promise<number[]> {
-  const { rows } = await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
-  return rows.map((r) => r.version)
+  return driveAsync(recordedVersions, async (step) => (await pool.query(step.text)).rows)
 }
 
 export function quoteIdent(name: string): string {

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import type { RateWindowLog, Reservation, WindowLimits } from '../roles.js'
+import { fromRow, type Row } from '../rows.js'
 
 /** epoch ms of the database's clock at the moment the expression runs (after a lock wait) */
 const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`
@@ -37,13 +38,7 @@ export class PostgresRateWindowLog implements RateWindowLog {
 
   async reserve(location: string, { cap, intervalMs }: WindowLimits, now?: number): Promise<Reservation> {
     const c = Math.max(1, Math.floor(cap))
-    const { rows } = await this.pool.query<{
-      at: string
-      now: string
-      paused_until: string
-      paused_reason: string | null
-      paused_by: string | null
-    }>(
+    const { rows } = await this.pool.query<Row>(
       `INSERT INTO rate_window AS w (location, sends) VALUES ($1, ARRAY[${NOW}])
        ON CONFLICT (location) DO UPDATE SET sends = (
          w.sends || greatest(
@@ -56,15 +51,9 @@ export class PostgresRateWindowLog implements RateWindowLog {
        RETURNING sends[cardinality(sends)] AS at, ${NOW} AS now, paused_until, paused_reason, paused_by`,
       [location, c, Math.max(1, Math.ceil(intervalMs)), now === undefined ? null : Math.floor(now)],
     )
-    const r = rows[0]!
+    const r = fromRow<Reservation>(rows[0]!)
     // bigint arrives as a string; epoch ms fit a double exactly
-    return {
-      at: Number(r.at),
-      now: Number(r.now),
-      pausedUntil: Number(r.paused_until),
-      pausedReason: r.paused_reason,
-      pausedBy: r.paused_by,
-    }
+    return { ...r, at: Number(r.at), now: Number(r.now), pausedUntil: Number(r.pausedUntil) }
   }
 
   async pause(location: string, ms: number, reason: string, by: string, now?: number): Promise<void> {

@@ -4,24 +4,20 @@ import { driveAsync, type Body, type Sql, type Step } from '../sql.js'
 /** SQLite's planner hints mean nothing here. */
 const toPostgres = (text: string): string => text.replace(/INDEXED BY \w+/g, '')
 
-type Queryable = pg.Pool | pg.PoolClient
+/** One step on a pool or a connection: its rows (`all`) or how many rows it changed (`run`). */
+export async function exec(db: pg.Pool | pg.PoolClient, step: Step): Promise<unknown> {
+  const result = await db.query(toPostgres(step.text), step.params as unknown[])
+  return step.kind === 'all' ? result.rows : (result.rowCount ?? 0)
+}
 
 /** The PostgreSQL driver: statements on the pool, transactions on one pooled connection each. */
 export class PostgresSql implements Sql {
   readonly dialect = 'postgres' as const
-  readonly pool: pg.Pool
 
-  constructor(pool: pg.Pool) {
-    this.pool = pool
-  }
-
-  async #exec(db: Queryable, step: Step): Promise<unknown> {
-    const result = await db.query(toPostgres(step.text), step.params as unknown[])
-    return step.kind === 'all' ? result.rows : (result.rowCount ?? 0)
-  }
+  constructor(readonly pool: pg.Pool) {}
 
   async all<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
-    return (await this.#exec(this.pool, { kind: 'all', text, params })) as R[]
+    return (await exec(this.pool, { kind: 'all', text, params })) as R[]
   }
 
   async get<R>(text: string, params: readonly unknown[] = []): Promise<R | undefined> {
@@ -29,16 +25,16 @@ export class PostgresSql implements Sql {
   }
 
   async run(text: string, params: readonly unknown[] = []): Promise<number> {
-    return (await this.#exec(this.pool, { kind: 'run', text, params })) as number
+    return (await exec(this.pool, { kind: 'run', text, params })) as number
   }
 
   write<T>(body: Body<T>): Promise<T> {
-    return this.transaction((c) => driveAsync(body, (step) => this.#exec(c, step)))
+    return this.transaction((c) => driveAsync(body, (step) => exec(c, step)))
   }
 
   read<T>(body: Body<T>): Promise<T> {
     return this.transaction(
-      (c) => driveAsync(body, (step) => this.#exec(c, step)),
+      (c) => driveAsync(body, (step) => exec(c, step)),
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     )
   }

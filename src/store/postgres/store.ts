@@ -3,7 +3,6 @@ import { codes, TagrelayError } from '../../errors.js'
 import { assembleStore, type OwnParts } from '../assemble.js'
 import { migrate, missingVersions } from '../migrations/run.js'
 import type { Store, StoreLifecycle } from '../roles.js'
-import type { AcceptOptions, AcceptResult, NewEvent, NewJob } from '../types.js'
 import { acceptEvent, insertEventWithJobs } from './accept.js'
 import { appliedPostgresVersions, postgresMigrationTarget } from './migrate.js'
 import { createPool, type PostgresOptions } from './pool.js'
@@ -39,8 +38,25 @@ class PostgresOwn implements StoreLifecycle {
   /** what this store brings to the roles (../assemble.ts) */
   static parts(s: PostgresOwn): OwnParts {
     return {
-      accept: (event, jobs, opts) => s.#accept(event, jobs, opts),
-      withOAuthLock: (location, fn) => s.#withOAuthLock(location, fn),
+      /** Without a dedupe key an accept is one statement (one round trip); with one, a transaction. */
+      accept: async (event, jobs, opts = {}) => {
+        if (!opts.dedupe) {
+          await insertEventWithJobs(s.pool, event, jobs)
+          return { duplicate: false }
+        }
+        return s.sql.transaction((client) => acceptEvent(client, event, jobs, opts))
+      },
+      /**
+       * Why a transaction-scoped advisory lock keyed by the location: replicas share one
+       * refresh token, which HighLevel lets be spent once. The lock makes a second replica
+       * wait until the first has saved the new pair; it then reloads and finds it fresh. The
+       * lock ends with the transaction, so a replica that dies mid-refresh frees it.
+       */
+      withOAuthLock: async (location, fn) =>
+        s.sql.transaction(async (client) => {
+          await client.query("SELECT pg_advisory_xact_lock(hashtext('tagrelay.oauth.' || $1))", [location])
+          return fn()
+        }),
     }
   }
 
@@ -74,28 +90,6 @@ class PostgresOwn implements StoreLifecycle {
     }
   }
 
-  /** Without a dedupe key an accept is one statement (one round trip); with one, a transaction. */
-  async #accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
-    if (!opts.dedupe) {
-      await insertEventWithJobs(this.pool, event, jobs)
-      return { duplicate: false }
-    }
-    return this.sql.transaction((client) => acceptEvent(client, event, jobs, opts))
-  }
-
-  /**
-   * Why a transaction-scoped advisory lock keyed by the location: replicas share one
-   * refresh token, which HighLevel lets be spent once. The lock makes a second replica
-   * wait until the first has saved the new pair; it then reloads and finds it fresh. The
-   * lock ends with the transaction, so a replica that dies mid-refresh frees it.
-   */
-  async #withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
-    return this.sql.transaction(async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('tagrelay.oauth.' || $1))", [location])
-      return fn()
-    })
-  }
-
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1')
   }
@@ -123,5 +117,3 @@ function hostOf(url: string): string {
     return 'the configured server'
   }
 }
-
-export type { PostgresOptions }

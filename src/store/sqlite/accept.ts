@@ -13,24 +13,19 @@ import { eachIsolated, type Outcome } from './group-commit.js'
 import { bind, toSqlite } from './sql.js'
 
 /**
- * One accept with every value already serialised (../inserts.ts). Why serialise before
- * batching: the request's thread has to turn the objects into text at some point, and
- * flat arrays of strings are the cheapest thing to hand to the writer thread.
+ * One accept with every value already serialised (../inserts.ts; the event's id, source
+ * and arrival are its first three values). Why serialise before batching: the request's
+ * thread has to turn the objects into text at some point, and flat arrays of strings are
+ * the cheapest thing to hand to the writer thread.
  */
 export interface AcceptRow {
-  id: string
-  source: string
-  receivedAt: number
   event: unknown[]
   jobs: unknown[][]
-  dedupe: { key: string; expiresAt: number; alsoKeys?: readonly string[] } | null
+  dedupe: NonNullable<AcceptOptions['dedupe']> | null
 }
 
 export function toAcceptRow(event: NewEvent, jobs: NewJob[], opts: AcceptOptions): AcceptRow {
   return {
-    id: event.id,
-    source: event.source,
-    receivedAt: event.receivedAt,
     event: eventValues(event),
     jobs: jobs.map((job) => jobValues(event.id, job, event.receivedAt)),
     dedupe: opts.dedupe ?? null,
@@ -66,7 +61,8 @@ export function prepareAcceptBatch(db: Database): (rows: AcceptRow[]) => Outcome
     ON CONFLICT (source, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at`)
   const pruneKeys = db.prepare<[number]>('DELETE FROM dedupe WHERE expires_at <= ?')
 
-  const acceptOne = ({ id, source, receivedAt, event, jobs, dedupe }: AcceptRow): AcceptResult => {
+  const acceptOne = ({ event, jobs, dedupe }: AcceptRow): AcceptResult => {
+    const [id, source, receivedAt] = event as [string, string, number]
     const keys = dedupe ? [dedupe.key, ...(dedupe.alsoKeys ?? [])] : []
     if (dedupe) pruneKeys.run(receivedAt)
     for (const key of keys) {

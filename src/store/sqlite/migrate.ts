@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import type { MigrationTarget } from '../migrations/run.js'
+import { recordedVersions, type MigrationTarget } from '../migrations/run.js'
 import { drive, type Step } from '../sql.js'
 import { executor } from './sql.js'
 
@@ -27,8 +27,5 @@ export function sqliteMigrationTarget(db: Database): MigrationTarget {
 
 /** Versions recorded as applied, oldest first (for `tagrelay migrate` output and tests). */
 export function appliedVersions(db: Database): number[] {
-  return db
-    .prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version')
-    .all()
-    .map((r) => r.version)
+  return drive(recordedVersions, executor(db))
 }

@@ -17,8 +17,6 @@ export interface SqliteOptions {
   writerThread?: boolean
 }
 
-const SYNCHRONOUS = new Set(['FULL', 'NORMAL'])
-
 /**
  * Opens a better-sqlite3 connection with the settings tagrelay relies on.
  *
@@ -33,7 +31,7 @@ const SYNCHRONOUS = new Set(['FULL', 'NORMAL'])
  */
 export function openDatabase(path: string, options: SqliteOptions = {}): Database.Database {
   const synchronous = options.synchronous ?? 'FULL'
-  if (!SYNCHRONOUS.has(synchronous)) {
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
     throw new TagrelayError(
       codes.TAGRELAY_CONFIG_INVALID,
       `store: synchronous must be FULL or NORMAL, got "${synchronous}"`,
@@ -51,9 +49,12 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
     return db
   } catch (err) {
     db?.close()
-    const reason = err instanceof Error ? err.message : String(err)
-    throw new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `cannot open SQLite database at ${path}: ${reason}`, {
-      cause: err,
-    })
+    throw openFailed(`cannot open SQLite database at ${path}`, err)
   }
+}
+
+/** TAGRELAY_STORE_OPEN_FAILED: `what` could not be done, for `err`'s reason (the main connection's or the writer thread's). */
+export function openFailed(what: string, err: unknown): TagrelayError {
+  const reason = err instanceof Error ? err.message : String(err)
+  return new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `${what}: ${reason}`, { cause: err })
 }

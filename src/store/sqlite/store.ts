@@ -1,10 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import { assembleStore, type OwnParts } from '../assemble.js'
 import { migrate } from '../migrations/run.js'
-import type { RefusedKeep } from '../refused.js'
 import type { Store, StoreLifecycle } from '../roles.js'
 import { q } from '../sql.js'
-import type { AcceptOptions, AcceptResult, NewEvent, NewJob, Takeover } from '../types.js'
+import type { AcceptResult } from '../types.js'
 import { prepareAcceptBatch, toAcceptRow, type AcceptRow } from './accept.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import { sqliteMigrationTarget } from './migrate.js'
@@ -59,68 +58,59 @@ class SqliteOwn implements StoreLifecycle {
   /** what this store brings to the roles (../assemble.ts) */
   static parts(s: SqliteOwn): OwnParts {
     return {
-      accept: (event, jobs, opts) => s.#accept(event, jobs, opts),
-      takeOverLeases: (owner, now) => s.#takeOverLeases(owner, now),
-      withOAuthLock: (location, fn) => s.#withOAuthLock(location, fn),
-      keepRefused: () => s.#keepRefused(),
-    }
-  }
-
-  /**
-   * Accepts go through group commit (group-commit.ts): those that arrive while a batch
-   * commits share the next transaction, in arrival order, so two copies in one batch
-   * still store one event (accept.ts has the dedupe check and the savepoint fallback).
-   */
-  async #accept(event: NewEvent, jobs: NewJob[], opts: AcceptOptions = {}): Promise<AcceptResult> {
-    this.sql.ready() // fail at once, not in the batch, when used before migrate()
-    return this.#accepts.submit(toAcceptRow(event, jobs, opts))
-  }
-
-  /** kept refusals are written by the writer thread, like accepts (here only for `:memory:`) */
-  #keepRefused(): RefusedKeep {
-    this.sql.ready()
-    const writer = this.#writer
-    if (writer) return (values, bounds) => writer.keepRefused(values, bounds)
-    const here = (this.#keepHere ??= prepareRefusedKeep(this.db))
-    return async (values, bounds) => here(values, bounds)
-  }
-
-  /**
-   * The file's deliveries become `owner`'s (epoch + 1). A SQLite file has one delivering
-   * process: every lease another owner holds is a dead predecessor's and is dropped (the
-   * job marked in doubt), so its jobs are due at once instead of after `leaseMs`.
-   */
-  async #takeOverLeases(owner: string, now: number): Promise<Takeover> {
-    return this.sql.write(
-      function* () {
-        const before = yield* q.get<{ owner: string }>('SELECT owner FROM delivery_owner WHERE id = 1')
-        const row = yield* q.get<{ epoch: number }>(
-          `INSERT INTO delivery_owner (id, owner, epoch, started_at) VALUES (1, $1, 1, $2)
+      /**
+       * Accepts go through group commit (group-commit.ts): those that arrive while a batch
+       * commits share the next transaction, in arrival order, so two copies in one batch
+       * still store one event (accept.ts has the dedupe check and the savepoint fallback).
+       */
+      accept: async (event, jobs, opts = {}) => {
+        s.sql.ready() // fail at once, not in the batch, when used before migrate()
+        return s.#accepts.submit(toAcceptRow(event, jobs, opts))
+      },
+      /**
+       * The file's deliveries become `owner`'s (epoch + 1). A SQLite file has one delivering
+       * process: every lease another owner holds is a dead predecessor's and is dropped (the
+       * job marked in doubt), so its jobs are due at once instead of after `leaseMs`.
+       */
+      takeOverLeases: (owner, now) =>
+        s.sql.write(
+          function* () {
+            const before = yield* q.get<{ owner: string }>('SELECT owner FROM delivery_owner WHERE id = 1')
+            const row = yield* q.get<{ epoch: number }>(
+              `INSERT INTO delivery_owner (id, owner, epoch, started_at) VALUES (1, $1, 1, $2)
            ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, epoch = epoch + 1, started_at = excluded.started_at
            RETURNING epoch`,
-          [owner, now],
-        )
-        const released = yield* q.run(
-          `UPDATE jobs SET in_doubt = 1, lease_owner = NULL, lease_until = NULL
+              [owner, now],
+            )
+            const released = yield* q.run(
+              `UPDATE jobs SET in_doubt = 1, lease_owner = NULL, lease_until = NULL
            WHERE lease_owner IS NOT NULL AND lease_owner <> $1 AND status = 'pending'`,
-          [owner],
-        )
-        return { epoch: row?.epoch ?? 1, previous: before?.owner ?? null, released }
+              [owner],
+            )
+            return { epoch: row?.epoch ?? 1, previous: before?.owner ?? null, released }
+          },
+          { group: true },
+        ),
+      /** One process owns a SQLite file's deliveries: a promise chain per location is the lock. */
+      withOAuthLock: async (location, fn) => {
+        const before = s.#oauthLocks.get(location) ?? Promise.resolve()
+        const run = before.then(fn, fn)
+        const tail = run.catch(() => undefined)
+        s.#oauthLocks.set(location, tail)
+        try {
+          return await run
+        } finally {
+          if (s.#oauthLocks.get(location) === tail) s.#oauthLocks.delete(location)
+        }
       },
-      { group: true },
-    )
-  }
-
-  /** One process owns a SQLite file's deliveries: a promise chain per location is the lock. */
-  async #withOAuthLock<T>(location: string, fn: () => Promise<T>): Promise<T> {
-    const before = this.#oauthLocks.get(location) ?? Promise.resolve()
-    const run = before.then(fn, fn)
-    const tail = run.catch(() => undefined)
-    this.#oauthLocks.set(location, tail)
-    try {
-      return await run
-    } finally {
-      if (this.#oauthLocks.get(location) === tail) this.#oauthLocks.delete(location)
+      /** kept refusals are written by the writer thread, like accepts (here only for `:memory:`) */
+      keepRefused: () => {
+        s.sql.ready()
+        const writer = s.#writer
+        if (writer) return (values, bounds) => writer.keepRefused(values, bounds)
+        const here = (s.#keepHere ??= prepareRefusedKeep(s.db))
+        return async (values, bounds) => here(values, bounds)
+      },
     }
   }
 
@@ -148,5 +138,3 @@ export function openSqliteStore(path: string, options: SqliteOptions & { maxBatc
   const own = new SqliteOwn(db, sql, path, options)
   return assembleStore(sql, own, SqliteOwn.parts(own))
 }
-
-export type { SqliteOptions }

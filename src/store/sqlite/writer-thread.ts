@@ -1,11 +1,9 @@
 import { parentPort } from 'node:worker_threads'
 import type BetterSqlite3 from 'better-sqlite3'
-import { prepareAcceptBatch, type AcceptRow } from './accept.js'
-import type { Outcome } from './group-commit.js'
+import { prepareAcceptBatch } from './accept.js'
 import { openDatabase } from './open.js'
 import { prepareRefusedKeep } from './refused.js'
 import { toWireError, type WireOutcome, type WriterReply, type WriterRequest } from './writer-wire.js'
-import type { AcceptResult } from '../types.js'
 
 /**
  * The writer thread's body: one connection per open database file, each running the
@@ -15,7 +13,7 @@ import type { AcceptResult } from '../types.js'
 const port = parentPort!
 interface Open {
   db: BetterSqlite3.Database
-  run: (rows: AcceptRow[]) => Outcome<AcceptResult>[]
+  run: ReturnType<typeof prepareAcceptBatch>
   keepRefused: ReturnType<typeof prepareRefusedKeep>
 }
 const open = new Map<number, Open>()

@@ -4,7 +4,7 @@ import type { RefusedBounds } from '../ops/types.js'
 import type { AcceptResult } from '../types.js'
 import type { AcceptRow } from './accept.js'
 import type { Outcome } from './group-commit.js'
-import type { SqliteOptions } from './open.js'
+import { openFailed, type SqliteOptions } from './open.js'
 import { fromWireError, type WriterReply, type WriterRequest } from './writer-wire.js'
 
 // under tsx / ts-node the sources are .ts files; built, they are .js
@@ -49,7 +49,8 @@ class WriterThread {
   readonly #worker: Worker
   readonly #pending = new Map<number, { resolve: (r: WriterReply) => void; reject: (e: unknown) => void }>()
   #seq = 0
-  #failure: Error | null = null
+  /** set once the thread has died */
+  failure: Error | null = null
 
   /** The process's writer thread, started on first use (again if the last one died). */
   static get(): WriterThread {
@@ -66,12 +67,8 @@ class WriterThread {
     this.#worker.on('exit', (code) => this.#fail(new Error(`writer thread exited (code ${code})`)))
   }
 
-  get failure(): Error | null {
-    return this.#failure
-  }
-
   request(msg: DistributiveOmit<WriterRequest, 'seq'>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
-    if (this.#failure) return Promise.reject(this.#failure)
+    if (this.failure) return Promise.reject(this.failure)
     const seq = ++this.#seq
     return new Promise((resolve, reject) => {
       this.#pending.set(seq, { resolve, reject })
@@ -90,12 +87,12 @@ class WriterThread {
   }
 
   #fail(err: Error): void {
-    this.#failure ??= new TagrelayError(
+    this.failure ??= new TagrelayError(
       codes.TAGRELAY_STORE_WRITER_FAILED,
       `SQLite writer thread failed: ${err.message}`,
       { cause: err },
     )
-    for (const waiter of this.#pending.values()) waiter.reject(this.#failure)
+    for (const waiter of this.#pending.values()) waiter.reject(this.failure)
     this.#pending.clear()
   }
 }
@@ -106,14 +103,12 @@ let nextDb = 0
 
 /** One database file's connection on the writer thread. */
 export class WriterConnection {
-  readonly #thread: WriterThread
-  readonly #db: number
   #closed = false
 
-  private constructor(thread: WriterThread, db: number) {
-    this.#thread = thread
-    this.#db = db
-  }
+  private constructor(
+    private readonly thread: WriterThread,
+    private readonly db: number,
+  ) {}
 
   /** Opens the file on the writer thread; its statements need the schema migrated first. */
   static async open(path: string, options: SqliteOptions): Promise<WriterConnection> {
@@ -122,21 +117,18 @@ export class WriterConnection {
     try {
       await thread.request({ op: 'open', db, path, options })
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err)
-      throw new TagrelayError(codes.TAGRELAY_STORE_OPEN_FAILED, `SQLite writer thread cannot open ${path}: ${reason}`, {
-        cause: err,
-      })
+      throw openFailed(`SQLite writer thread cannot open ${path}`, err)
     }
     return new WriterConnection(thread, db)
   }
 
   /** Set once the thread has died: accepts then fail, and `ping()` reports it. */
   get failure(): Error | null {
-    return this.#thread.failure
+    return this.thread.failure
   }
 
   async run(rows: AcceptRow[]): Promise<Outcome<AcceptResult>[]> {
-    const reply = await this.#thread.request({ op: 'accept', db: this.#db, rows })
+    const reply = await this.thread.request({ op: 'accept', db: this.db, rows })
     return (reply.outcomes ?? []).map((o) => (o.ok ? o : { ok: false, error: fromWireError(o.error) }))
   }
 
@@ -154,16 +146,16 @@ export class WriterConnection {
     const moved = owns ? body : Buffer.from(body)
     const message = {
       op: 'refused' as const,
-      db: this.#db,
+      db: this.db,
       values: values.map((v, i) => (i === 8 ? moved : v)),
       bounds,
     }
-    await this.#thread.request(message, owns ? [body.buffer as ArrayBuffer] : [])
+    await this.thread.request(message, owns ? [body.buffer as ArrayBuffer] : [])
   }
 
   async close(): Promise<void> {
-    if (this.#closed || this.#thread.failure) return
+    if (this.#closed || this.thread.failure) return
     this.#closed = true
-    await this.#thread.request({ op: 'close', db: this.#db })
+    await this.thread.request({ op: 'close', db: this.db })
   }
 }
