@@ -1,5 +1,5 @@
 /**
- * The delivery queue, one piece (over 300 lines): the claim, the outcomes, the lease
+ * The delivery queue, one piece (near 300 lines): the claim, the outcomes, the lease
  * renewals and the scheduler's due times all read and write the same leases and the
  * same per-person order (person-order.ts), and each is only right given the others'
  * guards (`lease_owner = $owner AND status = 'pending'`); split apart, that rule would be
