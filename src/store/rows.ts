@@ -99,7 +99,20 @@ export function byDueOrder(a: Job, b: Job): number {
 /** A row as both drivers return it, before it becomes a contract type. */
 export type Row = Record<string, unknown>
 
-const camel = (column: string): string => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+/**
+ * Column names are the queries' own (a few dozen), so each is converted once: a claim
+ * reads 10,000 jobs of 20-odd columns, and a pattern replace per column per row cost the
+ * delivery bench's W1 12 % of its drain (0.84 s -> 0.94 s for 10,000 jobs).
+ */
+const camelNames = new Map<string, string>()
+function camel(column: string): string {
+  let name = camelNames.get(column)
+  if (name === undefined) {
+    name = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+    camelNames.set(column, name)
+  }
+  return name
+}
 
 /**
  * A row whose contract type is its table with the columns in camelCase (`installed_at` →
@@ -109,7 +122,9 @@ const camel = (column: string): string => column.replace(/_([a-z])/g, (_, c: str
  * so a row and its type are written once, in the migration and the contract.
  */
 export function fromRow<T>(row: Row): T {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as T
+  const named: Row = {}
+  for (const column in row) named[camel(column)] = row[column]
+  return named as T
 }
 
 /**
