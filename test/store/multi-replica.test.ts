@@ -100,11 +100,10 @@ rules: [ { name: tag, source: forms, contact: { id: contactId }, tags: [replicat
       (await store.housekeeping.listJobs()).every((j) => j.attempts === 1),
       'one attempt per job',
     )
-    t.equal(
-      applied.reduce((a, b) => a + b, 0),
-      EVENTS,
-      `deliveries per replica: ${applied.join(', ')}`,
-    )
+    // a replica logs a delivery after its commit, so the last lines can still be on their way
+    const logged = () => applied.reduce((a, b) => a + b, 0)
+    await until(t, 'every delivery logged', () => logged() >= EVENTS)
+    t.equal(logged(), EVENTS, `deliveries per replica: ${applied.join(', ')}`)
     t.ok(applied.filter((n) => n > 0).length >= 2, 'the work was shared: more than one replica delivered')
     t.equal(
       sandbox.rateLimited,
