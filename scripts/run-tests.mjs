@@ -1,21 +1,23 @@
 #!/usr/bin/env node
-// The suite's runner (`npm test`, `npm run test:unit`, `npm run test:fast`): every test file
-// in a Node process of its own, `jobs` at a time, compiled ahead to JavaScript
-// (run-tests/build.mjs), each a tap test printing TAP; the checks (lint, format, types)
-// run as jobs beside them.
+// The suite's runner (`npm test`, `npm run test:unit`, `npm run test:fast`): the test files
+// compiled ahead to JavaScript (run-tests/build.mjs), each a tap test printing TAP, run in
+// Node processes `jobs` at a time: the real-time files (test/slow.txt) and those of
+// test/own-process.txt in a process each, every other file in a few shared processes
+// (run-tests/batch.mjs), since starting a process costs more than most files' tests. The
+// checks (lint, format, types) run as jobs beside them.
 //
 // Why not tap's runner: it gives every test process, and every process a test starts,
 // its process-info loader; that, not the tests, was half the suite's CPU (measured in
 // docs/development.md). The tests still are tap tests: `npx tap <file>` runs one with
 // tap's reporter, `node --import tsx <file>` prints its TAP.
 //
-//   node scripts/run-tests.mjs [--fast] [--coverage] [--checks] [--from-source] [--jobs=N] [path...]
+//   node scripts/run-tests.mjs [--fast] [--coverage] [--checks] [--from-source] [--isolate] [--jobs=N] [path...]
 //
 // --fast leaves out test/slow.txt's real-time files; --coverage collects coverage, writes
 // tap's report (.tap/report) and holds it to the floor (check-coverage.mjs); --checks adds
-// lint, format and typecheck;
-// --from-source runs the TypeScript under tsx (package.json `tap.node-arg`) instead of the
-// compiled copy; paths (files or folders) narrow the run. Exit status 1 when anything failed.
+// lint, format and typecheck; --from-source runs the TypeScript under tsx (package.json
+// `tap.node-arg`) instead of the compiled copy; --isolate gives every file a process of its
+// own; paths (files or folders) narrow the run. Exit status 1 when anything failed.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -23,31 +25,34 @@ import { fileURLToPath } from 'node:url'
 import { keepSrcCoverage, reportCoverage, resetCoverage, coverageDirs } from './run-tests/coverage.mjs'
 import { buildTests } from './run-tests/build.mjs'
 import { killTree } from './run-tests/kill-tree.mjs'
-import { globToRegExp, listTestFiles, longestFirst, slowGlobs } from './run-tests/files.mjs'
-import { parseSummary } from './run-tests/summary.mjs'
+import { expectedMs, globsOf, globToRegExp, intoBatches, listTestFiles, longestFirst } from './run-tests/files.mjs'
+import { parseBatch, parseSummary } from './run-tests/summary.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const tapConfig = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).tap
 const args = process.argv.slice(2)
 const flag = (name) => args.includes(`--${name}`)
-const unknown = args.filter((a) => a.startsWith('--') && !/^--(fast|coverage|checks|from-source|jobs=\d+)$/.test(a))
+const unknown = args.filter(
+  (a) => a.startsWith('--') && !/^--(fast|coverage|checks|from-source|isolate|jobs=\d+)$/.test(a),
+)
 if (unknown.length > 0) {
   console.error(
-    `run-tests: unknown option ${unknown.join(', ')} (known: --fast, --coverage, --checks, --from-source, --jobs=N)`,
+    `run-tests: unknown option ${unknown.join(', ')} (known: --fast, --coverage, --checks, --from-source, --isolate, --jobs=N)`,
   )
   process.exit(2)
 }
 const jobs = Number(args.find((a) => a.startsWith('--jobs='))?.slice(7) ?? tapConfig.jobs)
 const coverage = flag('coverage')
-const slow = slowGlobs(root)
+const slow = globsOf(root, 'test/slow.txt')
 const slowRe = slow.map(globToRegExp)
+const ownRe = globsOf(root, 'test/own-process.txt').map(globToRegExp)
 /**
  * Seconds a file may run before it is killed with its children: a guard against a hung
  * file, not a speed assertion. The real-time files (test/slow.txt) get three times
  * `tap.timeout`: the docs' runnable blocks install and build two fresh checkouts, which
  * beside a benchmark on two cores took over 190 s.
  */
-const timeoutOf = (unit) => tapConfig.timeout * (unit.file && slowRe.some((r) => r.test(unit.file)) ? 3 : 1)
+const timeoutOf = (file) => tapConfig.timeout * (slowRe.some((r) => r.test(file)) ? 3 : 1)
 const durationsFile = join(root, '.tap/test-durations.json')
 
 let durations = {}
@@ -74,10 +79,42 @@ const checks = flag('checks')
     }))
   : []
 const built = flag('from-source') ? null : buildTests(root)
-const argvOf = (file) => (built ? [join(built, file.replace(/\.ts$/, '.js'))] : [...tapConfig['node-arg'], file])
+const pathOf = (file) => (built ? join(built, file.replace(/\.ts$/, '.js')) : file)
+const nodeArgs = built ? [] : tapConfig['node-arg']
+const expected = expectedMs(durations, slow)
+const realTime = (file) => slowRe.some((r) => r.test(file))
+const alone = files.filter((f) => flag('isolate') || ownRe.some((r) => r.test(f)))
+// the real-time files share processes among themselves: each gets their longer timeout,
+// and --fast leaves all of them out. Twice as many batches of each as job slots, so the
+// slots stay busy to the end.
+const pools = [false, true].map((slowPool) => files.filter((f) => !alone.includes(f) && realTime(f) === slowPool))
+const batches = pools
+  .flatMap((pool) => intoBatches(pool, expected, jobs * 2))
+  .map((b, i) => ({
+    name: `batch ${i + 1} (${b.files.length} files)`,
+    batch: true,
+    files: b.files,
+    ms: b.ms,
+    timeout: b.files.reduce((n, f) => n + timeoutOf(f), 0),
+    fileTimeout: timeoutOf(b.files[0]),
+    cmd: process.execPath,
+    argv: [...nodeArgs, join(root, 'scripts/run-tests/batch.mjs'), ...b.files.map(pathOf)],
+  }))
 const units = [
   ...checks,
-  ...files.map((file, n) => ({ name: file, file, n, cmd: process.execPath, argv: argvOf(file) })),
+  ...[
+    ...alone.map((file) => ({
+      name: file,
+      files: [file],
+      ms: expected(file),
+      timeout: timeoutOf(file),
+      cmd: process.execPath,
+      argv: [...nodeArgs, pathOf(file)],
+    })),
+    ...batches,
+  ]
+    .sort((a, b) => b.ms - a.ms)
+    .map((unit, n) => ({ ...unit, n })),
 ]
 if (coverage) resetCoverage(root)
 const script = (name) =>
@@ -85,12 +122,12 @@ const script = (name) =>
 // the tests import tap's Test class: built for package.json's plugins (tap-build.mjs says why)
 if (script('tap-build.mjs') !== 0) process.exit(1)
 
-/** Runs one unit to its end; a hung one is killed with its children at the file timeout. */
+/** Runs one unit to its end; a hung one is killed with its children at its timeout. */
 function run(unit) {
   const started = Date.now()
-  const timeout = timeoutOf(unit)
-  const env = { ...process.env, TAP_TIMEOUT: String(timeout) }
-  if (coverage && unit.file) env.NODE_V8_COVERAGE = coverageDirs(root).raw(unit.n)
+  const timeout = unit.timeout ?? tapConfig.timeout
+  const env = { ...process.env, TAP_TIMEOUT: String(timeout), TAP_FILE_TIMEOUT: String(unit.fileTimeout ?? timeout) }
+  if (coverage && unit.files) env.NODE_V8_COVERAGE = coverageDirs(root).raw(unit.n)
   const child = spawn(unit.cmd, unit.argv, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const chunks = []
   child.stdout.on('data', (c) => chunks.push(c))
@@ -109,13 +146,40 @@ function run(unit) {
       clearTimeout(timer)
       running.delete(child)
       const output = Buffer.concat(chunks).toString('utf8')
-      const counts = unit.file ? parseSummary(output) : null
-      const ok = code === 0 && !timedOut && (!unit.file || (counts !== null && counts.fail === 0))
       const why = timedOut ? `killed after ${timeout + 10} s` : signal ? `killed by ${signal}` : `exit ${code}`
-      if (coverage && unit.file) keepSrcCoverage(root, unit.n, built ?? root)
-      resolve({ unit, ok, why, counts, output, ms: Date.now() - started })
+      if (coverage && unit.files) keepSrcCoverage(root, unit.n, built ?? root)
+      resolve(outcomes({ unit, exited: code === 0 && !timedOut, why, output, ms: Date.now() - started }))
     })
   })
+}
+
+/**
+ * What a unit's run says of each of its files (a check: of itself). A file passed when its
+ * process ended well and its counts show no failure; in a batch, when it ended with no
+ * failure, and the batch itself fails when its process did not end well after them all.
+ */
+function outcomes({ unit, exited, why, output, ms }) {
+  if (!unit.files) return [{ name: unit.name, ok: exited, why, ms, counts: null, output }]
+  if (!unit.batch) {
+    const counts = parseSummary(output)
+    return [{ name: unit.name, file: unit.name, ok: exited && counts?.fail === 0, why, ms, counts, output }]
+  }
+  const parts = parseBatch(output)
+  const results = unit.files.map((file) => {
+    const part = parts.get(pathOf(file))
+    if (!part)
+      return { name: file, file, ok: false, why: `not run: the batch ended before it (${why})`, ms: 0, output: '' }
+    const { counts, section } = part
+    const ms = part.ms ?? 0
+    if (!counts)
+      return { name: file, file, ok: false, why: `the batch ended in it (${why})`, ms, counts, output: section }
+    return { name: file, file, ok: counts.fail === 0, why: `${counts.fail} failed`, ms, counts, output: section }
+  })
+  const counts = parseSummary(output)
+  if (results.every((r) => r.ok) && !(exited && counts?.fail === 0))
+    results.push({ name: unit.name, ok: false, why, ms: 0, output: output.slice(-20_000) })
+  if (results.some((r) => !r.ok)) results.at(-1).rerun = `${unit.cmd} ${unit.argv.join(' ')}`
+  return results
 }
 
 const running = new Set()
@@ -131,30 +195,41 @@ const results = []
 let next = 0
 async function worker() {
   while (next < units.length) {
-    const result = await run(units[next++])
-    results.push(result)
-    const { unit, ok, counts, ms } = result
-    const seconds = (ms / 1000).toFixed(1).padStart(6)
-    const asserts = counts ? String(counts.total).padStart(5) : '     '
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${seconds} s ${asserts}  ${unit.name}${ok ? '' : `  (${result.why})`}`)
-    if (!ok) console.log(result.output.replace(/^/gm, '    | '))
+    const unit = units[next++]
+    const from = Date.now() - began
+    for (const result of await run(unit)) {
+      results.push(result)
+      const { name, ok, counts, ms } = result
+      const asserts = counts ? String(counts.total).padStart(5) : '     '
+      console.log(`${ok ? 'ok  ' : 'FAIL'} ${seconds(ms)} s ${asserts}  ${name}${ok ? '' : `  (${result.why})`}`)
+      if (!ok) console.log(result.output.replace(/^/gm, '    | '))
+      if (result.rerun) console.log(`    the batch, to run it again: ${result.rerun}`)
+    }
+    // when each shared process ran: the schedule, for whoever wants the suite faster
+    if (unit.batch)
+      console.log(
+        `     ${seconds(Date.now() - began - from)} s        ${unit.name}, started ${(from / 1000).toFixed(1)} s in`,
+      )
   }
 }
+const seconds = (ms) => (ms / 1000).toFixed(1).padStart(6)
+
 await Promise.all(Array.from({ length: Math.min(jobs, units.length) }, worker))
 
 const sum = (k) => results.reduce((n, r) => n + (r.counts?.[k] ?? 0), 0)
 const failed = results.filter((r) => !r.ok)
 mkdirSync(dirname(durationsFile), { recursive: true })
+// a run of a few files keeps the others' times for the next whole run
 writeFileSync(
   durationsFile,
-  JSON.stringify(Object.fromEntries(results.filter((r) => r.unit.file).map((r) => [r.unit.file, r.ms]))),
+  JSON.stringify({ ...durations, ...Object.fromEntries(results.filter((r) => r.file).map((r) => [r.file, r.ms])) }),
 )
 console.log(
   `\n# ${files.length} test files${checks.length ? ` and ${checks.length} checks` : ''}, ${failed.length} failed; ` +
     `${sum('total')} assertions: ${sum('pass')} pass, ${sum('fail')} fail, ${sum('skip')} skip, ${sum('todo')} todo; ` +
     `${((Date.now() - began) / 1000).toFixed(1)} s`,
 )
-for (const r of failed) console.log(`# failed: ${r.unit.name} (${r.why})`)
+for (const r of failed) console.log(`# failed: ${r.name} (${r.why})`)
 if (failed.length > 0) process.exit(1)
 if (coverage) {
   await reportCoverage(root, tapConfig['coverage-report'])

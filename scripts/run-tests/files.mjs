@@ -1,7 +1,8 @@
 // Which test files a run takes, and in which order.
 //
 // The globs come from package.json's `tap.include` (the one home of "what is a test file",
-// shared with `npx tap <file>`) and the real-time list in test/slow.txt. Only `**` and `*`
+// shared with `npx tap <file>`), the real-time list in test/slow.txt and the list of files
+// that need a process of their own, test/own-process.txt. Only `**` and `*`
 // occur in them, so a glob becomes an anchored regular expression with no nested
 // quantifiers: matching stays linear in the path.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -21,9 +22,9 @@ export function globToRegExp(glob) {
   return new RegExp(`^${source}$`)
 }
 
-/** Globs of test/slow.txt: one a line, `#` starts the reason. */
-export function slowGlobs(root) {
-  return readFileSync(join(root, 'test/slow.txt'), 'utf8')
+/** Globs of a list such as test/slow.txt: one a line, `#` starts the reason. */
+export function globsOf(root, list) {
+  return readFileSync(join(root, list), 'utf8')
     .split('\n')
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean)
@@ -60,7 +61,27 @@ export function listTestFiles({ root, include, exclude = [], only = [] }) {
  * without one (a fresh clone, CI), the real-time list's files go first.
  */
 export function longestFirst(files, durations, slow) {
-  const slowRe = slow.map(globToRegExp)
-  const guess = (f) => durations[f] ?? (slowRe.some((r) => r.test(f)) ? 10_000 : 1_000)
+  const guess = expectedMs(durations, slow)
   return [...files].sort((a, b) => guess(b) - guess(a) || a.localeCompare(b))
+}
+
+/** A file's time in the previous run; without one, 20 s for a real-time file, 1 s for another. */
+export function expectedMs(durations, slow) {
+  const slowRe = slow.map(globToRegExp)
+  return (file) => durations[file] ?? (slowRe.some((r) => r.test(file)) ? 20_000 : 1_000)
+}
+
+/**
+ * `files` dealt into at most `count` batches of about equal time by `ms(file)` (the longest
+ * file to the batch with the least so far), each batch in path
+ * order, so that a batch runs its files in an order a reader can follow.
+ */
+export function intoBatches(files, ms, count) {
+  const batches = Array.from({ length: Math.min(count, files.length) }, () => ({ files: [], ms: 0 }))
+  for (const file of [...files].sort((a, b) => ms(b) - ms(a) || a.localeCompare(b))) {
+    const least = batches.reduce((a, b) => (b.ms < a.ms ? b : a))
+    least.files.push(file)
+    least.ms += ms(file)
+  }
+  return batches.map((b) => ({ files: b.files.sort(), ms: b.ms }))
 }

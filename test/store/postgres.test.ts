@@ -164,3 +164,21 @@ if (url) {
     await t.rejects(openStore({ url, postgres: { schema: newer } }), { code: 'TAGRELAY_STORE_SCHEMA_TOO_NEW' })
   })
 }
+
+if (url) {
+  t.test("settings in the URL's options hold, and the store still keeps to its schema", async (t) => {
+    const schema = freshSchema(t, url)
+    const withOptions = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c statement_timeout=4321')}`
+    const store = await openStore({ url: withOptions, postgres: { schema } })
+    t.teardown(() => store.close())
+    const pool = (store as unknown as { pool: pg.Pool }).pool
+    const shown = async (setting: string) => (await pool.query(`SHOW ${setting}`)).rows[0][setting]
+    t.equal(await shown('statement_timeout'), '4321ms', "the URL's setting")
+    t.equal((await pool.query('SELECT current_schema() AS s')).rows[0].s, schema, "the store's schema")
+    const { rows } = await pool.query(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'events'",
+      [schema],
+    )
+    t.equal(rows[0].n, 1, 'the tables were made in the store schema')
+  })
+}
