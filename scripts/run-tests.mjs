@@ -84,7 +84,7 @@ const nodeArgs = built ? [] : tapConfig['node-arg']
 const expected = expectedMs(durations, slow)
 const realTime = (file) => slowRe.some((r) => r.test(file))
 const alone = files.filter((f) => flag('isolate') || ownRe.some((r) => r.test(f)))
-// the real-time files share processes among themselves: each gets their longer timeout,
+// the real-time files share processes among themselves: each keeps its longer timeout,
 // and --fast leaves all of them out. Twice as many batches of each as job slots, so the
 // slots stay busy to the end.
 const pools = [false, true].map((slowPool) => files.filter((f) => !alone.includes(f) && realTime(f) === slowPool))

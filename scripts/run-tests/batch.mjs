@@ -16,7 +16,9 @@
 // runner reports each file on its own line and shows only a failed file's output.
 //
 // A file that has not finished after TAP_FILE_TIMEOUT seconds fails the batch: its name
-// and the handles keeping it alive are printed, and the process exits.
+// and the handles keeping it alive are printed, and the process exits. A file that sets
+// the root test's timeout (`t.setTimeout()` at its top level) sets it for itself: the
+// batch's own (TAP_TIMEOUT) is put back before the next file starts.
 import { relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -24,12 +26,15 @@ const files = process.argv.splice(2)
 // tap names its fixture folders after the command line: taken off before tap loads
 const { default: t } = await import('tap')
 const timeoutS = Number(process.env.TAP_FILE_TIMEOUT ?? 180)
+const batchTimeoutMs = Number(process.env.TAP_TIMEOUT ?? 30) * 1000
 
 const idle = () => (t.idle ? Promise.resolve() : new Promise((done) => t.once('idle', done)))
 
 for (const file of files) {
   t.testdirName = resolve('.tap/fixtures', relative(process.cwd(), file).replace(/[^a-zA-Z0-9._-]+/g, '-'))
   t.comment(`tagrelay-file ${file}`)
+  // a file's own t.setTimeout() on the root test is meant for that file alone
+  t.setTimeout(batchTimeoutMs)
   const before = { ...t.counts.toJSON() }
   const started = performance.now()
   let timer
