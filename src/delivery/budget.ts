@@ -48,6 +48,8 @@ interface LocationState {
   windowEnd: number
   used: number
   inFlight: number
+  /** an answer came for a request of the current window (see `#bound`) */
+  answered: boolean
   pausedUntil: number
   reason: string | null
   dailyRemaining: number | null
@@ -86,6 +88,7 @@ export class LocalRateBudget implements RateBudget {
         windowEnd: 0,
         used: 0,
         inFlight: 0,
+        answered: false,
         pausedUntil: 0,
         reason: null,
         dailyRemaining: null,
@@ -120,6 +123,7 @@ export class LocalRateBudget implements RateBudget {
         // A small guard past the interval: timers and the server's clock are not exact.
         s.windowEnd = now + s.intervalMs + guardMs(s.intervalMs)
         s.used = 0
+        s.answered = false
       }
       if (s.used < this.#capacity(s)) {
         s.used++
@@ -133,6 +137,23 @@ export class LocalRateBudget implements RateBudget {
   done(locationId: string): void {
     const s = this.#state(locationId)
     s.inFlight = Math.max(0, s.inFlight - 1)
+    // ended with no answer before any other (a timeout, a reset): it may have opened the
+    // server's window, as late as now
+    if (!s.answered) this.#bound(s, this.clock.now())
+  }
+
+  /**
+   * The server's window surely ends by `at` + the interval, `at` being when an answer to
+   * one of this window's requests came (or one ended unanswered): the server counted it
+   * in a window that had begun by then. Why it matters: the window is timed from when we
+   * opened it, but on a busy machine its first request can reach the server a while later,
+   * and the answer that would say so (Remaining = Max − 1) can be lost to a timeout. The
+   * first such moment bounds it; a window is never shortened here. Nothing of an earlier
+   * window is in flight when one opens (`take`), so every answer since belongs to it.
+   */
+  #bound(s: LocationState, at: number): void {
+    s.windowEnd = Math.max(s.windowEnd, at + s.intervalMs + guardMs(s.intervalMs))
+    s.answered = true
   }
 
   observe(locationId: string, info: RateLimitInfo): void {
@@ -146,7 +167,8 @@ export class LocalRateBudget implements RateBudget {
         // last one, only what is still in flight can count in this one.
         s.windowEnd = now + s.intervalMs + guardMs(s.intervalMs)
         s.used = Math.min(s.used, s.inFlight)
-      }
+        s.answered = true
+      } else if (!s.answered) this.#bound(s, now)
       // The server counted more than we sent: another client uses this location too.
       // Ours still in flight may not be counted yet: assume they will be.
       const counted = s.max - info.remaining

@@ -41,6 +41,45 @@ t.test('a window allows max less the margin, then waits for the next window', as
   t.equal(clock.now() - start, 1005, 'the ninth waits for the window: the interval plus a 5 ms guard')
 })
 
+t.test('a window whose first answer came late, or never, ends an interval after that answer', async (t) => {
+  // HighLevel's window opens when its first request arrives: on a busy machine that can
+  // be well after the budget opened its own, and the answer saying so can be lost
+  const clock = new ManualClock()
+  const budget = new LocalRateBudget({ max: 4, intervalMs: 1000, safetyMargin: 0, dailyReserve: 0 }, undefined, clock)
+  const start = clock.now()
+  for (let i = 0; i < 4; i++) await budget.take('L')
+  await clock.advance(50) // the four reach the server: its window runs from 50 ms to 1050 ms
+  for (const remaining of [2, 1, 0]) {
+    budget.observe('L', info({ max: 4, remaining, intervalMs: 1000 }))
+    budget.done('L')
+  }
+  await clock.advance(450)
+  budget.done('L') // the first, whose answer (Remaining 3) never came: the client timed out
+  let opened = 0
+  const next = budget.take('L').then(() => (opened = clock.now() - start))
+  await clock.untilSleeping()
+  await clock.advance(1049 - 500)
+  t.equal(opened, 0, "not at 1005 ms (the budget's own window), nor while the server's still runs")
+  await clock.advance(6)
+  await next
+  t.equal(opened, 1055, 'the next window opens an interval and a guard after the first answer')
+})
+
+t.test('a window whose every request went unanswered ends an interval after the first of them ended', async (t) => {
+  const clock = new ManualClock()
+  const budget = new LocalRateBudget({ max: 2, intervalMs: 1000, safetyMargin: 0, dailyReserve: 0 }, undefined, clock)
+  const start = clock.now()
+  await budget.take('L')
+  await budget.take('L')
+  await clock.advance(500)
+  budget.done('L')
+  budget.done('L')
+  const next = budget.take('L').then(() => clock.now() - start)
+  await clock.untilSleeping()
+  await clock.advance(2000)
+  t.equal(await next, 1505, 'a request may have reached the server as late as it ended')
+})
+
 t.test('locations have separate budgets', async (t) => {
   const clock = new ManualClock()
   const budget = new LocalRateBudget({ max: 2, intervalMs: 10_000, safetyMargin: 0, dailyReserve: 0 }, undefined, clock)
