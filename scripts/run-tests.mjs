@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The suite's runner (`npm test`, `npm run test:unit`, `npm run test:fast`): the test files
 // compiled ahead to JavaScript (run-tests/build.mjs), each a tap test printing TAP, run in
-// Node processes `jobs` at a time: the real-time files (test/slow.txt) and those of
-// test/own-process.txt in a process each, every other file in a few shared processes
-// (run-tests/batch.mjs), since starting a process costs more than most files' tests. The
-// checks (lint, format, types) run as jobs beside them.
+// Node processes `jobs` at a time, and one more for the real-time files (test/slow.txt),
+// which mostly wait: the files of test/own-process.txt in a process each, every other
+// file in a few shared processes (run-tests/batch.mjs), the real-time ones apart from the
+// rest, since starting a process costs more than most files' tests. The checks (lint,
+// format, types) run as jobs beside them.
 //
 // Why not tap's runner: it gives every test process, and every process a test starts,
 // its process-info loader; that, not the tests, was half the suite's CPU (measured in
@@ -93,6 +94,7 @@ const batches = pools
   .map((b, i) => ({
     name: `batch ${i + 1} (${b.files.length} files)`,
     batch: true,
+    realTime: realTime(b.files[0]),
     files: b.files,
     ms: b.ms,
     timeout: b.files.reduce((n, f) => n + timeoutOf(f), 0),
@@ -106,6 +108,7 @@ const units = [
     ...alone.map((file) => ({
       name: file,
       files: [file],
+      realTime: realTime(file),
       ms: expected(file),
       timeout: timeoutOf(file),
       cmd: process.execPath,
@@ -192,10 +195,14 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 const began = Date.now()
 const results = []
-let next = 0
-async function worker() {
-  while (next < units.length) {
-    const unit = units[next++]
+const waiting = [...units]
+/** The first unit not yet started (the longest) that `fits`, taken off the list. */
+const take = (fits) => {
+  const i = waiting.findIndex(fits)
+  return i < 0 ? undefined : waiting.splice(i, 1)[0]
+}
+async function worker(fits) {
+  for (let unit = take(fits); unit; unit = take(fits)) {
     const from = Date.now() - began
     for (const result of await run(unit)) {
       results.push(result)
@@ -214,7 +221,12 @@ async function worker() {
 }
 const seconds = (ms) => (ms / 1000).toFixed(1).padStart(6)
 
-await Promise.all(Array.from({ length: Math.min(jobs, units.length) }, worker))
+// `jobs` lanes take any unit, longest first; one more takes only real-time units. Those
+// spend most of their time waiting on the processes, servers and browser they drive (a
+// real-time batch kept about a third of a core busy), so with `jobs` lanes alone a core
+// idled beside them: 229 s against 254 s for `npm test` (docs/development.md).
+const lanes = [...Array.from({ length: jobs }, () => () => true), (unit) => unit.realTime === true]
+await Promise.all(lanes.map(worker))
 
 const sum = (k) => results.reduce((n, r) => n + (r.counts?.[k] ?? 0), 0)
 const failed = results.filter((r) => !r.ok)
