@@ -42,13 +42,23 @@ for (const file of files) {
     timer = setTimeout(done, timeoutS * 1000, 'timeout')
   })
   const done = import(pathToFileURL(resolve(file)).href).then(idle, (err) => {
-    t.threw(err) // a file that throws while loading fails, as its own process would
+    // a file that throws while loading fails, as its own process would; in a test of its
+    // own, since t.threw() on the root would end it, and every file after this one with it
+    t.test(`${file} loads`, async (t) => {
+      t.fail(`it threw: ${err instanceof Error ? err.message : String(err)}`, {
+        stack: err instanceof Error ? err.stack : undefined,
+      })
+    })
     return idle()
   })
   const outcome = await Promise.race([done, expired])
   clearTimeout(timer)
   if (outcome === 'timeout') {
-    t.timeout({ expired: `${file} did not finish within ${timeoutS} s (TAP_FILE_TIMEOUT)`, signal: null })
+    t.timeout({
+      expired: `${file} did not finish within ${timeoutS} s (TAP_FILE_TIMEOUT)`,
+      signal: null,
+      handles: process.getActiveResourcesInfo().filter((type) => type !== 'TTYWrap'),
+    })
     process.exit(1)
   }
   const after = t.counts.toJSON()
