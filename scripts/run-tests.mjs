@@ -224,7 +224,7 @@ const seconds = (ms) => (ms / 1000).toFixed(1).padStart(6)
 // `jobs` lanes take any unit, longest first; one more takes only real-time units. Those
 // spend most of their time waiting on the processes, servers and browser they drive (a
 // real-time batch kept about a third of a core busy), so with `jobs` lanes alone a core
-// idled beside them: 229 s against 254 s for `npm test` (docs/development.md).
+// idled beside them (docs/development.md, "How the suite runs").
 const lanes = [...Array.from({ length: jobs }, () => () => true), (unit) => unit.realTime === true]
 await Promise.all(lanes.map(worker))
 
