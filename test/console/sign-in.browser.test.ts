@@ -83,10 +83,20 @@ else {
     t.same(answers, [403, 403], 'both refused')
     t.equal(await store.housekeeping.countJobs('dead'), 1, 'nothing was replayed')
 
-    // sign-out: back to sign-in, and the old cookie no longer opens the API
+    // sign-out: back to sign-in, and the old cookie no longer opens the API. The click
+    // comes while the page still waits for its session (held here until then), as on a
+    // slow server: signing out needs the CSRF token that answer carries
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/admin/session', async (route) => {
+      if (route.request().method() === 'GET') await held
+      await route.continue().catch(() => {}) // the page it was for may be gone
+    })
     await page.goto(`${c.url}/console/events`)
     await page.getByRole('button', { name: 'Sign out' }).click()
+    release()
     await page.waitForURL(/\/console\/sign-in$/)
+    await page.unroute('**/admin/session')
     const after = await page.evaluate(async () => (await fetch('/admin/events')).status)
     t.equal(after, 401, 'signed out')
 

@@ -10,6 +10,8 @@ let session = null
 /** framed in HighLevel: framed.js, loaded by boot() only there */
 const FRAMED = document.body.dataset.framed === 'true'
 let framed = null
+/** set on sign-out: a call its end refuses (401) must not send the page to sign-in a second time */
+let signingOut = false
 
 /** A console path as this page reaches it: under /console/highlevel when framed in HighLevel. */
 export function consolePath(path) {
@@ -68,7 +70,7 @@ export async function api(method, path, body, again = true) {
     await framed.signInFromHighLevel()
     return api(method, path, body, false)
   }
-  if (res.status === 401 && path !== '/admin/session') {
+  if (res.status === 401 && path !== '/admin/session' && !signingOut) {
     location.assign(`/console/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`)
     throw new ApiError(401, { message: 'signed out' })
   }
@@ -311,15 +313,29 @@ export async function follow(check, { every = 1000, ms = 60_000, progress } = {}
   }
 }
 
-/** Runs a page once the session is known: fills the header, wires sign-out. */
+/** Wires sign-out, then runs a page once the session is known and fills the header. */
 export async function boot(render) {
+  // Wired before the session is asked for: the button is in the page from the start. A
+  // click while that answer is on its way (a slow server) waits for it, since signing out
+  // takes the CSRF token it carries; without it the sign-out was refused (403) and the
+  // session stayed open while the page showed the sign-in form.
+  let sessionKnown = () => {}
+  const known = new Promise((resolve) => (sessionKnown = resolve))
+  $('#sign-out')?.addEventListener('click', async () => {
+    await known
+    signingOut = true
+    await api('DELETE', '/admin/session').catch(() => null)
+    location.assign('/console/sign-in')
+  })
   try {
     if (FRAMED) {
       framed = await import('./framed.js')
       if (!framed.framedSession()) await framed.signInFromHighLevel()
     }
     session = await api('GET', '/admin/session')
+    sessionKnown()
   } catch (err) {
+    sessionKnown()
     if (err.status === 401) {
       location.assign(`/console/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`)
       return
@@ -336,10 +352,6 @@ export async function boot(render) {
     $(`a[href="${consolePath('/console/alerts')}"]`)
       ?.closest('li')
       ?.remove()
-  $('#sign-out')?.addEventListener('click', async () => {
-    await api('DELETE', '/admin/session').catch(() => null)
-    location.assign('/console/sign-in')
-  })
   try {
     await render(app())
   } catch (err) {
