@@ -46,6 +46,7 @@ const jobs = Number(args.find((a) => a.startsWith('--jobs='))?.slice(7) ?? tapCo
 const coverage = flag('coverage')
 const slow = globsOf(root, 'test/slow.txt')
 const slowRe = slow.map(globToRegExp)
+const realTime = (file) => slowRe.some((r) => r.test(file))
 const ownRe = globsOf(root, 'test/own-process.txt').map(globToRegExp)
 /**
  * Seconds a file may run before it is killed with its children: a guard against a hung
@@ -53,7 +54,7 @@ const ownRe = globsOf(root, 'test/own-process.txt').map(globToRegExp)
  * `tap.timeout`: the docs' runnable blocks install and build two fresh checkouts, which
  * beside a benchmark on two cores took over 190 s.
  */
-const timeoutOf = (file) => tapConfig.timeout * (slowRe.some((r) => r.test(file)) ? 3 : 1)
+const timeoutOf = (file) => tapConfig.timeout * (realTime(file) ? 3 : 1)
 const durationsFile = join(root, '.tap/test-durations.json')
 
 let durations = {}
@@ -83,7 +84,6 @@ const built = flag('from-source') ? null : buildTests(root)
 const pathOf = (file) => (built ? join(built, file.replace(/\.ts$/, '.js')) : file)
 const nodeArgs = built ? [] : tapConfig['node-arg']
 const expected = expectedMs(durations, slow)
-const realTime = (file) => slowRe.some((r) => r.test(file))
 const alone = files.filter((f) => flag('isolate') || ownRe.some((r) => r.test(f)))
 // the real-time files share processes among themselves: each keeps its longer timeout,
 // and --fast leaves all of them out. Twice as many batches of each as job slots, so the
