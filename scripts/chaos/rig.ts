@@ -166,14 +166,24 @@ async function prepareStore(opts: RigOptions, dir: string): Promise<PreparedStor
   }
 }
 
-/** A port free right now; the service binds it on every restart. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
+/**
+ * A port free right now, below Linux's ephemeral range (32768 and up), which the service
+ * binds on every restart. Why not a port the kernel hands out (`listen(0)`): in the
+ * ephemeral range, any outgoing connection on the machine (a test's HTTP client, a
+ * PostgreSQL pool) may take it as its local port between our check and the service's
+ * bind, or while the service is down between a kill and its restart: EADDRINUSE, seen
+ * when several test processes ran at once. Below the range only another chooser like
+ * this one can take it.
+ */
+async function freePort(): Promise<number> {
+  for (let tries = 0; ; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
     })
-  })
+    if (free) return port
+    if (tries >= 100) throw new Error('no free port between 20000 and 31999 after 100 tries')
+  }
 }
