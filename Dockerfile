@@ -20,8 +20,9 @@ RUN apt-get update \
 ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/copy-console-assets.mjs ./scripts/
+# esbuild reads tsconfig.json's compile settings (scripts/build.mjs)
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
 # Only the compiled addon of better-sqlite3 is needed at run time: its C sources (deps/,
 # src/) and the compiler's intermediates in build/ (26 MB in all) stay in this stage.
