@@ -2,10 +2,10 @@
 // The suite's runner (`npm test`, `npm run test:unit`, `npm run test:fast`): the test files
 // compiled ahead to JavaScript (run-tests/build.mjs), each a tap test printing TAP, run in
 // Node processes `jobs` at a time, and one more for the real-time files (test/slow.txt),
-// which mostly wait: the files of test/own-process.txt in a process each, every other
-// file in a few shared processes (run-tests/batch.mjs), the real-time ones apart from the
-// rest, since starting a process costs more than most files' tests. The checks (lint,
-// format, types) run as jobs beside them.
+// which mostly wait (run-tests/queue.mjs): the files of test/own-process.txt in a process
+// each, every other file in a shared process (run-tests/batch.mjs) that asks for the next
+// file whenever it is free, since starting a process costs more than most files' tests.
+// The checks (lint, format, types) run first, as jobs beside them.
 //
 // Why not tap's runner: it gives every test process, and every process a test starts,
 // its process-info loader; that, not the tests, was half the suite's CPU (measured in
@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url'
 import { keepSrcCoverage, reportCoverage, resetCoverage, coverageDirs } from './run-tests/coverage.mjs'
 import { buildTests } from './run-tests/build.mjs'
 import { killTree } from './run-tests/kill-tree.mjs'
-import { expectedMs, globsOf, globToRegExp, intoBatches, listTestFiles, longestFirst } from './run-tests/files.mjs'
+import { globsOf, globToRegExp, listTestFiles, longestFirst } from './run-tests/files.mjs'
+import { laneRules, Queue } from './run-tests/queue.mjs'
 import { parseBatch, parseSummary } from './run-tests/summary.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -83,66 +84,69 @@ const checks = flag('checks')
 const built = flag('from-source') ? null : buildTests(root)
 const pathOf = (file) => (built ? join(built, file.replace(/\.ts$/, '.js')) : file)
 const nodeArgs = built ? [] : tapConfig['node-arg']
-const expected = expectedMs(durations, slow)
 const alone = files.filter((f) => flag('isolate') || ownRe.some((r) => r.test(f)))
-// the real-time files share processes among themselves: each keeps its longer timeout,
-// and --fast leaves all of them out. Twice as many batches of each as job slots, so the
-// slots stay busy to the end.
-const pools = [false, true].map((slowPool) => files.filter((f) => !alone.includes(f) && realTime(f) === slowPool))
-const batches = pools
-  .flatMap((pool) => intoBatches(pool, expected, jobs * 2))
-  .map((b, i) => ({
-    name: `batch ${i + 1} (${b.files.length} files)`,
-    batch: true,
-    realTime: realTime(b.files[0]),
-    files: b.files,
-    ms: b.ms,
-    timeout: b.files.reduce((n, f) => n + timeoutOf(f), 0),
-    fileTimeout: timeoutOf(b.files[0]),
-    cmd: process.execPath,
-    argv: [...nodeArgs, join(root, 'scripts/run-tests/batch.mjs'), ...b.files.map(pathOf)],
-  }))
-const units = [
+const queue = new Queue([
   ...checks,
-  ...[
-    ...alone.map((file) => ({
-      name: file,
-      files: [file],
-      realTime: realTime(file),
-      ms: expected(file),
-      timeout: timeoutOf(file),
-      cmd: process.execPath,
-      argv: [...nodeArgs, pathOf(file)],
-    })),
-    ...batches,
-  ]
-    .sort((a, b) => b.ms - a.ms)
-    .map((unit, n) => ({ ...unit, n })),
-]
+  ...files.map((file) =>
+    alone.includes(file)
+      ? {
+          name: file,
+          files: [file],
+          realTime: realTime(file),
+          timeout: timeoutOf(file),
+          cmd: process.execPath,
+          argv: [...nodeArgs, pathOf(file)],
+        }
+      : { file, batchable: true, realTime: realTime(file) },
+  ),
+])
 if (coverage) resetCoverage(root)
 const script = (name) =>
   spawnSync(process.execPath, [join(root, 'scripts', name)], { cwd: root, stdio: 'inherit' }).status
 // the tests import tap's Test class: built for package.json's plugins (tap-build.mjs says why)
 if (script('tap-build.mjs') !== 0) process.exit(1)
 
-/** Runs one unit to its end; a hung one is killed with its children at its timeout. */
-function run(unit) {
-  const started = Date.now()
-  const timeout = unit.timeout ?? tapConfig.timeout
-  const env = { ...process.env, TAP_TIMEOUT: String(timeout), TAP_FILE_TIMEOUT: String(unit.fileTimeout ?? timeout) }
-  if (coverage && unit.files) env.NODE_V8_COVERAGE = coverageDirs(root).raw(unit.n)
-  const child = spawn(unit.cmd, unit.argv, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+let started = 0
+/**
+ * Runs one unit to its end; a hung one is killed with its children at its timeout. A
+ * batch's timeout is its current file's: the batch asks for each file over its IPC
+ * channel, and each answer gives the file and its timeout, and restarts the clock.
+ */
+function run(unit, nextFile) {
+  const began = Date.now()
+  const n = started++
+  const env = { ...process.env, TAP_TIMEOUT: String(unit.timeout ?? tapConfig.timeout) }
+  if (coverage && unit.files) env.NODE_V8_COVERAGE = coverageDirs(root).raw(n)
+  const stdio = ['ignore', 'pipe', 'pipe', ...(unit.batch ? ['ipc'] : [])]
+  const child = spawn(unit.cmd, unit.argv, { cwd: root, env, detached: true, stdio })
   const chunks = []
   child.stdout.on('data', (c) => chunks.push(c))
   child.stderr.on('data', (c) => chunks.push(c))
   let timedOut = false
-  const timer = setTimeout(
-    () => {
-      timedOut = true
-      killTree(child.pid)
-    },
-    (timeout + 10) * 1000,
-  )
+  let timer
+  let timeout
+  const arm = (seconds) => {
+    clearTimeout(timer)
+    timeout = seconds
+    timer = setTimeout(
+      () => {
+        timedOut = true
+        killTree(child.pid)
+      },
+      (seconds + 10) * 1000,
+    )
+  }
+  arm(unit.timeout ?? tapConfig.timeout)
+  if (unit.batch)
+    child.on('message', (m) => {
+      // tap's root test says its timeouts to a parent that listens (tap's own runner): not asked here
+      if (m?.tagrelayBatch !== 'next') return
+      const file = nextFile()
+      if (!file) return child.send({ end: true })
+      unit.files.push(file)
+      arm(timeoutOf(file))
+      child.send({ file: pathOf(file), timeout: timeoutOf(file) })
+    })
   running.add(child)
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
@@ -150,8 +154,8 @@ function run(unit) {
       running.delete(child)
       const output = Buffer.concat(chunks).toString('utf8')
       const why = timedOut ? `killed after ${timeout + 10} s` : signal ? `killed by ${signal}` : `exit ${code}`
-      if (coverage && unit.files) keepSrcCoverage(root, unit.n, built ?? root)
-      resolve(outcomes({ unit, exited: code === 0 && !timedOut, why, output, ms: Date.now() - started }))
+      if (coverage && unit.files) keepSrcCoverage(root, n, built ?? root)
+      resolve(outcomes({ unit, exited: code === 0 && !timedOut, why, output, ms: Date.now() - began }))
     })
   })
 }
@@ -181,7 +185,11 @@ function outcomes({ unit, exited, why, output, ms }) {
   const counts = parseSummary(output)
   if (results.every((r) => r.ok) && !(exited && counts?.fail === 0))
     results.push({ name: unit.name, ok: false, why, ms: 0, output: output.slice(-20_000) })
-  if (results.some((r) => !r.ok)) results.at(-1).rerun = `${unit.cmd} ${unit.argv.join(' ')}`
+  if (results.some((r) => !r.ok))
+    results.at(-1).rerun =
+      `TAP_TIMEOUT=${unit.files.reduce((n, f) => n + timeoutOf(f), 0)} ` +
+      `TAP_FILE_TIMEOUT=${Math.max(...unit.files.map(timeoutOf))} ` +
+      `${unit.cmd} ${[...unit.argv, ...unit.files.map(pathOf)].join(' ')}`
   return results
 }
 
@@ -195,16 +203,30 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 const began = Date.now()
 const results = []
-const waiting = [...units]
-/** The first unit not yet started (the longest) that `fits`, taken off the list. */
-const take = (fits) => {
-  const i = waiting.findIndex(fits)
-  return i < 0 ? undefined : waiting.splice(i, 1)[0]
+let batches = 0
+/** A process for files that share one: it asks for them one at a time (run-tests/batch.mjs). */
+const batchOf = (first, fits) => {
+  let next = first
+  return {
+    unit: {
+      name: `batch ${++batches}`,
+      batch: true,
+      files: [],
+      cmd: process.execPath,
+      argv: [...nodeArgs, join(root, 'scripts/run-tests/batch.mjs')],
+    },
+    nextFile: () => {
+      const file = next?.file ?? queue.takeForBatch(fits)?.file
+      next = undefined
+      return file
+    },
+  }
 }
 async function worker(fits) {
-  for (let unit = take(fits); unit; unit = take(fits)) {
+  for (let item = queue.take(fits); item; item = queue.take(fits)) {
     const from = Date.now() - began
-    for (const result of await run(unit)) {
+    const { unit, nextFile } = item.batchable ? batchOf(item, fits) : { unit: item }
+    for (const result of await run(unit, nextFile)) {
       results.push(result)
       const { name, ok, counts, ms } = result
       const asserts = counts ? String(counts.total).padStart(5) : '     '
@@ -215,18 +237,13 @@ async function worker(fits) {
     // when each shared process ran: the schedule, for whoever wants the suite faster
     if (unit.batch)
       console.log(
-        `     ${seconds(Date.now() - began - from)} s        ${unit.name}, started ${(from / 1000).toFixed(1)} s in`,
+        `     ${seconds(Date.now() - began - from)} s        ${unit.name} (${unit.files.length} files), started ${(from / 1000).toFixed(1)} s in`,
       )
   }
 }
 const seconds = (ms) => (ms / 1000).toFixed(1).padStart(6)
 
-// `jobs` lanes take any unit, longest first; one more takes only real-time units. Those
-// spend most of their time waiting on the processes, servers and browser they drive (a
-// real-time batch kept about a third of a core busy), so with `jobs` lanes alone a core
-// idled beside them (docs/development.md, "How the suite runs").
-const lanes = [...Array.from({ length: jobs }, () => () => true), (unit) => unit.realTime === true]
-await Promise.all(lanes.map(worker))
+await Promise.all(laneRules(queue, jobs).map(worker))
 
 const sum = (k) => results.reduce((n, r) => n + (r.counts?.[k] ?? 0), 0)
 const failed = results.filter((r) => !r.ok)

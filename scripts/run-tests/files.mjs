@@ -70,18 +70,3 @@ export function expectedMs(durations, slow) {
   const slowRe = slow.map(globToRegExp)
   return (file) => durations[file] ?? (slowRe.some((r) => r.test(file)) ? 20_000 : 1_000)
 }
-
-/**
- * `files` dealt into at most `count` batches of about equal time by `ms(file)` (the longest
- * file to the batch with the least so far), each batch in path
- * order, so that a batch runs its files in an order a reader can follow.
- */
-export function intoBatches(files, ms, count) {
-  const batches = Array.from({ length: Math.min(count, files.length) }, () => ({ files: [], ms: 0 }))
-  for (const file of [...files].sort((a, b) => ms(b) - ms(a) || a.localeCompare(b))) {
-    const least = batches.reduce((a, b) => (b.ms < a.ms ? b : a))
-    least.files.push(file)
-    least.ms += ms(file)
-  }
-  return batches.map((b) => ({ files: b.files.sort(), ms: b.ms }))
-}

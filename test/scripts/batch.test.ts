@@ -86,3 +86,57 @@ t.test('a file that never ends fails the batch at TAP_FILE_TIMEOUT, naming it an
   t.match(parts.get(files[0]).counts, { pass: 2, fail: 0 })
   t.equal(parts.has(files[2]), false, 'the batch stopped there: the runner reports the rest as not run')
 })
+
+/** The batch as the runner starts it: no file named, each asked for over IPC. */
+function runAsking(
+  files: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string; asks: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(checkoutRoot, 'scripts/run-tests/batch.mjs')], {
+      cwd: checkoutRoot,
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    })
+    const chunks: Buffer[] = []
+    child.stdout!.on('data', (c: Buffer) => chunks.push(c))
+    child.stderr!.on('data', (c: Buffer) => chunks.push(c))
+    let asks = 0
+    const waiting = [...files]
+    child.on('message', (m: { tagrelayBatch?: string }) => {
+      if (m.tagrelayBatch !== 'next') return // tap's own messages (its timeouts)
+      asks++
+      const file = waiting.shift()
+      child.send(file ? { file, timeout: 60 } : { end: true })
+    })
+    child.once('error', reject)
+    child.once('close', (code) => resolve({ code, output: Buffer.concat(chunks).toString('utf8'), asks }))
+  })
+}
+
+t.test("asked over IPC: one file at a time; a file's root teardown runs before the next starts", async (t) => {
+  const dir = t.testdir({
+    'a.test.mjs': `import t from 'tap'
+import { writeFileSync } from 'node:fs'
+t.teardown(() => writeFileSync(process.env.MARK, 'a'))
+t.test('a', async (t) => t.ok(true, 'a ran'))
+`,
+    // code under test may leave the IPC channel unreferenced: the batch still waits for its answer
+    'b.test.mjs': `import t from 'tap'
+import { existsSync } from 'node:fs'
+t.test('b', async (t) => {
+  t.ok(existsSync(process.env.MARK), "a's teardown ran when a was done")
+  process.channel?.unref()
+})
+`,
+    'c.test.mjs': passes('c'),
+  })
+  const files = ['a', 'b', 'c'].map((n) => join(dir, `${n}.test.mjs`))
+  const { code, output, asks } = await runAsking(files, { MARK: join(dir, 'mark') })
+  t.equal(code, 0, 'the batch exits 0')
+  t.equal(asks, 4, 'it asked once per file, and once more to hear there is none left')
+  const parts = parseBatch(output)
+  t.match(parts.get(files[0]).counts, { total: 1, pass: 1, fail: 0 })
+  t.match(parts.get(files[1]).counts, { total: 1, pass: 1, fail: 0 }, 'b passed: the teardown had run')
+  t.match(parts.get(files[2]).counts, { total: 2, pass: 2, fail: 0 }, 'c ran after b left the channel unreferenced')
+})

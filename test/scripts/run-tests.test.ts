@@ -1,26 +1,52 @@
 import t from 'tap'
 // @ts-expect-error a plain .mjs script without types
-import { intoBatches } from '../../scripts/run-tests/files.mjs'
+import { laneRules, Queue } from '../../scripts/run-tests/queue.mjs'
 // @ts-expect-error a plain .mjs script without types
 import { parseBatch } from '../../scripts/run-tests/summary.mjs'
 
-t.test('files are dealt into batches of about equal time, each in path order', async (t) => {
-  const ms: Record<string, number> = { 'test/a.test.ts': 9000, 'test/b.test.ts': 5000, 'test/c.test.ts': 4000 }
-  for (const n of ['d', 'e', 'f', 'g']) ms[`test/${n}.test.ts`] = 1000
-  const batches = intoBatches(Object.keys(ms), (f: string) => ms[f]!, 2)
-  t.same(
-    batches.map((b: { files: string[] }) => b.files),
-    [
-      ['test/a.test.ts', 'test/d.test.ts', 'test/f.test.ts'],
-      ['test/b.test.ts', 'test/c.test.ts', 'test/e.test.ts', 'test/g.test.ts'],
-    ],
-  )
-  t.same(
-    batches.map((b: { ms: number }) => b.ms),
-    [11000, 11000],
-    'the longest file first, each to the batch with the least time so far',
-  )
-  t.equal(intoBatches(['test/a.test.ts'], () => 1000, 4).length, 1, 'no empty batch')
+interface Item {
+  name: string
+  batchable?: boolean
+  realTime?: boolean
+}
+const item = (name: string, more: Omit<Item, 'name'> = {}): Item => ({ name, ...more })
+const names = (items: Array<Item | undefined>) => items.map((i) => i?.name)
+
+t.test(
+  'a lane takes the first waiting item it may run; a batch goes on only while the next is a shared file',
+  async (t) => {
+    const queue = new Queue([
+      item('npm run typecheck'),
+      item('docs', { batchable: true, realTime: true }),
+      item('store', { batchable: true }),
+      item('telemetry (a process of its own)'),
+      item('rules', { batchable: true }),
+    ])
+    const any = () => true
+    t.equal(queue.take(any).name, 'npm run typecheck', 'in the order given: the checks first')
+    t.equal(queue.take(any).name, 'docs')
+    t.equal(queue.takeForBatch(any).name, 'store', "a batch's next file")
+    t.equal(queue.takeForBatch(any), undefined, 'not a file of its own: the batch ends, and it starts in its turn')
+    t.equal(queue.size, 2, 'the item is still waiting')
+    t.equal(queue.take(any).name, 'telemetry (a process of its own)')
+    t.equal(queue.takeForBatch(any).name, 'rules')
+    t.equal(queue.take(any), undefined, 'nothing left')
+  },
+)
+
+t.test('the extra lane takes real-time files while any wait, then anything', async (t) => {
+  const queue = new Queue([
+    item('unit-1', { batchable: true }),
+    item('browser', { batchable: true, realTime: true }),
+    item('unit-2', { batchable: true }),
+    item('chaos', { batchable: true, realTime: true }),
+  ])
+  const lanes = laneRules(queue, 2)
+  t.equal(lanes.length, 3, 'two lanes for anything, one more')
+  const [general, , extra] = lanes
+  t.same(names([queue.take(extra), queue.takeForBatch(extra)]), ['browser', 'chaos'])
+  t.same(names([queue.take(general)]), ['unit-1'], 'a general lane: the first, whatever it is')
+  t.same(names([queue.takeForBatch(extra)]), ['unit-2'], 'no real-time file left: the extra lane takes the rest')
 })
 
 t.test("a batch's output is cut per file; a file the batch died in has no counts", async (t) => {
