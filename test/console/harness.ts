@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { request } from 'undici'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { startService, type Service } from '../../src/service.js'
@@ -53,7 +53,7 @@ export interface ConsoleOptions {
   rules?: unknown[]
   /** more or changed sources */
   sources?: Record<string, unknown>
-  /** the browser's time zone (TZ and the emulated zone), e.g. America/New_York */
+  /** the browser's time zone (emulated), e.g. America/New_York */
   timezone?: string
 }
 
@@ -95,28 +95,7 @@ export async function startConsole(
   let service = await startService({ config: configWith(opts.sources ?? {}), logStream: captureLogs().stream })
   t.teardown(() => service.close())
 
-  const profile = mkdtempSync(join(tmpdir(), 'tagrelay-chromium-'))
-  // a fresh profile per run: no state from an earlier run, nothing fetched from Google
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    ...(opts.timezone ? { timezoneId: opts.timezone, env: { ...process.env, TZ: opts.timezone } } : {}),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-  t.teardown(async () => {
-    await browser.close()
-    rmSync(profile, { recursive: true, force: true })
-  })
+  const browser = await browserContext(t, opts.timezone)
   mkdirSync(SCREENSHOTS, { recursive: true })
 
   const problems: string[] = []
@@ -169,6 +148,57 @@ export async function startConsole(
     },
   }
   return c
+}
+
+const LAUNCH = {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+}
+const VIEWPORT = { width: 1200, height: 900 }
+let shared: Promise<Browser> | undefined
+
+/**
+ * A fresh browser context (no cookies, storage or cache from another test) in a real
+ * Chromium. In a batch of test files (scripts/run-tests/batch.mjs) the Chromium is the
+ * batch's, started by the first file that asks and closed by the batch at its end: a start
+ * costs about 1.6 s of CPU, most of a short browser file's own. A file run on its own
+ * starts a Chromium of its own, with a fresh profile, and closes it at the test's end.
+ */
+async function browserContext(t: Teardown, timezone?: string): Promise<BrowserContext> {
+  const zone = timezone ? { timezoneId: timezone } : {}
+  const batch = (globalThis as Record<symbol, BatchScope | undefined>)[Symbol.for('tagrelay.test-batch')]
+  if (batch) {
+    shared ??= chromium.launch(LAUNCH).then((b) => {
+      batch.atEnd(() => b.close())
+      return b
+    })
+    const context = await (await shared).newContext({ viewport: VIEWPORT, ...zone })
+    t.teardown(() => context.close())
+    return context
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'tagrelay-chromium-'))
+  // a fresh profile per run: no state from an earlier run, nothing fetched from Google
+  const context = await chromium.launchPersistentContext(profile, { ...LAUNCH, viewport: VIEWPORT, ...zone })
+  t.teardown(async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+  })
+  return context
+}
+
+/** What scripts/run-tests/batch.mjs offers the files it runs in one process. */
+interface BatchScope {
+  atEnd(close: () => Promise<unknown>): void
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
