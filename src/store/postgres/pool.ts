@@ -23,8 +23,13 @@ const types = {
  *
  * Why a `SET` on each new connection rather than the startup `options`: pg lets the URL's
  * `options` (`?options=-c statement_timeout=5000`, or `PGOPTIONS`) replace the ones given
- * in code, so a URL carrying its own settings would have put every table in `public`. The
- * `SET` is queued on the connection before any query of ours, and the URL's settings hold.
+ * in code, so a URL carrying its own settings would have put every table in `public`.
+ *
+ * Why the pool's `onConnect` hook and not its `connect` event: the hook is awaited before
+ * the connection is handed out, so the `SET` has finished before any query of ours. Queued
+ * from the event, it was still running when the first query came (pg warns that it will
+ * refuse a query on a busy client in pg 9). A failed `SET` ends that connection, and the
+ * query that asked for it fails with the reason.
  */
 export function createPool(url: string, options: PostgresOptions = {}): pg.Pool {
   const searchPath = `SET search_path TO ${quoteIdent(options.schema ?? 'public')}`
@@ -33,9 +38,10 @@ export function createPool(url: string, options: PostgresOptions = {}): pg.Pool 
     max: options.poolSize ?? 10,
     types,
     application_name: 'tagrelay',
+    onConnect: async (client) => {
+      await client.query(searchPath)
+    },
   })
-  // a failed SET means a broken connection: the query queued behind it fails and says why
-  pool.on('connect', (client) => void client.query(searchPath).catch(() => {}))
   // an idle connection dropped by the server must not crash the process; the next query reconnects
   pool.on('error', () => {})
   return pool
