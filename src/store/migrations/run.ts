@@ -54,8 +54,12 @@ export async function migrate(target: MigrationTarget, migrations: readonly Migr
   }
   const types = columnTypes[target.kind]
   await target.exclusive(async () => {
-    check(await target.transaction(recordedVersions))
-    for (const m of migrations.filter((m) => (m.only ?? target.kind) === target.kind)) {
+    const recorded = await target.transaction(recordedVersions)
+    check(recorded)
+    // a recorded version stays recorded: only the others need a transaction (a start with
+    // nothing to apply costs this one read, not a transaction per migration)
+    const pending = migrations.filter((m) => (m.only ?? target.kind) === target.kind && !recorded.includes(m.version))
+    for (const m of pending) {
       await target.transaction(function* () {
         const applied = yield* recordedVersions()
         check(applied)
