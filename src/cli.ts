@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { commandHelp, COMMANDS, usage } from './commands/help.js'
-import { ConfigError, loadServerConfigFile, loadStoreConfigFile } from './config/index.js'
+import { ConfigError } from './config/errors.js'
 import { loadEnvFile } from './env-file.js'
 import { codes, TagrelayError } from './errors.js'
 
@@ -94,7 +94,10 @@ async function main(argv: string[]): Promise<void> {
       return
     }
     case 'migrate': {
-      const { openStore } = await import('./store/index.js')
+      const [{ openStore }, { loadStoreConfigFile }] = await Promise.all([
+        import('./store/index.js'),
+        import('./config/index.js'),
+      ])
       const settings = loadStoreConfigFile(configPath(parse(command, rest, configOption)))
       const store = await openStore({ ...settings, migrate: true })
       await store.close()
@@ -111,15 +114,15 @@ async function main(argv: string[]): Promise<void> {
       if (id !== undefined && !(Number.isSafeInteger(id) && id > 0))
         throw new UsageError(`--id must be a job id (a positive integer), got ${v.id}`, command)
       const file = configPath(v)
+      const { loadConfigFile, loadStoreConfigFile } = await import('./config/index.js')
       const store = loadStoreConfigFile(file)
       // the rules (how a contact is found and created) and the store; no secret needs to be set
-      const { loadConfigFile } = await import('./config/index.js')
       const config = { ...loadConfigFile(file, { allowMissingEnv: true }), store }
       await runReplay(config, { ...(id !== undefined ? { id } : {}), all: v.all === true })
       return
     }
     case 'rerun': {
-      const [{ runRerun }, { loadConfigFile }] = await Promise.all([
+      const [{ runRerun }, { loadConfigFile, loadStoreConfigFile }] = await Promise.all([
         import('./commands/rerun.js'),
         import('./config/index.js'),
       ])
@@ -146,7 +149,7 @@ async function main(argv: string[]): Promise<void> {
       return
     }
     case 'portal-link': {
-      const [{ runPortalLink }, { loadConfigFile }] = await Promise.all([
+      const [{ runPortalLink }, { loadConfigFile, loadStoreConfigFile }] = await Promise.all([
         import('./commands/portal-link.js'),
         import('./config/index.js'),
       ])
@@ -205,6 +208,7 @@ async function main(argv: string[]): Promise<void> {
       const timeoutMs = Number(v['timeout-ms'] ?? '2000')
       if (!(Number.isSafeInteger(timeoutMs) && timeoutMs > 0))
         throw new UsageError(`--timeout-ms must be a positive integer, got ${v['timeout-ms']}`, command)
+      const { loadServerConfigFile } = await import('./config/index.js')
       const result = await healthcheck(loadServerConfigFile(configPath(v)), timeoutMs)
       ;(result.healthy ? console.log : console.error)(result.message)
       if (!result.healthy) process.exitCode = 1
