@@ -150,7 +150,7 @@ export async function startConsole(
   return c
 }
 
-const LAUNCH = {
+export const LAUNCH = {
   executablePath: CHROMIUM,
   headless: true,
   args: [

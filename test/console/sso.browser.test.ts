@@ -8,7 +8,7 @@ import { startSandbox } from '../../src/sandbox/index.js'
 import { startService } from '../../src/service.js'
 import { CLIENT, COMPANY, hook, install, SECRET as CLIENT_SECRET, until } from '../helpers/agency.js'
 import { ADMIN_TOKEN, captureLogs, HL_TOKEN, LOCATION_ID, tempDir, testConfig } from '../helpers/build.js'
-import { CHROMIUM, SCREENSHOTS, seriousViolations, skipReason } from './harness.js'
+import { LAUNCH, SCREENSHOTS, seriousViolations, skipReason } from './harness.js'
 
 // The console framed in HighLevel, end to end in Chromium: the sandbox's /custom-page plays
 // HighLevel's window on another site (localhost) than tagrelay (127.0.0.1), third-party
@@ -86,19 +86,9 @@ else {
       JSON.stringify({ profile: { block_third_party_cookies: true, cookie_controls_mode: 1 } }),
     )
     const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
+      ...LAUNCH,
       viewport: { width: 1280, height: 960 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--test-third-party-cookie-phaseout',
-      ],
+      args: [...LAUNCH.args, '--test-third-party-cookie-phaseout'],
     })
     t.teardown(async () => {
       await browser.close()

@@ -123,18 +123,24 @@ function listeningUrl(child: ReturnType<typeof spawnCli>): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = ''
     let stderr = ''
+    const onStderr = (c: Buffer) => (stderr += c.toString())
     // waits for the line or the replica's end, with no clock: three replicas starting beside
     // a benchmark took over the 20 s a timer here allowed; a hung one meets the file's timeout
-    child.once('exit', (code, signal) =>
-      reject(new Error(`replica ended (${code ?? signal}) before listening: ${stderr}`)),
-    )
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      reject(new Error(`replica ended (${code ?? signal}) before listening: ${stderr}`))
+    const onStdout = (chunk: Buffer) => {
       buffer += chunk.toString()
-      for (const line of buffer.split('\n')) {
-        if (!line.includes('tagrelay listening')) continue
-        resolve((JSON.parse(line) as { url: string }).url)
-      }
-    })
+      const lines = buffer.split('\n')
+      buffer = lines.pop()!
+      const listening = lines.find((line) => line.includes('tagrelay listening'))
+      if (listening === undefined) return
+      child.off('exit', onExit)
+      child.stderr!.off('data', onStderr)
+      child.stdout!.off('data', onStdout)
+      resolve((JSON.parse(listening) as { url: string }).url)
+    }
+    child.once('exit', onExit)
+    child.stderr!.on('data', onStderr)
+    child.stdout!.on('data', onStdout)
   })
 }
