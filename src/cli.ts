@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { commandHelp, COMMANDS, usage } from './commands/help.js'
-import { ConfigError } from './config/errors.js'
 import { loadEnvFile } from './env-file.js'
 import { codes, TagrelayError } from './errors.js'
 
@@ -244,17 +243,24 @@ function run(): Promise<void> {
   try {
     loadEnvFile()
   } catch (err) {
-    return Promise.reject(new ConfigError('(environment)', [(err as Error).message]))
+    const problem = (err as Error).message
+    return import('./config/index.js').then(({ ConfigError }) =>
+      Promise.reject(new ConfigError('(environment)', [problem])),
+    )
   }
   return main(process.argv.slice(2))
 }
 
-run().catch((err: unknown) => {
+run().catch(async (err: unknown) => {
   if (err instanceof UsageError || (err instanceof TagrelayError && err.code === codes.TAGRELAY_USAGE)) {
     const command = err instanceof UsageError ? err.command : undefined
     console.error(`tagrelay: ${err.message}\n\n${command ? commandHelp(command) : usage()}`)
     process.exit(2)
   }
+  // imported only here and in the commands that read a config: --help, --version and a
+  // usage error never load the config schema (a CLI start's most CPU); a ConfigError has
+  // loaded it already, so this import costs nothing then
+  const { ConfigError } = await import('./config/index.js')
   if (err instanceof ConfigError) {
     console.error(`tagrelay: ${err.message}`)
     process.exit(1)
