@@ -17,11 +17,12 @@ import { authFailuresContract } from './contract-auth-failures.js'
 
 /**
  * Behaviour every `Store` implementation must show. `open` returns a fresh, migrated,
- * empty store each call; the suite closes what it opens.
+ * empty store each call, for the test it is given (which may give its place back when that
+ * test ends); the suite closes what it opens.
  */
-export function storeContract(t: Tap, open: () => Promise<Store>): void {
+export function storeContract(t: Tap, open: (t: Tap) => Promise<Store>): void {
   const fresh = async (t: Tap): Promise<Store> => {
-    const store = await open()
+    const store = await open(t)
     t.teardown(() => store.close())
     return store
   }
@@ -114,7 +115,7 @@ export function storeContract(t: Tap, open: () => Promise<Store>): void {
   })
 
   t.test('ping and close', async (t) => {
-    const store = await open()
+    const store = await open(t)
     await t.resolves(store.ping())
     await store.close()
     await t.resolves(store.close(), 'close is idempotent')

@@ -3,15 +3,15 @@ import pg from 'pg'
 import t from 'tap'
 import { openStore } from '../../src/store/index.js'
 import { storeContract } from './contract.js'
-import { freshSchema, postgresForTests } from './helpers/postgres.js'
+import { emptySchema, freshSchema, postgresForTests } from './helpers/postgres.js'
 import { event, job, T0 } from './fixtures.js'
 
 const url = await postgresForTests(t)
 
 if (url) {
   t.test('contract (postgres)', async (t) => {
-    // every open gets its own schema, so every case starts from an empty store
-    storeContract(t, () => openStore({ url, postgres: { schema: freshSchema(t, url), poolSize: 4 } }))
+    // every open gets a schema of its own, migrated and empty, so every case starts from an empty store
+    storeContract(t, async (t) => openStore({ url, postgres: { schema: await emptySchema(t, url), poolSize: 4 } }))
   })
 
   t.test('migrate: two stores migrating one schema at once both succeed, once', async (t) => {
