@@ -36,16 +36,14 @@ async function unreachable(url: string): Promise<string | undefined> {
 }
 
 let n = 0
+/** A schema name no other test file or run uses. */
+const newSchemaName = () => `t_${process.pid}_${Date.now().toString(36)}_${++n}`
+const dropSchema = (c: pg.Client, schema: string) => c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)
 
 /** A schema name no other test file or run uses; dropped when `t` ends. */
 export function freshSchema(t: Tap, url: string): string {
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${++n}`
-  t.teardown(async () => {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-    await client.end()
-  })
+  const schema = newSchemaName()
+  t.teardown(() => withClient(url, (c) => dropSchema(c, schema)))
   return schema
 }
 
@@ -58,9 +56,10 @@ interface Emptying {
   seeds: Map<string, unknown[]>
 }
 
+/** every schema emptySchema made in this file, and those of them free for the next test */
+let made: string[] = []
 let spare: string[] = []
 let emptying: Promise<Emptying> | undefined
-let dropAtEnd = false
 
 /**
  * A schema for one test holding a migrated store with no rows but those the migrations
@@ -74,21 +73,21 @@ let dropAtEnd = false
  * `npm run test:fast`. A test of migrating itself takes `freshSchema`.
  */
 export async function emptySchema(t: Tap, url: string): Promise<string> {
-  if (!dropAtEnd) {
-    dropAtEnd = true
-    root.teardown(async () => {
-      const all = spare
-      spare = []
-      emptying = undefined
-      dropAtEnd = false
-      await withClient(url, async (c) => {
-        for (const schema of all) await c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)
-      })
-    })
-  }
   let schema = spare.pop()
   if (schema === undefined) {
-    schema = `t_${process.pid}_${Date.now().toString(36)}_${++n}`
+    schema = newSchemaName()
+    // a schema whose emptying failed is not reused, and is dropped with the others
+    if (made.length === 0)
+      root.teardown(async () => {
+        const all = made
+        made = []
+        spare = []
+        emptying = undefined
+        await withClient(url, async (c) => {
+          for (const schema of all) await dropSchema(c, schema)
+        })
+      })
+    made.push(schema)
     await (await openStore({ url, postgres: { schema, poolSize: 1 } })).close()
     // read while the schema is as its migrations left it, before any test writes to it
     await (emptying ??= readEmptying(url, schema))
