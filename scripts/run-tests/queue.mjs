@@ -16,10 +16,6 @@ export class Queue {
     this.#items = [...items]
   }
 
-  get size() {
-    return this.#items.length
-  }
-
   /** Whether an item that `fits` is still waiting. */
   has(fits) {
     return this.#items.some(fits)

@@ -27,7 +27,10 @@ t.test(
     t.equal(queue.take(any).name, 'docs')
     t.equal(queue.takeForBatch(any).name, 'store', "a batch's next file")
     t.equal(queue.takeForBatch(any), undefined, 'not a file of its own: the batch ends, and it starts in its turn')
-    t.equal(queue.size, 2, 'the item is still waiting')
+    t.ok(
+      queue.has((i: Item) => i.name === 'telemetry (a process of its own)'),
+      'the item is still waiting',
+    )
     t.equal(queue.take(any).name, 'telemetry (a process of its own)')
     t.equal(queue.takeForBatch(any).name, 'rules')
     t.equal(queue.take(any), undefined, 'nothing left')
